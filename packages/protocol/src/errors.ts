@@ -1,0 +1,37 @@
+import type { SerializedError } from './job.ts'
+
+/** The user's module does not export a processing function in either supported form. */
+export class ModuleContractError extends Error {
+  static override readonly name = 'ModuleContractError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ModuleContractError'
+  }
+}
+
+/** An error raised by the user's function, rebuilt on this side of a boundary. */
+export class RemoteError extends Error {
+  static override readonly name = 'RemoteError'
+  constructor(serialized: SerializedError) {
+    super(serialized.message)
+    this.name = serialized.name
+    if (serialized.stack !== undefined) this.stack = serialized.stack
+  }
+}
+
+/** Turns anything thrown (or passed to a callback) into a plain object that survives JSON and postMessage. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return error.stack === undefined
+      ? { name: error.name, message: error.message }
+      : { name: error.name, message: error.message, stack: error.stack }
+  }
+  if (typeof error === 'string') return { name: 'Error', message: error }
+  let message: string
+  try {
+    message = JSON.stringify(error) ?? String(error)
+  } catch {
+    message = String(error)
+  }
+  return { name: 'Error', message }
+}

@@ -1,0 +1,108 @@
+import type { Job, Outcome, SerializedError } from './job.ts'
+import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
+import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
+
+/** A message from a peer that is not what the protocol allows. The peer is disconnected with this reason. */
+export class ProtocolError extends Error {
+  static override readonly name = 'ProtocolError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+type Json = Record<string, unknown>
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
+function parseRecord(data: string, maxBytes: number): Json {
+  // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
+  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(data)
+  } catch {
+    throw new ProtocolError('message is not JSON')
+  }
+  if (!isRecord(parsed) || typeof parsed.type !== 'string') throw new ProtocolError('message has no type')
+  return parsed
+}
+
+function checkJob(value: unknown): Job {
+  if (!isRecord(value) || !isId(value.id) || typeof value.value !== 'string') {
+    throw new ProtocolError('malformed job')
+  }
+  return { id: value.id, value: value.value }
+}
+
+function checkError(value: unknown): SerializedError {
+  if (!isRecord(value) || typeof value.name !== 'string' || typeof value.message !== 'string') {
+    throw new ProtocolError('malformed error')
+  }
+  return typeof value.stack === 'string'
+    ? { name: value.name, message: value.message, stack: value.stack }
+    : { name: value.name, message: value.message }
+}
+
+function checkOutcome(value: unknown): Outcome {
+  if (!isRecord(value) || !isId(value.id)) throw new ProtocolError('malformed outcome')
+  if (value.ok === true && typeof value.result === 'string')
+    return { id: value.id, ok: true, result: value.result }
+  if (value.ok === false) return { id: value.id, ok: false, error: checkError(value.error) }
+  throw new ProtocolError('malformed outcome')
+}
+
+function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
+  if (!Array.isArray(value)) throw new ProtocolError(`${what} is not an array`)
+  return value.map(check)
+}
+
+/** Parses and validates a message from a volunteer. @throws {ProtocolError} */
+export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_BYTES): VolunteerToRoot {
+  const message = parseRecord(data, maxBytes)
+  switch (message.type) {
+    case 'hello':
+      if (typeof message.protocolVersion !== 'number' || typeof message.deviceName !== 'string') {
+        throw new ProtocolError('malformed hello')
+      }
+      return {
+        type: 'hello',
+        protocolVersion: message.protocolVersion,
+        deviceName: message.deviceName.slice(0, 100),
+      }
+    case 'outcomes':
+      return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+    default:
+      throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
+  }
+}
+
+/** Parses and validates a message from the root. @throws {ProtocolError} */
+export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_BYTES): RootToVolunteer {
+  const message = parseRecord(data, maxBytes)
+  switch (message.type) {
+    case 'welcome': {
+      const config = message.config
+      if (
+        typeof message.volunteerId !== 'string' ||
+        !isRecord(config) ||
+        typeof config.bundleUrl !== 'string'
+      ) {
+        throw new ProtocolError('malformed welcome')
+      }
+      return { type: 'welcome', volunteerId: message.volunteerId, config: { bundleUrl: config.bundleUrl } }
+    }
+    case 'jobs':
+      return { type: 'jobs', jobs: checkArray(message.jobs, checkJob, 'jobs') }
+    case 'error':
+      return { type: 'error', reason: typeof message.reason === 'string' ? message.reason : 'unknown' }
+    default:
+      throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
+  }
+}

@@ -1,0 +1,32 @@
+import type { Job, Outcome } from './job.ts'
+
+/**
+ * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
+ * frames. Liveness uses WebSocket ping/pong frames, which browsers answer by themselves.
+ */
+
+/** Bumped when a message changes incompatibly; the root refuses a page with another version. */
+export const VOLUNTEER_PROTOCOL_VERSION = 1
+
+/** Largest message either side accepts, in bytes of JSON. */
+export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/** What the page needs to start computing. */
+export interface VolunteerConfig {
+  /** URL of the user's module bundled for a Worker, relative to the page. */
+  readonly bundleUrl: string
+}
+
+export type RootToVolunteer =
+  /** Answer to `hello`: the volunteer's id and what to run. */
+  | { readonly type: 'welcome'; readonly volunteerId: string; readonly config: VolunteerConfig }
+  /** A batch of items to process. */
+  | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
+  /** The root is closing the connection for this reason (protocol violation, version mismatch, shutdown). */
+  | { readonly type: 'error'; readonly reason: string }
+
+export type VolunteerToRoot =
+  /** First message of a connection. */
+  | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
+  /** Outcomes of items it was given, in any order, in batches. */
+  | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }

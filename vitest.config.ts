@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const source = (name: string): string => fileURLToPath(new URL(`packages/${name}/src/index.ts`, import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    // Unit tests run against the sources; the CLI tests spawn the built binary (`npm test` builds first).
+    alias: {
+      '@pando/protocol': source('protocol'),
+      '@pando/scheduler': source('scheduler'),
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['packages/*/test/**/*.spec.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'cli', include: ['test/cli/**/*.spec.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
+  },
+})
