@@ -9,6 +9,8 @@ export default defineConfig({
     alias: {
       '@pando/protocol': source('protocol'),
       '@pando/scheduler': source('scheduler'),
+      '@pando/server': source('server'),
+      '@pando/bundler': source('bundler'),
     },
   },
   test: {

@@ -1,4 +1,5 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
+export { WORKER_MODULE_GLOBAL } from './constants.ts'
 export { ModuleContractError, RemoteError, serializeError } from './errors.ts'
 export {
   PANDO_KEY,

@@ -1,0 +1,74 @@
+/** What the page shows as its status. */
+export type VolunteerStatus = 'connecting' | 'idle' | 'working' | 'reconnecting'
+
+const STATUS_TEXT: Record<VolunteerStatus, string> = {
+  connecting: 'connecting',
+  idle: 'idle',
+  working: 'working',
+  reconnecting: 'reconnecting',
+}
+
+function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {
+  const found = doc.getElementById(id)
+  if (!(found instanceof type)) throw new Error(`the page has no #${id}`)
+  return found
+}
+
+/**
+ * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text and `data-status`
+ * are the status), `#device-name` (an input), `#volunteer-id`, `#processed`, `#failed`, `#throughput`,
+ * `#message`.
+ */
+export class StatusView {
+  readonly #status: HTMLElement
+  readonly #deviceName: HTMLInputElement
+  readonly #volunteerId: HTMLElement
+  readonly #processed: HTMLElement
+  readonly #failed: HTMLElement
+  readonly #throughput: HTMLElement
+  readonly #message: HTMLElement
+
+  constructor(doc: Document) {
+    this.#status = element(doc, 'status', HTMLElement)
+    this.#deviceName = element(doc, 'device-name', HTMLInputElement)
+    this.#volunteerId = element(doc, 'volunteer-id', HTMLElement)
+    this.#processed = element(doc, 'processed', HTMLElement)
+    this.#failed = element(doc, 'failed', HTMLElement)
+    this.#throughput = element(doc, 'throughput', HTMLElement)
+    this.#message = element(doc, 'message', HTMLElement)
+  }
+
+  setStatus(status: VolunteerStatus): void {
+    this.#status.textContent = STATUS_TEXT[status]
+    this.#status.dataset.status = status
+  }
+
+  setDeviceName(name: string): void {
+    this.#deviceName.value = name
+  }
+
+  /** Calls `listener` with the new name when the volunteer edits it (on change, i.e. enter or blur). */
+  onDeviceNameChange(listener: (name: string) => void): void {
+    this.#deviceName.addEventListener('change', () => listener(this.#deviceName.value))
+  }
+
+  setVolunteerId(id: string | undefined): void {
+    this.#volunteerId.textContent = id ?? '–'
+  }
+
+  setCounts(processed: number, failed: number): void {
+    this.#processed.textContent = String(processed)
+    this.#failed.textContent = String(failed)
+  }
+
+  setThroughput(itemsPerSecond: number): void {
+    const digits = itemsPerSecond < 10 ? 2 : itemsPerSecond < 100 ? 1 : 0
+    this.#throughput.textContent = `${itemsPerSecond.toFixed(digits)} items/s`
+  }
+
+  /** Shows a message for people (a load error, the root's reason for closing); `undefined` hides it. */
+  showMessage(text: string | undefined): void {
+    this.#message.textContent = text ?? ''
+    this.#message.hidden = text === undefined
+  }
+}

@@ -1,0 +1,197 @@
+// The volunteer page in real Chromium, against a stand-in root (root-harness.ts). The page is built from the
+// current sources into a temporary directory, and the module is bundled with @pando/bundler.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { bundleModule } from '@pando/bundler'
+import { VOLUNTEER_PROTOCOL_VERSION } from '@pando/protocol'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import webpack from 'webpack'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createVolunteerConfig } from '../../../webpack.config.ts'
+import { RootHarness, type VolunteerSocket } from './root-harness.ts'
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
+
+async function buildPage(outDir: string): Promise<void> {
+  const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) => {
+    const compiler = webpack(createVolunteerConfig({ outDir, mode: 'development' }))
+    compiler.run((error, result) => {
+      compiler.close(() => (error ? reject(error) : resolve(result)))
+    })
+  })
+  if (stats?.hasErrors() !== false) throw new Error(stats?.toString('errors-only') ?? 'webpack failed')
+}
+
+describe('volunteer page', { timeout: 15_000 }, () => {
+  let work: string
+  let root: RootHarness
+  let browser: Browser
+  let context: BrowserContext
+  const pages: Page[] = []
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'pando-volunteer-test-'))
+    const [launched] = await Promise.all([
+      chromium.launch({
+        executablePath: process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
+        args: CHROMIUM_ARGS,
+      }),
+      buildPage(path.join(work, 'page')),
+      bundleModule({ modulePath: fixture('test-module.cjs'), outDir: path.join(work, 'bundles', 'good') }),
+      bundleModule({ modulePath: fixture('no-function.cjs'), outDir: path.join(work, 'bundles', 'bad') }),
+    ])
+    browser = launched
+    context = await browser.newContext()
+    root = await RootHarness.start({ '/': path.join(work, 'page'), '/bundles/': path.join(work, 'bundles') })
+  }, 60_000)
+
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((page) => page.close()))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await root?.close()
+    if (work !== undefined) await rm(work, { recursive: true, force: true })
+  })
+
+  async function open(hash: string): Promise<Page> {
+    const page = await context.newPage()
+    pages.push(page)
+    await page.goto(`${root.origin}/${hash}`)
+    return page
+  }
+
+  /** Opens a page named `name`, answers its hello, and returns both ends. */
+  async function join(name: string, bundle = 'good'): Promise<{ page: Page; socket: VolunteerSocket }> {
+    const page = await open(`#device=${name}`)
+    const socket = await root.connection(name)
+    socket.send({
+      type: 'welcome',
+      volunteerId: `id-${name}`,
+      config: { bundleUrl: `bundles/${bundle}/bundle.js` },
+    })
+    return { page, socket }
+  }
+
+  it('says hello with the device name from the URL hash, and shows it', async () => {
+    const page = await open('#protocol=ws;device=Alice_Laptop;')
+    const socket = await root.connection('Alice Laptop')
+    expect(socket.messages[0]).toEqual({
+      type: 'hello',
+      protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
+      deviceName: 'Alice Laptop',
+    })
+    expect(await page.inputValue('#device-name')).toBe('Alice Laptop')
+    expect(await page.textContent('#status')).toBe('connecting')
+  })
+
+  it('answers jobs by id, an item that throws included, and keeps the connection', async () => {
+    const { page, socket } = await join('Worker')
+    socket.send({
+      type: 'jobs',
+      jobs: [
+        { id: 0, value: '3' },
+        { id: 1, value: 'throw' },
+        { id: 2, value: '4' },
+      ],
+    })
+    const first = await socket.outcomes([0, 1, 2])
+    expect(first.get(0)).toEqual({ id: 0, ok: true, result: '9' })
+    expect(first.get(2)).toEqual({ id: 2, ok: true, result: '16' })
+    expect(first.get(1)).toMatchObject({
+      id: 1,
+      ok: false,
+      error: { name: 'Error', message: 'bad item: throw' },
+    })
+
+    socket.send({ type: 'jobs', jobs: [{ id: 3, value: '5' }] })
+    expect((await socket.outcomes([3])).get(3)).toEqual({ id: 3, ok: true, result: '25' })
+    await expect.poll(() => page.textContent('#processed')).toBe('4')
+    expect(await page.textContent('#failed')).toBe('1')
+    expect(await page.textContent('#volunteer-id')).toBe('id-Worker')
+    await expect.poll(() => page.textContent('#status')).toBe('idle')
+    expect(await page.textContent('#throughput')).toMatch(/^\d+(\.\d+)? items\/s$/)
+  })
+
+  it('runs the jobs of a batch concurrently', async () => {
+    const { socket } = await join('Overlap')
+    const jobs = [0, 1, 2, 3, 4].map((id) => ({ id, value: 'slow:400' }))
+    const start = Date.now()
+    socket.send({ type: 'jobs', jobs })
+    await socket.outcomes([0, 1, 2, 3, 4])
+    // One after the other would take 2 s.
+    expect(Date.now() - start).toBeLessThan(1_500)
+  })
+
+  it('fails the batch of a Worker that throws an uncaught error, then carries on with a new one', async () => {
+    const { socket } = await join('Crash')
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'crash' }] })
+    expect((await socket.outcomes([0])).get(0)).toMatchObject({
+      ok: false,
+      error: { name: 'WorkerCrashError', message: expect.stringContaining('uncaught in the Worker') },
+    })
+    socket.send({ type: 'jobs', jobs: [{ id: 1, value: '6' }] })
+    expect((await socket.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '36' })
+  })
+
+  it('answers every job with the load error of a module that exports no function', async () => {
+    const { page, socket } = await join('BadModule', 'bad')
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: '1' }] })
+    expect((await socket.outcomes([0])).get(0)).toMatchObject({
+      ok: false,
+      error: {
+        name: 'ModuleContractError',
+        message: expect.stringContaining('exports no processing function'),
+      },
+    })
+    await expect.poll(() => page.textContent('#message')).toContain('could not be loaded')
+  })
+
+  it('reconnects after the root closes the socket, and works again', async () => {
+    const { page, socket } = await join('Phoenix')
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
+    await socket.outcomes([0])
+    socket.socket.terminate()
+    await expect.poll(() => page.textContent('#status')).toBe('reconnecting')
+
+    const again = await root.connection('Phoenix')
+    again.send({
+      type: 'welcome',
+      volunteerId: 'id-Phoenix-2',
+      config: { bundleUrl: 'bundles/good/bundle.js' },
+    })
+    again.send({ type: 'jobs', jobs: [{ id: 1, value: '7' }] })
+    expect((await again.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '49' })
+    await expect.poll(() => page.textContent('#processed')).toBe('2')
+    expect(await page.textContent('#volunteer-id')).toBe('id-Phoenix-2')
+  })
+
+  it('shows the reason the root gives for closing', async () => {
+    const { page, socket } = await join('Refused')
+    socket.send({ type: 'error', reason: 'protocol version 0 is not supported' })
+    await expect.poll(() => page.textContent('#message')).toContain('protocol version 0 is not supported')
+  })
+
+  it('remembers a device name edited on the page', async () => {
+    const page = await open('')
+    await root.connection(await page.inputValue('#device-name'))
+    await page.fill('#device-name', '  Bob  ')
+    await page.press('#device-name', 'Enter')
+    expect(await page.inputValue('#device-name')).toBe('Bob')
+    await page.reload()
+    await root.connection('Bob')
+  })
+})

@@ -1,0 +1,97 @@
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+
+const URL_PATTERN = /http:\/\/localhost:\d+\//
+const example = (name: string): string => path.join('examples', name)
+
+describe('pando with volunteers in browser tabs', () => {
+  let browser: VolunteerBrowser
+  let run: PandoRun | undefined
+
+  beforeAll(async () => {
+    browser = await launchVolunteerBrowser()
+  })
+  afterEach(async () => {
+    for (const page of browser.context.pages()) await page.close()
+    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
+    run = undefined
+  })
+  afterAll(async () => {
+    await browser.close()
+  })
+
+  const startRoot = async (args: string[], input?: string): Promise<{ run: PandoRun; url: string }> => {
+    run = startPando([...args, '--port', '0'], input === undefined ? {} : { input })
+    const [url] = await run.waitForStderr(URL_PATTERN)
+    return { run, url }
+  }
+
+  const processedCounts = (): Promise<number[]> =>
+    Promise.all(browser.context.pages().map(async (page) => Number(await page.textContent('#processed'))))
+
+  it('gives the exact squares of 0..499 in order with 3 tabs, and each tab shows its name and count', async () => {
+    const { run, url } = await startRoot([example('square-10ms.js'), '--stdin'], seqLines(0, 500))
+    await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => browser.open(url, name)))
+    const { code } = await run.exited
+    expect(run.stdout()).toBe(seqLines(0, 500, (n) => String(n * n)))
+    expect(code).toBe(0)
+    const pages = browser.context.pages()
+    expect(await Promise.all(pages.map((page) => page.inputValue('#device-name')))).toEqual(['Alice', 'Bob', 'Carol'])
+    const counts = await processedCounts()
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(500)
+    for (const count of counts) expect(count).toBeGreaterThan(0)
+  })
+
+  it('keeps the output exact when a tab closes mid-run and another joins later', async () => {
+    const { run, url } = await startRoot([example('square-10ms.js'), '--stdin'], seqLines(0, 400))
+    const first = await browser.open(url, 'leaving')
+    await browser.open(url, 'staying')
+    await run.waitForLines(50)
+    await first.close()
+    await run.waitForLines(150)
+    await browser.open(url, 'late')
+    const { code } = await run.exited
+    expect(run.stdout()).toBe(seqLines(0, 400, (n) => String(n * n)))
+    expect(code).toBe(0)
+  })
+
+  it('retries an item whose function fails, then names it and exits 1', async () => {
+    const { run, url } = await startRoot([example('error.js'), '--stdin'], seqLines(1, 20))
+    await Promise.all([browser.open(url), browser.open(url)])
+    const { code } = await run.exited
+    expect(code).toBe(1)
+    expect(run.stderr()).toMatch(/item 7 \(line 7: "7"\) failed after 3 attempts/)
+    expect(run.stdout()).toBe(seqLines(1, 7, (n) => String(n * n)))
+  })
+
+  it('runs an original-form module with an npm dependency in the browser', async () => {
+    const { run, url } = await startRoot([example('collatz.js'), '1', '27', '97', '871'])
+    await browser.open(url)
+    const { code } = await run.exited
+    expect(code).toBe(0)
+    expect(run.stdout()).toBe('0\n111\n118\n178\n')
+  })
+
+  it('runs a modern ESM module in the browser', async () => {
+    const { run, url } = await startRoot([example('square-modern.mjs'), '3', '4'])
+    await browser.open(url)
+    const { code } = await run.exited
+    expect(code).toBe(0)
+    expect(run.stdout()).toBe('9\n16\n')
+  })
+})
+
+describe('pando --volunteers', () => {
+  it('opens its own headless tabs and gives the exact output', async () => {
+    const run = startPando([example('square-no-delay.js'), '--stdin', '--port', '0', '--volunteers', '2'], {
+      input: seqLines(0, 1000),
+    })
+    const { code } = await run.exited
+    expect(run.stdout()).toBe(seqLines(0, 1000, (n) => String(n * n)))
+    expect(code).toBe(0)
+  })
+})
+
+void repoRoot

@@ -1,0 +1,95 @@
+// Builds the browser pages. Run with `webpack --config webpack.config.ts` (webpack-cli loads this file with
+// tsx). Each page is one entry of the list; the user's module is bundled separately, at run time, by
+// `@pando/bundler`.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import webpack from 'webpack'
+import type { Compiler, Configuration } from 'webpack'
+
+const require = createRequire(import.meta.url)
+const root = import.meta.dirname
+
+/** Where the sources of an internal package are, so pages build without `tsc -b` having run first. */
+const source = (name: string): string => path.join(root, 'packages', name, 'src', 'index.ts')
+
+/**
+ * Emits `index.html` from a template, replacing its `<!-- scripts -->` comment by the entry's scripts, whose
+ * names carry a content hash (so a new build is never mixed with a cached old one).
+ */
+class HtmlPagePlugin {
+  readonly #template: string
+
+  constructor(template: string) {
+    this.#template = template
+  }
+
+  apply(compiler: Compiler): void {
+    const { RawSource } = compiler.webpack.sources
+    compiler.hooks.thisCompilation.tap('HtmlPagePlugin', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'HtmlPagePlugin', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE },
+        () => {
+          compilation.fileDependencies.add(this.#template)
+          const scripts = [...compilation.entrypoints.values()]
+            .flatMap((entrypoint) => [...entrypoint.getFiles()])
+            .filter((file) => file.endsWith('.js'))
+            .map((file) => `<script defer src="${file}"></script>`)
+            .join('\n    ')
+          const html = readFileSync(this.#template, 'utf8').replace('<!-- scripts -->', scripts)
+          compilation.emitAsset('index.html', new RawSource(html))
+        },
+      )
+    })
+  }
+}
+
+/** Options of `createVolunteerConfig`. */
+export interface PageConfigOptions {
+  /** Output directory. @default packages/volunteer/dist */
+  outDir?: string
+  /** @default 'production' */
+  mode?: 'production' | 'development'
+}
+
+/** The volunteer page: `index.html`, the page script and the (classic) Worker script. */
+export function createVolunteerConfig(options: PageConfigOptions = {}): Configuration {
+  const pageRoot = path.join(root, 'packages', 'volunteer')
+  const mode = options.mode ?? 'production'
+  return {
+    name: 'volunteer',
+    mode,
+    target: 'web',
+    context: pageRoot,
+    entry: { main: './src/main.ts' },
+    devtool: mode === 'production' ? false : 'source-map',
+    output: {
+      path: options.outDir ?? path.join(pageRoot, 'dist'),
+      filename: '[name].[contenthash:8].js',
+      chunkFilename: '[name].[contenthash:8].js',
+      // Relative URLs, so the page also works when served under a sub-path.
+      publicPath: 'auto',
+      clean: true,
+    },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      alias: { '@pando/protocol$': source('protocol') },
+      // For libraries written for Node (simple-peer will need them): only modules that use them pay.
+      fallback: {
+        buffer: require.resolve('buffer/'),
+        events: require.resolve('events/'),
+        process: require.resolve('process/browser.js'),
+      },
+    },
+    module: {
+      rules: [{ test: /\.ts$/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2022' } }],
+    },
+    plugins: [
+      new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'], process: 'process/browser.js' }),
+      new HtmlPagePlugin(path.join(pageRoot, 'src', 'index.html')),
+    ],
+    performance: { hints: false },
+  }
+}
+
+export default [createVolunteerConfig()]
