@@ -1,10 +1,11 @@
 // One lint set-up for the whole repository: typescript-eslint's recommended rules, plus the boundaries the
 // design asks for (isomorphic packages import no Node built-ins; only the CLI writes to the console).
 import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'examples/**/node_modules/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,15 +17,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/protocol/src/**', 'packages/scheduler/src/**'],
+    files: ['packages/protocol/src/**', 'packages/scheduler/src/**', 'packages/overlay/src/**'],
     rules: {
       'no-console': 'error',
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'os', 'child_process'] }],
     },
   },
   {
-    files: ['examples/**/*.js', 'examples/**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', console: 'readonly', setTimeout: 'readonly' } },
+    // Processing modules as users write them (CommonJS), the runtime they require, and their fixtures.
+    files: ['examples/**/*.js', '**/*.cjs', 'packages/pando-computing/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['scripts/**', '**/bin/*.js'],
+    languageOptions: { globals: { ...globals.node } },
   },
 )

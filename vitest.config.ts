@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const source = (name: string): string => fileURLToPath(new URL(`packages/${name}/src/index.ts`, import.meta.url))
+const source = (name: string): string =>
+  fileURLToPath(new URL(`packages/${name}/src/index.ts`, import.meta.url))
 
 export default defineConfig({
   resolve: {
@@ -22,6 +23,17 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'cli', include: ['test/cli/**/*.spec.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.spec.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Each file drives its own Chromium and pando processes: on 2 cores, one file at a time.
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -30,4 +30,6 @@ child.on('error', (error) => {
   process.exit(2)
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
-child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128 + os.constants.signals[signal])))
+child.on('exit', (code, signal) =>
+  process.exit(code ?? (signal === null ? 1 : 128 + os.constants.signals[signal])),
+)

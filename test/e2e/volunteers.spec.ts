@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
 const URL_PATTERN = /http:\/\/localhost:\d+\//
@@ -32,20 +32,22 @@ describe('pando with volunteers in browser tabs', () => {
     Promise.all(browser.context.pages().map(async (page) => Number(await page.textContent('#processed'))))
 
   it('gives the exact squares of 0..499 in order with 3 tabs, and each tab shows its name and count', async () => {
-    const { run, url } = await startRoot([example('square-10ms.js'), '--stdin'], seqLines(0, 500))
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 500))
     await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => browser.open(url, name)))
     const { code } = await run.exited
     expect(run.stdout()).toBe(seqLines(0, 500, (n) => String(n * n)))
     expect(code).toBe(0)
     const pages = browser.context.pages()
-    expect(await Promise.all(pages.map((page) => page.inputValue('#device-name')))).toEqual(['Alice', 'Bob', 'Carol'])
+    const names = await Promise.all(pages.map((page) => page.inputValue('#device-name')))
+    expect(names.sort()).toEqual(['Alice', 'Bob', 'Carol'])
+    for (const name of names) expect(run.stderr()).toContain(`pando: volunteer '${name}' joined`)
     const counts = await processedCounts()
     expect(counts.reduce((a, b) => a + b, 0)).toBe(500)
     for (const count of counts) expect(count).toBeGreaterThan(0)
   })
 
   it('keeps the output exact when a tab closes mid-run and another joins later', async () => {
-    const { run, url } = await startRoot([example('square-10ms.js'), '--stdin'], seqLines(0, 400))
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 400))
     const first = await browser.open(url, 'leaving')
     await browser.open(url, 'staying')
     await run.waitForLines(50)
@@ -62,7 +64,9 @@ describe('pando with volunteers in browser tabs', () => {
     await Promise.all([browser.open(url), browser.open(url)])
     const { code } = await run.exited
     expect(code).toBe(1)
-    expect(run.stderr()).toMatch(/item 7 \(line 7: "7"\) failed after 3 attempts/)
+    expect(run.stderr()).toMatch(
+      /the function failed on line 7 of standard input, "7" \(3 attempts\): Error: 7 is a multiple of 7/,
+    )
     expect(run.stdout()).toBe(seqLines(1, 7, (n) => String(n * n)))
   })
 
@@ -93,5 +97,3 @@ describe('pando --volunteers', () => {
     expect(code).toBe(0)
   })
 })
-
-void repoRoot

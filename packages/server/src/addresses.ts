@@ -8,7 +8,8 @@ export function reachableUrls(port: number, path = '/'): string[] {
   const urls = [`http://localhost:${port}${path}`]
   for (const addresses of Object.values(os.networkInterfaces())) {
     for (const address of addresses ?? []) {
-      if (!address.internal && address.family === 'IPv4') urls.push(`http://${address.address}:${port}${path}`)
+      if (!address.internal && address.family === 'IPv4')
+        urls.push(`http://${address.address}:${port}${path}`)
     }
   }
   return urls

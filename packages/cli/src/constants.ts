@@ -1,0 +1,23 @@
+/** Exit status of a run whose every item was processed (or whose reader closed stdout early). */
+export const EXIT_OK = 0
+/**
+ * Exit status when processing failed: the user's function failed on an item more times than `--retries`
+ * allows, or the module threw outside its function, or an internal error.
+ */
+export const EXIT_FAILED = 1
+/** Exit status for a usage error: a bad option, a missing or unusable module, a malformed config file. */
+export const EXIT_USAGE = 2
+/** Exit status after SIGINT (Ctrl-C): 128 + the signal number, as shells report it. */
+export const EXIT_INTERRUPTED = 130
+
+/** Every message for people starts with this, on stderr. */
+export const MESSAGE_PREFIX = 'pando: '
+
+/** The most characters of an item quoted in an error message, so a huge line does not flood the terminal. */
+export const ITEM_PREVIEW_LENGTH = 60
+
+/** The configuration file, relative to the home directory. Its keys are the long option names. */
+export const CONFIG_FILE = '.pando/config.json'
+
+/** The name a processing module requires to reach the runtime API (`report()`), as in the original Pando. */
+export const RUNTIME_MODULE = 'pando-computing'

@@ -1,0 +1,6 @@
+export { execute } from './run.ts'
+export { parseArguments, type Command, type RunOptions, type ParseContext } from './parse-arguments.ts'
+export { readConfigFile, type ConfigFile } from './config-file.ts'
+export { OPTION_TABLE, type OptionName, type OptionValues } from './option-table.ts'
+export { createPullSync, SYNC_MESSAGE, type SyncEndpoint } from './pull-sync.ts'
+export { UsageError } from './errors.ts'

@@ -1,0 +1,49 @@
+import type { SerializedError } from '@pando/protocol'
+import { ITEM_PREVIEW_LENGTH } from './constants.ts'
+
+/** Where items come from, which decides how an item is named in messages. */
+export type ItemOrigin = 'arguments' | 'stdin' | 'peer'
+
+/** Names item `id` (0-based) for people: "line 8 of standard input", "item 3 of the command line". */
+export function itemPosition(origin: ItemOrigin, id: number): string {
+  const n = id + 1
+  switch (origin) {
+    case 'stdin':
+      return `line ${n} of standard input`
+    case 'arguments':
+      return `item ${n} of the command line`
+    case 'peer':
+      return `item ${n} from the peer`
+  }
+}
+
+/** A copy of the item short enough for a message, quoted and escaped: `"abc…"`. */
+export function itemPreview(value: string, maxLength = ITEM_PREVIEW_LENGTH): string {
+  const characters = Array.from(value)
+  const shown = characters.length > maxLength ? `${characters.slice(0, maxLength - 1).join('')}…` : value
+  return JSON.stringify(shown)
+}
+
+/** The error as one readable line: `RangeError: too big`. */
+export function errorSummary(error: SerializedError): string {
+  const message = error.message.trim()
+  if (message === '') return error.name
+  return error.name === '' ? message : `${error.name}: ${message}`
+}
+
+/** The message for an item whose retries are spent. */
+export function itemFailureMessage(
+  origin: ItemOrigin,
+  failed: {
+    readonly id: number
+    readonly value: string
+    readonly error: SerializedError
+    readonly attempts: number
+  },
+): string {
+  const attempts = failed.attempts === 1 ? '1 attempt' : `${failed.attempts} attempts`
+  return (
+    `the function failed on ${itemPosition(origin, failed.id)}, ${itemPreview(failed.value)} ` +
+    `(${attempts}): ${errorSummary(failed.error)}`
+  )
+}

@@ -1,0 +1,86 @@
+import {
+  parseVolunteerMessage,
+  ProtocolError,
+  VOLUNTEER_PROTOCOL_VERSION,
+  type RootToVolunteer,
+  type VolunteerConfig,
+} from '@pando/protocol'
+import type { Lender } from '@pando/scheduler'
+import type { RawData, WebSocket } from 'ws'
+import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
+
+/** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
+const CLOSE_PROTOCOL_ERROR = 1008
+
+export interface VolunteerSessionOptions {
+  readonly lender: Lender
+  readonly config: VolunteerConfig
+  /** Jobs per message. */
+  readonly batchSize: number
+  /** Jobs a volunteer may hold at once. */
+  readonly credit: number
+  /** A unique id for the volunteer. */
+  readonly volunteerId: string
+  /** Told when the volunteer joins and leaves, for the messages on stderr. */
+  readonly onJoin?: (deviceName: string) => void
+  readonly onLeave?: (reason: string) => void
+}
+
+/**
+ * Serves one volunteer's WebSocket: waits for its `hello`, then lends it jobs from `lender` and hands its
+ * outcomes back. A malformed message, a wrong protocol version or a second `hello` closes the connection
+ * with the reason; whatever the volunteer held is lent again, and the root goes on.
+ */
+export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptions): void {
+  let borrower: RemoteBorrower | undefined
+  let left = false
+  const send = (message: RootToVolunteer): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
+  }
+  const leave = (reason: string): void => {
+    if (left) return
+    left = true
+    borrower?.close(new Error(reason))
+    if (borrower !== undefined) options.onLeave?.(reason)
+  }
+  const reject = (reason: string): void => {
+    send({ type: 'error', reason })
+    socket.close(CLOSE_PROTOCOL_ERROR, reason.slice(0, 120))
+    leave(reason)
+  }
+  const handle = (data: RawData, isBinary: boolean): void => {
+    if (isBinary) throw new ProtocolError('binary messages are not part of the protocol')
+    const message = parseVolunteerMessage(rawText(data))
+    if (message.type === 'hello') {
+      if (borrower !== undefined) throw new ProtocolError('hello sent twice')
+      if (message.protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
+        throw new ProtocolError(
+          `this page speaks protocol ${message.protocolVersion}, the root ${VOLUNTEER_PROTOCOL_VERSION}: reload the page`,
+        )
+      }
+      send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
+      const subStream = options.lender.lendStream({ credit: options.credit, name: options.volunteerId })
+      borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), options.batchSize)
+      options.onJoin?.(message.deviceName)
+      return
+    }
+    if (borrower === undefined) throw new ProtocolError('the first message must be hello')
+    borrower.receive(message.outcomes)
+  }
+
+  socket.on('message', (data, isBinary) => {
+    if (left) return
+    try {
+      handle(data, isBinary)
+    } catch (error) {
+      reject(error instanceof Error ? error.message : String(error))
+    }
+  })
+  socket.on('close', () => leave('disconnected'))
+  socket.on('error', (error) => leave(error.message))
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8')
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8')
+}

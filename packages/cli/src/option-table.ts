@@ -1,0 +1,139 @@
+/**
+ * Every option `pando` accepts, with its description and built-in default, in one table. The parser
+ * (`parse-arguments.ts`), the configuration file (`config-file.ts`) and the help text all come from it, so
+ * an option cannot exist in one place and not in the others.
+ */
+
+/** An on/off option: `--local`, `--no-local`, `--local=false`, or `"local": false` in the config file. */
+export interface BooleanOptionSpec {
+  readonly kind: 'boolean'
+  readonly default: boolean
+  readonly describe: string
+}
+
+/** A whole number of 0 or more: `--retries 3`, `--retries=3`, or `"retries": 3` in the config file. */
+export interface CountOptionSpec {
+  readonly kind: 'count'
+  readonly default: number
+  readonly describe: string
+  /** The smallest value accepted. @default 0 */
+  readonly min?: number
+  /** The largest value accepted. @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number
+}
+
+export type OptionSpec = BooleanOptionSpec | CountOptionSpec
+
+export const OPTION_TABLE = {
+  stdin: {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Read the items from standard input, one per line, instead of from ITEMS. A line ends at \\n, and a \\r ' +
+      'just before it is dropped; an empty last line is not an item.',
+  },
+  local: {
+    kind: 'boolean',
+    default: false,
+    describe: 'Process the items in this Node process, one at a time, with no server and no volunteers.',
+  },
+  'sync-stdio': {
+    kind: 'boolean',
+    default: false,
+    describe:
+      "Exchange items and results with a peer over stdin/stdout in the original Pando's pull-sync line " +
+      'protocol, so pando processes can be chained with backpressure. Implies --stdin.',
+  },
+  retries: {
+    kind: 'count',
+    default: 2,
+    describe:
+      'How many more times (0 or more) an item is tried after the function failed on it. When they are spent, pando ' +
+      'prints the error and stops with status 1.',
+  },
+  port: {
+    kind: 'count',
+    default: 5000,
+    max: 65_535,
+    describe: 'TCP port of the volunteer page and its WebSocket; 0 picks a free port.',
+  },
+  'batch-size': {
+    kind: 'count',
+    default: 8,
+    min: 1,
+    describe:
+      'Items sent to a volunteer per message. A volunteer holds at most two batches, so one travels while it ' +
+      'computes the other; its Worker starts every item of a batch at once.',
+  },
+  heartbeat: {
+    kind: 'count',
+    default: 2_000,
+    min: 100,
+    describe:
+      'Milliseconds between two pings of a volunteer; one that misses a ping is dropped and the items it held ' +
+      'are given to others.',
+  },
+  'start-idle': {
+    kind: 'boolean',
+    default: true,
+    describe:
+      'Leave the computing to volunteers; with --no-start-idle this process computes too, beside them.',
+  },
+  volunteers: {
+    kind: 'count',
+    default: 0,
+    describe:
+      'Open this many headless Chromium tabs as volunteers on this machine ($PANDO_CHROMIUM, else ' +
+      '/usr/bin/chromium).',
+  },
+} as const satisfies Record<string, OptionSpec>
+
+export type OptionName = keyof typeof OPTION_TABLE
+
+/** The value of every option, after the config file and the command line. */
+export type OptionValues = {
+  -readonly [K in OptionName]: (typeof OPTION_TABLE)[K]['kind'] extends 'boolean' ? boolean : number
+}
+
+export const OPTION_NAMES = Object.keys(OPTION_TABLE) as OptionName[]
+
+export function isOptionName(name: string): name is OptionName {
+  return Object.hasOwn(OPTION_TABLE, name)
+}
+
+/** The built-in defaults, before the config file. */
+export function builtInDefaults(): OptionValues {
+  const values: Record<string, boolean | number> = {}
+  for (const name of OPTION_NAMES) values[name] = OPTION_TABLE[name].default
+  return values as OptionValues
+}
+
+/**
+ * Checks a value given for an option: from the command line, where a count is the text typed
+ * (`from: 'text'`), or from the config file, where it must be a JSON number (`from: 'json'`). Returns the
+ * value, or the reason it is not acceptable.
+ */
+export function checkOptionValue(
+  name: OptionName,
+  value: unknown,
+  from: 'text' | 'json',
+): { ok: true; value: boolean | number } | { ok: false; reason: string } {
+  const spec: OptionSpec = OPTION_TABLE[name]
+  if (spec.kind === 'boolean') {
+    return typeof value === 'boolean'
+      ? { ok: true, value }
+      : { ok: false, reason: `must be true or false, not ${show(value)}` }
+  }
+  const count = from === 'text' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  const min = spec.min ?? 0
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER
+  if (typeof count === 'number' && Number.isSafeInteger(count) && count >= min && count <= max) {
+    return { ok: true, value: count }
+  }
+  const range = spec.max === undefined ? `of ${min} or more` : `from ${min} to ${max}`
+  return { ok: false, reason: `must be a whole number ${range}, not ${show(value)}` }
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value)
+}

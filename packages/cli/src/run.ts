@@ -1,0 +1,79 @@
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './constants.ts'
+import { exitAfterFlush, exitWithError, printMessage } from './exit.ts'
+import { argumentChannel, stdinChannel, type ItemChannel } from './item-channel.ts'
+import { itemFailureMessage } from './item-label.ts'
+import { loadProcessFunction } from './load-module.ts'
+import type { Command, RunOptions } from './parse-arguments.ts'
+import { runLocal } from './run-local.ts'
+import { runNetworked } from './run-networked.ts'
+import { installRuntimeModuleResolution } from './runtime-module.ts'
+import { syncStdioChannel } from './sync-stdio-channel.ts'
+
+/**
+ * The composition root: does what the command line asked, then exits the process with the status that says
+ * how it went (see `constants.ts`).
+ */
+export async function execute(command: Command): Promise<void> {
+  switch (command.kind) {
+    case 'help':
+    case 'version':
+      process.stdout.write(`${command.text}\n`)
+      exitAfterFlush(EXIT_OK)
+      return
+    case 'run':
+      try {
+        await run(command.options)
+      } catch (error) {
+        exitWithError(error)
+      }
+  }
+}
+
+async function run(options: RunOptions): Promise<void> {
+  installProcessHandlers()
+  installRuntimeModuleResolution()
+  const process = await loadProcessFunction(options.module, globalThis.process.cwd())
+  const channel = createChannel(options)
+  const ending = options.local
+    ? await runLocal(process, channel, options.retries)
+    : await runNetworked({ options, process, channel })
+  switch (ending.kind) {
+    case 'done':
+      exitAfterFlush(EXIT_OK)
+      return
+    case 'failed':
+      printMessage(itemFailureMessage(channel.origin, ending.item))
+      exitAfterFlush(EXIT_FAILED)
+      return
+    case 'broken':
+      printMessage(`cannot read the items: ${ending.error.message}`)
+      exitAfterFlush(EXIT_FAILED)
+  }
+}
+
+function createChannel(options: RunOptions): ItemChannel {
+  if (options.syncStdio) return syncStdioChannel(process.stdin, process.stdout)
+  if (options.stdin) return stdinChannel(process.stdin, process.stdout)
+  return argumentChannel(options.items, process.stdout)
+}
+
+/**
+ * - Ctrl-C stops at once (status 130).
+ * - A reader that closes stdout early (`pando … | head -3`) is no error: quiet exit, status 0.
+ * - An exception thrown outside the function (by a timer of the module, say) cannot be tied to an item: it
+ *   stops the run with status 1.
+ */
+function installProcessHandlers(): void {
+  process.once('SIGINT', () => process.exit(EXIT_INTERRUPTED))
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK)
+    printMessage(`cannot write the results to standard output: ${error.message}`)
+    process.exit(EXIT_FAILED)
+  })
+  process.on('uncaughtException', (error) => {
+    printMessage(
+      `uncaught error, most likely thrown by the module outside its function: ${error.stack ?? String(error)}`,
+    )
+    exitAfterFlush(EXIT_FAILED)
+  })
+}

@@ -1,0 +1,66 @@
+import { PassThrough, Writable } from 'node:stream'
+import pull from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { writeLines } from '../src/line-sink.ts'
+import { lineSource } from '../src/line-source.ts'
+
+describe('writeLines', () => {
+  it('writes each value as a line and resolves at the end', async () => {
+    const chunks: string[] = []
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString())
+        done()
+      },
+    })
+    await writeLines(pull.values(['a', '', 'c']), output)
+    expect(chunks.join('')).toBe('a\n\nc\n')
+  })
+
+  it('reads nothing more while the output is full, until it drains', async () => {
+    const pending: Array<() => void> = []
+    const output = new Writable({
+      highWaterMark: 4,
+      write(_chunk, _encoding, done) {
+        pending.push(done)
+      },
+    })
+    let reads = 0
+    const values = pull.values(['aaaa', 'b', 'c'])
+    const done = writeLines((abort, cb) => {
+      reads++
+      values(abort, cb)
+    }, output)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reads).toBe(1)
+    pending.shift()?.()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reads).toBeGreaterThan(1)
+    while (pending.length > 0) {
+      pending.shift()?.()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await done
+    expect(reads).toBe(4)
+  })
+
+  it('rejects with the error of its source', async () => {
+    await expect(writeLines(pull.error(new Error('broken')), new PassThrough())).rejects.toThrow('broken')
+  })
+})
+
+describe('lineSource', () => {
+  it('gives the lines of a stream as they arrive, and ends with it', async () => {
+    const input = new PassThrough()
+    const lines = new Promise<string[]>((resolve, reject) =>
+      pull(
+        lineSource(input),
+        pull.collect((error, values) => (error ? reject(error) : resolve(values))),
+      ),
+    )
+    input.write('one\r\ntw')
+    input.write('o\n\nthree')
+    input.end()
+    expect(await lines).toEqual(['one', 'two', '', 'three'])
+  })
+})

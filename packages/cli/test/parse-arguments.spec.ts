@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import type { ConfigFile } from '../src/config-file.ts'
+import { parseArguments, type Command, type RunOptions } from '../src/parse-arguments.ts'
+
+const NO_CONFIG: ConfigFile = { path: '/home/u/.pando/config.json', values: {} }
+
+function parse(args: string[], config: ConfigFile = NO_CONFIG): Promise<Command> {
+  return parseArguments(args, { config, version: '1.2.3' })
+}
+
+async function options(args: string[], config?: ConfigFile): Promise<RunOptions> {
+  const command = await parse(args, config)
+  if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`)
+  return command.options
+}
+
+describe('parseArguments', () => {
+  it('uses the built-in defaults', async () => {
+    expect(await options(['m.js'])).toEqual({
+      module: 'm.js',
+      items: [],
+      stdin: false,
+      local: false,
+      syncStdio: false,
+      retries: 2,
+      port: 5000,
+      batchSize: 8,
+      heartbeatMs: 2000,
+      startIdle: true,
+      volunteers: 0,
+    })
+  })
+
+  it('keeps items exactly as typed, options anywhere, items starting with - after --', async () => {
+    const parsed = await options(['m.js', '1.0', '--local', '007', '0x10', '1e3', '--', '--x', '-y'])
+    expect(parsed.items).toEqual(['1.0', '007', '0x10', '1e3', '--x', '-y'])
+    expect(parsed.local).toBe(true)
+  })
+
+  it('reads every option', async () => {
+    expect(await options(['--sync-stdio', '--local', '--retries', '0', 'm.js'])).toMatchObject({
+      stdin: true,
+      syncStdio: true,
+      local: true,
+      retries: 0,
+    })
+    expect(await options(['m.js', '--stdin', '--retries=7'])).toMatchObject({ stdin: true, retries: 7 })
+  })
+
+  it('takes defaults from the config file, and lets the command line override them', async () => {
+    const config: ConfigFile = { path: NO_CONFIG.path, values: { local: true, retries: 5, stdin: true } }
+    expect(await options(['m.js'], config)).toMatchObject({ local: true, retries: 5, stdin: true })
+    expect(
+      await options(['m.js', '--no-local', '--local=false', '--retries', '1', '--no-stdin'], config),
+    ).toMatchObject({ local: false, retries: 1, stdin: false })
+  })
+
+  it('answers --help and --version', async () => {
+    const help = await parse(['--help'])
+    expect(help.kind).toBe('help')
+    expect(await parse(['-v'])).toEqual({ kind: 'version', text: '1.2.3' })
+  })
+
+  it('shows each option with its default in the help, from the config file when it sets one', async () => {
+    const help = await parse(['-h'], { path: NO_CONFIG.path, values: { retries: 4 } })
+    if (help.kind !== 'help') throw new Error('expected help')
+    for (const option of ['--stdin', '--local', '--sync-stdio', '--retries', '--help', '--version']) {
+      expect(help.text).toContain(option)
+    }
+    expect(help.text).toContain('[default: 4 (from the configuration file)]')
+  })
+
+  it.each([
+    [[], /^no MODULE given: run 'pando MODULE \[ITEMS\.\.\]'/],
+    [['m.js', '--bogus'], /^unknown option --bogus: run 'pando --help' to see the options/],
+    [['m.js', '-x'], /^unknown option -x:/],
+    [['m.js', '--retries', '-1'], /^--retries must be a whole number of 0 or more, not "-1"/],
+    [['m.js', '--retries', 'abc'], /^--retries must be a whole number of 0 or more, not "abc"/],
+    [['m.js', '--retries'], /^--retries needs a value, e.g. --retries 3/],
+    [
+      ['m.js', '--local=yes'],
+      /^--local=yes is not a valid value: write --local, --no-local or --local=false$/,
+    ],
+    [
+      ['m.js', '--stdin', '1'],
+      /^an item is given as arguments, but --stdin reads the items from standard input/,
+    ],
+    [['m.js', '--sync-stdio', '1', '2'], /^2 items are given as arguments, but --sync-stdio reads/],
+  ])('refuses %j', async (args, message) => {
+    await expect(parse(args)).rejects.toThrow(message)
+    await expect(parse(args)).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 })
+  })
+})

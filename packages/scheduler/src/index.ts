@@ -1,0 +1,2 @@
+export { createLender } from './lender.ts'
+export type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'

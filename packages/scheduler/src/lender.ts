@@ -1,0 +1,293 @@
+import type { Job, Outcome, SerializedError } from '@pando/protocol'
+import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
+import { DEFAULT_CREDIT } from './constants.ts'
+import { Deque } from './deque.ts'
+import { InputReader } from './input.ts'
+import { newItem, type Item } from './item.ts'
+import { resolveOptions, type ResolvedOptions } from './options.ts'
+import { RelendQueue } from './relend-queue.ts'
+import { ArrivalQueue, ReorderWindow, type Outbox } from './reorder-window.ts'
+import { LentSubStream, type SubStreamHost } from './sub-stream.ts'
+import type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
+
+/**
+ * Creates a lender: a duplex pull-stream that lends the jobs it reads to sub-streams and emits what they
+ * settle. See SPEC.md for the rules it keeps.
+ */
+export function createLender(options: LenderOptions = {}): Lender {
+  const lending = new Lending(resolveOptions(options))
+  return {
+    sink: (source) => lending.connect(source),
+    source: (abort, cb) => lending.readOutput(abort, cb),
+    lendStream: (streamOptions) => lending.lendStream(streamOptions),
+    state: () => lending.state(),
+  }
+}
+
+/**
+ * The lender's state and its one loop, `drive`: every event (a borrower reads, outcomes come in, the output
+ * is read, the input answers late, a sub-stream closes) updates the books and calls `drive`, which lends,
+ * emits and ends until nothing more can happen now. `drive` never re-enters itself: an event raised from a
+ * callback it made only marks it dirty, so synchronous pipelines run in a loop, not a growing stack.
+ */
+class Lending implements SubStreamHost {
+  readonly input = new InputReader((job) => this.lateAnswer(job))
+  private readonly outbox: Outbox<Settled>
+  private readonly relend = new RelendQueue()
+  /** Items the input answered late, after the read that asked for them had been served otherwise. */
+  private readonly fresh = new Deque<Item>()
+  private readonly open = new Set<LentSubStream>()
+  /** Open sub-streams with a source read waiting. */
+  private readonly waiting = new Set<LentSubStream>()
+  private outputWaiting: SourceCallback<Settled> | undefined
+  /** What the output ended with, once it has. */
+  private outputEnd: EndOrError = null
+  /** Nothing will be lent any more: every sub-stream is closed, and new ones are born closed. */
+  private lendingOver = false
+  private driving = false
+  private dirty = false
+  private subStreamCount = 0
+  private counts = { read: 0, emitted: 0, lent: 0, relent: 0, ignored: 0, failures: 0 }
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.outbox = options.ordered ? new ReorderWindow<Settled>() : new ArrivalQueue<Settled>()
+  }
+
+  lendStream(options: LendStreamOptions = {}): SubStream {
+    const name = options.name ?? `sub-stream ${String(++this.subStreamCount)}`
+    const sub = new LentSubStream(this, name, options.credit ?? DEFAULT_CREDIT)
+    if (this.lendingOver) sub.finish()
+    else this.open.add(sub)
+    return sub
+  }
+
+  connect(source: Source<Job>): void {
+    this.input.connect(source)
+    this.drive()
+  }
+
+  state(): LenderState {
+    const { read, emitted, lent, relent, ignored, failures } = this.counts
+    return {
+      read,
+      emitted,
+      pending: read - emitted,
+      relendQueue: this.relend.size,
+      lent,
+      subStreams: this.open.size,
+      relent,
+      ignored,
+      failures,
+      inputEnded: this.input.ended,
+    }
+  }
+
+  readOutput(abort: Abort, cb: SourceCallback<Settled>): void {
+    if (abort) return this.abortOutput(abort, cb)
+    if (this.outputEnd !== null) return cb(this.outputEnd)
+    if (this.outputWaiting !== undefined) throw new Error('lender source read before its last callback')
+    this.outputWaiting = cb
+    this.drive()
+  }
+
+  wantJobs(sub: LentSubStream): void {
+    this.waiting.add(sub)
+    this.drive()
+  }
+
+  changed(): void {
+    this.drive()
+  }
+
+  outcomes(sub: LentSubStream, outcomes: readonly Outcome[]): void {
+    for (const outcome of outcomes) {
+      const item = sub.release(outcome.id)
+      if (item === undefined) {
+        this.counts.ignored++
+        continue
+      }
+      this.counts.lent--
+      if (outcome.ok) {
+        const { id, value } = item.job
+        this.outbox.settle(item.position, { id, value, ok: true, result: outcome.result })
+      } else this.failed(sub, item, outcome.error)
+    }
+    this.drive()
+  }
+
+  closed(sub: LentSubStream, held: Item[]): void {
+    this.open.delete(sub)
+    this.waiting.delete(sub)
+    this.counts.lent -= held.length
+    this.counts.relent += held.length
+    for (const item of held) this.relend.push(item)
+    this.drive()
+  }
+
+  /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
+  private failed(sub: LentSubStream, item: Item, error: SerializedError): void {
+    this.counts.failures++
+    item.failures++
+    if (item.failures > this.options.retries) {
+      const { id, value } = item.job
+      this.outbox.settle(item.position, { id, value, ok: false, error, attempts: item.failures })
+      return
+    }
+    ;(item.failedBy ??= new Set()).add(sub)
+    this.relend.push(item)
+  }
+
+  private lateAnswer(job: Job | undefined): void {
+    if (job !== undefined && !this.lendingOver) this.fresh.push(this.admit(job))
+    this.drive()
+  }
+
+  private admit(job: Job): Item {
+    this.counts.read++
+    return newItem(job, this.outbox.reserve())
+  }
+
+  private drive(): void {
+    if (this.driving) {
+      this.dirty = true
+      return
+    }
+    this.driving = true
+    try {
+      do {
+        this.dirty = false
+        this.lend()
+        this.emit()
+        this.end()
+      } while (this.dirty)
+    } finally {
+      this.driving = false
+    }
+  }
+
+  /** Answers every waiting read that has free credit with all that can be given to it right now. */
+  private lend(): void {
+    for (const sub of this.waiting) {
+      if (!this.canLend()) return
+      if (!sub.wantsJobs) {
+        this.waiting.delete(sub) // its read was ended (source aborted)
+        continue
+      }
+      const free = sub.free
+      if (free <= 0) continue
+      const items = this.collect(sub, free)
+      if (items.length === 0) continue
+      this.waiting.delete(sub)
+      this.counts.lent += items.length
+      sub.give(items)
+    }
+  }
+
+  private canLend(): boolean {
+    return this.relend.size > 0 || this.fresh.size > 0 || this.canRead()
+  }
+
+  private canRead(): boolean {
+    return (
+      this.input.ready && !this.lendingOver && this.counts.read - this.counts.emitted < this.options.window
+    )
+  }
+
+  /** Up to `max` items for `sub`: re-lends first, then late answers, then what the input gives now. */
+  private collect(sub: LentSubStream, max: number): Item[] {
+    const items: Item[] = []
+    if (this.relend.size > 0) this.relend.take(sub, max, items, (item) => this.elsewhere(item, sub))
+    while (items.length < max && this.fresh.size > 0) items.push(this.fresh.shift() as Item)
+    if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max)
+    return items
+  }
+
+  /**
+   * Whether to read new input for a batch of `wanted` more items now. Not when the output has items ready
+   * and the window has room for fewer than `wanted` (or a quarter of the window, if less): emitting first
+   * makes room for a real batch, where reading now would lend one item per item emitted when the output is
+   * read one item at a time.
+   */
+  private worthReading(wanted: number): boolean {
+    if (!this.canRead()) return false
+    const window = this.options.window
+    const room = window - (this.counts.read - this.counts.emitted)
+    return room >= Math.min(wanted, Math.ceil(window / 4)) || !this.outbox.hasNext()
+  }
+
+  /** Reads as many items as the input gives synchronously, up to `max` in `items`. */
+  private readInto(items: Item[], max: number): void {
+    while (items.length < max && this.canRead()) {
+      const job = this.input.read()
+      if (job === undefined) return
+      items.push(this.admit(job))
+    }
+  }
+
+  /**
+   * Whether another sub-stream could take this item and has not failed it: open, reading (it has read at
+   * least once and not aborted its source) and with a credit above 0. Only then does `sub` leave it.
+   */
+  private elsewhere(item: Item, sub: LentSubStream): boolean {
+    for (const other of this.open) {
+      if (other === sub || !other.started || !other.accepting || other.credit === 0) continue
+      if (item.failedBy?.has(other) !== true) return true
+    }
+    return false
+  }
+
+  /** Answers the output's waiting read for as long as the outbox has the next item. */
+  private emit(): void {
+    while (this.outputWaiting !== undefined) {
+      const settled = this.outbox.next()
+      if (settled === undefined) return
+      const cb = this.outputWaiting
+      this.outputWaiting = undefined
+      this.counts.emitted++
+      // The window has room again: go round once more in case lending waited for it.
+      this.dirty = true
+      cb(null, settled)
+    }
+  }
+
+  /** Ends lending once nothing can be lent again, and the output once nothing more can be emitted. */
+  private end(): void {
+    const input = this.input
+    if (!this.lendingOver && input.ended && (input.error !== undefined || this.nothingOut()))
+      this.endLending()
+    if (this.outputWaiting === undefined || !input.ended) return
+    if (input.error !== undefined) this.endOutput(input.error)
+    else if (this.counts.read === this.counts.emitted) this.endOutput(true)
+  }
+
+  /** Nothing is lent, nor waiting to be: no item can come back to be lent again. */
+  private nothingOut(): boolean {
+    return this.counts.lent === 0 && this.relend.size === 0 && this.fresh.size === 0
+  }
+
+  /** Closes every sub-stream; whatever they held or was waiting to be lent is dropped (error or abort). */
+  private endLending(): void {
+    this.lendingOver = true
+    const subs = [...this.open]
+    this.open.clear()
+    this.waiting.clear()
+    this.relend.drain()
+    while (this.fresh.shift() !== undefined);
+    this.counts.lent = 0
+    for (const sub of subs) sub.finish()
+  }
+
+  private endOutput(end: true | Error): void {
+    this.outputEnd = end
+    const cb = this.outputWaiting
+    this.outputWaiting = undefined
+    cb?.(end)
+  }
+
+  /** The reader of the output stopped: abort the input and close every sub-stream. */
+  private abortOutput(abort: true | Error, cb: SourceCallback<Settled>): void {
+    if (this.outputEnd === null) this.endOutput(true)
+    this.endLending()
+    this.input.abort(abort, () => cb(abort))
+  }
+}

@@ -1,0 +1,42 @@
+import { Deque } from './deque.ts'
+import type { Item } from './item.ts'
+
+/**
+ * Items to lend again, served before new input: those a closed sub-stream held, and those whose function
+ * failed and have retries left. An item is not given back to a borrower that failed it while another
+ * borrower that has not may take it.
+ */
+export class RelendQueue {
+  private readonly queue = new Deque<Item>()
+
+  get size(): number {
+    return this.queue.size
+  }
+
+  push(item: Item): void {
+    this.queue.push(item)
+  }
+
+  /**
+   * Moves up to `max` items into `into` for `borrower`, oldest first. An item `borrower` failed is left in
+   * place (for someone else) when `elsewhere(item)` says another borrower may take it.
+   */
+  take(borrower: object, max: number, into: Item[], elsewhere: (item: Item) => boolean): void {
+    let skipped: Item[] | undefined
+    let left = this.queue.size
+    while (into.length < max && left-- > 0) {
+      const item = this.queue.shift() as Item
+      if (item.failedBy?.has(borrower) === true && elsewhere(item)) (skipped ??= []).push(item)
+      else into.push(item)
+    }
+    // Put the skipped items back at the front, in their order, so they keep their priority.
+    for (let i = (skipped?.length ?? 0) - 1; i >= 0; i--) this.queue.unshift((skipped as Item[])[i] as Item)
+  }
+
+  /** Empties the queue and returns what it held, oldest first. */
+  drain(): Item[] {
+    const items: Item[] = []
+    for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) items.push(item)
+    return items
+  }
+}

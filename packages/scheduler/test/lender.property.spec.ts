@@ -1,0 +1,197 @@
+// Property-based tests: random inputs, credits, delays, joins, leaves, credit changes and function
+// failures, all on a virtual clock so that each run takes milliseconds and replays from its seed.
+import type { Job, Outcome } from '@pando/protocol'
+import fc from 'fast-check'
+import pull from 'pull-stream'
+import type { EndOrError, Source } from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { createLender, type Lender, type Settled, type SubStream } from '../src/index.ts'
+import { clockSource, simBorrower, VirtualClock, type BorrowerSpec, type LeaveHow } from './sim.ts'
+import { failure, jobs, settledOk, success } from './util.ts'
+
+const MAX_ITEMS = 150
+const delays = fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 6 })
+
+const borrower = fc.record({
+  credit: fc.integer({ min: 0, max: 6 }),
+  joinAt: fc.integer({ min: 0, max: 80 }),
+  delays,
+  leaveAfter: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+  leaveHow: fc.constantFrom<LeaveHow>(
+    'sink-end',
+    'sink-error',
+    'close',
+    'abort-source',
+    'abort-source-error',
+  ),
+  duplicate: fc.boolean(),
+  creditChanges: fc.array(
+    fc.record({ at: fc.integer({ min: 0, max: 150 }), credit: fc.integer({ min: 0, max: 6 }) }),
+    {
+      maxLength: 3,
+    },
+  ),
+})
+
+const scenario = fc.record({
+  n: fc.integer({ min: 0, max: MAX_ITEMS }),
+  ordered: fc.boolean(),
+  window: fc.integer({ min: 1, max: 40 }),
+  retries: fc.integer({ min: 0, max: 3 }),
+  failCounts: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: MAX_ITEMS, maxLength: MAX_ITEMS }),
+  inputDelays: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+  outputDelay: fc.integer({ min: 0, max: 3 }),
+  borrowers: fc.array(borrower, { maxLength: 6 }),
+  reliable: fc.record({
+    credit: fc.integer({ min: 1, max: 6 }),
+    joinAt: fc.integer({ min: 0, max: 200 }),
+    delays,
+  }),
+})
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
+
+const cycle = (values: number[]) => (i: number) => values[i % values.length] as number
+
+/** The function the borrowers compute: item i fails its first failCounts[i] attempts the lender sees. */
+function flakyFunction(failCounts: number[]): (j: Job, sub: SubStream) => Outcome {
+  const attempts = failCounts.map(() => 0)
+  return (j, sub) => {
+    // An answer from a closed sub-stream is ignored by the lender: it is no attempt.
+    if (sub.closed) return success(j)
+    return (attempts[j.id] as number)++ < (failCounts[j.id] as number) ? failure(j) : success(j)
+  }
+}
+
+function expected(s: Scenario): Settled[] {
+  return jobs(s.n).map((j): Settled => {
+    if ((s.failCounts[j.id] as number) <= s.retries) return settledOk(j.id)
+    const error = { name: 'Error', message: `failed on ${j.value}` }
+    return { ...j, ok: false, error, attempts: s.retries + 1 }
+  })
+}
+
+/** Reads the output at its own pace; checks the window bound on every value. */
+function reader(
+  clock: VirtualClock,
+  lender: Lender,
+  s: Scenario,
+): { values: Settled[]; end: () => EndOrError } {
+  const values: Settled[] = []
+  let end: EndOrError = null
+  const read = (): void =>
+    lender.source(null, (e, x) => {
+      if (e) return void (end = e)
+      values.push(x as Settled)
+      expect(lender.state().pending).toBeLessThanOrEqual(s.window)
+      if (s.outputDelay === 0) read()
+      else clock.at(s.outputDelay, read)
+    })
+  read()
+  return { values, end: () => end }
+}
+
+function join(
+  clock: VirtualClock,
+  lender: Lender,
+  spec: Omit<BorrowerSpec, 'onBatch'>,
+  credit: number,
+): SubStream {
+  const sub = lender.lendStream({ credit })
+  let limit = credit
+  const setCredit = sub.setCredit.bind(sub)
+  sub.setCredit = (c: number) => {
+    limit = c
+    setCredit(c)
+  }
+  simBorrower(clock, sub, { ...spec, onBatch: (batch) => checkBatch(sub, batch, limit) })
+  return sub
+}
+
+function checkBatch(sub: SubStream, batch: Job[], credit: number): void {
+  expect(batch.length).toBeGreaterThan(0)
+  expect(sub.held).toBeLessThanOrEqual(credit)
+}
+
+function run(s: Scenario): void {
+  const clock = new VirtualClock()
+  const lender = createLender({ ordered: s.ordered, window: s.window, retries: s.retries })
+  const compute = flakyFunction(s.failCounts)
+  pull(clockSource(clock, jobs(s.n), cycle(s.inputDelays)), lender.sink)
+  const out = reader(clock, lender, s)
+  for (const b of s.borrowers) {
+    clock.at(b.joinAt, () => {
+      const { delays: ds, leaveAfter, leaveHow, duplicate } = b
+      const sub = join(
+        clock,
+        lender,
+        { delay: (j) => cycle(ds)(j.id), compute, leaveAfter, leaveHow, duplicate },
+        b.credit,
+      )
+      for (const change of b.creditChanges) clock.at(change.at, () => sub.setCredit(change.credit))
+    })
+  }
+  clock.at(s.reliable.joinAt, () => {
+    const ds = s.reliable.delays
+    join(clock, lender, { delay: (j) => cycle(ds)(j.id), compute }, s.reliable.credit)
+  })
+  clock.run()
+  check(s, lender, out)
+}
+
+function check(s: Scenario, lender: Lender, out: { values: Settled[]; end: () => EndOrError }): void {
+  expect(out.end()).toBe(true)
+  const want = expected(s)
+  expect(s.ordered ? out.values : [...out.values].sort((a, b) => a.id - b.id)).toEqual(want)
+  const failures = s.failCounts.slice(0, s.n).reduce((sum, f) => sum + Math.min(f, s.retries + 1), 0)
+  expect(lender.state()).toMatchObject({
+    read: s.n,
+    emitted: s.n,
+    pending: 0,
+    lent: 0,
+    relendQueue: 0,
+    subStreams: 0,
+    failures,
+    inputEnded: true,
+  })
+}
+
+describe('lender properties (fast-check)', () => {
+  it('emits the function mapped over the input, each item once, ok:false exactly where failures exceed the retries', () => {
+    fc.assert(fc.property(scenario, run), { numRuns: 300 })
+  })
+
+  it('reads an endless input in constant memory: read - emitted never exceeds the window', () => {
+    const endless = fc.record({
+      window: fc.integer({ min: 1, max: 50 }),
+      credits: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 4 }),
+      outputDelay: fc.integer({ min: 0, max: 5 }),
+      take: fc.integer({ min: 1, max: 300 }),
+    })
+    fc.assert(
+      fc.property(endless, ({ window, credits, outputDelay, take }) => {
+        const clock = new VirtualClock()
+        const lender = createLender({ window })
+        let reads = 0
+        const endlessSource: Source<Job> = (abort, cb) =>
+          abort ? cb(abort) : cb(null, { id: reads, value: String(reads++) })
+        pull(endlessSource, lender.sink)
+        for (const credit of credits)
+          simBorrower(clock, lender.lendStream({ credit }), { delay: () => 1, compute: (j) => success(j) })
+        const values: Settled[] = []
+        const read = (): void =>
+          lender.source(values.length === take ? true : null, (end, x) => {
+            if (end) return
+            values.push(x as Settled)
+            expect(reads - values.length).toBeLessThanOrEqual(window)
+            clock.at(outputDelay, read)
+          })
+        read()
+        clock.run()
+        expect(values).toEqual(jobs(take).map((j) => settledOk(j.id)))
+        expect(lender.state()).toMatchObject({ subStreams: 0, lent: 0 })
+      }),
+      { numRuns: 200 },
+    )
+  })
+})

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT, runPando, tempHome } from './helpers.ts'
+
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }
+).version
+
+/** The help text of one option: from its flag to the next option's. */
+function optionHelp(help: string, flag: string): string {
+  const start = help.indexOf(`${flag}  `)
+  const next = help.slice(start + flag.length).search(/\n\s+(-\w, )?--/)
+  return help.slice(start, next < 0 ? undefined : start + flag.length + next)
+}
+
+describe.concurrent('pando --help and --version', () => {
+  it('--help lists every option with its default, on stdout', async () => {
+    const result = await runPando(['--help'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: pando MODULE \[ITEMS\.\.\] \[OPTIONS\]\n/)
+    const defaults = { '--stdin': 'false', '--local': 'false', '--sync-stdio': 'false', '--retries': '2' }
+    for (const [flag, value] of Object.entries(defaults)) {
+      expect(optionHelp(result.stdout, flag)).toContain(`[default: ${value}]`)
+    }
+    expect(result.stdout).toContain('-h, --help')
+    expect(result.stdout).toContain('-v, --version')
+    expect((await runPando(['-h'])).stdout).toBe(result.stdout)
+  })
+
+  it('--version prints the version', async () => {
+    expect(await runPando(['--version'])).toEqual({
+      stdout: `${VERSION}\n`,
+      stderr: '',
+      code: 0,
+      signal: null,
+    })
+  })
+})
+
+describe.concurrent('pando with ~/.pando/config.json', () => {
+  it('takes its defaults from the file', async () => {
+    const home = tempHome('{"local": true, "retries": 0}')
+    const result = await runPando(['test/cli/fixtures/flaky.cjs', 'a'], { home })
+    expect(result.stderr).toBe(
+      'pando: the function failed on item 1 of the command line, "a" (1 attempt): Error: first attempt at a\n',
+    )
+    expect((await runPando(['--help'], { home })).stdout).toContain(
+      '[default: 0 (from the configuration file)]',
+    )
+  })
+
+  it('lets the command line override the file', async () => {
+    const home = tempHome('{"local": true, "retries": 0}')
+    const result = await runPando(['test/cli/fixtures/flaky.cjs', '--retries', '1', 'a'], { home })
+    expect(result).toEqual({ stdout: 'a\n', stderr: '', code: 0, signal: null })
+  })
+
+  it('sets booleans to true and to false', async () => {
+    const stdinOn = tempHome('{"local": true, "stdin": true}')
+    expect(await runPando(['examples/square-no-delay.js'], { home: stdinOn, input: '3\n' })).toEqual({
+      stdout: '9\n',
+      stderr: '',
+      code: 0,
+      signal: null,
+    })
+    // local: false sends the item to a volunteer: a headless tab that pando opens itself.
+    const localOff = tempHome('{"local": false, "stdin": false, "port": 0, "volunteers": 1}')
+    const result = await runPando(['examples/square-no-delay.js', '3'], { home: localOff })
+    expect(result.stdout).toBe('9\n')
+    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:\d+\//)
+    expect(result.code).toBe(0)
+    const overridden = await runPando(
+      ['examples/square-no-delay.js', '--no-local', '--port=0', '--volunteers=1'],
+      {
+        home: stdinOn,
+        input: '3\n',
+      },
+    )
+    expect(overridden.stdout).toBe('9\n')
+    expect(overridden.stderr).toMatch(/^pando: volunteers can join at/)
+  })
+
+  it('refuses a malformed file with a clear message, status 2', async () => {
+    const home = tempHome('{"local": true,')
+    const path = join(home, '.pando', 'config.json')
+    const result = await runPando(['examples/square.js', '1'], { home })
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(
+      new RegExp(`^pando: the configuration file ${path} is not valid JSON \\(.+\\): fix or remove it\\n$`),
+    )
+    expect(result.code).toBe(2)
+  })
+
+  it('refuses a key that is not an option, or a value of the wrong type', async () => {
+    const unknown = tempHome('{"workers": 5}')
+    expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
+      `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "workers", which is not an option ` +
+        '(the keys are the option names: stdin, local, sync-stdio, retries, port, batch-size, heartbeat, ' +
+        'start-idle, volunteers): fix or remove it\n',
+    )
+    const wrongType = tempHome('{"local": "yes"}')
+    const result = await runPando(['examples/square.js', '1'], { home: wrongType })
+    expect(result.stderr).toBe(
+      `pando: "local" in the configuration file ${join(wrongType, '.pando/config.json')} must be true or false, ` +
+        'not "yes": fix or remove it\n',
+    )
+    expect(result.code).toBe(2)
+  })
+})
