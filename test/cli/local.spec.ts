@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES, ROOT, numberLines, runPando } from './helpers.ts'
+import { ROOT, seqLines, runPando } from '../support/pando-process.ts'
+
+const FIXTURES = join(ROOT, 'test/cli/fixtures')
 
 const squares = (count: number): string =>
   Array.from({ length: count }, (_, i) => `${BigInt(i) * BigInt(i)}\n`).join('')
@@ -10,7 +12,7 @@ const squares = (count: number): string =>
 describe.concurrent('pando --local', () => {
   it('squares 100 000 lines of stdin in order', async () => {
     const result = await runPando(['examples/square-no-delay.js', '--stdin', '--local'], {
-      input: numberLines(100_000),
+      input: seqLines(0, 100_000),
     })
     expect(result).toEqual({ stdout: squares(100_000), stderr: '', code: 0, signal: null })
   })
@@ -105,7 +107,7 @@ describe.concurrent('pando --local, when the function fails', () => {
 
   it('names the line of stdin, and stops reading there', async () => {
     const result = await runPando(['examples/error.js', '--stdin', '--local', '--retries', '0'], {
-      input: numberLines(100_000).replace(/^0\n/, '1\n'),
+      input: seqLines(0, 100_000).replace(/^0\n/, '1\n'),
     })
     expect(result).toEqual({
       stdout: '1\n1\n4\n9\n16\n25\n36\n',

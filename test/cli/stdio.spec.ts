@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { PANDO, ROOT, collect, numberLines, spawnPando, tempHome } from './helpers.ts'
+import { PANDO, ROOT, collect, seqLines, spawnPando, tempHome } from '../support/pando-process.ts'
 
 describe.concurrent('pando and its standard streams', () => {
   it('exits 0, quietly, when the reader closes stdout early (pando … | head -3)', async () => {
     const child = spawnPando(['examples/square-no-delay.js', '--stdin', '--local'])
     child.stdin?.on('error', () => undefined)
-    child.stdin?.end(numberLines(1_000_000))
+    child.stdin?.end(seqLines(0, 1_000_000))
     let stderr = ''
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     let head = ''
@@ -37,7 +37,7 @@ describe.concurrent('pando and its standard streams', () => {
     const child = spawnPando(['examples/square-delay.js', '--stdin', '--local'], {
       env: { SQUARE_DELAY_MS: '200' },
     })
-    child.stdin?.end(numberLines(1000))
+    child.stdin?.end(seqLines(0, 1000))
     const result = collect(child)
     await once(child.stdout!, 'data') // the first result: pando is running
     const interrupted = Date.now()

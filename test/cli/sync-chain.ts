@@ -3,7 +3,7 @@ import pull, { type Source } from 'pull-stream'
 import { writeLines } from '../../packages/cli/src/line-sink.ts'
 import { lineSource } from '../../packages/cli/src/line-source.ts'
 import { createPullSync, type SyncEndpoint } from '../../packages/cli/src/pull-sync.ts'
-import { collect, spawnPando, type RunResult } from './helpers.ts'
+import { collect, spawnPando, type RunResult } from '../support/pando-process.ts'
 
 /** A `pando MODULE --sync-stdio --local` child, and the pull-sync endpoint that talks to it. */
 export interface SyncedPando {

@@ -1,13 +1,106 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The repository root, for paths to examples and the binary. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-export const pandoBin = path.join(repoRoot, 'packages/cli/bin/pando.js')
+/** The repository root: the working directory of every run unless a test says otherwise. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** The real executable, as npm links it. */
+export const PANDO = join(ROOT, 'packages/cli/bin/pando.js')
 
+if (!existsSync(join(ROOT, 'packages/cli/dist/bin.js'))) {
+  throw new Error('the CLI is not built: run `npm run build` first')
+}
+
+/** A run that outlives this: the longest a test waits for `pando` before it kills it. */
+const RUN_TIMEOUT_MS = 100_000
+
+/** Every `pando` still running, killed when the test process exits, so no test leaves one behind. */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+export interface SpawnOptions {
+  readonly cwd?: string
+  /** The home directory (for ~/.pando/config.json); a fresh empty one by default. */
+  readonly home?: string
+  readonly env?: Record<string, string>
+}
+
+export interface RunOptions extends SpawnOptions {
+  /** Written to stdin, which is then closed; stdin is empty otherwise. */
+  readonly input?: string
+}
+
+export interface RunResult {
+  readonly stdout: string
+  readonly stderr: string
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+}
+
+/**
+ * Starts `pando ARGS` as a child process, with HOME set to a temporary directory. It is killed if it is
+ * still running after {@link RUN_TIMEOUT_MS} or when the test process exits.
+ */
+export function spawnPando(
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [PANDO, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? tempHome(), ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  running.add(child)
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+  child.on('exit', () => {
+    clearTimeout(timer)
+    running.delete(child)
+  })
+  return child
+}
+
+/** Runs `pando ARGS` to its end and collects its output. */
+export function runPando(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const child = spawnPando(args, options)
+  child.stdin.on('error', () => undefined) // pando may exit before reading all of its input
+  child.stdin.end(options.input ?? '')
+  return collect(child)
+}
+
+/** Waits for a child's end and collects its output (stderr only when something else reads stdout). */
+export function collect(child: ChildProcess, { readStdout = true } = {}): Promise<RunResult> {
+  let stdout = ''
+  let stderr = ''
+  if (readStdout) child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ stdout, stderr, code, signal }))
+  })
+}
+
+/** A fresh home directory, with `~/.pando/config.json` holding `config` when given. */
+export function tempHome(config?: string): string {
+  const home = mkdtempSync(join(tmpdir(), 'pando-home-'))
+  if (config !== undefined) {
+    mkdirSync(join(home, '.pando'))
+    writeFileSync(join(home, '.pando', 'config.json'), config)
+  }
+  return home
+}
+
+/** `from` to `to - 1`, one per line, each mapped by `map`: what `seq from to-1` prints, or their images. */
+export function seqLines(from: number, to: number, map: (n: number) => string = String): string {
+  let text = ''
+  for (let n = from; n < to; n++) text += `${map(n)}\n`
+  return text
+}
+
+/** A `pando` that a test watches while it runs: to open tabs once it listens, to close one mid-run… */
 export interface PandoRun {
   readonly child: ChildProcessWithoutNullStreams
   /** Everything written to stdout so far. */
@@ -16,22 +109,10 @@ export interface PandoRun {
   stderr(): string
   /** Resolves with the first match of `pattern` on stderr (e.g. the volunteer URL). */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
-  /** Resolves with the number of complete lines on stdout once it reaches `count`. */
+  /** Resolves once stdout holds at least `count` complete lines. */
   waitForLines(count: number, timeoutMs?: number): Promise<void>
-  /** Resolves when the process exits. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-export interface PandoRunOptions {
-  /** Written to stdin, which is then closed. Leave undefined to keep stdin open. */
-  input?: string
-  env?: NodeJS.ProcessEnv
-  cwd?: string
-}
-
-/** A fresh HOME, so that no `~/.pando/config.json` of the machine leaks into a test. */
-export function freshHome(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'pando-home-'))
+  /** Resolves when the process has exited and its output is read. */
+  readonly exited: Promise<RunResult>
 }
 
 function poll(check: () => boolean, what: () => string, timeoutMs: number): Promise<void> {
@@ -49,20 +130,19 @@ function poll(check: () => boolean, what: () => string, timeoutMs: number): Prom
   })
 }
 
-/** Starts the real `pando` binary. The caller must make sure it exits (or kill it) before the test ends. */
-export function startPando(args: readonly string[], options: PandoRunOptions = {}): PandoRun {
-  const child = spawn(process.execPath, [pandoBin, ...args], {
-    cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, HOME: freshHome(), ...options.env },
-  })
+/** Starts `pando ARGS`; `input`, when given, is written to its stdin, which is then closed. */
+export function startPando(args: readonly string[], options: RunOptions = {}): PandoRun {
+  const child = spawnPando(args, options)
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => undefined)
   if (options.input !== undefined) child.stdin.end(options.input)
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
+  const exited = new Promise<RunResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ stdout, stderr, code, signal }))
+  })
   return {
     child,
     stdout: () => stdout,
@@ -84,11 +164,4 @@ export function startPando(args: readonly string[], options: PandoRunOptions = {
       )
     },
   }
-}
-
-/** `from..to-1` as lines, each followed by a newline: what `seq from to-1` prints. */
-export function seqLines(from: number, to: number, map: (n: number) => string = String): string {
-  let text = ''
-  for (let n = from; n < to; n++) text += `${map(n)}\n`
-  return text
 }

@@ -59,7 +59,7 @@ export const OPTION_TABLE = {
   },
   'batch-size': {
     kind: 'count',
-    default: 8,
+    default: 32,
     min: 1,
     describe:
       'Items sent to a volunteer per message. A volunteer holds at most two batches, so one travels while it ' +

@@ -24,7 +24,7 @@ describe('parseArguments', () => {
       syncStdio: false,
       retries: 2,
       port: 5000,
-      batchSize: 8,
+      batchSize: 32,
       heartbeatMs: 2000,
       startIdle: true,
       volunteers: 0,

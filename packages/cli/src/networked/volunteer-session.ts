@@ -7,7 +7,7 @@ import {
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import type { RawData, WebSocket } from 'ws'
-import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
+import { lendToRemote, type RemoteBorrower } from '@pando/scheduler'
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
 const CLOSE_PROTOCOL_ERROR = 1008

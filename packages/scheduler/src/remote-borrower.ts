@@ -1,5 +1,5 @@
 import type { Job, Outcome } from '@pando/protocol'
-import type { SubStream } from '@pando/scheduler'
+import type { SubStream } from './types.ts'
 import pull, { type Source, type SourceCallback } from 'pull-stream'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */

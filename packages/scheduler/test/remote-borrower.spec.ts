@@ -1,0 +1,53 @@
+import type { Job } from '@pando/protocol'
+import pull from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { createLender, lendToRemote } from '../src/index.ts'
+import { collect, jobs, success } from './util.ts'
+
+describe('lendToRemote', () => {
+  it('sends batches cut to maxBatch and takes the outcomes back, in any order', async () => {
+    const lender = createLender()
+    pull(pull.values(jobs(10)), lender.sink)
+    const sent: Job[][] = []
+    const remote = lendToRemote(lender.lendStream({ credit: 6 }), (batch) => sent.push(batch), 4)
+    const results = collect(lender)
+    while (sent.length > 0) {
+      const batch = sent.shift() ?? []
+      remote.receive(batch.map((job) => success(job)).reverse())
+      await Promise.resolve()
+    }
+    expect((await results).map((settled) => settled.ok && settled.result)).toEqual(
+      jobs(10).map((job) => String(-job.id)),
+    )
+  })
+
+  it('holds two messages at once with a credit of two batches', () => {
+    const lender = createLender()
+    pull(pull.values(jobs(100)), lender.sink)
+    const sent: Job[][] = []
+    lendToRemote(lender.lendStream({ credit: 8 }), (batch) => sent.push(batch), 4)
+    expect(sent.map((batch) => batch.length)).toEqual([4, 4])
+  })
+
+  it('gives the items of a closed peer to another, and ignores what it says after', async () => {
+    const lender = createLender()
+    pull(pull.values(jobs(5)), lender.sink)
+    const lost: Job[][] = []
+    const gone = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => lost.push(batch), 5)
+    expect(lost.flat()).toHaveLength(5)
+    gone.close(new Error('disconnected'))
+    gone.receive((lost[0] ?? []).map((job) => success(job, 'late')))
+    const sent: Job[][] = []
+    const other = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => sent.push(batch), 5)
+    const results = collect(lender)
+    other.receive(sent.flat().map((job) => success(job)))
+    expect((await results).map((settled) => settled.ok && settled.result)).toEqual([
+      '0',
+      '-1',
+      '-2',
+      '-3',
+      '-4',
+    ])
+    expect(lender.state().ignored).toBe(0)
+  })
+})

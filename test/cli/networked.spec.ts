@@ -1,0 +1,128 @@
+import { once } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+
+const URL_PATTERN = /http:\/\/localhost:(\d+)\//
+
+/** A volunteer played by the test over the real WebSocket protocol, without a browser. */
+class FakeVolunteer {
+  readonly socket: WebSocket
+  readonly received: { type: string; jobs?: { id: number; value: string }[]; reason?: string }[] = []
+
+  constructor(port: string, options: { autoPong?: boolean } = {}) {
+    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
+    this.socket.on('message', (data) =>
+      this.received.push(JSON.parse(String(data)) as FakeVolunteer['received'][0]),
+    )
+  }
+
+  async join(protocolVersion = 1): Promise<void> {
+    await once(this.socket, 'open')
+    this.socket.send(JSON.stringify({ type: 'hello', protocolVersion, deviceName: 'fake' }))
+  }
+
+  jobsReceived(): number {
+    return this.received.reduce((count, message) => count + (message.jobs?.length ?? 0), 0)
+  }
+
+  async closed(): Promise<number> {
+    if (this.socket.readyState === WebSocket.CLOSED) return -1
+    const [code] = (await once(this.socket, 'close')) as [number]
+    return code
+  }
+}
+
+async function startRoot(args: string[]): Promise<{ run: PandoRun; port: string }> {
+  const run = startPando([...args, '--port', '0'])
+  const [, port = ''] = await run.waitForStderr(URL_PATTERN)
+  return { run, port }
+}
+
+const squares = (count: number): string => seqLines(0, count, (n) => String(n * n))
+
+describe('pando, networked, with volunteers played by the test', () => {
+  it('computes in the root itself with --no-start-idle', async () => {
+    const result = await runPando([
+      'examples/square-no-delay.js',
+      '1',
+      '2',
+      '3',
+      '--port',
+      '0',
+      '--no-start-idle',
+    ])
+    expect(result.stdout).toBe('1\n4\n9\n')
+    expect(result.code).toBe(0)
+  })
+
+  it('drops a volunteer that stops answering pings and lends its items again', async () => {
+    const { run, port } = await startRoot([
+      'examples/square-no-delay.js',
+      '--stdin',
+      '--no-start-idle',
+      '--heartbeat',
+      '200',
+    ])
+    const silent = new FakeVolunteer(port, { autoPong: false })
+    await silent.join()
+    await run.waitForStderr(/volunteer 'fake' joined/)
+    run.child.stdin.end(seqLines(0, 300))
+    const code = await silent.closed()
+    const result = await run.exited
+    expect(silent.jobsReceived()).toBeGreaterThan(0)
+    expect(code).toBe(1006)
+    expect(result.stdout).toBe(squares(300))
+    expect(result.stderr).toMatch(/a volunteer left: disconnected \(0 connected\)/)
+    expect(result.code).toBe(0)
+  })
+
+  it('disconnects a volunteer that sends a malformed message, with the reason, and goes on', async () => {
+    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const broken = new FakeVolunteer(port)
+    await broken.join()
+    await run.waitForStderr(/volunteer 'fake' joined/)
+    run.child.stdin.end(seqLines(0, 300))
+    await expect.poll(() => broken.jobsReceived()).toBeGreaterThan(0)
+    broken.socket.send('{"type": "outcomes", "outcomes": [{"id": "not a number"}]}')
+    expect(await broken.closed()).toBe(1008)
+    expect(broken.received.at(-1)).toEqual({ type: 'error', reason: 'malformed outcome' })
+    const result = await run.exited
+    expect(result.stdout).toBe(squares(300))
+    expect(result.stderr).toMatch(/a volunteer left: malformed outcome \(0 connected\)/)
+    expect(result.code).toBe(0)
+  })
+
+  it('ignores results for items a volunteer does not hold', async () => {
+    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const liar = new FakeVolunteer(port)
+    await liar.join()
+    await run.waitForStderr(/volunteer 'fake' joined/)
+    run.child.stdin.end(seqLines(0, 100))
+    await expect.poll(() => liar.jobsReceived()).toBeGreaterThan(0)
+    const held = new Set(liar.received.flatMap((message) => message.jobs ?? []).map((job) => job.id))
+    const strays = [...Array(100).keys()].filter((id) => !held.has(id)).slice(0, 10)
+    liar.socket.send(
+      JSON.stringify({
+        type: 'outcomes',
+        outcomes: strays.map((id) => ({ id, ok: true, result: 'forged' })),
+      }),
+    )
+    liar.socket.close()
+    const result = await run.exited
+    expect(result.stdout).toBe(squares(100))
+    expect(result.code).toBe(0)
+  })
+
+  it('refuses a page that speaks another protocol version', async () => {
+    const { run, port } = await startRoot(['examples/square-no-delay.js', '1'])
+    const old = new FakeVolunteer(port)
+    await old.join(0)
+    expect(await old.closed()).toBe(1008)
+    expect(old.received).toEqual([
+      { type: 'error', reason: 'this page speaks protocol 0, the root 1: reload the page' },
+    ])
+    run.child.kill('SIGINT')
+    expect((await run.exited).code).toBe(130)
+  })
+})
