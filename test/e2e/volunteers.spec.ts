@@ -1,9 +1,19 @@
+import net from 'node:net'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
 const URL_PATTERN = /http:\/\/localhost:\d+\//
+
+/** A TCP port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 const example = (name: string): string => path.join('examples', name)
 
 describe('pando with volunteers in browser tabs', () => {
@@ -84,6 +94,29 @@ describe('pando with volunteers in browser tabs', () => {
     const { code } = await run.exited
     expect(code).toBe(0)
     expect(run.stdout()).toBe('9\n16\n')
+  })
+})
+
+describe('a volunteer tab', () => {
+  it('reconnects by itself when the root restarts, and works for the new root', async () => {
+    const port = await freePort()
+    const browser = await launchVolunteerBrowser()
+    try {
+      const first = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port)])
+      await first.waitForStderr(URL_PATTERN)
+      const tab = await browser.open(`http://localhost:${port}/`, 'faithful')
+      first.child.stdin.end(seqLines(0, 10))
+      expect((await first.exited).stdout).toBe(seqLines(0, 10, (n) => String(n * n)))
+      const second = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port)], {
+        input: seqLines(10, 20),
+      })
+      const result = await second.exited
+      expect(result.stdout).toBe(seqLines(10, 20, (n) => String(n * n)))
+      expect(result.stderr).toContain(`pando: volunteer 'faithful' joined`)
+      expect(Number(await tab.textContent('#processed'))).toBe(20)
+    } finally {
+      await browser.close()
+    }
   })
 })
 
