@@ -11,6 +11,7 @@ export default defineConfig({
       '@pando/protocol': source('protocol'),
       '@pando/scheduler': source('scheduler'),
       '@pando/server': source('server'),
+      '@pando/overlay': source('overlay'),
       '@pando/bundler': source('bundler'),
     },
   },

@@ -1,0 +1,82 @@
+import type { Subscribable } from './emitter.ts'
+
+/** A value that survives `JSON.stringify`/`JSON.parse` unchanged. */
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue }
+
+/**
+ * One signaling payload (an SDP offer or answer, an ICE candidate, a relay session id…). The overlay never
+ * looks inside it: it only carries it between the joiner and the node that accepts it.
+ */
+export type Signal = JsonValue
+
+/** Where a channel is in its life. It only moves forward: `connecting` → `open` → `closed`. */
+export type ChannelState = 'connecting' | 'open' | 'closed'
+
+/** Events of a {@link Channel}. */
+export interface ChannelEvents<M = unknown> {
+  /** The channel can send; emitted at most once. */
+  open: []
+  /** A message from the remote side, already parsed. */
+  message: [message: M]
+  /** The channel failed; `close` follows. */
+  error: [error: Error]
+  /** The channel is closed, by either side or by a failure; emitted exactly once, the last event. */
+  close: []
+}
+
+/** Events of a {@link PeerChannel}: those of a channel, plus the signals it produces while connecting. */
+export interface PeerChannelEvents<M = unknown> extends ChannelEvents<M> {
+  /** A signal to deliver to the remote side's {@link PeerChannel.signal}, in order. */
+  signal: [signal: Signal]
+}
+
+/**
+ * A reliable, ordered, message-oriented link to one peer: what a tree node talks through.
+ *
+ * A simple-peer data channel (in browsers, or with node-datachannel in Node), a WebSocket relayed by the
+ * server, and the in-memory channel all fit it: messages are JSON-able values (the implementation
+ * serialises them), `open`/`close`/`error` map to the transport's own events.
+ */
+export interface Channel<M = unknown> extends Subscribable<ChannelEvents<M>> {
+  /** Where the channel is in its life. */
+  readonly state: ChannelState
+  /**
+   * Sends one JSON-able message. Throws {@link NotOpenError} before `open` and {@link ClosedError}
+   * after `close`; a message sent just before the remote side closed may be lost.
+   */
+  send(message: M): void
+  /** Closes both sides; emits `close` if not closed yet. Idempotent. */
+  close(): void
+}
+
+/**
+ * A channel that needs signaling to connect (WebRTC, or a relay session): it emits signals to carry to the
+ * remote side and consumes the remote side's through {@link PeerChannel.signal}. The joiner's end is the
+ * initiator; the accepting node's end is not.
+ */
+export interface PeerChannel<M = unknown> extends Subscribable<PeerChannelEvents<M>> {
+  /** Where the channel is in its life. */
+  readonly state: ChannelState
+  /** As {@link Channel.send}. */
+  send(message: M): void
+  /** As {@link Channel.close}. */
+  close(): void
+  /**
+   * Consumes a signal from the remote side. A signal it cannot use makes it emit `error` (a
+   * {@link SignalError}) then `close`. Throws {@link ClosedError} after `close`.
+   */
+  signal(signal: Signal): void
+}
+
+/** Options of {@link Connector.create}. */
+export interface ConnectOptions {
+  /** `true` on the joiner's side: that end emits the first signal (the offer). */
+  readonly initiator: boolean
+}
+
+/** Makes the channels of one transport: the tree node's channel factory. */
+export interface Connector<M = unknown> {
+  /** A new, connecting channel; an initiator starts emitting `signal` events after this returns. */
+  create(options: ConnectOptions): PeerChannel<M>
+}

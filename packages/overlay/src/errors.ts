@@ -1,0 +1,73 @@
+// Every class sets `name` to its own name: compare `err.name`, not `instanceof`, across bundles.
+
+/** A channel or tree node was used after `close()`: misuse, thrown synchronously. */
+export class ClosedError extends Error {
+  static override readonly name = 'ClosedError'
+  constructor(message = 'closed') {
+    super(message)
+    this.name = 'ClosedError'
+  }
+}
+
+/** `send()` on a channel that is not open yet: misuse, thrown synchronously. */
+export class NotOpenError extends Error {
+  static override readonly name = 'NotOpenError'
+  constructor(message = 'channel is not open yet') {
+    super(message)
+    this.name = 'NotOpenError'
+  }
+}
+
+/** A peer sent a malformed control message, or one it may not send; the node closes that link. */
+export class ProtocolError extends Error {
+  static override readonly name = 'ProtocolError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+/** A join attempt did not open a channel within the bootstrap timeout; the joiner retries. */
+export class JoinTimeoutError extends Error {
+  static override readonly name = 'JoinTimeoutError'
+  constructor(timeoutMs: number) {
+    super(`no parent connected within ${String(timeoutMs)} ms`)
+    this.name = 'JoinTimeoutError'
+  }
+}
+
+/** The tree gave up on a join attempt (its path broke, or its candidate failed); the joiner retries. */
+export class JoinRejectedError extends Error {
+  static override readonly name = 'JoinRejectedError'
+  constructor(reason: string) {
+    super(`join rejected: ${reason}`)
+    this.name = 'JoinRejectedError'
+  }
+}
+
+/** A join attempt's channel closed or failed before it opened; the joiner retries. */
+export class JoinAbortedError extends Error {
+  static override readonly name = 'JoinAbortedError'
+  constructor(message = 'the channel closed before it opened') {
+    super(message)
+    this.name = 'JoinAbortedError'
+  }
+}
+
+/** A peer stayed silent for longer than the heartbeat allows; its channel is closed. */
+export class HeartbeatTimeoutError extends Error {
+  static override readonly name = 'HeartbeatTimeoutError'
+  constructor(heartbeatMs: number) {
+    super(`no message for ${String(heartbeatMs)} ms`)
+    this.name = 'HeartbeatTimeoutError'
+  }
+}
+
+/** A channel received a signal it cannot use (wrong shape or order); it emits this, then closes. */
+export class SignalError extends Error {
+  static override readonly name = 'SignalError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'SignalError'
+  }
+}

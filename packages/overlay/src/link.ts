@@ -1,0 +1,74 @@
+import type { PeerChannel } from './channel.ts'
+import type { Clock } from './clock.ts'
+import { HeartbeatTimeoutError } from './errors.ts'
+import { Heartbeat } from './heartbeat.ts'
+import type { HeartbeatMessage } from './messages.ts'
+
+const HEARTBEAT: HeartbeatMessage = { type: 'heartbeat' }
+
+/** What a {@link Link} reports to its node. */
+export interface LinkHandlers {
+  message(message: unknown): void
+  /** The channel closed, for whatever reason; called once. */
+  closed(): void
+  /** The peer was silent too long; the channel is being closed. */
+  silent(error: HeartbeatTimeoutError): void
+}
+
+/**
+ * An open channel to the parent or to a child: it forwards messages, watches the peer with a heartbeat
+ * (every message counts as a sign of life) and lets go of the channel's events once it closed.
+ */
+export class Link {
+  private readonly heartbeat: Heartbeat | undefined
+  private readonly onMessage = (message: unknown): void => {
+    this.heartbeat?.received()
+    this.handlers.message(message)
+  }
+  private readonly onClose = (): void => {
+    this.detach()
+    this.handlers.closed()
+  }
+
+  constructor(
+    readonly channel: PeerChannel,
+    clock: Clock,
+    heartbeatMs: number,
+    private readonly handlers: LinkHandlers,
+  ) {
+    if (heartbeatMs > 0) {
+      this.heartbeat = new Heartbeat(
+        { timeoutMs: heartbeatMs },
+        {
+          clock,
+          send: () => this.send(HEARTBEAT),
+          onTimeout: () => {
+            handlers.silent(new HeartbeatTimeoutError(heartbeatMs))
+            channel.close()
+          },
+        },
+      )
+    }
+    channel.on('message', this.onMessage)
+    channel.on('close', this.onClose)
+    this.heartbeat?.start()
+    if (channel.state === 'closed') this.onClose()
+  }
+
+  /** Sends `message` if the channel is open; returns whether it did. */
+  send(message: unknown): boolean {
+    if (this.channel.state !== 'open') return false
+    this.channel.send(message)
+    return true
+  }
+
+  close(): void {
+    this.channel.close()
+  }
+
+  private detach(): void {
+    this.heartbeat?.stop()
+    this.channel.off('message', this.onMessage)
+    this.channel.off('close', this.onClose)
+  }
+}
