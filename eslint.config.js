@@ -14,6 +14,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'max-depth': ['error', 4],
       eqeqeq: ['error', 'smart'],
+      // A closure may read a variable that is assigned once, later (a server and the tree root refer to each other).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -44,9 +44,9 @@ class HtmlPagePlugin {
   }
 }
 
-/** Options of `createVolunteerConfig`. */
+/** Options of `createVolunteerConfig` and `createDashboardConfig`. */
 export interface PageConfigOptions {
-  /** Output directory. @default packages/volunteer/dist */
+  /** Output directory. @default packages/<page>/dist */
   outDir?: string
   /** @default 'production' */
   mode?: 'production' | 'development'
@@ -73,7 +73,11 @@ export function createVolunteerConfig(options: PageConfigOptions = {}): Configur
     },
     resolve: {
       extensions: ['.ts', '.js'],
-      alias: { '@pando/protocol$': source('protocol') },
+      alias: {
+        '@pando/protocol$': source('protocol'),
+        '@pando/scheduler$': source('scheduler'),
+        '@pando/overlay$': source('overlay'),
+      },
       // For libraries written for Node (simple-peer will need them): only modules that use them pay.
       fallback: {
         buffer: require.resolve('buffer/'),
@@ -92,4 +96,41 @@ export function createVolunteerConfig(options: PageConfigOptions = {}): Configur
   }
 }
 
-export default [createVolunteerConfig()]
+/**
+ * The dashboard: `index.html` and its script (uPlot and its style sheet included), served at `/monitor/`.
+ * Its URLs are relative, so it works under any path that ends with a slash.
+ */
+export function createDashboardConfig(options: PageConfigOptions = {}): Configuration {
+  const pageRoot = path.join(root, 'packages', 'dashboard')
+  const mode = options.mode ?? 'production'
+  return {
+    name: 'dashboard',
+    mode,
+    target: 'web',
+    context: pageRoot,
+    entry: { main: './src/main.ts' },
+    devtool: mode === 'production' ? false : 'source-map',
+    output: {
+      path: options.outDir ?? path.join(pageRoot, 'dist'),
+      filename: '[name].[contenthash:8].js',
+      chunkFilename: '[name].[contenthash:8].js',
+      publicPath: 'auto',
+      clean: true,
+    },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      alias: { '@pando/protocol$': source('protocol') },
+    },
+    module: {
+      rules: [
+        { test: /\.ts$/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2022' } },
+        // Style sheets as text; the page adds them to its <head>.
+        { test: /\.css$/, type: 'asset/source' },
+      ],
+    },
+    plugins: [new HtmlPagePlugin(path.join(pageRoot, 'src', 'index.html'))],
+    performance: { hints: false },
+  }
+}
+
+export default [createVolunteerConfig(), createDashboardConfig()]

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CONFIG_FILE } from './constants.ts'
 import { UsageError } from './errors.ts'
-import { OPTION_NAMES, checkOptionValue, isOptionName, type OptionValues } from './option-table.ts'
+import {
+  OPTION_NAMES,
+  checkOptionValue,
+  isOptionName,
+  type OptionValue,
+  type OptionValues,
+} from './option-table.ts'
 
 /** Defaults read from `~/.pando/config.json`: a JSON object whose keys are long option names. */
 export interface ConfigFile {
@@ -49,7 +55,7 @@ export function parseConfig(text: string, path: string): Partial<OptionValues> {
       `the configuration file ${path} must hold a JSON object such as {"local": true, "retries": 3}: fix or remove it`,
     )
   }
-  const values: Record<string, boolean | number> = {}
+  const values: Record<string, OptionValue> = {}
   for (const [key, value] of Object.entries(json)) {
     if (!isOptionName(key)) {
       throw new UsageError(

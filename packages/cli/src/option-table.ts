@@ -22,7 +22,25 @@ export interface CountOptionSpec {
   readonly max?: number
 }
 
-export type OptionSpec = BooleanOptionSpec | CountOptionSpec
+/** One of a few words: `--ice-addresses loopback`, or `"ice-addresses": "loopback"` in the config file. */
+export interface ChoiceOptionSpec {
+  readonly kind: 'choice'
+  readonly choices: readonly string[]
+  readonly default: string
+  readonly describe: string
+}
+
+/** A comma-separated list: `--ice-servers stun:a,stun:b`; an empty string is the empty list. */
+export interface ListOptionSpec {
+  readonly kind: 'list'
+  readonly default: string
+  readonly describe: string
+}
+
+export type OptionSpec = BooleanOptionSpec | CountOptionSpec | ChoiceOptionSpec | ListOptionSpec
+
+/** The value an option holds, by its kind. */
+export type OptionValue = boolean | number | string
 
 export const OPTION_TABLE = {
   stdin: {
@@ -79,6 +97,34 @@ export const OPTION_TABLE = {
     describe:
       'Leave the computing to volunteers; with --no-start-idle this process computes too, beside them.',
   },
+  degree: {
+    kind: 'count',
+    default: 10,
+    min: 1,
+    describe:
+      'Children a node of the WebRTC tree (the root or a tab) takes before it passes new volunteers on to them.',
+  },
+  'bootstrap-timeout': {
+    kind: 'count',
+    default: 10_000,
+    min: 100,
+    describe:
+      'Milliseconds a WebRTC join may take before it is given up (and retried, or the tab falls back).',
+  },
+  'ice-addresses': {
+    kind: 'choice',
+    choices: ['loopback', 'private', 'any'],
+    default: 'any',
+    describe:
+      'Which addresses the ICE candidates that tabs exchange may carry: loopback (127.0.0.0/8 and ::1), private ' +
+      '(loopback plus LAN ranges and mDNS names), or any. Candidates outside are dropped by the relay.',
+  },
+  'ice-servers': {
+    kind: 'list',
+    default: '',
+    describe:
+      'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
+  },
   volunteers: {
     kind: 'count',
     default: 0,
@@ -92,7 +138,11 @@ export type OptionName = keyof typeof OPTION_TABLE
 
 /** The value of every option, after the config file and the command line. */
 export type OptionValues = {
-  -readonly [K in OptionName]: (typeof OPTION_TABLE)[K]['kind'] extends 'boolean' ? boolean : number
+  -readonly [K in OptionName]: (typeof OPTION_TABLE)[K]['kind'] extends 'boolean'
+    ? boolean
+    : (typeof OPTION_TABLE)[K]['kind'] extends 'count'
+      ? number
+      : string
 }
 
 export const OPTION_NAMES = Object.keys(OPTION_TABLE) as OptionName[]
@@ -103,7 +153,7 @@ export function isOptionName(name: string): name is OptionName {
 
 /** The built-in defaults, before the config file. */
 export function builtInDefaults(): OptionValues {
-  const values: Record<string, boolean | number> = {}
+  const values: Record<string, OptionValue> = {}
   for (const name of OPTION_NAMES) values[name] = OPTION_TABLE[name].default
   return values as OptionValues
 }
@@ -117,21 +167,40 @@ export function checkOptionValue(
   name: OptionName,
   value: unknown,
   from: 'text' | 'json',
-): { ok: true; value: boolean | number } | { ok: false; reason: string } {
+): { ok: true; value: OptionValue } | { ok: false; reason: string } {
   const spec: OptionSpec = OPTION_TABLE[name]
-  if (spec.kind === 'boolean') {
-    return typeof value === 'boolean'
-      ? { ok: true, value }
-      : { ok: false, reason: `must be true or false, not ${show(value)}` }
+  switch (spec.kind) {
+    case 'boolean':
+      return typeof value === 'boolean'
+        ? { ok: true, value }
+        : { ok: false, reason: `must be true or false, not ${show(value)}` }
+    case 'count':
+      return checkCount(
+        spec,
+        from === 'text' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+      )
+    case 'choice':
+      return typeof value === 'string' && spec.choices.includes(value)
+        ? { ok: true, value }
+        : { ok: false, reason: `must be one of ${spec.choices.join(', ')}, not ${show(value)}` }
+    case 'list':
+      return typeof value === 'string'
+        ? { ok: true, value }
+        : { ok: false, reason: `must be a comma-separated list, not ${show(value)}` }
   }
-  const count = from === 'text' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+}
+
+function checkCount(
+  spec: CountOptionSpec,
+  count: unknown,
+): { ok: true; value: number } | { ok: false; reason: string } {
   const min = spec.min ?? 0
   const max = spec.max ?? Number.MAX_SAFE_INTEGER
   if (typeof count === 'number' && Number.isSafeInteger(count) && count >= min && count <= max) {
     return { ok: true, value: count }
   }
   const range = spec.max === undefined ? `of ${min} or more` : `from ${min} to ${max}`
-  return { ok: false, reason: `must be a whole number ${range}, not ${show(value)}` }
+  return { ok: false, reason: `must be a whole number ${range}, not ${show(count)}` }
 }
 
 function show(value: unknown): string {

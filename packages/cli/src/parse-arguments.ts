@@ -7,6 +7,7 @@ import {
   checkOptionValue,
   isOptionName,
   type OptionName,
+  type OptionValue,
   type OptionValues,
 } from './option-table.ts'
 import type { ConfigFile } from './config-file.ts'
@@ -34,6 +35,11 @@ export interface RunOptions {
   readonly heartbeatMs: number
   readonly startIdle: boolean
   readonly volunteers: number
+  readonly degree: number
+  readonly bootstrapTimeoutMs: number
+  readonly iceAddresses: 'loopback' | 'private' | 'any'
+  /** STUN/TURN URLs; empty for none. */
+  readonly iceServers: readonly string[]
 }
 
 export interface ParseContext {
@@ -109,6 +115,13 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       heartbeatMs: values.heartbeat,
       startIdle: values['start-idle'],
       volunteers: values.volunteers,
+      degree: values.degree,
+      bootstrapTimeoutMs: values['bootstrap-timeout'],
+      iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],
+      iceServers: values['ice-servers']
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
     },
   }
 }
@@ -144,6 +157,7 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
       default: defaults[name],
       defaultDescription: `${String(defaults[name])}${fromConfig}`,
       ...(spec.kind === 'boolean' ? { type: 'boolean' } : { requiresArg: true, nargs: 1 }),
+      ...(spec.kind === 'choice' || spec.kind === 'list' ? { type: 'string' } : {}),
     })
   }
   return parser
@@ -183,7 +197,7 @@ function checkUnknownOptions(argv: Record<string, unknown>): void {
 }
 
 function optionValues(argv: Record<string, unknown>): OptionValues {
-  const values: Record<string, boolean | number> = {}
+  const values: Record<string, OptionValue> = {}
   for (const name of OPTION_NAMES) {
     const checked = checkOptionValue(name, argv[name], 'text')
     if (!checked.ok) throw new UsageError(`--${name} ${checked.reason} (see 'pando --help')`)

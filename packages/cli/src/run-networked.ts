@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE_FILENAME, bundleModule } from '@pando/bundler'
-import type { ProcessFunction } from '@pando/protocol'
-import { createServer, RUN_PATH, type PandoServer } from '@pando/server'
+import {
+  RUN_CONFIG_FILENAME,
+  VOLUNTEER_PROTOCOL_VERSION,
+  type ProcessFunction,
+  type RunConfig,
+} from '@pando/protocol'
+import type { Lender } from '@pando/scheduler'
+import { createServer, RUN_PATH, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'
 import { UsageError } from './errors.ts'
@@ -12,8 +18,9 @@ import { printMessage } from './exit.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
+import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
 import { serveVolunteer } from './networked/volunteer-session.ts'
-import { findChromium, openVolunteerTabs, type VolunteerTabs } from './networked/volunteer-tabs.ts'
+import { findChromium, openVolunteerTabs } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
@@ -23,24 +30,70 @@ export interface NetworkedRun {
   readonly channel: ItemChannel
 }
 
-/** Volunteers hold this many batches at once: one computing, one on its way. */
+/** Volunteers hold this many batches per worker at once: one computing, one on its way. */
 const BATCHES_IN_FLIGHT = 2
+
+/** What must be undone at the end of a run, last started first. */
+type Release = () => unknown
 
 /**
  * The networked mode: bundles the module for the volunteers' Workers into a directory of this run, serves
- * the volunteer page, lends the items to every volunteer that connects (and to this process too with
- * `--no-start-idle`), and writes the results in input order.
+ * the volunteer page, lends the items to the tabs of the WebRTC tree and to the volunteers that use the
+ * WebSocket fallback (and to this process too with `--no-start-idle`), and writes the results in input
+ * order.
  */
 export async function runNetworked({ options, process, channel }: NetworkedRun): Promise<RunEnding> {
   const chromium = options.volunteers > 0 ? findChromium() : undefined
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'pando-run-'))
-  let server: PandoServer | undefined
-  let tabs: VolunteerTabs | undefined
+  const releases: Release[] = [() => rm(runDir, { recursive: true, force: true })]
   try {
     await bundle(options.module, runDir)
+    await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     const lender = createRootLender(channel.items, options.retries)
-    let connected = 0
-    server = await listen(options, runDir, (socket) =>
+    const server = await serveVolunteers(options, runDir, lender, releases)
+    printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
+    if (!options.startIdle) {
+      const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
+      pull(worker.source, localWorker(process), worker.sink)
+    }
+    if (chromium !== undefined) {
+      const tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
+      releases.push(() => tabs.close())
+    }
+    return await channel.deliver(lender.source)
+  } finally {
+    for (const release of releases.reverse()) await release()
+  }
+}
+
+/** What the volunteer pages read from `run/config.json`. */
+function runConfig(options: RunOptions): RunConfig {
+  return {
+    protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
+    bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}`,
+    degree: options.degree,
+    bootstrapTimeoutMs: options.bootstrapTimeoutMs,
+    heartbeatMs: options.heartbeatMs,
+    batchSize: options.batchSize,
+    iceServers: options.iceServers.map((urls) => ({ urls })),
+  }
+}
+
+/** Starts the server and the root of the WebRTC tree, both lending from `lender`. */
+async function serveVolunteers(
+  options: RunOptions,
+  runDir: string,
+  lender: Lender,
+  releases: Release[],
+): Promise<PandoServer> {
+  let connected = 0
+  let tree: TreeRoot | undefined
+  const server = await listen({
+    port: options.port,
+    volunteerDir: distRoot,
+    runDir,
+    heartbeatMs: options.heartbeatMs,
+    onVolunteer: (socket) =>
       serveVolunteer(socket, {
         lender,
         config: { bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}` },
@@ -50,20 +103,27 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
         onJoin: (device) => printMessage(`volunteer '${device}' joined (${++connected} connected)`),
         onLeave: (reason) => printMessage(`a volunteer left: ${reason} (${--connected} connected)`),
       }),
-    )
-    printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
-    if (!options.startIdle) {
-      const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
-      pull(worker.source, localWorker(process), worker.sink)
-    }
-    if (chromium !== undefined)
-      tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
-    return await channel.deliver(lender.source)
-  } finally {
-    await tabs?.close()
-    await server?.close()
-    await rm(runDir, { recursive: true, force: true })
-  }
+    join: {
+      addresses: options.iceAddresses,
+      attemptTimeoutMs: options.bootstrapTimeoutMs,
+      onJoinSignal: (message) => tree?.handleJoinSignal(message),
+    },
+  })
+  releases.push(() => server.close())
+  tree = startTreeRoot({
+    lender,
+    degree: options.degree,
+    bootstrapTimeoutMs: options.bootstrapTimeoutMs,
+    heartbeatMs: options.heartbeatMs,
+    batchSize: options.batchSize,
+    iceServers: options.iceServers.map((urls) => ({ urls })),
+    ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
+    sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
+    onChild: (event, children) =>
+      printMessage(`a tab ${event} the WebRTC tree (${children} connected to the root directly)`),
+  })
+  releases.push(() => tree?.close())
+  return server
 }
 
 async function bundle(module: string, outDir: string): Promise<void> {
@@ -79,19 +139,9 @@ async function bundle(module: string, outDir: string): Promise<void> {
   }
 }
 
-async function listen(
-  options: RunOptions,
-  runDir: string,
-  onVolunteer: Parameters<typeof createServer>[0]['onVolunteer'],
-): Promise<PandoServer> {
+async function listen(options: ServerOptions): Promise<PandoServer> {
   try {
-    return await createServer({
-      port: options.port,
-      volunteerDir: distRoot,
-      runDir,
-      heartbeatMs: options.heartbeatMs,
-      onVolunteer,
-    })
+    return await createServer(options)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(

@@ -28,6 +28,10 @@ describe('parseArguments', () => {
       heartbeatMs: 2000,
       startIdle: true,
       volunteers: 0,
+      degree: 10,
+      bootstrapTimeoutMs: 10_000,
+      iceAddresses: 'any',
+      iceServers: [],
     })
   })
 

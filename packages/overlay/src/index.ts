@@ -64,3 +64,9 @@ export {
   type MemorySignalingStats,
 } from './memory/memory-signaling.ts'
 export { createVirtualClock, VirtualClock, type RunOptions } from './memory/virtual-clock.ts'
+export {
+  SimplePeerChannel,
+  createWebRtcConnector,
+  type WebRtcConnectorOptions,
+  type WebRtcImplementation,
+} from './webrtc/simple-peer-channel.ts'

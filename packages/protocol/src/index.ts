@@ -17,3 +17,38 @@ export {
   type VolunteerToRoot,
 } from './volunteer-messages.ts'
 export { ProtocolError, parseVolunteerMessage, parseRootMessage } from './validate.ts'
+export {
+  MAX_MONITOR_MESSAGE_BYTES,
+  MAX_VOLUNTEER_REPORT_BYTES,
+  MAX_MONITORED_VOLUNTEERS,
+  ROOT_ID,
+  RunningStatistics,
+  statisticsOf,
+  combineReports,
+  withoutStaleReports,
+  treeOfReports,
+  toOriginalMonitoringStatus,
+  type Statistics,
+  type Transport,
+  type VolunteerReport,
+  type TreeEdge,
+  type MonitorStatus,
+  type MonitorMessage,
+  type OriginalStatistics,
+  type OriginalSummedStatistics,
+  type OriginalPerformance,
+  type OriginalVolunteerStatus,
+  type OriginalRootStatus,
+  type OriginalMonitoringStatus,
+} from './monitoring.ts'
+export { parseMonitorMessage, parseVolunteerReport, checkVolunteerReport } from './monitoring-validate.ts'
+export type { TreeWorkMessage } from './tree-messages.ts'
+export {
+  MAX_JOIN_SIGNALS,
+  MAX_JOIN_MESSAGE_BYTES,
+  type JoinerSignal,
+  type RelayToJoiner,
+} from './join-messages.ts'
+export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
+export { checkJob, checkOutcome } from './validate.ts'
+export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'

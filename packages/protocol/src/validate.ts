@@ -34,7 +34,8 @@ function parseRecord(data: string, maxBytes: number): Json {
   return parsed
 }
 
-function checkJob(value: unknown): Job {
+/** Checks one job received from a peer. @throws {ProtocolError} */
+export function checkJob(value: unknown): Job {
   if (!isRecord(value) || !isId(value.id) || typeof value.value !== 'string') {
     throw new ProtocolError('malformed job')
   }
@@ -50,7 +51,8 @@ function checkError(value: unknown): SerializedError {
     : { name: value.name, message: value.message }
 }
 
-function checkOutcome(value: unknown): Outcome {
+/** Checks one outcome received from a peer. @throws {ProtocolError} */
+export function checkOutcome(value: unknown): Outcome {
   if (!isRecord(value) || !isId(value.id)) throw new ProtocolError('malformed outcome')
   if (value.ok === true && typeof value.result === 'string')
     return { id: value.id, ok: true, result: value.result }
@@ -58,7 +60,8 @@ function checkOutcome(value: unknown): Outcome {
   throw new ProtocolError('malformed outcome')
 }
 
-function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
+/** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
+export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
   if (!Array.isArray(value)) throw new ProtocolError(`${what} is not an array`)
   return value.map(check)
 }

@@ -1,11 +1,22 @@
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { MonitorMessage, RelayToJoiner } from '@pando/protocol'
 import express from 'express'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { reachableUrls } from './addresses.ts'
-import { DEFAULT_HEARTBEAT_MS, MAX_PAYLOAD_BYTES, RUN_PATH, VOLUNTEER_PATH } from './constants.ts'
+import {
+  DEFAULT_HEARTBEAT_MS,
+  JOIN_PATH,
+  MAX_PAYLOAD_BYTES,
+  MONITOR_FEED_PATH,
+  MONITOR_PATH,
+  RUN_PATH,
+  VOLUNTEER_PATH,
+} from './constants.ts'
 import { startHeartbeat } from './heartbeat.ts'
+import { JoinRelay, type JoinRelayOptions } from './join-relay.ts'
+import { createMonitorFeed } from './monitor-feed.ts'
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. @default 5000 */
@@ -20,13 +31,34 @@ export interface ServerOptions {
   heartbeatMs?: number
   /** Called for each volunteer WebSocket connection. The server owns its liveness, not its messages. */
   onVolunteer: (socket: WebSocket) => void
+  /**
+   * The built dashboard page, served at `/monitor/`. Without it, `/monitor/` is not served, but the feed
+   * (`/monitor/feed`) still works.
+   */
+  dashboardDir?: string
+  /**
+   * The signaling relay of the WebRTC tree, at `/join`: where joiners' signals go (the root) and which ICE
+   * candidates it lets through. Without it, `/join` is refused.
+   */
+  join?: JoinRelayOptions
 }
 
 export interface PandoServer {
   readonly port: number
   /** URLs volunteers can open, localhost first. */
   readonly urls: readonly string[]
+  /** URLs of the dashboard, localhost first; empty without `dashboardDir`. */
+  readonly dashboardUrls: readonly string[]
   readonly httpServer: http.Server
+  /**
+   * Sends a status to every dashboard viewer (`/monitor/feed`); a viewer that connects later gets the last
+   * one at once. A viewer whose connection lags far behind skips statuses rather than queueing them.
+   */
+  broadcastStatus(message: MonitorMessage): void
+  /** How many dashboard viewers are connected. */
+  monitorViewerCount(): number
+  /** Passes the tree's answer to the join attempt `origin` (see {@link JoinRelay.sendToJoiner}). */
+  sendToJoiner(origin: string, message: RelayToJoiner): void
   /** Closes every connection and stops listening. Idempotent. */
   close(): Promise<void>
 }
@@ -35,46 +67,76 @@ function createApp(options: ServerOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use(RUN_PATH, express.static(options.runDir, { etag: false, cacheControl: false }))
+  // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
+  if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, express.static(options.dashboardDir))
   app.use(express.static(options.volunteerDir))
   return app
 }
 
-/** Starts the HTTP server for the volunteer page and the volunteers' WebSocket endpoint. */
+/**
+ * Starts the HTTP server for the volunteer page, the volunteers' WebSocket endpoint, the dashboard page and
+ * its feed.
+ */
 export async function createServer(options: ServerOptions): Promise<PandoServer> {
   const httpServer = http.createServer(createApp(options))
   const volunteers = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES })
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
+  const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
+  const relay = options.join === undefined ? undefined : new JoinRelay(options.join)
+  const endpoints = new Map<string, WebSocketServer>([
+    [VOLUNTEER_PATH, volunteers],
+    [MONITOR_FEED_PATH, feed.wss],
+    ...(relay === undefined ? [] : [[JOIN_PATH, relay.wss] as const]),
+  ])
   httpServer.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname
-    if (path !== VOLUNTEER_PATH) {
+    const wss = endpoints.get(new URL(request.url ?? '/', 'http://localhost').pathname)
+    if (wss === undefined) {
       socket.destroy()
       return
     }
-    volunteers.handleUpgrade(request, socket, head, (ws) => volunteers.emit('connection', ws, request))
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
   })
 
   httpServer.listen(options.port ?? 5000, options.host)
-  await Promise.race([
-    once(httpServer, 'listening'),
-    once(httpServer, 'error').then(([error]) => Promise.reject(error as Error)),
-  ])
+  try {
+    await Promise.race([
+      once(httpServer, 'listening'),
+      once(httpServer, 'error').then(([error]) => Promise.reject(error as Error)),
+    ])
+  } catch (error) {
+    stopHeartbeat()
+    feed.close()
+    relay?.close()
+    throw error
+  }
   const port = (httpServer.address() as AddressInfo).port
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       stopHeartbeat()
+      feed.close()
+      relay?.close()
       for (const socket of volunteers.clients) socket.close(1001, 'pando is shutting down')
       volunteers.close()
       httpServer.close(() => resolve())
       httpServer.closeAllConnections()
       // Sockets that do not finish their closing handshake promptly are cut.
       setTimeout(() => {
-        for (const socket of volunteers.clients) socket.terminate()
+        for (const socket of [...volunteers.clients, ...feed.wss.clients]) socket.terminate()
       }, 500).unref()
     })
     return closing
   }
-  return { port, urls: reachableUrls(port), httpServer, close }
+  return {
+    port,
+    urls: reachableUrls(port),
+    dashboardUrls: options.dashboardDir === undefined ? [] : reachableUrls(port, `${MONITOR_PATH}/`),
+    httpServer,
+    broadcastStatus: (message) => feed.broadcast(message),
+    monitorViewerCount: () => feed.viewerCount(),
+    sendToJoiner: (origin, message) => relay?.sendToJoiner(origin, message),
+    close,
+  }
 }

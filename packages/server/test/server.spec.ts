@@ -3,18 +3,43 @@ import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { MonitorMessage } from '@pando/protocol'
 import { WebSocket } from 'ws'
-import { createServer, type PandoServer } from '../src/index.ts'
+import { createServer, VIEWER_SENT_DATA_CODE, type PandoServer } from '../src/index.ts'
+
+/** A status as the root would push it (its content does not matter to the server). */
+function status(done: number): MonitorMessage {
+  return {
+    type: 'status',
+    timestamp: 1_700_000_000_000 + done,
+    run: { startedAt: 1_700_000_000_000, elapsedMs: done, itemsTotal: null },
+    totals: { read: done, done, inFlight: 0, relent: 0, failed: 0, volunteers: 0, rate: 0, averageRate: 0 },
+    volunteers: [],
+    tree: [],
+  }
+}
+
+/** A dashboard viewer that records every message it gets. */
+async function viewer(port: number): Promise<{ socket: WebSocket; received: MonitorMessage[] }> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/monitor/feed`)
+  const received: MonitorMessage[] = []
+  socket.on('message', (data) => received.push(JSON.parse(String(data)) as MonitorMessage))
+  await once(socket, 'open')
+  return { socket, received }
+}
 
 describe('createServer', () => {
   let volunteerDir: string
   let runDir: string
+  let dashboardDir: string
   let server: PandoServer | undefined
   const connected: WebSocket[] = []
 
   beforeEach(async () => {
     volunteerDir = await mkdtemp(path.join(os.tmpdir(), 'pando-page-'))
     runDir = await mkdtemp(path.join(os.tmpdir(), 'pando-run-'))
+    dashboardDir = await mkdtemp(path.join(os.tmpdir(), 'pando-dashboard-'))
+    await writeFile(path.join(dashboardDir, 'index.html'), '<title>dashboard</title>')
     await writeFile(path.join(volunteerDir, 'index.html'), '<title>volunteer</title>')
     await writeFile(path.join(runDir, 'bundle.js'), 'self.x = 1')
   })
@@ -25,7 +50,7 @@ describe('createServer', () => {
     connected.length = 0
   })
 
-  const start = async (heartbeatMs = 60_000): Promise<PandoServer> => {
+  const start = async (heartbeatMs = 60_000, withDashboard = true): Promise<PandoServer> => {
     server = await createServer({
       port: 0,
       host: '127.0.0.1',
@@ -33,6 +58,7 @@ describe('createServer', () => {
       runDir,
       heartbeatMs,
       onVolunteer: (socket) => connected.push(socket),
+      ...(withDashboard ? { dashboardDir } : {}),
     })
     return server
   }
@@ -96,5 +122,98 @@ describe('createServer', () => {
     await expect(
       createServer({ port, host: '127.0.0.1', volunteerDir, runDir, onVolunteer: () => undefined }),
     ).rejects.toThrow(/EADDRINUSE/)
+  })
+
+  describe('monitoring', () => {
+    it('serves the dashboard at /monitor/, redirecting /monitor there', async () => {
+      const { port, dashboardUrls } = await start()
+      expect(dashboardUrls[0]).toBe(`http://localhost:${port}/monitor/`)
+      expect(await (await fetch(`http://127.0.0.1:${port}/monitor/`)).text()).toBe('<title>dashboard</title>')
+      const redirect = await fetch(`http://127.0.0.1:${port}/monitor`, { redirect: 'manual' })
+      expect(redirect.status).toBe(301)
+      expect(redirect.headers.get('location')).toBe('/monitor/')
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('<title>volunteer</title>')
+    })
+
+    it('serves no dashboard without dashboardDir, but keeps the feed', async () => {
+      const { port, dashboardUrls } = await start(60_000, false)
+      expect(dashboardUrls).toEqual([])
+      expect((await fetch(`http://127.0.0.1:${port}/monitor/`)).status).toBe(404)
+      const { socket, received } = await viewer(port)
+      server?.broadcastStatus(status(1))
+      await expect.poll(() => received).toEqual([status(1)])
+      socket.close()
+    })
+
+    it('broadcasts each status to every viewer', async () => {
+      const { port } = await start()
+      const viewers = await Promise.all([viewer(port), viewer(port), viewer(port)])
+      await expect.poll(() => server?.monitorViewerCount()).toBe(3)
+      for (const { received } of viewers) expect(received).toEqual([])
+      server?.broadcastStatus(status(1))
+      server?.broadcastStatus(status(2))
+      for (const { received } of viewers) await expect.poll(() => received).toEqual([status(1), status(2)])
+      for (const { socket } of viewers) socket.close()
+      await expect.poll(() => server?.monitorViewerCount()).toBe(0)
+    })
+
+    it('sends the last status to a viewer that connects later', async () => {
+      const { port } = await start()
+      server?.broadcastStatus(status(1))
+      server?.broadcastStatus(status(2))
+      const late = await viewer(port)
+      await expect.poll(() => late.received).toEqual([status(2)])
+      server?.broadcastStatus(status(3))
+      await expect.poll(() => late.received).toEqual([status(2), status(3)])
+      late.socket.close()
+    })
+
+    it('closes a viewer that sends anything, with a reason, and keeps the others', async () => {
+      const { port } = await start()
+      const chatty = await viewer(port)
+      const quiet = await viewer(port)
+      const closed = once(chatty.socket, 'close')
+      chatty.socket.send('hello?')
+      const [code, reason] = (await closed) as [number, Buffer]
+      expect(code).toBe(VIEWER_SENT_DATA_CODE)
+      expect(String(reason)).toBe('the monitor feed is read-only')
+      server?.broadcastStatus(status(1))
+      await expect.poll(() => quiet.received).toEqual([status(1)])
+      quiet.socket.close()
+    })
+
+    it('keeps volunteers and viewers apart', async () => {
+      const { port } = await start()
+      const watcher = await viewer(port)
+      const volunteer = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+      await once(volunteer, 'open')
+      await expect.poll(() => connected.length).toBe(1)
+      expect(server?.monitorViewerCount()).toBe(1)
+      const got: string[] = []
+      volunteer.on('message', (data) => got.push(String(data)))
+      server?.broadcastStatus(status(1))
+      await expect.poll(() => watcher.received).toHaveLength(1)
+      expect(got).toEqual([])
+      volunteer.close()
+      watcher.socket.close()
+    })
+
+    it('drops a viewer that stops answering pings', async () => {
+      const { port } = await start(100)
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/monitor/feed`, { autoPong: false })
+      await once(socket, 'open')
+      const [code] = (await once(socket, 'close')) as [number]
+      expect(code).toBe(1006)
+      await expect.poll(() => server?.monitorViewerCount()).toBe(0)
+    })
+
+    it('closes viewers on close()', async () => {
+      const { port } = await start()
+      const { socket } = await viewer(port)
+      const closed = once(socket, 'close')
+      await server?.close()
+      const [code] = (await closed) as [number]
+      expect(code).toBe(1001)
+    })
   })
 })

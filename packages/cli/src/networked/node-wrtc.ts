@@ -1,0 +1,31 @@
+import * as polyfill from 'node-datachannel/polyfill'
+import type { WebRtcImplementation } from '@pando/overlay'
+
+interface PlainDescription {
+  type: string
+  sdp: string
+}
+
+function plain(description: { type: string; sdp: string }): PlainDescription {
+  return { type: description.type, sdp: description.sdp }
+}
+
+/**
+ * node-datachannel's WebRTC for simple-peer in Node. simple-peer assigns `offer.sdp` (to filter it), and the
+ * polyfill's descriptions only have getters: hand it plain `{ type, sdp }` objects instead.
+ */
+class PlainDescriptionPeerConnection extends polyfill.RTCPeerConnection {
+  override async createOffer(): Promise<PlainDescription> {
+    return plain(await super.createOffer())
+  }
+
+  override async createAnswer(): Promise<PlainDescription> {
+    return plain(await super.createAnswer())
+  }
+}
+
+export const nodeWrtc = {
+  RTCPeerConnection: PlainDescriptionPeerConnection,
+  RTCSessionDescription: polyfill.RTCSessionDescription,
+  RTCIceCandidate: polyfill.RTCIceCandidate,
+} as unknown as WebRtcImplementation

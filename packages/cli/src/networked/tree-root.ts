@@ -1,0 +1,113 @@
+import {
+  createTreeNode,
+  createWebRtcConnector,
+  type AnswerSignalMessage,
+  type ChildInfo,
+  type JoinRejectedMessage,
+  type JoinSignalMessage,
+  type PeerChannel,
+  type WebRtcConnectorOptions,
+} from '@pando/overlay'
+import { parseTreeWorkMessage, type RelayToJoiner, type TreeWorkMessage } from '@pando/protocol'
+import { lendToRemote, type Lender, type RemoteBorrower, type SubStream } from '@pando/scheduler'
+import { nodeWrtc } from './node-wrtc.ts'
+
+export interface TreeRootOptions {
+  readonly lender: Lender
+  readonly degree: number
+  readonly bootstrapTimeoutMs: number
+  readonly heartbeatMs: number
+  /** Jobs per message; a child holds two batches per worker in its subtree. */
+  readonly batchSize: number
+  readonly iceServers: NonNullable<WebRtcConnectorOptions['iceServers']>
+  /** Gather ICE candidates on this address only (127.0.0.1 when only loopback is allowed). */
+  readonly bindAddress?: string
+  /** Where the root's answers to joiners go: the signaling relay. */
+  readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
+  /** Told when a child joins or leaves, for the messages on stderr. */
+  readonly onChild?: (event: 'joined' | 'left', children: number) => void
+}
+
+/** A joiner's signal as the relay hands it over: parsed from JSON, so JSON-able. */
+export type RelayedJoinSignal = Omit<JoinSignalMessage, 'signal'> & { readonly signal: unknown }
+
+export interface TreeRoot {
+  /** Takes a joiner's signal from the relay. */
+  handleJoinSignal(message: RelayedJoinSignal): void
+  /** Closes every child link. */
+  close(): void
+}
+
+interface ChildLink {
+  readonly subStream: SubStream
+  readonly borrower: RemoteBorrower
+}
+
+/**
+ * The root of the WebRTC tree: a tree node whose children (tabs, each with its own subtree) are borrowers
+ * of the root's lender, over node-datachannel data channels. A child's credit grows with the workers of its
+ * subtree, as it reports them.
+ */
+export function startTreeRoot(options: TreeRootOptions): TreeRoot {
+  const root = createTreeNode(
+    {
+      root: true,
+      degree: options.degree,
+      bootstrapTimeoutMs: options.bootstrapTimeoutMs,
+      heartbeatMs: options.heartbeatMs,
+      workers: 0,
+    },
+    {
+      connector: createWebRtcConnector({
+        wrtc: nodeWrtc,
+        iceServers: options.iceServers,
+        ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      }),
+    },
+  )
+  const links = new Map<PeerChannel, ChildLink>()
+  const credit = (child: ChildInfo): number => 2 * options.batchSize * Math.max(1, child.workers)
+  const send = (channel: PeerChannel, message: TreeWorkMessage): void => {
+    if (channel.state === 'open') channel.send(message)
+  }
+
+  root.on('child', (child) => {
+    const subStream = options.lender.lendStream({
+      credit: credit(child),
+      name: child.id ?? `child ${child.index}`,
+    })
+    const borrower = lendToRemote(
+      subStream,
+      (jobs) => send(child.channel, { type: 'jobs', jobs }),
+      options.batchSize,
+    )
+    links.set(child.channel, { subStream, borrower })
+    options.onChild?.('joined', links.size)
+  })
+  root.on('child-report', (child) => links.get(child.channel)?.subStream.setCredit(credit(child)))
+  root.on('child-left', (child) => {
+    links.get(child.channel)?.borrower.close(new Error('the child left'))
+    links.delete(child.channel)
+    options.onChild?.('left', links.size)
+  })
+  root.on('message', (channel, message) => {
+    const link = links.get(channel)
+    try {
+      const work = parseTreeWorkMessage(message)
+      if (link === undefined || work?.type !== 'outcomes') throw new Error('unexpected message from a child')
+      link.borrower.receive(work.outcomes)
+    } catch {
+      channel.close()
+    }
+  })
+  root.on('answer-signal', (message: AnswerSignalMessage) =>
+    options.sendToJoiner(message.origin, { type: 'answer', signal: message.signal }),
+  )
+  root.on('join-rejected', (message: JoinRejectedMessage) =>
+    options.sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
+  )
+  return {
+    handleJoinSignal: (message) => root.handleJoinSignal(message as JoinSignalMessage),
+    close: () => root.close(),
+  }
+}

@@ -1,0 +1,23 @@
+/** Path of the feed, relative to the page (served at `/monitor/`, so the feed is `/monitor/feed`). */
+export const FEED_PATH = 'feed'
+
+/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
+export const RECONNECT_BASE_DELAY = 250
+
+/** Longest reconnection delay, in ms, before jitter. */
+export const RECONNECT_MAX_DELAY = 4_000
+
+/** How many statuses the throughput-over-time chart keeps (about 10 minutes at one every 3 s). */
+export const HISTORY_LENGTH = 200
+
+/** Volunteers drawn separately in the stacked chart; the others are summed as one "others" band. */
+export const MAX_STACKED_SERIES = 10
+
+/** How often ages, elapsed time and the ETA are refreshed between statuses, in ms. */
+export const CLOCK_INTERVAL = 1_000
+
+/** The bar charts show at most this many volunteers: the busiest ones. */
+export const MAX_BAR_ROWS = 40
+
+/** Beyond this many volunteers, the tree drawing names nodes only in their tooltips. */
+export const MAX_TREE_LABELS = 24

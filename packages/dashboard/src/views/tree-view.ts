@@ -1,0 +1,125 @@
+import type { TreeEdge, VolunteerReport } from '@pando/protocol'
+import { MAX_TREE_LABELS } from '../constants.ts'
+import { formatCount, formatRate, truncate } from '../format.ts'
+import type { ColorRegistry } from '../palette.ts'
+import { ROOT_NODE, layoutTree } from '../tree-layout.ts'
+
+const SVG = 'http://www.w3.org/2000/svg'
+/**
+ * Horizontal distance between two leaves (room for a label, or only for a node when the tree is too wide to
+ * name them all), and vertical distance between two levels, in pixels.
+ */
+const COLUMN = 112
+const NARROW_COLUMN = 30
+const ROW = 78
+const MARGIN_X = 56
+const MARGIN_TOP = 26
+const MARGIN_BOTTOM = 36
+const NODE_RADIUS = 11
+const ROOT_RADIUS = 15
+
+function svg<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attributes: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG, name)
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value))
+  return element
+}
+
+/**
+ * The volunteer tree, drawn live as SVG: the root on top, one row per depth, a line from each volunteer
+ * to its parent (dashed for WebSocket, solid for WebRTC), nodes in the volunteers' colours. Each node has
+ * `data-id` (the volunteer's id, `root` for the root) and a tooltip.
+ */
+export class TreeView {
+  readonly #container: HTMLElement
+  readonly #colors: ColorRegistry
+  /** Whether a tree wider than the panel was scrolled to its root once (then the viewer's scroll stays). */
+  #centred = false
+
+  constructor(container: HTMLElement, colors: ColorRegistry) {
+    this.#container = container
+    this.#colors = colors
+  }
+
+  update(tree: readonly TreeEdge[], reports: readonly VolunteerReport[]): void {
+    const byId = new Map(reports.map((report) => [report.id, report]))
+    const layout = layoutTree(tree)
+    const showLabels = tree.length <= MAX_TREE_LABELS
+    const column = showLabels ? COLUMN : NARROW_COLUMN
+    const width = MARGIN_X * 2 + (layout.width - 1) * column
+    const height = MARGIN_TOP + MARGIN_BOTTOM + Math.max(1, layout.depth) * ROW
+    const position = new Map(
+      layout.nodes.map((node) => [
+        node.id,
+        { x: MARGIN_X + node.x * column, y: MARGIN_TOP + node.depth * ROW },
+      ]),
+    )
+    const root = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      role: 'img',
+      'aria-label': `Tree of ${tree.length} volunteers`,
+      'data-nodes': layout.nodes.length,
+    })
+    const links = svg('g', { class: 'links' })
+    const nodes = svg('g', { class: 'nodes' })
+
+    for (const node of layout.nodes) {
+      const at = position.get(node.id)
+      if (at === undefined) continue
+      const report = byId.get(node.id)
+      if (node.parent !== null) {
+        const from = position.get(node.parent)
+        if (from !== undefined) {
+          const midY = (from.y + at.y) / 2
+          links.append(
+            svg('path', {
+              d: `M${from.x},${from.y} C${from.x},${midY} ${at.x},${midY} ${at.x},${at.y}`,
+              class: report?.transport === 'webrtc' ? 'link webrtc' : 'link websocket',
+            }),
+          )
+        }
+      }
+      const group = svg('g', {
+        class: node.id === ROOT_NODE ? 'node root' : 'node',
+        transform: `translate(${at.x},${at.y})`,
+        'data-id': node.id === ROOT_NODE ? 'root' : node.id,
+      })
+      const title = svg('title', {})
+      if (node.id === ROOT_NODE) {
+        title.textContent = 'pando (the root)'
+        group.append(title, svg('circle', { r: ROOT_RADIUS }))
+        const label = svg('text', { y: 4, 'text-anchor': 'middle', class: 'root-label' })
+        label.textContent = 'root'
+        group.append(label)
+      } else {
+        const name = report?.deviceName || node.id
+        title.textContent = report
+          ? `${name} (${node.id})\n${report.transport}, depth ${report.depth}\n` +
+            `${formatCount(report.processed)} processed, ${formatRate(report.throughput)} ${report.units}/s`
+          : node.id
+        group.append(title, svg('circle', { r: NODE_RADIUS, fill: this.#colors.colorOf(node.id) }))
+        if (showLabels) {
+          const label = svg('text', { y: NODE_RADIUS + 15, 'text-anchor': 'middle' })
+          label.textContent = truncate(name, 17)
+          group.append(label)
+        }
+      }
+      nodes.append(group)
+    }
+    root.append(links, nodes)
+    const scrolled = this.#container.scrollLeft
+    this.#container.replaceChildren(root)
+    if (width <= this.#container.clientWidth) return
+    if (this.#centred) {
+      this.#container.scrollLeft = scrolled
+    } else {
+      const rootX = position.get(ROOT_NODE)?.x ?? 0
+      this.#container.scrollLeft = rootX - this.#container.clientWidth / 2
+      this.#centred = true
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import SimplePeer from 'simple-peer'
+import type { ConnectOptions, Connector, PeerChannel, PeerChannelEvents, Signal } from '../channel.ts'
+import { Emitter } from '../emitter.ts'
+import { ClosedError, NotOpenError, ProtocolError, SignalError } from '../errors.ts'
+
+/** The WebRTC implementation simple-peer uses: the browser's by default, node-datachannel's in Node. */
+export type WebRtcImplementation = NonNullable<SimplePeer.Options['wrtc']>
+
+export interface WebRtcConnectorOptions {
+  /** Omit in browsers; in Node, node-datachannel's polyfill (see the CLI's `node-wrtc.ts`). */
+  readonly wrtc?: WebRtcImplementation
+  /** STUN/TURN servers; none are needed on a LAN or on loopback. @default [] */
+  readonly iceServers?: readonly RTCIceServer[]
+  /**
+   * The local address to gather ICE candidates on, for node-datachannel only (browsers ignore it): set it to
+   * `127.0.0.1` to stay on loopback, where node-datachannel would otherwise offer no candidate at all.
+   */
+  readonly bindAddress?: string
+}
+
+/**
+ * A tree link over a WebRTC data channel (simple-peer): messages are JSON text. The joiner's end is the
+ * initiator and emits the offer; ICE candidates trickle as further signals.
+ */
+export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>> implements PeerChannel<M> {
+  #state: PeerChannel['state'] = 'connecting'
+  readonly #peer: SimplePeer.Instance
+  /**
+   * Messages that arrived before `open`: simple-peer emits `connect` only after an asynchronous getStats,
+   * by which time the other side, open already, may have sent (a parent's `position`, at once).
+   */
+  readonly #early: M[] = []
+
+  constructor(connect: ConnectOptions, options: WebRtcConnectorOptions = {}) {
+    super()
+    this.#peer = new SimplePeer({
+      initiator: connect.initiator,
+      trickle: true,
+      config: {
+        iceServers: [...(options.iceServers ?? [])],
+        ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      } as RTCConfiguration,
+      ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
+    })
+    this.#peer.on('signal', (signal: SimplePeer.SignalData) => this.emit('signal', signal as Signal))
+    this.#peer.on('connect', () => {
+      if (this.#state !== 'connecting') return
+      this.#state = 'open'
+      this.emit('open')
+      for (const message of this.#early.splice(0)) {
+        if (this.#state === 'open') this.emit('message', message)
+      }
+    })
+    this.#peer.on('data', (data: unknown) => this.#receive(data))
+    this.#peer.on('error', (error: Error) => this.#fail(error))
+    this.#peer.on('close', () => this.#end())
+  }
+
+  get state(): PeerChannel['state'] {
+    return this.#state
+  }
+
+  send(message: M): void {
+    if (this.#state === 'connecting') throw new NotOpenError('the data channel is not open yet')
+    if (this.#state === 'closed') throw new ClosedError('the data channel is closed')
+    this.#peer.send(JSON.stringify(message))
+  }
+
+  signal(signal: Signal): void {
+    if (this.#state === 'closed') throw new ClosedError('the data channel is closed')
+    try {
+      this.#peer.signal(signal as unknown as SimplePeer.SignalData)
+    } catch (error) {
+      this.#fail(new SignalError(error instanceof Error ? error.message : String(error)))
+    }
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return
+    this.#peer.destroy()
+    this.#end()
+  }
+
+  #receive(data: unknown): void {
+    let message: M
+    try {
+      message = JSON.parse(typeof data === 'string' ? data : String(data)) as M
+    } catch {
+      this.#fail(new ProtocolError('a data-channel message is not JSON'))
+      return
+    }
+    if (this.#state === 'open') this.emit('message', message)
+    else if (this.#state === 'connecting') this.#early.push(message)
+  }
+
+  #fail(error: Error): void {
+    if (this.#state === 'closed') return
+    this.emit('error', error)
+    this.close()
+  }
+
+  #end(): void {
+    if (this.#state === 'closed') return
+    this.#state = 'closed'
+    this.emit('close')
+  }
+}
+
+/** Makes WebRTC tree links. */
+export function createWebRtcConnector<M = unknown>(options: WebRtcConnectorOptions = {}): Connector<M> {
+  return { create: (connect) => new SimplePeerChannel<M>(connect, options) }
+}

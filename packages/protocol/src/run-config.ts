@@ -1,0 +1,23 @@
+/**
+ * What a volunteer page needs to take part in a run, served by the root as `run/config.json` beside the
+ * bundled module (and sent in the WebSocket `welcome` for the fallback transport).
+ */
+export interface RunConfig {
+  /** Bumped when the pages and the root stop understanding each other. */
+  readonly protocolVersion: number
+  /** URL of the user's module bundled for a Worker, relative to the page. */
+  readonly bundleUrl: string
+  /** Children a tab accepts before it delegates joiners to them. */
+  readonly degree: number
+  /** A join attempt is given up after this long. */
+  readonly bootstrapTimeoutMs: number
+  /** A silent parent or child is dropped within this. */
+  readonly heartbeatMs: number
+  /** Items per message on a tree link; a link holds two batches per worker below it. */
+  readonly batchSize: number
+  /** STUN/TURN servers for WebRTC; empty on a LAN or on loopback. */
+  readonly iceServers: readonly { readonly urls: string | readonly string[] }[]
+}
+
+/** The name of the file, in the run's directory, that holds the {@link RunConfig}. */
+export const RUN_CONFIG_FILENAME = 'config.json'

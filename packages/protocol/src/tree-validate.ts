@@ -1,0 +1,43 @@
+import type { TreeWorkMessage } from './tree-messages.ts'
+import type { JoinerSignal } from './join-messages.ts'
+import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
+import { checkArray, checkJob, checkOutcome, ProtocolError } from './validate.ts'
+
+/**
+ * Checks a work message received on a tree link (already parsed from JSON by the channel); `undefined`
+ * when its type is not a work message (it may be another layer's). @throws {ProtocolError} when malformed
+ */
+export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefined {
+  if (typeof value !== 'object' || value === null) throw new ProtocolError('message is not an object')
+  const message = value as Record<string, unknown>
+  switch (message.type) {
+    case 'jobs':
+      return { type: 'jobs', jobs: checkArray(message.jobs, checkJob, 'jobs') }
+    case 'outcomes':
+      return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+    default:
+      return undefined
+  }
+}
+
+/** Parses and checks a joiner's message to the signaling relay. @throws {ProtocolError} */
+export function parseJoinerSignal(data: string, maxBytes = MAX_JOIN_MESSAGE_BYTES): JoinerSignal {
+  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
+  let message: unknown
+  try {
+    message = JSON.parse(data)
+  } catch {
+    throw new ProtocolError('message is not JSON')
+  }
+  const m = message as Record<string, unknown> | null
+  if (typeof m !== 'object' || m === null || m.type !== 'join')
+    throw new ProtocolError('expected a join message')
+  const { seq, weight, signal } = m
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+    throw new ProtocolError('malformed seq')
+  if (typeof weight !== 'number' || !Number.isSafeInteger(weight) || weight < 1) {
+    throw new ProtocolError('malformed weight')
+  }
+  if (typeof signal !== 'object' || signal === null) throw new ProtocolError('malformed signal')
+  return { type: 'join', seq, weight, signal }
+}
