@@ -11,9 +11,26 @@ export function exitAfterFlush(code: number): void {
   stdout.write('', () => process.exit(code))
 }
 
+/** Where stderr messages and the progress line meet: the line is erased before a message is written. */
+let progressLine: { clear(): void } | undefined
+/** `--quiet`: notices (volunteers joining and leaving) are not written; errors and URLs still are. */
+let quiet = false
+
+/** Sets what {@link printMessage} and {@link printNotice} must know of the run's stderr. */
+export function configureMessages(options: { progressLine?: { clear(): void }; quiet?: boolean }): void {
+  progressLine = options.progressLine
+  quiet = options.quiet ?? false
+}
+
 /** Writes one message for people on stderr, with the `pando: ` prefix. */
 export function printMessage(message: string): void {
+  progressLine?.clear()
   process.stderr.write(`${MESSAGE_PREFIX}${message}\n`)
+}
+
+/** Writes a notice (a volunteer joined…), unless `--quiet`. */
+export function printNotice(message: string): void {
+  if (!quiet) printMessage(message)
 }
 
 /** Reports an error and exits: status 2 for a usage error (its message says how to fix it), 1 otherwise. */

@@ -125,6 +125,31 @@ export const OPTION_TABLE = {
     describe:
       'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
   },
+  'reporting-interval': {
+    kind: 'count',
+    default: 3,
+    min: 1,
+    describe:
+      'Seconds between two status reports of each volunteer, and between two statuses of the run (the ' +
+      'dashboard, the progress line, DEBUG=pando-computing:monitoring).',
+  },
+  progress: {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Show the progress line on stderr even when it is not a terminal (it is shown on a terminal anyway).',
+  },
+  quiet: {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'No progress line and no notices of volunteers joining and leaving; errors and URLs are still shown.',
+  },
+  qr: {
+    kind: 'boolean',
+    default: false,
+    describe: 'Print a QR code of the volunteer URL on stderr, for phones.',
+  },
   volunteers: {
     kind: 'count',
     default: 0,

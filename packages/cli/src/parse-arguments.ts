@@ -40,6 +40,10 @@ export interface RunOptions {
   readonly iceAddresses: 'loopback' | 'private' | 'any'
   /** STUN/TURN URLs; empty for none. */
   readonly iceServers: readonly string[]
+  readonly reportingIntervalMs: number
+  readonly progress: boolean
+  readonly quiet: boolean
+  readonly qr: boolean
 }
 
 export interface ParseContext {
@@ -122,6 +126,10 @@ export async function parseArguments(args: readonly string[], context: ParseCont
         .split(',')
         .map((url) => url.trim())
         .filter((url) => url !== ''),
+      reportingIntervalMs: values['reporting-interval'] * 1000,
+      progress: values.progress,
+      quiet: values.quiet,
+      qr: values.qr,
     },
   }
 }

@@ -3,18 +3,32 @@ import pull from 'pull-stream'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
+import { startRunReporting } from './monitoring/run-reporting.ts'
+import type { RunOptions } from './parse-arguments.ts'
 
 /**
  * `--local`: the root lends every item to one sub-stream that runs the function in this process one item at
  * a time, and emits the results in input order to the channel.
  */
-export function runLocal(
+export async function runLocal(
   process: ProcessFunction,
   channel: ItemChannel,
-  retries: number,
+  options: RunOptions,
 ): Promise<RunEnding> {
-  const lender = createRootLender(channel.items, retries)
+  const lender = createRootLender(channel.items, options.retries)
   const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
   pull(worker.source, localWorker(process), worker.sink)
-  return channel.deliver(lender.source)
+  const reporting = startRunReporting({
+    lender,
+    intervalMs: options.reportingIntervalMs,
+    ...(options.stdin ? {} : { itemsTotal: options.items.length }),
+    networked: false,
+    progress: options.progress,
+    quiet: options.quiet,
+  })
+  try {
+    return await channel.deliver(lender.source)
+  } finally {
+    reporting.stop()
+  }
 }

@@ -11,13 +11,17 @@ import {
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import { createServer, RUN_PATH, type PandoServer, type ServerOptions } from '@pando/server'
+import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'
 import { UsageError } from './errors.ts'
-import { printMessage } from './exit.ts'
+import { printMessage, printNotice } from './exit.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
+import { ReportBoard } from './monitoring/report-board.ts'
+import { startRunReporting } from './monitoring/run-reporting.ts'
+import { printQrCode } from './networked/qr-code.ts'
 import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
 import { serveVolunteer } from './networked/volunteer-session.ts'
 import { findChromium, openVolunteerTabs } from './networked/volunteer-tabs.ts'
@@ -50,8 +54,22 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     const lender = createRootLender(channel.items, options.retries)
-    const server = await serveVolunteers(options, runDir, lender, releases)
+    const board = new ReportBoard()
+    const server = await serveVolunteers(options, runDir, lender, board, releases)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
+    printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
+    if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
+    const reporting = startRunReporting({
+      lender,
+      board,
+      intervalMs: options.reportingIntervalMs,
+      ...(options.stdin ? {} : { itemsTotal: options.items.length }),
+      networked: true,
+      progress: options.progress,
+      quiet: options.quiet,
+      broadcast: (status) => server.broadcastStatus(status),
+    })
+    releases.push(() => reporting.stop())
     if (!options.startIdle) {
       const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
       pull(worker.source, localWorker(process), worker.sink)
@@ -84,6 +102,7 @@ async function serveVolunteers(
   options: RunOptions,
   runDir: string,
   lender: Lender,
+  board: ReportBoard,
   releases: Release[],
 ): Promise<PandoServer> {
   let connected = 0
@@ -91,6 +110,7 @@ async function serveVolunteers(
   const server = await listen({
     port: options.port,
     volunteerDir: distRoot,
+    dashboardDir: dashboardRoot,
     runDir,
     heartbeatMs: options.heartbeatMs,
     onVolunteer: (socket) =>
@@ -100,8 +120,9 @@ async function serveVolunteers(
         batchSize: options.batchSize,
         credit: options.batchSize * BATCHES_IN_FLIGHT,
         volunteerId: randomUUID(),
-        onJoin: (device) => printMessage(`volunteer '${device}' joined (${++connected} connected)`),
-        onLeave: (reason) => printMessage(`a volunteer left: ${reason} (${--connected} connected)`),
+        board,
+        onJoin: (device) => printNotice(`volunteer '${device}' joined (${++connected} connected)`),
+        onLeave: (reason) => printNotice(`a volunteer left: ${reason} (${--connected} connected)`),
       }),
     join: {
       addresses: options.iceAddresses,
@@ -119,8 +140,9 @@ async function serveVolunteers(
     iceServers: options.iceServers.map((urls) => ({ urls })),
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
+    board,
     onChild: (event, children) =>
-      printMessage(`a tab ${event} the WebRTC tree (${children} connected to the root directly)`),
+      printNotice(`a tab ${event} the WebRTC tree (${children} connected to the root directly)`),
   })
   releases.push(() => tree?.close())
   return server

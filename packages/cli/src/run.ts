@@ -35,7 +35,7 @@ async function run(options: RunOptions): Promise<void> {
   const process = await loadProcessFunction(options.module, globalThis.process.cwd())
   const channel = createChannel(options)
   const ending = options.local
-    ? await runLocal(process, channel, options.retries)
+    ? await runLocal(process, channel, options)
     : await runNetworked({ options, process, channel })
   switch (ending.kind) {
     case 'done':

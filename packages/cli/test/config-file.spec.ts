@@ -34,7 +34,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig('{"workers": 5}', PATH)).toThrow(
       'the configuration file /home/u/.pando/config.json sets "workers", which is not an option ' +
         '(the keys are the option names: stdin, local, sync-stdio, retries, port, batch-size, heartbeat, ' +
-        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, volunteers): fix or remove it',
+        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers): fix or remove it',
     )
   })
 

@@ -32,6 +32,10 @@ describe('parseArguments', () => {
       bootstrapTimeoutMs: 10_000,
       iceAddresses: 'any',
       iceServers: [],
+      reportingIntervalMs: 3000,
+      progress: false,
+      quiet: false,
+      qr: false,
     })
   })
 

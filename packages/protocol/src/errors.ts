@@ -19,6 +19,15 @@ export class RemoteError extends Error {
   }
 }
 
+/** A message from a peer that is not what the protocol allows. The peer is disconnected with this reason. */
+export class ProtocolError extends Error {
+  static override readonly name = 'ProtocolError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
 /** Turns anything thrown (or passed to a callback) into a plain object that survives JSON and postMessage. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

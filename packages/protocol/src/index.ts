@@ -1,6 +1,6 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { WORKER_MODULE_GLOBAL } from './constants.ts'
-export { ModuleContractError, RemoteError, serializeError } from './errors.ts'
+export { ModuleContractError, ProtocolError, RemoteError, serializeError } from './errors.ts'
 export {
   PANDO_KEY,
   resolveProcessFunction,
@@ -16,7 +16,7 @@ export {
   type RootToVolunteer,
   type VolunteerToRoot,
 } from './volunteer-messages.ts'
-export { ProtocolError, parseVolunteerMessage, parseRootMessage } from './validate.ts'
+export { parseVolunteerMessage, parseRootMessage } from './validate.ts'
 export {
   MAX_MONITOR_MESSAGE_BYTES,
   MAX_VOLUNTEER_REPORT_BYTES,

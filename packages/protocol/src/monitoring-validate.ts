@@ -7,7 +7,7 @@ import {
   type TreeEdge,
   type VolunteerReport,
 } from './monitoring.ts'
-import { ProtocolError } from './validate.ts'
+import { ProtocolError } from './errors.ts'
 
 /** Longest volunteer id accepted, in characters. */
 const MAX_ID_LENGTH = 64

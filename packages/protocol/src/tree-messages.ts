@@ -1,4 +1,5 @@
 import type { Job, Outcome } from './job.ts'
+import type { VolunteerReport } from './monitoring.ts'
 
 /**
  * Work messages on a link of the WebRTC tree, beside the overlay's own control messages (whose types the
@@ -10,3 +11,8 @@ export type TreeWorkMessage =
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
   /** Child → parent: outcomes of items it was lent. */
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
+  /**
+   * Child → parent, every reporting interval: the latest report of each volunteer in the child's subtree,
+   * the child's own included (one entry per volunteer; see `combineReports`).
+   */
+  | { readonly type: 'status'; readonly reports: readonly VolunteerReport[] }

@@ -1,7 +1,9 @@
 import type { TreeWorkMessage } from './tree-messages.ts'
 import type { JoinerSignal } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
-import { checkArray, checkJob, checkOutcome, ProtocolError } from './validate.ts'
+import { ProtocolError } from './errors.ts'
+import { checkArray, checkJob, checkOutcome } from './validate.ts'
+import { checkVolunteerReport } from './monitoring-validate.ts'
 
 /**
  * Checks a work message received on a tree link (already parsed from JSON by the channel); `undefined`
@@ -15,6 +17,8 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
       return { type: 'jobs', jobs: checkArray(message.jobs, checkJob, 'jobs') }
     case 'outcomes':
       return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+    case 'status':
+      return { type: 'status', reports: checkArray(message.reports, checkVolunteerReport, 'reports') }
     default:
       return undefined
   }

@@ -1,15 +1,8 @@
 import type { Job, Outcome, SerializedError } from './job.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
-
-/** A message from a peer that is not what the protocol allows. The peer is disconnected with this reason. */
-export class ProtocolError extends Error {
-  static override readonly name = 'ProtocolError'
-  constructor(message: string) {
-    super(message)
-    this.name = 'ProtocolError'
-  }
-}
+import { checkVolunteerReport } from './monitoring-validate.ts'
+import { ProtocolError } from './errors.ts'
 
 type Json = Record<string, unknown>
 
@@ -81,6 +74,8 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
       }
     case 'outcomes':
       return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+    case 'status':
+      return { type: 'status', report: checkVolunteerReport(message.report) }
     default:
       throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }

@@ -1,4 +1,5 @@
 import type { Job, Outcome } from './job.ts'
+import type { VolunteerReport } from './monitoring.ts'
 
 /**
  * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
@@ -30,3 +31,5 @@ export type VolunteerToRoot =
   | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
   /** Outcomes of items it was given, in any order, in batches. */
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
+  /** Its status, every reporting interval (the root overwrites `id` with the one it gave). */
+  | { readonly type: 'status'; readonly report: VolunteerReport }

@@ -10,6 +10,7 @@ import {
 } from '@pando/overlay'
 import { parseTreeWorkMessage, type RelayToJoiner, type TreeWorkMessage } from '@pando/protocol'
 import { lendToRemote, type Lender, type RemoteBorrower, type SubStream } from '@pando/scheduler'
+import type { ReportBoard } from '../monitoring/report-board.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
 export interface TreeRootOptions {
@@ -24,6 +25,8 @@ export interface TreeRootOptions {
   readonly bindAddress?: string
   /** Where the root's answers to joiners go: the signaling relay. */
   readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
+  /** Where the status reports of each child's subtree go. */
+  readonly board: ReportBoard
   /** Told when a child joins or leaves, for the messages on stderr. */
   readonly onChild?: (event: 'joined' | 'left', children: number) => void
 }
@@ -88,14 +91,18 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('child-left', (child) => {
     links.get(child.channel)?.borrower.close(new Error('the child left'))
     links.delete(child.channel)
+    options.board.remove(child.channel)
     options.onChild?.('left', links.size)
   })
   root.on('message', (channel, message) => {
     const link = links.get(channel)
     try {
       const work = parseTreeWorkMessage(message)
-      if (link === undefined || work?.type !== 'outcomes') throw new Error('unexpected message from a child')
-      link.borrower.receive(work.outcomes)
+      if (link === undefined || work === undefined || work.type === 'jobs') {
+        throw new Error('unexpected message from a child')
+      }
+      if (work.type === 'outcomes') link.borrower.receive(work.outcomes)
+      else options.board.update(channel, work.reports)
     } catch {
       channel.close()
     }

@@ -7,6 +7,7 @@ import {
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import type { RawData, WebSocket } from 'ws'
+import type { ReportBoard } from '../monitoring/report-board.ts'
 import { lendToRemote, type RemoteBorrower } from '@pando/scheduler'
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
@@ -21,6 +22,8 @@ export interface VolunteerSessionOptions {
   readonly credit: number
   /** A unique id for the volunteer. */
   readonly volunteerId: string
+  /** Where its status reports go. */
+  readonly board: ReportBoard
   /** Told when the volunteer joins and leaves, for the messages on stderr. */
   readonly onJoin?: (deviceName: string) => void
   readonly onLeave?: (reason: string) => void
@@ -41,6 +44,7 @@ export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptio
     if (left) return
     left = true
     borrower?.close(new Error(reason))
+    options.board.remove(socket)
     if (borrower !== undefined) options.onLeave?.(reason)
   }
   const reject = (reason: string): void => {
@@ -65,7 +69,18 @@ export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptio
       return
     }
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')
-    borrower.receive(message.outcomes)
+    if (message.type === 'outcomes') borrower.receive(message.outcomes)
+    else {
+      // Its place is the root's to say, not the page's: a volunteer cannot pose as another.
+      const place = {
+        id: options.volunteerId,
+        transport: 'websocket',
+        depth: 1,
+        parent: null,
+        children: 0,
+      } as const
+      options.board.update(socket, [{ ...message.report, ...place }])
+    }
   }
 
   socket.on('message', (data, isBinary) => {

@@ -1,0 +1,143 @@
+import type { VolunteerReport } from '@pando/protocol'
+import { createLender } from '@pando/scheduler'
+import pull from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { isDebugEnabled } from '../src/monitoring/debug-namespaces.ts'
+import { formatDuration, progressText } from '../src/monitoring/progress-line.ts'
+import { ReportBoard } from '../src/monitoring/report-board.ts'
+import { startRunMonitor } from '../src/monitoring/run-monitor.ts'
+
+const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
+const report = (id: string, timestamp: number, processed = 0): VolunteerReport => ({
+  id,
+  deviceName: id,
+  timestamp,
+  lastReportInterval: 3000,
+  nbItems: 0,
+  units: 'items',
+  cpuTime: 0,
+  dataTransferTime: 0,
+  throughput: 0,
+  cpuUsage: 0,
+  dataTransferLoad: 0,
+  throughputStats: stats,
+  cpuUsageStats: stats,
+  dataTransferStats: stats,
+  depth: 1,
+  parent: null,
+  children: 0,
+  transport: 'webrtc',
+  inFlight: 0,
+  processed,
+  failures: 0,
+})
+
+describe('ReportBoard', () => {
+  it('keeps the latest report of each volunteer across links', () => {
+    const board = new ReportBoard()
+    board.update('a', [report('x', 100, 1), report('y', 100)])
+    board.update('b', [report('x', 200, 2)])
+    const current = board.current(250, 1000)
+    expect(current.map((r) => [r.id, r.processed]).sort()).toEqual([
+      ['x', 2],
+      ['y', 0],
+    ])
+  })
+
+  it('forgets a link that closed, and reports that went stale', () => {
+    const board = new ReportBoard()
+    board.update('a', [report('x', 100)])
+    board.update('b', [report('y', 900)])
+    expect(board.current(1000, 500).map((r) => r.id)).toEqual(['y'])
+    board.remove('b')
+    expect(board.current(1000, 5000).map((r) => r.id)).toEqual(['x'])
+  })
+})
+
+describe('startRunMonitor', () => {
+  it('makes a status from the lender counters and the reports, and a last one on stop', () => {
+    const lender = createLender()
+    pull(pull.values([0, 1, 2].map((id) => ({ id, value: String(id) }))), lender.sink)
+    const results: unknown[] = []
+    pull(
+      lender.source,
+      pull.drain((x) => results.push(x)),
+    )
+    const sub = lender.lendStream({ credit: 2 })
+    const lent: number[] = []
+    pull(
+      sub.source,
+      pull.drain((jobs) => lent.push(...jobs.map((job) => job.id))),
+    )
+    const board = new ReportBoard()
+    board.update('link', [report('v', 1000)])
+    let now = 1000
+    const statuses: unknown[] = []
+    const monitor = startRunMonitor({
+      lender,
+      board,
+      intervalMs: 60_000,
+      itemsTotal: 3,
+      onStatus: (status) => statuses.push(status),
+      now: () => now,
+    })
+    now = 3000
+    expect(monitor.status()).toMatchObject({
+      type: 'status',
+      timestamp: 3000,
+      run: { startedAt: 1000, elapsedMs: 2000, itemsTotal: 3 },
+      totals: { read: 2, done: 0, inFlight: 2, relent: 0, failed: 0, volunteers: 1, averageRate: 0 },
+      tree: [{ id: 'v', parent: null }],
+    })
+    monitor.stop()
+    monitor.stop()
+    expect(statuses).toHaveLength(1)
+    expect(lent).toEqual([0, 1])
+  })
+})
+
+describe('progressText', () => {
+  it('shows done of total, rate, volunteers, ETA and elapsed time', () => {
+    const status = {
+      type: 'status' as const,
+      timestamp: 0,
+      run: { startedAt: 0, elapsedMs: 10_000, itemsTotal: 100 },
+      totals: {
+        read: 50,
+        done: 40,
+        inFlight: 10,
+        relent: 0,
+        failed: 0,
+        volunteers: 2,
+        rate: 4.4,
+        averageRate: 4,
+      },
+      volunteers: [],
+      tree: [],
+    }
+    expect(progressText(status, true)).toBe('40/100 done · 4 items/s · 2 volunteers · ETA 0:15 · 0:10')
+    expect(progressText({ ...status, run: { ...status.run, itemsTotal: null } }, false)).toBe(
+      '40 done · 4 items/s · 0:10',
+    )
+  })
+
+  it('formats durations', () => {
+    expect(formatDuration(0)).toBe('0:00')
+    expect(formatDuration(65_000)).toBe('1:05')
+    expect(formatDuration(3_723_000)).toBe('1:02:03')
+  })
+})
+
+describe('isDebugEnabled', () => {
+  it.each([
+    ['pando-computing:monitoring', true],
+    ['pando-computing:*', true],
+    ['*', true],
+    ['pando-computing:*,-pando-computing:monitoring', false],
+    ['other', false],
+    ['other pando-computing:monitoring', true],
+    ['', false],
+  ])('DEBUG=%j: %s', (debug, expected) => {
+    expect(isDebugEnabled('pando-computing:monitoring', debug)).toBe(expected)
+  })
+})
