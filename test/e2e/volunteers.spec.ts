@@ -50,23 +50,40 @@ describe('pando with volunteers in browser tabs', () => {
     const pages = browser.context.pages()
     const names = await Promise.all(pages.map((page) => page.inputValue('#device-name')))
     expect(names.sort()).toEqual(['Alice', 'Bob', 'Carol'])
-    for (const name of names) expect(run.stderr()).toContain(`pando: volunteer '${name}' joined`)
     const counts = await processedCounts()
     expect(counts.reduce((a, b) => a + b, 0)).toBe(500)
     for (const count of counts) expect(count).toBeGreaterThan(0)
   })
 
+  it('serves volunteers that use the WebSocket (#protocol=websocket), and names them as they join', async () => {
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 200))
+    await browser.open(`${url}#protocol=websocket;device=Dora;`)
+    const { code } = await run.exited
+    expect(run.stdout()).toBe(seqLines(0, 200, (n) => String(n * n)))
+    expect(code).toBe(0)
+    expect(run.stderr()).toContain(`pando: volunteer 'Dora' joined (1 connected)`)
+    const [page] = browser.context.pages()
+    expect(await page?.textContent('#transport')).toMatch(/websocket/i)
+    expect(await page?.textContent('#processed')).toBe('200')
+  })
+
   it('keeps the output exact when a tab closes mid-run and another joins later', async () => {
-    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 400))
+    // The input comes in two halves, the second once the late tab works, so that it gets items too.
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'])
+    run.child.stdin.write(seqLines(0, 200))
     const first = await browser.open(url, 'leaving')
     await browser.open(url, 'staying')
     await run.waitForLines(50)
     await first.close()
     await run.waitForLines(150)
-    await browser.open(url, 'late')
+    const late = await browser.open(url, 'late')
+    await late.waitForSelector('#transport:not(:empty)')
+    await late.waitForFunction(() => document.querySelector('#depth')?.textContent?.trim() === '1')
+    run.child.stdin.end(seqLines(200, 400))
     const { code } = await run.exited
     expect(run.stdout()).toBe(seqLines(0, 400, (n) => String(n * n)))
     expect(code).toBe(0)
+    expect(Number(await late.textContent('#processed'))).toBeGreaterThan(0)
   })
 
   it('retries an item whose function fails, then names it and exits 1', async () => {
@@ -112,7 +129,6 @@ describe('a volunteer tab', () => {
       })
       const result = await second.exited
       expect(result.stdout).toBe(seqLines(10, 20, (n) => String(n * n)))
-      expect(result.stderr).toContain(`pando: volunteer 'faithful' joined`)
       expect(Number(await tab.textContent('#processed'))).toBe(20)
     } finally {
       await browser.close()

@@ -30,3 +30,30 @@ export const MAX_DEVICE_NAME_LENGTH = 100
  * replaced by an error outcome, since the root would refuse it.
  */
 export const MAX_OUTCOMES_MESSAGE_CHARS = MAX_VOLUNTEER_MESSAGE_BYTES / 2
+
+/** Path of the signaling relay's WebSocket endpoint (one socket per join attempt), on the page's host. */
+export const JOIN_PATH = '/join'
+
+/** Where the root serves the run's `RunConfig`, relative to the page. */
+export const RUN_CONFIG_PATH = 'run/config.json'
+
+/**
+ * Largest `outcomes` message a tab sends up the tree, in characters of JSON. Browsers cap a data-channel
+ * message at 256 KiB (Chromium's `maxMessageSize`); a quarter of that in characters stays under it even if
+ * every character takes three bytes of UTF-8. A single larger result becomes a `ResultTooLargeError`.
+ */
+export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
+
+/**
+ * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it
+ * holds is bounded by the credit its parent gives it (two batches per worker in its subtree), so the window
+ * must never be what stops it: it only guards memory against a parent that ignores the credit.
+ */
+export const TREE_LENDER_WINDOW = 1_000_000
+
+/**
+ * Failed join attempts after which a page that may fall back (no `#protocol=webrtc`) gives up on the tree
+ * and uses the WebSocket, in attempts. With the overlay's back-off (1 s, then 2 s) a page whose signaling
+ * is refused at once falls back after about 3 s; three tries ride out one unlucky attempt.
+ */
+export const FALLBACK_FAILED_JOINS = 3

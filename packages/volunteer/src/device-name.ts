@@ -1,19 +1,8 @@
 import { DEVICE_NAME_STORAGE_KEY, MAX_DEVICE_NAME_LENGTH } from './constants.ts'
+import { hashEntries } from './url-hash.ts'
 
 /** The subset of `Storage` the page uses; any call may throw (storage disabled, quota, private mode). */
 export type NameStorage = Pick<Storage, 'getItem' | 'setItem'>
-
-/** Splits a hash such as `#protocol=ws;device=My_Phone;` (the original's format) or `#a=1&b=2`. */
-function hashEntries(hash: string): [string, string][] {
-  return hash
-    .replace(/^#/, '')
-    .split(/[;&]/)
-    .filter((part) => part.includes('='))
-    .map((part) => {
-      const at = part.indexOf('=')
-      return [part.slice(0, at), part.slice(at + 1)]
-    })
-}
 
 function decode(text: string): string {
   try {

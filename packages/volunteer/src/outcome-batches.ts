@@ -4,13 +4,13 @@ import { MAX_OUTCOMES_MESSAGE_CHARS } from './constants.ts'
 /** Room taken by `{"type":"outcomes","outcomes":[]}` and a separating comma, rounded up. */
 const ENVELOPE_CHARS = 64
 
-function tooLarge(outcome: Outcome, size: number): Outcome {
+function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
   return {
     id: outcome.id,
     ok: false,
     error: {
       name: 'ResultTooLargeError',
-      message: `the result is ${size} characters of JSON; a volunteer sends at most ${MAX_OUTCOMES_MESSAGE_CHARS}`,
+      message: `the result is ${size} characters of JSON; a volunteer sends at most ${String(maxChars)}`,
     },
   }
 }
@@ -28,7 +28,7 @@ export function packOutcomes(
   let size = ENVELOPE_CHARS
   for (const original of outcomes) {
     const length = JSON.stringify(original).length + 1
-    const outcome = length + ENVELOPE_CHARS > maxChars ? tooLarge(original, length) : original
+    const outcome = length + ENVELOPE_CHARS > maxChars ? tooLarge(original, length, maxChars) : original
     const outcomeLength = outcome === original ? length : JSON.stringify(outcome).length + 1
     if (group.length > 0 && size + outcomeLength > maxChars) {
       groups.push(group)

@@ -1,3 +1,6 @@
+/** How the page reaches the root, as shown. */
+export type TransportName = 'WebRTC' | 'WebSocket'
+
 /** What the page shows as its status. */
 export type VolunteerStatus = 'connecting' | 'idle' | 'working' | 'reconnecting'
 
@@ -16,8 +19,9 @@ function element<T extends HTMLElement>(doc: Document, id: string, type: new () 
 
 /**
  * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text and `data-status`
- * are the status), `#device-name` (an input), `#volunteer-id`, `#processed`, `#failed`, `#throughput`,
- * `#message`.
+ * are the status), `#device-name` (an input), `#volunteer-id`, `#processed` and `#failed` (outcomes of this
+ * tab's own Worker), `#throughput`, `#message`, and the tab's place in the tree: `#transport` (`WebRTC` or
+ * `WebSocket`), `#depth`, `#children`, `#parent-id` (`–` when unknown).
  */
 export class StatusView {
   readonly #status: HTMLElement
@@ -27,6 +31,10 @@ export class StatusView {
   readonly #failed: HTMLElement
   readonly #throughput: HTMLElement
   readonly #message: HTMLElement
+  readonly #transport: HTMLElement
+  readonly #depth: HTMLElement
+  readonly #children: HTMLElement
+  readonly #parentId: HTMLElement
 
   constructor(doc: Document) {
     this.#status = element(doc, 'status', HTMLElement)
@@ -36,6 +44,10 @@ export class StatusView {
     this.#failed = element(doc, 'failed', HTMLElement)
     this.#throughput = element(doc, 'throughput', HTMLElement)
     this.#message = element(doc, 'message', HTMLElement)
+    this.#transport = element(doc, 'transport', HTMLElement)
+    this.#depth = element(doc, 'depth', HTMLElement)
+    this.#children = element(doc, 'children', HTMLElement)
+    this.#parentId = element(doc, 'parent-id', HTMLElement)
   }
 
   setStatus(status: VolunteerStatus): void {
@@ -54,6 +66,20 @@ export class StatusView {
 
   setVolunteerId(id: string | undefined): void {
     this.#volunteerId.textContent = id ?? '–'
+  }
+
+  setTransport(transport: TransportName): void {
+    this.#transport.textContent = transport
+  }
+
+  /** The tab's place in the tree: its depth (the root's children are at 1) and its parent's id. */
+  setPosition(depth: number | undefined, parentId: string | undefined): void {
+    this.#depth.textContent = depth === undefined ? '–' : String(depth)
+    this.#parentId.textContent = parentId ?? '–'
+  }
+
+  setChildren(children: number): void {
+    this.#children.textContent = String(children)
   }
 
   setCounts(processed: number, failed: number): void {

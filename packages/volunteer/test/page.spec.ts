@@ -122,6 +122,9 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await expect.poll(() => page.textContent('#processed')).toBe('4')
     expect(await page.textContent('#failed')).toBe('1')
     expect(await page.textContent('#volunteer-id')).toBe('id-Worker')
+    // No run/config.json here: the page fell back to the WebSocket at once.
+    expect(await page.textContent('#transport')).toBe('WebSocket')
+    expect(await page.textContent('#depth')).toBe('1')
     await expect.poll(() => page.textContent('#status')).toBe('idle')
     expect(await page.textContent('#throughput')).toMatch(/^\d+(\.\d+)? items\/s$/)
   })

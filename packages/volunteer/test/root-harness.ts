@@ -78,7 +78,7 @@ export class RootHarness {
 
   private constructor(mounts: Record<string, string>) {
     this.#server = createServer((request, response) => {
-      void serve(mounts, request.url ?? '/', response)
+      void serveStatic(mounts, request.url ?? '/', response)
     })
     this.#wss = new WebSocketServer({ server: this.#server, path: '/volunteer' })
     this.#wss.on('connection', (ws) => {
@@ -134,7 +134,12 @@ export class RootHarness {
   }
 }
 
-async function serve(mounts: Record<string, string>, url: string, response: ServerResponse): Promise<void> {
+/** Serves the file `url` names from `mounts` (URL prefix → directory), or a 404. */
+export async function serveStatic(
+  mounts: Record<string, string>,
+  url: string,
+  response: ServerResponse,
+): Promise<void> {
   const pathname = decodeURIComponent(new URL(url, 'http://x').pathname)
   const prefix = Object.keys(mounts)
     .filter((mount) => pathname.startsWith(mount))

@@ -1,0 +1,63 @@
+import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
+import { RUN_CONFIG_PATH } from './constants.ts'
+
+function fail(field: string, expected: string): never {
+  throw new TypeError(`run config: ${field} must be ${expected}`)
+}
+
+function integer(config: Record<string, unknown>, field: string, min = 1): number {
+  const value = config[field]
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    fail(field, `an integer ≥ ${String(min)}`)
+  }
+  return value
+}
+
+function iceServers(value: unknown): RunConfig['iceServers'] {
+  if (!Array.isArray(value)) fail('iceServers', 'an array')
+  const urls = (entry: unknown): boolean =>
+    typeof entry === 'string' || (Array.isArray(entry) && entry.every((url) => typeof url === 'string'))
+  for (const server of value as unknown[]) {
+    if (typeof server !== 'object' || server === null || !urls((server as { urls?: unknown }).urls)) {
+      fail('iceServers', 'a list of { urls }')
+    }
+  }
+  return value as RunConfig['iceServers']
+}
+
+/**
+ * Checks the run's configuration as the root serves it. @throws {TypeError} naming the first bad field, or
+ * when the root speaks another protocol version than this page
+ */
+export function checkRunConfig(value: unknown): RunConfig {
+  if (typeof value !== 'object' || value === null) fail('the document', 'a JSON object')
+  const config = value as Record<string, unknown>
+  const protocolVersion = integer(config, 'protocolVersion')
+  if (protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
+    throw new TypeError(
+      `the root speaks protocol ${String(protocolVersion)}, this page ${String(VOLUNTEER_PROTOCOL_VERSION)}: reload the page`,
+    )
+  }
+  if (typeof config.bundleUrl !== 'string' || config.bundleUrl === '') fail('bundleUrl', 'a URL')
+  return {
+    protocolVersion,
+    bundleUrl: config.bundleUrl,
+    degree: integer(config, 'degree'),
+    bootstrapTimeoutMs: integer(config, 'bootstrapTimeoutMs'),
+    heartbeatMs: integer(config, 'heartbeatMs', 0),
+    batchSize: integer(config, 'batchSize'),
+    iceServers: iceServers(config.iceServers),
+  }
+}
+
+/**
+ * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
+ * back absolute (resolved against the page). @throws when the root serves none, or a bad one
+ */
+export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fetch): Promise<RunConfig> {
+  const url = new URL(RUN_CONFIG_PATH, pageUrl)
+  const response = await fetchFn(url, { cache: 'no-store' })
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
+  const config = checkRunConfig(await response.json())
+  return { ...config, bundleUrl: new URL(config.bundleUrl, pageUrl).href }
+}

@@ -1,0 +1,90 @@
+import { createWebRtcConnector } from '@pando/overlay'
+import type { RunConfig } from '@pando/protocol'
+import { reconnectDelay } from './backoff.ts'
+import { FALLBACK_FAILED_JOINS } from './constants.ts'
+import { JoinFallback } from './join-fallback.ts'
+import { JoinSignaling } from './join-signaling.ts'
+import { fetchRunConfig } from './run-config.ts'
+import { TreeVolunteer } from './tree-volunteer.ts'
+import type { VolunteerPage } from './volunteer-page.ts'
+
+export interface TreePageOptions {
+  /** URL of the signaling relay's WebSocket (`/join`). */
+  readonly joinUrl: string
+  /**
+   * Called when the tree cannot be joined from here (no run config, no WebRTC, or the join failed, see
+   * {@link JoinFallback}): the page switches to the WebSocket. Absent with `#protocol=webrtc`, where the
+   * page keeps trying instead.
+   */
+  readonly fallBack?: (reason: string) => void
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The run's config; without a fallback, retried with back-off until the root serves a good one. */
+async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<RunConfig | Error> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchRunConfig(location.href)
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error))
+      if (canFallBack) return failure
+      page.view.showMessage(`The run's configuration could not be loaded: ${failure.message}`)
+      await sleep(reconnectDelay(attempt))
+    }
+  }
+}
+
+/**
+ * The WebRTC transport: fetches the run's config, joins the tree through the signaling relay, and shows the
+ * tab's place in it. Each parent starts a work session (see {@link TreeVolunteer}).
+ */
+export async function startTreeVolunteer(page: VolunteerPage, options: TreePageOptions): Promise<void> {
+  const { view } = page
+  const fallBack = options.fallBack
+  view.setTransport('WebRTC')
+  const config = await loadConfig(page, fallBack !== undefined)
+  if (config instanceof Error) return fallBack?.(`no run configuration (${config.message})`)
+  if (typeof RTCPeerConnection !== 'function') {
+    if (fallBack !== undefined) return fallBack('this browser has no WebRTC')
+    return view.showMessage('This browser has no WebRTC: open the page with #protocol=websocket.')
+  }
+  view.showMessage(undefined)
+
+  const tree = new TreeVolunteer(config, {
+    connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
+    signaling: new JoinSignaling(options.joinUrl),
+    createRunner: (onOutcomes) => page.startWorker(config.bundleUrl, onOutcomes),
+    onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
+  })
+  const node = tree.node
+  const showPosition = (): void => view.setPosition(node.depth, node.parentId)
+  const showChildren = (): void => view.setChildren(node.children.length)
+  node.on('parent', () => {
+    view.setStatus('idle')
+    showPosition()
+  })
+  node.on('position', showPosition)
+  node.on('parent-lost', () => {
+    view.setStatus('reconnecting')
+    showPosition()
+  })
+  node.on('child', showChildren)
+  node.on('child-left', showChildren)
+  view.setVolunteerId(node.id)
+
+  if (fallBack !== undefined) {
+    const watch = new JoinFallback(
+      { maxFailures: FALLBACK_FAILED_JOINS, timeoutMs: config.bootstrapTimeoutMs },
+      (reason) => {
+        tree.close()
+        view.setVolunteerId(undefined)
+        fallBack(`the WebRTC join failed: ${reason}`)
+      },
+    )
+    node.on('parent', () => watch.joined())
+    node.on('join-failed', (error) => watch.failed(error))
+    watch.start()
+  }
+  tree.start()
+}

@@ -1,0 +1,132 @@
+import {
+  createTreeNode,
+  type ChildInfo,
+  type Clock,
+  type Connector,
+  type PeerChannel,
+  type SignalingClient,
+  type TreeNode,
+} from '@pando/overlay'
+import { parseTreeWorkMessage, ProtocolError, type RunConfig, type TreeWorkMessage } from '@pando/protocol'
+import { TreeWorkSession, type TreeWorkSessionComponents } from './tree-work-session.ts'
+
+/** The run's settings a tab in the tree needs (from `run/config.json`). */
+export type TreeVolunteerOptions = Pick<
+  RunConfig,
+  'degree' | 'bootstrapTimeoutMs' | 'heartbeatMs' | 'batchSize'
+> & {
+  /** The node's id. @default 16 random hex digits */
+  readonly id?: string
+}
+
+/** Collaborators: the transport, and what runs the jobs. */
+export interface TreeVolunteerComponents {
+  /** Makes the channels to the parent and the children (WebRTC in a tab, memory in tests). */
+  readonly connector: Connector
+  /** The joiner's side of the signaling relay. */
+  readonly signaling: SignalingClient
+  /** Starts this tab's runner (its Worker) for a work session. */
+  readonly createRunner: TreeWorkSessionComponents['createRunner']
+  /** @default the overlay's system clock */
+  readonly clock?: Clock
+  /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
+  readonly onProtocolError?: (error: ProtocolError) => void
+}
+
+/**
+ * A tab in the WebRTC tree: a tree node, and a {@link TreeWorkSession} for as long as it has a parent. Each
+ * new parent starts a new session (the old one's items are the ancestors' to lend again); children stay
+ * across parents and are lent to by whichever session is current. Work messages are routed by channel: jobs
+ * from the parent, outcomes (and status reports, not used yet) from children; anything else on a link closes
+ * it.
+ */
+export class TreeVolunteer {
+  readonly node: TreeNode
+  readonly #options: TreeVolunteerOptions
+  readonly #components: TreeVolunteerComponents
+  #session: TreeWorkSession | undefined
+
+  constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
+    this.#options = options
+    this.#components = components
+    const { degree, bootstrapTimeoutMs, heartbeatMs, id } = options
+    this.node = createTreeNode(
+      { degree, bootstrapTimeoutMs, heartbeatMs, ...(id === undefined ? {} : { id }) },
+      {
+        connector: components.connector,
+        signaling: components.signaling,
+        ...(components.clock === undefined ? {} : { clock: components.clock }),
+      },
+    )
+    this.node.on('parent', (channel) => this.#startSession(channel))
+    this.node.on('parent-lost', () => this.#endSession())
+    this.node.on('close', () => this.#endSession())
+    this.node.on('child', (child) => this.#session?.addChild(child))
+    this.node.on('child-report', (child: ChildInfo) => this.#session?.updateChild(child))
+    this.node.on('child-left', (child) => this.#session?.removeChild(child.channel))
+    this.node.on('message', (channel, message) => this.#route(channel, message))
+  }
+
+  /** The work session of the current parent, if any. */
+  get session(): TreeWorkSession | undefined {
+    return this.#session
+  }
+
+  /** Starts joining the tree; the node rejoins by itself whenever it loses its parent. */
+  start(): void {
+    this.node.join()
+  }
+
+  /** Leaves the tree. Idempotent. */
+  close(): void {
+    this.node.close()
+  }
+
+  #startSession(parent: PeerChannel): void {
+    this.#endSession()
+    const session = new TreeWorkSession(
+      { batchSize: this.#options.batchSize },
+      {
+        sendUp: (message) => {
+          if (parent.state === 'open') parent.send(message)
+        },
+        createRunner: this.#components.createRunner,
+      },
+    )
+    this.#session = session
+    for (const child of this.node.children) session.addChild(child)
+  }
+
+  #endSession(): void {
+    this.#session?.close()
+    this.#session = undefined
+  }
+
+  #route(channel: PeerChannel, raw: unknown): void {
+    let message: TreeWorkMessage | undefined
+    try {
+      message = parseTreeWorkMessage(raw)
+    } catch (error) {
+      this.#violation(channel, `a malformed work message: ${(error as Error).message}`)
+      return
+    }
+    const fromParent = channel === this.node.parent
+    if (message === undefined) {
+      this.#violation(channel, "a message that is neither the overlay's nor work")
+    } else if (message.type === 'jobs' && fromParent) {
+      this.#session?.receiveJobs(message.jobs)
+    } else if (message.type === 'outcomes' && !fromParent) {
+      this.#session?.receiveOutcomes(channel, message.outcomes)
+    } else if (message.type === 'status' && !fromParent) {
+      // TODO: combine children's status reports with this tab's own and send them up (monitoring); until
+      // then they stop here.
+    } else {
+      this.#violation(channel, `a ${fromParent ? 'parent' : 'child'} may not send '${message.type}'`)
+    }
+  }
+
+  #violation(channel: PeerChannel, reason: string): void {
+    channel.close()
+    this.#components.onProtocolError?.(new ProtocolError(reason))
+  }
+}

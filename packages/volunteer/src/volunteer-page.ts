@@ -1,0 +1,93 @@
+import type { Outcome } from '@pando/protocol'
+import { VIEW_REFRESH_INTERVAL } from './constants.ts'
+import {
+  cleanDeviceName,
+  deviceNameFromHash,
+  hashWithDeviceName,
+  rememberDeviceName,
+  resolveDeviceName,
+  type NameStorage,
+} from './device-name.ts'
+import type { StatusView } from './status-view.ts'
+import { ThroughputMeter } from './throughput-meter.ts'
+import { VolunteerSession } from './volunteer-session.ts'
+
+function localStorageOrUndefined(): NameStorage | undefined {
+  try {
+    return window.localStorage
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What both transports share: the view, the device name, and this tab's Worker, whose outcomes are counted
+ * (`#processed`, `#failed`, `#throughput`) before they go to the root or into the tab's lender.
+ */
+export class VolunteerPage {
+  readonly view: StatusView
+  readonly #storage = localStorageOrUndefined()
+  readonly #meter = new ThroughputMeter()
+  readonly #counts = { processed: 0, failed: 0 }
+  #deviceName: string
+  #worker: VolunteerSession | undefined
+
+  constructor(view: StatusView) {
+    this.view = view
+    this.#deviceName = resolveDeviceName({
+      hash: location.hash,
+      storage: this.#storage,
+      platform: navigator.platform,
+    })
+    view.setStatus('connecting')
+    view.setDeviceName(this.#deviceName)
+    view.setCounts(0, 0)
+    view.setThroughput(0)
+    view.setPosition(undefined, undefined)
+    view.setChildren(0)
+    // A new name is used from the next connection.
+    view.onDeviceNameChange((input) => {
+      this.#deviceName = cleanDeviceName(input) ?? this.#deviceName
+      view.setDeviceName(this.#deviceName)
+      rememberDeviceName(this.#storage, this.#deviceName)
+      if (deviceNameFromHash(location.hash) !== undefined) {
+        history.replaceState(null, '', hashWithDeviceName(location.hash, this.#deviceName))
+      }
+    })
+    setInterval(() => view.setThroughput(this.#meter.rate(performance.now())), VIEW_REFRESH_INTERVAL)
+  }
+
+  get deviceName(): string {
+    return this.#deviceName
+  }
+
+  /**
+   * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
+   * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
+   */
+  startWorker(bundleUrl: string, onOutcomes: (outcomes: Outcome[]) => void): VolunteerSession {
+    this.view.showMessage(undefined)
+    const worker = new VolunteerSession(bundleUrl, {
+      onOutcomes: (outcomes) => {
+        this.#count(outcomes)
+        onOutcomes(outcomes)
+      },
+      onBusy: (busy) => {
+        if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')
+      },
+      onLoadError: (error) =>
+        this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
+    })
+    this.#worker = worker
+    this.view.setStatus('idle')
+    worker.start()
+    return worker
+  }
+
+  #count(outcomes: readonly Outcome[]): void {
+    this.#counts.processed += outcomes.length
+    this.#counts.failed += outcomes.filter((outcome) => !outcome.ok).length
+    this.#meter.record(outcomes.length, performance.now())
+    this.view.setCounts(this.#counts.processed, this.#counts.failed)
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  VOLUNTEER_PROTOCOL_VERSION,
+  parseRootMessage,
+  type Outcome,
+  type RootToVolunteer,
+} from '@pando/protocol'
+import { Connection } from './connection.ts'
+import { packOutcomes } from './outcome-batches.ts'
+import type { VolunteerPage } from './volunteer-page.ts'
+import type { VolunteerSession } from './volunteer-session.ts'
+
+/**
+ * The WebSocket transport (`#protocol=websocket`, or the fallback): the tab is a direct child of the root
+ * on `/volunteer`, says hello, and runs the jobs it is lent in its Worker. It comes back by itself when the
+ * connection drops; jobs held then are dropped (the root lends them again).
+ */
+export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
+  const view = page.view
+  let session: VolunteerSession | undefined
+  view.setTransport('WebSocket')
+  view.setPosition(undefined, undefined)
+  view.setChildren(0)
+
+  const connection = new Connection(url, {
+    onOpen: () => {
+      connection.send({
+        type: 'hello',
+        protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
+        deviceName: page.deviceName,
+      })
+    },
+    onMessage: (data) => {
+      let message: RootToVolunteer
+      try {
+        message = parseRootMessage(data)
+      } catch (error) {
+        view.showMessage(`The root sent a message this page does not understand (${String(error)}).`)
+        connection.reconnect(4002, 'protocol error')
+        return
+      }
+      handle(message)
+    },
+    onClose: () => {
+      session?.close()
+      session = undefined
+      view.setStatus('reconnecting')
+      view.setVolunteerId(undefined)
+      view.setPosition(undefined, undefined)
+    },
+  })
+
+  const sendOutcomes = (outcomes: Outcome[]): void => {
+    for (const group of packOutcomes(outcomes)) connection.send({ type: 'outcomes', outcomes: group })
+  }
+
+  function handle(message: RootToVolunteer): void {
+    switch (message.type) {
+      case 'welcome':
+        session?.close()
+        connection.resetBackoff()
+        view.setVolunteerId(message.volunteerId)
+        // A WebSocket volunteer is a child of the root, whose id it is not told.
+        view.setPosition(1, undefined)
+        session = page.startWorker(new URL(message.config.bundleUrl, location.href).href, sendOutcomes)
+        break
+      case 'jobs':
+        if (session === undefined) {
+          view.showMessage('The root sent jobs before its welcome.')
+          connection.reconnect(4002, 'jobs before welcome')
+        } else {
+          session.add(message.jobs)
+        }
+        break
+      case 'error':
+        view.showMessage(`The root closed the connection: ${message.reason}`)
+        break
+    }
+  }
+
+  connection.start()
+}

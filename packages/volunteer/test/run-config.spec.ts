@@ -1,0 +1,44 @@
+import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
+import { describe, expect, it } from 'vitest'
+import { checkRunConfig, fetchRunConfig } from '../src/run-config.ts'
+
+const CONFIG: RunConfig = {
+  protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
+  bundleUrl: 'run/bundle.js',
+  degree: 10,
+  bootstrapTimeoutMs: 60_000,
+  heartbeatMs: 2_000,
+  batchSize: 32,
+  iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:a', 'turn:b'] }],
+}
+
+const respond = (status: number, body: unknown): typeof fetch =>
+  (async () => new Response(JSON.stringify(body), { status })) as typeof fetch
+
+describe('checkRunConfig', () => {
+  it('accepts a config as the root serves it', () => {
+    expect(checkRunConfig(JSON.parse(JSON.stringify(CONFIG)))).toEqual(CONFIG)
+  })
+
+  it.each([
+    [{ degree: 0 }, 'degree must be an integer ≥ 1'],
+    [{ batchSize: 1.5 }, 'batchSize must be an integer ≥ 1'],
+    [{ heartbeatMs: -1 }, 'heartbeatMs must be an integer ≥ 0'],
+    [{ bundleUrl: '' }, 'bundleUrl must be a URL'],
+    [{ iceServers: [{ url: 'stun:x' }] }, 'iceServers must be a list of { urls }'],
+    [{ protocolVersion: VOLUNTEER_PROTOCOL_VERSION + 1 }, 'reload the page'],
+  ])('refuses %j', (change, message) => {
+    expect(() => checkRunConfig({ ...CONFIG, ...change })).toThrow(message)
+  })
+})
+
+describe('fetchRunConfig', () => {
+  it('fetches run/config.json beside the page and makes the bundle URL absolute', async () => {
+    const config = await fetchRunConfig('http://host:5000/sub/#device=X', respond(200, CONFIG))
+    expect(config.bundleUrl).toBe('http://host:5000/sub/run/bundle.js')
+  })
+
+  it('fails when the root serves no config', async () => {
+    await expect(fetchRunConfig('http://host:5000/', respond(404, {}))).rejects.toThrow('HTTP 404')
+  })
+})

@@ -1,0 +1,195 @@
+// Tabs' work across the tree, on the overlay's memory network and a virtual clock: the real TreeVolunteer,
+// TreeWorkSession and ChildLending, with a stand-in runner for the Worker (it squares after 5 virtual ms).
+import {
+  createMemoryNetwork,
+  createMemorySignaling,
+  createSeededRandom,
+  createTreeNode,
+  createVirtualClock,
+  type TreeNode,
+  type VirtualClock,
+} from '@pando/overlay'
+import { parseTreeWorkMessage, type Job, type Outcome, type ProtocolError } from '@pando/protocol'
+import { createLender, type Settled } from '@pando/scheduler'
+import pull from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { ChildLending } from '../src/child-lending.ts'
+import { createPushable } from '../src/pushable.ts'
+import { TreeVolunteer } from '../src/tree-volunteer.ts'
+
+const OPTIONS = { degree: 2, bootstrapTimeoutMs: 5_000, heartbeatMs: 2_000, batchSize: 2 }
+
+interface Tab {
+  readonly volunteer: TreeVolunteer
+  /** Jobs its runner was given. */
+  readonly ran: Job[]
+  readonly protocolErrors: ProtocolError[]
+}
+
+/** A root with a lender (as tree-root.ts, minus WebRTC) and tabs, on a memory network. */
+class MemoryTree {
+  readonly clock: VirtualClock = createVirtualClock()
+  readonly random = createSeededRandom(4)
+  readonly network = createMemoryNetwork({
+    clock: this.clock,
+    random: this.random,
+    latencyMs: { min: 1, max: 5 },
+  })
+  readonly signaling = createMemorySignaling(this.network)
+  readonly root: TreeNode
+  readonly output: Settled[] = []
+  readonly tabs: Tab[] = []
+  readonly #input = createPushable<Job>()
+  #nextId = 0
+
+  constructor() {
+    this.root = createTreeNode(
+      { ...OPTIONS, id: 'root', root: true },
+      { connector: this.network.connector, clock: this.clock, random: this.random },
+    )
+    this.signaling.serve(this.root)
+    const lender = createLender({ ordered: true, retries: 2 })
+    lender.sink(this.#input.source)
+    pull(
+      lender.source,
+      pull.drain((settled: Settled) => void this.output.push(settled)),
+    )
+    const children = new ChildLending(lender, OPTIONS.batchSize)
+    this.root.on('child', (child) => children.add(child))
+    this.root.on('child-report', (child) => children.update(child))
+    this.root.on('child-left', (child) => children.remove(child.channel))
+    this.root.on('message', (channel, raw) => {
+      const message = parseTreeWorkMessage(raw)
+      if (message?.type === 'outcomes') children.receive(channel, message.outcomes)
+    })
+  }
+
+  addTab(): Tab {
+    const ran: Job[] = []
+    const protocolErrors: ProtocolError[] = []
+    const clock = this.clock
+    const volunteer = new TreeVolunteer(OPTIONS, {
+      connector: this.network.connector,
+      signaling: this.signaling,
+      clock,
+      onProtocolError: (error) => protocolErrors.push(error),
+      createRunner: (onOutcomes) => {
+        let closed = false
+        return {
+          add(jobs) {
+            ran.push(...jobs)
+            clock.setTimeout(() => {
+              if (!closed) onOutcomes(jobs.map(squareOrFail))
+            }, 5)
+          },
+          close() {
+            closed = true
+          },
+        }
+      },
+    })
+    volunteer.start()
+    const tab = { volunteer, ran, protocolErrors }
+    this.tabs.push(tab)
+    return tab
+  }
+
+  push(values: readonly string[]): void {
+    for (const value of values) this.#input.push({ id: this.#nextId++, value })
+  }
+
+  /** Runs the virtual clock in small steps, letting microtasks (outcome batching) run between them. */
+  async run(until: () => boolean, maxMs = 20_000): Promise<void> {
+    for (let elapsed = 0; elapsed < maxMs && !until(); elapsed += 5) {
+      this.clock.run({ forMs: 5 })
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  joined(): boolean {
+    return this.tabs.every((tab) => tab.volunteer.node.isClosed || tab.volunteer.node.depth !== undefined)
+  }
+}
+
+function squareOrFail(job: Job): Outcome {
+  if (job.value === 'fail') return { id: job.id, ok: false, error: { name: 'Error', message: 'fails' } }
+  return { id: job.id, ok: true, result: String(Number(job.value) ** 2) }
+}
+
+function expectExact(output: readonly Settled[], count: number): void {
+  expect(output.map((settled) => settled.id)).toEqual(Array.from({ length: count }, (_, i) => i))
+  for (const settled of output) expect(settled).toMatchObject({ ok: true, result: String(settled.id ** 2) })
+}
+
+const numbers = (from: number, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => String(from + i))
+
+/** Six tabs at degree 2: two levels below the root. */
+async function sixTabs(): Promise<MemoryTree> {
+  const tree = new MemoryTree()
+  for (let i = 0; i < 6; i++) tree.addTab()
+  await tree.run(() => tree.joined())
+  await tree.run(() => false, 1_500) // subtree reports: credits follow the workers
+  return tree
+}
+
+describe('TreeVolunteer', () => {
+  it('lends to its own Worker and to its children: each item comes out once, interior tabs computing too', async () => {
+    const tree = await sixTabs()
+    const depths = tree.tabs.map((tab) => tab.volunteer.node.depth)
+    expect(Math.max(...depths.map(Number))).toBe(2)
+    tree.push(numbers(0, 300))
+    await tree.run(() => tree.output.length >= 300)
+    expectExact(tree.output, 300)
+    const interior = tree.tabs.filter((tab) => tab.volunteer.node.children.length > 0)
+    expect(interior.length).toBeGreaterThan(0)
+    for (const tab of interior) expect(tab.ran.length).toBeGreaterThan(0)
+    // Each job ran once: nothing lost, nothing duplicated on the way down.
+    expect(tree.tabs.reduce((sum, tab) => sum + tab.ran.length, 0)).toBe(300)
+  })
+
+  it('sends a function error up as an outcome, without retrying it: the root retries', async () => {
+    const tree = await sixTabs()
+    tree.push(['fail'])
+    await tree.run(() => tree.output.length >= 1)
+    expect(tree.output[0]).toMatchObject({ ok: false, attempts: 3, error: { message: 'fails' } })
+    const runs = tree.tabs.flatMap((tab) => tab.ran).filter((job) => job.value === 'fail')
+    expect(runs).toHaveLength(3)
+  })
+
+  it('ends its session when its parent leaves; its children rejoin and the output stays exact', async () => {
+    const tree = await sixTabs()
+    const leaving = tree.tabs.find((tab) => tab.volunteer.node.children.length > 0) as Tab
+    const orphans = tree.tabs.filter((tab) => tab.volunteer.node.parentId === leaving.volunteer.node.id)
+    tree.push(numbers(0, 400))
+    await tree.run(() => tree.output.length >= 50)
+    leaving.volunteer.close()
+    const orphaned = (): boolean => orphans.every((tab) => tab.volunteer.session === undefined)
+    await tree.run(orphaned, 50)
+    expect(orphaned()).toBe(true)
+    await tree.run(() => tree.output.length >= 400)
+    expectExact(tree.output, 400)
+    await tree.run(() => tree.joined())
+    const before = orphans.map((tab) => tab.ran.length)
+    tree.push(numbers(400, 300))
+    await tree.run(() => tree.output.length >= 700)
+    expectExact(tree.output, 700)
+    orphans.forEach((tab, i) => expect(tab.ran.length).toBeGreaterThan(before[i] ?? 0))
+  })
+
+  it("closes a link on a message that is neither the overlay's nor work, and one its role may not send", async () => {
+    const tree = await sixTabs()
+    const parent = tree.tabs.find((tab) => tab.volunteer.node.children.length === 2) as Tab
+    const [first, second] = tree.tabs.filter(
+      (tab) => tab.volunteer.node.parentId === parent.volunteer.node.id,
+    )
+    first?.volunteer.node.parent?.send({ type: 'gossip' })
+    second?.volunteer.node.parent?.send({ type: 'jobs', jobs: [] })
+    await tree.run(() => parent.volunteer.node.children.length === 0, 100)
+    expect(parent.volunteer.node.children).toHaveLength(0)
+    expect(parent.protocolErrors.map((error) => error.message).sort()).toEqual([
+      "a child may not send 'jobs'",
+      "a message that is neither the overlay's nor work",
+    ])
+  })
+})
