@@ -1,0 +1,123 @@
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seqLines, startPando } from '../support/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+
+const URL_PATTERN = /http:\/\/localhost:\d+\//
+const TABS = 15
+
+interface TabState {
+  readonly page: Page
+  readonly id: string
+  readonly parent: string
+  readonly depth: number
+  readonly children: number
+  readonly processed: number
+  readonly transport: string
+}
+
+async function stateOf(page: Page): Promise<TabState> {
+  const text = async (selector: string): Promise<string> => (await page.textContent(selector))?.trim() ?? ''
+  return {
+    page,
+    id: await text('#volunteer-id'),
+    parent: await text('#parent-id'),
+    depth: Number(await text('#depth')),
+    children: Number(await text('#children')),
+    processed: Number(await text('#processed')),
+    transport: await text('#transport'),
+  }
+}
+
+/** Resolves once every page shows a depth: it has joined the tree. */
+async function allJoined(pages: readonly Page[]): Promise<TabState[]> {
+  await Promise.all(
+    pages.map((page) =>
+      page.waitForFunction(() => Number(document.querySelector('#depth')?.textContent) >= 1, undefined, {
+        timeout: 30_000,
+      }),
+    ),
+  )
+  return Promise.all(pages.map(stateOf))
+}
+
+describe('the WebRTC tree, through the real CLI', () => {
+  let browser: VolunteerBrowser
+
+  beforeAll(async () => {
+    browser = await launchVolunteerBrowser()
+  })
+  afterAll(async () => {
+    await browser.close()
+  })
+
+  it('spreads 2,000 items over 15 tabs at degree 2, and survives the loss of an interior tab', async () => {
+    const run = startPando([
+      path.join('examples', 'square-delay.js'),
+      '--stdin',
+      '--port',
+      '0',
+      '--degree',
+      '2',
+      '--batch-size',
+      '2',
+      '--ice-addresses',
+      'loopback',
+      '--heartbeat',
+      '1000',
+      '--bootstrap-timeout',
+      '3000',
+    ])
+    try {
+      const [url = ''] = await run.waitForStderr(URL_PATTERN)
+      const pages = await Promise.all(
+        Array.from({ length: TABS }, (_, i) => browser.open(url, `tab-${i + 1}`)),
+      )
+      const joined = await allJoined(pages)
+      expect(joined.every((tab) => /webrtc/i.test(tab.transport))).toBe(true)
+      expect(Math.max(...joined.map((tab) => tab.depth))).toBeGreaterThanOrEqual(3)
+      expect(joined.every((tab) => tab.children <= 2)).toBe(true)
+      expect(run.stderr()).toMatch(/a tab joined the WebRTC tree \(2 connected to the root directly\)/)
+
+      run.child.stdin.write(seqLines(0, 1000))
+      await run.waitForLines(300)
+      const before = await Promise.all(pages.map(stateOf))
+      const interior =
+        before.find((tab) => tab.children > 0 && tab.depth >= 2) ?? before.find((t) => t.children > 0)
+      if (interior === undefined) throw new Error('no interior tab')
+      const orphans = before.filter((tab) => tab.parent === interior.id)
+      expect(orphans.length).toBeGreaterThan(0)
+      await interior.page.close()
+
+      // Its former children find a new parent by themselves, then get work again.
+      const survivors = pages.filter((page) => page !== interior.page)
+      await Promise.all(
+        orphans.map((orphan) =>
+          orphan.page.waitForFunction(
+            (lost) => {
+              const parent = document.querySelector('#parent-id')?.textContent?.trim()
+              return parent !== undefined && parent !== '' && parent !== lost
+            },
+            interior.id,
+            { timeout: 30_000 },
+          ),
+        ),
+      )
+      const rejoined = await Promise.all(orphans.map((orphan) => stateOf(orphan.page)))
+      run.child.stdin.end(seqLines(1000, 2000))
+      const result = await run.exited
+      expect(result.stdout).toBe(seqLines(0, 2000, (n) => String(n * n)))
+      expect(result.code).toBe(0)
+
+      const after = await Promise.all(survivors.map(stateOf))
+      for (const tab of after) expect(tab.processed, `tab ${tab.id} processed items`).toBeGreaterThan(0)
+      for (const orphan of rejoined) {
+        const now = after.find((tab) => tab.id === orphan.id)
+        expect(now?.processed, `orphan ${orphan.id} processed again`).toBeGreaterThan(orphan.processed)
+      }
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL')
+    }
+  })
+})
