@@ -1,4 +1,7 @@
 import { once } from 'node:events'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
@@ -112,6 +115,26 @@ describe('pando, networked, with volunteers played by the test', () => {
     const result = await run.exited
     expect(result.stdout).toBe(squares(100))
     expect(result.code).toBe(0)
+  })
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s closes volunteers cleanly, removes its files and exits %i', async (signal, status) => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'pando-tmp-'))
+    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'], {
+      env: { TMPDIR: tmp },
+    })
+    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
+    const volunteer = new FakeVolunteer(port)
+    await volunteer.join()
+    await run.waitForStderr(/volunteer 'fake' joined/)
+    expect(readdirSync(tmp)).toHaveLength(1)
+    const closed = volunteer.closed()
+    run.child.kill(signal)
+    expect(await closed).toBe(1001)
+    expect((await run.exited).code).toBe(status)
+    expect(readdirSync(tmp)).toEqual([])
   })
 
   it('refuses a page that speaks another protocol version', async () => {

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** The real executable, as npm links it. */
 export const PANDO = join(ROOT, 'packages/cli/bin/pando.js')
+/** The real `pando-server` executable. */
+export const PANDO_SERVER = join(ROOT, 'packages/cli/bin/pando-server.js')
 
 if (!existsSync(join(ROOT, 'packages/cli/dist/bin.js'))) {
   throw new Error('the CLI is not built: run `npm run build` first')
@@ -27,6 +29,8 @@ export interface SpawnOptions {
   /** The home directory (for ~/.pando/config.json); a fresh empty one by default. */
   readonly home?: string
   readonly env?: Record<string, string>
+  /** The executable to run: `pando` unless a test says otherwise (e.g. {@link PANDO_SERVER}). */
+  readonly bin?: string
 }
 
 export interface RunOptions extends SpawnOptions {
@@ -49,7 +53,7 @@ export function spawnPando(
   args: readonly string[],
   options: SpawnOptions = {},
 ): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, [PANDO, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? PANDO, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? tempHome(), ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

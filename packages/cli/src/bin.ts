@@ -4,12 +4,13 @@ import { readConfigFile } from './config-file.ts'
 import { exitWithError } from './exit.ts'
 import { packageVersion } from './package-version.ts'
 import { parseArguments, type Command } from './parse-arguments.ts'
+import { withEnvironmentSecret } from './remote-options.ts'
 import { execute } from './run.ts'
 
 let command: Command | undefined
 try {
   command = await parseArguments(process.argv.slice(2), {
-    config: readConfigFile(homedir()),
+    config: withEnvironmentSecret(readConfigFile(homedir()), process.env),
     version: packageVersion(),
   })
 } catch (error) {

@@ -9,6 +9,8 @@ export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
 /** Exit status after SIGINT (Ctrl-C): 128 + the signal number, as shells report it. */
 export const EXIT_INTERRUPTED = 130
+/** Exit status after SIGTERM: 128 + 15. */
+export const EXIT_TERMINATED = 143
 
 /** Every message for people starts with this, on stderr. */
 export const MESSAGE_PREFIX = 'pando: '

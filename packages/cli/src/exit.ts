@@ -1,5 +1,5 @@
 import { EXIT_FAILED, MESSAGE_PREFIX } from './constants.ts'
-import { isUsageError } from './errors.ts'
+import { isRunStoppedError, isUsageError } from './errors.ts'
 
 /**
  * Ends the process with `code` once stdout has taken every result (it is asynchronous when it is a TTY, or a
@@ -33,9 +33,12 @@ export function printNotice(message: string): void {
   if (!quiet) printMessage(message)
 }
 
-/** Reports an error and exits: status 2 for a usage error (its message says how to fix it), 1 otherwise. */
+/**
+ * Reports an error and exits: status 2 for a usage error (its message says how to fix it), 1 for a stopped
+ * run (its message says why) or anything else.
+ */
 export function exitWithError(error: unknown): void {
-  if (isUsageError(error)) {
+  if (isUsageError(error) || isRunStoppedError(error)) {
     printMessage(error.message)
     exitAfterFlush(error.exitCode)
     return

@@ -30,14 +30,16 @@ export interface ChoiceOptionSpec {
   readonly describe: string
 }
 
-/** A comma-separated list: `--ice-servers stun:a,stun:b`; an empty string is the empty list. */
-export interface ListOptionSpec {
-  readonly kind: 'list'
+/** Free text: `--error-marker ERROR`, or a comma-separated list such as `--ice-servers stun:a,stun:b`. */
+export interface TextOptionSpec {
+  readonly kind: 'text'
   readonly default: string
   readonly describe: string
+  /** A secret: the help shows whether it is set, never its value, and errors never quote it. */
+  readonly sensitive?: boolean
 }
 
-export type OptionSpec = BooleanOptionSpec | CountOptionSpec | ChoiceOptionSpec | ListOptionSpec
+export type OptionSpec = BooleanOptionSpec | CountOptionSpec | ChoiceOptionSpec | TextOptionSpec
 
 /** The value an option holds, by its kind. */
 export type OptionValue = boolean | number | string
@@ -68,6 +70,20 @@ export const OPTION_TABLE = {
     describe:
       'How many more times (0 or more) an item is tried after the function failed on it. When they are spent, pando ' +
       'prints the error and stops with status 1.',
+  },
+  'on-error': {
+    kind: 'choice',
+    choices: ['abort', 'skip', 'mark'],
+    default: 'abort',
+    describe:
+      'What to do with an item the function still fails on after --retries: abort (write the results before ' +
+      'it, name it on stderr, exit 1), skip (name it on stderr and leave its line out), or mark (name it on ' +
+      'stderr and write --error-marker in its place, so output lines stay aligned with input lines).',
+  },
+  'error-marker': {
+    kind: 'text',
+    default: '',
+    describe: 'The line written in place of a failed item with --on-error mark (an empty line by default).',
   },
   port: {
     kind: 'count',
@@ -120,7 +136,7 @@ export const OPTION_TABLE = {
       '(loopback plus LAN ranges and mDNS names), or any. Candidates outside are dropped by the relay.',
   },
   'ice-servers': {
-    kind: 'list',
+    kind: 'text',
     default: '',
     describe:
       'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
@@ -156,6 +172,29 @@ export const OPTION_TABLE = {
     describe:
       'Open this many headless Chromium tabs as volunteers on this machine ($PANDO_CHROMIUM, else ' +
       '/usr/bin/chromium).',
+  },
+  host: {
+    kind: 'text',
+    default: '',
+    describe:
+      'Use the pando-server at HOST:PORT (started elsewhere with pando-server) instead of starting a server ' +
+      'here: this process registers with it as the root of the run, with its secret.',
+  },
+  secret: {
+    kind: 'text',
+    default: '',
+    sensitive: true,
+    describe:
+      'The secret of the pando-server given by --host. Prefer $PANDO_SECRET or "secret" in the ' +
+      'configuration file: a command line is visible to other users of the machine.',
+  },
+  seed: {
+    kind: 'text',
+    default: '',
+    describe:
+      'A whole number (0 to 4294967295) that makes the ids this process gives reproducible: the join ' +
+      "attempts' of its in-process server, the WebSocket volunteers' and its own in the tree (see " +
+      'packages/cli/README.md).',
   },
 } as const satisfies Record<string, OptionSpec>
 
@@ -208,10 +247,12 @@ export function checkOptionValue(
       return typeof value === 'string' && spec.choices.includes(value)
         ? { ok: true, value }
         : { ok: false, reason: `must be one of ${spec.choices.join(', ')}, not ${show(value)}` }
-    case 'list':
-      return typeof value === 'string'
-        ? { ok: true, value }
-        : { ok: false, reason: `must be a comma-separated list, not ${show(value)}` }
+    case 'text':
+      if (typeof value === 'string') return { ok: true, value }
+      return {
+        ok: false,
+        reason: spec.sensitive === true ? 'must be text' : `must be text, not ${show(value)}`,
+      }
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type OptionValues,
 } from './option-table.ts'
 import type { ConfigFile } from './config-file.ts'
+import { SECRET_VARIABLE, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly local: boolean
   readonly syncStdio: boolean
   readonly retries: number
+  readonly onError: 'abort' | 'skip' | 'mark'
+  readonly errorMarker: string
   /** Networked mode: see the option table for each. */
   readonly port: number
   readonly batchSize: number
@@ -44,6 +47,10 @@ export interface RunOptions {
   readonly progress: boolean
   readonly quiet: boolean
   readonly qr: boolean
+  /** `--host`, `--secret`, `--seed`: see `remote-options.ts`. */
+  readonly host: RemoteOptions['host']
+  readonly secret: RemoteOptions['secret']
+  readonly seed: RemoteOptions['seed']
 }
 
 export interface ParseContext {
@@ -114,6 +121,8 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       local: values.local,
       syncStdio: values['sync-stdio'],
       retries: values.retries,
+      onError: values['on-error'] as RunOptions['onError'],
+      errorMarker: values['error-marker'],
       port: values.port,
       batchSize: values['batch-size'],
       heartbeatMs: values.heartbeat,
@@ -130,6 +139,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       progress: values.progress,
       quiet: values.quiet,
       qr: values.qr,
+      ...remoteOptions(args, values),
     },
   }
 }
@@ -163,9 +173,14 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
     parser = parser.option(name, {
       describe: spec.describe,
       default: defaults[name],
-      defaultDescription: `${String(defaults[name])}${fromConfig}`,
+      defaultDescription:
+        'sensitive' in spec
+          ? defaults[name] === ''
+            ? 'none'
+            : `set (from $${SECRET_VARIABLE} or the configuration file)`
+          : `${String(defaults[name])}${fromConfig}`,
       ...(spec.kind === 'boolean' ? { type: 'boolean' } : { requiresArg: true, nargs: 1 }),
-      ...(spec.kind === 'choice' || spec.kind === 'list' ? { type: 'string' } : {}),
+      ...(spec.kind === 'choice' || spec.kind === 'text' ? { type: 'string' } : {}),
     })
   }
   return parser

@@ -1,5 +1,6 @@
 import type { ProcessFunction } from '@pando/protocol'
 import pull from 'pull-stream'
+import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
@@ -27,7 +28,9 @@ export async function runLocal(
     quiet: options.quiet,
   })
   try {
-    return await channel.deliver(lender.source)
+    return await channel.deliver(
+      pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin)),
+    )
   } finally {
     reporting.stop()
   }

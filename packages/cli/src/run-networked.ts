@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,8 +13,10 @@ import { createServer, RUN_PATH, type PandoServer, type ServerOptions } from '@p
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'
-import { UsageError } from './errors.ts'
+import { RunStoppedError, UsageError } from './errors.ts'
 import { printMessage, printNotice } from './exit.ts'
+import { onShutdown } from './shutdown.ts'
+import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
@@ -24,6 +25,9 @@ import { startRunReporting } from './monitoring/run-reporting.ts'
 import { printQrCode } from './networked/qr-code.ts'
 import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
 import { serveVolunteer } from './networked/volunteer-session.ts'
+import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
+import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
+import { createRunIds } from './networked/run-ids.ts'
 import { findChromium, openVolunteerTabs } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
@@ -40,6 +44,12 @@ const BATCHES_IN_FLIGHT = 2
 /** What must be undone at the end of a run, last started first. */
 type Release = () => unknown
 
+/** What a run needs of its server: the one it starts, or a remote `pando-server` (`--host`). */
+type VolunteerHost = Pick<
+  PandoServer,
+  'urls' | 'dashboardUrls' | 'broadcastStatus' | 'sendToJoiner' | 'close'
+>
+
 /**
  * The networked mode: bundles the module for the volunteers' Workers into a directory of this run, serves
  * the volunteer page, lends the items to the tabs of the WebRTC tree and to the volunteers that use the
@@ -50,12 +60,20 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   const chromium = options.volunteers > 0 ? findChromium() : undefined
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'pando-run-'))
   const releases: Release[] = [() => rm(runDir, { recursive: true, force: true })]
+  const releaseAll = async (): Promise<void> => {
+    for (const release of releases.splice(0).reverse()) await release()
+  }
+  const unregister = onShutdown(releaseAll)
+  // Rejected when the run cannot go on (its link to a remote pando-server is lost).
+  let stop: (error: Error) => void = () => undefined
+  const stopped = new Promise<never>((_, reject) => (stop = reject))
+  stopped.catch(() => undefined)
   try {
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     const lender = createRootLender(channel.items, options.retries)
     const board = new ReportBoard()
-    const server = await serveVolunteers(options, runDir, lender, board, releases)
+    const server = await serveVolunteers(options, runDir, lender, board, releases, stop)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
@@ -78,9 +96,13 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       const tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
       releases.push(() => tabs.close())
     }
-    return await channel.deliver(lender.source)
+    return await Promise.race([
+      channel.deliver(pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin))),
+      stopped,
+    ])
   } finally {
-    for (const release of releases.reverse()) await release()
+    unregister()
+    await releaseAll()
   }
 }
 
@@ -93,43 +115,64 @@ function runConfig(options: RunOptions): RunConfig {
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
     batchSize: options.batchSize,
+    reportingIntervalMs: options.reportingIntervalMs,
     iceServers: options.iceServers.map((urls) => ({ urls })),
   }
 }
 
-/** Starts the server and the root of the WebRTC tree, both lending from `lender`. */
+/**
+ * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
+ * lending from `lender`.
+ */
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,
   lender: Lender,
   board: ReportBoard,
   releases: Release[],
-): Promise<PandoServer> {
+  stop: (error: Error) => void,
+): Promise<VolunteerHost> {
   let connected = 0
   let tree: TreeRoot | undefined
-  const server = await listen({
-    port: options.port,
-    volunteerDir: distRoot,
-    dashboardDir: dashboardRoot,
-    runDir,
-    heartbeatMs: options.heartbeatMs,
-    onVolunteer: (socket) =>
-      serveVolunteer(socket, {
-        lender,
-        config: { bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}` },
-        batchSize: options.batchSize,
-        credit: options.batchSize * BATCHES_IN_FLIGHT,
-        volunteerId: randomUUID(),
-        board,
-        onJoin: (device) => printNotice(`volunteer '${device}' joined (${++connected} connected)`),
-        onLeave: (reason) => printNotice(`a volunteer left: ${reason} (${--connected} connected)`),
-      }),
-    join: {
-      addresses: options.iceAddresses,
-      attemptTimeoutMs: options.bootstrapTimeoutMs,
-      onJoinSignal: (message) => tree?.handleJoinSignal(message),
-    },
-  })
+  const ids = createRunIds(options.seed)
+  const onVolunteer = (socket: VolunteerSocket): void =>
+    serveVolunteer(socket, {
+      lender,
+      config: { bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}` },
+      batchSize: options.batchSize,
+      credit: options.batchSize * BATCHES_IN_FLIGHT,
+      volunteerId: ids.volunteerId(),
+      board,
+      onJoin: (device) => printNotice(`volunteer '${device}' joined (${++connected} connected)`),
+      onLeave: (reason) => printNotice(`a volunteer left: ${reason} (${--connected} connected)`),
+    })
+  const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
+    tree?.handleJoinSignal(message)
+  const server: VolunteerHost =
+    options.host === undefined
+      ? await listen({
+          port: options.port,
+          volunteerDir: distRoot,
+          dashboardDir: dashboardRoot,
+          runDir,
+          heartbeatMs: options.heartbeatMs,
+          onVolunteer: (socket) => onVolunteer(wsVolunteerSocket(socket)),
+          join: {
+            addresses: options.iceAddresses,
+            attemptTimeoutMs: options.bootstrapTimeoutMs,
+            onJoinSignal,
+            ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
+          },
+        })
+      : await connectRemoteServer({
+          address: options.host,
+          secret: options.secret ?? '',
+          files: await readRunFiles(runDir),
+          iceAddresses: options.iceAddresses,
+          onVolunteer,
+          onJoinSignal,
+          onLost: (reason) => stop(new RunStoppedError(lostMessage(options.host?.display ?? '', reason))),
+        })
   releases.push(() => server.close())
   tree = startTreeRoot({
     lender,
@@ -143,9 +186,17 @@ async function serveVolunteers(
     board,
     onChild: (event, children) =>
       printNotice(`a tab ${event} the WebRTC tree (${children} connected to the root directly)`),
+    ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
   })
   releases.push(() => tree?.close())
   return server
+}
+
+function lostMessage(host: string, reason: string): string {
+  return (
+    `lost the link to pando-server at ${host} (${reason}): the run cannot go on without it and stops here; ` +
+    'the results written are correct, the rest were not computed'
+  )
 }
 
 async function bundle(module: string, outDir: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './constants.ts'
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
+import { shutdownAndExit } from './shutdown.ts'
 import { exitAfterFlush, exitWithError, printMessage } from './exit.ts'
 import { argumentChannel, stdinChannel, type ItemChannel } from './item-channel.ts'
 import { itemFailureMessage } from './item-label.ts'
@@ -64,7 +65,9 @@ function createChannel(options: RunOptions): ItemChannel {
  *   stops the run with status 1.
  */
 function installProcessHandlers(): void {
-  process.once('SIGINT', () => process.exit(EXIT_INTERRUPTED))
+  // Stop at once, but close volunteers cleanly and remove the run's files first.
+  process.once('SIGINT', () => shutdownAndExit(EXIT_INTERRUPTED))
+  process.once('SIGTERM', () => shutdownAndExit(EXIT_TERMINATED))
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(EXIT_OK)
     printMessage(`cannot write the results to standard output: ${error.message}`)

@@ -23,6 +23,8 @@ describe('parseArguments', () => {
       local: false,
       syncStdio: false,
       retries: 2,
+      onError: 'abort',
+      errorMarker: '',
       port: 5000,
       batchSize: 32,
       heartbeatMs: 2000,
@@ -36,6 +38,9 @@ describe('parseArguments', () => {
       progress: false,
       quiet: false,
       qr: false,
+      host: undefined,
+      secret: undefined,
+      seed: undefined,
     })
   })
 
@@ -97,5 +102,49 @@ describe('parseArguments', () => {
   ])('refuses %j', async (args, message) => {
     await expect(parse(args)).rejects.toThrow(message)
     await expect(parse(args)).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 })
+  })
+})
+
+describe('parseArguments: --host, --secret, --seed', () => {
+  const withSecret = (secret: string): ConfigFile => ({ path: NO_CONFIG.path, values: { secret } })
+
+  it('reads --host with the secret from the command line or the config file, and --seed', async () => {
+    expect(await options(['m.js', '--host', 'example.org:5001', '--secret', 's'])).toMatchObject({
+      host: { display: 'example.org:5001', rootUrl: 'ws://example.org:5001/root' },
+      secret: 's',
+    })
+    expect(await options(['m.js', '--host', 'example.org'], withSecret('from-file'))).toMatchObject({
+      host: { display: 'example.org:5000' },
+      secret: 'from-file',
+    })
+    expect(await options(['m.js', '--seed', '4294967295'])).toMatchObject({ seed: 4_294_967_295 })
+  })
+
+  it('ignores a secret from the config file without --host', async () => {
+    expect(await options(['m.js'], withSecret('from-file'))).toMatchObject({
+      host: undefined,
+      secret: undefined,
+    })
+  })
+
+  it('never shows the secret in the help, only whether one is set', async () => {
+    const help = await parse(['--help'], withSecret('hunter2'))
+    if (help.kind !== 'help') throw new Error('expected help')
+    expect(help.text).not.toContain('hunter2')
+    expect(help.text).toContain('[default: set (from $PANDO_SECRET or the configuration file)]')
+  })
+
+  it.each([
+    [['m.js', '--secret', 's'], /^--secret is the secret of a pando-server, and does nothing without --host/],
+    [['m.js', '--secret=s'], /^--secret is the secret of a pando-server/],
+    [
+      ['m.js', '--host', 'example.org'],
+      /^--host needs the secret of the pando-server at example.org:5000: set PANDO_SECRET/,
+    ],
+    [['m.js', '--host', 'ftp://x', '--secret', 's'], /^--host "ftp:\/\/x" has the scheme ftp:/],
+    [['m.js', '--seed', '-1'], /^--seed must be a whole number from 0 to 4294967295, not "-1"/],
+    [['m.js', '--seed', '4294967296'], /^--seed must be a whole number from 0 to 4294967295/],
+  ])('refuses %j', async (args, message) => {
+    await expect(parse(args)).rejects.toThrow(message)
   })
 })

@@ -41,7 +41,12 @@ export {
   type OriginalRootStatus,
   type OriginalMonitoringStatus,
 } from './monitoring.ts'
-export { parseMonitorMessage, parseVolunteerReport, checkVolunteerReport } from './monitoring-validate.ts'
+export {
+  parseMonitorMessage,
+  parseVolunteerReport,
+  checkVolunteerReport,
+  checkMonitorMessage,
+} from './monitoring-validate.ts'
 export type { TreeWorkMessage } from './tree-messages.ts'
 export {
   MAX_JOIN_SIGNALS,
@@ -52,3 +57,18 @@ export {
 export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
 export { checkJob, checkOutcome } from './validate.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export {
+  ROOT_LINK_VERSION,
+  MAX_ROOT_LINK_MESSAGE_BYTES,
+  MAX_ROOT_HELLO_BYTES,
+  MAX_SECRET_LENGTH,
+  MAX_RUN_FILES,
+  MAX_ORIGIN_LENGTH,
+  isRunFileName,
+  parseRootToServer,
+  parseServerToRoot,
+  type RunFile,
+  type RootLinkJoinSignal,
+  type RootToServer,
+  type ServerToRoot,
+} from './root-link.ts'

@@ -121,7 +121,12 @@ function treeEdge(value: unknown): TreeEdge {
 
 /** Parses and validates a message of the dashboards' feed. @throws {ProtocolError} */
 export function parseMonitorMessage(data: string, maxBytes = MAX_MONITOR_MESSAGE_BYTES): MonitorMessage {
-  const message = record(parseJson(data, maxBytes), 'message')
+  return checkMonitorMessage(parseJson(data, maxBytes))
+}
+
+/** Validates a feed message already parsed from JSON (e.g. inside a root-link message). @throws {ProtocolError} */
+export function checkMonitorMessage(value: unknown): MonitorMessage {
+  const message = record(value, 'message')
   if (message.type !== 'status') {
     throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }

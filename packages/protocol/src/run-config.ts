@@ -15,6 +15,8 @@ export interface RunConfig {
   readonly heartbeatMs: number
   /** Items per message on a tree link; a link holds two batches per worker below it. */
   readonly batchSize: number
+  /** Ms between two status reports of a volunteer (see `VolunteerReport`). */
+  readonly reportingIntervalMs: number
   /** STUN/TURN servers for WebRTC; empty on a LAN or on loopback. */
   readonly iceServers: readonly { readonly urls: string | readonly string[] }[]
 }

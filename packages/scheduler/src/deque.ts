@@ -35,6 +35,11 @@ export class Deque<T> {
     return value
   }
 
+  /** The first value, left in place. */
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.slots[this.head]
+  }
+
   clear(): void {
     this.slots = new Array<T | undefined>(INITIAL_RING_CAPACITY)
     this.head = 0

@@ -3,10 +3,11 @@ import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_CREDIT } from './constants.ts'
 import { Deque } from './deque.ts'
 import { InputReader } from './input.ts'
-import { newItem, type Item } from './item.ts'
+import { hold, newItem, unhold, type Item } from './item.ts'
 import { resolveOptions, type ResolvedOptions } from './options.ts'
 import { RelendQueue } from './relend-queue.ts'
 import { ArrivalQueue, ReorderWindow, type Outbox } from './reorder-window.ts'
+import { Stragglers } from './stragglers.ts'
 import { LentSubStream, type SubStreamHost } from './sub-stream.ts'
 import type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
 
@@ -47,10 +48,27 @@ class Lending implements SubStreamHost {
   private driving = false
   private dirty = false
   private subStreamCount = 0
-  private counts = { read: 0, emitted: 0, lent: 0, relent: 0, ignored: 0, failures: 0 }
+  private counts = { read: 0, emitted: 0, lent: 0, relent: 0, ignored: 0, failures: 0, speculated: 0 }
+  /** Lend→success times and the pending straggler check; only when speculating. */
+  private readonly stragglers: Stragglers | undefined
+  /** Items read and not yet emitted, in read order, when speculating: the first is the reorder head. */
+  private readonly unemitted = new Deque<Item>()
+  /** The straggling head, to lend again to the first waiting sub-stream that may take it, before all else. */
+  private copyDue: Item | undefined
 
   constructor(private readonly options: ResolvedOptions) {
     this.outbox = options.ordered ? new ReorderWindow<Settled>() : new ArrivalQueue<Settled>()
+    this.stragglers = options.speculate
+      ? new Stragglers(
+          {
+            multiple: options.speculateMultiple,
+            floorMs: options.speculateFloorMs,
+            ceilingMs: options.speculateCeilingMs,
+            clock: options.clock,
+          },
+          () => this.checkHead(),
+        )
+      : undefined
   }
 
   lendStream(options: LendStreamOptions = {}): SubStream {
@@ -67,7 +85,7 @@ class Lending implements SubStreamHost {
   }
 
   state(): LenderState {
-    const { read, emitted, lent, relent, ignored, failures } = this.counts
+    const { read, emitted, lent, relent, ignored, failures, speculated } = this.counts
     return {
       read,
       emitted,
@@ -78,6 +96,7 @@ class Lending implements SubStreamHost {
       relent,
       ignored,
       failures,
+      speculated,
       inputEnded: this.input.ended,
     }
   }
@@ -100,16 +119,26 @@ class Lending implements SubStreamHost {
   }
 
   outcomes(sub: LentSubStream, outcomes: readonly Outcome[]): void {
+    let now: number | undefined
     for (const outcome of outcomes) {
       const item = sub.release(outcome.id)
       if (item === undefined) {
         this.counts.ignored++
         continue
       }
+      // Settled through its other holder (this one lost a speculative race): never settle twice.
+      if (item.settled) {
+        sub.settledElsewhere--
+        this.counts.ignored++
+        continue
+      }
       this.counts.lent--
+      const lentAt = this.letGo(item, sub)
       if (outcome.ok) {
+        if (this.stragglers !== undefined && !Number.isNaN(lentAt))
+          this.stragglers.record((now ??= this.stragglers.now()) - lentAt)
         const { id, value } = item.job
-        this.outbox.settle(item.position, { id, value, ok: true, result: outcome.result })
+        this.settle(item, { id, value, ok: true, result: outcome.result })
       } else this.failed(sub, item, outcome.error)
     }
     this.drive()
@@ -118,10 +147,34 @@ class Lending implements SubStreamHost {
   closed(sub: LentSubStream, held: Item[]): void {
     this.open.delete(sub)
     this.waiting.delete(sub)
-    this.counts.lent -= held.length
-    this.counts.relent += held.length
-    for (const item of held) this.relend.push(item)
+    for (const item of held) {
+      if (item.settled) continue // settled through its other holder: nothing to lend again
+      this.counts.lent--
+      this.letGo(item, sub)
+      if (item.holder !== undefined) continue // its other holder still computes it
+      this.counts.relent++
+      this.relend.push(item)
+    }
     this.drive()
+  }
+
+  /** `sub` no longer holds `item`; returns when it got it. A copy due for the item is called off. */
+  private letGo(item: Item, sub: LentSubStream): number {
+    if (this.copyDue === item) this.copyDue = undefined
+    return unhold(item, sub)
+  }
+
+  /**
+   * Gives the item its result, for good. A second holder keeps it until it answers (ignored) or closes
+   * (nothing re-lent), but it no longer counts as lent: lending may end without waiting for it.
+   */
+  private settle(item: Item, settled: Settled): void {
+    item.settled = true
+    if (item.holder !== undefined) {
+      this.counts.lent--
+      ;(item.holder as LentSubStream).settledElsewhere++
+    }
+    this.outbox.settle(item.position, settled)
   }
 
   /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
@@ -130,11 +183,12 @@ class Lending implements SubStreamHost {
     item.failures++
     if (item.failures > this.options.retries) {
       const { id, value } = item.job
-      this.outbox.settle(item.position, { id, value, ok: false, error, attempts: item.failures })
+      this.settle(item, { id, value, ok: false, error, attempts: item.failures })
       return
     }
     ;(item.failedBy ??= new Set()).add(sub)
-    this.relend.push(item)
+    // Still held by another sub-stream (a speculative copy's, or the first holder): that lending is the retry.
+    if (item.holder === undefined) this.relend.push(item)
   }
 
   private lateAnswer(job: Job | undefined): void {
@@ -144,7 +198,9 @@ class Lending implements SubStreamHost {
 
   private admit(job: Job): Item {
     this.counts.read++
-    return newItem(job, this.outbox.reserve())
+    const item = newItem(job, this.outbox.reserve())
+    if (this.stragglers !== undefined) this.unemitted.push(item)
+    return item
   }
 
   private drive(): void {
@@ -160,6 +216,7 @@ class Lending implements SubStreamHost {
         this.emit()
         this.end()
       } while (this.dirty)
+      this.watch()
     } finally {
       this.driving = false
     }
@@ -179,12 +236,14 @@ class Lending implements SubStreamHost {
       if (items.length === 0) continue
       this.waiting.delete(sub)
       this.counts.lent += items.length
+      const at = this.stragglers !== undefined && this.open.size > 1 ? this.stragglers.now() : NaN
+      for (const item of items) if (hold(item, sub, at)) this.counts.speculated++
       sub.give(items)
     }
   }
 
   private canLend(): boolean {
-    return this.relend.size > 0 || this.fresh.size > 0 || this.canRead()
+    return this.copyDue !== undefined || this.relend.size > 0 || this.fresh.size > 0 || this.canRead()
   }
 
   private canRead(): boolean {
@@ -193,9 +252,16 @@ class Lending implements SubStreamHost {
     )
   }
 
-  /** Up to `max` items for `sub`: re-lends first, then late answers, then what the input gives now. */
+  /**
+   * Up to `max` items for `sub`: a straggler's copy first, then re-lends, then late answers, then what the
+   * input gives now.
+   */
   private collect(sub: LentSubStream, max: number): Item[] {
     const items: Item[] = []
+    if (this.copyDue !== undefined && this.mayCopy(this.copyDue, sub)) {
+      items.push(this.copyDue)
+      this.copyDue = undefined
+    }
     if (this.relend.size > 0) this.relend.take(sub, max, items, (item) => this.elsewhere(item, sub))
     while (items.length < max && this.fresh.size > 0) items.push(this.fresh.shift() as Item)
     if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max)
@@ -226,14 +292,63 @@ class Lending implements SubStreamHost {
 
   /**
    * Whether another sub-stream could take this item and has not failed it: open, reading (it has read at
-   * least once and not aborted its source) and with a credit above 0. Only then does `sub` leave it.
+   * least once and not aborted its source), not holding it, and with a credit above 0 beyond the items it
+   * holds that were settled elsewhere (a speculative race's loser whose whole credit they take is as good as
+   * paused: it may never read again before the heartbeat closes it). Only then does `sub` leave it.
    */
   private elsewhere(item: Item, sub: LentSubStream): boolean {
     for (const other of this.open) {
-      if (other === sub || !other.started || !other.accepting || other.credit === 0) continue
-      if (item.failedBy?.has(other) !== true) return true
+      if (other === sub || !other.started || !other.accepting) continue
+      if (other.credit - other.settledElsewhere <= 0) continue
+      if (item.failedBy?.has(other) !== true && !other.holding.has(item.job.id)) return true
     }
     return false
+  }
+
+  /** Whether `sub` may take a straggler's copy: it does not hold it, nor failed it while others could take it. */
+  private mayCopy(item: Item, sub: LentSubStream): boolean {
+    if (sub.holding.has(item.job.id)) return false
+    return item.failedBy?.has(sub) !== true || !this.elsewhere(item, sub)
+  }
+
+  /** Makes sure a check runs when the head would become a straggler (speculating only). */
+  private watch(): void {
+    const stragglers = this.stragglers
+    if (stragglers === undefined) return
+    const head = this.watchedHead()
+    if (head !== undefined) stragglers.checkBy(this.copyTime(head, stragglers))
+  }
+
+  /**
+   * When the head needs a copy: its lending's time plus the threshold. Both the check's timer and the check
+   * use this sum: `now - lentAt >= threshold` may round the other way, and re-arm at the same time forever.
+   */
+  private copyTime(head: Item, stragglers: Stragglers): number {
+    return head.lentAt + stragglers.threshold()
+  }
+
+  /**
+   * The reorder head, when it may need a copy: not settled, held by exactly one sub-stream, no copy due yet,
+   * and another sub-stream open to take one. Lendings are timed only while another sub-stream is open (with
+   * one, there is nowhere to send a copy, and the bench's hot path stays free of clock reads): an item lent
+   * before has its time start when it is first watched, so its copy can come later, never sooner.
+   */
+  private watchedHead(): Item | undefined {
+    if (this.open.size < 2 || this.lendingOver) return undefined
+    const head = this.unemitted.peek()
+    if (head === undefined || head.settled || head.holder === undefined || head.copyHolder !== undefined)
+      return undefined
+    if (head === this.copyDue) return undefined
+    if (Number.isNaN(head.lentAt)) head.lentAt = (this.stragglers as Stragglers).now()
+    return head
+  }
+
+  /** A check came due: when the head has been lent for longer than the threshold, lend it again first. */
+  private checkHead(): void {
+    const stragglers = this.stragglers as Stragglers
+    const head = this.watchedHead()
+    if (head !== undefined && stragglers.now() >= this.copyTime(head, stragglers)) this.copyDue = head
+    this.drive()
   }
 
   /** Answers the output's waiting read for as long as the outbox has the next item. */
@@ -244,6 +359,7 @@ class Lending implements SubStreamHost {
       const cb = this.outputWaiting
       this.outputWaiting = undefined
       this.counts.emitted++
+      if (this.stragglers !== undefined) this.unemitted.shift()
       // The window has room again: go round once more in case lending waited for it.
       this.dirty = true
       cb(null, settled)
@@ -268,6 +384,9 @@ class Lending implements SubStreamHost {
   /** Closes every sub-stream; whatever they held or was waiting to be lent is dropped (error or abort). */
   private endLending(): void {
     this.lendingOver = true
+    this.stragglers?.stop()
+    this.copyDue = undefined
+    this.unemitted.clear()
     const subs = [...this.open]
     this.open.clear()
     this.waiting.clear()
@@ -279,6 +398,7 @@ class Lending implements SubStreamHost {
 
   private endOutput(end: true | Error): void {
     this.outputEnd = end
+    this.stragglers?.stop()
     const cb = this.outputWaiting
     this.outputWaiting = undefined
     cb?.(end)

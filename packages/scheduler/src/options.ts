@@ -1,18 +1,53 @@
-import { DEFAULT_RETRIES, DEFAULT_WINDOW } from './constants.ts'
+import { systemClock, type LenderClock } from './clock.ts'
+import {
+  DEFAULT_RETRIES,
+  DEFAULT_SPECULATE_CEILING_MS,
+  DEFAULT_SPECULATE_FLOOR_MS,
+  DEFAULT_SPECULATE_MULTIPLE,
+  DEFAULT_WINDOW,
+} from './constants.ts'
 import type { LenderOptions } from './types.ts'
 
 export interface ResolvedOptions {
   readonly ordered: boolean
   readonly window: number
   readonly retries: number
+  readonly speculate: boolean
+  readonly speculateMultiple: number
+  readonly speculateFloorMs: number
+  readonly speculateCeilingMs: number
+  readonly clock: LenderClock
 }
 
 /** Applies the defaults and checks the values: a `RangeError` names the first bad option. */
 export function resolveOptions(options: LenderOptions): ResolvedOptions {
-  const { ordered = true, window = DEFAULT_WINDOW, retries = DEFAULT_RETRIES } = options
+  const {
+    ordered = true,
+    window = DEFAULT_WINDOW,
+    retries = DEFAULT_RETRIES,
+    speculate = ordered,
+    speculateMultiple = DEFAULT_SPECULATE_MULTIPLE,
+    speculateFloorMs = DEFAULT_SPECULATE_FLOOR_MS,
+    speculateCeilingMs = DEFAULT_SPECULATE_CEILING_MS,
+    clock = systemClock,
+  } = options
   checkCount('window', window, 1)
   checkCount('retries', retries, 0)
-  return { ordered, window, retries }
+  if (speculate && !ordered)
+    throw new RangeError('speculate needs ordered: true (it copies the reorder head)')
+  checkFinite('speculateMultiple', speculateMultiple, Number.MIN_VALUE)
+  checkFinite('speculateFloorMs', speculateFloorMs, 0)
+  checkFinite('speculateCeilingMs', speculateCeilingMs, speculateFloorMs)
+  return {
+    ordered,
+    window,
+    retries,
+    speculate,
+    speculateMultiple,
+    speculateFloorMs,
+    speculateCeilingMs,
+    clock,
+  }
 }
 
 /** Checks a sub-stream credit: an integer ≥ 0 (0 pauses lending to it). */
@@ -23,5 +58,12 @@ export function checkCredit(credit: number): void {
 function checkCount(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name} must be an integer ≥ ${String(min)}, got ${String(value)}`)
+  }
+}
+
+function checkFinite(name: string, value: number, min: number): void {
+  if (!Number.isFinite(value) || value < min) {
+    const bound = min === Number.MIN_VALUE ? '> 0' : `≥ ${String(min)}`
+    throw new RangeError(`${name} must be a finite number ${bound}, got ${String(value)}`)
   }
 }

@@ -31,6 +31,11 @@ export class LentSubStream implements SubStream {
   accepting = true
   /** True once its source was read: a borrower is attached, not just announced. */
   started = false
+  /**
+   * Items it holds that were settled through another holder (it lost a speculative race and has not
+   * answered yet): they take its credit, yet it is not computing anything the run waits for.
+   */
+  settledElsewhere = 0
   closed = false
   private creditLimit: number
   private pendingRead: SourceCallback<Job[]> | undefined

@@ -1,5 +1,6 @@
 import type { Job, Outcome, SerializedError } from '@pando/protocol'
 import type { Sink, Source } from 'pull-stream'
+import type { LenderClock } from './clock.ts'
 
 /** What the lender emits for each item it read: its result, or its error once the retries are spent. */
 export type Settled =
@@ -32,6 +33,29 @@ export interface LenderOptions {
    * @default 2
    */
   retries?: number
+  /**
+   * Straggler mitigation: when the item at the head of the reorder window (the next to emit) has been lent
+   * for longer than `speculateMultiple` × the p95 of recent lend→success times, clamped to
+   * [`speculateFloorMs`, `speculateCeilingMs`], it is lent a second time to another sub-stream, ahead of
+   * every other item. The first outcome wins; the other is ignored. Ordered lenders only.
+   * @default ordered (true for an ordered lender, false otherwise; true with `ordered: false` throws)
+   */
+  speculate?: boolean
+  /** @default 4 (DEFAULT_SPECULATE_MULTIPLE) */
+  speculateMultiple?: number
+  /** The shortest wait before a copy, in ms. @default 1,000 (DEFAULT_SPECULATE_FLOOR_MS) */
+  speculateFloorMs?: number
+  /**
+   * The longest wait before a copy, in ms, also used while no item has succeeded yet.
+   * @default 300,000 (DEFAULT_SPECULATE_CEILING_MS)
+   */
+  speculateCeilingMs?: number
+  /**
+   * Time and timers for the straggler checks. A pending check is cleared when the output or lending ends
+   * and `unref`ed when its handle can be, so it never keeps a process alive.
+   * @default the platform's: `performance.now`, `setTimeout`, `clearTimeout`
+   */
+  clock?: LenderClock
 }
 
 export interface LendStreamOptions {
@@ -72,14 +96,22 @@ export interface LenderState {
   readonly pending: number
   /** Items waiting to be lent again after a sub-stream closed or a function failed. */
   readonly relendQueue: number
-  /** Items currently held by sub-streams. */
+  /**
+   * Lendings outstanding: items held by sub-streams and not yet settled (an item held twice, by its first
+   * holder and a speculative copy's, counts twice; a loser still holding a settled item, not at all).
+   */
   readonly lent: number
   /** Sub-streams currently open. */
   readonly subStreams: number
   /** Items lent again after a sub-stream closed holding them. */
   readonly relent: number
-  /** Outcomes ignored because their sub-stream did not hold that id (late, duplicate or stray). */
+  /**
+   * Outcomes ignored: their sub-stream did not hold that id (late, duplicate or stray), or the item was
+   * already settled through another holder (the loser of a speculative copy).
+   */
   readonly ignored: number
+  /** Speculative copies lent: a straggling head item lent a second time to another sub-stream. */
+  readonly speculated: number
   /** Function failures (each attempt counts). */
   readonly failures: number
   readonly inputEnded: boolean

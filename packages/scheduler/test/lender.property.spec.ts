@@ -1,5 +1,6 @@
-// Property-based tests: random inputs, credits, delays, joins, leaves, credit changes and function
-// failures, all on a virtual clock so that each run takes milliseconds and replays from its seed.
+// Property-based tests: random inputs, credits, delays, joins, leaves, credit changes, function failures,
+// stalling borrowers and straggler speculation, all on a virtual clock (the lender's timers too) so that each
+// run takes milliseconds and replays from its seed.
 import type { Job, Outcome } from '@pando/protocol'
 import fc from 'fast-check'
 import pull from 'pull-stream'
@@ -33,6 +34,27 @@ const borrower = fc.record({
   ),
 })
 
+/**
+ * A borrower that stalls: silent (never answers, until it leaves: a frozen tab the heartbeat closes) or late
+ * (answers every job after a long delay, and may leave on the way).
+ */
+const staller = fc.record({
+  credit: fc.integer({ min: 1, max: 4 }),
+  joinAt: fc.integer({ min: 0, max: 80 }),
+  silent: fc.boolean(),
+  lateDelay: fc.integer({ min: 200, max: 3_000 }),
+  leaveAt: fc.integer({ min: 50, max: 3_000 }),
+  late: fc.boolean(),
+  leaveHow: fc.constantFrom<LeaveHow>('sink-end', 'sink-error', 'close', 'abort-source-error'),
+})
+
+const speculation = fc.record({
+  speculate: fc.integer({ min: 0, max: 3 }).map((n) => n > 0), // on in 3 ordered runs out of 4
+  multiple: fc.double({ min: 0.5, max: 6, noNaN: true }),
+  floor: fc.integer({ min: 0, max: 30 }),
+  ceilingAboveFloor: fc.integer({ min: 0, max: 300 }),
+})
+
 const scenario = fc.record({
   n: fc.integer({ min: 0, max: MAX_ITEMS }),
   ordered: fc.boolean(),
@@ -42,6 +64,8 @@ const scenario = fc.record({
   inputDelays: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
   outputDelay: fc.integer({ min: 0, max: 3 }),
   borrowers: fc.array(borrower, { maxLength: 6 }),
+  stallers: fc.array(staller, { maxLength: 3 }),
+  speculation,
   reliable: fc.record({
     credit: fc.integer({ min: 1, max: 6 }),
     joinAt: fc.integer({ min: 0, max: 200 }),
@@ -113,9 +137,22 @@ function checkBatch(sub: SubStream, batch: Job[], credit: number): void {
   expect(sub.held).toBeLessThanOrEqual(credit)
 }
 
+/** Whether the scenario's lender copies straggling head items. */
+const speculating = (s: Scenario): boolean => s.ordered && s.speculation.speculate
+
 function run(s: Scenario): void {
   const clock = new VirtualClock()
-  const lender = createLender({ ordered: s.ordered, window: s.window, retries: s.retries })
+  const { floor, ceilingAboveFloor, multiple } = s.speculation
+  const lender = createLender({
+    ordered: s.ordered,
+    window: s.window,
+    retries: s.retries,
+    speculate: speculating(s),
+    speculateMultiple: multiple,
+    speculateFloorMs: floor,
+    speculateCeilingMs: floor + ceilingAboveFloor,
+    clock: clock.lenderClock(),
+  })
   const compute = flakyFunction(s.failCounts)
   pull(clockSource(clock, jobs(s.n), cycle(s.inputDelays)), lender.sink)
   const out = reader(clock, lender, s)
@@ -130,6 +167,12 @@ function run(s: Scenario): void {
       )
       for (const change of b.creditChanges) clock.at(change.at, () => sub.setCredit(change.credit))
     })
+  }
+  for (const st of s.stallers) {
+    const delay = st.silent ? Infinity : st.lateDelay
+    const leaveAt = st.silent || st.late ? st.leaveAt : undefined
+    const spec = { delay: () => delay, compute, leaveAt, leaveHow: st.leaveHow }
+    clock.at(st.joinAt, () => join(clock, lender, spec, st.credit))
   }
   clock.at(s.reliable.joinAt, () => {
     const ds = s.reliable.delays
@@ -154,6 +197,7 @@ function check(s: Scenario, lender: Lender, out: { values: Settled[]; end: () =>
     failures,
     inputEnded: true,
   })
+  if (!speculating(s)) expect(lender.state().speculated).toBe(0)
 }
 
 describe('lender properties (fast-check)', () => {

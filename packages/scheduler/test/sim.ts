@@ -2,13 +2,14 @@
 // milliseconds of real time and replay exactly from a fast-check seed.
 import type { Job, Outcome } from '@pando/protocol'
 import type { EndOrError, Source, SourceCallback } from 'pull-stream'
-import type { SubStream } from '../src/index.ts'
+import type { LenderClock, SubStream } from '../src/index.ts'
 import { guarded } from './util.ts'
 
 interface Timer {
   readonly at: number
   readonly order: number
   readonly run: () => void
+  cancelled: boolean
 }
 
 /** Runs callbacks in virtual time order (then in scheduling order); `run` stops when none is left. */
@@ -17,8 +18,13 @@ export class VirtualClock {
   private timers: Timer[] = []
   private order = 0
 
-  at(delay: number, run: () => void): void {
-    const timer = { at: this.now + delay, order: this.order++, run }
+  /** Timers scheduled and neither run nor cancelled. */
+  get pending(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length
+  }
+
+  at(delay: number, run: () => void): Timer {
+    const timer = { at: this.now + delay, order: this.order++, run, cancelled: false }
     const timers = this.timers
     let i = timers.length
     timers.push(timer)
@@ -28,15 +34,40 @@ export class VirtualClock {
       i--
     }
     timers[i] = timer
+    return timer
+  }
+
+  cancel(timer: Timer): void {
+    timer.cancelled = true
+  }
+
+  /** Runs the timers due within `ms`, in order, then sets the time `ms` later. */
+  advance(ms: number): void {
+    const until = this.now + ms
+    while (this.timers.length > 0 && (this.timers[0] as Timer).at <= until) this.step()
+    this.now = until
+  }
+
+  /** This clock as the lender sees it. */
+  lenderClock(): LenderClock {
+    return {
+      now: () => this.now,
+      setTimeout: (callback, ms) => this.at(ms, callback),
+      clearTimeout: (handle) => this.cancel(handle as Timer),
+    }
+  }
+
+  private step(): void {
+    const timer = this.timers.shift() as Timer
+    this.now = timer.at
+    if (!timer.cancelled) timer.run()
   }
 
   /** Runs every timer; throws if more than `limit` ran (a run that would not end). */
   run(limit = 1_000_000): void {
     for (let steps = 0; this.timers.length > 0; steps++) {
       if (steps > limit) throw new Error(`virtual clock: more than ${String(limit)} steps`)
-      const timer = this.timers.shift() as Timer
-      this.now = timer.at
-      timer.run()
+      this.step()
     }
   }
 }
@@ -58,13 +89,15 @@ export function clockSource(clock: VirtualClock, items: Job[], delay: (i: number
 export type LeaveHow = 'sink-end' | 'sink-error' | 'close' | 'abort-source' | 'abort-source-error'
 
 export interface BorrowerSpec {
-  /** Virtual milliseconds to process this job. */
+  /** Virtual milliseconds to process this job; `Infinity`: it never answers (until it leaves). */
   readonly delay: (j: Job) => number
   /** The outcome, computed when it is handed to the lender. */
   readonly compute: (j: Job, sub: SubStream) => Outcome
   /** Leaves once it has answered this many jobs (0: before answering any). */
   readonly leaveAfter?: number
   readonly leaveHow?: LeaveHow
+  /** Leaves this many virtual ms after it joined, whatever it holds. */
+  readonly leaveAt?: number
   /** Sends every outcome twice and one outcome for an id it never got. */
   readonly duplicate?: boolean
   /** Called with every batch it gets, as it gets it. */
@@ -95,6 +128,7 @@ export class SimBorrower {
     sub.sink((abort, cb) => this.readOutcomes(abort, cb))
     if (spec.leaveAfter === 0) this.leave()
     if (!this.left && !this.graceful) this.read()
+    if (spec.leaveAt !== undefined) clock.at(spec.leaveAt, () => this.leaveOnce())
   }
 
   private read(): void {
@@ -103,7 +137,8 @@ export class SimBorrower {
       this.spec.onBatch?.(batch ?? [])
       for (const j of batch ?? []) {
         this.seen.push(j)
-        this.clock.at(this.spec.delay(j), () => this.finish(j))
+        const delay = this.spec.delay(j)
+        if (delay !== Infinity) this.clock.at(delay, () => this.finish(j))
       }
       this.read()
     })
@@ -138,6 +173,10 @@ export class SimBorrower {
     if (this.graceful) {
       if (this.sub.held === 0) this.endSink(true)
     } else if (this.spec.leaveAfter !== undefined && this.answered >= this.spec.leaveAfter) this.leave()
+  }
+
+  private leaveOnce(): void {
+    if (!this.left && !this.graceful) this.leave()
   }
 
   private leave(): void {

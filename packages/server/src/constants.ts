@@ -7,6 +7,9 @@ export const JOIN_PATH = '/join'
 /** Where the files of one run (the user's bundled module) are served. */
 export const RUN_PATH = '/run'
 
+/** `Retry-After` of `/run/` while there is no run, in seconds. */
+export const NO_RUN_RETRY_AFTER_S = 2
+
 /**
  * Time between two WebSocket pings; a volunteer that has not answered the previous ping by then is
  * terminated, so a silent one is detected within two intervals.
@@ -31,3 +34,36 @@ export const MAX_VIEWER_PAYLOAD_BYTES = 1024
  * so a slow viewer gets the next one instead of a growing backlog.
  */
 export const MAX_VIEWER_BACKLOG_BYTES = 8 * 1024 * 1024
+
+/** Where the root of a `pando-server`'s run registers: the root link (see `@pando/protocol` root-link). */
+export const ROOT_PATH = '/root'
+
+/**
+ * How long a root that gave a wrong secret waits for its refusal, in ms: with {@link MAX_PENDING_ROOTS},
+ * it bounds how fast anyone can guess.
+ */
+export const WRONG_SECRET_DELAY_MS = 1_000
+
+/** Wrong secrets one address may give within {@link WRONG_SECRET_WINDOW_MS}; then it is refused at once. */
+export const MAX_WRONG_SECRETS = 5
+
+/** The window over which wrong secrets are counted per address, in ms. */
+export const WRONG_SECRET_WINDOW_MS = 60_000
+
+/** Root links that have not yet proven their secret, at most, at once; more are refused. */
+export const MAX_PENDING_ROOTS = 4
+
+/** A root link must send its `hello` within this, in ms. */
+export const HELLO_TIMEOUT_MS = 10_000
+
+/**
+ * Bytes waiting to go to the root past which a tunnelled volunteer's message is refused (and the
+ * volunteer closed, to come back later) rather than queued without bound.
+ */
+export const MAX_ROOT_BACKLOG_BYTES = 64 * 1024 * 1024
+
+/**
+ * Pings in a row the root may leave unanswered before the server drops it: more than a volunteer may, since
+ * losing the root ends its run, and a root busy computing (`--no-start-idle`) may answer late.
+ */
+export const ROOT_MISSED_PINGS = 3

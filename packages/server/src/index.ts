@@ -1,4 +1,7 @@
 export { createServer, type ServerOptions, type PandoServer } from './server.ts'
+export { createHostingServer, type HostingServerOptions, type HostingServer } from './hosting-server.ts'
+export { RootRegistry, type RootRegistryOptions, type RootRegistryEvent } from './root-registry.ts'
+export { secretsMatch, GuessLimiter, type GuessLimiterOptions } from './secret.ts'
 export { reachableUrls } from './addresses.ts'
 export {
   ADDRESS_RANGES,
@@ -15,5 +18,8 @@ export {
   DEFAULT_HEARTBEAT_MS,
   MONITOR_PATH,
   MONITOR_FEED_PATH,
+  ROOT_PATH,
+  WRONG_SECRET_DELAY_MS,
+  MAX_WRONG_SECRETS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'

@@ -24,6 +24,8 @@ export interface JoinRelayOptions {
   readonly addresses?: AddressRange
   /** A join attempt's WebSocket is closed after this long. @default 60_000 ms */
   readonly attemptTimeoutMs?: number
+  /** Makes each attempt's origin (e.g. from a seeded generator, for `--seed`). @default crypto.randomUUID */
+  readonly newOrigin?: () => string
 }
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
@@ -69,7 +71,7 @@ export class JoinRelay {
   }
 
   #accept(socket: WebSocket): void {
-    const origin = randomUUID()
+    const origin = (this.#options.newOrigin ?? randomUUID)()
     this.#attempts.set(origin, socket)
     let signals = 0
     const timer = setTimeout(

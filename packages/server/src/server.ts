@@ -11,6 +11,7 @@ import {
   MAX_PAYLOAD_BYTES,
   MONITOR_FEED_PATH,
   MONITOR_PATH,
+  NO_RUN_RETRY_AFTER_S,
   RUN_PATH,
   VOLUNTEER_PATH,
 } from './constants.ts'
@@ -25,8 +26,11 @@ export interface ServerOptions {
   host?: string
   /** The built volunteer page, served at `/`. */
   volunteerDir: string
-  /** The files of this run (the bundled module), served at `/run/`. */
-  runDir: string
+  /**
+   * The files of this run (the bundled module), served at `/run/`; or where they are now, `undefined` while
+   * there is no run (a `pando-server` without a root): `/run/` then answers 503, to be tried again later.
+   */
+  runDir: string | (() => string | undefined)
   /** WebSocket ping interval; a volunteer silent for one interval is dropped. @default 2_000 ms */
   heartbeatMs?: number
   /** Called for each volunteer WebSocket connection. The server owns its liveness, not its messages. */
@@ -41,6 +45,8 @@ export interface ServerOptions {
    * candidates it lets through. Without it, `/join` is refused.
    */
   join?: JoinRelayOptions
+  /** More WebSocket endpoints, by path (a `pando-server`'s `/root`); their owners close them. */
+  endpoints?: Readonly<Record<string, WebSocketServer>>
 }
 
 export interface PandoServer {
@@ -66,11 +72,36 @@ export interface PandoServer {
 function createApp(options: ServerOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
-  app.use(RUN_PATH, express.static(options.runDir, { etag: false, cacheControl: false }))
+  app.use(RUN_PATH, runFiles(options.runDir))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
   if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, express.static(options.dashboardDir))
   app.use(express.static(options.volunteerDir))
   return app
+}
+
+/** Serves the run's files from `runDir`, or answers 503 while there is no run. */
+function runFiles(runDir: ServerOptions['runDir']): express.Handler {
+  if (typeof runDir === 'string') return express.static(runDir, { etag: false, cacheControl: false })
+  // Runs follow one another at the same URLs: a tab that rejoins must load the new run's module, not a
+  // cached copy of the last one's.
+  const serve = (dir: string): express.Handler =>
+    express.static(dir, {
+      etag: false,
+      cacheControl: false,
+      lastModified: false,
+      setHeaders: (response) => response.setHeader('Cache-Control', 'no-store'),
+    })
+  let served: { readonly dir: string; readonly handler: express.Handler } | undefined
+  return (request, response, next) => {
+    const dir = runDir()
+    if (dir === undefined) {
+      response.status(503).set('Retry-After', String(NO_RUN_RETRY_AFTER_S)).type('text/plain')
+      response.send('no run yet: waiting for a root to register')
+      return
+    }
+    if (served?.dir !== dir) served = { dir, handler: serve(dir) }
+    served.handler(request, response, next)
+  }
 }
 
 /**
@@ -88,6 +119,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     [VOLUNTEER_PATH, volunteers],
     [MONITOR_FEED_PATH, feed.wss],
     ...(relay === undefined ? [] : [[JOIN_PATH, relay.wss] as const]),
+    ...Object.entries(options.endpoints ?? {}),
   ])
   httpServer.on('upgrade', (request, socket, head) => {
     const wss = endpoints.get(new URL(request.url ?? '/', 'http://localhost').pathname)

@@ -57,3 +57,19 @@ export const TREE_LENDER_WINDOW = 1_000_000
  * is refused at once falls back after about 3 s; three tries ride out one unlucky attempt.
  */
 export const FALLBACK_FAILED_JOINS = 3
+
+/** Ms between two status reports when the root's `run/config.json` cannot be read (the original's 3 s). */
+export const DEFAULT_REPORTING_INTERVAL = 3_000
+
+/**
+ * Reporting intervals after which a report a child passed up is taken for that of a volunteer that left
+ * (or stopped reporting), and no longer passed on; the root uses the same age.
+ */
+export const STALE_REPORT_INTERVALS = 3
+
+/**
+ * Largest `status` message a tab sends up the tree, in bytes of UTF-8 JSON: under the 256 KiB that browsers
+ * and node-datachannel accept per data-channel message, with room to spare. A report takes 600 to 700 bytes,
+ * so some 300 volunteers fit; beyond, the deepest ones are left out (see `boundReports`).
+ */
+export const MAX_TREE_STATUS_BYTES = 192 * 1024

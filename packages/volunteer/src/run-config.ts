@@ -1,5 +1,5 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
-import { RUN_CONFIG_PATH } from './constants.ts'
+import { DEFAULT_REPORTING_INTERVAL, RUN_CONFIG_PATH } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -46,6 +46,7 @@ export function checkRunConfig(value: unknown): RunConfig {
     bootstrapTimeoutMs: integer(config, 'bootstrapTimeoutMs'),
     heartbeatMs: integer(config, 'heartbeatMs', 0),
     batchSize: integer(config, 'batchSize'),
+    reportingIntervalMs: integer(config, 'reportingIntervalMs'),
     iceServers: iceServers(config.iceServers),
   }
 }
@@ -60,4 +61,19 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
   const config = checkRunConfig(await response.json())
   return { ...config, bundleUrl: new URL(config.bundleUrl, pageUrl).href }
+}
+
+/**
+ * The run's reporting interval in ms, for a page that needs nothing else from the config (a WebSocket
+ * volunteer): `DEFAULT_REPORTING_INTERVAL` when the root serves no usable config. Never rejects.
+ */
+export async function fetchReportingInterval(
+  pageUrl: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<number> {
+  try {
+    return (await fetchRunConfig(pageUrl, fetchFn)).reportingIntervalMs
+  } catch {
+    return DEFAULT_REPORTING_INTERVAL
+  }
 }

@@ -55,6 +55,7 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
     connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
     signaling: new JoinSignaling(options.joinUrl),
     createRunner: (onOutcomes) => page.startWorker(config.bundleUrl, onOutcomes),
+    buildReport: (place) => page.buildReport(place),
     onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
   })
   const node = tree.node

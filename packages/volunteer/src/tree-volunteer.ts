@@ -1,5 +1,6 @@
 import {
   createTreeNode,
+  systemClock,
   type ChildInfo,
   type Clock,
   type Connector,
@@ -7,13 +8,23 @@ import {
   type SignalingClient,
   type TreeNode,
 } from '@pando/overlay'
-import { parseTreeWorkMessage, ProtocolError, type RunConfig, type TreeWorkMessage } from '@pando/protocol'
+import {
+  MAX_MONITORED_VOLUNTEERS,
+  parseTreeWorkMessage,
+  ProtocolError,
+  type RunConfig,
+  type TreeWorkMessage,
+  type VolunteerReport,
+} from '@pando/protocol'
+import { STALE_REPORT_INTERVALS } from './constants.ts'
+import type { ReportPlace } from './report-builder.ts'
+import { SubtreeReports } from './subtree-reports.ts'
 import { TreeWorkSession, type TreeWorkSessionComponents } from './tree-work-session.ts'
 
 /** The run's settings a tab in the tree needs (from `run/config.json`). */
 export type TreeVolunteerOptions = Pick<
   RunConfig,
-  'degree' | 'bootstrapTimeoutMs' | 'heartbeatMs' | 'batchSize'
+  'degree' | 'bootstrapTimeoutMs' | 'heartbeatMs' | 'batchSize' | 'reportingIntervalMs'
 > & {
   /** The node's id. @default 16 random hex digits */
   readonly id?: string
@@ -27,7 +38,12 @@ export interface TreeVolunteerComponents {
   readonly signaling: SignalingClient
   /** Starts this tab's runner (its Worker) for a work session. */
   readonly createRunner: TreeWorkSessionComponents['createRunner']
-  /** @default the overlay's system clock */
+  /**
+   * Builds this tab's report for the interval that ends now (see `ReportBuilder`); without it the tab sends
+   * no status. Its `timestamp` must be on `clock`.
+   */
+  readonly buildReport?: (place: ReportPlace) => VolunteerReport
+  /** @default the overlay's system clock (`Date.now`) */
   readonly clock?: Clock
   /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
   readonly onProtocolError?: (error: ProtocolError) => void
@@ -37,18 +53,24 @@ export interface TreeVolunteerComponents {
  * A tab in the WebRTC tree: a tree node, and a {@link TreeWorkSession} for as long as it has a parent. Each
  * new parent starts a new session (the old one's items are the ancestors' to lend again); children stay
  * across parents and are lent to by whichever session is current. Work messages are routed by channel: jobs
- * from the parent, outcomes (and status reports, not used yet) from children; anything else on a link closes
- * it.
+ * from the parent, outcomes and status reports from children; anything else on a link closes it.
+ *
+ * Every `reportingIntervalMs`, while it has a parent, the tab sends it a `status`: its own report and the
+ * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}).
  */
 export class TreeVolunteer {
   readonly node: TreeNode
   readonly #options: TreeVolunteerOptions
   readonly #components: TreeVolunteerComponents
+  readonly #clock: Clock
+  readonly #subtree = new SubtreeReports<PeerChannel>()
   #session: TreeWorkSession | undefined
+  #reportTimer: unknown
 
   constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
     this.#options = options
     this.#components = components
+    this.#clock = components.clock ?? systemClock
     const { degree, bootstrapTimeoutMs, heartbeatMs, id } = options
     this.node = createTreeNode(
       { degree, bootstrapTimeoutMs, heartbeatMs, ...(id === undefined ? {} : { id }) },
@@ -60,10 +82,16 @@ export class TreeVolunteer {
     )
     this.node.on('parent', (channel) => this.#startSession(channel))
     this.node.on('parent-lost', () => this.#endSession())
-    this.node.on('close', () => this.#endSession())
+    this.node.on('close', () => {
+      this.#endSession()
+      this.#clock.clearTimeout(this.#reportTimer)
+    })
     this.node.on('child', (child) => this.#session?.addChild(child))
     this.node.on('child-report', (child: ChildInfo) => this.#session?.updateChild(child))
-    this.node.on('child-left', (child) => this.#session?.removeChild(child.channel))
+    this.node.on('child-left', (child) => {
+      this.#session?.removeChild(child.channel)
+      this.#subtree.remove(child.channel)
+    })
     this.node.on('message', (channel, message) => this.#route(channel, message))
   }
 
@@ -75,6 +103,7 @@ export class TreeVolunteer {
   /** Starts joining the tree; the node rejoins by itself whenever it loses its parent. */
   start(): void {
     this.node.join()
+    if (this.#components.buildReport !== undefined) this.#scheduleReport()
   }
 
   /** Leaves the tree. Idempotent. */
@@ -95,6 +124,41 @@ export class TreeVolunteer {
     )
     this.#session = session
     for (const child of this.node.children) session.addChild(child)
+  }
+
+  /** Where this tab is and what it holds, for its report. */
+  place(): ReportPlace {
+    const depth = this.node.depth ?? 1
+    return {
+      id: this.node.id,
+      depth,
+      parent: depth <= 1 ? null : (this.node.parentId ?? null),
+      children: this.node.children.length,
+      transport: 'webrtc',
+      inFlight: this.#session?.held ?? 0,
+    }
+  }
+
+  #scheduleReport(): void {
+    this.#reportTimer = this.#clock.setTimeout(() => {
+      if (this.node.isClosed) return
+      this.#sendStatus()
+      this.#scheduleReport()
+    }, this.#options.reportingIntervalMs)
+  }
+
+  /** Sends the subtree's reports up; a report is built only when it can be sent, and covers the time since. */
+  #sendStatus(): void {
+    const parent = this.node.parent
+    const build = this.#components.buildReport
+    if (build === undefined || parent?.state !== 'open' || this.node.depth === undefined) return
+    const maxAgeMs = STALE_REPORT_INTERVALS * this.#options.reportingIntervalMs
+    const reports = this.#subtree.combined(build(this.place()), this.#clock.now(), maxAgeMs)
+    try {
+      parent.send({ type: 'status', reports } satisfies TreeWorkMessage)
+    } catch {
+      // The channel is closing: the next parent gets the next status.
+    }
   }
 
   #endSession(): void {
@@ -118,8 +182,11 @@ export class TreeVolunteer {
     } else if (message.type === 'outcomes' && !fromParent) {
       this.#session?.receiveOutcomes(channel, message.outcomes)
     } else if (message.type === 'status' && !fromParent) {
-      // TODO: combine children's status reports with this tab's own and send them up (monitoring); until
-      // then they stop here.
+      if (message.reports.length > MAX_MONITORED_VOLUNTEERS) {
+        this.#violation(channel, `a status of ${String(message.reports.length)} reports`)
+      } else {
+        this.#subtree.update(channel, message.reports)
+      }
     } else {
       this.#violation(channel, `a ${fromParent ? 'parent' : 'child'} may not send '${message.type}'`)
     }

@@ -73,6 +73,11 @@ export class TreeWorkSession {
     this.#children = new ChildLending(this.#lender, batchSize)
   }
 
+  /** Items the parent lent this session and got no outcome for yet: held by this tab and its subtree. */
+  get held(): number {
+    return this.#pending.size
+  }
+
   /** Jobs the parent sent. */
   receiveJobs(jobs: readonly Job[]): void {
     if (this.#closed) return

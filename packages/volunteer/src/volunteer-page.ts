@@ -1,4 +1,4 @@
-import type { Outcome } from '@pando/protocol'
+import type { Outcome, VolunteerReport } from '@pando/protocol'
 import { VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
@@ -8,6 +8,7 @@ import {
   resolveDeviceName,
   type NameStorage,
 } from './device-name.ts'
+import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
 import { VolunteerSession } from './volunteer-session.ts'
@@ -22,13 +23,15 @@ function localStorageOrUndefined(): NameStorage | undefined {
 
 /**
  * What both transports share: the view, the device name, and this tab's Worker, whose outcomes are counted
- * (`#processed`, `#failed`, `#throughput`) before they go to the root or into the tab's lender.
+ * (`#processed`, `#failed`, `#throughput`) before they go to the root or into the tab's lender, and whose
+ * figures make the tab's status reports (`buildReport`).
  */
 export class VolunteerPage {
   readonly view: StatusView
   readonly #storage = localStorageOrUndefined()
   readonly #meter = new ThroughputMeter()
   readonly #counts = { processed: 0, failed: 0 }
+  readonly #reports = new ReportBuilder()
   #deviceName: string
   #worker: VolunteerSession | undefined
 
@@ -61,6 +64,11 @@ export class VolunteerPage {
     return this.#deviceName
   }
 
+  /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
+  buildReport(place: ReportPlace): VolunteerReport {
+    return this.#reports.build(this.#deviceName, place)
+  }
+
   /**
    * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
    * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
@@ -77,6 +85,7 @@ export class VolunteerPage {
       },
       onLoadError: (error) =>
         this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
+      onFigures: (figures) => this.#reports.recordFigures(figures),
     })
     this.#worker = worker
     this.view.setStatus('idle')
@@ -87,6 +96,7 @@ export class VolunteerPage {
   #count(outcomes: readonly Outcome[]): void {
     this.#counts.processed += outcomes.length
     this.#counts.failed += outcomes.filter((outcome) => !outcome.ok).length
+    this.#reports.recordOutcomes(outcomes)
     this.#meter.record(outcomes.length, performance.now())
     this.view.setCounts(this.#counts.processed, this.#counts.failed)
   }

@@ -1,5 +1,7 @@
 import { serializeError, type Job, type Outcome, type SerializedError } from '@pando/protocol'
+import type { BatchResult } from './worker-api.ts'
 import { WorkerClient } from './worker-client.ts'
+import { NO_FIGURES, type WorkerFigures } from './worker-figures.ts'
 
 /** What a session reports to the page. */
 export interface SessionEvents {
@@ -9,6 +11,8 @@ export interface SessionEvents {
   onBusy: (busy: boolean) => void
   /** The module could not be loaded; every job will be answered with this error. */
   onLoadError: (error: SerializedError) => void
+  /** The Worker's monitoring figures, after each batch (just before its outcomes). */
+  onFigures?: (figures: WorkerFigures) => void
 }
 
 /** Collaborators, injectable for tests. */
@@ -26,6 +30,8 @@ export class VolunteerSession {
   readonly #events: SessionEvents
   readonly #components: SessionComponents
   readonly #queue: Job[] = []
+  /** Jobs of the batch the Worker is running. */
+  #inBatch = 0
   #worker: Promise<WorkerClient> | undefined
   #loadError: SerializedError | undefined
   #running = false
@@ -51,6 +57,11 @@ export class VolunteerSession {
       if (!this.#closed) this.#events.onLoadError(this.#loadError)
     }
     return this.#loadError
+  }
+
+  /** Jobs held: queued, or in the batch the Worker runs. */
+  get held(): number {
+    return this.#closed ? 0 : this.#queue.length + this.#inBatch
   }
 
   /** Queues jobs lent by the root. */
@@ -87,8 +98,10 @@ export class VolunteerSession {
       while (this.#queue.length > 0 && !this.#closed) {
         worked = true
         this.#events.onBusy(true)
-        const outcomes = await this.#runQueued()
+        const { outcomes, figures } = await this.#runQueued()
+        this.#inBatch = 0
         if (this.#closed) return
+        this.#events.onFigures?.(figures)
         this.#events.onOutcomes(outcomes)
       }
       if (worked && !this.#closed) this.#events.onBusy(false)
@@ -110,21 +123,24 @@ export class VolunteerSession {
    * Runs every queued job as one batch, once the Worker is ready (so jobs that arrive while the module loads
    * go together). Never rejects: every job gets an outcome.
    */
-  async #runQueued(): Promise<Outcome[]> {
+  async #runQueued(): Promise<BatchResult> {
+    const failAll = (jobs: readonly Job[], error: SerializedError): BatchResult => ({
+      outcomes: jobs.map((job): Outcome => ({ id: job.id, ok: false, error })),
+      figures: NO_FIGURES,
+    })
     let worker: WorkerClient
     try {
       worker = await this.#readyWorker()
     } catch (loadError) {
-      const error = this.#setLoadError(loadError)
-      return this.#queue.splice(0).map((job) => ({ id: job.id, ok: false, error }))
+      return failAll(this.#queue.splice(0), this.#setLoadError(loadError))
     }
     const batch = this.#queue.splice(0)
-    if (this.#closed) return []
+    if (this.#closed) return { outcomes: [], figures: NO_FIGURES }
+    this.#inBatch = batch.length
     try {
       return await worker.process(batch)
     } catch (processError) {
-      const error = serializeError(processError)
-      return batch.map((job) => ({ id: job.id, ok: false, error }))
+      return failAll(batch, serializeError(processError))
     }
   }
 }

@@ -6,17 +6,20 @@ import {
 } from '@pando/protocol'
 import { Connection } from './connection.ts'
 import { packOutcomes } from './outcome-batches.ts'
+import { fetchReportingInterval } from './run-config.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
 import type { VolunteerSession } from './volunteer-session.ts'
 
 /**
  * The WebSocket transport (`#protocol=websocket`, or the fallback): the tab is a direct child of the root
  * on `/volunteer`, says hello, and runs the jobs it is lent in its Worker. It comes back by itself when the
- * connection drops; jobs held then are dropped (the root lends them again).
+ * connection drops; jobs held then are dropped (the root lends them again). Once welcomed, it sends its status
+ * report every reporting interval (from `run/config.json`, else the default).
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
   let session: VolunteerSession | undefined
+  let volunteerId: string | undefined
   view.setTransport('WebSocket')
   view.setPosition(undefined, undefined)
   view.setChildren(0)
@@ -43,6 +46,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     onClose: () => {
       session?.close()
       session = undefined
+      volunteerId = undefined
       view.setStatus('reconnecting')
       view.setVolunteerId(undefined)
       view.setPosition(undefined, undefined)
@@ -53,11 +57,26 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     for (const group of packOutcomes(outcomes)) connection.send({ type: 'outcomes', outcomes: group })
   }
 
+  // A report is built only when it can be sent (welcomed), and covers the time since the previous one.
+  const sendStatus = (): void => {
+    if (session === undefined || volunteerId === undefined) return
+    const place = {
+      id: volunteerId,
+      depth: 1,
+      parent: null,
+      children: 0,
+      transport: 'websocket',
+      inFlight: session.held,
+    } as const
+    connection.send({ type: 'status', report: page.buildReport(place) })
+  }
+
   function handle(message: RootToVolunteer): void {
     switch (message.type) {
       case 'welcome':
         session?.close()
         connection.resetBackoff()
+        volunteerId = message.volunteerId
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
@@ -78,4 +97,5 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
   }
 
   connection.start()
+  void fetchReportingInterval(location.href).then((intervalMs) => setInterval(sendStatus, intervalMs))
 }

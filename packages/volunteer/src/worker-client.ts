@@ -1,6 +1,7 @@
 import type { Job, Outcome } from '@pando/protocol'
 import { wrap, type Remote } from 'comlink'
-import type { WorkerApi } from './worker-api.ts'
+import type { BatchResult, WorkerApi } from './worker-api.ts'
+import { NO_FIGURES } from './worker-figures.ts'
 
 /** Creates the Worker. The literal `new Worker(new URL(…, import.meta.url))` is what webpack bundles. */
 export function createWorker(): Worker {
@@ -64,17 +65,18 @@ export class WorkerClient {
     return this.#failed
   }
 
-  /** Runs a batch; resolves with one outcome per job, even if the Worker fails meanwhile. */
-  process(jobs: readonly Job[]): Promise<Outcome[]> {
+  /**
+   * Runs a batch; resolves with one outcome per job, even if the Worker fails meanwhile (its figures are then
+   * lost with it), and the Worker's monitoring figures.
+   */
+  process(jobs: readonly Job[]): Promise<BatchResult> {
     return Promise.race([
       this.#remote.process(jobs),
-      this.#crashed.then((reason) => jobs.map((job) => crashOutcome(job.id, reason))),
+      this.#crashed.then((reason) => ({
+        outcomes: jobs.map((job) => crashOutcome(job.id, reason)),
+        figures: NO_FIGURES,
+      })),
     ])
-  }
-
-  /** Number of `report()` calls the module made in this Worker. */
-  reportCount(): Promise<number> {
-    return this.#remote.reportCount()
   }
 
   /** Stops the Worker at once; a batch in flight is abandoned. Idempotent. */

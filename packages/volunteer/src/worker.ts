@@ -11,6 +11,7 @@ import {
 } from '@pando/protocol'
 import { expose } from 'comlink'
 import type { WorkerApi } from './worker-api.ts'
+import { FigureCounter } from './worker-figures.ts'
 
 declare global {
   /** The hook `require('pando-computing').report()` calls, if set. */
@@ -18,18 +19,19 @@ declare global {
 }
 
 let processItem: ProcessFunction | undefined
-let reports = 0
+const figures = new FigureCounter()
 
-// Monitoring arrives later; for now report() calls are only counted.
-globalThis.__pandoReport = () => {
-  reports += 1
-}
+globalThis.__pandoReport = (reported) => figures.addReport(reported)
 
+/** Runs one item, timing the Worker's busy time here, in the Worker. */
 async function run(fn: ProcessFunction, job: Job): Promise<Outcome> {
+  figures.begin(performance.now())
   try {
     return { id: job.id, ok: true, result: formatResult(await fn(job.value)) }
   } catch (error) {
     return { id: job.id, ok: false, error: serializeError(error) }
+  } finally {
+    figures.end(performance.now())
   }
 }
 
@@ -42,9 +44,9 @@ const api: WorkerApi = {
   async process(jobs) {
     const fn = processItem
     if (fn === undefined) throw new Error('process() called before load()')
-    return Promise.all(jobs.map((job) => run(fn, job)))
+    const outcomes = await Promise.all(jobs.map((job) => run(fn, job)))
+    return { outcomes, figures: figures.take(performance.now()) }
   },
-  reportCount: () => reports,
 }
 
 expose(api)

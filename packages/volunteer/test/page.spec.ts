@@ -1,10 +1,15 @@
 // The volunteer page in real Chromium, against a stand-in root (root-harness.ts). The page is built from the
 // current sources into a temporary directory, and the module is bundled with @pando/bundler.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bundleModule } from '@pando/bundler'
-import { VOLUNTEER_PROTOCOL_VERSION } from '@pando/protocol'
+import {
+  parseVolunteerMessage,
+  VOLUNTEER_PROTOCOL_VERSION,
+  type RunConfig,
+  type VolunteerReport,
+} from '@pando/protocol'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -21,6 +26,17 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ]
+
+const REPORTING_CONFIG: RunConfig = {
+  protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
+  bundleUrl: '/bundles/good/bundle.js',
+  degree: 2,
+  bootstrapTimeoutMs: 5_000,
+  heartbeatMs: 2_000,
+  batchSize: 4,
+  reportingIntervalMs: 200,
+  iceServers: [],
+}
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
@@ -54,7 +70,15 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     ])
     browser = launched
     context = await browser.newContext()
-    root = await RootHarness.start({ '/': path.join(work, 'page'), '/bundles/': path.join(work, 'bundles') })
+    // Under /reporting/ the page finds a run config, for its reporting interval.
+    await mkdir(path.join(work, 'run'))
+    await writeFile(path.join(work, 'run', 'config.json'), JSON.stringify(REPORTING_CONFIG))
+    root = await RootHarness.start({
+      '/': path.join(work, 'page'),
+      '/bundles/': path.join(work, 'bundles'),
+      '/reporting/': path.join(work, 'page'),
+      '/reporting/run/': path.join(work, 'run'),
+    })
   }, 60_000)
 
   afterEach(async () => {
@@ -186,6 +210,44 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     const { page, socket } = await join('Refused')
     socket.send({ type: 'error', reason: 'protocol version 0 is not supported' })
     await expect.poll(() => page.textContent('#message')).toContain('protocol version 0 is not supported')
+  })
+
+  it('sends its status each interval of the run config, with the figures the module gives report()', async () => {
+    const page = await open('reporting/#protocol=websocket;device=Reporter;')
+    const socket = await root.connection('Reporter')
+    socket.send({
+      type: 'welcome',
+      volunteerId: 'id-Reporter',
+      config: { bundleUrl: '/bundles/good/bundle.js' },
+    })
+    // The module calls report({ nbItems: 1 }) for numbers only: 'slow:50' and 'throw' are not counted.
+    const values = ['1', '2', 'slow:50', 'throw', '3']
+    socket.send({ type: 'jobs', jobs: values.map((value, id) => ({ id, value })) })
+    await socket.outcomes([0, 1, 2, 3, 4])
+    const reports = await socket.until((messages) => {
+      const found = messages.flatMap((message) => {
+        const parsed = parseVolunteerMessage(JSON.stringify(message))
+        return parsed.type === 'status' ? [parsed.report] : []
+      })
+      return found.at(-1)?.processed === 5 ? found : undefined
+    })
+    const last = reports.at(-1) as VolunteerReport
+    expect(last).toMatchObject({
+      id: 'id-Reporter',
+      deviceName: 'Reporter',
+      units: 'items',
+      depth: 1,
+      parent: null,
+      children: 0,
+      transport: 'websocket',
+      inFlight: 0,
+      processed: 5,
+      failures: 1,
+    })
+    expect(reports.reduce((sum, report) => sum + report.nbItems, 0)).toBe(3)
+    for (const report of reports) expect(report.lastReportInterval).toBeGreaterThanOrEqual(150)
+    expect(last.throughputStats.maximum).toBeGreaterThan(0)
+    expect(await page.textContent('#processed')).toBe('5')
   })
 
   it('remembers a device name edited on the page', async () => {

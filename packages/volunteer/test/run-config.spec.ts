@@ -1,6 +1,6 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { checkRunConfig, fetchRunConfig } from '../src/run-config.ts'
+import { checkRunConfig, fetchReportingInterval, fetchRunConfig } from '../src/run-config.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -9,6 +9,7 @@ const CONFIG: RunConfig = {
   bootstrapTimeoutMs: 60_000,
   heartbeatMs: 2_000,
   batchSize: 32,
+  reportingIntervalMs: 3_000,
   iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:a', 'turn:b'] }],
 }
 
@@ -23,6 +24,7 @@ describe('checkRunConfig', () => {
   it.each([
     [{ degree: 0 }, 'degree must be an integer ≥ 1'],
     [{ batchSize: 1.5 }, 'batchSize must be an integer ≥ 1'],
+    [{ reportingIntervalMs: 0 }, 'reportingIntervalMs must be an integer ≥ 1'],
     [{ heartbeatMs: -1 }, 'heartbeatMs must be an integer ≥ 0'],
     [{ bundleUrl: '' }, 'bundleUrl must be a URL'],
     [{ iceServers: [{ url: 'stun:x' }] }, 'iceServers must be a list of { urls }'],
@@ -40,5 +42,16 @@ describe('fetchRunConfig', () => {
 
   it('fails when the root serves no config', async () => {
     await expect(fetchRunConfig('http://host:5000/', respond(404, {}))).rejects.toThrow('HTTP 404')
+  })
+})
+
+describe('fetchReportingInterval', () => {
+  it("is the root's interval, or the default of 3 s when there is no usable config", async () => {
+    expect(await fetchReportingInterval('http://host:5000/', respond(200, CONFIG))).toBe(3_000)
+    const fast = { ...CONFIG, reportingIntervalMs: 1_000 }
+    expect(await fetchReportingInterval('http://host:5000/', respond(200, fast))).toBe(1_000)
+    expect(await fetchReportingInterval('http://host:5000/', respond(404, {}))).toBe(3_000)
+    const bad = { ...CONFIG, reportingIntervalMs: -5 }
+    expect(await fetchReportingInterval('http://host:5000/', respond(200, bad))).toBe(3_000)
   })
 })

@@ -9,15 +9,52 @@ import {
   type TreeNode,
   type VirtualClock,
 } from '@pando/overlay'
-import { parseTreeWorkMessage, type Job, type Outcome, type ProtocolError } from '@pando/protocol'
+import {
+  combineReports,
+  parseTreeWorkMessage,
+  type Job,
+  type Outcome,
+  type ProtocolError,
+  type VolunteerReport,
+} from '@pando/protocol'
 import { createLender, type Settled } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
 import { ChildLending } from '../src/child-lending.ts'
 import { createPushable } from '../src/pushable.ts'
+import type { ReportPlace } from '../src/report-builder.ts'
 import { TreeVolunteer } from '../src/tree-volunteer.ts'
 
-const OPTIONS = { degree: 2, bootstrapTimeoutMs: 5_000, heartbeatMs: 2_000, batchSize: 2 }
+const OPTIONS = {
+  degree: 2,
+  bootstrapTimeoutMs: 5_000,
+  heartbeatMs: 2_000,
+  batchSize: 2,
+  reportingIntervalMs: 1_000,
+}
+const STATS = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
+
+/** A report with the tab's place, stamped with the virtual time (what ReportBuilder makes, minus figures). */
+function fakeReport(place: ReportPlace, now: number): VolunteerReport {
+  return {
+    ...place,
+    deviceName: `tab ${place.id}`,
+    timestamp: now,
+    lastReportInterval: OPTIONS.reportingIntervalMs,
+    nbItems: 0,
+    units: 'items',
+    cpuTime: 0,
+    dataTransferTime: 0,
+    throughput: 0,
+    cpuUsage: 0,
+    dataTransferLoad: 0,
+    throughputStats: STATS,
+    cpuUsageStats: STATS,
+    dataTransferStats: STATS,
+    processed: 0,
+    failures: 0,
+  }
+}
 
 interface Tab {
   readonly volunteer: TreeVolunteer
@@ -39,6 +76,8 @@ class MemoryTree {
   readonly root: TreeNode
   readonly output: Settled[] = []
   readonly tabs: Tab[] = []
+  /** The latest `status` of each child of the root. */
+  readonly statuses = new Map<unknown, readonly VolunteerReport[]>()
   readonly #input = createPushable<Job>()
   #nextId = 0
 
@@ -57,10 +96,14 @@ class MemoryTree {
     const children = new ChildLending(lender, OPTIONS.batchSize)
     this.root.on('child', (child) => children.add(child))
     this.root.on('child-report', (child) => children.update(child))
-    this.root.on('child-left', (child) => children.remove(child.channel))
+    this.root.on('child-left', (child) => {
+      children.remove(child.channel)
+      this.statuses.delete(child.channel)
+    })
     this.root.on('message', (channel, raw) => {
       const message = parseTreeWorkMessage(raw)
       if (message?.type === 'outcomes') children.receive(channel, message.outcomes)
+      if (message?.type === 'status') this.statuses.set(channel, message.reports)
     })
   }
 
@@ -73,6 +116,7 @@ class MemoryTree {
       signaling: this.signaling,
       clock,
       onProtocolError: (error) => protocolErrors.push(error),
+      buildReport: (place) => fakeReport(place, clock.now()),
       createRunner: (onOutcomes) => {
         let closed = false
         return {
@@ -104,6 +148,11 @@ class MemoryTree {
       this.clock.run({ forMs: 5 })
       await new Promise((resolve) => setImmediate(resolve))
     }
+  }
+
+  /** What the root knows of the tree: one report per volunteer, from its children's statuses. */
+  reports(): VolunteerReport[] {
+    return combineReports(...this.statuses.values())
   }
 
   joined(): boolean {
@@ -191,5 +240,50 @@ describe('TreeVolunteer', () => {
       "a child may not send 'jobs'",
       "a message that is neither the overlay's nor work",
     ])
+  })
+
+  describe('status reports', () => {
+    it('reach the root every interval, one per tab of the tree, each with its place', async () => {
+      const tree = await sixTabs()
+      tree.statuses.clear()
+      await tree.run(() => false, 1_100)
+      const reports = tree.reports()
+      expect(reports.map((r) => r.id).sort()).toEqual(tree.tabs.map((tab) => tab.volunteer.node.id).sort())
+      for (const tab of tree.tabs) {
+        const node = tab.volunteer.node
+        expect(reports.find((r) => r.id === node.id)).toMatchObject({
+          depth: node.depth,
+          parent: node.depth === 1 ? null : node.parentId,
+          children: node.children.length,
+          transport: 'webrtc',
+        })
+      }
+    })
+
+    it("count the items a tab and its subtree hold, and forget a child's subtree when it leaves", async () => {
+      const tree = await sixTabs()
+      tree.push(numbers(0, 200))
+      await tree.run(() => tree.reports().some((r) => r.inFlight > 0), 2_000)
+      const interior = tree.tabs.find((tab) => tab.volunteer.node.depth === 1) as Tab
+      const leaving = interior.volunteer.node.children[0]?.id as string
+      expect(tree.reports().map((r) => r.id)).toContain(leaving)
+      tree.tabs.find((tab) => tab.volunteer.node.id === leaving)?.volunteer.close()
+      await tree.run(() => false, 1_100)
+      expect(tree.reports().map((r) => r.id)).not.toContain(leaving)
+    })
+
+    it('closes the link of a child whose status is malformed', async () => {
+      const tree = await sixTabs()
+      const parent = tree.tabs.find((tab) => tab.volunteer.node.children.length > 0) as Tab
+      const child = tree.tabs.find((tab) => tab.volunteer.node.parentId === parent.volunteer.node.id) as Tab
+      child.volunteer.node.parent?.send({
+        type: 'status',
+        reports: [{ id: 'x', transport: 'carrier pigeon' }],
+      })
+      await tree.run(() => parent.protocolErrors.length > 0, 100)
+      expect(parent.protocolErrors.map((error) => error.message)).toEqual([
+        'a malformed work message: report.transport is not webrtc or websocket',
+      ])
+    })
   })
 })

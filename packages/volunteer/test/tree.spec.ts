@@ -34,6 +34,7 @@ const CONFIG: RunConfig = {
   bootstrapTimeoutMs: 3_000,
   heartbeatMs: 2_000,
   batchSize: 4,
+  reportingIntervalMs: 1_000,
   iceServers: [],
 }
 

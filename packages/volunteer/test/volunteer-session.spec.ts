@@ -1,6 +1,7 @@
 import type { Job, Outcome, SerializedError } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
 import { VolunteerSession } from '../src/volunteer-session.ts'
+import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
 
 /** A stand-in for WorkerClient: squares numbers, after `delay` ms; records the batches it gets. */
@@ -10,15 +11,17 @@ function fakeWorker(options: { delay?: number; failed?: boolean } = {}): WorkerC
     batches,
     failed: options.failed ?? false,
     terminated: false,
-    async process(jobs: readonly Job[]): Promise<Outcome[]> {
+    async process(jobs: readonly Job[]): Promise<BatchResult> {
       batches.push([...jobs])
       await new Promise((resolve) => setTimeout(resolve, options.delay ?? 0))
-      return jobs.map((job) => ({ id: job.id, ok: true, result: String(Number(job.value) ** 2) }))
+      return {
+        outcomes: jobs.map((job) => ({ id: job.id, ok: true, result: String(Number(job.value) ** 2) })),
+        figures: { items: jobs.length, itemTime: 5 * jobs.length, reported: undefined },
+      }
     },
     terminate(): void {
       fake.terminated = true
     },
-    reportCount: async () => 0,
   }
   return fake as unknown as WorkerClient & { batches: Job[][] }
 }
@@ -73,6 +76,31 @@ describe('VolunteerSession', () => {
       session.add([{ id: 2, value: '3' }])
       await settle(100)
       expect(worker.batches.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1, 2]])
+    })
+  })
+
+  describe('#held', () => {
+    it('counts queued jobs and those of the running batch, and hands over figures before outcomes', async () => {
+      const worker = fakeWorker({ delay: 30 })
+      const seen = record()
+      const order: string[] = []
+      const session = new VolunteerSession(
+        'u',
+        {
+          ...seen.events,
+          onFigures: (figures) => order.push(`figures ${String(figures.items)}`),
+          onOutcomes: (outcomes) => order.push(`outcomes ${String(outcomes.length)}`),
+        },
+        { startWorker: async () => worker },
+      )
+      session.start()
+      session.add(jobs(1, 2))
+      await settle(5)
+      session.add(jobs(3))
+      expect(session.held).toBe(3)
+      await settle(100)
+      expect(session.held).toBe(0)
+      expect(order).toEqual(['figures 2', 'outcomes 2', 'figures 1', 'outcomes 1'])
     })
   })
 

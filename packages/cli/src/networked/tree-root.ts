@@ -6,6 +6,7 @@ import {
   type JoinRejectedMessage,
   type JoinSignalMessage,
   type PeerChannel,
+  type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
 import { parseTreeWorkMessage, type RelayToJoiner, type TreeWorkMessage } from '@pando/protocol'
@@ -29,6 +30,8 @@ export interface TreeRootOptions {
   readonly board: ReportBoard
   /** Told when a child joins or leaves, for the messages on stderr. */
   readonly onChild?: (event: 'joined' | 'left', children: number) => void
+  /** What the root's tree node draws from (its id…); seeded with `--seed`. @default Math.random */
+  readonly random?: Random
 }
 
 /** A joiner's signal as the relay hands it over: parsed from JSON, so JSON-able. */
@@ -66,6 +69,7 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
         iceServers: options.iceServers,
         ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
       }),
+      ...(options.random === undefined ? {} : { random: options.random }),
     },
   )
   const links = new Map<PeerChannel, ChildLink>()

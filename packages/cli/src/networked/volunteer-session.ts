@@ -6,9 +6,9 @@ import {
   type VolunteerConfig,
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
-import type { RawData, WebSocket } from 'ws'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import { lendToRemote, type RemoteBorrower } from '@pando/scheduler'
+import type { VolunteerSocket } from './volunteer-socket.ts'
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
 const CLOSE_PROTOCOL_ERROR = 1008
@@ -30,16 +30,15 @@ export interface VolunteerSessionOptions {
 }
 
 /**
- * Serves one volunteer's WebSocket: waits for its `hello`, then lends it jobs from `lender` and hands its
- * outcomes back. A malformed message, a wrong protocol version or a second `hello` closes the connection
- * with the reason; whatever the volunteer held is lent again, and the root goes on.
+ * Serves one volunteer's WebSocket (a real one, or one tunnelled from a remote `pando-server`): waits for
+ * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
+ * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
+ * is lent again, and the root goes on.
  */
-export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptions): void {
+export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): void {
   let borrower: RemoteBorrower | undefined
   let left = false
-  const send = (message: RootToVolunteer): void => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
-  }
+  const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(message))
   const leave = (reason: string): void => {
     if (left) return
     left = true
@@ -52,9 +51,9 @@ export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptio
     socket.close(CLOSE_PROTOCOL_ERROR, reason.slice(0, 120))
     leave(reason)
   }
-  const handle = (data: RawData, isBinary: boolean): void => {
-    if (isBinary) throw new ProtocolError('binary messages are not part of the protocol')
-    const message = parseVolunteerMessage(rawText(data))
+  const handle = (text: string | undefined): void => {
+    if (text === undefined) throw new ProtocolError('binary messages are not part of the protocol')
+    const message = parseVolunteerMessage(text)
     if (message.type === 'hello') {
       if (borrower !== undefined) throw new ProtocolError('hello sent twice')
       if (message.protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
@@ -83,19 +82,13 @@ export function serveVolunteer(socket: WebSocket, options: VolunteerSessionOptio
     }
   }
 
-  socket.on('message', (data, isBinary) => {
+  socket.onMessage((text) => {
     if (left) return
     try {
-      handle(data, isBinary)
+      handle(text)
     } catch (error) {
       reject(error instanceof Error ? error.message : String(error))
     }
   })
-  socket.on('close', () => leave('disconnected'))
-  socket.on('error', (error) => leave(error.message))
-}
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8')
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8')
+  socket.onClose(leave)
 }

@@ -1,0 +1,77 @@
+import type { ConfigFile } from './config-file.ts'
+import { UsageError } from './errors.ts'
+import { parseServerAddress, type ServerAddress } from './networked/host-address.ts'
+import type { OptionValues } from './option-table.ts'
+
+/** The environment variable that holds a `pando-server`'s secret, for `pando --host` and `pando-server`. */
+export const SECRET_VARIABLE = 'PANDO_SECRET'
+
+/** The largest `--seed`: seeds are 32-bit unsigned integers. */
+const MAX_SEED = 0xffff_ffff
+
+/** `--host`, `--secret` and `--seed`, checked. */
+export interface RemoteOptions {
+  /** The remote `pando-server` (`--host`); `undefined` to start a server in this process. */
+  readonly host: ServerAddress | undefined
+  /** Its secret: `--secret`, else `$PANDO_SECRET`, else `"secret"` in the configuration file. */
+  readonly secret: string | undefined
+  /** `--seed`, for reproducible ids; `undefined` for random ones. */
+  readonly seed: number | undefined
+}
+
+/** Whether `name` (a long option) is given on the command line `args`, before any `--`. */
+export function givenOnCommandLine(args: readonly string[], name: string): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false
+    if (arg === `--${name}` || arg.startsWith(`--${name}=`)) return true
+  }
+  return false
+}
+
+/** Reads a seed: a whole number from 0 to 2³²−1; '' for none. @throws {UsageError} */
+export function parseSeed(text: string, help: string): number | undefined {
+  if (text === '') return undefined
+  if (!/^\d+$/.test(text) || Number(text) > MAX_SEED) {
+    throw new UsageError(
+      `--seed must be a whole number from 0 to ${MAX_SEED}, not ${JSON.stringify(text)} (see '${help}')`,
+    )
+  }
+  return Number(text)
+}
+
+/**
+ * Checks `--host`, `--secret` and `--seed` together: a secret typed with no `--host` would do nothing, and a
+ * `--host` with no secret from anywhere cannot register. @throws {UsageError}
+ */
+export function remoteOptions(args: readonly string[], values: OptionValues): RemoteOptions {
+  const secret = values.secret === '' ? undefined : values.secret
+  const seed = parseSeed(values.seed, 'pando --help')
+  if (values.host === '') {
+    if (givenOnCommandLine(args, 'secret')) {
+      throw new UsageError(
+        '--secret is the secret of a pando-server, and does nothing without --host: add --host HOST:PORT, or drop --secret',
+      )
+    }
+    return { host: undefined, secret: undefined, seed }
+  }
+  const host = parseServerAddress(values.host)
+  if (secret === undefined) {
+    throw new UsageError(
+      `--host needs the secret of the pando-server at ${host.display}: set ${SECRET_VARIABLE}, or "secret" in ` +
+        '~/.pando/config.json (or --secret, which other users of this machine can see)',
+    )
+  }
+  return { host, secret, seed }
+}
+
+/**
+ * `config` with `$PANDO_SECRET` in place of its `"secret"` when the variable is set: the command line
+ * overrides both, the variable overrides the file.
+ */
+export function withEnvironmentSecret(
+  config: ConfigFile,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigFile {
+  const secret = env[SECRET_VARIABLE]
+  return secret === undefined || secret === '' ? config : { ...config, values: { ...config.values, secret } }
+}

@@ -1,0 +1,100 @@
+import { createHostingServer, type HostingServer, type RootRegistryEvent } from '@pando/server'
+import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
+import { distRoot } from '@pando/volunteer/paths'
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
+import { isUsageError, UsageError } from './errors.ts'
+import { createRunIds } from './networked/run-ids.ts'
+import type { ServerCommand, ServerRunOptions } from './server-arguments.ts'
+
+/** Every message of `pando-server` starts with this, on stderr. */
+const SERVER_PREFIX = 'pando-server: '
+
+/** The longest a signal waits for the server to close before exiting anyway, in ms. */
+const SHUTDOWN_GRACE_MS = 2_000
+
+function print(message: string): void {
+  process.stderr.write(`${SERVER_PREFIX}${message}\n`)
+}
+
+/** Reports an error and exits: status 2 for a usage error, 1 otherwise. */
+export function exitServerWithError(error: unknown): void {
+  if (isUsageError(error)) {
+    print(error.message)
+    process.exitCode = error.exitCode
+    return
+  }
+  print(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  process.exitCode = EXIT_FAILED
+}
+
+/** Does what `pando-server`'s command line asked: help, version, or serve until a signal. */
+export async function serve(command: ServerCommand): Promise<void> {
+  if (command.kind !== 'serve') {
+    process.stdout.write(`${command.text}\n`)
+    process.exitCode = EXIT_OK
+    return
+  }
+  try {
+    const server = await start(command.options)
+    const stop = (code: number): void => {
+      const timer = setTimeout(() => process.exit(code), SHUTDOWN_GRACE_MS)
+      void server.close().finally(() => {
+        clearTimeout(timer)
+        process.exit(code)
+      })
+    }
+    process.once('SIGINT', () => stop(EXIT_INTERRUPTED))
+    process.once('SIGTERM', () => stop(EXIT_TERMINATED))
+  } catch (error) {
+    exitServerWithError(error)
+  }
+}
+
+async function start(options: ServerRunOptions): Promise<HostingServer> {
+  const ids = createRunIds(options.seed)
+  let server: HostingServer
+  try {
+    server = await createHostingServer({
+      port: options.port,
+      ...(options.host === undefined ? {} : { host: options.host }),
+      secret: options.secret,
+      volunteerDir: distRoot,
+      dashboardDir: dashboardRoot,
+      heartbeatMs: options.heartbeatMs,
+      join: {
+        addresses: options.iceAddresses,
+        ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
+      },
+      onEvent: (event) => print(describeEvent(event)),
+    })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${options.port} is in use: choose another with --port, or --port 0 for a free one`,
+      )
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new UsageError(
+        `cannot listen on --host ${options.host ?? ''}: it is not an address of this machine`,
+      )
+    }
+    throw error
+  }
+  const [first = ''] = server.urls
+  print(`volunteers can join at ${server.urls.join(' or ')} (they wait for a root between runs)`)
+  print(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
+  print(`a root registers with: pando MODULE --host ${new URL(first).host} (and the secret)`)
+  return server
+}
+
+function describeEvent(event: RootRegistryEvent): string {
+  switch (event.type) {
+    case 'registered':
+      return `a root registered from ${event.address} (${event.files} files, ${Math.ceil(event.bytes / 1024)} KiB): its run starts`
+    case 'left':
+      return `the root from ${event.address} left: ${event.reason}`
+    case 'refused':
+      return `refused a root from ${event.address}: ${event.reason}`
+  }
+}

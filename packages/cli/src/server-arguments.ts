@@ -1,0 +1,172 @@
+import yargs from 'yargs'
+import type { ConfigFile } from './config-file.ts'
+import { UsageError } from './errors.ts'
+import { OPTION_TABLE, checkOptionValue, type OptionName } from './option-table.ts'
+import { SECRET_VARIABLE, parseSeed } from './remote-options.ts'
+
+/** What `pando-server` is asked to do. */
+export type ServerCommand =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version'; readonly text: string }
+  | { readonly kind: 'serve'; readonly options: ServerRunOptions }
+
+/** A `pando-server` to start. */
+export interface ServerRunOptions {
+  readonly port: number
+  /** The interface to listen on; `undefined` for all. */
+  readonly host: string | undefined
+  /** What a root must give to register: `--secret`, else `$PANDO_SECRET`, else the config file's. */
+  readonly secret: string
+  readonly heartbeatMs: number
+  readonly iceAddresses: 'loopback' | 'private' | 'any'
+  readonly seed: number | undefined
+}
+
+export interface ServerParseContext {
+  /** The configuration file: only its `"secret"` is read. */
+  readonly config: ConfigFile
+  /** The environment, for `$PANDO_SECRET`. */
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly version: string
+}
+
+const USAGE = `Usage: pando-server [OPTIONS]
+
+Hosts the volunteer page, the dashboard, the WebRTC signaling and the volunteers'
+WebSocket for runs whose root is elsewhere: on another machine,
+'pando MODULE --host HOST:PORT' registers as the root of a run, with the server's
+secret. One root at a time; volunteers wait between runs.`
+
+const EPILOGUE = `The secret: --secret, else $${SECRET_VARIABLE}, else "secret" in ~/.pando/config.json
+(no other key of that file applies to pando-server). There is no default: without
+one, pando-server does not start. Prefer the variable or the file: other users of a
+machine can see a command line.
+
+Exit status: 2 for a usage error (no secret, a bad option, a port in use); 130 when
+interrupted (143 on SIGTERM).`
+
+/** The options, in the help's order; `pando`'s checks apply to those it has too (port, heartbeat…). */
+const SERVER_OPTIONS = {
+  port: { describe: 'TCP port to listen on; 0 picks a free one.', default: '5000' },
+  host: { describe: 'Interface to listen on, e.g. 127.0.0.1.', default: 'all' },
+  secret: { describe: 'What a root must give to register (see below).', default: undefined },
+  heartbeat: {
+    describe:
+      'Milliseconds between two pings of a volunteer, a dashboard or the root; one that misses a ping is dropped.',
+    default: '2000',
+  },
+  'ice-addresses': { describe: OPTION_TABLE['ice-addresses'].describe, default: 'any' },
+  seed: {
+    describe: "A whole number that makes the join attempts' ids reproducible (see packages/cli/README.md).",
+    default: 'none',
+  },
+} as const
+
+type ServerOptionName = keyof typeof SERVER_OPTIONS
+
+/** Keys yargs adds that are not options. */
+const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v'])
+
+/** Understands `pando-server`'s command line. @throws {UsageError} */
+export async function parseServerArguments(
+  args: readonly string[],
+  context: ServerParseContext,
+): Promise<ServerCommand> {
+  let parser = yargs([...args])
+    .scriptName('pando-server')
+    .usage(USAGE)
+    .epilogue(EPILOGUE)
+    .locale('en')
+    .parserConfiguration({
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'camel-case-expansion': false,
+      'duplicate-arguments-array': false,
+    })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .wrap(Math.min(100, yargs().terminalWidth() || 100))
+    .fail((message: string | null, error: Error | null) => {
+      const text = message ?? error?.message ?? 'cannot parse the command line'
+      const missing = /^Not enough arguments following: (.+)$/.exec(text)
+      throw new UsageError(
+        missing
+          ? `--${missing[1]} needs a value (see 'pando-server --help')`
+          : `${text} (see 'pando-server --help')`,
+      )
+    })
+  for (const [name, spec] of Object.entries(SERVER_OPTIONS)) {
+    parser = parser.option(name, {
+      describe: spec.describe,
+      type: 'string',
+      requiresArg: true,
+      nargs: 1,
+      ...(spec.default === undefined ? {} : { defaultDescription: spec.default }),
+    })
+  }
+  parser = parser
+    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help and exit.' })
+    .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version number and exit.' })
+  const argv = (await parser.parseAsync()) as Record<string, unknown>
+  if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
+  if (argv['version'] === true) return { kind: 'version', text: context.version }
+  checkArguments(argv)
+  const typed = (name: ServerOptionName): string | undefined => argv[name] as string | undefined
+  return {
+    kind: 'serve',
+    options: {
+      port: shared('port', typed('port') ?? String(OPTION_TABLE.port.default)) as number,
+      host: typed('host') === '' ? undefined : typed('host'),
+      secret: secretOf(typed('secret'), context),
+      heartbeatMs: shared(
+        'heartbeat',
+        typed('heartbeat') ?? String(OPTION_TABLE.heartbeat.default),
+      ) as number,
+      iceAddresses: shared(
+        'ice-addresses',
+        typed('ice-addresses') ?? 'any',
+      ) as ServerRunOptions['iceAddresses'],
+      seed: parseSeed(typed('seed') ?? '', 'pando-server --help'),
+    },
+  }
+}
+
+function checkArguments(argv: Record<string, unknown>): void {
+  const unknown = Object.keys(argv).find(
+    (key) => !NOT_OPTIONS.has(key) && !Object.hasOwn(SERVER_OPTIONS, key),
+  )
+  if (unknown !== undefined) {
+    const flag = unknown.length === 1 ? `-${unknown}` : `--${unknown}`
+    throw new UsageError(`unknown option ${flag}: run 'pando-server --help' to see the options`)
+  }
+  const positionals = argv['_'] as unknown[]
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `pando-server takes no MODULE or items (${JSON.stringify(String(positionals[0]))}): the root gives them, ` +
+        "with 'pando MODULE --host HOST:PORT' (see 'pando-server --help')",
+    )
+  }
+}
+
+/** A value checked as `pando` checks its option of the same name. */
+function shared(name: OptionName, text: string): number | string | boolean {
+  const checked = checkOptionValue(name, text, 'text')
+  if (!checked.ok) throw new UsageError(`--${name} ${checked.reason} (see 'pando-server --help')`)
+  return checked.value
+}
+
+function secretOf(typed: string | undefined, context: ServerParseContext): string {
+  const fromConfig = context.config.values.secret
+  const secret = [typed, context.env[SECRET_VARIABLE], fromConfig].find(
+    (value) => value !== undefined && value !== '',
+  )
+  if (secret === undefined) {
+    throw new UsageError(
+      'no secret: pando-server needs one, which a root must give to register. Set one that is hard to guess, ' +
+        `e.g. export ${SECRET_VARIABLE}=$(openssl rand -hex 16), or put it as "secret" in ~/.pando/config.json ` +
+        `(or --secret, which other users of this machine can see); then give the same to 'pando --host'`,
+    )
+  }
+  return secret
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import type { ConfigFile } from '../src/config-file.ts'
+import { parseServerArguments, type ServerCommand, type ServerRunOptions } from '../src/server-arguments.ts'
+
+const NO_CONFIG: ConfigFile = { path: '/home/u/.pando/config.json', values: {} }
+
+function parse(
+  args: string[],
+  env: Record<string, string> = { PANDO_SECRET: 'from-env' },
+  config: ConfigFile = NO_CONFIG,
+): Promise<ServerCommand> {
+  return parseServerArguments(args, { config, env, version: '1.2.3' })
+}
+
+async function options(
+  args: string[],
+  env?: Record<string, string>,
+  config?: ConfigFile,
+): Promise<ServerRunOptions> {
+  const command = await parse(args, env, config)
+  if (command.kind !== 'serve') throw new Error(`expected serve, got ${command.kind}`)
+  return command.options
+}
+
+describe('parseServerArguments', () => {
+  it('uses the defaults', async () => {
+    expect(await options([])).toEqual({
+      port: 5000,
+      host: undefined,
+      secret: 'from-env',
+      heartbeatMs: 2000,
+      iceAddresses: 'any',
+      seed: undefined,
+    })
+  })
+
+  it('reads every option', async () => {
+    const args = [
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--heartbeat=500',
+      '--ice-addresses',
+      'loopback',
+      '--seed',
+      '7',
+    ]
+    expect(await options(args)).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      secret: 'from-env',
+      heartbeatMs: 500,
+      iceAddresses: 'loopback',
+      seed: 7,
+    })
+  })
+
+  it('takes the secret from --secret, else $PANDO_SECRET, else the config file', async () => {
+    const config: ConfigFile = { path: NO_CONFIG.path, values: { secret: 'from-file', retries: 3 } }
+    expect((await options(['--secret', 'typed'], { PANDO_SECRET: 'from-env' }, config)).secret).toBe('typed')
+    expect((await options([], { PANDO_SECRET: 'from-env' }, config)).secret).toBe('from-env')
+    expect((await options([], {}, config)).secret).toBe('from-file')
+  })
+
+  it('answers --help without showing a secret, and --version', async () => {
+    const help = await parse(['--help'], { PANDO_SECRET: 'hunter2' })
+    if (help.kind !== 'help') throw new Error('expected help')
+    expect(help.text).toMatch(/^Usage: pando-server \[OPTIONS\]/)
+    expect(help.text).not.toContain('hunter2')
+    expect(await parse(['-v'])).toEqual({ kind: 'version', text: '1.2.3' })
+  })
+
+  it.each([
+    [[], {}, /^no secret: pando-server needs one, which a root must give to register/],
+    [
+      ['--port', '70000'],
+      undefined,
+      /^--port must be a whole number from 0 to 65535, not 70000 \(see 'pando-server --help'\)$/,
+    ],
+    [['--heartbeat', '10'], undefined, /^--heartbeat must be a whole number of 100 or more/],
+    [
+      ['--ice-addresses', 'lan'],
+      undefined,
+      /^--ice-addresses must be one of loopback, private, any, not "lan"/,
+    ],
+    [
+      ['--seed', 'x'],
+      undefined,
+      /^--seed must be a whole number from 0 to 4294967295, not "x" \(see 'pando-server --help'\)$/,
+    ],
+    [
+      ['--retries', '3'],
+      undefined,
+      /^unknown option --retries: run 'pando-server --help' to see the options$/,
+    ],
+    [['square.js'], undefined, /^pando-server takes no MODULE or items \("square.js"\): the root gives them/],
+    [['--port'], undefined, /^--port needs a value/],
+  ])('refuses %j', async (args, env, message) => {
+    await expect(parse(args, env)).rejects.toThrow(message)
+    await expect(parse(args, env)).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 })
+  })
+})

@@ -1,0 +1,292 @@
+import { ProtocolError } from './errors.ts'
+import type { RelayToJoiner } from './join-messages.ts'
+import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
+import type { MonitorMessage } from './monitoring.ts'
+import { checkMonitorMessage } from './monitoring-validate.ts'
+import { RUN_CONFIG_FILENAME } from './run-config.ts'
+import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
+
+/**
+ * The root link: one WebSocket (`/root` on a `pando-server`) between the server and the one `pando` process
+ * that is the root of the run it hosts, as JSON text frames, each side validating what it receives.
+ *
+ * 1. root → `hello` (the link's version and the server's secret: the secret travels in this first message,
+ *    never in a URL); server → `welcome` (its URLs), or `error` and close: wrong secret (after a delay),
+ *    another root already registered, another version.
+ * 2. root → `run-files` (the bundled module and `config.json`); server → `ready` once it serves them at
+ *    `/run/`. From then on the server relays to the root:
+ *    - the signals of joining tabs (`join-signal`), answered by `to-joiner`;
+ *    - the volunteers of the WebSocket transport, tunnelled: the server keeps their sockets (and their
+ *      heartbeat) and says `volunteer-open`, `volunteer-message`, `volunteer-close`; the root answers with
+ *      `volunteer-send` and `volunteer-close`;
+ *    - and the root's `status`es to the dashboards.
+ *
+ * Either side closes the link on a message that breaks the protocol. The server pings the root every
+ * `heartbeatMs` (WebSocket ping frames): a root that stops answering is dropped, and a root that stops
+ * hearing them knows the link is lost.
+ */
+
+/** Bumped when a message changes incompatibly; the server refuses a root that speaks another version. */
+export const ROOT_LINK_VERSION = 1
+
+/** Largest message on the root link, in characters of JSON: the run's files fit in one. */
+export const MAX_ROOT_LINK_MESSAGE_BYTES = 64 * 1024 * 1024
+
+/** Largest `hello`, in characters of JSON: a root must prove itself before it may send more. */
+export const MAX_ROOT_HELLO_BYTES = 4 * 1024
+
+/** Longest secret accepted, in characters. */
+export const MAX_SECRET_LENGTH = 1024
+
+/** Most files in `run-files`. */
+export const MAX_RUN_FILES = 16
+
+/** Longest origin (a join attempt's id, of the relay's making), in characters. */
+export const MAX_ORIGIN_LENGTH = 64
+
+/** One file of the run, served by the server at `/run/NAME`: the bundled module, `config.json`… */
+export interface RunFile {
+  /** A plain file name: letters, digits, `.`, `_`, `-`, not starting with `.`. */
+  readonly name: string
+  /** Its content, as UTF-8 text. */
+  readonly content: string
+}
+
+/** A signal of a joining tab, tagged with its attempt's origin, as the overlay's `join-signal`. */
+export interface RootLinkJoinSignal {
+  readonly type: 'join-signal'
+  readonly origin: string
+  readonly seq: number
+  readonly weight: number
+  readonly signal: unknown
+}
+
+/** Root → server. */
+export type RootToServer =
+  /** The first message: who the root is. */
+  | { readonly type: 'hello'; readonly version: number; readonly secret: string }
+  /** After `welcome`: the files the volunteer pages load. */
+  | { readonly type: 'run-files'; readonly files: readonly RunFile[] }
+  /** What the tree answers to a join attempt. */
+  | { readonly type: 'to-joiner'; readonly origin: string; readonly message: RelayToJoiner }
+  /** A text frame for a tunnelled volunteer. */
+  | { readonly type: 'volunteer-send'; readonly connection: number; readonly data: string }
+  /** The root closes a tunnelled volunteer's socket. */
+  | {
+      readonly type: 'volunteer-close'
+      readonly connection: number
+      readonly code: number
+      readonly reason: string
+    }
+  /** The run's status, for the dashboards. */
+  | { readonly type: 'status'; readonly status: MonitorMessage }
+
+/** Server → root. */
+export type ServerToRoot =
+  /** The secret is right: where volunteers and dashboards go, and how often the server pings. */
+  | {
+      readonly type: 'welcome'
+      readonly urls: readonly string[]
+      readonly dashboardUrls: readonly string[]
+      readonly heartbeatMs: number
+    }
+  /** The run's files are served: volunteers may come. */
+  | { readonly type: 'ready' }
+  /** The server closes the link for this reason. */
+  | { readonly type: 'error'; readonly reason: string }
+  | RootLinkJoinSignal
+  /** A volunteer opened `/volunteer`; `connection` names it on the link until its `volunteer-close`. */
+  | { readonly type: 'volunteer-open'; readonly connection: number }
+  /** A text frame from a tunnelled volunteer. */
+  | { readonly type: 'volunteer-message'; readonly connection: number; readonly data: string }
+  /** A tunnelled volunteer's socket closed (it left, missed a heartbeat, or the root closed it). */
+  | {
+      readonly type: 'volunteer-close'
+      readonly connection: number
+      readonly code: number
+      readonly reason: string
+    }
+
+type Json = Record<string, unknown>
+
+function parseRecord(data: string, maxBytes: number): Json {
+  // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
+  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(data)
+  } catch {
+    throw new ProtocolError('message is not JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('type' in parsed)) {
+    throw new ProtocolError('message has no type')
+  }
+  return parsed as Json
+}
+
+function text(message: Json, field: string, maxLength: number, minLength = 0): string {
+  const value = message[field]
+  if (typeof value !== 'string' || value.length < minLength || value.length > maxLength) {
+    throw new ProtocolError(`malformed ${String(message.type)}: ${field}`)
+  }
+  return value
+}
+
+function integer(message: Json, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = message[field]
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ProtocolError(`malformed ${String(message.type)}: ${field}`)
+  }
+  return value
+}
+
+/** A close code a peer may ask for (RFC 6455: 1000, 1001, 1008, 1011–1013, or an application's 3000–4999). */
+function closeCode(message: Json): number {
+  const code = integer(message, 'code', 1000, 4999)
+  if (code >= 3000 || [1000, 1001, 1008, 1011, 1012, 1013].includes(code)) return code
+  throw new ProtocolError(`malformed ${String(message.type)}: code`)
+}
+
+/** Close reasons are at most 123 bytes on the wire: the receiver cuts them to fit. */
+function closeReason(message: Json): string {
+  return text(message, 'reason', 1000).slice(0, 123)
+}
+
+function urls(message: Json, field: string): string[] {
+  const value = message[field]
+  if (!Array.isArray(value) || value.length > 32) throw new ProtocolError(`malformed welcome: ${field}`)
+  return value.map((url) => {
+    if (typeof url !== 'string' || url.length > 2048) throw new ProtocolError(`malformed welcome: ${field}`)
+    return url
+  })
+}
+
+/** A file name that names a file in one directory and nothing else. */
+export function isRunFileName(name: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(name)
+}
+
+function runFiles(message: Json): RunFile[] {
+  const files = message.files
+  if (!Array.isArray(files) || files.length > MAX_RUN_FILES) throw new ProtocolError('malformed run-files')
+  const names = new Set<string>()
+  const checked = files.map((file: unknown) => {
+    if (typeof file !== 'object' || file === null) throw new ProtocolError('malformed run-files')
+    const entry = file as Json
+    const name = text(entry, 'name', 100, 1)
+    if (!isRunFileName(name) || names.has(name)) {
+      throw new ProtocolError('run-files: a bad or repeated file name')
+    }
+    names.add(name)
+    return { name, content: text(entry, 'content', MAX_ROOT_LINK_MESSAGE_BYTES) }
+  })
+  if (!names.has(RUN_CONFIG_FILENAME)) throw new ProtocolError(`run-files: no ${RUN_CONFIG_FILENAME}`)
+  return checked
+}
+
+function toJoiner(message: Json): RelayToJoiner {
+  const inner = message.message
+  if (typeof inner !== 'object' || inner === null) throw new ProtocolError('malformed to-joiner')
+  const m = inner as Json
+  if (m.type === 'answer' && typeof m.signal === 'object' && m.signal !== null) {
+    return { type: 'answer', signal: m.signal }
+  }
+  if (m.type === 'rejected' && typeof m.reason === 'string') {
+    return { type: 'rejected', reason: m.reason.slice(0, 200) }
+  }
+  throw new ProtocolError('malformed to-joiner')
+}
+
+/**
+ * Parses and validates a message from the root. Before the root is known, pass
+ * {@link MAX_ROOT_HELLO_BYTES} as `maxBytes`. @throws {ProtocolError}
+ */
+export function parseRootToServer(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE_BYTES): RootToServer {
+  const message = parseRecord(data, maxBytes)
+  switch (message.type) {
+    case 'hello':
+      return {
+        type: 'hello',
+        version: integer(message, 'version', 0),
+        secret: text(message, 'secret', MAX_SECRET_LENGTH),
+      }
+    case 'run-files':
+      return { type: 'run-files', files: runFiles(message) }
+    case 'to-joiner':
+      return {
+        type: 'to-joiner',
+        origin: text(message, 'origin', MAX_ORIGIN_LENGTH, 1),
+        message: toJoiner(message),
+      }
+    case 'volunteer-send':
+      return {
+        type: 'volunteer-send',
+        connection: integer(message, 'connection', 1),
+        data: text(message, 'data', MAX_VOLUNTEER_MESSAGE_BYTES),
+      }
+    case 'volunteer-close':
+      return {
+        type: 'volunteer-close',
+        connection: integer(message, 'connection', 1),
+        code: closeCode(message),
+        reason: closeReason(message),
+      }
+    case 'status':
+      return { type: 'status', status: checkMonitorMessage(message.status) }
+    default:
+      throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
+  }
+}
+
+/** Parses and validates a message from the server. @throws {ProtocolError} */
+export function parseServerToRoot(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE_BYTES): ServerToRoot {
+  const message = parseRecord(data, maxBytes)
+  switch (message.type) {
+    case 'welcome':
+      return {
+        type: 'welcome',
+        urls: urls(message, 'urls'),
+        dashboardUrls: urls(message, 'dashboardUrls'),
+        heartbeatMs: integer(message, 'heartbeatMs', 1),
+      }
+    case 'ready':
+      return { type: 'ready' }
+    case 'error':
+      return { type: 'error', reason: text(message, 'reason', 1000) }
+    case 'join-signal': {
+      const signal = message.signal
+      if (
+        typeof signal !== 'object' ||
+        signal === null ||
+        JSON.stringify(signal).length > MAX_JOIN_MESSAGE_BYTES
+      ) {
+        throw new ProtocolError('malformed join-signal: signal')
+      }
+      return {
+        type: 'join-signal',
+        origin: text(message, 'origin', MAX_ORIGIN_LENGTH, 1),
+        seq: integer(message, 'seq', 0),
+        weight: integer(message, 'weight', 1),
+        signal,
+      }
+    }
+    case 'volunteer-open':
+      return { type: 'volunteer-open', connection: integer(message, 'connection', 1) }
+    case 'volunteer-message':
+      return {
+        type: 'volunteer-message',
+        connection: integer(message, 'connection', 1),
+        data: text(message, 'data', MAX_VOLUNTEER_MESSAGE_BYTES),
+      }
+    case 'volunteer-close':
+      return {
+        type: 'volunteer-close',
+        connection: integer(message, 'connection', 1),
+        // What the volunteer's socket closed with: also 1005 (no code) and 1006 (cut), as ws reports them.
+        code: integer(message, 'code', 1000, 4999),
+        reason: closeReason(message),
+      }
+    default:
+      throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
+  }
+}

@@ -1,0 +1,123 @@
+import type { WebSocket } from 'ws'
+import { DEFAULT_HEARTBEAT_MS, MONITOR_PATH, ROOT_PATH } from './constants.ts'
+import type { JoinRelayOptions } from './join-relay.ts'
+import { RootRegistry, type RootRegistryEvent } from './root-registry.ts'
+import { createServer, type PandoServer } from './server.ts'
+import { CLOSE_TRY_AGAIN_LATER, closeVolunteer } from './volunteer-tunnel.ts'
+
+/** What a tab that comes while no root is registered is told; it tries again by itself. */
+const NO_ROOT_REASON = 'no run yet: waiting for a root to register'
+
+export interface HostingServerOptions {
+  /** TCP port; 0 picks a free one. @default 5000 */
+  readonly port?: number
+  /** Interface to listen on. @default all interfaces */
+  readonly host?: string
+  /** What a root must give to register. Required: there is no default secret. */
+  readonly secret: string
+  /** The built volunteer page, served at `/`. */
+  readonly volunteerDir: string
+  /** The built dashboard page, served at `/monitor/`. */
+  readonly dashboardDir?: string
+  /** Ping interval of volunteers, viewers and the root link. @default 2_000 ms */
+  readonly heartbeatMs?: number
+  /** The signaling relay's options: which ICE candidates it lets through, how origins are made… */
+  readonly join?: Omit<JoinRelayOptions, 'onJoinSignal'>
+  /** What happens on the root link, for the log. */
+  readonly onEvent?: (event: RootRegistryEvent) => void
+  /** @default WRONG_SECRET_DELAY_MS */
+  readonly wrongSecretDelayMs?: number
+}
+
+export interface HostingServer {
+  readonly port: number
+  /** URLs volunteers can open (they wait while no root is registered). */
+  readonly urls: readonly string[]
+  /** URLs of the dashboard. */
+  readonly dashboardUrls: readonly string[]
+  /** Sends the root away, removes its files, closes every connection and stops listening. Idempotent. */
+  close(): Promise<void>
+}
+
+/** True for an address that means "every interface". */
+function isWildcard(host: string | undefined): boolean {
+  return host === undefined || host === '' || host === '0.0.0.0' || host === '::'
+}
+
+/** `host` as the host part of a URL (IPv6 in brackets). */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/**
+ * A `pando-server`: the volunteer page, the dashboard, the signaling relay and the volunteers' WebSocket,
+ * for a run whose root is elsewhere. One root at a time registers on `/root` with the secret and hands over
+ * its files; until then tabs are told to come back later (`/run/` answers 503, `/volunteer` closes with
+ * 1013 and the reason, `/join` rejects), which the page does by itself with back-off.
+ */
+export async function createHostingServer(options: HostingServerOptions): Promise<HostingServer> {
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
+  let server: PandoServer | undefined
+  let urls: { urls: readonly string[]; dashboardUrls: readonly string[] } = { urls: [], dashboardUrls: [] }
+  const registry = new RootRegistry({
+    secret: options.secret,
+    heartbeatMs,
+    welcome: () => urls,
+    sendToJoiner: (origin, message) => server?.sendToJoiner(origin, message),
+    broadcastStatus: (message) => server?.broadcastStatus(message),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
+  })
+  const refuseVolunteer = (socket: WebSocket): void => {
+    socket.on('error', () => socket.terminate())
+    closeVolunteer(socket, CLOSE_TRY_AGAIN_LATER, NO_ROOT_REASON)
+  }
+  try {
+    server = await createServer({
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+      volunteerDir: options.volunteerDir,
+      ...(options.dashboardDir === undefined ? {} : { dashboardDir: options.dashboardDir }),
+      runDir: () => registry.runDir,
+      heartbeatMs,
+      onVolunteer: (socket) => {
+        if (!registry.openVolunteer(socket)) refuseVolunteer(socket)
+      },
+      join: {
+        ...options.join,
+        onJoinSignal: (message) => {
+          if (!registry.forwardJoinSignal(message)) {
+            server?.sendToJoiner(message.origin, { type: 'rejected', reason: NO_ROOT_REASON })
+          }
+        },
+      },
+      endpoints: { [ROOT_PATH]: registry.wss },
+    })
+  } catch (error) {
+    await registry.close()
+    throw error
+  }
+  const { port } = server
+  if (isWildcard(options.host)) {
+    urls = { urls: server.urls, dashboardUrls: server.dashboardUrls }
+  } else {
+    const base = `http://${urlHost(options.host ?? '')}:${port}`
+    urls = {
+      urls: [`${base}/`],
+      dashboardUrls: options.dashboardDir === undefined ? [] : [`${base}${MONITOR_PATH}/`],
+    }
+  }
+  const started = server
+  let closing: Promise<void> | undefined
+  return {
+    port,
+    ...urls,
+    close: () => {
+      closing ??= (async () => {
+        await registry.close()
+        await started.close()
+      })()
+      return closing
+    },
+  }
+}

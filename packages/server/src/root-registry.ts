@@ -1,0 +1,322 @@
+import type { IncomingMessage } from 'node:http'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  MAX_ROOT_HELLO_BYTES,
+  MAX_ROOT_LINK_MESSAGE_BYTES,
+  ROOT_LINK_VERSION,
+  parseRootToServer,
+  type MonitorMessage,
+  type RelayToJoiner,
+  type RootLinkJoinSignal,
+  type RootToServer,
+  type RunFile,
+  type ServerToRoot,
+} from '@pando/protocol'
+import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import {
+  HELLO_TIMEOUT_MS,
+  MAX_PENDING_ROOTS,
+  MAX_ROOT_BACKLOG_BYTES,
+  MAX_WRONG_SECRETS,
+  ROOT_MISSED_PINGS,
+  WRONG_SECRET_DELAY_MS,
+  WRONG_SECRET_WINDOW_MS,
+} from './constants.ts'
+import { startHeartbeat } from './heartbeat.ts'
+import { GuessLimiter, secretsMatch } from './secret.ts'
+import { CLOSE_TRY_AGAIN_LATER, VolunteerTunnel, fitCloseReason } from './volunteer-tunnel.ts'
+
+/** WebSocket close code for a protocol violation, or a wrong secret (RFC 6455 "policy violation"). */
+const CLOSE_PROTOCOL_ERROR = 1008
+/** WebSocket close code when the root leaves: its volunteers come back to the next one (1012 "restart"). */
+const CLOSE_ROOT_LEFT = 1012
+/** How long a root sent away may take to close its link before it is cut, in ms. */
+const CLOSE_GRACE_MS = 500
+
+/** What happens on the root link, for the server's log. Never holds a secret. */
+export type RootRegistryEvent =
+  | { readonly type: 'registered'; readonly address: string; readonly files: number; readonly bytes: number }
+  | { readonly type: 'left'; readonly address: string; readonly reason: string }
+  | { readonly type: 'refused'; readonly address: string; readonly reason: string }
+
+export interface RootRegistryOptions {
+  /** What a root must give in its `hello`. */
+  readonly secret: string
+  /** Ping interval of the root link; a root silent for one interval is dropped. */
+  readonly heartbeatMs: number
+  /** The server's URLs, for the `welcome`. */
+  readonly welcome: () => { readonly urls: readonly string[]; readonly dashboardUrls: readonly string[] }
+  /** Where the root's answers to joiners go: the signaling relay. */
+  readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
+  /** Where the root's statuses go: the dashboards' feed. */
+  readonly broadcastStatus: (message: MonitorMessage) => void
+  readonly onEvent?: (event: RootRegistryEvent) => void
+  /** @default WRONG_SECRET_DELAY_MS */
+  readonly wrongSecretDelayMs?: number
+}
+
+/** The registered root: first sending its files, then `ready`, serving volunteers. */
+interface Root {
+  readonly socket: WebSocket
+  readonly address: string
+  readonly tunnel: VolunteerTunnel
+  state: 'files' | 'ready'
+  /** Its files' directory, once made. */
+  dir?: string
+  /** Settles when its files are written (or failed to be). */
+  written?: Promise<void>
+}
+
+/** Why a message ends the link: sent to the root in an `error`, then the link closes with `code`. */
+class LinkError extends Error {
+  constructor(
+    message: string,
+    readonly code = CLOSE_PROTOCOL_ERROR,
+  ) {
+    super(message)
+  }
+}
+
+/** The peer's address, an IPv4 one as such rather than IPv4-mapped IPv6 (`::ffff:1.2.3.4`). */
+function remoteAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? 'an unknown address'
+  return address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8')
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8')
+}
+
+function refuse(socket: WebSocket, reason: string, code = CLOSE_PROTOCOL_ERROR): void {
+  if (socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: 'error', reason } satisfies ServerToRoot))
+  }
+  socket.close(code, fitCloseReason(reason))
+}
+
+/**
+ * The root link's server side (`/root`): checks a root's secret (in constant time, slowly when wrong,
+ * a few tries per address), takes one root at a time, serves its files from a directory of its own while
+ * it stays, and relays join signals, tunnelled volunteers and statuses between it and the server.
+ */
+export class RootRegistry {
+  readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_ROOT_LINK_MESSAGE_BYTES })
+  readonly #options: RootRegistryOptions
+  readonly #limiter = new GuessLimiter({ maxFailures: MAX_WRONG_SECRETS, windowMs: WRONG_SECRET_WINDOW_MS })
+  readonly #stopHeartbeat: () => void
+  /** Removals of past roots' directories still running. */
+  readonly #removals = new Set<Promise<void>>()
+  #root: Root | undefined
+  #pending = 0
+  #closed = false
+
+  constructor(options: RootRegistryOptions) {
+    this.#options = options
+    this.#stopHeartbeat = startHeartbeat(this.wss, options.heartbeatMs, ROOT_MISSED_PINGS)
+    this.wss.on('connection', (socket, request: IncomingMessage) =>
+      this.#accept(socket, remoteAddress(request)),
+    )
+  }
+
+  /** The directory of the registered root's files, once they are all written. */
+  get runDir(): string | undefined {
+    return this.#root?.state === 'ready' ? this.#root.dir : undefined
+  }
+
+  /** Passes a joiner's signal to the root; false when no root is ready for it. */
+  forwardJoinSignal(message: RootLinkJoinSignal): boolean {
+    const root = this.#ready()
+    return root !== undefined && this.#sendTo(root.socket, message)
+  }
+
+  /** Tunnels a volunteer's socket to the root; false when no root is ready for it. */
+  openVolunteer(socket: WebSocket): boolean {
+    const root = this.#ready()
+    if (root === undefined) return false
+    root.tunnel.open(socket)
+    return true
+  }
+
+  /** Sends the root away, removes its files and closes every link. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#stopHeartbeat()
+    const root = this.#root
+    if (root !== undefined) this.#leave(root, 'pando-server is shutting down', 1001)
+    for (const socket of this.wss.clients) {
+      // The root gets a moment to read why; links still proving their secret get none.
+      if (socket === root?.socket) setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
+      else socket.terminate()
+    }
+    this.wss.close()
+    await Promise.all(this.#removals)
+  }
+
+  #ready(): Root | undefined {
+    return this.#root?.state === 'ready' ? this.#root : undefined
+  }
+
+  #sendTo(socket: WebSocket, message: ServerToRoot): boolean {
+    if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > MAX_ROOT_BACKLOG_BYTES) return false
+    socket.send(JSON.stringify(message))
+    return true
+  }
+
+  #event(event: RootRegistryEvent): void {
+    this.#options.onEvent?.(event)
+  }
+
+  #accept(socket: WebSocket, address: string): void {
+    socket.on('error', () => socket.terminate())
+    if (this.#closed) return refuse(socket, 'pando-server is shutting down', 1001)
+    if (this.#pending >= MAX_PENDING_ROOTS) {
+      return refuse(socket, 'too many roots are registering at once: try again later', CLOSE_TRY_AGAIN_LATER)
+    }
+    if (this.#limiter.blocked(address)) {
+      this.#event({ type: 'refused', address, reason: 'too many wrong secrets' })
+      return refuse(socket, 'too many wrong secrets from this address: try again in a minute')
+    }
+    // Until its secret is checked, a link holds one of the few pending places; it frees it when it becomes
+    // the root or closes. A wrong secret keeps its place until its delayed refusal.
+    this.#pending++
+    let state: 'hello' | 'checking' | 'settled' = 'hello'
+    const timer = setTimeout(
+      () => refuse(socket, `no hello within ${HELLO_TIMEOUT_MS / 1000} s`),
+      HELLO_TIMEOUT_MS,
+    )
+    const unpend = (): void => {
+      if (state === 'settled') return
+      state = 'settled'
+      this.#pending--
+      clearTimeout(timer)
+    }
+    socket.on('close', (code: number, reason: Buffer) => {
+      unpend()
+      const root = this.#root
+      if (root?.socket === socket) this.#leave(root, describeClose(code, reason))
+    })
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      // Nothing a link sends while its secret is checked is read: its answer must come only after the delay.
+      if (state === 'checking') return
+      try {
+        if (isBinary) throw new LinkError('binary messages are not part of the protocol')
+        if (state === 'hello') {
+          state = 'checking'
+          const hello = parseRootToServer(rawText(data), MAX_ROOT_HELLO_BYTES)
+          this.#hello(socket, address, hello, unpend)
+        } else if (this.#root?.socket === socket) {
+          this.#handle(this.#root, parseRootToServer(rawText(data)))
+        }
+      } catch (error) {
+        refuse(socket, error instanceof Error ? error.message : String(error), linkErrorCode(error))
+      }
+    })
+  }
+
+  /** Checks a `hello`: becomes the root (`accepted`), or refuses it. */
+  #hello(socket: WebSocket, address: string, message: RootToServer, accepted: () => void): void {
+    if (message.type !== 'hello') throw new LinkError('the first message must be hello')
+    if (message.version !== ROOT_LINK_VERSION) {
+      throw new LinkError(
+        `this root speaks root-link version ${message.version}, pando-server ${ROOT_LINK_VERSION}: use the same pando version on both`,
+      )
+    }
+    if (!secretsMatch(message.secret, this.#options.secret)) {
+      this.#limiter.failed(address)
+      this.#event({ type: 'refused', address, reason: 'wrong secret' })
+      setTimeout(
+        () => refuse(socket, 'wrong secret'),
+        this.#options.wrongSecretDelayMs ?? WRONG_SECRET_DELAY_MS,
+      ).unref()
+      return
+    }
+    if (this.#root !== undefined) {
+      this.#event({ type: 'refused', address, reason: 'another root is registered' })
+      throw new LinkError('another root is registered: wait for its run to end', CLOSE_TRY_AGAIN_LATER)
+    }
+    accepted()
+    const tunnel = new VolunteerTunnel((tunnelled) => this.#sendTo(socket, tunnelled))
+    this.#root = { socket, address, state: 'files', tunnel }
+    this.#sendTo(socket, {
+      type: 'welcome',
+      ...this.#options.welcome(),
+      heartbeatMs: this.#options.heartbeatMs,
+    })
+  }
+
+  #handle(root: Root, message: RootToServer): void {
+    switch (message.type) {
+      case 'hello':
+        throw new LinkError('hello sent twice')
+      case 'run-files':
+        if (root.written !== undefined) throw new LinkError('run-files sent twice')
+        this.#writeFiles(root, message.files)
+        return
+    }
+    if (root.state !== 'ready') throw new LinkError(`${message.type} before ready`)
+    switch (message.type) {
+      case 'to-joiner':
+        return this.#options.sendToJoiner(message.origin, message.message)
+      case 'volunteer-send':
+        return root.tunnel.send(message.connection, message.data)
+      case 'volunteer-close':
+        return root.tunnel.close(message.connection, message.code, message.reason)
+      case 'status':
+        return this.#options.broadcastStatus(message.status)
+    }
+  }
+
+  #writeFiles(root: Root, files: readonly RunFile[]): void {
+    root.written = (async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-server-run-'))
+      root.dir = dir
+      await Promise.all(files.map((file) => writeFile(path.join(dir, file.name), file.content)))
+    })()
+    root.written.then(
+      () => {
+        if (this.#root !== root) return
+        root.state = 'ready'
+        this.#sendTo(root.socket, { type: 'ready' })
+        const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.content), 0)
+        this.#event({ type: 'registered', address: root.address, files: files.length, bytes })
+      },
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error)
+        refuse(root.socket, `pando-server cannot store the run's files: ${reason}`, 1011)
+      },
+    )
+  }
+
+  /** The root has gone (or is sent away): its volunteers are closed and its files removed. */
+  #leave(root: Root, reason: string, code = CLOSE_ROOT_LEFT): void {
+    if (this.#root !== root) return
+    this.#root = undefined
+    root.tunnel.closeAll(code, code === CLOSE_ROOT_LEFT ? 'the root left: waiting for the next run' : reason)
+    if (root.socket.readyState === WebSocket.OPEN) refuse(root.socket, reason, code)
+    this.#removeLater(root)
+    this.#event({ type: 'left', address: root.address, reason })
+  }
+
+  #removeLater(root: Root): void {
+    // The directory may still be in the making: remove it once its writing has settled.
+    const removal = (async () => {
+      await root.written?.catch(() => undefined)
+      if (root.dir !== undefined) await rm(root.dir, { recursive: true, force: true })
+    })()
+    this.#removals.add(removal)
+    void removal.finally(() => this.#removals.delete(removal))
+  }
+}
+
+function linkErrorCode(error: unknown): number {
+  return error instanceof LinkError ? error.code : CLOSE_PROTOCOL_ERROR
+}
+
+function describeClose(code: number, reason: Buffer): string {
+  const text = reason.toString('utf8')
+  if (code === 1006) return 'the connection was cut'
+  return text === '' ? `closed (${code})` : `${text} (${code})`
+}

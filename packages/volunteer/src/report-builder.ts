@@ -1,0 +1,121 @@
+import { RunningStatistics, type Outcome, type Transport, type VolunteerReport } from '@pando/protocol'
+import type { WorkerFigures } from './worker-figures.ts'
+
+/** Where the volunteer is and what it holds: what only its transport knows, at the time of a report. */
+export interface ReportPlace {
+  /** The tree node's id, or the id the root's `welcome` gave. */
+  readonly id: string
+  /** 1 for a child of the root. */
+  readonly depth: number
+  /** The parent's id; `null` under the root. */
+  readonly parent: string | null
+  readonly children: number
+  readonly transport: Transport
+  /** Items held by this tab and its subtree. */
+  readonly inFlight: number
+}
+
+/** Figures are rounded to this many decimals: finer is noise, and reports travel up the tree often. */
+const DECIMALS = 3
+const round = (value: number): number => Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS
+
+function roundedStatistics(stats: RunningStatistics): VolunteerReport['throughputStats'] {
+  const { average, standardDeviation, maximum, minimum } = stats.snapshot()
+  return {
+    average: round(average),
+    standardDeviation: round(standardDeviation),
+    maximum: round(maximum),
+    minimum: round(minimum),
+  }
+}
+
+/**
+ * Builds a volunteer's periodic {@link VolunteerReport} from what its Worker did during the interval since
+ * the previous report. With no `report()` call from the module, the figures are measured: `nbItems` is the
+ * items the Worker ran and `cpuTime` the sum of their durations (timed in the Worker; items of a batch run
+ * at once, so this may exceed the interval). From the module's first `report()` call on, its figures are
+ * used instead, summed over the interval as the original Pando did. The statistics cover every interval so
+ * far, this one included, with a true (population) standard deviation.
+ */
+export class ReportBuilder {
+  readonly #now: () => number
+  #intervalStart: number
+  /** Whether the module ever called `report()`: its figures replace the measured ones for good. */
+  #moduleReports = false
+  #interval = { items: 0, itemTime: 0, nbItems: 0, cpuTime: 0, dataTransferTime: 0 }
+  #units = 'items'
+  #processed = 0
+  #failures = 0
+  readonly #throughput = new RunningStatistics()
+  readonly #cpuUsage = new RunningStatistics()
+  readonly #dataTransferLoad = new RunningStatistics()
+
+  /** @param now the time in ms since the epoch (report timestamps and interval lengths) */
+  constructor(now: () => number = Date.now) {
+    this.#now = now
+    this.#intervalStart = now()
+  }
+
+  /** The Worker's figures for a batch it finished. */
+  recordFigures(figures: WorkerFigures): void {
+    const interval = this.#interval
+    interval.items += figures.items
+    interval.itemTime += figures.itemTime
+    const reported = figures.reported
+    if (reported === undefined) return
+    this.#moduleReports = true
+    interval.nbItems += reported.nbItems
+    interval.cpuTime += reported.cpuTime
+    interval.dataTransferTime += reported.dataTransferTime
+    this.#units = reported.units
+  }
+
+  /** Outcomes of this tab's Worker, as they go out: the totals `processed` and `failures`. */
+  recordOutcomes(outcomes: readonly Outcome[]): void {
+    this.#processed += outcomes.length
+    for (const outcome of outcomes) if (!outcome.ok) this.#failures += 1
+  }
+
+  /** The report of the interval that ends now; the next interval starts. */
+  build(deviceName: string, place: ReportPlace): VolunteerReport {
+    const now = this.#now()
+    const duration = Math.max(0, now - this.#intervalStart)
+    const interval = this.#interval
+    const nbItems = this.#moduleReports ? interval.nbItems : interval.items
+    const cpuTime = this.#moduleReports ? interval.cpuTime : interval.itemTime
+    const dataTransferTime = this.#moduleReports ? interval.dataTransferTime : 0
+    const perSecond = (value: number): number => (duration > 0 ? (value * 1000) / duration : 0)
+    const percent = (ms: number): number => (duration > 0 ? (ms * 100) / duration : 0)
+    const throughput = perSecond(nbItems)
+    const cpuUsage = percent(cpuTime)
+    const dataTransferLoad = percent(dataTransferTime)
+    this.#throughput.add(throughput)
+    this.#cpuUsage.add(cpuUsage)
+    this.#dataTransferLoad.add(dataTransferLoad)
+    this.#intervalStart = now
+    this.#interval = { items: 0, itemTime: 0, nbItems: 0, cpuTime: 0, dataTransferTime: 0 }
+    return {
+      id: place.id,
+      deviceName,
+      timestamp: now,
+      lastReportInterval: duration,
+      nbItems: round(nbItems),
+      units: this.#moduleReports ? this.#units : 'items',
+      cpuTime: round(cpuTime),
+      dataTransferTime: round(dataTransferTime),
+      throughput: round(throughput),
+      cpuUsage: round(cpuUsage),
+      dataTransferLoad: round(dataTransferLoad),
+      throughputStats: roundedStatistics(this.#throughput),
+      cpuUsageStats: roundedStatistics(this.#cpuUsage),
+      dataTransferStats: roundedStatistics(this.#dataTransferLoad),
+      depth: place.depth,
+      parent: place.parent,
+      children: place.children,
+      transport: place.transport,
+      inFlight: place.inFlight,
+      processed: this.#processed,
+      failures: this.#failures,
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { runPando, seqLines } from '../support/pando-process.ts'
+
+const squareOrFailed = (marker: string) => (n: number) => (n % 7 === 0 ? marker : String(n * n))
+
+describe.concurrent('pando --on-error', () => {
+  it('abort (the default): the results before the item, its name and error, status 1', async () => {
+    const result = await runPando(['examples/error.js', '--local', '--stdin'], { input: seqLines(1, 10) })
+    expect(result).toEqual({
+      stdout: seqLines(1, 7, (n) => String(n * n)),
+      stderr:
+        'pando: the function failed on line 7 of standard input, "7" (3 attempts): Error: 7 is a multiple of 7\n',
+      code: 1,
+      signal: null,
+    })
+  })
+
+  it('skip: leaves the failed items out, names each on stderr, status 0', async () => {
+    const result = await runPando(
+      ['examples/error.js', '--local', '--stdin', '--on-error', 'skip', '--retries', '0'],
+      {
+        input: seqLines(1, 16),
+      },
+    )
+    expect(result.stdout).toBe(
+      seqLines(1, 16, String)
+        .split('\n')
+        .filter((line) => line !== '' && Number(line) % 7 !== 0)
+        .map((line) => `${Number(line) ** 2}\n`)
+        .join(''),
+    )
+    expect(result.stderr).toBe(
+      'pando: skipped: the function failed on line 7 of standard input, "7" (1 attempt): Error: 7 is a multiple of 7\n' +
+        'pando: skipped: the function failed on line 14 of standard input, "14" (1 attempt): Error: 14 is a multiple of 7\n',
+    )
+    expect(result.code).toBe(0)
+  })
+
+  it('mark: writes the marker in place of each failed item, so lines stay aligned', async () => {
+    const result = await runPando(['examples/error.js', '--local', '--stdin', '--on-error', 'mark'], {
+      input: seqLines(1, 16),
+    })
+    expect(result.stdout).toBe(seqLines(1, 16, squareOrFailed('')))
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(2)
+    expect(result.code).toBe(0)
+  })
+
+  it('mark with --error-marker', async () => {
+    const result = await runPando([
+      'examples/error.js',
+      '--local',
+      '6',
+      '7',
+      '8',
+      '--on-error=mark',
+      '--error-marker=N/A',
+    ])
+    expect(result.stdout).toBe('36\nN/A\n64\n')
+    expect(result.code).toBe(0)
+  })
+
+  it('refuses an unknown policy', async () => {
+    const result = await runPando(['examples/error.js', '--local', '6', '--on-error', 'ignore'])
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `pando: --on-error must be one of abort, skip, mark, not "ignore" (see 'pando --help')\n`,
+      code: 2,
+      signal: null,
+    })
+  })
+})

@@ -1,0 +1,290 @@
+import { once } from 'node:events'
+import { createServer as createTcpServer } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { createRunIds } from '../../packages/cli/src/networked/run-ids.ts'
+import {
+  PANDO_SERVER,
+  runPando,
+  seqLines,
+  startPando,
+  tempHome,
+  type PandoRun,
+} from '../support/pando-process.ts'
+
+/** The secret of the servers these tests start: never to be seen on any output. */
+const SECRET = 'correct-horse-battery-staple'
+const WITH_SECRET = { PANDO_SECRET: SECRET }
+const SERVER_URL = /volunteers can join at http:\/\/localhost:(\d+)\//
+const ROOT_URL = /pando: volunteers can join at http:\/\/localhost:(\d+)\//
+
+interface Message {
+  readonly type: string
+  readonly jobs?: { id: number; value: string }[]
+  readonly reason?: string
+  readonly volunteerId?: string
+}
+
+/** A volunteer played by the test over `/volunteer`: it squares what it is lent, or only listens. */
+class FakeVolunteer {
+  readonly socket: WebSocket
+  readonly received: Message[] = []
+  /** Resolves with how its socket closed. */
+  readonly closed: Promise<{ code: number; reason: string }>
+  computed = 0
+
+  constructor(port: string, options: { compute?: boolean; name?: string } = {}) {
+    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+    this.closed = once(this.socket, 'close').then(([code, reason]) => ({
+      code: code as number,
+      reason: String(reason),
+    }))
+    this.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Message
+      this.received.push(message)
+      if (options.compute !== true || message.jobs === undefined) return
+      this.computed += message.jobs.length
+      const outcomes = message.jobs.map((job) => ({
+        id: job.id,
+        ok: true,
+        result: String(Number(job.value) ** 2),
+      }))
+      this.socket.send(JSON.stringify({ type: 'outcomes', outcomes }))
+    })
+    this.socket.on('open', () =>
+      this.socket.send(
+        JSON.stringify({ type: 'hello', protocolVersion: 1, deviceName: options.name ?? 'fake' }),
+      ),
+    )
+  }
+}
+
+const running: PandoRun[] = []
+afterEach(() => {
+  for (const run of running.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL')
+})
+
+function start(args: string[], env: Record<string, string> = WITH_SECRET, bin?: string): PandoRun {
+  const run = startPando(args, { env, ...(bin === undefined ? {} : { bin }) })
+  running.push(run)
+  return run
+}
+
+async function startServer(args: string[] = []): Promise<{ server: PandoRun; port: string }> {
+  const server = start(['--port', '0', ...args], WITH_SECRET, PANDO_SERVER)
+  const [, port = ''] = await server.waitForStderr(SERVER_URL)
+  return { server, port }
+}
+
+/** A root on the server at `port`, registered once it prints its URL. */
+async function startRoot(port: string, args: string[]): Promise<PandoRun> {
+  const root = start([...args, '--host', `localhost:${port}`])
+  await root.waitForStderr(ROOT_URL)
+  return root
+}
+
+async function freePort(): Promise<number> {
+  const server = createTcpServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+const squares = (count: number): string => seqLines(0, count, (n) => String(n * n))
+
+describe('pando-server', () => {
+  it('refuses to start without a secret, and says how to set one', async () => {
+    const result = await runPando(['--port', '0'], { bin: PANDO_SERVER })
+    expect(result).toEqual({
+      stdout: '',
+      stderr:
+        'pando-server: no secret: pando-server needs one, which a root must give to register. Set one that is ' +
+        'hard to guess, e.g. export PANDO_SECRET=$(openssl rand -hex 16), or put it as "secret" in ' +
+        "~/.pando/config.json (or --secret, which other users of this machine can see); then give the same to 'pando --host'\n",
+      code: 2,
+      signal: null,
+    })
+  })
+
+  it('takes its secret from the configuration file, and lists its options in --help', async () => {
+    const home = tempHome(`{"secret": "${SECRET}", "retries": 3}`)
+    const server = startPando(['--port', '0'], { bin: PANDO_SERVER, home })
+    running.push(server)
+    await server.waitForStderr(SERVER_URL)
+    const help = await runPando(['--help'], { bin: PANDO_SERVER, home })
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: pando-server \[OPTIONS\]\n/)
+    for (const flag of [
+      '--port',
+      '--host',
+      '--secret',
+      '--heartbeat',
+      '--ice-addresses',
+      '--seed',
+      '--help',
+    ]) {
+      expect(help.stdout).toContain(flag)
+    }
+    expect(help.stdout).not.toContain(SECRET)
+  })
+
+  it('tells volunteers to come back while no root is registered, and serves the run while one is', async () => {
+    const { port } = await startServer()
+    expect((await fetch(`http://127.0.0.1:${port}/run/config.json`)).status).toBe(503)
+    const early = new FakeVolunteer(port)
+    expect(await early.closed).toEqual({ code: 1013, reason: 'no run yet: waiting for a root to register' })
+    expect(early.received).toEqual([{ type: 'error', reason: 'no run yet: waiting for a root to register' }])
+
+    const joiner = new WebSocket(`ws://127.0.0.1:${port}/join`)
+    await once(joiner, 'open')
+    joiner.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: { type: 'offer', sdp: 'v=0' } }))
+    const [answer] = (await once(joiner, 'message')) as [Buffer]
+    expect(JSON.parse(String(answer))).toEqual({
+      type: 'rejected',
+      reason: 'no run yet: waiting for a root to register',
+    })
+
+    const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const config = (await (await fetch(`http://127.0.0.1:${port}/run/config.json`)).json()) as {
+      bundleUrl: string
+    }
+    expect(config.bundleUrl).toBe('run/bundle.js')
+    expect((await fetch(`http://127.0.0.1:${port}/run/bundle.js`)).status).toBe(200)
+    root.child.stdin.end('7\n')
+    expect((await root.exited).stdout).toBe('49\n')
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/run/config.json`)).status).toBe(503)
+  })
+})
+
+describe('pando --host', () => {
+  it('runs through a separate server, its volunteers tunnelled over /volunteer', async () => {
+    const { server, port } = await startServer(['--heartbeat', '500'])
+    const root = await startRoot(port, [
+      'examples/square-no-delay.js',
+      '--stdin',
+      '--reporting-interval',
+      '1',
+    ])
+    const viewer = new WebSocket(`ws://127.0.0.1:${port}/monitor/feed`)
+    const statuses: { totals: { done: number } }[] = []
+    viewer.on('message', (data) => statuses.push(JSON.parse(String(data)) as (typeof statuses)[0]))
+    const volunteers = [1, 2].map((n) => new FakeVolunteer(port, { compute: true, name: `fake-${n}` }))
+    await root.waitForStderr(/volunteer 'fake-1' joined/)
+    await root.waitForStderr(
+      /volunteer 'fake-2' joined \(2 connected\)|volunteer 'fake-1' joined \(2 connected\)/,
+    )
+    root.child.stdin.end(seqLines(0, 2000))
+    const result = await root.exited
+    expect(result.stdout).toBe(squares(2000))
+    expect(result.code).toBe(0)
+    for (const volunteer of volunteers) expect(volunteer.computed).toBeGreaterThan(0)
+    expect(volunteers.map((v) => v.received[0]?.type)).toEqual(['welcome', 'welcome'])
+    // The root's statuses reached the server's dashboards; its volunteers were closed when it left.
+    expect(statuses.length).toBeGreaterThan(0)
+    expect(await Promise.all(volunteers.map(async (v) => (await v.closed).code))).toEqual([1012, 1012])
+    await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over \(1000\)/)
+    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:\d+\/\n/)
+    for (const output of [result.stderr, server.stderr()]) expect(output).not.toContain(SECRET)
+    viewer.close()
+  })
+
+  it('exits with status 2 when the server refuses the secret, which no one prints', async () => {
+    const { server, port } = await startServer()
+    const wrong = 'not-the-secret'
+    const result = await runPando(['examples/square.js', '1', '--host', `localhost:${port}`], {
+      env: { PANDO_SECRET: wrong },
+    })
+    expect(result).toEqual({
+      stdout: '',
+      stderr:
+        `pando: pando-server at localhost:${port} refused this root: wrong secret (give the server's secret ` +
+        'with PANDO_SECRET, --secret, or "secret" in ~/.pando/config.json)\n',
+      code: 2,
+      signal: null,
+    })
+    await server.waitForStderr(/refused a root from 127\.0\.0\.1: wrong secret/)
+    for (const output of [result.stderr, server.stderr()]) {
+      expect(output).not.toContain(SECRET)
+      expect(output).not.toContain(wrong)
+    }
+  })
+
+  it('exits with status 2 when another root is registered', async () => {
+    const { port } = await startServer()
+    const first = await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const second = await runPando(['examples/square.js', '1', '--host', `localhost:${port}`], {
+      env: WITH_SECRET,
+    })
+    expect(second.stderr).toBe(
+      `pando: pando-server at localhost:${port} refused this root: another root is registered: wait for its run to end\n`,
+    )
+    expect(second.code).toBe(2)
+    first.child.stdin.end('3\n')
+    expect(await first.exited).toMatchObject({ stdout: '9\n', code: 0 })
+  })
+
+  it('exits with status 2 when the server cannot be reached', async () => {
+    const port = await freePort()
+    const result = await runPando(['examples/square.js', '1', '--host', `127.0.0.1:${port}`], {
+      env: WITH_SECRET,
+    })
+    expect(result).toEqual({
+      stdout: '',
+      stderr:
+        `pando: cannot reach pando-server at 127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}): ` +
+        'check --host, and that pando-server runs there\n',
+      code: 2,
+      signal: null,
+    })
+  })
+
+  it('refuses --secret without --host, and --host without a secret', async () => {
+    const secretOnly = await runPando(['examples/square.js', '1', '--secret', SECRET])
+    expect(secretOnly.stderr).toBe(
+      'pando: --secret is the secret of a pando-server, and does nothing without --host: add --host HOST:PORT, or drop --secret\n',
+    )
+    expect(secretOnly.code).toBe(2)
+    const hostOnly = await runPando(['examples/square.js', '1', '--host', 'example.org:5000'])
+    expect(hostOnly.stderr).toBe(
+      'pando: --host needs the secret of the pando-server at example.org:5000: set PANDO_SECRET, or "secret" in ' +
+        '~/.pando/config.json (or --secret, which other users of this machine can see)\n',
+    )
+    expect(hostOnly.code).toBe(2)
+  })
+
+  it('stops with status 1 when the link to the server is lost mid-run, its output a correct prefix', async () => {
+    const { server, port } = await startServer()
+    const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    root.child.stdin.write(seqLines(0, 100))
+    await root.waitForLines(100)
+    server.child.kill('SIGKILL')
+    const result = await root.exited
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe(squares(100))
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `pando: lost the link to pando-server at localhost:${port} \\(the connection was cut\\): the run cannot ` +
+          'go on without it and stops here; the results written are correct, the rest were not computed\n$',
+      ),
+    )
+  })
+
+  it('--seed gives the same volunteer ids on every run, with or without a separate server', async () => {
+    const expected = createRunIds(42).volunteerId()
+    const firstId = async (port: string): Promise<string | undefined> => {
+      const volunteer = new FakeVolunteer(port)
+      await expect.poll(() => volunteer.received.length).toBeGreaterThan(0)
+      volunteer.socket.close()
+      return volunteer.received[0]?.volunteerId
+    }
+    const local = start(['examples/square-no-delay.js', '--stdin', '--port', '0', '--seed', '42'])
+    const [, localPort = ''] = await local.waitForStderr(ROOT_URL)
+    expect(await firstId(localPort)).toBe(expected)
+    const { port } = await startServer(['--seed', '7'])
+    await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--seed', '42'])
+    expect(await firstId(port)).toBe(expected)
+    expect(expected).toMatch(/^[0-9a-f]{16}$/)
+  })
+})

@@ -1,0 +1,108 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PANDO_SERVER, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+
+const SECRET = 'e2e-secret-of-the-server'
+const ITEMS = 600
+
+async function text(page: Page, selector: string): Promise<string> {
+  return (await page.textContent(selector))?.trim() ?? ''
+}
+
+/** Resolves once the page shows a depth: it has a place under the root, by either transport. */
+async function joined(page: Page): Promise<void> {
+  await page.waitForFunction(() => Number(document.querySelector('#depth')?.textContent) >= 1, undefined, {
+    timeout: 30_000,
+  })
+}
+
+describe('a separate pando-server, with real tabs', () => {
+  let browser: VolunteerBrowser
+  const runs: PandoRun[] = []
+
+  beforeAll(async () => {
+    browser = await launchVolunteerBrowser()
+  })
+  afterAll(async () => {
+    await browser.close()
+    for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL')
+  })
+
+  it('runs through it: three tabs in the WebRTC tree and one on the tunnelled WebSocket', async () => {
+    const env = { PANDO_SECRET: SECRET }
+    const server = startPando(['--port', '0', '--ice-addresses', 'loopback', '--heartbeat', '1000'], {
+      bin: PANDO_SERVER,
+      env,
+    })
+    runs.push(server)
+    const [, port = ''] = await server.waitForStderr(/volunteers can join at http:\/\/localhost:(\d+)\//)
+    const root = startPando(
+      [
+        'examples/square-delay.js',
+        '--stdin',
+        '--host',
+        `localhost:${port}`,
+        '--ice-addresses',
+        'loopback',
+        '--batch-size',
+        '4',
+        '--heartbeat',
+        '1000',
+        '--bootstrap-timeout',
+        '5000',
+      ],
+      { env },
+    )
+    runs.push(root)
+    const [url = ''] = await root.waitForStderr(/http:\/\/localhost:\d+\//)
+    expect(url).toBe(`http://localhost:${port}/`)
+
+    const tabs = await Promise.all([1, 2, 3].map((n) => browser.open(url, `tab-${n}`)))
+    const websocketTab = await browser.open(`${url}#protocol=websocket&device=ws-tab`)
+    await Promise.all([...tabs, websocketTab].map(joined))
+    expect(await Promise.all(tabs.map((tab) => text(tab, '#transport')))).toEqual([
+      'WebRTC',
+      'WebRTC',
+      'WebRTC',
+    ])
+    expect(await text(websocketTab, '#transport')).toBe('WebSocket')
+    await root.waitForStderr(/a tab joined the WebRTC tree \(3 connected to the root directly\)/)
+    await root.waitForStderr(/volunteer 'ws-tab' joined \(1 connected\)/)
+
+    root.child.stdin.end(seqLines(0, ITEMS))
+    const result = await root.exited
+    expect(result.stdout).toBe(seqLines(0, ITEMS, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    for (const page of [...tabs, websocketTab]) {
+      expect(Number(await text(page, '#processed')), await text(page, '#volunteer-id')).toBeGreaterThan(0)
+    }
+    await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over/)
+    expect(server.stderr()).not.toContain(SECRET)
+    expect(result.stderr).not.toContain(SECRET)
+  })
+
+  it('keeps a tab opened before any root waiting, and puts it to work once one registers', async () => {
+    const env = { PANDO_SECRET: SECRET }
+    const server = startPando(['--port', '0', '--ice-addresses', 'loopback'], { bin: PANDO_SERVER, env })
+    runs.push(server)
+    const [, port = ''] = await server.waitForStderr(/volunteers can join at http:\/\/localhost:(\d+)\//)
+    const early = await browser.open(`http://localhost:${port}/`, 'early')
+    // No run yet: the page falls back to the WebSocket, which the server closes with the reason, again and
+    // again with back-off, until a root registers.
+    await early.waitForFunction(() => /no run yet/.test(document.body.textContent ?? ''), undefined, {
+      timeout: 15_000,
+    })
+    const root = startPando(
+      ['examples/square-delay.js', '--stdin', '--host', `localhost:${port}`, '--ice-addresses', 'loopback'],
+      { env },
+    )
+    runs.push(root)
+    await root.waitForStderr(/volunteer 'early' joined \(1 connected\)/, 15_000)
+    root.child.stdin.end(seqLines(0, 100))
+    const result = await root.exited
+    expect(result.stdout).toBe(seqLines(0, 100, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect(Number(await text(early, '#processed'))).toBe(100)
+  })
+})
