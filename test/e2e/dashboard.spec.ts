@@ -87,8 +87,10 @@ describe('the dashboard during a run', () => {
     run = undefined
   })
   afterAll(async () => {
+    const violations = browser.cspViolations()
     await browser.close()
     rmSync(modules, { recursive: true, force: true })
+    expect(violations).toEqual([])
   })
 
   /** Starts `pando` on one of the modules with stdin left open, and returns the volunteer page's URL. */

@@ -29,7 +29,9 @@ describe('pando with volunteers in browser tabs', () => {
     run = undefined
   })
   afterAll(async () => {
+    const violations = browser.cspViolations()
     await browser.close()
+    expect(violations).toEqual([])
   })
 
   const startRoot = async (args: string[], input?: string): Promise<{ run: PandoRun; url: string }> => {

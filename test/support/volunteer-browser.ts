@@ -1,23 +1,14 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-
-/** Chromium flags that work on these machines (see shared/docs/webrtc-testing.md). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-]
+// The flags pando itself uses for --volunteers tabs: one list, so the tests run tabs as users get them.
+import { CHROMIUM_ARGS } from '../../packages/cli/src/networked/volunteer-tabs.ts'
 
 export interface VolunteerBrowser {
   readonly browser: Browser
   readonly context: BrowserContext
   /** Opens a volunteer tab on `url` (with `#device=NAME` when given). */
   open(url: string, device?: string): Promise<Page>
+  /** Content-Security-Policy violations reported by any page so far: there should be none. */
+  cspViolations(): readonly string[]
   /** Closes every tab and the browser. */
   close(): Promise<void>
 }
@@ -33,9 +24,14 @@ export async function launchVolunteerBrowser(): Promise<VolunteerBrowser> {
   })
   const context = await browser.newContext()
   await context.grantPermissions(['camera', 'microphone'])
+  const violations: string[] = []
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+  })
   return {
     browser,
     context,
+    cspViolations: () => violations,
     async open(url, device) {
       const page = await context.newPage()
       await page.goto(device === undefined ? url : `${url}#device=${encodeURIComponent(device)}`)

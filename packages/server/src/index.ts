@@ -23,3 +23,4 @@ export {
   MAX_WRONG_SECRETS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
+export { CONTENT_SECURITY_POLICY } from './security-headers.ts'

@@ -16,6 +16,7 @@ import {
   VOLUNTEER_PATH,
 } from './constants.ts'
 import { startHeartbeat } from './heartbeat.ts'
+import { securityHeaders } from './security-headers.ts'
 import { JoinRelay, type JoinRelayOptions } from './join-relay.ts'
 import { createMonitorFeed } from './monitor-feed.ts'
 
@@ -72,6 +73,7 @@ export interface PandoServer {
 function createApp(options: ServerOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  app.use(securityHeaders())
   app.use(RUN_PATH, runFiles(options.runDir))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
   if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, express.static(options.dashboardDir))

@@ -5,7 +5,12 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { MonitorMessage } from '@pando/protocol'
 import { WebSocket } from 'ws'
-import { createServer, VIEWER_SENT_DATA_CODE, type PandoServer } from '../src/index.ts'
+import {
+  CONTENT_SECURITY_POLICY,
+  createServer,
+  VIEWER_SENT_DATA_CODE,
+  type PandoServer,
+} from '../src/index.ts'
 
 /** A status as the root would push it (its content does not matter to the server). */
 function status(done: number): MonitorMessage {
@@ -215,5 +220,33 @@ describe('createServer', () => {
       const [code] = (await closed) as [number]
       expect(code).toBe(1001)
     })
+  })
+})
+
+describe('security headers', () => {
+  it('serves every page and script with a restrictive Content-Security-Policy', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-csp-'))
+    await writeFile(path.join(dir, 'index.html'), '<title>page</title>')
+    const server = await createServer({
+      port: 0,
+      host: '127.0.0.1',
+      volunteerDir: dir,
+      runDir: dir,
+      onVolunteer: () => undefined,
+    })
+    try {
+      for (const url of ['/', '/run/index.html']) {
+        const response = await fetch(`http://127.0.0.1:${server.port}${url}`)
+        expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      }
+      // Express's own 404 page is stricter still.
+      const missing = await fetch(`http://127.0.0.1:${server.port}/missing`)
+      expect(missing.headers.get('content-security-policy')).toBe("default-src 'none'")
+      expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'")
+      expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval')
+    } finally {
+      await server.close()
+    }
   })
 })

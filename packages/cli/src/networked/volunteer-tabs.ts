@@ -5,7 +5,7 @@ import { UsageError } from '../errors.ts'
 const DEFAULT_CHROMIUM = '/usr/bin/chromium'
 
 /** Flags for headless volunteer tabs (see shared/docs/webrtc-testing.md for why each is there). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
