@@ -36,6 +36,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.spec.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // The harness drives Chromium and pando processes of its own: one file at a time.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

@@ -1,40 +1,11 @@
-import { once } from 'node:events'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
+import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 
 const URL_PATTERN = /http:\/\/localhost:(\d+)\//
-
-/** A volunteer played by the test over the real WebSocket protocol, without a browser. */
-class FakeVolunteer {
-  readonly socket: WebSocket
-  readonly received: { type: string; jobs?: { id: number; value: string }[]; reason?: string }[] = []
-
-  constructor(port: string, options: { autoPong?: boolean } = {}) {
-    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
-    this.socket.on('message', (data) =>
-      this.received.push(JSON.parse(String(data)) as FakeVolunteer['received'][0]),
-    )
-  }
-
-  async join(protocolVersion = 1): Promise<void> {
-    await once(this.socket, 'open')
-    this.socket.send(JSON.stringify({ type: 'hello', protocolVersion, deviceName: 'fake' }))
-  }
-
-  jobsReceived(): number {
-    return this.received.reduce((count, message) => count + (message.jobs?.length ?? 0), 0)
-  }
-
-  async closed(): Promise<number> {
-    if (this.socket.readyState === WebSocket.CLOSED) return -1
-    const [code] = (await once(this.socket, 'close')) as [number]
-    return code
-  }
-}
 
 async function startRoot(args: string[]): Promise<{ run: PandoRun; port: string }> {
   const run = startPando([...args, '--port', '0'])
@@ -147,5 +118,13 @@ describe('pando, networked, with volunteers played by the test', () => {
     ])
     run.child.kill('SIGINT')
     expect((await run.exited).code).toBe(130)
+  })
+})
+
+describe('pando, networked, with no items', () => {
+  it('ends at once on an empty stdin, with no volunteer', async () => {
+    const result = await runPando(['examples/square-no-delay.js', '--stdin', '--port', '0'], { input: '' })
+    expect(result.stdout).toBe('')
+    expect(result.code).toBe(0)
   })
 })

@@ -7,7 +7,8 @@ import pull, { type Source } from 'pull-stream'
  * to `retries` more times, and emits the results in input order.
  */
 export function createRootLender(items: Source<string>, retries: number): Lender {
-  const lender = createLender({ ordered: true, retries })
+  // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
+  const lender = createLender({ ordered: true, retries, lookAhead: true })
   let id = 0
   pull(
     items,

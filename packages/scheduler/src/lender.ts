@@ -214,12 +214,26 @@ class Lending implements SubStreamHost {
         this.dirty = false
         this.lend()
         this.emit()
+        this.lookAhead()
         this.end()
       } while (this.dirty)
       this.watch()
     } finally {
       this.driving = false
     }
+  }
+
+  /**
+   * With `lookAhead`, the output waiting and nothing read left to emit, reads one item ahead even when no
+   * sub-stream asks: an input that is already over (an empty stdin) would otherwise never be noticed
+   * while no borrower is connected, and the output would never end. One item at most: reading stays lazy.
+   */
+  private lookAhead(): void {
+    if (!this.options.lookAhead) return
+    if (this.outputWaiting === undefined || this.counts.read !== this.counts.emitted) return
+    if (this.fresh.size > 0 || this.relend.size > 0 || !this.canRead()) return
+    const job = this.input.read()
+    if (job !== undefined) this.fresh.push(this.admit(job))
   }
 
   /** Answers every waiting read that has free credit with all that can be given to it right now. */

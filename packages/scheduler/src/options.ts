@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   readonly speculateMultiple: number
   readonly speculateFloorMs: number
   readonly speculateCeilingMs: number
+  readonly lookAhead: boolean
   readonly clock: LenderClock
 }
 
@@ -29,6 +30,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     speculateMultiple = DEFAULT_SPECULATE_MULTIPLE,
     speculateFloorMs = DEFAULT_SPECULATE_FLOOR_MS,
     speculateCeilingMs = DEFAULT_SPECULATE_CEILING_MS,
+    lookAhead = false,
     clock = systemClock,
   } = options
   checkCount('window', window, 1)
@@ -47,6 +49,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     speculateFloorMs,
     speculateCeilingMs,
     clock,
+    lookAhead,
   }
 }
 

@@ -16,6 +16,14 @@ export type Settled =
 
 export interface LenderOptions {
   /**
+   * Read one item ahead when the output waits and nothing read is left to emit, even with no sub-stream
+   * asking: then an input that is already over (an empty stdin) ends the output with no borrower at all.
+   * One item at most, so reading stays bounded; off by default, as the original's lender never read
+   * without demand.
+   * @default false
+   */
+  lookAhead?: boolean
+  /**
    * Emit results in the order the items were read (the root) or as soon as each is settled (a relay node,
    * whose parent restores the order).
    * @default true

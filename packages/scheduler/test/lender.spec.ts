@@ -490,3 +490,19 @@ describe('errors and abort', () => {
     expect(source.aborted()).toBe(true)
   })
 })
+
+describe('createLender({ lookAhead: true })', () => {
+  it('ends the output of an empty input with no sub-stream at all', async () => {
+    const lender = createLender({ lookAhead: true })
+    pull(pull.values([]), lender.sink)
+    expect(await collect(lender)).toEqual([])
+  })
+
+  it('reads one item ahead at most while no sub-stream asks', () => {
+    const lender = createLender({ lookAhead: true })
+    const input = countingSource()
+    pull(input.source, lender.sink)
+    pull(lender.source, pull.drain())
+    expect(input.reads()).toBe(1)
+  })
+})
