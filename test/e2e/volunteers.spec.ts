@@ -44,8 +44,15 @@ describe('pando with volunteers in browser tabs', () => {
     Promise.all(browser.context.pages().map(async (page) => Number(await page.textContent('#processed'))))
 
   it('gives the exact squares of 0..499 in order with 3 tabs, and each tab shows its name and count', async () => {
-    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 500))
-    await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => browser.open(url, name)))
+    // The items come once every tab has joined, so that each gets some.
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin', '--batch-size', '4'])
+    const tabs = await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => browser.open(url, name)))
+    await Promise.all(
+      tabs.map((tab) =>
+        tab.waitForFunction(() => Number(document.querySelector('#depth')?.textContent) >= 1),
+      ),
+    )
+    run.child.stdin.end(seqLines(0, 500))
     const { code } = await run.exited
     expect(run.stdout()).toBe(seqLines(0, 500, (n) => String(n * n)))
     expect(code).toBe(0)

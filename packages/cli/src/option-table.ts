@@ -107,6 +107,14 @@ export const OPTION_TABLE = {
       'Milliseconds between two pings of a volunteer; one that misses a ping is dropped and the items it held ' +
       'are given to others.',
   },
+  'item-timeout': {
+    kind: 'count',
+    default: 60_000,
+    describe:
+      "Milliseconds a volunteer's Worker may run without finishing an item before it is stopped and replaced; " +
+      'the item it was stuck on fails with an ItemTimeoutError (then --retries and --on-error apply). 0 turns ' +
+      'it off. Volunteers only: with --local (or --no-start-idle) an item runs in this process as long as it takes.',
+  },
   'start-idle': {
     kind: 'boolean',
     default: true,

@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly port: number
   readonly batchSize: number
   readonly heartbeatMs: number
+  /** `--item-timeout`: the volunteers' item deadline, in ms; 0 for none. */
+  readonly itemTimeoutMs: number
   readonly startIdle: boolean
   readonly volunteers: number
   readonly degree: number
@@ -126,6 +128,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       port: values.port,
       batchSize: values['batch-size'],
       heartbeatMs: values.heartbeat,
+      itemTimeoutMs: values['item-timeout'],
       startIdle: values['start-idle'],
       volunteers: values.volunteers,
       degree: values.degree,

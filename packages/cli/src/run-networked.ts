@@ -116,6 +116,7 @@ function runConfig(options: RunOptions): RunConfig {
     heartbeatMs: options.heartbeatMs,
     batchSize: options.batchSize,
     reportingIntervalMs: options.reportingIntervalMs,
+    itemTimeoutMs: options.itemTimeoutMs,
     iceServers: options.iceServers.map((urls) => ({ urls })),
   }
 }

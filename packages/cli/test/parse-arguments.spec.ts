@@ -28,6 +28,7 @@ describe('parseArguments', () => {
       port: 5000,
       batchSize: 32,
       heartbeatMs: 2000,
+      itemTimeoutMs: 60_000,
       startIdle: true,
       volunteers: 0,
       degree: 10,
@@ -58,6 +59,15 @@ describe('parseArguments', () => {
       retries: 0,
     })
     expect(await options(['m.js', '--stdin', '--retries=7'])).toMatchObject({ stdin: true, retries: 7 })
+  })
+
+  it('reads --item-timeout in ms, 0 turning it off, and says in the help that it is for volunteers only', async () => {
+    expect((await options(['m.js', '--item-timeout', '1500'])).itemTimeoutMs).toBe(1_500)
+    expect((await options(['m.js', '--item-timeout=0'])).itemTimeoutMs).toBe(0)
+    await expect(parse(['m.js', '--item-timeout', '-1'])).rejects.toThrow('--item-timeout')
+    const help = await parse(['--help'])
+    if (help.kind !== 'help') throw new Error('expected help')
+    expect(help.text.replace(/\s+/g, ' ')).toContain('Volunteers only: with --local')
   })
 
   it('takes defaults from the config file, and lets the command line override them', async () => {

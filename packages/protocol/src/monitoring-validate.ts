@@ -127,8 +127,10 @@ export function parseMonitorMessage(data: string, maxBytes = MAX_MONITOR_MESSAGE
 /** Validates a feed message already parsed from JSON (e.g. inside a root-link message). @throws {ProtocolError} */
 export function checkMonitorMessage(value: unknown): MonitorMessage {
   const message = record(value, 'message')
+  // Not `String(message.type)`: parsed JSON may give it a `toString` that makes String() throw.
+  if (typeof message.type !== 'string') throw new ProtocolError('message has no type')
   if (message.type !== 'status') {
-    throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
+    throw new ProtocolError(`unknown message type '${message.type.slice(0, 40)}'`)
   }
   const run = record(message.run, 'run')
   const totals = record(message.totals, 'totals')

@@ -118,7 +118,9 @@ function parseRecord(data: string, maxBytes: number): Json {
   } catch {
     throw new ProtocolError('message is not JSON')
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('type' in parsed)) {
+  // A `type` that is not a string (say an object with a `toString` of its own that is not a function) must
+  // not reach `String()` in the error messages below: that throws a TypeError, not a ProtocolError.
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Json).type !== 'string') {
     throw new ProtocolError('message has no type')
   }
   return parsed as Json

@@ -17,6 +17,12 @@ export interface RunConfig {
   readonly batchSize: number
   /** Ms between two status reports of a volunteer (see `VolunteerReport`). */
   readonly reportingIntervalMs: number
+  /**
+   * Per-item deadline of a tab's Worker, in ms (`--item-timeout`): a Worker that holds items and finishes
+   * none of them for this long is terminated and replaced, and the item it was stuck on is answered with an
+   * `ItemTimeoutError`. 0 disables it.
+   */
+  readonly itemTimeoutMs: number
   /** STUN/TURN servers for WebRTC; empty on a LAN or on loopback. */
   readonly iceServers: readonly { readonly urls: string | readonly string[] }[]
 }

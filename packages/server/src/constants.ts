@@ -4,6 +4,33 @@ export const VOLUNTEER_PATH = '/volunteer'
 /** The signaling relay of the WebRTC tree: one WebSocket per join attempt. */
 export const JOIN_PATH = '/join'
 
+/**
+ * Join attempts one address may open in a burst, in attempts: the size of its token bucket (see
+ * {@link JOIN_ATTEMPTS_PER_MINUTE}). A page opens one attempt at a time, and again only after a back-off
+ * (1 s, doubling to 30 s); so this lets a few hundred tabs behind one address (a classroom behind one NAT,
+ * or the browser tests' 100 tabs on 127.0.0.1) all join at once, while a script opening attempts in a loop
+ * is cut off after this many. Each attempt that sends a first signal makes the root create a WebRTC peer
+ * connection, which is what this protects. Only admitted attempts spend from it; IPv6 addresses count by
+ * their /64.
+ * @default 300 attempts
+ */
+export const JOIN_ATTEMPT_BURST = 300
+
+/**
+ * The rate at which an address earns join attempts back after a burst, in attempts per minute: sustained,
+ * one address opens at most this many (10 a second), however long it goes on. Ample for tabs rejoining
+ * after others left, even in the chaos tests (tabs killed every second, their subtrees rejoining).
+ * @default 600 attempts per minute
+ */
+export const JOIN_ATTEMPTS_PER_MINUTE = 600
+
+/**
+ * Join attempts one address may hold open at once, in attempts: each holds a WebSocket (and, once it has
+ * signalled, a candidate slot in the tree) until it connects, is rejected or times out. More are rejected.
+ * @default 200 attempts
+ */
+export const MAX_OPEN_JOINS_PER_ADDRESS = 200
+
 /** Where the files of one run (the user's bundled module) are served. */
 export const RUN_PATH = '/run'
 

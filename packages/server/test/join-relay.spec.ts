@@ -4,7 +4,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createServer, type JoinSignalForRoot, type PandoServer } from '../src/index.ts'
+import { JOIN_ATTEMPT_BURST, MAX_OPEN_JOINS_PER_ADDRESS } from '../src/constants.ts'
+import { JoinRelay, limitKey } from '../src/join-relay.ts'
+import {
+  createServer,
+  type JoinRelayOptions,
+  type JoinSignalForRoot,
+  type PandoServer,
+} from '../src/index.ts'
 
 describe('the /join signaling relay', () => {
   let server: PandoServer | undefined
@@ -16,7 +23,9 @@ describe('the /join signaling relay', () => {
     atRoot.length = 0
   })
 
-  const start = async (addresses: 'loopback' | 'any' = 'any'): Promise<number> => {
+  type Limits = Pick<JoinRelayOptions, 'attemptBurst' | 'attemptsPerMinute' | 'maxOpenAttempts'>
+
+  const start = async (addresses: 'loopback' | 'any' = 'any', limits: Limits = {}): Promise<number> => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-relay-'))
     server = await createServer({
       port: 0,
@@ -24,17 +33,25 @@ describe('the /join signaling relay', () => {
       volunteerDir: dir,
       runDir: dir,
       onVolunteer: () => undefined,
-      join: { addresses, onJoinSignal: (message) => atRoot.push(message) },
+      join: { addresses, onJoinSignal: (message) => atRoot.push(message), ...limits },
     })
     return server.port
   }
 
-  const joiner = async (port: number): Promise<{ socket: WebSocket; received: unknown[] }> => {
+  interface Joiner {
+    readonly socket: WebSocket
+    readonly received: unknown[]
+    /** How the relay closed it: code and reason. */
+    readonly closed: Promise<[number, string]>
+  }
+
+  const joiner = async (port: number): Promise<Joiner> => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/join`)
     const received: unknown[] = []
     socket.on('message', (data) => received.push(JSON.parse(String(data))))
+    const closed = once(socket, 'close').then(([code, reason]) => [code, String(reason)] as [number, string])
     await once(socket, 'open')
-    return { socket, received }
+    return { socket, received, closed }
   }
 
   const offer = { type: 'offer', sdp: 'v=0\r\na=candidate:1 1 udp 1 127.0.0.1 5000 typ host' }
@@ -108,5 +125,95 @@ describe('the /join signaling relay', () => {
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/join`)
     await once(socket, 'error')
     expect(socket.readyState).not.toBe(WebSocket.OPEN)
+  })
+
+  it('closes an attempt that sends a frame ws refuses (too large, not UTF-8), and goes on', async () => {
+    const port = await start()
+    const large = await joiner(port)
+    large.socket.send('x'.repeat(70_000))
+    expect((await large.closed)[0]).toBe(1009)
+    const garbled = await joiner(port)
+    garbled.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false })
+    expect((await garbled.closed)[0]).toBe(1007)
+    const fine = await joiner(port)
+    fine.socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
+    await expect.poll(() => atRoot.length).toBe(1)
+  })
+
+  describe('join limits per address', () => {
+    const tooMany = /^too many join attempts from this address \(2 at once, 60 a minute\): try again in 1 s$/
+
+    it('rejects attempts over the burst with the reason, and admits again as the budget refills', async () => {
+      // 60 a minute: one attempt earned back each second.
+      const port = await start('any', { attemptBurst: 2, attemptsPerMinute: 60 })
+      const admitted = [await joiner(port), await joiner(port)]
+      const refused = await joiner(port)
+      const [code, reason] = await refused.closed
+      expect(code).toBe(1013)
+      expect(reason).toMatch(tooMany)
+      expect(refused.received).toEqual([{ type: 'rejected', reason }])
+      // Closing attempts gives no budget back: only time does.
+      for (const { socket } of admitted) socket.close()
+      await Promise.all(admitted.map(({ closed }) => closed))
+      const refusedAgain = await joiner(port)
+      expect((await refusedAgain.closed)[0]).toBe(1013)
+      await new Promise((resolve) => setTimeout(resolve, 1_100))
+      const later = await joiner(port)
+      later.socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
+      await expect.poll(() => atRoot.length).toBe(1)
+      expect(later.received).toEqual([])
+    })
+
+    it('rejects attempts over the number open at once, and admits one again when another closes', async () => {
+      const port = await start('any', { maxOpenAttempts: 2 })
+      const [first] = [await joiner(port), await joiner(port)]
+      const refused = await joiner(port)
+      const [code, reason] = await refused.closed
+      expect(code).toBe(1013)
+      expect(reason).toBe('too many join attempts open from this address (2): try again later')
+      expect(refused.received).toEqual([{ type: 'rejected', reason }])
+      first?.socket.close()
+      await first?.closed
+      const next = await joiner(port)
+      next.socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
+      await expect.poll(() => atRoot.length).toBe(1)
+    })
+
+    it('admits 100 attempts at once from one address with the defaults, as the browser tests open', async () => {
+      expect(JOIN_ATTEMPT_BURST).toBeGreaterThanOrEqual(100)
+      expect(MAX_OPEN_JOINS_PER_ADDRESS).toBeGreaterThanOrEqual(100)
+      const port = await start()
+      const joiners = await Promise.all(Array.from({ length: 100 }, () => joiner(port)))
+      for (const { socket } of joiners) {
+        socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
+      }
+      await expect.poll(() => atRoot.length).toBe(100)
+      for (const { socket } of joiners) expect(socket.readyState).toBe(WebSocket.OPEN)
+    })
+
+    it('refuses limits that are not positive numbers', () => {
+      const onJoinSignal = (): void => undefined
+      expect(() => new JoinRelay({ onJoinSignal, attemptBurst: 0 })).toThrow(RangeError)
+      expect(() => new JoinRelay({ onJoinSignal, attemptsPerMinute: Number.NaN })).toThrow(RangeError)
+      expect(() => new JoinRelay({ onJoinSignal, maxOpenAttempts: -1 })).toThrow(RangeError)
+    })
+  })
+
+  describe('limitKey', () => {
+    it('counts IPv4 addresses one by one, IPv4-mapped ones as IPv4', () => {
+      expect(limitKey('192.0.2.7')).toBe('192.0.2.7')
+      expect(limitKey('::ffff:192.0.2.7')).toBe('192.0.2.7')
+      expect(limitKey(undefined)).toBe('unknown')
+    })
+
+    it('counts IPv6 addresses by their /64, however they are written', () => {
+      const key = '2001:db8:0:1::/64'
+      expect(limitKey('2001:db8:0:1::1')).toBe(key)
+      expect(limitKey('2001:0db8:0000:0001:ffff:1:2:3')).toBe(key)
+      expect(limitKey('2001:db8::1:0:0:1')).toBe('2001:db8:0:0::/64')
+      expect(limitKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+      expect(limitKey('::1')).toBe('0:0:0:0::/64')
+      expect(limitKey('64:ff9b::192.0.2.7')).toBe('64:ff9b:0:0::/64')
+    })
   })
 })

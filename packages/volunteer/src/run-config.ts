@@ -1,5 +1,5 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
-import { DEFAULT_REPORTING_INTERVAL, RUN_CONFIG_PATH } from './constants.ts'
+import { DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL, RUN_CONFIG_PATH } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -47,6 +47,7 @@ export function checkRunConfig(value: unknown): RunConfig {
     heartbeatMs: integer(config, 'heartbeatMs', 0),
     batchSize: integer(config, 'batchSize'),
     reportingIntervalMs: integer(config, 'reportingIntervalMs'),
+    itemTimeoutMs: integer(config, 'itemTimeoutMs', 0),
     iceServers: iceServers(config.iceServers),
   }
 }
@@ -63,17 +64,22 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
   return { ...config, bundleUrl: new URL(config.bundleUrl, pageUrl).href }
 }
 
+/** What a WebSocket volunteer takes from the run's config: it needs nothing else from it. */
+export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs'>
+
 /**
- * The run's reporting interval in ms, for a page that needs nothing else from the config (a WebSocket
- * volunteer): `DEFAULT_REPORTING_INTERVAL` when the root serves no usable config. Never rejects.
+ * The run's reporting interval and item deadline, for a page that needs nothing else from the config (a
+ * WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL` and `DEFAULT_ITEM_TIMEOUT` when the root serves no
+ * usable config. Never rejects.
  */
-export async function fetchReportingInterval(
+export async function fetchWebSocketSettings(
   pageUrl: string,
   fetchFn: typeof fetch = fetch,
-): Promise<number> {
+): Promise<WebSocketSettings> {
   try {
-    return (await fetchRunConfig(pageUrl, fetchFn)).reportingIntervalMs
+    const { reportingIntervalMs, itemTimeoutMs } = await fetchRunConfig(pageUrl, fetchFn)
+    return { reportingIntervalMs, itemTimeoutMs }
   } catch {
-    return DEFAULT_REPORTING_INTERVAL
+    return { reportingIntervalMs: DEFAULT_REPORTING_INTERVAL, itemTimeoutMs: DEFAULT_ITEM_TIMEOUT }
   }
 }

@@ -19,9 +19,9 @@ function element<T extends HTMLElement>(doc: Document, id: string, type: new () 
 
 /**
  * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text and `data-status`
- * are the status), `#device-name` (an input), `#volunteer-id`, `#processed` and `#failed` (outcomes of this
- * tab's own Worker), `#throughput`, `#message`, and the tab's place in the tree: `#transport` (`WebRTC` or
- * `WebSocket`), `#depth`, `#children`, `#parent-id` (`–` when unknown).
+ * are the status), `#device-name` (an input), `#volunteer-id`, `#processed`, `#failed` and `#timed-out`
+ * (outcomes of this tab's own Worker), `#throughput`, `#message`, and the tab's place in the tree:
+ * `#transport` (`WebRTC` or `WebSocket`), `#depth`, `#children`, `#parent-id` (`–` when unknown).
  */
 export class StatusView {
   readonly #status: HTMLElement
@@ -29,6 +29,7 @@ export class StatusView {
   readonly #volunteerId: HTMLElement
   readonly #processed: HTMLElement
   readonly #failed: HTMLElement
+  readonly #timedOut: HTMLElement
   readonly #throughput: HTMLElement
   readonly #message: HTMLElement
   readonly #transport: HTMLElement
@@ -42,6 +43,7 @@ export class StatusView {
     this.#volunteerId = element(doc, 'volunteer-id', HTMLElement)
     this.#processed = element(doc, 'processed', HTMLElement)
     this.#failed = element(doc, 'failed', HTMLElement)
+    this.#timedOut = element(doc, 'timed-out', HTMLElement)
     this.#throughput = element(doc, 'throughput', HTMLElement)
     this.#message = element(doc, 'message', HTMLElement)
     this.#transport = element(doc, 'transport', HTMLElement)
@@ -82,9 +84,11 @@ export class StatusView {
     this.#children.textContent = String(children)
   }
 
-  setCounts(processed: number, failed: number): void {
+  /** Outcomes of this tab's Worker: all, failures, and failures for missing the item deadline. */
+  setCounts(processed: number, failed: number, timedOut: number): void {
     this.#processed.textContent = String(processed)
     this.#failed.textContent = String(failed)
+    this.#timedOut.textContent = String(timedOut)
   }
 
   setThroughput(itemsPerSecond: number): void {

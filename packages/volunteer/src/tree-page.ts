@@ -54,7 +54,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   const tree = new TreeVolunteer(config, {
     connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
     signaling: new JoinSignaling(options.joinUrl),
-    createRunner: (onOutcomes) => page.startWorker(config.bundleUrl, onOutcomes),
+    createRunner: (onOutcomes) =>
+      page.startWorker({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
     buildReport: (place) => page.buildReport(place),
     onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
   })

@@ -11,7 +11,8 @@ import {
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
-import { VolunteerSession } from './volunteer-session.ts'
+import { ITEM_TIMEOUT_ERROR } from './item-deadline.ts'
+import { VolunteerSession, type VolunteerSessionOptions } from './volunteer-session.ts'
 
 function localStorageOrUndefined(): NameStorage | undefined {
   try {
@@ -23,14 +24,14 @@ function localStorageOrUndefined(): NameStorage | undefined {
 
 /**
  * What both transports share: the view, the device name, and this tab's Worker, whose outcomes are counted
- * (`#processed`, `#failed`, `#throughput`) before they go to the root or into the tab's lender, and whose
+ * (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or into the tab's lender, and whose
  * figures make the tab's status reports (`buildReport`).
  */
 export class VolunteerPage {
   readonly view: StatusView
   readonly #storage = localStorageOrUndefined()
   readonly #meter = new ThroughputMeter()
-  readonly #counts = { processed: 0, failed: 0 }
+  readonly #counts = { processed: 0, failed: 0, timedOut: 0 }
   readonly #reports = new ReportBuilder()
   #deviceName: string
   #worker: VolunteerSession | undefined
@@ -44,7 +45,7 @@ export class VolunteerPage {
     })
     view.setStatus('connecting')
     view.setDeviceName(this.#deviceName)
-    view.setCounts(0, 0)
+    view.setCounts(0, 0, 0)
     view.setThroughput(0)
     view.setPosition(undefined, undefined)
     view.setChildren(0)
@@ -73,9 +74,9 @@ export class VolunteerPage {
    * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
    * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
    */
-  startWorker(bundleUrl: string, onOutcomes: (outcomes: Outcome[]) => void): VolunteerSession {
+  startWorker(options: VolunteerSessionOptions, onOutcomes: (outcomes: Outcome[]) => void): VolunteerSession {
     this.view.showMessage(undefined)
-    const worker = new VolunteerSession(bundleUrl, {
+    const worker = new VolunteerSession(options, {
       onOutcomes: (outcomes) => {
         this.#count(outcomes)
         onOutcomes(outcomes)
@@ -95,9 +96,13 @@ export class VolunteerPage {
 
   #count(outcomes: readonly Outcome[]): void {
     this.#counts.processed += outcomes.length
-    this.#counts.failed += outcomes.filter((outcome) => !outcome.ok).length
+    for (const outcome of outcomes) {
+      if (outcome.ok) continue
+      this.#counts.failed += 1
+      if (outcome.error.name === ITEM_TIMEOUT_ERROR) this.#counts.timedOut += 1
+    }
     this.#reports.recordOutcomes(outcomes)
     this.#meter.record(outcomes.length, performance.now())
-    this.view.setCounts(this.#counts.processed, this.#counts.failed)
+    this.view.setCounts(this.#counts.processed, this.#counts.failed, this.#counts.timedOut)
   }
 }

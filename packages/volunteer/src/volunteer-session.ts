@@ -1,7 +1,19 @@
 import { serializeError, type Job, type Outcome, type SerializedError } from '@pando/protocol'
+import { STUCK_WORKER_PING_MS } from './constants.ts'
+import { ItemDeadline, itemTimeoutOutcome } from './item-deadline.ts'
 import type { BatchResult } from './worker-api.ts'
 import { WorkerClient } from './worker-client.ts'
 import { NO_FIGURES, type WorkerFigures } from './worker-figures.ts'
+
+export interface VolunteerSessionOptions {
+  /** Absolute URL of the user's bundle. */
+  readonly bundleUrl: string
+  /**
+   * The item deadline, in ms (`RunConfig.itemTimeoutMs`): a Worker that finishes no item for this long
+   * while it holds some is terminated and replaced. 0 disables it.
+   */
+  readonly itemTimeoutMs: number
+}
 
 /** What a session reports to the page. */
 export interface SessionEvents {
@@ -20,16 +32,26 @@ export interface SessionComponents {
   startWorker: (bundleUrl: string) => Promise<WorkerClient>
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 /**
  * The work of one connection: a Worker with the module loaded, the queue of jobs the root lent, and the loop
  * that feeds the Worker all queued jobs as one batch whenever it is free. A session ends with its
  * connection; jobs it still holds are dropped (the root lends them again).
+ *
+ * The item deadline: when the Worker finishes no item for `itemTimeoutMs` while it runs a batch, it is
+ * terminated, and replaced before the next batch. Outcomes it sent meanwhile stand. If it still answers a
+ * ping, its pending items were waiting: each fails with an `ItemTimeoutError`. If it does not, it is stuck in
+ * synchronous code, and only a lone pending item can be blamed: several (whose results could not get out)
+ * run again one batch each, so that the one stuck fails alone and the others are not failed with it.
  */
 export class VolunteerSession {
-  readonly #bundleUrl: string
+  readonly #options: VolunteerSessionOptions
   readonly #events: SessionEvents
   readonly #components: SessionComponents
   readonly #queue: Job[] = []
+  /** Jobs pending in a Worker that got stuck, with others: each runs again alone, before the queue. */
+  readonly #suspects: Job[] = []
   /** Jobs of the batch the Worker is running. */
   #inBatch = 0
   #worker: Promise<WorkerClient> | undefined
@@ -37,8 +59,12 @@ export class VolunteerSession {
   #running = false
   #closed = false
 
-  constructor(bundleUrl: string, events: SessionEvents, components?: Partial<SessionComponents>) {
-    this.#bundleUrl = bundleUrl
+  constructor(
+    options: VolunteerSessionOptions,
+    events: SessionEvents,
+    components?: Partial<SessionComponents>,
+  ) {
+    this.#options = options
     this.#events = events
     this.#components = { startWorker: (url) => WorkerClient.start(url), ...components }
   }
@@ -59,9 +85,9 @@ export class VolunteerSession {
     return this.#loadError
   }
 
-  /** Jobs held: queued, or in the batch the Worker runs. */
+  /** Jobs held: queued, to run again, or in the batch the Worker runs. */
   get held(): number {
-    return this.#closed ? 0 : this.#queue.length + this.#inBatch
+    return this.#closed ? 0 : this.#queue.length + this.#suspects.length + this.#inBatch
   }
 
   /** Queues jobs lent by the root. */
@@ -76,12 +102,13 @@ export class VolunteerSession {
     if (this.#closed) return
     this.#closed = true
     this.#queue.length = 0
+    this.#suspects.length = 0
     void this.#worker?.then((worker) => worker.terminate()).catch(() => undefined)
   }
 
   async #spawn(): Promise<WorkerClient> {
     try {
-      const worker = await this.#components.startWorker(this.#bundleUrl)
+      const worker = await this.#components.startWorker(this.#options.bundleUrl)
       if (this.#closed) worker.terminate()
       return worker
     } catch (error) {
@@ -95,7 +122,7 @@ export class VolunteerSession {
     this.#running = true
     let worked = false
     try {
-      while (this.#queue.length > 0 && !this.#closed) {
+      while (this.#queue.length + this.#suspects.length > 0 && !this.#closed) {
         worked = true
         this.#events.onBusy(true)
         const { outcomes, figures } = await this.#runQueued()
@@ -120,8 +147,9 @@ export class VolunteerSession {
   }
 
   /**
-   * Runs every queued job as one batch, once the Worker is ready (so jobs that arrive while the module loads
-   * go together). Never rejects: every job gets an outcome.
+   * Runs every queued job as one batch (or one job to run again alone), once the Worker is ready (so jobs
+   * that arrive while the module loads go together). Never rejects: every job gets an outcome, or is queued
+   * to run again.
    */
   async #runQueued(): Promise<BatchResult> {
     const failAll = (jobs: readonly Job[], error: SerializedError): BatchResult => ({
@@ -132,15 +160,65 @@ export class VolunteerSession {
     try {
       worker = await this.#readyWorker()
     } catch (loadError) {
-      return failAll(this.#queue.splice(0), this.#setLoadError(loadError))
+      return failAll([...this.#suspects.splice(0), ...this.#queue.splice(0)], this.#setLoadError(loadError))
     }
-    const batch = this.#queue.splice(0)
+    const batch = this.#suspects.length > 0 ? this.#suspects.splice(0, 1) : this.#queue.splice(0)
     if (this.#closed) return { outcomes: [], figures: NO_FIGURES }
     this.#inBatch = batch.length
     try {
-      return await worker.process(batch)
+      return await this.#runBatch(worker, batch)
     } catch (processError) {
       return failAll(batch, serializeError(processError))
     }
+  }
+
+  /** Runs a batch in the Worker, under the item deadline if there is one. */
+  async #runBatch(worker: WorkerClient, batch: readonly Job[]): Promise<BatchResult> {
+    const timeoutMs = this.#options.itemTimeoutMs
+    if (timeoutMs <= 0) return worker.process(batch)
+    const settled = new Map<number, Outcome>()
+    const deadline = new ItemDeadline(timeoutMs)
+    const processed = worker.process(batch, (outcomes) => {
+      for (const outcome of outcomes) settled.set(outcome.id, outcome)
+      deadline.progress()
+    })
+    try {
+      const result = await Promise.race([processed, deadline.expired.then(() => undefined)])
+      if (result !== undefined) return result
+      // The deadline passed: is the Worker waiting (it answers) or stuck (it does not)? It may also finish.
+      const verdict = await Promise.race([
+        processed,
+        worker.ping().then(
+          () => 'waiting' as const,
+          () => 'stuck' as const,
+        ),
+        sleep(STUCK_WORKER_PING_MS).then(() => 'stuck' as const),
+      ])
+      if (typeof verdict !== 'string') return verdict
+      return this.#missedDeadline(worker, batch, settled, verdict)
+    } finally {
+      deadline.stop()
+    }
+  }
+
+  /** The Worker is terminated (and replaced before the next batch); its pending jobs fail or run again. */
+  #missedDeadline(
+    worker: WorkerClient,
+    batch: readonly Job[],
+    settled: ReadonlyMap<number, Outcome>,
+    verdict: 'waiting' | 'stuck',
+  ): BatchResult {
+    const outcomes = [...settled.values()]
+    const pending = batch.filter((job) => !settled.has(job.id))
+    // Every item settled and the reply is on its way: the Worker is not stuck.
+    if (pending.length === 0) return { outcomes, figures: NO_FIGURES }
+    worker.terminate()
+    if (verdict === 'stuck' && pending.length > 1) {
+      this.#suspects.push(...pending)
+    } else {
+      const timeoutMs = this.#options.itemTimeoutMs
+      for (const job of pending) outcomes.push(itemTimeoutOutcome(job.id, timeoutMs))
+    }
+    return { outcomes, figures: NO_FIGURES }
   }
 }

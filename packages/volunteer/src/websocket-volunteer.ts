@@ -5,8 +5,9 @@ import {
   type RootToVolunteer,
 } from '@pando/protocol'
 import { Connection } from './connection.ts'
+import { DEFAULT_ITEM_TIMEOUT } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
-import { fetchReportingInterval } from './run-config.ts'
+import { fetchWebSocketSettings } from './run-config.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
 import type { VolunteerSession } from './volunteer-session.ts'
 
@@ -14,12 +15,14 @@ import type { VolunteerSession } from './volunteer-session.ts'
  * The WebSocket transport (`#protocol=websocket`, or the fallback): the tab is a direct child of the root
  * on `/volunteer`, says hello, and runs the jobs it is lent in its Worker. It comes back by itself when the
  * connection drops; jobs held then are dropped (the root lends them again). Once welcomed, it sends its status
- * report every reporting interval (from `run/config.json`, else the default).
+ * report every reporting interval. The interval and the item deadline come from `run/config.json`, read
+ * before connecting, else the defaults.
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
   let session: VolunteerSession | undefined
   let volunteerId: string | undefined
+  let itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
   view.setTransport('WebSocket')
   view.setPosition(undefined, undefined)
   view.setChildren(0)
@@ -80,7 +83,10 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
-        session = page.startWorker(new URL(message.config.bundleUrl, location.href).href, sendOutcomes)
+        session = page.startWorker(
+          { bundleUrl: new URL(message.config.bundleUrl, location.href).href, itemTimeoutMs },
+          sendOutcomes,
+        )
         break
       case 'jobs':
         if (session === undefined) {
@@ -96,6 +102,9 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     }
   }
 
-  connection.start()
-  void fetchReportingInterval(location.href).then((intervalMs) => setInterval(sendStatus, intervalMs))
+  void fetchWebSocketSettings(location.href).then((settings) => {
+    itemTimeoutMs = settings.itemTimeoutMs
+    connection.start()
+    setInterval(sendStatus, settings.reportingIntervalMs)
+  })
 }

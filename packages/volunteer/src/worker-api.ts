@@ -1,12 +1,38 @@
 import type { Job, Outcome } from '@pando/protocol'
 import type { WorkerFigures } from './worker-figures.ts'
 
-/** What a batch gives back: an outcome per job, and the Worker's monitoring figures since the last batch. */
+/** What a batch gives back: its outcomes, and the Worker's monitoring figures since the last batch. */
 export interface BatchResult {
+  /**
+   * From the Worker, those not already sent in a {@link ProgressMessage}; from `WorkerClient.process`, which
+   * gathers both, one per job.
+   */
   readonly outcomes: Outcome[]
   /** Items timed in the Worker and the module's `report()` calls, since the previous batch ended. */
   readonly figures: WorkerFigures
 }
+
+/** The `type` of a {@link ProgressMessage}. */
+export const PROGRESS_MESSAGE_TYPE = 'pando:progress'
+
+/**
+ * What the Worker posts on its own scope, beside comlink's messages (it has no `id`, so comlink ignores it),
+ * while it runs a batch: it made progress (an item started or settled), and these items settled since its
+ * previous message. The page's item deadline counts from the latest one. Messages and the batch's reply go
+ * through the same port, so they arrive in order.
+ */
+export interface ProgressMessage {
+  readonly type: typeof PROGRESS_MESSAGE_TYPE
+  readonly outcomes: Outcome[]
+}
+
+/**
+ * Least time between two {@link ProgressMessage}s, in ms: a batch of quick items costs a message every so
+ * often, not one per item. Progress made meanwhile is posted by a timer, or with the batch's reply; a Worker
+ * stuck in a loop posts nothing more, so the page may see its last progress up to this much late: small
+ * beside any useful item deadline.
+ */
+export const PROGRESS_INTERVAL_MS = 20
 
 /** What the Worker exposes to the page through comlink. Kept apart from `worker.ts`, whose globals are a Worker's. */
 export interface WorkerApi {
@@ -17,8 +43,11 @@ export interface WorkerApi {
    */
   load(bundleUrl: string): Promise<void>
   /**
-   * Processes a batch: every job starts at once (so async functions overlap), and each one gets an outcome;
-   * a function that throws or calls back with an error gives an `ok: false` outcome, never a rejection.
+   * Processes a batch: every job starts at once (so async functions overlap), and each one gets an outcome,
+   * in a {@link ProgressMessage} or in the result; a function that throws or calls back with an error gives
+   * an `ok: false` outcome, never a rejection.
    */
   process(jobs: readonly Job[]): Promise<BatchResult>
+  /** Answers when the Worker's event loop is free: tells a Worker stuck in a loop from a waiting one. */
+  ping(): Promise<void>
 }

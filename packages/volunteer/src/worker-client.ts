@@ -1,6 +1,6 @@
 import type { Job, Outcome } from '@pando/protocol'
 import { wrap, type Remote } from 'comlink'
-import type { BatchResult, WorkerApi } from './worker-api.ts'
+import { PROGRESS_MESSAGE_TYPE, type BatchResult, type WorkerApi } from './worker-api.ts'
 import { NO_FIGURES } from './worker-figures.ts'
 
 /** Creates the Worker. The literal `new Worker(new URL(…, import.meta.url))` is what webpack bundles. */
@@ -15,20 +15,36 @@ function crashOutcome(id: number, reason: string): Outcome {
   return { id, ok: false, error: { name: 'WorkerCrashError', message: `the Worker failed: ${reason}` } }
 }
 
+/** The outcomes of a `ProgressMessage`, if `data` is one. */
+function progressOutcomes(data: unknown): readonly Outcome[] | undefined {
+  if (typeof data !== 'object' || data === null) return undefined
+  const message = data as { type?: unknown; outcomes?: unknown }
+  return message.type === PROGRESS_MESSAGE_TYPE && Array.isArray(message.outcomes)
+    ? (message.outcomes as Outcome[])
+    : undefined
+}
+
 /**
  * The page's side of one Worker with the user's module loaded. When the Worker reports an uncaught error (an
- * exception thrown outside any job's promise, a crash), the batch in flight cannot be attributed item by item,
- * so each of its jobs gets a `WorkerCrashError` outcome, and `failed` is set: the owner replaces the Worker.
+ * exception thrown outside any job's promise, a crash), the rest of the batch in flight cannot be attributed
+ * item by item, so each of its jobs without an outcome yet gets a `WorkerCrashError` outcome, and `failed` is
+ * set: the owner replaces the Worker. `failed` is set too once the owner terminates it (a missed deadline).
  */
 export class WorkerClient {
   readonly #worker: Worker
   readonly #remote: Remote<WorkerApi>
   readonly #crashed: Promise<string>
   #failed = false
+  /** Takes the outcomes of the running batch's progress messages. */
+  #onProgress: ((outcomes: readonly Outcome[]) => void) | undefined
 
   private constructor(worker: Worker) {
     this.#worker = worker
     this.#remote = wrap<WorkerApi>(worker)
+    worker.addEventListener('message', (event) => {
+      const outcomes = progressOutcomes(event.data)
+      if (outcomes !== undefined) this.#onProgress?.(outcomes)
+    })
     this.#crashed = new Promise((resolve) => {
       const fail = (reason: string): void => {
         this.#failed = true
@@ -60,27 +76,49 @@ export class WorkerClient {
     }
   }
 
-  /** Whether the Worker reported an uncaught error; it should then be replaced. */
+  /** Whether the Worker reported an uncaught error, or was terminated; it should then be replaced. */
   get failed(): boolean {
     return this.#failed
   }
 
   /**
    * Runs a batch; resolves with one outcome per job, even if the Worker fails meanwhile (its figures are then
-   * lost with it), and the Worker's monitoring figures.
+   * lost with it), and the Worker's monitoring figures. `onProgress` hears each time the Worker moves on (an
+   * item started or settled), with the outcomes that settled since, possibly none.
    */
-  process(jobs: readonly Job[]): Promise<BatchResult> {
-    return Promise.race([
-      this.#remote.process(jobs),
-      this.#crashed.then((reason) => ({
-        outcomes: jobs.map((job) => crashOutcome(job.id, reason)),
-        figures: NO_FIGURES,
-      })),
-    ])
+  process(jobs: readonly Job[], onProgress?: (outcomes: readonly Outcome[]) => void): Promise<BatchResult> {
+    const ids = new Set(jobs.map((job) => job.id))
+    const settled = new Map<number, Outcome>()
+    /** Keeps the batch's ids only, once each: the module shares the Worker's scope and could post anything. */
+    const take = (outcomes: readonly Outcome[]): Outcome[] => {
+      const fresh = outcomes.filter((outcome) => ids.has(outcome.id) && !settled.has(outcome.id))
+      for (const outcome of fresh) settled.set(outcome.id, outcome)
+      return fresh
+    }
+    const listener = (outcomes: readonly Outcome[]): void => onProgress?.(take(outcomes))
+    this.#onProgress = listener
+    const done = this.#remote.process(jobs).then(({ outcomes, figures }) => {
+      take(outcomes)
+      return { outcomes: [...settled.values()], figures }
+    })
+    const crashed = this.#crashed.then((reason) => {
+      for (const job of jobs) if (!settled.has(job.id)) settled.set(job.id, crashOutcome(job.id, reason))
+      return { outcomes: [...settled.values()], figures: NO_FIGURES }
+    })
+    return Promise.race([done, crashed]).finally(() => {
+      if (this.#onProgress === listener) this.#onProgress = undefined
+    })
   }
 
-  /** Stops the Worker at once; a batch in flight is abandoned. Idempotent. */
+  /** Resolves when the Worker's event loop is free to answer: never while it runs synchronous code. */
+  async ping(): Promise<void> {
+    await this.#remote.ping()
+  }
+
+  /** Stops the Worker at once; a batch in flight is abandoned, and `failed` is set. Idempotent. */
   terminate(): void {
+    this.#failed = true
+    this.#onProgress = undefined
     this.#worker.terminate()
   }
 }

@@ -10,7 +10,12 @@ import {
   type ProcessFunction,
 } from '@pando/protocol'
 import { expose } from 'comlink'
-import type { WorkerApi } from './worker-api.ts'
+import {
+  PROGRESS_INTERVAL_MS,
+  PROGRESS_MESSAGE_TYPE,
+  type ProgressMessage,
+  type WorkerApi,
+} from './worker-api.ts'
 import { FigureCounter } from './worker-figures.ts'
 
 declare global {
@@ -22,6 +27,48 @@ let processItem: ProcessFunction | undefined
 const figures = new FigureCounter()
 
 globalThis.__pandoReport = (reported) => figures.addReport(reported)
+
+/**
+ * Tells the page that the batch moves on (an item started or settled), for its item deadline, with the
+ * outcomes settled since: at once when the previous message is at least `PROGRESS_INTERVAL_MS` old, else by a
+ * timer, or with the batch's reply if it comes first. A module stuck in a loop runs no timer, so the page
+ * hears nothing more.
+ */
+class ProgressPoster {
+  #outcomes: Outcome[] = []
+  #lastPost = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  /** A batch starts: the page knows, as it sent it. */
+  begin(): void {
+    this.#lastPost = performance.now()
+  }
+
+  /** Progress: an item started, or settled with `outcome`. */
+  note(outcome?: Outcome): void {
+    if (outcome !== undefined) this.#outcomes.push(outcome)
+    const wait = this.#lastPost + PROGRESS_INTERVAL_MS - performance.now()
+    if (wait <= 0) this.#post()
+    else this.#timer ??= setTimeout(() => this.#post(), wait)
+  }
+
+  /** The batch ends: the outcomes not posted yet, for its reply. */
+  take(): Outcome[] {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const outcomes = this.#outcomes
+    this.#outcomes = []
+    return outcomes
+  }
+
+  #post(): void {
+    const message: ProgressMessage = { type: PROGRESS_MESSAGE_TYPE, outcomes: this.take() }
+    postMessage(message)
+    this.#lastPost = performance.now()
+  }
+}
+
+const progress = new ProgressPoster()
 
 /** Runs one item, timing the Worker's busy time here, in the Worker. */
 async function run(fn: ProcessFunction, job: Job): Promise<Outcome> {
@@ -44,8 +91,18 @@ const api: WorkerApi = {
   async process(jobs) {
     const fn = processItem
     if (fn === undefined) throw new Error('process() called before load()')
-    const outcomes = await Promise.all(jobs.map((job) => run(fn, job)))
-    return { outcomes, figures: figures.take(performance.now()) }
+    progress.begin()
+    await Promise.all(
+      jobs.map(async (job, index) => {
+        // Starting an item means the one before returned: a long batch of synchronous items moves on.
+        if (index > 0) progress.note()
+        progress.note(await run(fn, job))
+      }),
+    )
+    return { outcomes: progress.take(), figures: figures.take(performance.now()) }
+  },
+  async ping() {
+    // Nothing to do: answering is the point.
   },
 }
 

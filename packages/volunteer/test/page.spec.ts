@@ -35,8 +35,12 @@ const REPORTING_CONFIG: RunConfig = {
   heartbeatMs: 2_000,
   batchSize: 4,
   reportingIntervalMs: 200,
+  itemTimeoutMs: 60_000,
   iceServers: [],
 }
+
+/** Under /deadline/ the page finds a run config with a short item deadline. */
+const DEADLINE_CONFIG: RunConfig = { ...REPORTING_CONFIG, itemTimeoutMs: 1_000 }
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
@@ -73,11 +77,15 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     // Under /reporting/ the page finds a run config, for its reporting interval.
     await mkdir(path.join(work, 'run'))
     await writeFile(path.join(work, 'run', 'config.json'), JSON.stringify(REPORTING_CONFIG))
+    await mkdir(path.join(work, 'deadline-run'))
+    await writeFile(path.join(work, 'deadline-run', 'config.json'), JSON.stringify(DEADLINE_CONFIG))
     root = await RootHarness.start({
       '/': path.join(work, 'page'),
       '/bundles/': path.join(work, 'bundles'),
       '/reporting/': path.join(work, 'page'),
       '/reporting/run/': path.join(work, 'run'),
+      '/deadline/': path.join(work, 'page'),
+      '/deadline/run/': path.join(work, 'deadline-run'),
     })
   }, 60_000)
 
@@ -172,6 +180,54 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     })
     socket.send({ type: 'jobs', jobs: [{ id: 1, value: '6' }] })
     expect((await socket.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '36' })
+  })
+
+  it('fails an item stuck in an endless loop after the item deadline, replaces the Worker and goes on', async () => {
+    const page = await open('deadline/#protocol=websocket;device=Stuck;')
+    let workers = 0
+    page.on('worker', () => (workers += 1))
+    const socket = await root.connection('Stuck')
+    socket.send({
+      type: 'welcome',
+      volunteerId: 'id-Stuck',
+      config: { bundleUrl: '/bundles/good/bundle.js' },
+    })
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'loop' }] })
+    const start = Date.now()
+    expect((await socket.outcomes([0])).get(0)).toEqual({
+      id: 0,
+      ok: false,
+      error: {
+        name: 'ItemTimeoutError',
+        message:
+          'no result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced',
+      },
+    })
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1_000)
+    // The stuck item with others: they come out right, only it fails.
+    socket.send({
+      type: 'jobs',
+      jobs: [
+        { id: 1, value: '6' },
+        { id: 2, value: 'loop' },
+        { id: 3, value: 'slow:10' },
+        { id: 4, value: '7' },
+      ],
+    })
+    const outcomes = await socket.outcomes([1, 2, 3, 4], 10_000)
+    expect(outcomes.get(1)).toEqual({ id: 1, ok: true, result: '36' })
+    expect(outcomes.get(2)).toMatchObject({ ok: false, error: { name: 'ItemTimeoutError' } })
+    expect(outcomes.get(3)).toEqual({ id: 3, ok: true, result: 'slept' })
+    expect(outcomes.get(4)).toEqual({ id: 4, ok: true, result: '49' })
+    socket.send({ type: 'jobs', jobs: [{ id: 5, value: '8' }] })
+    expect((await socket.outcomes([5])).get(5)).toEqual({ id: 5, ok: true, result: '64' })
+    await expect.poll(() => page.textContent('#timed-out')).toBe('2')
+    expect(await page.textContent('#failed')).toBe('2')
+    expect(await page.textContent('#processed')).toBe('6')
+    // The first Worker, and a new one after each of the three missed deadlines (the batch's, then item 2's).
+    expect(workers).toBe(4)
+    // Terminated ones are gone, stuck in their loops or not.
+    await expect.poll(() => page.workers().length, { timeout: 5_000 }).toBe(1)
   })
 
   it('answers every job with the load error of a module that exports no function', async () => {

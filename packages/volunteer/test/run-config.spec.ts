@@ -1,6 +1,6 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { checkRunConfig, fetchReportingInterval, fetchRunConfig } from '../src/run-config.ts'
+import { checkRunConfig, fetchRunConfig, fetchWebSocketSettings } from '../src/run-config.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -10,6 +10,7 @@ const CONFIG: RunConfig = {
   heartbeatMs: 2_000,
   batchSize: 32,
   reportingIntervalMs: 3_000,
+  itemTimeoutMs: 60_000,
   iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:a', 'turn:b'] }],
 }
 
@@ -26,6 +27,8 @@ describe('checkRunConfig', () => {
     [{ batchSize: 1.5 }, 'batchSize must be an integer ≥ 1'],
     [{ reportingIntervalMs: 0 }, 'reportingIntervalMs must be an integer ≥ 1'],
     [{ heartbeatMs: -1 }, 'heartbeatMs must be an integer ≥ 0'],
+    [{ itemTimeoutMs: -1 }, 'itemTimeoutMs must be an integer ≥ 0'],
+    [{ itemTimeoutMs: undefined }, 'itemTimeoutMs must be an integer ≥ 0'],
     [{ bundleUrl: '' }, 'bundleUrl must be a URL'],
     [{ iceServers: [{ url: 'stun:x' }] }, 'iceServers must be a list of { urls }'],
     [{ protocolVersion: VOLUNTEER_PROTOCOL_VERSION + 1 }, 'reload the page'],
@@ -45,13 +48,17 @@ describe('fetchRunConfig', () => {
   })
 })
 
-describe('fetchReportingInterval', () => {
-  it("is the root's interval, or the default of 3 s when there is no usable config", async () => {
-    expect(await fetchReportingInterval('http://host:5000/', respond(200, CONFIG))).toBe(3_000)
-    const fast = { ...CONFIG, reportingIntervalMs: 1_000 }
-    expect(await fetchReportingInterval('http://host:5000/', respond(200, fast))).toBe(1_000)
-    expect(await fetchReportingInterval('http://host:5000/', respond(404, {}))).toBe(3_000)
+describe('fetchWebSocketSettings', () => {
+  it("is the root's interval and deadline, or the defaults of 3 s and 60 s when there is no usable config", async () => {
+    const defaults = { reportingIntervalMs: 3_000, itemTimeoutMs: 60_000 }
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, CONFIG))).toEqual(defaults)
+    const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0 }
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, fast))).toEqual({
+      reportingIntervalMs: 1_000,
+      itemTimeoutMs: 0,
+    })
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(404, {}))).toEqual(defaults)
     const bad = { ...CONFIG, reportingIntervalMs: -5 }
-    expect(await fetchReportingInterval('http://host:5000/', respond(200, bad))).toBe(3_000)
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, bad))).toEqual(defaults)
   })
 })

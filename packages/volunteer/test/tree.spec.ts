@@ -35,6 +35,7 @@ const CONFIG: RunConfig = {
   heartbeatMs: 2_000,
   batchSize: 4,
   reportingIntervalMs: 1_000,
+  itemTimeoutMs: 60_000,
   iceServers: [],
 }
 

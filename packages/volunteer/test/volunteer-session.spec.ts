@@ -1,8 +1,9 @@
 import type { Job, Outcome, SerializedError } from '@pando/protocol'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { VolunteerSession } from '../src/volunteer-session.ts'
 import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
+import { scriptedWorker, type ScriptedWorkerLog } from './util.ts'
 
 /** A stand-in for WorkerClient: squares numbers, after `delay` ms; records the batches it gets. */
 function fakeWorker(options: { delay?: number; failed?: boolean } = {}): WorkerClient & { batches: Job[][] } {
@@ -43,6 +44,7 @@ function record(): {
   }
 }
 
+const NO_DEADLINE = { bundleUrl: 'u', itemTimeoutMs: 0 }
 const jobs = (...values: number[]): Job[] => values.map((value, id) => ({ id, value: String(value) }))
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -52,7 +54,7 @@ describe('VolunteerSession', () => {
       const worker = fakeWorker()
       const seen = record()
       let loaded!: (worker: WorkerClient) => void
-      const session = new VolunteerSession('u', seen.events, {
+      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
         startWorker: () => new Promise((resolve) => (loaded = resolve)),
       })
       session.start()
@@ -68,7 +70,7 @@ describe('VolunteerSession', () => {
     it('queues jobs that arrive while a batch runs into the next batch', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new VolunteerSession('u', seen.events, { startWorker: async () => worker })
+      const session = new VolunteerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       session.start()
       session.add(jobs(1))
       await settle(5)
@@ -85,7 +87,7 @@ describe('VolunteerSession', () => {
       const seen = record()
       const order: string[] = []
       const session = new VolunteerSession(
-        'u',
+        NO_DEADLINE,
         {
           ...seen.events,
           onFigures: (figures) => order.push(`figures ${String(figures.items)}`),
@@ -108,7 +110,7 @@ describe('VolunteerSession', () => {
     it('drops queued jobs, sends nothing more and terminates the Worker', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new VolunteerSession('u', seen.events, { startWorker: async () => worker })
+      const session = new VolunteerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       session.start()
       session.add(jobs(1, 2))
       await settle(5)
@@ -124,7 +126,9 @@ describe('VolunteerSession', () => {
     it('reports the error at once and answers every job with it', async () => {
       const seen = record()
       const error = Object.assign(new Error('no function'), { name: 'ModuleContractError' })
-      const session = new VolunteerSession('u', seen.events, { startWorker: () => Promise.reject(error) })
+      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
+        startWorker: () => Promise.reject(error),
+      })
       session.start()
       await settle()
       expect(seen.loadErrors).toMatchObject([{ name: 'ModuleContractError', message: 'no function' }])
@@ -143,13 +147,138 @@ describe('VolunteerSession', () => {
       const fresh = fakeWorker()
       const workers = [broken, fresh]
       const seen = record()
-      const session = new VolunteerSession('u', seen.events, { startWorker: async () => workers.shift()! })
+      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
+        startWorker: async () => workers.shift()!,
+      })
       session.start()
       session.add(jobs(4))
       await settle()
       expect(broken.batches).toEqual([])
       expect(fresh.batches).toHaveLength(1)
       expect(seen.outcomes).toEqual([{ id: 0, ok: true, result: '16' }])
+    })
+  })
+
+  describe('the item deadline', () => {
+    const DEADLINE = 1_000
+    /** What the session waits for a stuck Worker to answer its ping (STUCK_WORKER_PING_MS), and a little. */
+    const PING = 300
+
+    beforeEach(() => {
+      vi.useFakeTimers()
+    })
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    /** A session with the deadline, on scripted Workers; `workers` lists those it started. */
+    function deadlineSession(itemTimeoutMs = DEADLINE): {
+      session: VolunteerSession
+      seen: ReturnType<typeof record>
+      workers: ScriptedWorkerLog[]
+      byId: () => Map<number, Outcome>
+    } {
+      const seen = record()
+      const workers: ScriptedWorkerLog[] = []
+      const session = new VolunteerSession({ bundleUrl: 'u', itemTimeoutMs }, seen.events, {
+        startWorker: async () => {
+          const worker = scriptedWorker()
+          workers.push(worker)
+          return worker
+        },
+      })
+      session.start()
+      return { session, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
+    }
+    const values = (...list: string[]): Job[] => list.map((value, id) => ({ id, value }))
+
+    it('fails an item the Worker is stuck on with an ItemTimeoutError naming the deadline, and replaces the Worker', async () => {
+      const { session, seen, workers } = deadlineSession()
+      session.add(values('loop'))
+      await vi.advanceTimersByTimeAsync(DEADLINE - 10)
+      expect(seen.outcomes).toEqual([])
+      expect(session.held).toBe(1)
+      await vi.advanceTimersByTimeAsync(10 + PING)
+      expect(seen.outcomes).toEqual([
+        {
+          id: 0,
+          ok: false,
+          error: {
+            name: 'ItemTimeoutError',
+            message:
+              'no result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced',
+          },
+        },
+      ])
+      expect(workers.map((worker) => worker.terminated)).toEqual([true])
+      session.add([{ id: 1, value: '6:10' }])
+      await vi.advanceTimersByTimeAsync(50)
+      expect(seen.outcomes.at(-1)).toEqual({ id: 1, ok: true, result: '36' })
+      expect(workers).toHaveLength(2)
+      expect(workers[1]?.batches).toEqual([[1]])
+      expect(seen.busy.at(-1)).toBe(false)
+    })
+
+    it('does not take a long batch of items that keep finishing for a stuck Worker', async () => {
+      const { session, seen, workers } = deadlineSession()
+      // Five items, 800 ms apart: the batch takes 4 s, four deadlines, but never 1 s without progress.
+      session.add(values('1:800', '2:1600', '3:2400', '4:3200', '5:4000'))
+      await vi.advanceTimersByTimeAsync(4_100)
+      expect(seen.outcomes.map((outcome) => outcome.ok && outcome.result)).toEqual([
+        '1',
+        '4',
+        '9',
+        '16',
+        '25',
+      ])
+      expect(workers).toHaveLength(1)
+      expect(workers[0]?.terminated).toBe(false)
+    })
+
+    it('runs the pending items of a stuck batch again one at a time, so that only the stuck one fails', async () => {
+      const { session, seen, workers, byId } = deadlineSession()
+      session.add(values('2:10', 'loop', '3:10'))
+      await vi.advanceTimersByTimeAsync(DEADLINE + PING)
+      // Nothing could get out of the stuck Worker: all three run again, alone; the first is done already.
+      expect(seen.outcomes).toEqual([{ id: 0, ok: true, result: '4' }])
+      expect(session.held).toBe(2)
+      await vi.advanceTimersByTimeAsync(DEADLINE + PING)
+      expect(byId()).toEqual(
+        new Map([
+          [0, { id: 0, ok: true, result: '4' }],
+          [
+            1,
+            expect.objectContaining({
+              ok: false,
+              error: expect.objectContaining({ name: 'ItemTimeoutError' }),
+            }),
+          ],
+          [2, { id: 2, ok: true, result: '9' }],
+        ]),
+      )
+      expect(workers.map((worker) => worker.batches)).toEqual([[[0, 1, 2]], [[0], [1]], [[2]]])
+      expect(session.held).toBe(0)
+    })
+
+    it('fails at once the items of a Worker that waits past the deadline, and keeps the outcomes it gave', async () => {
+      const { session, seen, workers, byId } = deadlineSession()
+      session.add(values('wait', '5:10', 'wait'))
+      await vi.advanceTimersByTimeAsync(10 + DEADLINE + 10)
+      // One batch: the outcome it gave, then the two failures.
+      expect(seen.outcomes).toHaveLength(3)
+      expect(byId().get(1)).toEqual({ id: 1, ok: true, result: '25' })
+      expect(byId().get(0)).toMatchObject({ ok: false, error: { name: 'ItemTimeoutError' } })
+      expect(byId().get(2)).toMatchObject({ ok: false, error: { name: 'ItemTimeoutError' } })
+      expect(workers.map((worker) => worker.terminated)).toEqual([true])
+    })
+
+    it('has no deadline with itemTimeoutMs 0', async () => {
+      const { session, seen, workers } = deadlineSession(0)
+      session.add(values('wait'))
+      await vi.advanceTimersByTimeAsync(600_000)
+      expect(seen.outcomes).toEqual([])
+      expect(workers[0]?.terminated).toBe(false)
+      expect(session.held).toBe(1)
     })
   })
 })

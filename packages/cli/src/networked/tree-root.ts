@@ -73,7 +73,10 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     },
   )
   const links = new Map<PeerChannel, ChildLink>()
-  const credit = (child: ChildInfo): number => 2 * options.batchSize * Math.max(1, child.workers)
+  // The workers are the child's say (its join weight, then its reports): an absurd count must not make the
+  // credit an unsafe integer, which the lender refuses with a RangeError thrown out of the channel's handler.
+  const credit = (child: ChildInfo): number =>
+    Math.min(2 * options.batchSize * Math.max(1, child.workers), Number.MAX_SAFE_INTEGER)
   const send = (channel: PeerChannel, message: TreeWorkMessage): void => {
     if (channel.state === 'open') channel.send(message)
   }

@@ -13,6 +13,16 @@ import type { VolunteerSocket } from './volunteer-socket.ts'
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
 const CLOSE_PROTOCOL_ERROR = 1008
 
+/**
+ * `reason`, cut to the 123 bytes of UTF-8 a close frame can carry: ws throws on more, and a reason may quote
+ * what the volunteer sent (a message type of 40 three-byte characters is 120 bytes by itself).
+ */
+function fitCloseReason(reason: string): string {
+  let fitted = reason.slice(0, 123)
+  while (Buffer.byteLength(fitted, 'utf8') > 123) fitted = fitted.slice(0, -1)
+  return fitted
+}
+
 export interface VolunteerSessionOptions {
   readonly lender: Lender
   readonly config: VolunteerConfig
@@ -48,7 +58,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
   }
   const reject = (reason: string): void => {
     send({ type: 'error', reason })
-    socket.close(CLOSE_PROTOCOL_ERROR, reason.slice(0, 120))
+    socket.close(CLOSE_PROTOCOL_ERROR, fitCloseReason(reason))
     leave(reason)
   }
   const handle = (text: string | undefined): void => {

@@ -1,0 +1,67 @@
+// `--item-timeout` through the real CLI: a module stuck in an endless loop on one item, two real tabs.
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+
+const URL_PATTERN = /http:\/\/localhost:\d+\//
+const MODULE = path.join('test', 'e2e', 'fixtures', 'stuck-on-13.cjs')
+const ITEMS = 30
+const TIMEOUT_ERROR =
+  'ItemTimeoutError: no result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced'
+const FAILURE = new RegExp(
+  `the function failed on line 13 of standard input, "13" \\(\\d+ attempts\\): ${TIMEOUT_ERROR.replace(/[()]/g, '\\$&')}\\n`,
+)
+
+describe('pando --item-timeout', () => {
+  let browser: VolunteerBrowser
+  let run: PandoRun | undefined
+
+  beforeAll(async () => {
+    browser = await launchVolunteerBrowser()
+  })
+  afterEach(async () => {
+    for (const page of browser.context.pages()) await page.close()
+    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
+    run = undefined
+  })
+  afterAll(async () => {
+    await browser.close()
+  })
+
+  /** Runs the module over 1..30 with two tabs and a deadline of 1 s. */
+  async function stuckRun(extra: string[]): Promise<PandoRun> {
+    run = startPando(
+      [MODULE, '--stdin', '--port', '0', '--ice-addresses', 'loopback', '--item-timeout', '1000', ...extra],
+      { input: seqLines(1, ITEMS + 1) },
+    )
+    const [url = ''] = await run.waitForStderr(URL_PATTERN)
+    await Promise.all([browser.open(url, 'first'), browser.open(url, 'second')])
+    return run
+  }
+
+  it('with --on-error mark: the marker in place of 13, exact results elsewhere, status 0', async () => {
+    const { exited } = await stuckRun(['--on-error', 'mark', '--error-marker', 'STUCK'])
+    const { stdout, stderr, code } = await exited
+    expect(stdout).toBe(seqLines(1, ITEMS + 1, (n) => (n === 13 ? 'STUCK' : String(n * n))))
+    expect(stderr).toMatch(new RegExp(`pando: marked: ${FAILURE.source}`))
+    expect(code).toBe(0)
+    const timedOut = await Promise.all(
+      browser.context.pages().map(async (page) => Number(await page.textContent('#timed-out'))),
+    )
+    expect(timedOut.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1)
+  })
+
+  it('with --on-error abort (the default): the results before 13, then its error, status 1', async () => {
+    const { exited } = await stuckRun([])
+    const { stdout, stderr, code } = await exited
+    expect(stdout).toBe(seqLines(1, 13, (n) => String(n * n)))
+    expect(stderr).toMatch(new RegExp(`pando: ${FAILURE.source}`))
+    expect(code).toBe(1)
+  })
+
+  it('does not apply with --local, where an item runs in the Node process as long as it takes', async () => {
+    const result = await runPando([MODULE, '--local', 'sleep:500', '2', '--item-timeout', '100'])
+    expect(result).toEqual({ stdout: 'slept\n4\n', stderr: '', code: 0, signal: null })
+  })
+})
