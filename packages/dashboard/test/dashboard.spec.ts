@@ -11,17 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDashboardConfig } from '../../../webpack.config.ts'
 import { formatCount } from '../src/format.ts'
 import { ITEMS_TOTAL, VOLUNTEERS, statusAt } from './scenario.ts'
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+// The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
+import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../../test-results/dashboard.png')
 

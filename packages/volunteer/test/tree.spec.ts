@@ -13,18 +13,8 @@ import webpack from 'webpack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { TreeRoot } from './tree-root.ts'
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-]
+// The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
+import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
