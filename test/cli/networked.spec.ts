@@ -51,6 +51,27 @@ describe('pando, networked, with volunteers played by the test', () => {
     expect(result.code).toBe(0)
   })
 
+  it('drops a volunteer whose page goes silent though its browser answers pings (a frozen tab)', async () => {
+    const { run, port } = await startRoot([
+      'examples/square-no-delay.js',
+      '--stdin',
+      '--no-start-idle',
+      '--heartbeat',
+      '300',
+    ])
+    const frozen = new FakeVolunteer(port, { heartbeat: false })
+    await frozen.join()
+    await run.waitForStderr(/volunteer 'fake' joined/)
+    run.child.stdin.end(seqLines(0, 300))
+    const { code, reason } = await frozen.closing
+    const result = await run.exited
+    expect(frozen.jobsReceived()).toBeGreaterThan(0)
+    expect(code).toBe(4000)
+    expect(reason).toMatch(/^silent for \d+ ms: the page sent no heartbeat/)
+    expect(result.stdout).toBe(squares(300))
+    expect(result.code).toBe(0)
+  })
+
   it('disconnects a volunteer that sends a malformed message, with the reason, and goes on', async () => {
     const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
     const broken = new FakeVolunteer(port)

@@ -8,15 +8,24 @@ export interface VolunteerReceived {
   readonly reason?: string
 }
 
+/** How often a fake volunteer sends its heartbeat: well within the root's default (every 1 s of 2 s). */
+const HEARTBEAT_EVERY_MS = 200
+
 /** A volunteer played by the test over the real WebSocket protocol (`/volunteer`), without a browser. */
 export class FakeVolunteer {
+  readonly #heartbeat: boolean
   readonly socket: WebSocket
   readonly received: VolunteerReceived[] = []
   /** How its socket closed, once it has: the code and the reason. */
   readonly closing: Promise<{ readonly code: number; readonly reason: string }>
 
-  constructor(port: string | number, options: { autoPong?: boolean } = {}) {
+  /**
+   * `autoPong: false`: its socket answers no ping (a lost network). `heartbeat: false`: it sends none of the
+   * page's own heartbeats once joined (a frozen page, whose browser still answers pings).
+   */
+  constructor(port: string | number, options: { autoPong?: boolean; heartbeat?: boolean } = {}) {
     this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
+    this.#heartbeat = options.heartbeat ?? true
     this.closing = once(this.socket, 'close').then(([code, reason]) => ({
       code: code as number,
       reason: String(reason),
@@ -26,10 +35,15 @@ export class FakeVolunteer {
     this.socket.on('message', (data) => this.received.push(JSON.parse(String(data)) as VolunteerReceived))
   }
 
-  /** Waits for the socket to open, then says hello. */
+  /** Waits for the socket to open, then says hello, and sends heartbeats as a page does. */
   async join(protocolVersion = 1, deviceName = 'fake'): Promise<void> {
     await once(this.socket, 'open')
     this.socket.send(JSON.stringify({ type: 'hello', protocolVersion, deviceName }))
+    if (!this.#heartbeat) return
+    const timer = setInterval(() => {
+      if (this.socket.readyState === WebSocket.OPEN) this.socket.send('{"type":"heartbeat"}')
+    }, HEARTBEAT_EVERY_MS)
+    this.socket.on('close', () => clearInterval(timer))
   }
 
   /** Jobs received so far. */

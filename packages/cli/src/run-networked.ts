@@ -143,6 +143,7 @@ async function serveVolunteers(
       batchSize: options.batchSize,
       credit: options.batchSize * BATCHES_IN_FLIGHT,
       volunteerId: ids.volunteerId(),
+      heartbeatMs: options.heartbeatMs,
       board,
       onJoin: (device) => printNotice(`volunteer '${device}' joined (${++connected} connected)`),
       onLeave: (reason) => printNotice(`a volunteer left: ${reason} (${--connected} connected)`),

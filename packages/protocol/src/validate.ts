@@ -76,6 +76,8 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
       return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
     case 'status':
       return { type: 'status', report: checkVolunteerReport(message.report) }
+    case 'heartbeat':
+      return { type: 'heartbeat' }
     default:
       throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }

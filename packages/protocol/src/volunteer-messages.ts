@@ -31,5 +31,10 @@ export type VolunteerToRoot =
   | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
   /** Outcomes of items it was given, in any order, in batches. */
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
+  /**
+   * A sign of life from the page itself, every half heartbeat: WebSocket pings are answered by the browser
+   * even when the page is frozen, so the root needs this to notice a frozen or hung tab.
+   */
+  | { readonly type: 'heartbeat' }
   /** Its status, every reporting interval (the root overwrites `id` with the one it gave). */
   | { readonly type: 'status'; readonly report: VolunteerReport }

@@ -1,5 +1,10 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
-import { DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL, RUN_CONFIG_PATH } from './constants.ts'
+import {
+  DEFAULT_HEARTBEAT,
+  DEFAULT_ITEM_TIMEOUT,
+  DEFAULT_REPORTING_INTERVAL,
+  RUN_CONFIG_PATH,
+} from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -65,7 +70,7 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
 }
 
 /** What a WebSocket volunteer takes from the run's config: it needs nothing else from it. */
-export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs'>
+export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs' | 'heartbeatMs'>
 
 /**
  * The run's reporting interval and item deadline, for a page that needs nothing else from the config (a
@@ -77,9 +82,13 @@ export async function fetchWebSocketSettings(
   fetchFn: typeof fetch = fetch,
 ): Promise<WebSocketSettings> {
   try {
-    const { reportingIntervalMs, itemTimeoutMs } = await fetchRunConfig(pageUrl, fetchFn)
-    return { reportingIntervalMs, itemTimeoutMs }
+    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs } = await fetchRunConfig(pageUrl, fetchFn)
+    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs }
   } catch {
-    return { reportingIntervalMs: DEFAULT_REPORTING_INTERVAL, itemTimeoutMs: DEFAULT_ITEM_TIMEOUT }
+    return {
+      reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
+      itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
+      heartbeatMs: DEFAULT_HEARTBEAT,
+    }
   }
 }

@@ -102,9 +102,15 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     }
   }
 
+  // The page's own sign of life: the browser answers WebSocket pings even when this page is frozen.
+  const sendHeartbeat = (): void => {
+    if (session !== undefined) connection.send({ type: 'heartbeat' })
+  }
+
   void fetchWebSocketSettings(location.href).then((settings) => {
     itemTimeoutMs = settings.itemTimeoutMs
     connection.start()
     setInterval(sendStatus, settings.reportingIntervalMs)
+    setInterval(sendHeartbeat, settings.heartbeatMs / 2)
   })
 }

@@ -13,6 +13,12 @@ import type { VolunteerSocket } from './volunteer-socket.ts'
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
 const CLOSE_PROTOCOL_ERROR = 1008
 
+/** WebSocket close code for a page that went silent (an application code: 4000–4999). */
+const CLOSE_SILENT = 4000
+
+/** A page silent for this many heartbeats is taken for frozen (it sends one every half heartbeat). */
+const SILENT_HEARTBEATS = 2
+
 /**
  * `reason`, cut to the 123 bytes of UTF-8 a close frame can carry: ws throws on more, and a reason may quote
  * what the volunteer sent (a message type of 40 three-byte characters is 120 bytes by itself).
@@ -34,6 +40,11 @@ export interface VolunteerSessionOptions {
   readonly volunteerId: string
   /** Where its status reports go. */
   readonly board: ReportBoard
+  /**
+   * The page sends a heartbeat every half of this; one silent for twice this (a frozen tab, whose browser
+   * still answers WebSocket pings) is disconnected and its items lent again.
+   */
+  readonly heartbeatMs: number
   /** Told when the volunteer joins and leaves, for the messages on stderr. */
   readonly onJoin?: (deviceName: string) => void
   readonly onLeave?: (reason: string) => void
@@ -48,17 +59,26 @@ export interface VolunteerSessionOptions {
 export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): void {
   let borrower: RemoteBorrower | undefined
   let left = false
+  let heardAt = Date.now()
   const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(message))
+  const watchdog = setInterval(() => {
+    const silent = Date.now() - heardAt
+    if (borrower !== undefined && silent > SILENT_HEARTBEATS * options.heartbeatMs) {
+      reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_SILENT)
+    }
+  }, options.heartbeatMs / 2)
+  watchdog.unref()
   const leave = (reason: string): void => {
     if (left) return
     left = true
+    clearInterval(watchdog)
     borrower?.close(new Error(reason))
     options.board.remove(socket)
     if (borrower !== undefined) options.onLeave?.(reason)
   }
-  const reject = (reason: string): void => {
+  const reject = (reason: string, code = CLOSE_PROTOCOL_ERROR): void => {
     send({ type: 'error', reason })
-    socket.close(CLOSE_PROTOCOL_ERROR, fitCloseReason(reason))
+    socket.close(code, fitCloseReason(reason))
     leave(reason)
   }
   const handle = (text: string | undefined): void => {
@@ -79,7 +99,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     }
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')
     if (message.type === 'outcomes') borrower.receive(message.outcomes)
-    else {
+    else if (message.type === 'status') {
       // Its place is the root's to say, not the page's: a volunteer cannot pose as another.
       const place = {
         id: options.volunteerId,
@@ -94,6 +114,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
 
   socket.onMessage((text) => {
     if (left) return
+    heardAt = Date.now()
     try {
       handle(text)
     } catch (error) {
