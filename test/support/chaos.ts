@@ -52,21 +52,27 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
   let killed = 0
   let interiorKilled = 0
   let busy = false
+  let over = false
   const timer = setInterval(() => {
-    if (busy) return
+    if (busy || over) return
     busy = true
     void (async () => {
       const index = Math.floor(Math.random() * pages.length)
       const victim = pages[index]
-      if (victim !== undefined) {
-        if (await isInterior(victim)) interiorKilled++
-        killed++
-        await victim.close().catch(() => undefined)
-        pages[index] = await options.browser.open(url)
-      }
-    })().finally(() => (busy = false))
+      if (victim === undefined) return
+      if (await isInterior(victim)) interiorKilled++
+      killed++
+      await victim.close().catch(() => undefined)
+      // The run may end meanwhile: then its server is gone, and there is nothing to open.
+      if (!over) pages[index] = await options.browser.open(url)
+    })()
+      .catch(() => undefined)
+      .finally(() => (busy = false))
   }, options.killEveryMs)
-  const result = await run.exited.finally(() => clearInterval(timer))
+  const result = await run.exited.finally(() => {
+    over = true
+    clearInterval(timer)
+  })
   while (busy) await new Promise((resolve) => setTimeout(resolve, 20))
   await Promise.all(pages.map((page) => page.close().catch(() => undefined)))
   const expected = seqLines(0, options.items, (n) => String(n * n))
