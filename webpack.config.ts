@@ -52,12 +52,22 @@ export interface PageConfigOptions {
   mode?: 'production' | 'development'
 }
 
-/** The volunteer page: `index.html`, the page script and the (classic) Worker script. */
-export function createVolunteerConfig(options: PageConfigOptions = {}): Configuration {
-  const pageRoot = path.join(root, 'packages', 'volunteer')
+/** What differs from one page to the other. */
+interface PageSpec {
+  readonly name: 'volunteer' | 'dashboard'
+  /** Internal packages bundled from their sources. */
+  readonly sources: readonly string[]
+  readonly resolve?: Configuration['resolve']
+  readonly rules?: NonNullable<Configuration['module']>['rules']
+  readonly plugins?: Configuration['plugins']
+}
+
+/** One page: `index.html` from its template, and its scripts with content-hashed names and relative URLs. */
+function pageConfig(spec: PageSpec, options: PageConfigOptions): Configuration {
+  const pageRoot = path.join(root, 'packages', spec.name)
   const mode = options.mode ?? 'production'
   return {
-    name: 'volunteer',
+    name: spec.name,
     mode,
     target: 'web',
     context: pageRoot,
@@ -67,33 +77,44 @@ export function createVolunteerConfig(options: PageConfigOptions = {}): Configur
       path: options.outDir ?? path.join(pageRoot, 'dist'),
       filename: '[name].[contenthash:8].js',
       chunkFilename: '[name].[contenthash:8].js',
-      // Relative URLs, so the page also works when served under a sub-path.
+      // Relative URLs, so the page also works when served under a sub-path (the dashboard at /monitor/).
       publicPath: 'auto',
       clean: true,
     },
     resolve: {
       extensions: ['.ts', '.js'],
-      alias: {
-        '@pando/protocol$': source('protocol'),
-        '@pando/scheduler$': source('scheduler'),
-        '@pando/overlay$': source('overlay'),
-      },
-      // For libraries written for Node (simple-peer will need them): only modules that use them pay.
-      fallback: {
-        buffer: require.resolve('buffer/'),
-        events: require.resolve('events/'),
-        process: require.resolve('process/browser.js'),
-      },
+      alias: Object.fromEntries(spec.sources.map((name) => [`@pando/${name}$`, source(name)])),
+      ...spec.resolve,
     },
     module: {
-      rules: [{ test: /\.ts$/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2022' } }],
+      rules: [
+        { test: /\.ts$/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2022' } },
+        ...(spec.rules ?? []),
+      ],
     },
-    plugins: [
-      new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'], process: 'process/browser.js' }),
-      new HtmlPagePlugin(path.join(pageRoot, 'src', 'index.html')),
-    ],
+    plugins: [...(spec.plugins ?? []), new HtmlPagePlugin(path.join(pageRoot, 'src', 'index.html'))],
     performance: { hints: false },
   }
+}
+
+/** The volunteer page: `index.html`, the page script and the (classic) Worker script. */
+export function createVolunteerConfig(options: PageConfigOptions = {}): Configuration {
+  return pageConfig(
+    {
+      name: 'volunteer',
+      sources: ['protocol', 'scheduler', 'overlay'],
+      resolve: {
+        // simple-peer is written for Node: it gets these in the browser (only modules that use them pay).
+        fallback: {
+          buffer: require.resolve('buffer/'),
+          events: require.resolve('events/'),
+          process: require.resolve('process/browser.js'),
+        },
+      },
+      plugins: [new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'], process: 'process/browser.js' })],
+    },
+    options,
+  )
 }
 
 /**
@@ -101,36 +122,15 @@ export function createVolunteerConfig(options: PageConfigOptions = {}): Configur
  * Its URLs are relative, so it works under any path that ends with a slash.
  */
 export function createDashboardConfig(options: PageConfigOptions = {}): Configuration {
-  const pageRoot = path.join(root, 'packages', 'dashboard')
-  const mode = options.mode ?? 'production'
-  return {
-    name: 'dashboard',
-    mode,
-    target: 'web',
-    context: pageRoot,
-    entry: { main: './src/main.ts' },
-    devtool: mode === 'production' ? false : 'source-map',
-    output: {
-      path: options.outDir ?? path.join(pageRoot, 'dist'),
-      filename: '[name].[contenthash:8].js',
-      chunkFilename: '[name].[contenthash:8].js',
-      publicPath: 'auto',
-      clean: true,
+  return pageConfig(
+    {
+      name: 'dashboard',
+      sources: ['protocol'],
+      // Style sheets as text; the page adds them to its <head>.
+      rules: [{ test: /\.css$/, type: 'asset/source' }],
     },
-    resolve: {
-      extensions: ['.ts', '.js'],
-      alias: { '@pando/protocol$': source('protocol') },
-    },
-    module: {
-      rules: [
-        { test: /\.ts$/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2022' } },
-        // Style sheets as text; the page adds them to its <head>.
-        { test: /\.css$/, type: 'asset/source' },
-      ],
-    },
-    plugins: [new HtmlPagePlugin(path.join(pageRoot, 'src', 'index.html'))],
-    performance: { hints: false },
-  }
+    options,
+  )
 }
 
 export default [createVolunteerConfig(), createDashboardConfig()]
