@@ -86,6 +86,17 @@ export class JoinRouter {
     else this.delegate(message)
   }
 
+  /**
+   * Whether the attempt `origin` was routed to the child in `slot`: only that child may answer it, so a
+   * child cannot answer (or reject) for joiners that are not in its subtree. An attempt this node has no
+   * entry for was routed by the hash, if anywhere.
+   */
+  routedTo(origin: string, slot: number): boolean {
+    const routed = this.table.lookup(origin)
+    if (routed !== undefined) return routed === slot
+    return hashSlot(origin, this.host.id, this.slots.degree) === slot
+  }
+
   /** A child's channel closed: its slot is free and the attempts routed through it are forgotten. */
   childLeft(child: ChildSlot): void {
     if (this.slots.at(child.index) !== child) return

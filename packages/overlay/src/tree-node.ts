@@ -225,8 +225,11 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     const message = this.control(raw, link)
     if (message === undefined) return
     if (message.type === 'subtree-report') this.childReported(child, message)
-    else if (message.type === 'answer-signal' || message.type === 'join-rejected') this.sendUp(message)
-    else if (message.type !== 'heartbeat') this.violation(link, `a child may not send '${message.type}'`)
+    else if (message.type === 'answer-signal' || message.type === 'join-rejected') {
+      // Only for an attempt routed to this child: a child cannot answer for joiners outside its subtree.
+      // Others are dropped, not punished: a late answer to an attempt whose route expired looks the same.
+      if (this.router.routedTo(message.origin, child.index)) this.sendUp(message)
+    } else if (message.type !== 'heartbeat') this.violation(link, `a child may not send '${message.type}'`)
   }
 
   /** The control message in `raw`, or undefined after handing an application message on or a bad one. */

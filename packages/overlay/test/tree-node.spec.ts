@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { hashSlot, type SubtreeReportMessage } from '../src/index.ts'
-import { joinedNode, joinedNodeBeforeOpen, joinSignal, rootNode, TIMEOUT, withTwoChildren } from './util.ts'
+import {
+  joinedNode,
+  joinedNodeBeforeOpen,
+  joinSignal,
+  joinSignalsOf,
+  rootNode,
+  TIMEOUT,
+  withTwoChildren,
+} from './util.ts'
 
 describe('TreeNode', () => {
   describe('subtree reports', () => {
@@ -72,6 +80,24 @@ describe('TreeNode', () => {
       expect(errors.map((e) => e.name)).toEqual(['ProtocolError'])
       expect(connector.at(0).state).toBe('closed')
       expect(root.children).toEqual([])
+    })
+
+    it('passes up the answers of a child only for the join attempts routed to it', () => {
+      const { root, connector } = withTwoChildren()
+      const up: string[] = []
+      root.on('answer-signal', (message) => up.push(`answer ${message.origin}`))
+      root.on('join-rejected', (message) => up.push(`rejected ${message.origin}`))
+      root.handleJoinSignal(joinSignal('c'))
+      // The root is full: it passed the attempt on to one child, the only one that may answer it.
+      const slot = [0, 1].find((index) => joinSignalsOf(connector.at(index)).some((m) => m.origin === 'c'))
+      expect(slot).toBeDefined()
+      const routedChild = connector.at(slot ?? 0)
+      const otherChild = connector.at(1 - (slot ?? 0))
+      otherChild.deliver({ type: 'answer-signal', origin: 'c', signal: 'forged' })
+      otherChild.deliver({ type: 'join-rejected', origin: 'c', reason: 'forged' })
+      routedChild.deliver({ type: 'answer-signal', origin: 'c', signal: 'answer' })
+      expect(up).toEqual(['answer c'])
+      expect(otherChild.state).toBe('open')
     })
 
     it('closes the link of a child that sends a malformed report', () => {

@@ -4,7 +4,8 @@ import { lendToRemote, type Lender, type RemoteBorrower, type SubStream } from '
 
 /** What a child may hold: two batches per worker in its subtree, so one travels while the other computes. */
 export function childCredit(batchSize: number, workers: number): number {
-  return 2 * batchSize * workers
+  // A child reports its workers: capped, so that a hostile one cannot make the credit an unsafe integer.
+  return Math.min(Number.MAX_SAFE_INTEGER, 2 * batchSize * workers)
 }
 
 interface Lending {
