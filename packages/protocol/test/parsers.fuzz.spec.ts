@@ -137,6 +137,7 @@ const VOLUNTEER_TO_ROOT = oneOf(
   }),
   outcomes,
   shape({ type: lit('status'), report }),
+  shape({ type: lit('heartbeat') }),
 )
 const ROOT_TO_VOLUNTEER = oneOf(
   shape({ type: lit('welcome'), volunteerId: str, config: shape({ bundleUrl: str }) }),

@@ -49,13 +49,14 @@ describe('fetchRunConfig', () => {
 })
 
 describe('fetchWebSocketSettings', () => {
-  it("is the root's interval and deadline, or the defaults of 3 s and 60 s when there is no usable config", async () => {
-    const defaults = { reportingIntervalMs: 3_000, itemTimeoutMs: 60_000 }
+  it("is the root's interval, deadline and heartbeat, or the defaults of 3 s, 60 s and 2 s when there is no usable config", async () => {
+    const defaults = { reportingIntervalMs: 3_000, itemTimeoutMs: 60_000, heartbeatMs: 2_000 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, CONFIG))).toEqual(defaults)
-    const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0 }
+    const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0, heartbeatMs: 500 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, fast))).toEqual({
       reportingIntervalMs: 1_000,
       itemTimeoutMs: 0,
+      heartbeatMs: 500,
     })
     expect(await fetchWebSocketSettings('http://host:5000/', respond(404, {}))).toEqual(defaults)
     const bad = { ...CONFIG, reportingIntervalMs: -5 }
