@@ -38,6 +38,12 @@ export interface NetworkedRun {
   readonly channel: ItemChannel
 }
 
+/** Where the pages find the bundled module, relative to the page: one place for both transports. */
+const BUNDLE_URL = `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}`
+
+/** The STUN/TURN servers as RTCIceServer entries, for the pages and for the root alike. */
+const iceServersOf = (options: RunOptions): { urls: string }[] => options.iceServers.map((urls) => ({ urls }))
+
 /** Volunteers hold this many batches per worker at once: one computing, one on its way. */
 const BATCHES_IN_FLIGHT = 2
 
@@ -110,14 +116,14 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
 function runConfig(options: RunOptions): RunConfig {
   return {
     protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
-    bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}`,
+    bundleUrl: BUNDLE_URL,
     degree: options.degree,
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
     batchSize: options.batchSize,
     reportingIntervalMs: options.reportingIntervalMs,
     itemTimeoutMs: options.itemTimeoutMs,
-    iceServers: options.iceServers.map((urls) => ({ urls })),
+    iceServers: iceServersOf(options),
   }
 }
 
@@ -139,7 +145,7 @@ async function serveVolunteers(
   const onVolunteer = (socket: VolunteerSocket): void =>
     serveVolunteer(socket, {
       lender,
-      config: { bundleUrl: `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}` },
+      config: { bundleUrl: BUNDLE_URL },
       batchSize: options.batchSize,
       credit: options.batchSize * BATCHES_IN_FLIGHT,
       volunteerId: ids.volunteerId(),
@@ -182,7 +188,7 @@ async function serveVolunteers(
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
     batchSize: options.batchSize,
-    iceServers: options.iceServers.map((urls) => ({ urls })),
+    iceServers: iceServersOf(options),
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board,
