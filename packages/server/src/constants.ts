@@ -94,3 +94,31 @@ export const MAX_ROOT_BACKLOG_BYTES = 64 * 1024 * 1024
  * losing the root ends its run, and a root busy computing (`--no-start-idle`) may answer late.
  */
 export const ROOT_MISSED_PINGS = 3
+
+/** WebSocket close code "protocol error" (RFC 6455): a frame that breaks WebSocket's own framing. */
+export const CLOSE_BAD_FRAME = 1002
+
+/** WebSocket close code "invalid payload data" (RFC 6455): a text frame that is not UTF-8. */
+export const CLOSE_INVALID_PAYLOAD = 1007
+
+/**
+ * WebSocket close code "policy violation" (RFC 6455), for a message that breaks pando's protocol: not JSON,
+ * failing validation, out of turn, binary; or a wrong secret. The peer is told why in the close reason.
+ */
+export const CLOSE_PROTOCOL_ERROR = 1008
+
+/** WebSocket close code "message too big" (RFC 6455): a message over its endpoint's limit. */
+export const CLOSE_MESSAGE_TOO_BIG = 1009
+
+/** WebSocket close code "try again later" (RFC 6455 registry): the volunteer reconnects by itself. */
+export const CLOSE_TRY_AGAIN_LATER = 1013
+
+/** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
+export const MAX_CLOSE_REASON_BYTES = 123
+
+/**
+ * How long a peer being closed gets to finish the closing handshake before its connection is cut, in ms:
+ * long enough for the close frame (and its reason) to reach it, short enough that a peer which never answers
+ * does not hold its connection (or a root's pending place) for ws's own 30 s.
+ */
+export const CLOSE_GRACE_MS = 500

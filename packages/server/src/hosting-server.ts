@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws'
-import { DEFAULT_HEARTBEAT_MS, MONITOR_PATH, ROOT_PATH } from './constants.ts'
+import { CLOSE_TRY_AGAIN_LATER, DEFAULT_HEARTBEAT_MS, MONITOR_PATH, ROOT_PATH } from './constants.ts'
 import type { JoinRelayOptions } from './join-relay.ts'
 import { RootRegistry, type RootRegistryEvent } from './root-registry.ts'
 import { createServer, type PandoServer } from './server.ts'
-import { CLOSE_TRY_AGAIN_LATER, closeVolunteer } from './volunteer-tunnel.ts'
+import { closeVolunteer } from './volunteer-tunnel.ts'
 
 /** What a tab that comes while no root is registered is told; it tries again by itself. */
 const NO_ROOT_REASON = 'no run yet: waiting for a root to register'
@@ -69,7 +69,6 @@ export async function createHostingServer(options: HostingServerOptions): Promis
     ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
   })
   const refuseVolunteer = (socket: WebSocket): void => {
-    socket.on('error', () => socket.terminate())
     closeVolunteer(socket, CLOSE_TRY_AGAIN_LATER, NO_ROOT_REASON)
   }
   try {

@@ -7,10 +7,16 @@ import {
   parseJoinerSignal,
   type RelayToJoiner,
 } from '@pando/protocol'
-import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
-import { JOIN_ATTEMPT_BURST, JOIN_ATTEMPTS_PER_MINUTE, MAX_OPEN_JOINS_PER_ADDRESS } from './constants.ts'
-import { CLOSE_TRY_AGAIN_LATER, fitCloseReason } from './volunteer-tunnel.ts'
+import {
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
+  JOIN_ATTEMPT_BURST,
+  JOIN_ATTEMPTS_PER_MINUTE,
+  MAX_OPEN_JOINS_PER_ADDRESS,
+} from './constants.ts'
+import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
 /** A joiner's signal as the root's tree node takes it (the overlay's `join-signal` message). */
 export interface JoinSignalForRoot {
@@ -45,9 +51,6 @@ export interface JoinRelayOptions {
   readonly maxOpenAttempts?: number
 }
 
-/** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
-const CLOSE_PROTOCOL_ERROR = 1008
-
 /**
  * The signaling relay of the WebRTC tree: one WebSocket per join attempt. Each attempt gets an origin of
  * the relay's own making, so a joiner cannot pose as another; what the root answers for an origin goes to
@@ -59,7 +62,7 @@ export class JoinRelay {
   readonly #options: JoinRelayOptions
   readonly #attempts = new Map<string, WebSocket>()
   readonly #limits: JoinLimits
-  readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_JOIN_MESSAGE_BYTES })
+  readonly wss: WebSocketServer = createEndpoint(MAX_JOIN_MESSAGE_BYTES)
 
   /** @throws {RangeError} when a limit is not a positive number */
   constructor(options: JoinRelayOptions) {
@@ -70,14 +73,13 @@ export class JoinRelay {
       options.maxOpenAttempts ?? MAX_OPEN_JOINS_PER_ADDRESS,
     )
     this.wss.on('connection', (socket, request?: IncomingMessage) => {
-      // A frame ws cannot take (over maxPayload, bad UTF-8, a bad opcode) makes it close the socket itself,
-      // with the matching code (1009, 1007, 1002), then emit 'error': without a listener, that would throw.
-      socket.on('error', () => undefined)
       const address = limitKey(request?.socket.remoteAddress)
       const refused = this.#limits.admit(address)
       if (refused !== undefined) {
-        socket.send(JSON.stringify({ type: 'rejected', reason: refused } satisfies RelayToJoiner))
-        socket.close(CLOSE_TRY_AGAIN_LATER, fitCloseReason(refused))
+        closeWithReason(socket, CLOSE_TRY_AGAIN_LATER, refused, {
+          type: 'rejected',
+          reason: refused,
+        } satisfies RelayToJoiner)
         return
       }
       socket.on('close', () => this.#limits.release(address))
@@ -138,8 +140,10 @@ export class JoinRelay {
         })
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        socket.send(JSON.stringify({ type: 'rejected', reason } satisfies RelayToJoiner))
-        socket.close(CLOSE_PROTOCOL_ERROR, fitCloseReason(reason))
+        closeWithReason(socket, CLOSE_PROTOCOL_ERROR, reason, {
+          type: 'rejected',
+          reason,
+        } satisfies RelayToJoiner)
       }
     })
   }

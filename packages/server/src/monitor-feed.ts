@@ -1,10 +1,11 @@
 import type { MonitorMessage } from '@pando/protocol'
-import { WebSocket, WebSocketServer } from 'ws'
-import { MAX_VIEWER_BACKLOG_BYTES, MAX_VIEWER_PAYLOAD_BYTES } from './constants.ts'
+import { WebSocket, type WebSocketServer } from 'ws'
+import { CLOSE_PROTOCOL_ERROR, MAX_VIEWER_BACKLOG_BYTES, MAX_VIEWER_PAYLOAD_BYTES } from './constants.ts'
 import { startHeartbeat } from './heartbeat.ts'
+import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
 /** WebSocket close code for a viewer that sent something: the feed is one-way. */
-export const VIEWER_SENT_DATA_CODE = 1008
+export const VIEWER_SENT_DATA_CODE = CLOSE_PROTOCOL_ERROR
 
 /** The dashboards' feed: every viewer gets each status, and the last one when it connects. */
 export interface MonitorFeed {
@@ -18,16 +19,20 @@ export interface MonitorFeed {
   close(): void
 }
 
-/** Creates the feed; a viewer that misses a ping (see `startHeartbeat`) is dropped. */
+/**
+ * Creates the feed; a viewer that misses a ping (see `startHeartbeat`) is dropped, one that sends anything is
+ * closed with the reason: 1008, or 1009 for a frame over {@link MAX_VIEWER_PAYLOAD_BYTES} (see
+ * `createEndpoint`).
+ */
 export function createMonitorFeed(heartbeatMs: number): MonitorFeed {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_PAYLOAD_BYTES })
+  const wss = createEndpoint(MAX_VIEWER_PAYLOAD_BYTES)
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs)
   let last: string | undefined
 
   wss.on('connection', (socket) => {
-    // A frame larger than maxPayload makes ws close the socket itself (1009) and emit 'error'.
-    socket.on('error', () => socket.terminate())
-    socket.on('message', () => socket.close(VIEWER_SENT_DATA_CODE, 'the monitor feed is read-only'))
+    socket.on('message', () =>
+      closeWithReason(socket, VIEWER_SENT_DATA_CODE, 'the monitor feed is read-only'),
+    )
     if (last !== undefined) socket.send(last)
   })
 

@@ -14,8 +14,12 @@ import {
   type RunFile,
   type ServerToRoot,
 } from '@pando/protocol'
-import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import { WebSocket, type RawData } from 'ws'
 import {
+  CLOSE_GRACE_MS,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
   HELLO_TIMEOUT_MS,
   MAX_PENDING_ROOTS,
   MAX_ROOT_BACKLOG_BYTES,
@@ -26,14 +30,11 @@ import {
 } from './constants.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
-import { CLOSE_TRY_AGAIN_LATER, VolunteerTunnel, fitCloseReason } from './volunteer-tunnel.ts'
+import { VolunteerTunnel } from './volunteer-tunnel.ts'
+import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
-/** WebSocket close code for a protocol violation, or a wrong secret (RFC 6455 "policy violation"). */
-const CLOSE_PROTOCOL_ERROR = 1008
 /** WebSocket close code when the root leaves: its volunteers come back to the next one (1012 "restart"). */
 const CLOSE_ROOT_LEFT = 1012
-/** How long a root sent away may take to close its link before it is cut, in ms. */
-const CLOSE_GRACE_MS = 500
 
 /** What happens on the root link, for the server's log. Never holds a secret. */
 export type RootRegistryEvent =
@@ -91,10 +92,20 @@ function rawText(data: RawData): string {
 }
 
 function refuse(socket: WebSocket, reason: string, code = CLOSE_PROTOCOL_ERROR): void {
-  if (socket.readyState === WebSocket.OPEN) {
-    socket.send(JSON.stringify({ type: 'error', reason } satisfies ServerToRoot))
+  closeWithReason(socket, code, reason, { type: 'error', reason } satisfies ServerToRoot)
+}
+
+/**
+ * Parses a link's first message, which must be a small `hello`. One over {@link MAX_ROOT_HELLO_BYTES} is
+ * refused as too big (1009), as a frame over the link's own limit is by ws.
+ */
+function parseHello(text: string): RootToServer {
+  try {
+    return parseRootToServer(text, MAX_ROOT_HELLO_BYTES)
+  } catch (error) {
+    if (text.length <= MAX_ROOT_HELLO_BYTES) throw error
+    throw new LinkError(error instanceof Error ? error.message : String(error), CLOSE_MESSAGE_TOO_BIG)
   }
-  socket.close(code, fitCloseReason(reason))
 }
 
 /**
@@ -103,7 +114,7 @@ function refuse(socket: WebSocket, reason: string, code = CLOSE_PROTOCOL_ERROR):
  * it stays, and relays join signals, tunnelled volunteers and statuses between it and the server.
  */
 export class RootRegistry {
-  readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_ROOT_LINK_MESSAGE_BYTES })
+  readonly wss = createEndpoint(MAX_ROOT_LINK_MESSAGE_BYTES)
   readonly #options: RootRegistryOptions
   readonly #limiter = new GuessLimiter({ maxFailures: MAX_WRONG_SECRETS, windowMs: WRONG_SECRET_WINDOW_MS })
   readonly #stopHeartbeat: () => void
@@ -170,7 +181,6 @@ export class RootRegistry {
   }
 
   #accept(socket: WebSocket, address: string): void {
-    socket.on('error', () => socket.terminate())
     if (this.#closed) return refuse(socket, 'pando-server is shutting down', 1001)
     if (this.#pending >= MAX_PENDING_ROOTS) {
       return refuse(socket, 'too many roots are registering at once: try again later', CLOSE_TRY_AGAIN_LATER)
@@ -205,8 +215,7 @@ export class RootRegistry {
         if (isBinary) throw new LinkError('binary messages are not part of the protocol')
         if (state === 'hello') {
           state = 'checking'
-          const hello = parseRootToServer(rawText(data), MAX_ROOT_HELLO_BYTES)
-          this.#hello(socket, address, hello, unpend)
+          this.#hello(socket, address, parseHello(rawText(data)), unpend)
         } else if (this.#root?.socket === socket) {
           this.#handle(this.#root, parseRootToServer(rawText(data)))
         }

@@ -3,9 +3,10 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MonitorMessage, RelayToJoiner } from '@pando/protocol'
 import express from 'express'
-import { WebSocketServer, type WebSocket } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import { reachableUrls } from './addresses.ts'
 import {
+  CLOSE_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
   JOIN_PATH,
   MAX_PAYLOAD_BYTES,
@@ -19,6 +20,7 @@ import { startHeartbeat } from './heartbeat.ts'
 import { securityHeaders } from './security-headers.ts'
 import { JoinRelay, type JoinRelayOptions } from './join-relay.ts'
 import { createMonitorFeed } from './monitor-feed.ts'
+import { createEndpoint } from './websocket-endpoint.ts'
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. @default 5000 */
@@ -112,7 +114,7 @@ function runFiles(runDir: ServerOptions['runDir']): express.Handler {
  */
 export async function createServer(options: ServerOptions): Promise<PandoServer> {
   const httpServer = http.createServer(createApp(options))
-  const volunteers = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES })
+  const volunteers = createEndpoint(MAX_PAYLOAD_BYTES)
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
   const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
@@ -159,7 +161,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
       // Sockets that do not finish their closing handshake promptly are cut.
       setTimeout(() => {
         for (const socket of [...volunteers.clients, ...feed.wss.clients]) socket.terminate()
-      }, 500).unref()
+      }, CLOSE_GRACE_MS).unref()
     })
     return closing
   }

@@ -1,25 +1,11 @@
 import type { RootToVolunteer, ServerToRoot } from '@pando/protocol'
 import { WebSocket, type RawData } from 'ws'
-
-/** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
-const CLOSE_PROTOCOL_ERROR = 1008
-
-/** WebSocket close code "try again later" (RFC 6455 registry): the volunteer reconnects by itself. */
-export const CLOSE_TRY_AGAIN_LATER = 1013
-
-/** `reason`, cut to the 123 bytes of UTF-8 a close frame can carry (ws throws on more). */
-export function fitCloseReason(reason: string): string {
-  let fitted = reason
-  while (Buffer.byteLength(fitted, 'utf8') > 123) fitted = fitted.slice(0, -1)
-  return fitted
-}
+import { CLOSE_PROTOCOL_ERROR, CLOSE_TRY_AGAIN_LATER } from './constants.ts'
+import { closeWithReason, fitCloseReason } from './websocket-endpoint.ts'
 
 /** Tells a volunteer page why it is being closed (it shows the reason), then closes its socket. */
 export function closeVolunteer(socket: WebSocket, code: number, reason: string): void {
-  if (socket.readyState === WebSocket.OPEN) {
-    socket.send(JSON.stringify({ type: 'error', reason } satisfies RootToVolunteer))
-  }
-  socket.close(code, fitCloseReason(reason))
+  closeWithReason(socket, code, reason, { type: 'error', reason } satisfies RootToVolunteer)
 }
 
 function rawText(data: RawData): string {
@@ -52,7 +38,6 @@ export class VolunteerTunnel {
   open(socket: WebSocket): void {
     const connection = ++this.#next
     this.#sockets.set(connection, socket)
-    socket.on('error', () => socket.terminate())
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (this.#sockets.get(connection) !== socket) return
       if (isBinary) {
