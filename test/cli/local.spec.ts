@@ -147,3 +147,60 @@ describe.concurrent('pando --local, when the function fails', () => {
     expect(result.code).toBe(1)
   })
 })
+
+describe.concurrent('pando --local --item-timeout', () => {
+  const HANGS = 'test/cli/fixtures/hangs-on-one.cjs'
+  const timedOut =
+    '"hang" (3 attempts): ItemTimeoutError: no result within the item deadline of 300 ms (--item-timeout): ' +
+    'the item was given up on (a late result is ignored)\n'
+
+  it('fails an item whose callback never comes, after each of its attempts, then marks it', async () => {
+    const started = Date.now()
+    const result = await runPando([
+      HANGS,
+      '--local',
+      '--item-timeout',
+      '300',
+      '--on-error',
+      'mark',
+      'a',
+      'hang',
+      'b',
+    ])
+    expect(result).toEqual({
+      stdout: 'a\n\nb\n',
+      stderr: `pando: marked: the function failed on item 2 of the command line, ${timedOut}`,
+      code: 0,
+      signal: null,
+    })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+
+  it('skips it with --on-error skip', async () => {
+    const result = await runPando([
+      HANGS,
+      '--local',
+      '--item-timeout=300',
+      '--on-error=skip',
+      'a',
+      'hang',
+      'b',
+    ])
+    expect(result).toEqual({
+      stdout: 'a\nb\n',
+      stderr: `pando: skipped: the function failed on item 2 of the command line, ${timedOut}`,
+      code: 0,
+      signal: null,
+    })
+  })
+
+  it('aborts by default: the results before the item, its name and the ItemTimeoutError, status 1', async () => {
+    const result = await runPando([HANGS, '--local', '--item-timeout', '300', 'a', 'hang', 'b'])
+    expect(result).toEqual({
+      stdout: 'a\n',
+      stderr: `pando: the function failed on item 2 of the command line, ${timedOut}`,
+      code: 1,
+      signal: null,
+    })
+  })
+})

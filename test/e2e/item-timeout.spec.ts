@@ -1,7 +1,8 @@
 // `--item-timeout` through the real CLI: a module stuck in an endless loop on one item, two real tabs.
+// With `--local`: test/cli/local.spec.ts.
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
 const URL_PATTERN = /http:\/\/localhost:\d+\//
@@ -58,10 +59,5 @@ describe('pando --item-timeout', () => {
     expect(stdout).toBe(seqLines(1, 13, (n) => String(n * n)))
     expect(stderr).toMatch(new RegExp(`pando: ${FAILURE.source}`))
     expect(code).toBe(1)
-  })
-
-  it('does not apply with --local, where an item runs in the Node process as long as it takes', async () => {
-    const result = await runPando([MODULE, '--local', 'sleep:500', '2', '--item-timeout', '100'])
-    expect(result).toEqual({ stdout: 'slept\n4\n', stderr: '', code: 0, signal: null })
   })
 })

@@ -2,27 +2,75 @@ import type { Writable } from 'node:stream'
 import type { Source } from 'pull-stream'
 
 /**
- * Writes every value of `source` as one line on `output`, with backpressure: when `output.write` returns
- * false it reads nothing more until 'drain'. Resolves when the source ends; rejects when it errors.
+ * Characters of lines gathered into one write. A write to a pipe is a system call; one per line cost a
+ * quarter of the root's time at 100,000 lines/s.
  */
-export function writeLines(source: Source<string>, output: Writable): Promise<void> {
+export const WRITE_CHUNK_CHARS = 64 * 1024
+
+/**
+ * Writes every value of `source` as one line on `output`. Lines are gathered into one write of up to
+ * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the
+ * event loop, so a line waits for no later one. Backpressure: while `output` needs draining, nothing more is read.
+ * Resolves when the source ends (its lines written); rejects when it errors.
+ */
+export function writeLines(
+  source: Source<string>,
+  output: Writable,
+  chunkChars = WRITE_CHUNK_CHARS,
+): Promise<void> {
   return new Promise((resolve, reject) => {
+    let gathered = ''
+    let ended = false
+    let flushLater: NodeJS.Immediate | undefined
+    /** The output said it is full (`write` returned false) and has not drained since. */
+    let full = false
+    /** The loop waits for the output to drain before it reads on. */
+    let parked = false
+    const drained = (): void => {
+      full = false
+      if (!parked) return
+      parked = false
+      loop()
+    }
+    const flush = (): void => {
+      clearImmediate(flushLater)
+      flushLater = undefined
+      if (gathered === '') return
+      if (!output.write(gathered) && !full) {
+        full = true
+        output.once('drain', drained)
+      }
+      gathered = ''
+    }
     const loop = (): void => {
-      let looping = true
-      while (looping) {
-        looping = false
+      for (;;) {
+        if (full) {
+          parked = true
+          return
+        }
+        let answered = false
         let sync = true
         source(null, (end, line) => {
+          answered = true
           if (end) {
+            ended = true
+            flush()
             if (end === true) resolve()
             else reject(end)
             return
           }
-          if (!output.write(`${line}\n`)) output.once('drain', loop)
-          else if (sync) looping = true
-          else loop()
+          gathered += `${line}\n`
+          if (gathered.length >= chunkChars) flush()
+          if (!sync) loop()
         })
         sync = false
+        if (ended) return
+        if (!answered) {
+          // The source waits (for a volunteer, for stdin): what is gathered goes out once the event loop
+          // turns, with whatever else settles in the meantime.
+          if (gathered !== '') flushLater ??= setImmediate(flush)
+          return
+        }
       }
     }
     loop()

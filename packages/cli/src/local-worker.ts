@@ -1,37 +1,181 @@
-import { formatResult, serializeError, type Job, type Outcome, type ProcessFunction } from '@pando/protocol'
+import {
+  formatResult,
+  itemTimeoutError,
+  serializeError,
+  type Job,
+  type Outcome,
+  type ProcessFunction,
+} from '@pando/protocol'
+import type { Lender } from '@pando/scheduler'
 import pull, { type Through } from 'pull-stream'
 
 /** The name of the local sub-stream, for the lender's diagnostics. */
 export const LOCAL_WORKER_NAME = 'local'
+
+/** What became of an item that missed the deadline here, for its `ItemTimeoutError`. */
+const GIVEN_UP = 'the item was given up on (a late result is ignored)'
+
+export interface LocalWorkerOptions {
+  /**
+   * The item deadline (`--item-timeout`), in ms: an item whose promise or callback has not settled this long
+   * after it started fails with an `ItemTimeoutError`, as on a volunteer; 0 for none. A synchronous endless
+   * loop is beyond its reach: it holds the only thread, the deadline's timer with it.
+   * @default 0
+   */
+  readonly itemTimeoutMs?: number
+  /** Aborted when the run ends: the deadline of an item still running is cleared, and keeps nothing alive. */
+  readonly signal?: AbortSignal
+}
 
 /**
  * A borrower that runs the user's function in this process, one item at a time, like one volunteer's
  * Worker: batches of jobs in, batches of outcomes out. A failure of the function is an outcome, never a
  * stream error, so the lender can retry the item.
  */
-export function localWorker(process: ProcessFunction): Through<Job[], Outcome[]> {
+export function localWorker(
+  process: ProcessFunction,
+  options: LocalWorkerOptions = {},
+): Through<Job[], Outcome[]> {
+  const deadline = new LocalDeadline(options.itemTimeoutMs ?? 0)
+  options.signal?.addEventListener('abort', () => deadline.stop(), { once: true })
   return pull.asyncMap((jobs: Job[], cb) => {
-    processBatch(process, jobs).then(
+    processBatch(process, jobs, deadline).then(
       (outcomes) => cb(null, outcomes),
       (error: unknown) => cb(error instanceof Error ? error : new Error(String(error))),
     )
   })
 }
 
-async function processBatch(process: ProcessFunction, jobs: readonly Job[]): Promise<Outcome[]> {
+/**
+ * Lends `lender`'s items, one at a time, to the function in this process (`--local`, `--no-start-idle`),
+ * under the item deadline. Returns what stops it: the deadline of an item still running is cleared.
+ */
+export function lendLocally(lender: Lender, process: ProcessFunction, itemTimeoutMs: number): () => void {
+  const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
+  const ended = new AbortController()
+  pull(worker.source, localWorker(process, { itemTimeoutMs, signal: ended.signal }), worker.sink)
+  return () => ended.abort()
+}
+
+/**
+ * Longest run of items, in ms, before the event loop gets a turn (SIGINT, stdout drain, stdin), even for a
+ * synchronous function. A turn per item cost more than a trivial function itself.
+ */
+export const LOCAL_YIELD_INTERVAL_MS = 5
+
+let lastYield = performance.now()
+
+async function processBatch(
+  process: ProcessFunction,
+  jobs: readonly Job[],
+  deadline: LocalDeadline,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
   for (const job of jobs) {
-    // Let the event loop run between items (SIGINT, stdout drain, stdin), even for a synchronous function.
-    await new Promise((resolve) => setImmediate(resolve))
-    outcomes.push(await processJob(process, job))
+    if (performance.now() - lastYield >= LOCAL_YIELD_INTERVAL_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      lastYield = performance.now()
+    }
+    outcomes.push(await processJob(process, job, deadline))
   }
   return outcomes
 }
 
-/** Runs the function on one job; its result is formatted as an output line, its error serialized. */
-export async function processJob(process: ProcessFunction, job: Job): Promise<Outcome> {
+/** What {@link LocalDeadline.race} gives for work that missed the deadline. */
+const TIMED_OUT: unique symbol = Symbol('timed out')
+
+/**
+ * The item deadline of the local worker, which runs one item at a time. One timer watches the running item,
+ * set again only when it fires early (a timer per item cost as much as a trivial item). The timer keeps the
+ * process alive while an item runs, since a promise that never settles holds nothing that would (the run
+ * would end before the deadline, its item unsettled); `stop()` clears it.
+ */
+export class LocalDeadline {
+  /** The deadline, in ms; 0 (or less) for none: `race` then waits as long as the work takes. */
+  readonly timeoutMs: number
+  #timer: ReturnType<typeof setTimeout> | undefined
+  /** The running item: when it started, and how to give it up. */
+  #running: { readonly startedAt: number; readonly giveUp: () => void } | undefined
+  #stopped = false
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs
+  }
+
+  /**
+   * Starts `work` and gives its result, or {@link TIMED_OUT} if that has not come `timeoutMs` after the start
+   * (a late result is ignored). What `work` does synchronously counts, but cannot be cut short.
+   */
+  race<T>(work: () => Promise<T>): Promise<T | typeof TIMED_OUT> {
+    if (this.timeoutMs <= 0 || this.#stopped) return work()
+    return new Promise((resolve, reject) => {
+      const running = { startedAt: performance.now(), giveUp: () => resolve(TIMED_OUT) }
+      const settled = (): void => {
+        if (this.#running === running) this.#running = undefined
+      }
+      this.#running = running
+      this.#timer ??= setTimeout(() => this.#check(), this.timeoutMs)
+      let result: Promise<T>
+      try {
+        result = work()
+      } catch (error) {
+        settled()
+        reject(error)
+        return
+      }
+      result.then(
+        (value) => {
+          settled()
+          resolve(value)
+        },
+        (error: unknown) => {
+          settled()
+          reject(error)
+        },
+      )
+    })
+  }
+
+  /** The run has ended: the running item's timer is cleared, and no item gets one any more. Idempotent. */
+  stop(): void {
+    this.#stopped = true
+    this.#running = undefined
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  /** The timer fired: the running item is given up if it is past the deadline, else watched on. */
+  #check(): void {
+    this.#timer = undefined
+    const running = this.#running
+    if (running === undefined || this.#stopped) return
+    const left = running.startedAt + this.timeoutMs - performance.now()
+    if (left > 0) {
+      this.#timer = setTimeout(() => this.#check(), left)
+      return
+    }
+    this.#running = undefined
+    running.giveUp()
+  }
+}
+
+const NO_DEADLINE = new LocalDeadline(0)
+
+/**
+ * Runs the function on one job; its result is formatted as an output line, its error serialized. A job whose
+ * result misses the `deadline` fails with an `ItemTimeoutError`.
+ */
+export async function processJob(
+  process: ProcessFunction,
+  job: Job,
+  deadline: LocalDeadline = NO_DEADLINE,
+): Promise<Outcome> {
   try {
-    return { id: job.id, ok: true, result: formatResult(await process(job.value)) }
+    const result = await deadline.race(() => process(job.value))
+    if (result === TIMED_OUT) {
+      return { id: job.id, ok: false, error: itemTimeoutError(deadline.timeoutMs, GIVEN_UP) }
+    }
+    return { id: job.id, ok: true, result: formatResult(result) }
   } catch (error) {
     return { id: job.id, ok: false, error: serializeError(error) }
   }

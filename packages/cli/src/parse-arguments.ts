@@ -36,7 +36,7 @@ export interface RunOptions {
   readonly port: number
   readonly batchSize: number
   readonly heartbeatMs: number
-  /** `--item-timeout`: the volunteers' item deadline, in ms; 0 for none. */
+  /** `--item-timeout`: the item deadline (volunteers, `--local`, `--no-start-idle`), in ms; 0 for none. */
   readonly itemTimeoutMs: number
   readonly startIdle: boolean
   readonly volunteers: number

@@ -3,13 +3,14 @@ import pull from 'pull-stream'
 import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
-import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
+import { lendLocally } from './local-worker.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
 /**
  * `--local`: the root lends every item to one sub-stream that runs the function in this process one item at
- * a time, and emits the results in input order to the channel.
+ * a time, and emits the results in input order to the channel. An item whose promise or callback has not
+ * settled within `--item-timeout` fails with an `ItemTimeoutError`, then `--retries` and `--on-error` apply.
  */
 export async function runLocal(
   process: ProcessFunction,
@@ -17,8 +18,7 @@ export async function runLocal(
   options: RunOptions,
 ): Promise<RunEnding> {
   const lender = createRootLender(channel.items, options.retries)
-  const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
-  pull(worker.source, localWorker(process), worker.sink)
+  const stopLocal = lendLocally(lender, process, options.itemTimeoutMs)
   const reporting = startRunReporting({
     lender,
     intervalMs: options.reportingIntervalMs,
@@ -33,5 +33,6 @@ export async function runLocal(
     )
   } finally {
     reporting.stop()
+    stopLocal()
   }
 }

@@ -8,7 +8,7 @@ import {
   type ProcessFunction,
   type RunConfig,
 } from '@pando/protocol'
-import type { Lender } from '@pando/scheduler'
+import type { BatchSize, Lender } from '@pando/scheduler'
 import { createServer, RUN_PATH, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
@@ -19,7 +19,7 @@ import { onShutdown } from './shutdown.ts'
 import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
-import { LOCAL_WORKER_NAME, localWorker } from './local-worker.ts'
+import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import { printQrCode } from './networked/qr-code.ts'
@@ -41,11 +41,11 @@ export interface NetworkedRun {
 /** Where the pages find the bundled module, relative to the page: one place for both transports. */
 const BUNDLE_URL = `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}`
 
+/** `--batch-size 0` (the default) lets each volunteer's batch follow its speed. */
+const batchSizeOf = (options: RunOptions): BatchSize => (options.batchSize === 0 ? 'auto' : options.batchSize)
+
 /** The STUN/TURN servers as RTCIceServer entries, for the pages and for the root alike. */
 const iceServersOf = (options: RunOptions): { urls: string }[] => options.iceServers.map((urls) => ({ urls }))
-
-/** Volunteers hold this many batches per worker at once: one computing, one on its way. */
-const BATCHES_IN_FLIGHT = 2
 
 /** What must be undone at the end of a run, last started first. */
 type Release = () => unknown
@@ -95,8 +95,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     })
     releases.push(() => reporting.stop())
     if (!options.startIdle) {
-      const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
-      pull(worker.source, localWorker(process), worker.sink)
+      releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
     if (chromium !== undefined) {
       const tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
@@ -120,7 +119,7 @@ function runConfig(options: RunOptions): RunConfig {
     degree: options.degree,
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
-    batchSize: options.batchSize,
+    batchSize: batchSizeOf(options),
     reportingIntervalMs: options.reportingIntervalMs,
     itemTimeoutMs: options.itemTimeoutMs,
     iceServers: iceServersOf(options),
@@ -146,8 +145,7 @@ async function serveVolunteers(
     serveVolunteer(socket, {
       lender,
       config: { bundleUrl: BUNDLE_URL },
-      batchSize: options.batchSize,
-      credit: options.batchSize * BATCHES_IN_FLIGHT,
+      batchSize: batchSizeOf(options),
       volunteerId: ids.volunteerId(),
       heartbeatMs: options.heartbeatMs,
       board,
@@ -187,7 +185,7 @@ async function serveVolunteers(
     degree: options.degree,
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
-    batchSize: options.batchSize,
+    batchSize: batchSizeOf(options),
     iceServers: iceServersOf(options),
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),

@@ -27,10 +27,14 @@ describe('writeLines', () => {
     })
     let reads = 0
     const values = pull.values(['aaaa', 'b', 'c'])
-    const done = writeLines((abort, cb) => {
-      reads++
-      values(abort, cb)
-    }, output)
+    const done = writeLines(
+      (abort, cb) => {
+        reads++
+        values(abort, cb)
+      },
+      output,
+      1,
+    )
     await new Promise((resolve) => setImmediate(resolve))
     expect(reads).toBe(1)
     pending.shift()?.()
@@ -42,6 +46,25 @@ describe('writeLines', () => {
     }
     await done
     expect(reads).toBe(4)
+  })
+
+  it('gathers the lines read at once into one write, and writes them when the source waits', async () => {
+    const chunks: string[] = []
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString())
+        done()
+      },
+    })
+    const input = new PassThrough({ objectMode: true })
+    const written = writeLines(pull(lineSource(input)), output)
+    input.write('a\nb\nc\n')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The source now waits for more input: the three lines went out, in one write.
+    expect(chunks).toEqual(['a\nb\nc\n'])
+    input.end('d\n')
+    await written
+    expect(chunks).toEqual(['a\nb\nc\n', 'd\n'])
   })
 
   it('rejects with the error of its source', async () => {

@@ -26,7 +26,7 @@ describe('parseArguments', () => {
       onError: 'abort',
       errorMarker: '',
       port: 5000,
-      batchSize: 32,
+      batchSize: 0,
       heartbeatMs: 2000,
       itemTimeoutMs: 60_000,
       startIdle: true,
@@ -61,13 +61,16 @@ describe('parseArguments', () => {
     expect(await options(['m.js', '--stdin', '--retries=7'])).toMatchObject({ stdin: true, retries: 7 })
   })
 
-  it('reads --item-timeout in ms, 0 turning it off, and says in the help that it is for volunteers only', async () => {
+  it('reads --item-timeout in ms, 0 turning it off, and says in the help what it does in this process', async () => {
     expect((await options(['m.js', '--item-timeout', '1500'])).itemTimeoutMs).toBe(1_500)
     expect((await options(['m.js', '--item-timeout=0'])).itemTimeoutMs).toBe(0)
     await expect(parse(['m.js', '--item-timeout', '-1'])).rejects.toThrow('--item-timeout')
     const help = await parse(['--help'])
     if (help.kind !== 'help') throw new Error('expected help')
-    expect(help.text.replace(/\s+/g, ' ')).toContain('Volunteers only: with --local')
+    expect(help.text.replace(/\s+/g, ' ')).toContain(
+      'In this process (--local, --no-start-idle), an item whose promise or callback has not settled by then ' +
+        'fails the same way; a synchronous endless loop here cannot be interrupted.',
+    )
   })
 
   it('takes defaults from the config file, and lets the command line override them', async () => {

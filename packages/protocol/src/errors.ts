@@ -44,3 +44,18 @@ export function serializeError(error: unknown): SerializedError {
   }
   return { name: 'Error', message }
 }
+
+/** The name of the error an item gets when it gave no result within the item deadline (`--item-timeout`). */
+export const ITEM_TIMEOUT_ERROR = 'ItemTimeoutError'
+
+/**
+ * The error of an item that gave no result within the item deadline of `timeoutMs` (`--item-timeout`),
+ * saying what became of its computation (`outcome`, e.g. "the Worker was stopped and replaced"): the same
+ * name and message shape wherever the item ran.
+ */
+export function itemTimeoutError(timeoutMs: number, outcome: string): SerializedError {
+  return {
+    name: ITEM_TIMEOUT_ERROR,
+    message: `no result within the item deadline of ${String(timeoutMs)} ms (--item-timeout): ${outcome}`,
+  }
+}

@@ -1,6 +1,14 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
+export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
 export { WORKER_MODULE_GLOBAL } from './constants.ts'
-export { ModuleContractError, ProtocolError, RemoteError, serializeError } from './errors.ts'
+export {
+  ITEM_TIMEOUT_ERROR,
+  ModuleContractError,
+  ProtocolError,
+  RemoteError,
+  itemTimeoutError,
+  serializeError,
+} from './errors.ts'
 export {
   PANDO_KEY,
   resolveProcessFunction,
@@ -12,6 +20,7 @@ export {
 export {
   VOLUNTEER_PROTOCOL_VERSION,
   MAX_VOLUNTEER_MESSAGE_BYTES,
+  MAX_VOLUNTEER_MESSAGE_CHARS,
   type VolunteerConfig,
   type RootToVolunteer,
   type VolunteerToRoot,
@@ -47,7 +56,7 @@ export {
   checkVolunteerReport,
   checkMonitorMessage,
 } from './monitoring-validate.ts'
-export type { TreeWorkMessage } from './tree-messages.ts'
+export { MAX_TREE_MESSAGE_CHARS, type TreeWorkMessage } from './tree-messages.ts'
 export {
   MAX_JOIN_SIGNALS,
   MAX_JOIN_MESSAGE_BYTES,

@@ -13,8 +13,11 @@ export interface RunConfig {
   readonly bootstrapTimeoutMs: number
   /** A silent parent or child is dropped within this. */
   readonly heartbeatMs: number
-  /** Items per message on a tree link; a link holds two batches per worker below it. */
-  readonly batchSize: number
+  /**
+   * Items per message on a tree link (a link holds two batches per worker below it), or `'auto'`: each
+   * link's batch follows the speed of what is below it.
+   */
+  readonly batchSize: number | 'auto'
   /** Ms between two status reports of a volunteer (see `VolunteerReport`). */
   readonly reportingIntervalMs: number
   /**

@@ -12,6 +12,13 @@ export const VOLUNTEER_PROTOCOL_VERSION = 1
 /** Largest message either side accepts, in bytes of JSON. */
 export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024
 
+/**
+ * Largest `jobs` or `outcomes` message either side sends on a volunteer WebSocket, in characters of JSON:
+ * half the byte limit, so escaping and multi-byte characters never push a message over it. A larger batch is
+ * split; a single larger item or result is answered with an error instead.
+ */
+export const MAX_VOLUNTEER_MESSAGE_CHARS = MAX_VOLUNTEER_MESSAGE_BYTES / 2
+
 /** What the page needs to start computing. */
 export interface VolunteerConfig {
   /** URL of the user's module bundled for a Worker, relative to the page. */

@@ -4,11 +4,38 @@
  */
 
 /**
- * The reorder window, in items: the most items read from the input and not yet emitted. 1024 items of one
- * line each keep a root's memory small while leaving hundreds of volunteers (credit × children) busy; a
- * single slow item stalls reading once this many later items are done.
+ * The reorder window, in items: the most items read from the input and not yet emitted. A single slow item
+ * stalls reading once this many later items are done. 32,768 items of one line each take a few MB, and
+ * leave room for the credit of fast volunteers (`ADAPTIVE_MAX_BATCH_PER_WORKER`: a tab computing 100,000
+ * trivial items/s holds some 10,000) or of hundreds of slower ones.
  */
-export const DEFAULT_WINDOW = 1024
+export const DEFAULT_WINDOW = 32_768
+
+/** Batches a remote borrower holds per worker: one computing while the other travels. */
+export const BATCHES_IN_FLIGHT = 2
+
+/**
+ * The time an adaptive batch takes its borrower, in ms. Per-message costs (a message each way, a Worker
+ * call, the page's bookkeeping) come to some 0.1 ms, so 20 ms of work makes them negligible for trivial
+ * items (thousands per batch), while items of 10 ms go two to a batch and spread over every volunteer. It
+ * also bounds the round trip a batch can hide: two batch times.
+ */
+export const ADAPTIVE_BATCH_MS = 20
+
+/**
+ * Largest adaptive batch, in jobs per worker behind a borrower: 4,096 trivial items take a fast tab some
+ * 20–40 ms; more would only add memory and latency.
+ */
+export const ADAPTIVE_MAX_BATCH_PER_WORKER = 4_096
+
+/** Most an adaptive batch grows per sample (it shrinks at once): from 1 to the maximum in 6 samples. */
+export const ADAPTIVE_MAX_GROWTH = 4
+
+/**
+ * Weight of a new sample in the smoothed time per item of an adaptive batch (in log space): a half, so that
+ * one slow sample (a garbage collection) halves no batch, while a lasting change is followed in a few.
+ */
+export const ADAPTIVE_SMOOTHING = 0.5
 
 /**
  * How many more times an item is lent after the user's function failed on it. Two retries tell a

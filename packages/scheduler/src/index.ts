@@ -1,4 +1,11 @@
 export { createLender } from './lender.ts'
 export type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
 export type { LenderClock, TimerHandle } from './clock.ts'
-export { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
+export { lendToRemote, type RemoteBorrower, type RemoteLendingOptions } from './remote-borrower.ts'
+export {
+  adaptiveBatchSizing,
+  batchSizing,
+  fixedBatchSizing,
+  type BatchSize,
+  type BatchSizing,
+} from './batch-sizing.ts'

@@ -1,25 +1,60 @@
-import type { Job, Outcome } from '@pando/protocol'
-import type { SubStream } from './types.ts'
+import { jobJsonLength, packByLength, type Job, type Outcome } from '@pando/protocol'
 import pull, { type Source, type SourceCallback } from 'pull-stream'
+import { batchSizing, type BatchSize } from './batch-sizing.ts'
+import type { LenderClock } from './clock.ts'
+import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
 export interface RemoteBorrower {
   /** Hands outcomes received from the peer to the lender. */
   receive(outcomes: readonly Outcome[]): void
+  /** The workers behind the peer (its subtree) changed: its credit follows. */
+  setWorkers(workers: number): void
   /** The peer is gone: the jobs it held are lent again. Idempotent. */
   close(reason?: Error): void
 }
 
+export interface RemoteLendingOptions {
+  /** Jobs per message, or `'auto'` to follow the peer's speed (see `adaptiveBatchSizing`). */
+  readonly batchSize: BatchSize
+  /** Workers behind the peer, at first. @default 1 */
+  readonly workers?: number
+  /**
+   * Largest message of jobs, in characters of JSON. A job that cannot fit on its own is not sent: it is
+   * answered at once with an `ItemTooLargeError`. @default no limit
+   */
+  readonly maxMessageChars?: number
+  /** For tests. @default the platform's clock */
+  readonly clock?: LenderClock
+}
+
+/** Room for the `{"type":"jobs","jobs":[]}` around the jobs, rounded up. */
+const ENVELOPE_CHARS = 64
+
+function tooLarge(job: Job, maxChars: number): Outcome {
+  return {
+    id: job.id,
+    ok: false,
+    error: {
+      name: 'ItemTooLargeError',
+      message: `the item is ${JSON.stringify(job).length} characters of JSON; a message to this volunteer carries at most ${maxChars}`,
+    },
+  }
+}
+
 /**
- * Lends `subStream`'s jobs to a peer: each batch the lender gives is cut into messages of at most
- * `maxBatch` jobs and passed to `send`, so that with a credit of two batches one batch travels while the
- * peer computes the other.
+ * Lends `subStream`'s jobs to a peer: what the lender gives is cut into messages of at most one batch (and
+ * `maxMessageChars`) and passed to `send`. The sub-stream's credit is two batches per worker, so one batch
+ * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed.
  */
 export function lendToRemote(
   subStream: SubStream,
   send: (jobs: Job[]) => void,
-  maxBatch: number,
+  options: RemoteLendingOptions,
 ): RemoteBorrower {
+  const sizing = batchSizing(options.batchSize, options.workers, options.clock)
+  const maxChars = options.maxMessageChars ?? Number.POSITIVE_INFINITY
+  const room = maxChars - ENVELOPE_CHARS
   const inbox: Outcome[][] = []
   let waiting: SourceCallback<Outcome[]> | undefined
   let closed = false
@@ -37,22 +72,61 @@ export function lendToRemote(
     waiting = undefined
     outcomes(null, cb)
   }
+  const updateCredit = (): void => {
+    if (!closed && subStream.credit !== sizing.credit) subStream.setCredit(sizing.credit)
+  }
+  const lend = (jobs: Job[]): void => {
+    const heldBefore = subStream.held - jobs.length
+    const fitting = maxChars === Number.POSITIVE_INFINITY ? jobs : answerTooLarge(jobs)
+    sizing.sent(fitting.length, heldBefore)
+    for (const group of packByLength(fitting, room, jobJsonLength, sizing.batch)) send(group)
+  }
+  /** The jobs that fit in a message; the others are answered at once. */
+  const answerTooLarge = (jobs: Job[]): Job[] => {
+    const fitting = jobs.filter((job) => jobJsonLength(job) + 1 <= room)
+    if (fitting.length === jobs.length) return jobs
+    const sent = new Set(fitting)
+    const refused = jobs.filter((job) => !sent.has(job)).map((job) => tooLarge(job, maxChars))
+    void Promise.resolve().then(() => borrower.receive(refused))
+    return fitting
+  }
 
+  /**
+   * Reads jobs from the sub-stream once a whole batch of credit is free (or the peer holds nothing), so that
+   * messages carry whole batches, not the few jobs each answer frees.
+   */
+  let reading = false
+  let ended = false
+  const read = (): void => {
+    if (reading || ended || closed) return
+    if (subStream.held > 0 && subStream.credit - subStream.held < sizing.batch) return
+    reading = true
+    subStream.source(null, (end, jobs) => {
+      reading = false
+      if (end) ended = true
+      else if (jobs !== undefined) {
+        lend(jobs)
+        read()
+      }
+    })
+  }
+
+  updateCredit()
   pull(outcomes, subStream.sink)
-  pull(
-    subStream.source,
-    pull.drain(
-      (jobs: Job[]) => {
-        for (let start = 0; start < jobs.length; start += maxBatch) send(jobs.slice(start, start + maxBatch))
-      },
-      () => undefined,
-    ),
-  )
-  return {
+  read()
+  const borrower: RemoteBorrower = {
     receive(received) {
       if (closed || received.length === 0) return
       inbox.push([...received])
       wake()
+      sizing.received(received.length, subStream.held)
+      updateCredit()
+      read()
+    },
+    setWorkers(workers) {
+      sizing.setWorkers(workers)
+      updateCredit()
+      read()
     },
     close(reason) {
       if (closed) return
@@ -61,4 +135,5 @@ export function lendToRemote(
       wake()
     },
   }
+  return borrower
 }

@@ -32,7 +32,7 @@ export interface LenderOptions {
   /**
    * The reorder window: the most items read but not yet emitted. When it is full the lender stops reading
    * its input, so an endless input runs in constant memory.
-   * @default 1024 items
+   * @default 32,768 items (`DEFAULT_WINDOW`)
    */
   window?: number
   /**
@@ -86,6 +86,8 @@ export interface SubStream {
   readonly name: string
   readonly source: Source<Job[]>
   readonly sink: Sink<Outcome[]>
+  /** What it may hold. */
+  readonly credit: number
   /** Changes the credit at run time; lowering it takes nothing back, it only stops lending until under it. */
   setCredit(credit: number): void
   /** Closes the sub-stream from outside (heartbeat missed, peer misbehaved). Idempotent. */

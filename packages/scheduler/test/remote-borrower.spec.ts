@@ -5,11 +5,13 @@ import { createLender, lendToRemote } from '../src/index.ts'
 import { collect, jobs, success } from './util.ts'
 
 describe('lendToRemote', () => {
-  it('sends batches cut to maxBatch and takes the outcomes back, in any order', async () => {
+  it('sends batches cut to the batch size and takes the outcomes back, in any order', async () => {
     const lender = createLender()
     pull(pull.values(jobs(10)), lender.sink)
     const sent: Job[][] = []
-    const remote = lendToRemote(lender.lendStream({ credit: 6 }), (batch) => sent.push(batch), 4)
+    const remote = lendToRemote(lender.lendStream({ credit: 6 }), (batch) => sent.push(batch), {
+      batchSize: 4,
+    })
     const results = collect(lender)
     while (sent.length > 0) {
       const batch = sent.shift() ?? []
@@ -25,7 +27,7 @@ describe('lendToRemote', () => {
     const lender = createLender()
     pull(pull.values(jobs(100)), lender.sink)
     const sent: Job[][] = []
-    lendToRemote(lender.lendStream({ credit: 8 }), (batch) => sent.push(batch), 4)
+    lendToRemote(lender.lendStream(), (batch) => sent.push(batch), { batchSize: 4 })
     expect(sent.map((batch) => batch.length)).toEqual([4, 4])
   })
 
@@ -33,12 +35,14 @@ describe('lendToRemote', () => {
     const lender = createLender()
     pull(pull.values(jobs(5)), lender.sink)
     const lost: Job[][] = []
-    const gone = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => lost.push(batch), 5)
+    const gone = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => lost.push(batch), { batchSize: 5 })
     expect(lost.flat()).toHaveLength(5)
     gone.close(new Error('disconnected'))
     gone.receive((lost[0] ?? []).map((job) => success(job, 'late')))
     const sent: Job[][] = []
-    const other = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => sent.push(batch), 5)
+    const other = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => sent.push(batch), {
+      batchSize: 5,
+    })
     const results = collect(lender)
     other.receive(sent.flat().map((job) => success(job)))
     expect((await results).map((settled) => settled.ok && settled.result)).toEqual([

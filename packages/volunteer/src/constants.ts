@@ -1,5 +1,3 @@
-import { MAX_VOLUNTEER_MESSAGE_BYTES } from '@pando/protocol'
-
 /** Path of the root's volunteer WebSocket endpoint, on the host that served the page. */
 export const VOLUNTEER_PATH = '/volunteer'
 
@@ -24,25 +22,11 @@ export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
 /** Longest device name sent to the root, in characters (the root truncates to the same length). */
 export const MAX_DEVICE_NAME_LENGTH = 100
 
-/**
- * Largest `outcomes` message the page sends, in characters of JSON: half the root's limit, so escaping and
- * multi-byte characters never push a message over it. A larger batch is split; a single larger result is
- * replaced by an error outcome, since the root would refuse it.
- */
-export const MAX_OUTCOMES_MESSAGE_CHARS = MAX_VOLUNTEER_MESSAGE_BYTES / 2
-
 /** Path of the signaling relay's WebSocket endpoint (one socket per join attempt), on the page's host. */
 export const JOIN_PATH = '/join'
 
 /** Where the root serves the run's `RunConfig`, relative to the page. */
 export const RUN_CONFIG_PATH = 'run/config.json'
-
-/**
- * Largest `outcomes` message a tab sends up the tree, in characters of JSON. Browsers cap a data-channel
- * message at 256 KiB (Chromium's `maxMessageSize`); a quarter of that in characters stays under it even if
- * every character takes three bytes of UTF-8. A single larger result becomes a `ResultTooLargeError`.
- */
-export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
 
 /**
  * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it

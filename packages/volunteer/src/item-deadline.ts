@@ -1,20 +1,8 @@
-import type { Outcome } from '@pando/protocol'
-
-/** The name of the error an item gets when its Worker missed the deadline on it. */
-export const ITEM_TIMEOUT_ERROR = 'ItemTimeoutError'
+import { itemTimeoutError, type Outcome } from '@pando/protocol'
 
 /** The outcome of an item its Worker was stuck on for `timeoutMs`. */
 export function itemTimeoutOutcome(id: number, timeoutMs: number): Outcome {
-  return {
-    id,
-    ok: false,
-    error: {
-      name: ITEM_TIMEOUT_ERROR,
-      message:
-        `no result within the item deadline of ${String(timeoutMs)} ms (--item-timeout): ` +
-        'the Worker was stopped and replaced',
-    },
-  }
+  return { id, ok: false, error: itemTimeoutError(timeoutMs, 'the Worker was stopped and replaced') }
 }
 
 /**

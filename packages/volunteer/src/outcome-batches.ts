@@ -1,7 +1,6 @@
-import type { Outcome } from '@pando/protocol'
-import { MAX_OUTCOMES_MESSAGE_CHARS } from './constants.ts'
+import { MAX_VOLUNTEER_MESSAGE_CHARS, outcomeJsonLength, packByLength, type Outcome } from '@pando/protocol'
 
-/** Room taken by `{"type":"outcomes","outcomes":[]}` and a separating comma, rounded up. */
+/** Room taken by `{"type":"outcomes","outcomes":[]}`, rounded up. */
 const ENVELOPE_CHARS = 64
 
 function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
@@ -21,23 +20,13 @@ function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
  */
 export function packOutcomes(
   outcomes: readonly Outcome[],
-  maxChars = MAX_OUTCOMES_MESSAGE_CHARS,
+  maxChars = MAX_VOLUNTEER_MESSAGE_CHARS,
 ): Outcome[][] {
-  const groups: Outcome[][] = []
-  let group: Outcome[] = []
-  let size = ENVELOPE_CHARS
-  for (const original of outcomes) {
-    const length = JSON.stringify(original).length + 1
-    const outcome = length + ENVELOPE_CHARS > maxChars ? tooLarge(original, length, maxChars) : original
-    const outcomeLength = outcome === original ? length : JSON.stringify(outcome).length + 1
-    if (group.length > 0 && size + outcomeLength > maxChars) {
-      groups.push(group)
-      group = []
-      size = ENVELOPE_CHARS
-    }
-    group.push(outcome)
-    size += outcomeLength
-  }
-  if (group.length > 0) groups.push(group)
-  return groups
+  const room = maxChars - ENVELOPE_CHARS
+  const fitting = outcomes.map((outcome) => {
+    if (outcomeJsonLength(outcome) + 1 <= room) return outcome
+    const length = JSON.stringify(outcome).length + 1
+    return length <= room ? outcome : tooLarge(outcome, length, maxChars)
+  })
+  return packByLength(fitting, room, outcomeJsonLength)
 }

@@ -18,6 +18,10 @@ function integer(config: Record<string, unknown>, field: string, min = 1): numbe
   return value
 }
 
+function batchSize(config: Record<string, unknown>): RunConfig['batchSize'] {
+  return config['batchSize'] === 'auto' ? 'auto' : integer(config, 'batchSize')
+}
+
 function iceServers(value: unknown): RunConfig['iceServers'] {
   if (!Array.isArray(value)) fail('iceServers', 'an array')
   const urls = (entry: unknown): boolean =>
@@ -50,7 +54,7 @@ export function checkRunConfig(value: unknown): RunConfig {
     degree: integer(config, 'degree'),
     bootstrapTimeoutMs: integer(config, 'bootstrapTimeoutMs'),
     heartbeatMs: integer(config, 'heartbeatMs', 0),
-    batchSize: integer(config, 'batchSize'),
+    batchSize: batchSize(config),
     reportingIntervalMs: integer(config, 'reportingIntervalMs'),
     itemTimeoutMs: integer(config, 'itemTimeoutMs', 0),
     iceServers: iceServers(config.iceServers),

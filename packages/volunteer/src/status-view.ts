@@ -36,6 +36,7 @@ export class StatusView {
   readonly #depth: HTMLElement
   readonly #children: HTMLElement
   readonly #parentId: HTMLElement
+  #shownStatus: VolunteerStatus | undefined
 
   constructor(doc: Document) {
     this.#status = element(doc, 'status', HTMLElement)
@@ -53,6 +54,9 @@ export class StatusView {
   }
 
   setStatus(status: VolunteerStatus): void {
+    // It is set at every batch: writing the DOM only on a change spares the page style work.
+    if (status === this.#shownStatus) return
+    this.#shownStatus = status
     this.#status.textContent = STATUS_TEXT[status]
     this.#status.dataset.status = status
   }

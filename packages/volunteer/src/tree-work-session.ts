@@ -1,9 +1,16 @@
 import type { ChildInfo, PeerChannel } from '@pando/overlay'
-import type { Job, Outcome, TreeWorkMessage } from '@pando/protocol'
-import { createLender, lendToRemote, type Lender, type RemoteBorrower, type Settled } from '@pando/scheduler'
+import { MAX_TREE_MESSAGE_CHARS, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
+import {
+  createLender,
+  lendToRemote,
+  type BatchSize,
+  type Lender,
+  type RemoteBorrower,
+  type Settled,
+} from '@pando/scheduler'
 import pull, { type Sink } from 'pull-stream'
 import { ChildLending } from './child-lending.ts'
-import { MAX_TREE_MESSAGE_CHARS, TREE_LENDER_WINDOW } from './constants.ts'
+import { TREE_LENDER_WINDOW } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
 import { createPushable, type Pushable } from './pushable.ts'
 
@@ -16,8 +23,8 @@ export interface JobRunner {
 }
 
 export interface TreeWorkSessionOptions {
-  /** Jobs per message to a child, and half the credit of the tab's own Worker. */
-  readonly batchSize: number
+  /** Jobs per message to a child and to the tab's own Worker (half what each may hold), or `'auto'`. */
+  readonly batchSize: BatchSize
   /** Largest `outcomes` message to the parent, in characters of JSON. @default MAX_TREE_MESSAGE_CHARS */
   readonly maxMessageChars?: number
 }
@@ -66,11 +73,10 @@ export class TreeWorkSession {
     this.#output(this.#lender.source)
     let borrower: RemoteBorrower | undefined
     this.#runner = components.createRunner((outcomes) => borrower?.receive(outcomes))
-    const batchSize = options.batchSize
-    const own = this.#lender.lendStream({ credit: 2 * batchSize, name: 'worker' })
-    borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), batchSize)
+    const own = this.#lender.lendStream({ name: 'worker' })
+    borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), { batchSize: options.batchSize })
     this.#runnerBorrower = borrower
-    this.#children = new ChildLending(this.#lender, batchSize)
+    this.#children = new ChildLending(this.#lender, options.batchSize)
   }
 
   /** Items the parent lent this session and got no outcome for yet: held by this tab and its subtree. */

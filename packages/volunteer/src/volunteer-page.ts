@@ -1,4 +1,4 @@
-import type { Outcome, VolunteerReport } from '@pando/protocol'
+import { ITEM_TIMEOUT_ERROR, type Outcome, type VolunteerReport } from '@pando/protocol'
 import { VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
@@ -11,7 +11,6 @@ import {
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
-import { ITEM_TIMEOUT_ERROR } from './item-deadline.ts'
 import { VolunteerSession, type VolunteerSessionOptions } from './volunteer-session.ts'
 
 function localStorageOrUndefined(): NameStorage | undefined {

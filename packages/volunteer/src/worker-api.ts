@@ -1,4 +1,5 @@
-import type { Job, Outcome } from '@pando/protocol'
+import type { Outcome } from '@pando/protocol'
+import type { PackedJobs, PackedOutcomes } from './packed-batch.ts'
 import type { WorkerFigures } from './worker-figures.ts'
 
 /** What a batch gives back: its outcomes, and the Worker's monitoring figures since the last batch. */
@@ -23,7 +24,13 @@ export const PROGRESS_MESSAGE_TYPE = 'pando:progress'
  */
 export interface ProgressMessage {
   readonly type: typeof PROGRESS_MESSAGE_TYPE
-  readonly outcomes: Outcome[]
+  readonly outcomes: PackedOutcomes
+}
+
+/** What the Worker's `process` resolves with: its outcomes not posted yet, and its figures. */
+export interface PackedBatchResult {
+  readonly outcomes: PackedOutcomes
+  readonly figures: WorkerFigures
 }
 
 /**
@@ -47,7 +54,7 @@ export interface WorkerApi {
    * in a {@link ProgressMessage} or in the result; a function that throws or calls back with an error gives
    * an `ok: false` outcome, never a rejection.
    */
-  process(jobs: readonly Job[]): Promise<BatchResult>
+  process(jobs: PackedJobs): Promise<PackedBatchResult>
   /** Answers when the Worker's event loop is free: tells a Worker stuck in a loop from a waiting one. */
   ping(): Promise<void>
 }

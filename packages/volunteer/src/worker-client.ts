@@ -1,6 +1,7 @@
 import type { Job, Outcome } from '@pando/protocol'
 import { wrap, type Remote } from 'comlink'
 import { PROGRESS_MESSAGE_TYPE, type BatchResult, type WorkerApi } from './worker-api.ts'
+import { packJobs, unpackOutcomes } from './packed-batch.ts'
 import { NO_FIGURES } from './worker-figures.ts'
 
 /** Creates the Worker. The literal `new Worker(new URL(…, import.meta.url))` is what webpack bundles. */
@@ -19,9 +20,7 @@ function crashOutcome(id: number, reason: string): Outcome {
 function progressOutcomes(data: unknown): readonly Outcome[] | undefined {
   if (typeof data !== 'object' || data === null) return undefined
   const message = data as { type?: unknown; outcomes?: unknown }
-  return message.type === PROGRESS_MESSAGE_TYPE && Array.isArray(message.outcomes)
-    ? (message.outcomes as Outcome[])
-    : undefined
+  return message.type === PROGRESS_MESSAGE_TYPE ? unpackOutcomes(message.outcomes) : undefined
 }
 
 /**
@@ -97,8 +96,8 @@ export class WorkerClient {
     }
     const listener = (outcomes: readonly Outcome[]): void => onProgress?.(take(outcomes))
     this.#onProgress = listener
-    const done = this.#remote.process(jobs).then(({ outcomes, figures }) => {
-      take(outcomes)
+    const done = this.#remote.process(packJobs(jobs)).then(({ outcomes, figures }) => {
+      take(unpackOutcomes(outcomes))
       return { outcomes: [...settled.values()], figures }
     })
     const crashed = this.#crashed.then((reason) => {

@@ -173,8 +173,10 @@ export class TreeRoot {
       }
       if (message.type === 'hello' && borrower === undefined) {
         send({ type: 'welcome', volunteerId, config: { bundleUrl: config.bundleUrl } })
-        const subStream = this.#lender.lendStream({ credit: 2 * config.batchSize, name: volunteerId })
-        borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), config.batchSize)
+        const subStream = this.#lender.lendStream({ name: volunteerId })
+        borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
+          batchSize: config.batchSize,
+        })
       } else if (message.type === 'outcomes') {
         borrower?.receive(message.outcomes)
       }

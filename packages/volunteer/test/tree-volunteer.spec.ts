@@ -18,7 +18,6 @@ import {
   type VolunteerReport,
 } from '@pando/protocol'
 import { createLender, type Settled } from '@pando/scheduler'
-import { childCredit } from '../src/child-lending.ts'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
 import { ChildLending } from '../src/child-lending.ts'
@@ -286,12 +285,5 @@ describe('TreeVolunteer', () => {
         'a malformed work message: report.transport is not webrtc or websocket',
       ])
     })
-  })
-})
-
-describe('childCredit', () => {
-  it('is two batches per worker, capped so that a child claiming absurd workers cannot break the lender', () => {
-    expect(childCredit(8, 3)).toBe(48)
-    expect(childCredit(8, 2 ** 60)).toBe(Number.MAX_SAFE_INTEGER)
   })
 })

@@ -2,15 +2,25 @@ import {
   createTreeNode,
   createWebRtcConnector,
   type AnswerSignalMessage,
-  type ChildInfo,
   type JoinRejectedMessage,
   type JoinSignalMessage,
   type PeerChannel,
   type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
-import { parseTreeWorkMessage, type RelayToJoiner, type TreeWorkMessage } from '@pando/protocol'
-import { lendToRemote, type Lender, type RemoteBorrower, type SubStream } from '@pando/scheduler'
+import {
+  MAX_TREE_MESSAGE_CHARS,
+  parseTreeWorkMessage,
+  type RelayToJoiner,
+  type TreeWorkMessage,
+} from '@pando/protocol'
+import {
+  lendToRemote,
+  type BatchSize,
+  type Lender,
+  type RemoteBorrower,
+  type SubStream,
+} from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
@@ -19,8 +29,8 @@ export interface TreeRootOptions {
   readonly degree: number
   readonly bootstrapTimeoutMs: number
   readonly heartbeatMs: number
-  /** Jobs per message; a child holds two batches per worker in its subtree. */
-  readonly batchSize: number
+  /** Jobs per message (a child holds two batches per worker in its subtree), or `'auto'`. */
+  readonly batchSize: BatchSize
   readonly iceServers: NonNullable<WebRtcConnectorOptions['iceServers']>
   /** Gather ICE candidates on this address only (127.0.0.1 when only loopback is allowed). */
   readonly bindAddress?: string
@@ -73,28 +83,22 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     },
   )
   const links = new Map<PeerChannel, ChildLink>()
-  // The workers are the child's say (its join weight, then its reports): an absurd count must not make the
-  // credit an unsafe integer, which the lender refuses with a RangeError thrown out of the channel's handler.
-  const credit = (child: ChildInfo): number =>
-    Math.min(2 * options.batchSize * Math.max(1, child.workers), Number.MAX_SAFE_INTEGER)
   const send = (channel: PeerChannel, message: TreeWorkMessage): void => {
     if (channel.state === 'open') channel.send(message)
   }
 
   root.on('child', (child) => {
-    const subStream = options.lender.lendStream({
-      credit: credit(child),
-      name: child.id ?? `child ${child.index}`,
+    const subStream = options.lender.lendStream({ name: child.id ?? `child ${child.index}` })
+    // The workers are the child's say (its join weight, then its reports): the credit they make is capped.
+    const borrower = lendToRemote(subStream, (jobs) => send(child.channel, { type: 'jobs', jobs }), {
+      batchSize: options.batchSize,
+      workers: child.workers,
+      maxMessageChars: MAX_TREE_MESSAGE_CHARS,
     })
-    const borrower = lendToRemote(
-      subStream,
-      (jobs) => send(child.channel, { type: 'jobs', jobs }),
-      options.batchSize,
-    )
     links.set(child.channel, { subStream, borrower })
     options.onChild?.('joined', links.size)
   })
-  root.on('child-report', (child) => links.get(child.channel)?.subStream.setCredit(credit(child)))
+  root.on('child-report', (child) => links.get(child.channel)?.borrower.setWorkers(child.workers))
   root.on('child-left', (child) => {
     links.get(child.channel)?.borrower.close(new Error('the child left'))
     links.delete(child.channel)

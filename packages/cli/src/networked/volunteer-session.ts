@@ -1,13 +1,13 @@
 import {
+  MAX_VOLUNTEER_MESSAGE_CHARS,
   parseVolunteerMessage,
   ProtocolError,
   VOLUNTEER_PROTOCOL_VERSION,
   type RootToVolunteer,
   type VolunteerConfig,
 } from '@pando/protocol'
-import type { Lender } from '@pando/scheduler'
+import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
-import { lendToRemote, type RemoteBorrower } from '@pando/scheduler'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
@@ -32,10 +32,8 @@ function fitCloseReason(reason: string): string {
 export interface VolunteerSessionOptions {
   readonly lender: Lender
   readonly config: VolunteerConfig
-  /** Jobs per message. */
-  readonly batchSize: number
-  /** Jobs a volunteer may hold at once. */
-  readonly credit: number
+  /** Jobs per message (and half of what a volunteer may hold), or `'auto'` to follow its speed. */
+  readonly batchSize: BatchSize
   /** A unique id for the volunteer. */
   readonly volunteerId: string
   /** Where its status reports go. */
@@ -92,8 +90,11 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         )
       }
       send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
-      const subStream = options.lender.lendStream({ credit: options.credit, name: options.volunteerId })
-      borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), options.batchSize)
+      const subStream = options.lender.lendStream({ name: options.volunteerId })
+      borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
+        batchSize: options.batchSize,
+        maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
+      })
       options.onJoin?.(message.deviceName)
       return
     }

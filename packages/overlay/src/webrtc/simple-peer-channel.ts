@@ -34,6 +34,9 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
   constructor(connect: ConnectOptions, options: WebRtcConnectorOptions = {}) {
     super()
     this.#peer = new SimplePeer({
+      // Messages are text: in object mode simple-peer hands each one over as it came, a string, rather than
+      // encoding it into a Buffer that `#receive` would decode again (in the page, in JavaScript: slow).
+      objectMode: true,
       initiator: connect.initiator,
       trickle: true,
       config: {

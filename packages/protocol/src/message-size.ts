@@ -1,0 +1,54 @@
+import type { Job, Outcome } from './job.ts'
+
+/**
+ * Characters JSON may have to escape: quotes, backslashes, control characters, and surrogates (a lone one
+ * is written as `\uXXXX`). A string without any takes its length plus two quotes.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+
+/** `JSON.stringify(value).length`, without stringifying a string that needs no escape (the common case). */
+export function jsonStringLength(value: string): number {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value).length : value.length + 2
+}
+
+/** Room for `{"id":…,"value":}` or `{"id":…,"ok":true,"result":}` around the string, ids up to 2^53. */
+const JOB_FRAME_CHARS = 48
+
+/** An upper bound of `JSON.stringify(job).length`. */
+export function jobJsonLength(job: Job): number {
+  return JOB_FRAME_CHARS + jsonStringLength(job.value)
+}
+
+/** An upper bound of `JSON.stringify(outcome).length` (exact plus a little for successes). */
+export function outcomeJsonLength(outcome: Outcome): number {
+  return outcome.ok ? JOB_FRAME_CHARS + jsonStringLength(outcome.result) : JSON.stringify(outcome).length
+}
+
+/**
+ * Cuts `items` into groups of at most `maxCount` items whose lengths (`lengthOf`, plus one for a comma
+ * each) add up to at most `maxChars`. An item longer than `maxChars` on its own gets a group of its own:
+ * the caller checks for it with `lengthOf` first if it cannot be sent.
+ */
+export function packByLength<T>(
+  items: readonly T[],
+  maxChars: number,
+  lengthOf: (item: T) => number,
+  maxCount = Number.POSITIVE_INFINITY,
+): T[][] {
+  const groups: T[][] = []
+  let group: T[] = []
+  let size = 0
+  for (const item of items) {
+    const length = lengthOf(item) + 1
+    if (group.length > 0 && (size + length > maxChars || group.length >= maxCount)) {
+      groups.push(group)
+      group = []
+      size = 0
+    }
+    group.push(item)
+    size += length
+  }
+  if (group.length > 0) groups.push(group)
+  return groups
+}

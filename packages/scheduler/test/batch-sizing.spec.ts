@@ -1,0 +1,137 @@
+import type { Job } from '@pando/protocol'
+import pull from 'pull-stream'
+import { describe, expect, it } from 'vitest'
+import { ADAPTIVE_BATCH_MS, ADAPTIVE_MAX_BATCH_PER_WORKER } from '../src/constants.ts'
+import { adaptiveBatchSizing, createLender, fixedBatchSizing, lendToRemote } from '../src/index.ts'
+import { VirtualClock } from './sim.ts'
+import { jobs, success } from './util.ts'
+
+/**
+ * A borrower that computes each item in `msPerItem` after a round trip of `roundTripMs`, one batch after
+ * the other, driven by a virtual clock: what the adaptive sizing sees of a real volunteer.
+ */
+function simulate(
+  msPerItem: number,
+  roundTripMs: number,
+  items: number,
+): { batches: number[]; clock: VirtualClock } {
+  const clock = new VirtualClock()
+  const lender = createLender({ clock: clock.lenderClock(), speculate: false })
+  pull(pull.values(jobs(items)), lender.sink)
+  pull(lender.source, pull.drain())
+  const batches: number[] = []
+  let busyUntil = 0
+  const remote = lendToRemote(
+    lender.lendStream(),
+    (batch: Job[]) => {
+      batches.push(batch.length)
+      const start = Math.max(clock.now + roundTripMs / 2, busyUntil)
+      busyUntil = start + batch.length * msPerItem
+      clock.at(busyUntil + roundTripMs / 2 - clock.now, () =>
+        remote.receive(batch.map((job) => success(job))),
+      )
+    },
+    { batchSize: 'auto', clock: clock.lenderClock() },
+  )
+  clock.run()
+  return { batches, clock }
+}
+
+describe('adaptive batch sizing', () => {
+  it('grows to thousands of trivial items per batch within a few round trips', () => {
+    const { batches } = simulate(0.005, 1, 100_000)
+    expect(batches.slice(0, 3)).toEqual([1, 1, 4])
+    // 20 ms of items of 5 µs: 4,000.
+    expect(batches.findIndex((size) => size === ADAPTIVE_BATCH_MS / 0.005)).toBeLessThan(40)
+    expect(simulate(0.001, 1, 100_000).batches).toContain(ADAPTIVE_MAX_BATCH_PER_WORKER)
+  })
+
+  it('keeps items of 10 ms to a few per batch, so that they spread over every borrower', () => {
+    const { batches } = simulate(10, 1, 500)
+    expect(Math.max(...batches)).toBeLessThanOrEqual(4)
+  })
+
+  it('keeps slow items to one per batch per worker', () => {
+    const { batches } = simulate(1_000, 1, 20)
+    expect(new Set(batches)).toEqual(new Set([1]))
+  })
+
+  it('keeps the borrower busy: a batch computes while the next one travels', () => {
+    const { clock } = simulate(0.005, 1, 100_000)
+    // 100,000 items at 5 µs take 500 ms of computing; the round trips and the growth add little.
+    expect(clock.now).toBeLessThan(600)
+  })
+
+  it('shrinks at once when items become slow', () => {
+    const clock = new VirtualClock()
+    const sizing = adaptiveBatchSizing(1, clock.lenderClock())
+    for (let round = 0; round < 10; round++) {
+      sizing.sent(sizing.batch, 0)
+      clock.advance(sizing.batch * 0.01)
+      sizing.received(sizing.batch, 0)
+    }
+    expect(sizing.batch).toBeGreaterThan(1_000)
+    sizing.sent(sizing.batch, 0)
+    clock.advance(sizing.batch * 10)
+    sizing.received(sizing.batch, 0)
+    expect(sizing.batch).toBeLessThan(100)
+  })
+
+  it('scales its bounds with the workers behind the borrower', () => {
+    const sizing = adaptiveBatchSizing(3, new VirtualClock().lenderClock())
+    expect(sizing.batch).toBe(3)
+    expect(sizing.credit).toBe(6)
+    sizing.setWorkers(5)
+    expect(sizing.batch).toBe(5)
+  })
+})
+
+describe('fixed batch sizing', () => {
+  it('gives two batches per worker, capped so that a child claiming absurd workers cannot break the lender', () => {
+    const sizing = fixedBatchSizing(8, 3)
+    expect(sizing.credit).toBe(48)
+    sizing.setWorkers(2 ** 60)
+    expect(sizing.credit).toBe(Number.MAX_SAFE_INTEGER)
+  })
+})
+
+describe('message size limits', () => {
+  it('cuts a batch into messages that fit, and answers an item too large for any message with an error', async () => {
+    const lender = createLender({ retries: 0 })
+    const items: Job[] = [
+      { id: 0, value: 'a'.repeat(500) },
+      { id: 1, value: 'b'.repeat(500) },
+      { id: 2, value: 'c'.repeat(2_000) },
+      { id: 3, value: 'd' },
+    ]
+    pull(pull.values(items), lender.sink)
+    const sent: Job[][] = []
+    const remote = lendToRemote(lender.lendStream(), (batch) => sent.push(batch), {
+      batchSize: 10,
+      maxMessageChars: 1_000,
+    })
+    const results = new Promise<unknown[]>((resolve) =>
+      pull(
+        lender.source,
+        pull.collect((_, all) => resolve(all)),
+      ),
+    )
+    expect(sent.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1, 3]])
+    remote.receive(sent.flat().map((job) => success(job, 'ok')))
+    const settled = (await results) as {
+      id: number
+      ok: boolean
+      error?: { name: string; message: string }
+    }[]
+    expect(settled.map((item) => [item.id, item.ok])).toEqual([
+      [0, true],
+      [1, true],
+      [2, false],
+      [3, true],
+    ])
+    expect(settled[2]?.error).toEqual({
+      name: 'ItemTooLargeError',
+      message: 'the item is 2019 characters of JSON; a message to this volunteer carries at most 1000',
+    })
+  })
+})
