@@ -8,7 +8,12 @@
 // The root must not crash, write exactly the squares in order and exit 0, and must have closed each peer
 // with the reason. The seed is drawn anew each run and printed on failure; PANDO_FUZZ_SEED replays one.
 import { once } from 'node:events'
-import { MAX_VOLUNTEER_MESSAGE_BYTES, parseJoinerSignal, parseVolunteerMessage } from '@pando/protocol'
+import {
+  MAX_VOLUNTEER_MESSAGE_BYTES,
+  parseJoinerSignal,
+  parseVolunteerMessage,
+  toWire,
+} from '@pando/protocol'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -216,7 +221,9 @@ async function playVolunteer(
     counts.sent++
     sendFrame(volunteer.socket, frame)
   }
-  const sendJson = (message: unknown): void => send({ kind: 'text', text: JSON.stringify(message) })
+  // Jobs and outcomes travel in columns (`toWire`); other messages as they are.
+  const sendJson = <M extends { readonly type: string }>(message: M): void =>
+    send({ kind: 'text', text: JSON.stringify(toWire(message)) })
   const describe = (): string => `volunteer ${JSON.stringify(session).slice(0, 300)}`
   await Promise.race([once(volunteer.socket, 'open'), volunteer.closing])
 

@@ -79,12 +79,12 @@ describe('pando, networked, with volunteers played by the test', () => {
     await run.waitForStderr(/volunteer 'fake' joined/)
     run.child.stdin.end(seqLines(0, 300))
     await expect.poll(() => broken.jobsReceived()).toBeGreaterThan(0)
-    broken.socket.send('{"type": "outcomes", "outcomes": [{"id": "not a number"}]}')
+    broken.socket.send('{"type": "outcomes", "ids": ["not a number"], "results": ["1"], "failures": []}')
     expect(await broken.closed()).toBe(1008)
-    expect(broken.received.at(-1)).toEqual({ type: 'error', reason: 'malformed outcome' })
+    expect(broken.received.at(-1)).toEqual({ type: 'error', reason: 'malformed outcomes' })
     const result = await run.exited
     expect(result.stdout).toBe(squares(300))
-    expect(result.stderr).toMatch(/a volunteer left: malformed outcome \(0 connected\)/)
+    expect(result.stderr).toMatch(/a volunteer left: malformed outcomes \(0 connected\)/)
     expect(result.code).toBe(0)
   })
 
@@ -97,12 +97,7 @@ describe('pando, networked, with volunteers played by the test', () => {
     await expect.poll(() => liar.jobsReceived()).toBeGreaterThan(0)
     const held = new Set(liar.received.flatMap((message) => message.jobs ?? []).map((job) => job.id))
     const strays = [...Array(100).keys()].filter((id) => !held.has(id)).slice(0, 10)
-    liar.socket.send(
-      JSON.stringify({
-        type: 'outcomes',
-        outcomes: strays.map((id) => ({ id, ok: true, result: 'forged' })),
-      }),
-    )
+    liar.sendOutcomes(strays.map((id) => ({ id, ok: true, result: 'forged' })))
     liar.socket.close()
     const result = await run.exited
     expect(result.stdout).toBe(squares(100))

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { createServer as createTcpServer } from 'node:net'
+import { parseRootMessage, toWire } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createRunIds } from '../../packages/cli/src/networked/run-ids.ts'
@@ -40,7 +41,7 @@ class FakeVolunteer {
       reason: String(reason),
     }))
     this.socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Message
+      const message = parseRootMessage(String(data)) as Message
       this.received.push(message)
       if (options.compute !== true || message.jobs === undefined) return
       this.computed += message.jobs.length
@@ -49,7 +50,7 @@ class FakeVolunteer {
         ok: true,
         result: String(Number(job.value) ** 2),
       }))
-      this.socket.send(JSON.stringify({ type: 'outcomes', outcomes }))
+      this.socket.send(JSON.stringify(toWire({ type: 'outcomes', outcomes })))
     })
     this.socket.on('open', () =>
       this.socket.send(

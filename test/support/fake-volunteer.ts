@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { parseRootMessage, toWire, type Outcome } from '@pando/protocol'
 import { WebSocket } from 'ws'
 
 /** A message from the root to a volunteer, as a test reads it. */
@@ -32,7 +33,9 @@ export class FakeVolunteer {
     }))
     // A socket the root cuts may fail before it closes; 'close' follows, which is what tests look at.
     this.socket.on('error', () => undefined)
-    this.socket.on('message', (data) => this.received.push(JSON.parse(String(data)) as VolunteerReceived))
+    this.socket.on('message', (data) =>
+      this.received.push(parseRootMessage(String(data)) as VolunteerReceived),
+    )
   }
 
   /** Waits for the socket to open, then says hello, and sends heartbeats as a page does. */
@@ -44,6 +47,11 @@ export class FakeVolunteer {
       if (this.socket.readyState === WebSocket.OPEN) this.socket.send('{"type":"heartbeat"}')
     }, HEARTBEAT_EVERY_MS)
     this.socket.on('close', () => clearInterval(timer))
+  }
+
+  /** Sends outcomes, as a page does (in columns: `toWire`). */
+  sendOutcomes(outcomes: readonly Outcome[]): void {
+    this.socket.send(JSON.stringify(toWire({ type: 'outcomes', outcomes })))
   }
 
   /** Jobs received so far. */

@@ -1,6 +1,7 @@
 // Arbitraries for the fuzz tests of every inbound channel: JSON that a hostile peer could send (keys such
 // as `__proto__` and `toString`, numbers JSON allows but code may trip on), messages that look valid with a
 // field or two wrong, and the valid messages they are made from. The parsers must take any of them.
+import { toWire, type Job, type Outcome } from '@pando/protocol'
 import fc from 'fast-check'
 
 /** Every message type of every channel, so random messages often carry a type some parser knows. */
@@ -201,6 +202,24 @@ export function outcome(ids: fc.Arbitrary<number> = fc.nat()): fc.Arbitrary<Reco
   )
 }
 
+/** A valid `outcomes` message as it travels (see `toWire`), for item ids drawn from `ids`. */
+export function outcomesMessage(
+  ids: fc.Arbitrary<number> = fc.nat(),
+  maxLength = 4,
+): fc.Arbitrary<Record<string, unknown>> {
+  return fc
+    .array(outcome(ids), { maxLength })
+    .map(
+      (outcomes) =>
+        toWire({ type: 'outcomes', outcomes: outcomes as unknown as Outcome[] }) as Record<string, unknown>,
+    )
+}
+
+/** A valid `jobs` message as it travels. */
+export const jobsMessage = fc
+  .array(fc.record({ id: fc.nat(), value: fc.string() }), { maxLength: 3 })
+  .map((jobs: Job[]) => toWire({ type: 'jobs', jobs }) as Record<string, unknown>)
+
 /** A valid dashboard status. */
 export const monitorStatus = fc.record({
   type: fc.constant('status'),
@@ -223,26 +242,17 @@ export const monitorStatus = fc.record({
 /** Messages a volunteer page sends on `/volunteer`, nearly valid (field by field). */
 export const volunteerMessage = fc.oneof(
   nearly(fc.record({ type: fc.constant('hello'), protocolVersion: fc.constant(1), deviceName: id })),
-  nearly(
-    fc.record({ type: fc.constant('outcomes'), outcomes: fc.array(nearly(outcome()), { maxLength: 4 }) }),
-  ),
+  nearly(outcomesMessage()),
   nearly(fc.record({ type: fc.constant('status'), report: nearly(volunteerReport) })),
 )
 
 /** Work messages a tree child sends its parent, nearly valid. */
 export const treeWorkMessage = fc.oneof(
-  nearly(
-    fc.record({ type: fc.constant('outcomes'), outcomes: fc.array(nearly(outcome()), { maxLength: 4 }) }),
-  ),
+  nearly(outcomesMessage()),
   nearly(
     fc.record({ type: fc.constant('status'), reports: fc.array(nearly(volunteerReport), { maxLength: 3 }) }),
   ),
-  nearly(
-    fc.record({
-      type: fc.constant('jobs'),
-      jobs: fc.array(fc.record({ id: fc.nat(), value: fc.string() }), { maxLength: 3 }),
-    }),
-  ),
+  nearly(jobsMessage),
 )
 
 /** An ICE candidate or SDP, roughly as simple-peer gives them. */

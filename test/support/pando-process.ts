@@ -53,7 +53,8 @@ export function spawnPando(
   args: readonly string[],
   options: SpawnOptions = {},
 ): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, [options.bin ?? PANDO, ...args], {
+  // The executable itself, as a user runs it: its #! line gives node its flags.
+  const child = spawn(options.bin ?? PANDO, args, {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? tempHome(), ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

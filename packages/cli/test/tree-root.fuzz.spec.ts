@@ -2,8 +2,7 @@
 // some of their jobs, and send random messages (garbage, outcomes for ids they never held, duplicates with
 // forged results, forged reports, control messages with absurd figures), leave or are closed. Whatever they
 // do, the root never throws and its lender's output is exact: every item once, in order, its true result.
-import type { Job } from '@pando/protocol'
-import { parseTreeWorkMessage } from '@pando/protocol'
+import { parseTreeWorkMessage, toWire, type Job, type Outcome } from '@pando/protocol'
 import { createLender, type Settled } from '@pando/scheduler'
 import fc from 'fast-check'
 import pull from 'pull-stream'
@@ -64,12 +63,12 @@ class FakeChannel extends Emitter<PeerChannelEvents> implements PeerChannel {
 
   /** The jobs the root lent the child so far. */
   jobs(): Job[] {
-    return this.sent.flatMap((message) => (isJobs(message) ? message.jobs : []))
+    return this.sent.flatMap((message) => {
+      const work = parseTreeWorkMessage(message)
+      return work?.type === 'jobs' ? work.jobs : []
+    })
   }
 }
-
-const isJobs = (message: unknown): message is { type: 'jobs'; jobs: Job[] } =>
-  (message as { type?: unknown }).type === 'jobs'
 
 class FakeConnector implements Connector {
   readonly created: FakeChannel[] = []
@@ -208,10 +207,13 @@ describe('startTreeRoot, fuzzed by its children', () => {
           const now = open.slice(0, Math.ceil(open.length * share))
           if (now.length === 0) return
           done.push(...now)
-          send(channel, {
-            type: 'outcomes',
-            outcomes: now.map((job) => ({ id: job.id, ok: true, result: square(job) })),
-          })
+          send(
+            channel,
+            toWire({
+              type: 'outcomes',
+              outcomes: now.map((job) => ({ id: job.id, ok: true, result: square(job) })),
+            }),
+          )
         }
 
         for (const step of actions) {
@@ -228,23 +230,29 @@ describe('startTreeRoot, fuzzed by its children', () => {
             case 'duplicate': {
               const again = answered.get(channel) ?? []
               if (again.length > 0) {
-                send(channel, {
-                  type: 'outcomes',
-                  outcomes: again.map((job) => ({ id: job.id, ok: true, result: 'forged' })),
-                })
+                send(
+                  channel,
+                  toWire({
+                    type: 'outcomes',
+                    outcomes: again.map((job) => ({ id: job.id, ok: true, result: 'forged' })),
+                  }),
+                )
               }
               break
             }
             case 'stray':
               // Ids past the input: no child ever held them.
-              send(channel, {
-                type: 'outcomes',
-                outcomes: step.ids.map((id) =>
-                  step.ok
-                    ? { id: items + id, ok: true, result: 'forged' }
-                    : { id: items + id, ok: false, error: { name: 'Error', message: 'forged' } },
-                ),
-              })
+              send(
+                channel,
+                toWire({
+                  type: 'outcomes',
+                  outcomes: step.ids.map((id): Outcome =>
+                    step.ok
+                      ? { id: items + id, ok: true, result: 'forged' }
+                      : { id: items + id, ok: false, error: { name: 'Error', message: 'forged' } },
+                  ),
+                }),
+              )
               break
             case 'random': {
               const message = asStray(step.message, items)
@@ -306,8 +314,8 @@ function asStray(message: unknown, items: number): unknown {
     return message
   }
   if (work?.type !== 'outcomes') return message
-  return {
+  return toWire({
     type: 'outcomes',
     outcomes: work.outcomes.map((outcome) => ({ ...outcome, id: items + outcome.id })),
-  }
+  })
 }

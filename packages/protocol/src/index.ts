@@ -64,7 +64,7 @@ export {
   type RelayToJoiner,
 } from './join-messages.ts'
 export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
-export { checkJob, checkOutcome } from './validate.ts'
+export { toWire, WIRE_ITEM_FRAME_CHARS, type JobsOnWire, type OutcomesOnWire } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
 export {
   ROOT_LINK_VERSION,

@@ -1,4 +1,5 @@
 import type { Job, Outcome } from './job.ts'
+import { WIRE_ITEM_FRAME_CHARS } from './work-wire.ts'
 
 /**
  * Characters JSON may have to escape: quotes, backslashes, control characters, and surrogates (a lone one
@@ -12,17 +13,16 @@ export function jsonStringLength(value: string): number {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value).length : value.length + 2
 }
 
-/** Room for `{"id":…,"value":}` or `{"id":…,"ok":true,"result":}` around the string, ids up to 2^53. */
-const JOB_FRAME_CHARS = 48
-
-/** An upper bound of `JSON.stringify(job).length`. */
+/** An upper bound of the characters a job takes in a `jobs` message on the wire (see `toWire`). */
 export function jobJsonLength(job: Job): number {
-  return JOB_FRAME_CHARS + jsonStringLength(job.value)
+  return WIRE_ITEM_FRAME_CHARS + jsonStringLength(job.value)
 }
 
-/** An upper bound of `JSON.stringify(outcome).length` (exact plus a little for successes). */
+/** An upper bound of the characters an outcome takes in an `outcomes` message on the wire. */
 export function outcomeJsonLength(outcome: Outcome): number {
-  return outcome.ok ? JOB_FRAME_CHARS + jsonStringLength(outcome.result) : JSON.stringify(outcome).length
+  return outcome.ok
+    ? WIRE_ITEM_FRAME_CHARS + jsonStringLength(outcome.result)
+    : JSON.stringify(outcome).length
 }
 
 /**

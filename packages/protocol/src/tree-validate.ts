@@ -2,7 +2,8 @@ import type { TreeWorkMessage } from './tree-messages.ts'
 import type { JoinerSignal } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
 import { ProtocolError } from './errors.ts'
-import { checkArray, checkJob, checkOutcome } from './validate.ts'
+import { checkArray } from './validate.ts'
+import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 
 /**
@@ -14,9 +15,9 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
   const message = value as Record<string, unknown>
   switch (message.type) {
     case 'jobs':
-      return { type: 'jobs', jobs: checkArray(message.jobs, checkJob, 'jobs') }
+      return { type: 'jobs', jobs: jobsFromWire(message) }
     case 'outcomes':
-      return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+      return { type: 'outcomes', outcomes: outcomesFromWire(message) }
     case 'status':
       return { type: 'status', reports: checkArray(message.reports, checkVolunteerReport, 'reports') }
     default:

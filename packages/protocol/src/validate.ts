@@ -1,17 +1,13 @@
-import type { Job, Outcome, SerializedError } from './job.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
+import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 
 type Json = Record<string, unknown>
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
 }
 
 function parseRecord(data: string, maxBytes: number): Json {
@@ -25,32 +21,6 @@ function parseRecord(data: string, maxBytes: number): Json {
   }
   if (!isRecord(parsed) || typeof parsed.type !== 'string') throw new ProtocolError('message has no type')
   return parsed
-}
-
-/** Checks one job received from a peer. @throws {ProtocolError} */
-export function checkJob(value: unknown): Job {
-  if (!isRecord(value) || !isId(value.id) || typeof value.value !== 'string') {
-    throw new ProtocolError('malformed job')
-  }
-  return { id: value.id, value: value.value }
-}
-
-function checkError(value: unknown): SerializedError {
-  if (!isRecord(value) || typeof value.name !== 'string' || typeof value.message !== 'string') {
-    throw new ProtocolError('malformed error')
-  }
-  return typeof value.stack === 'string'
-    ? { name: value.name, message: value.message, stack: value.stack }
-    : { name: value.name, message: value.message }
-}
-
-/** Checks one outcome received from a peer. @throws {ProtocolError} */
-export function checkOutcome(value: unknown): Outcome {
-  if (!isRecord(value) || !isId(value.id)) throw new ProtocolError('malformed outcome')
-  if (value.ok === true && typeof value.result === 'string')
-    return { id: value.id, ok: true, result: value.result }
-  if (value.ok === false) return { id: value.id, ok: false, error: checkError(value.error) }
-  throw new ProtocolError('malformed outcome')
 }
 
 /** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
@@ -73,7 +43,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
         deviceName: message.deviceName.slice(0, 100),
       }
     case 'outcomes':
-      return { type: 'outcomes', outcomes: checkArray(message.outcomes, checkOutcome, 'outcomes') }
+      return { type: 'outcomes', outcomes: outcomesFromWire(message) }
     case 'status':
       return { type: 'status', report: checkVolunteerReport(message.report) }
     case 'heartbeat':
@@ -99,7 +69,7 @@ export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_
       return { type: 'welcome', volunteerId: message.volunteerId, config: { bundleUrl: config.bundleUrl } }
     }
     case 'jobs':
-      return { type: 'jobs', jobs: checkArray(message.jobs, checkJob, 'jobs') }
+      return { type: 'jobs', jobs: jobsFromWire(message) }
     case 'error':
       return { type: 'error', reason: typeof message.reason === 'string' ? message.reason : 'unknown' }
     default:

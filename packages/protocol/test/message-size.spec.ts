@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { jobJsonLength, jsonStringLength, outcomeJsonLength, packByLength } from '../src/index.ts'
+import type { Outcome } from '../src/index.ts'
+import { jobJsonLength, jsonStringLength, outcomeJsonLength, packByLength, toWire } from '../src/index.ts'
 
 describe('jsonStringLength', () => {
   it('is the length JSON.stringify gives, whatever the string', () => {
@@ -25,16 +26,28 @@ describe('jsonStringLength', () => {
 })
 
 describe('jobJsonLength and outcomeJsonLength', () => {
-  it('are never under the length of the JSON', () => {
+  it('bound what jobs and outcomes take in their messages on the wire', () => {
+    const ENVELOPE = 64
+    const item = fc.record({
+      id: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+      text: fc.string({ unit: 'binary' }),
+    })
     fc.assert(
-      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.string({ unit: 'binary' }), (id, text) => {
-        expect(jobJsonLength({ id, value: text })).toBeGreaterThanOrEqual(
-          JSON.stringify({ id, value: text }).length,
+      fc.property(fc.array(item), fc.boolean(), (items, failing) => {
+        const jobs = items.map(({ id, text }) => ({ id, value: text }))
+        const jobsLength = JSON.stringify(toWire({ type: 'jobs', jobs })).length
+        expect(jobsLength).toBeLessThanOrEqual(
+          ENVELOPE + jobs.reduce((sum, job) => sum + jobJsonLength(job) + 1, 0),
         )
-        const ok = { id, ok: true as const, result: text }
-        expect(outcomeJsonLength(ok)).toBeGreaterThanOrEqual(JSON.stringify(ok).length)
-        const failed = { id, ok: false as const, error: { name: 'Error', message: text } }
-        expect(outcomeJsonLength(failed)).toBe(JSON.stringify(failed).length)
+        const outcomes: Outcome[] = items.map(({ id, text }) =>
+          failing
+            ? { id, ok: false, error: { name: 'Error', message: text } }
+            : { id, ok: true, result: text },
+        )
+        const outcomesLength = JSON.stringify(toWire({ type: 'outcomes', outcomes })).length
+        expect(outcomesLength).toBeLessThanOrEqual(
+          ENVELOPE + outcomes.reduce((sum, outcome) => sum + outcomeJsonLength(outcome) + 1, 0),
+        )
       }),
     )
   })

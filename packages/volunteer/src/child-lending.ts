@@ -1,5 +1,5 @@
 import type { ChildInfo, PeerChannel } from '@pando/overlay'
-import { MAX_TREE_MESSAGE_CHARS, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
+import { MAX_TREE_MESSAGE_CHARS, toWire, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 
 /**
@@ -29,7 +29,7 @@ export class ChildLending {
       // again; a send that fails on an open channel closes it, so that this happens.
       if (channel.state !== 'open') return
       try {
-        channel.send({ type: 'jobs', jobs } satisfies TreeWorkMessage)
+        channel.send(toWire({ type: 'jobs', jobs } satisfies TreeWorkMessage))
       } catch {
         channel.close()
       }

@@ -1,4 +1,4 @@
-import type { VolunteerToRoot } from '@pando/protocol'
+import { toWire, type VolunteerToRoot } from '@pando/protocol'
 import { reconnectDelay } from './backoff.ts'
 
 /** What a `Connection` tells its owner. */
@@ -46,7 +46,7 @@ export class Connection {
   /** Sends a message if a socket is open; a message for a closed socket is dropped (the root re-lends). */
   send(message: VolunteerToRoot): void {
     const socket = this.#socket
-    if (socket?.readyState === this.#components.WebSocket.OPEN) socket.send(JSON.stringify(message))
+    if (socket?.readyState === this.#components.WebSocket.OPEN) socket.send(JSON.stringify(toWire(message)))
   }
 
   /** The root accepted this volunteer: the next disconnection retries quickly again. */

@@ -12,6 +12,7 @@ import {
   MAX_MONITORED_VOLUNTEERS,
   parseTreeWorkMessage,
   ProtocolError,
+  toWire,
   type RunConfig,
   type TreeWorkMessage,
   type VolunteerReport,
@@ -117,7 +118,7 @@ export class TreeVolunteer {
       { batchSize: this.#options.batchSize },
       {
         sendUp: (message) => {
-          if (parent.state === 'open') parent.send(message)
+          if (parent.state === 'open') parent.send(toWire(message))
         },
         createRunner: this.#components.createRunner,
       },

@@ -4,12 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bundleModule } from '@pando/bundler'
-import {
-  parseVolunteerMessage,
-  VOLUNTEER_PROTOCOL_VERSION,
-  type RunConfig,
-  type VolunteerReport,
-} from '@pando/protocol'
+import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig, type VolunteerReport } from '@pando/protocol'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -272,10 +267,10 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({ type: 'jobs', jobs: values.map((value, id) => ({ id, value })) })
     await socket.outcomes([0, 1, 2, 3, 4])
     const reports = await socket.until((messages) => {
-      const found = messages.flatMap((message) => {
-        const parsed = parseVolunteerMessage(JSON.stringify(message))
-        return parsed.type === 'status' ? [parsed.report] : []
-      })
+      // The harness parsed them (parseVolunteerMessage), reports included.
+      const found = messages.flatMap((message) =>
+        message.type === 'status' ? [(message as unknown as { report: VolunteerReport }).report] : [],
+      )
       return found.at(-1)?.processed === 5 ? found : undefined
     })
     const last = reports.at(-1) as VolunteerReport

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import type { Outcome, RootToVolunteer } from '@pando/protocol'
+import { parseVolunteerMessage, toWire, type Outcome, type RootToVolunteer } from '@pando/protocol'
 import { WebSocketServer, type WebSocket } from 'ws'
 
 const TYPES: Record<string, string> = {
@@ -23,13 +23,13 @@ export class VolunteerSocket {
   constructor(socket: WebSocket) {
     this.socket = socket
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as Message)
+      this.messages.push(parseVolunteerMessage(String(data)) as Message)
       for (const wake of this.#waiters) wake()
     })
   }
 
   send(message: RootToVolunteer): void {
-    this.socket.send(JSON.stringify(message))
+    this.socket.send(JSON.stringify(toWire(message)))
   }
 
   /** Resolves once `test` holds of the messages received so far. */

@@ -13,6 +13,7 @@ import {
 } from '@pando/overlay'
 import {
   parseTreeWorkMessage,
+  toWire,
   parseVolunteerMessage,
   type Job,
   type RootToVolunteer,
@@ -161,7 +162,7 @@ export class TreeRoot {
   /** A WebSocket volunteer: welcomed on `hello`, then a borrower of the lender until it closes. */
   #serveVolunteer(socket: WebSocket, config: RunConfig): void {
     const volunteerId = `ws-${String(++this.#volunteerCount)}`
-    const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(message))
+    const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(toWire(message)))
     let borrower: RemoteBorrower | undefined
     socket.on('message', (data) => {
       let message: ReturnType<typeof parseVolunteerMessage>

@@ -12,6 +12,7 @@ import {
 import {
   combineReports,
   parseTreeWorkMessage,
+  toWire,
   type Job,
   type Outcome,
   type ProtocolError,
@@ -233,7 +234,7 @@ describe('TreeVolunteer', () => {
       (tab) => tab.volunteer.node.parentId === parent.volunteer.node.id,
     )
     first?.volunteer.node.parent?.send({ type: 'gossip' })
-    second?.volunteer.node.parent?.send({ type: 'jobs', jobs: [] })
+    second?.volunteer.node.parent?.send(toWire({ type: 'jobs', jobs: [] }))
     await tree.run(() => parent.volunteer.node.children.length === 0, 100)
     expect(parent.volunteer.node.children).toHaveLength(0)
     expect(parent.protocolErrors.map((error) => error.message).sort()).toEqual([

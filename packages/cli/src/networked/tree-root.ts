@@ -10,6 +10,7 @@ import {
 } from '@pando/overlay'
 import {
   MAX_TREE_MESSAGE_CHARS,
+  toWire,
   parseTreeWorkMessage,
   type RelayToJoiner,
   type TreeWorkMessage,
@@ -84,7 +85,7 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   )
   const links = new Map<PeerChannel, ChildLink>()
   const send = (channel: PeerChannel, message: TreeWorkMessage): void => {
-    if (channel.state === 'open') channel.send(message)
+    if (channel.state === 'open') channel.send(toWire(message))
   }
 
   root.on('child', (child) => {

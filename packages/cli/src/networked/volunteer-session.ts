@@ -1,6 +1,7 @@
 import {
   MAX_VOLUNTEER_MESSAGE_CHARS,
   parseVolunteerMessage,
+  toWire,
   ProtocolError,
   VOLUNTEER_PROTOCOL_VERSION,
   type RootToVolunteer,
@@ -16,8 +17,12 @@ const CLOSE_PROTOCOL_ERROR = 1008
 /** WebSocket close code for a page that went silent (an application code: 4000–4999). */
 const CLOSE_SILENT = 4000
 
-/** A page silent for this many heartbeats is taken for frozen (it sends one every half heartbeat). */
-const SILENT_HEARTBEATS = 2
+/**
+ * A page silent for this many heartbeats is taken for frozen: it sends one every half heartbeat (every
+ * second at most in a background tab, whose timers the browser slows), so three in a row are missing.
+ * Checked every quarter heartbeat, a frozen page is dropped within two heartbeats.
+ */
+const SILENT_HEARTBEATS = 1.5
 
 /**
  * `reason`, cut to the 123 bytes of UTF-8 a close frame can carry: ws throws on more, and a reason may quote
@@ -39,8 +44,8 @@ export interface VolunteerSessionOptions {
   /** Where its status reports go. */
   readonly board: ReportBoard
   /**
-   * The page sends a heartbeat every half of this; one silent for twice this (a frozen tab, whose browser
-   * still answers WebSocket pings) is disconnected and its items lent again.
+   * The page sends a heartbeat every half of this; one silent for 1.5 times this (a frozen tab, whose
+   * browser still answers WebSocket pings) is disconnected and its items lent again.
    */
   readonly heartbeatMs: number
   /** Told when the volunteer joins and leaves, for the messages on stderr. */
@@ -58,13 +63,13 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
   let borrower: RemoteBorrower | undefined
   let left = false
   let heardAt = Date.now()
-  const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(message))
+  const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(toWire(message)))
   const watchdog = setInterval(() => {
     const silent = Date.now() - heardAt
     if (borrower !== undefined && silent > SILENT_HEARTBEATS * options.heartbeatMs) {
       reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_SILENT)
     }
-  }, options.heartbeatMs / 2)
+  }, options.heartbeatMs / 4)
   watchdog.unref()
   const leave = (reason: string): void => {
     if (left) return
