@@ -100,8 +100,9 @@ type Frame =
   | { readonly kind: 'binary'; readonly bytes: Uint8Array }
   | { readonly kind: 'not-utf8'; readonly bytes: Uint8Array }
 
+// Bytes that occur nowhere in UTF-8 (0x80, a continuation byte, would be valid after a lead byte).
 const notUtf8 = fc
-  .tuple(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(0xff, 0xc0, 0xfe, 0x80))
+  .tuple(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(0xff, 0xc0, 0xfe, 0xc1))
   .map(([bytes, bad]): Frame => ({ kind: 'not-utf8', bytes: Uint8Array.from([...bytes, bad, 0x41]) }))
 
 function sendFrame(socket: WebSocket, frame: Frame): void {

@@ -138,7 +138,7 @@ describe('a frozen volunteer tab (its main thread paused, its connections open)'
       expect(run.stdout()).toBe(seqLines(0, ITEMS))
       expect(code).toBe(0)
       expect(await second.textContent('#transport')).toBe(shown)
-      expect(await second.textContent('#processed')).toBe(String(ITEMS))
+      await expect.poll(() => second.textContent('#processed')).toBe(String(ITEMS))
     },
   )
 })

@@ -75,7 +75,10 @@ describe('a separate pando-server, with real tabs', () => {
     expect(result.stdout).toBe(seqLines(0, ITEMS, (n) => String(n * n)))
     expect(result.code).toBe(0)
     for (const page of [...tabs, websocketTab]) {
-      expect(Number(await text(page, '#processed')), await text(page, '#volunteer-id')).toBeGreaterThan(0)
+      const id = await text(page, '#volunteer-id')
+      await expect
+        .poll(async () => Number(await text(page, '#processed')), { message: id })
+        .toBeGreaterThan(0)
     }
     await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over/)
     expect(server.stderr()).not.toContain(SECRET)
@@ -103,6 +106,6 @@ describe('a separate pando-server, with real tabs', () => {
     const result = await root.exited
     expect(result.stdout).toBe(seqLines(0, 100, (n) => String(n * n)))
     expect(result.code).toBe(0)
-    expect(Number(await text(early, '#processed'))).toBe(100)
+    await expect.poll(async () => Number(await text(early, '#processed'))).toBe(100)
   })
 })

@@ -16,6 +16,12 @@ export const THROUGHPUT_WINDOW = 5_000
 /** How often the page refreshes its throughput figure, in ms. */
 export const VIEW_REFRESH_INTERVAL = 1_000
 
+/**
+ * Shortest time between two changes of the page's status and counts shown, in ms, while they change at
+ * every batch: a change shown costs a frame of the page's time, which its Worker would rather have.
+ */
+export const BUSY_VIEW_INTERVAL = 250
+
 /** localStorage key of the device name the volunteer chose. */
 export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
 

@@ -1,3 +1,5 @@
+import { BUSY_VIEW_INTERVAL } from './constants.ts'
+
 /** How the page reaches the root, as shown. */
 export type TransportName = 'WebRTC' | 'WebSocket'
 
@@ -36,7 +38,12 @@ export class StatusView {
   readonly #depth: HTMLElement
   readonly #children: HTMLElement
   readonly #parentId: HTMLElement
-  #shownStatus: VolunteerStatus | undefined
+  /** The status and counts to show; shown at once, or at most every `BUSY_VIEW_INTERVAL` while they change. */
+  #statusNow: VolunteerStatus | undefined
+  #countsNow: readonly [number, number, number] | undefined
+  #shown: { status: VolunteerStatus | undefined; counts: string } = { status: undefined, counts: '' }
+  #lastShown = Number.NEGATIVE_INFINITY
+  #showLater: ReturnType<typeof setTimeout> | undefined
 
   constructor(doc: Document) {
     this.#status = element(doc, 'status', HTMLElement)
@@ -53,10 +60,24 @@ export class StatusView {
     this.#parentId = element(doc, 'parent-id', HTMLElement)
   }
 
+  /**
+   * The status goes from working to idle and back at every batch, dozens of times a second with quick items,
+   * and each change shown costs the page a frame (style, layout, paint) taken from its Worker's core. So
+   * `idle` is shown like the counts: at once after a quiet spell, then at most every `BUSY_VIEW_INTERVAL`
+   * (the latest state last), by when the next batch has usually made the tab `working` again. Any other
+   * status is shown at once: the first item of a tab shows when it comes.
+   */
   setStatus(status: VolunteerStatus): void {
-    // It is set at every batch: writing the DOM only on a change spares the page style work.
-    if (status === this.#shownStatus) return
-    this.#shownStatus = status
+    this.#statusNow = status
+    if (status === 'idle') {
+      this.#showBusy()
+    } else if (status !== this.#shown.status) {
+      this.#showStatus(status)
+      this.#shown = { ...this.#shown, status }
+    }
+  }
+
+  #showStatus(status: VolunteerStatus): void {
     this.#status.textContent = STATUS_TEXT[status]
     this.#status.dataset.status = status
   }
@@ -88,11 +109,33 @@ export class StatusView {
     this.#children.textContent = String(children)
   }
 
-  /** Outcomes of this tab's Worker: all, failures, and failures for missing the item deadline. */
+  /** Outcomes of this tab's Worker: all, failures, and failures for missing the item deadline; see `setStatus`. */
   setCounts(processed: number, failed: number, timedOut: number): void {
-    this.#processed.textContent = String(processed)
-    this.#failed.textContent = String(failed)
-    this.#timedOut.textContent = String(timedOut)
+    this.#countsNow = [processed, failed, timedOut]
+    this.#showBusy()
+  }
+
+  #showBusy(): void {
+    if (this.#showLater !== undefined) return
+    const wait = this.#lastShown + BUSY_VIEW_INTERVAL - performance.now()
+    if (wait > 0) {
+      this.#showLater = setTimeout(() => {
+        this.#showLater = undefined
+        this.#showBusy()
+      }, wait)
+      return
+    }
+    this.#lastShown = performance.now()
+    const status = this.#statusNow
+    if (status !== undefined && status !== this.#shown.status) this.#showStatus(status)
+    const counts = this.#countsNow
+    const key = counts?.join(' ') ?? ''
+    if (counts !== undefined && key !== this.#shown.counts) {
+      this.#processed.textContent = String(counts[0])
+      this.#failed.textContent = String(counts[1])
+      this.#timedOut.textContent = String(counts[2])
+    }
+    this.#shown = { status, counts: key }
   }
 
   setThroughput(itemsPerSecond: number): void {

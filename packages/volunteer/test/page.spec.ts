@@ -209,7 +209,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     expect((await socket.outcomes([5])).get(5)).toEqual({ id: 5, ok: true, result: '64' })
     await expect.poll(() => page.textContent('#timed-out')).toBe('2')
     expect(await page.textContent('#failed')).toBe('2')
-    expect(await page.textContent('#processed')).toBe('6')
+    await expect.poll(() => page.textContent('#processed')).toBe('6')
     // The first Worker, and a new one after each of the three missed deadlines (the batch's, then item 2's).
     expect(workers).toBe(4)
     // Terminated ones are gone, stuck in their loops or not.
@@ -289,7 +289,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     expect(reports.reduce((sum, report) => sum + report.nbItems, 0)).toBe(3)
     for (const report of reports) expect(report.lastReportInterval).toBeGreaterThanOrEqual(150)
     expect(last.throughputStats.maximum).toBeGreaterThan(0)
-    expect(await page.textContent('#processed')).toBe('5')
+    await expect.poll(() => page.textContent('#processed')).toBe('5')
   })
 
   it('remembers a device name edited on the page', async () => {
