@@ -28,7 +28,7 @@ export interface RemoteLendingOptions {
   readonly clock?: LenderClock
 }
 
-/** Room for the `{"type":"jobs","jobs":[]}` around the jobs, rounded up. */
+/** Room for the `{"type":"jobs","ids":[],"values":[]}` around the jobs on the wire, rounded up. */
 const ENVELOPE_CHARS = 64
 
 function tooLarge(job: Job, maxChars: number): Outcome {

@@ -1,6 +1,6 @@
 import { MAX_VOLUNTEER_MESSAGE_CHARS, outcomeJsonLength, packByLength, type Outcome } from '@pando/protocol'
 
-/** Room taken by `{"type":"outcomes","outcomes":[]}`, rounded up. */
+/** Room taken by `{"type":"outcomes","ids":[],"results":[],"failures":[]}` on the wire, rounded up. */
 const ENVELOPE_CHARS = 64
 
 function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
