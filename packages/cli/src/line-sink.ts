@@ -9,9 +9,9 @@ export const WRITE_CHUNK_CHARS = 64 * 1024
 
 /**
  * Writes every value of `source` as one line on `output`. Lines are gathered into one write of up to
- * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the
- * event loop, so a line waits for no later one. Backpressure: while `output` needs draining, nothing more is read.
- * Resolves when the source ends (its lines written); rejects when it errors.
+ * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the event
+ * loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
+ * read until 'drain'. Resolves when the source ends (its lines written); rejects when it errors.
  */
 export function writeLines(
   source: Source<string>,

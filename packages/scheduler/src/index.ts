@@ -2,6 +2,7 @@ export { createLender } from './lender.ts'
 export type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
 export type { LenderClock, TimerHandle } from './clock.ts'
 export { lendToRemote, type RemoteBorrower, type RemoteLendingOptions } from './remote-borrower.ts'
+export { ChildLending, type ChildChannel, type LendingChild } from './child-lending.ts'
 export {
   adaptiveBatchSizing,
   batchSizing,

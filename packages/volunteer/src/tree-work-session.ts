@@ -1,6 +1,7 @@
 import type { ChildInfo, PeerChannel } from '@pando/overlay'
 import { MAX_TREE_MESSAGE_CHARS, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
 import {
+  ChildLending,
   createLender,
   lendToRemote,
   type BatchSize,
@@ -9,7 +10,6 @@ import {
   type Settled,
 } from '@pando/scheduler'
 import pull, { type Sink } from 'pull-stream'
-import { ChildLending } from './child-lending.ts'
 import { TREE_LENDER_WINDOW } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
 import { createPushable, type Pushable } from './pushable.ts'

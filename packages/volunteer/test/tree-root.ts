@@ -19,12 +19,18 @@ import {
   type RootToVolunteer,
   type RunConfig,
 } from '@pando/protocol'
-import { createLender, lendToRemote, type Lender, type RemoteBorrower, type Settled } from '@pando/scheduler'
+import {
+  ChildLending,
+  createLender,
+  lendToRemote,
+  type Lender,
+  type RemoteBorrower,
+  type Settled,
+} from '@pando/scheduler'
 import pull from 'pull-stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { nodeWrtc } from '../../cli/src/networked/node-wrtc.ts'
 import { JoinRelay } from '../../server/src/join-relay.ts'
-import { ChildLending } from '../src/child-lending.ts'
 import { createPushable, type Pushable } from '../src/pushable.ts'
 import { serveStatic } from './root-harness.ts'
 

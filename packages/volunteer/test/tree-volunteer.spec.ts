@@ -18,10 +18,9 @@ import {
   type ProtocolError,
   type VolunteerReport,
 } from '@pando/protocol'
-import { createLender, type Settled } from '@pando/scheduler'
+import { ChildLending, createLender, type Settled } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { ChildLending } from '../src/child-lending.ts'
 import { createPushable } from '../src/pushable.ts'
 import type { ReportPlace } from '../src/report-builder.ts'
 import { TreeVolunteer } from '../src/tree-volunteer.ts'

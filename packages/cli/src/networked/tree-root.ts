@@ -4,24 +4,11 @@ import {
   type AnswerSignalMessage,
   type JoinRejectedMessage,
   type JoinSignalMessage,
-  type PeerChannel,
   type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
-import {
-  MAX_TREE_MESSAGE_CHARS,
-  toWire,
-  parseTreeWorkMessage,
-  type RelayToJoiner,
-  type TreeWorkMessage,
-} from '@pando/protocol'
-import {
-  lendToRemote,
-  type BatchSize,
-  type Lender,
-  type RemoteBorrower,
-  type SubStream,
-} from '@pando/scheduler'
+import { parseTreeWorkMessage, type RelayToJoiner } from '@pando/protocol'
+import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
@@ -55,11 +42,6 @@ export interface TreeRoot {
   close(): void
 }
 
-interface ChildLink {
-  readonly subStream: SubStream
-  readonly borrower: RemoteBorrower
-}
-
 /**
  * The root of the WebRTC tree: a tree node whose children (tabs, each with its own subtree) are borrowers
  * of the root's lender, over node-datachannel data channels. A child's credit grows with the workers of its
@@ -83,37 +65,24 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       ...(options.random === undefined ? {} : { random: options.random }),
     },
   )
-  const links = new Map<PeerChannel, ChildLink>()
-  const send = (channel: PeerChannel, message: TreeWorkMessage): void => {
-    if (channel.state === 'open') channel.send(toWire(message))
-  }
-
+  const children = new ChildLending(options.lender, options.batchSize)
   root.on('child', (child) => {
-    const subStream = options.lender.lendStream({ name: child.id ?? `child ${child.index}` })
-    // The workers are the child's say (its join weight, then its reports): the credit they make is capped.
-    const borrower = lendToRemote(subStream, (jobs) => send(child.channel, { type: 'jobs', jobs }), {
-      batchSize: options.batchSize,
-      workers: child.workers,
-      maxMessageChars: MAX_TREE_MESSAGE_CHARS,
-    })
-    links.set(child.channel, { subStream, borrower })
-    options.onChild?.('joined', links.size)
+    children.add(child)
+    options.onChild?.('joined', children.size)
   })
-  root.on('child-report', (child) => links.get(child.channel)?.borrower.setWorkers(child.workers))
+  root.on('child-report', (child) => children.update(child))
   root.on('child-left', (child) => {
-    links.get(child.channel)?.borrower.close(new Error('the child left'))
-    links.delete(child.channel)
+    children.remove(child.channel)
     options.board.remove(child.channel)
-    options.onChild?.('left', links.size)
+    options.onChild?.('left', children.size)
   })
   root.on('message', (channel, message) => {
-    const link = links.get(channel)
     try {
       const work = parseTreeWorkMessage(message)
-      if (link === undefined || work === undefined || work.type === 'jobs') {
+      if (!children.has(channel) || work === undefined || work.type === 'jobs') {
         throw new Error('unexpected message from a child')
       }
-      if (work.type === 'outcomes') link.borrower.receive(work.outcomes)
+      if (work.type === 'outcomes') children.receive(channel, work.outcomes)
       else options.board.update(channel, work.reports)
     } catch {
       channel.close()

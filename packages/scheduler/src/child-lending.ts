@@ -1,17 +1,36 @@
-import type { ChildInfo, PeerChannel } from '@pando/overlay'
 import { MAX_TREE_MESSAGE_CHARS, toWire, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
-import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
+import type { BatchSize } from './batch-sizing.ts'
+import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
+import type { Lender } from './types.ts'
+
+/** A tree link as the lending uses it (the overlay's `PeerChannel` is one). */
+export interface ChildChannel {
+  readonly state: 'connecting' | 'open' | 'closed'
+  send(message: unknown): void
+  close(): void
+}
+
+/** A child of a tree node as the lending sees it (the overlay's `ChildInfo` is one). */
+export interface LendingChild {
+  readonly index: number
+  /** The child's id, once it reported. */
+  readonly id: string | undefined
+  readonly channel: ChildChannel
+  /** Workers in its subtree, as last reported: what its credit scales with. */
+  readonly workers: number
+}
 
 /**
  * Lends a lender's items to the children of a tree node: one sub-stream per child, whose jobs go down the
  * child's channel as `jobs` messages of at most one batch (fixed, or following the child's speed), and whose
- * credit is two batches per worker the child reports (capped: a hostile child cannot make it unsafe). Outcomes the child sends come back through `receive`, matched by channel. A child that leaves
- * is closed, and what it held is lent again to the others. Used by tabs and by a Node root alike.
+ * credit is two batches per worker the child reports (capped: a hostile child cannot make it unsafe).
+ * Outcomes the child sends come back through `receive`, matched by channel. A child that leaves is closed,
+ * and what it held is lent again to the others. Used by tabs and by a Node root alike.
  */
 export class ChildLending {
   readonly #lender: Lender
   readonly #batchSize: BatchSize
-  readonly #children = new Map<PeerChannel, RemoteBorrower>()
+  readonly #children = new Map<ChildChannel, RemoteBorrower>()
   #closed = false
 
   constructor(lender: Lender, batchSize: BatchSize) {
@@ -19,8 +38,18 @@ export class ChildLending {
     this.#batchSize = batchSize
   }
 
+  /** Children being lent to. */
+  get size(): number {
+    return this.#children.size
+  }
+
+  /** Whether `channel` is a child being lent to. */
+  has(channel: ChildChannel): boolean {
+    return this.#children.has(channel)
+  }
+
   /** Starts lending to a child (again a no-op for one already lent to). */
-  add(child: ChildInfo): void {
+  add(child: LendingChild): void {
     const channel = child.channel
     if (this.#closed || this.#children.has(channel)) return
     const subStream = this.#lender.lendStream({ name: child.id ?? `child ${String(child.index)}` })
@@ -43,20 +72,20 @@ export class ChildLending {
   }
 
   /** The child reported its subtree: its credit follows its workers. */
-  update(child: ChildInfo): void {
+  update(child: LendingChild): void {
     const borrower = this.#children.get(child.channel)
     if (borrower === undefined) this.add(child)
     else borrower.setWorkers(child.workers)
   }
 
   /** The child left: what it held is lent again. */
-  remove(channel: PeerChannel): void {
+  remove(channel: ChildChannel): void {
     this.#children.get(channel)?.close(new Error('the child left'))
     this.#children.delete(channel)
   }
 
   /** Hands a child's outcomes to the lender; false if `channel` is no child being lent to. */
-  receive(channel: PeerChannel, outcomes: readonly Outcome[]): boolean {
+  receive(channel: ChildChannel, outcomes: readonly Outcome[]): boolean {
     const borrower = this.#children.get(channel)
     borrower?.receive(outcomes)
     return borrower !== undefined
