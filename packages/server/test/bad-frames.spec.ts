@@ -2,22 +2,15 @@ import { once } from 'node:events'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { MAX_ROOT_HELLO_BYTES, MAX_ROOT_LINK_MESSAGE_BYTES, type MonitorMessage } from '@pando/protocol'
+import { MAX_ROOT_HELLO_BYTES, MAX_ROOT_LINK_MESSAGE_BYTES } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { MAX_VIEWER_PAYLOAD_BYTES } from '../src/constants.ts'
 import { createHostingServer, createServer, type HostingServer, type PandoServer } from '../src/index.ts'
+import { STATUS } from './monitor-status.ts'
 
 const SECRET = 's3cret'
 const FILES = [{ name: 'config.json', content: '{"protocolVersion":1}' }]
-const STATUS: MonitorMessage = {
-  type: 'status',
-  timestamp: 1_700_000_000_000,
-  run: { startedAt: 1_700_000_000_000, elapsedMs: 0, itemsTotal: null },
-  totals: { read: 1, done: 1, inFlight: 0, relent: 0, failed: 0, volunteers: 0, rate: 0, averageRate: 0 },
-  volunteers: [],
-  tree: [],
-}
 /** A text frame that is not UTF-8: `{`, two bytes no UTF-8 sequence starts with, `}`. */
 const NOT_UTF8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d])
 

@@ -6,20 +6,13 @@ import type { MonitorMessage, RootToServer, ServerToRoot } from '@pando/protocol
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createHostingServer, type HostingServer, type RootRegistryEvent } from '../src/index.ts'
+import { STATUS } from './monitor-status.ts'
 
 const SECRET = 's3cret'
 const FILES = [
   { name: 'bundle.js', content: 'self.x = 1' },
   { name: 'config.json', content: '{"protocolVersion":1}' },
 ]
-const STATUS: MonitorMessage = {
-  type: 'status',
-  timestamp: 1_700_000_000_000,
-  run: { startedAt: 1_700_000_000_000, elapsedMs: 0, itemsTotal: null },
-  totals: { read: 1, done: 1, inFlight: 0, relent: 0, failed: 0, volunteers: 0, rate: 0, averageRate: 0 },
-  volunteers: [],
-  tree: [],
-}
 
 /** A client that records every message and how it closed. */
 class Client<T = unknown> {
