@@ -53,7 +53,8 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
  * smoothed average of samples, each the time over which at least half a batch of answers came back while it
  * held jobs (answers split over several messages make one sample). It starts at one job per worker, so that
  * slow items spread over every borrower, and grows at most `ADAPTIVE_MAX_GROWTH` times per sample while
- * answers come back fast; it shrinks at once when they slow down. With two batches in flight, a borrower
+ * answers come back fast; it shrinks without that bound when they slow down (some 30× in one sample when
+ * items become 1,000× slower, the smoothing taking the rest). With two batches in flight, a borrower
  * whose round trip is under two batch times grows and one whose round trip is longer shrinks, until one batch
  * computes while the other travels. Bounded by one and `ADAPTIVE_MAX_BATCH_PER_WORKER` jobs per worker.
  */

@@ -28,7 +28,9 @@ export const ADAPTIVE_BATCH_MS = 20
  */
 export const ADAPTIVE_MAX_BATCH_PER_WORKER = 4_096
 
-/** Most an adaptive batch grows per sample (it shrinks at once): from 1 to the maximum in 6 samples. */
+/**
+ * Most an adaptive batch grows per sample (shrinking has no such bound): from 1 to the maximum in 6 samples.
+ */
 export const ADAPTIVE_MAX_GROWTH = 4
 
 /**

@@ -62,7 +62,7 @@ describe('adaptive batch sizing', () => {
     expect(clock.now).toBeLessThan(600)
   })
 
-  it('shrinks at once when items become slow', () => {
+  it('shrinks fast when items become slow', () => {
     const clock = new VirtualClock()
     const sizing = adaptiveBatchSizing(1, clock.lenderClock())
     for (let round = 0; round < 10; round++) {
