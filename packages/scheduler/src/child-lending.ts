@@ -84,11 +84,9 @@ export class ChildLending {
     this.#children.delete(channel)
   }
 
-  /** Hands a child's outcomes to the lender; false if `channel` is no child being lent to. */
-  receive(channel: ChildChannel, outcomes: readonly Outcome[]): boolean {
-    const borrower = this.#children.get(channel)
-    borrower?.receive(outcomes)
-    return borrower !== undefined
+  /** Hands a child's outcomes to the lender (nothing, for a channel that is no child: see `has`). */
+  receive(channel: ChildChannel, outcomes: readonly Outcome[]): void {
+    this.#children.get(channel)?.receive(outcomes)
   }
 
   /** Stops lending to every child. Idempotent. */
