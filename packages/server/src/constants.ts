@@ -37,6 +37,9 @@ export const RUN_PATH = '/run'
 /** `Retry-After` of `/run/` while there is no run, in seconds. */
 export const NO_RUN_RETRY_AFTER_S = 2
 
+/** `Cache-Control` of a page's scripts whose names carry their content hash: a year, never revalidated. */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
+
 /**
  * Time between two WebSocket pings; a volunteer that has not answered the previous ping by then is
  * terminated, so a silent one is detected within two intervals.

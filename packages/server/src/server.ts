@@ -12,6 +12,7 @@ import {
   MAX_PAYLOAD_BYTES,
   MONITOR_FEED_PATH,
   MONITOR_PATH,
+  IMMUTABLE_CACHE_CONTROL,
   NO_RUN_RETRY_AFTER_S,
   RUN_PATH,
   VOLUNTEER_PATH,
@@ -78,9 +79,24 @@ function createApp(options: ServerOptions): express.Express {
   app.use(securityHeaders())
   app.use(RUN_PATH, runFiles(options.runDir))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
-  if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, express.static(options.dashboardDir))
-  app.use(express.static(options.volunteerDir))
+  if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, pageFiles(options.dashboardDir))
+  app.use(pageFiles(options.volunteerDir))
   return app
+}
+
+/** A built page's script, named with its content hash by webpack (`main.1a2b3c4d.js`): it never changes. */
+const HASHED_ASSET = /\.[0-9a-f]{8}\.js$/
+
+/**
+ * Serves a built page: its hashed scripts are cached for good (a hundred tabs opened at once load them once,
+ * not once each), its `index.html` is checked again every time (it names the scripts of the current build).
+ */
+function pageFiles(dir: string): express.Handler {
+  return express.static(dir, {
+    setHeaders: (response, filePath) => {
+      if (HASHED_ASSET.test(filePath)) response.setHeader('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+    },
+  })
 }
 
 /** Serves the run's files from `runDir`, or answers 503 while there is no run. */

@@ -76,6 +76,20 @@ describe('createServer', () => {
     expect((await fetch(`http://127.0.0.1:${port}/run/missing.js`)).status).toBe(404)
   })
 
+  it("caches the pages' hashed scripts for good, and checks index.html and other files again", async () => {
+    await writeFile(path.join(volunteerDir, 'main.0123abcd.js'), 'void 0')
+    await writeFile(path.join(volunteerDir, 'plain.js'), 'void 0')
+    await writeFile(path.join(dashboardDir, 'main.89abcdef.js'), 'void 0')
+    const { port } = await start()
+    const cacheControl = async (file: string): Promise<string | null> =>
+      (await fetch(`http://127.0.0.1:${port}/${file}`)).headers.get('cache-control')
+    expect(await cacheControl('main.0123abcd.js')).toBe('public, max-age=31536000, immutable')
+    expect(await cacheControl('monitor/main.89abcdef.js')).toBe('public, max-age=31536000, immutable')
+    expect(await cacheControl('')).toBe('public, max-age=0')
+    expect(await cacheControl('plain.js')).toBe('public, max-age=0')
+    expect(await cacheControl('run/bundle.js')).toBeNull()
+  })
+
   it('hands each /volunteer WebSocket to onVolunteer', async () => {
     const { port } = await start()
     const client = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)

@@ -73,26 +73,35 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
   return { ...config, bundleUrl: new URL(config.bundleUrl, pageUrl).href }
 }
 
-/** What a WebSocket volunteer takes from the run's config: it needs nothing else from it. */
-export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs' | 'heartbeatMs'>
+/**
+ * What a WebSocket volunteer takes from the run's config: its timings, and the bundle's absolute URL to start
+ * a Worker early (`undefined` without a config: the root's welcome names the bundle anyway).
+ */
+export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs' | 'heartbeatMs'> & {
+  readonly bundleUrl: string | undefined
+}
 
 /**
- * The run's reporting interval and item deadline, for a page that needs nothing else from the config (a
- * WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL` and `DEFAULT_ITEM_TIMEOUT` when the root serves no
- * usable config. Never rejects.
+ * The run's reporting interval, item deadline, heartbeat and bundle, for a page that needs nothing else from
+ * the config (a WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL`, `DEFAULT_ITEM_TIMEOUT`,
+ * `DEFAULT_HEARTBEAT` and no bundle when the root serves no usable config. Never rejects.
  */
 export async function fetchWebSocketSettings(
   pageUrl: string,
   fetchFn: typeof fetch = fetch,
 ): Promise<WebSocketSettings> {
   try {
-    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs } = await fetchRunConfig(pageUrl, fetchFn)
-    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs }
+    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl } = await fetchRunConfig(
+      pageUrl,
+      fetchFn,
+    )
+    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl }
   } catch {
     return {
       reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
       itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
       heartbeatMs: DEFAULT_HEARTBEAT,
+      bundleUrl: undefined,
     }
   }
 }

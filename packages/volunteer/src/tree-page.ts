@@ -43,17 +43,25 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   const { view } = page
   const fallBack = options.fallBack
   view.setTransport('WebRTC')
+  const signaling = new JoinSignaling(options.joinUrl)
+  const hasWebRtc = typeof RTCPeerConnection === 'function'
+  // The first join attempt's handshake overlaps the config's request.
+  if (hasWebRtc) signaling.preconnect()
   const config = await loadConfig(page, fallBack !== undefined)
-  if (config instanceof Error) return fallBack?.(`no run configuration (${config.message})`)
-  if (typeof RTCPeerConnection !== 'function') {
+  if (config instanceof Error) {
+    signaling.dropPreconnected()
+    return fallBack?.(`no run configuration (${config.message})`)
+  }
+  if (!hasWebRtc) {
     if (fallBack !== undefined) return fallBack('this browser has no WebRTC')
     return view.showMessage('This browser has no WebRTC: open the page with #protocol=websocket.')
   }
   view.showMessage(undefined)
+  page.prestartWorker(config.bundleUrl)
 
   const tree = new TreeVolunteer(config, {
     connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
-    signaling: new JoinSignaling(options.joinUrl),
+    signaling,
     createRunner: (onOutcomes) =>
       page.startWorker({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
     buildReport: (place) => page.buildReport(place),

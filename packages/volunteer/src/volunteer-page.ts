@@ -10,8 +10,10 @@ import {
 } from './device-name.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
+import { SpareWorker } from './spare-worker.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
 import { VolunteerSession, type VolunteerSessionOptions } from './volunteer-session.ts'
+import { WorkerClient } from './worker-client.ts'
 
 function localStorageOrUndefined(): NameStorage | undefined {
   try {
@@ -32,6 +34,7 @@ export class VolunteerPage {
   readonly #meter = new ThroughputMeter()
   readonly #counts = { processed: 0, failed: 0, timedOut: 0 }
   readonly #reports = new ReportBuilder()
+  readonly #spare = new SpareWorker((bundleUrl) => WorkerClient.start(bundleUrl))
   #deviceName: string
   #worker: VolunteerSession | undefined
 
@@ -70,23 +73,35 @@ export class VolunteerPage {
   }
 
   /**
+   * Starts a Worker and loads the bundle now, while the tab is still connecting: the first session that runs
+   * this bundle takes it (see {@link SpareWorker}).
+   */
+  prestartWorker(bundleUrl: string): void {
+    this.#spare.prestart(bundleUrl)
+  }
+
+  /**
    * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
    * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
    */
   startWorker(options: VolunteerSessionOptions, onOutcomes: (outcomes: Outcome[]) => void): VolunteerSession {
     this.view.showMessage(undefined)
-    const worker = new VolunteerSession(options, {
-      onOutcomes: (outcomes) => {
-        this.#count(outcomes)
-        onOutcomes(outcomes)
+    const worker = new VolunteerSession(
+      options,
+      {
+        onOutcomes: (outcomes) => {
+          this.#count(outcomes)
+          onOutcomes(outcomes)
+        },
+        onBusy: (busy) => {
+          if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')
+        },
+        onLoadError: (error) =>
+          this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
+        onFigures: (figures) => this.#reports.recordFigures(figures),
       },
-      onBusy: (busy) => {
-        if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')
-      },
-      onLoadError: (error) =>
-        this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
-      onFigures: (figures) => this.#reports.recordFigures(figures),
-    })
+      { startWorker: (bundleUrl) => this.#spare.take(bundleUrl) },
+    )
     this.#worker = worker
     this.view.setStatus('idle')
     worker.start()

@@ -109,6 +109,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
 
   void fetchWebSocketSettings(location.href).then((settings) => {
     itemTimeoutMs = settings.itemTimeoutMs
+    if (settings.bundleUrl !== undefined) page.prestartWorker(settings.bundleUrl)
     connection.start()
     setInterval(sendStatus, settings.reportingIntervalMs)
     setInterval(sendHeartbeat, settings.heartbeatMs / 2)

@@ -74,4 +74,60 @@ describe('JoinSignaling', () => {
       expect([socket.sent, signals, rejections]).toEqual([[], [], []])
     })
   })
+
+  describe('#preconnect', () => {
+    const handlers = (signals: Signal[], rejections: string[]) => ({
+      signal: (signal: Signal) => signals.push(signal),
+      rejected: (reason: string) => rejections.push(reason),
+    })
+    const client = (): JoinSignaling =>
+      new JoinSignaling('ws://root/join', { WebSocket: FakeSocket as unknown as typeof WebSocket })
+
+    it("opens the first attempt's socket ahead, once; the attempt after it opens its own", () => {
+      const signaling = client()
+      signaling.preconnect()
+      signaling.preconnect()
+      expect(FakeSocket.instances).toHaveLength(1)
+      const ahead = FakeSocket.instances[0] as FakeSocket
+      ahead.open()
+      const session = signaling.open(handlers([], []))
+      expect(FakeSocket.instances).toHaveLength(1)
+      session.send({ seq: 0, weight: 1, signal: { type: 'offer', sdp: 'v=0' } })
+      expect(ahead.sent).toHaveLength(1)
+      signaling.open(handlers([], []))
+      expect(FakeSocket.instances).toHaveLength(2)
+    })
+
+    it('hands the attempt what the socket got before the attempt took it', async () => {
+      const signaling = client()
+      signaling.preconnect()
+      const ahead = FakeSocket.instances[0] as FakeSocket
+      ahead.open()
+      ahead.receive(JSON.stringify({ type: 'rejected', reason: 'too many attempts' }))
+      const rejections: string[] = []
+      signaling.open(handlers([], rejections))
+      expect(rejections).toEqual([])
+      await Promise.resolve()
+      expect(rejections).toEqual(['too many attempts'])
+    })
+
+    it('opens a new socket when the one opened ahead has closed', () => {
+      const signaling = client()
+      signaling.preconnect()
+      ;(FakeSocket.instances[0] as FakeSocket).close(1006)
+      const rejections: string[] = []
+      signaling.open(handlers([], rejections))
+      expect(FakeSocket.instances).toHaveLength(2)
+      expect(rejections).toEqual([])
+    })
+
+    it('closes the socket opened ahead when the page does not join', () => {
+      const signaling = client()
+      signaling.preconnect()
+      signaling.dropPreconnected()
+      expect((FakeSocket.instances[0] as FakeSocket).readyState).toBe(3)
+      signaling.open(handlers([], []))
+      expect(FakeSocket.instances).toHaveLength(2)
+    })
+  })
 })

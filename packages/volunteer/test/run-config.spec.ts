@@ -49,17 +49,22 @@ describe('fetchRunConfig', () => {
 })
 
 describe('fetchWebSocketSettings', () => {
-  it("is the root's interval, deadline and heartbeat, or the defaults of 3 s, 60 s and 2 s when there is no usable config", async () => {
+  it("is the root's interval, deadline, heartbeat and bundle, or the defaults of 3 s, 60 s and 2 s and no bundle when there is no usable config", async () => {
     const defaults = { reportingIntervalMs: 3_000, itemTimeoutMs: 60_000, heartbeatMs: 2_000 }
-    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, CONFIG))).toEqual(defaults)
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, CONFIG))).toEqual({
+      ...defaults,
+      bundleUrl: 'http://host:5000/run/bundle.js',
+    })
     const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0, heartbeatMs: 500 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, fast))).toEqual({
       reportingIntervalMs: 1_000,
       itemTimeoutMs: 0,
       heartbeatMs: 500,
+      bundleUrl: 'http://host:5000/run/bundle.js',
     })
-    expect(await fetchWebSocketSettings('http://host:5000/', respond(404, {}))).toEqual(defaults)
+    const none = { ...defaults, bundleUrl: undefined }
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(404, {}))).toEqual(none)
     const bad = { ...CONFIG, reportingIntervalMs: -5 }
-    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, bad))).toEqual(defaults)
+    expect(await fetchWebSocketSettings('http://host:5000/', respond(200, bad))).toEqual(none)
   })
 })
