@@ -298,7 +298,13 @@ export const controlMessage = fc.oneof(
     }),
   ),
   nearly(fc.record({ type: fc.constant('position'), parent: id, depth: fc.integer({ min: 1, max: 40 }) })),
-  nearly(fc.record({ type: fc.constant('heartbeat') })),
+  nearly(
+    fc.oneof(
+      fc.record({ type: fc.constant('heartbeat') }),
+      fc.record({ type: fc.constant('heartbeat'), sentAt: finite }),
+      fc.record({ type: fc.constant('heartbeat'), sentAt: finite, echo: finite, heldMs: finite }),
+    ),
+  ),
 )
 
 const runFile = fc.record({

@@ -209,6 +209,7 @@ export class JoinRouter {
       size: candidate.weight,
       pending: 0,
       workers: candidate.weight,
+      roundTripMs: 0,
       sent: 0,
       received: 0,
     }

@@ -2,9 +2,7 @@ import type { PeerChannel } from './channel.ts'
 import type { Clock } from './clock.ts'
 import { HeartbeatTimeoutError } from './errors.ts'
 import { Heartbeat } from './heartbeat.ts'
-import type { HeartbeatMessage } from './messages.ts'
-
-const HEARTBEAT: HeartbeatMessage = { type: 'heartbeat' }
+import { RoundTrip } from './round-trip.ts'
 
 /** What a {@link Link} reports to its node. */
 export interface LinkHandlers {
@@ -13,16 +11,22 @@ export interface LinkHandlers {
   closed(): void
   /** The peer was silent too long; the channel is being closed. */
   silent(error: HeartbeatTimeoutError): void
+  /** The heartbeats measured the round trip to the peer again: `ms`, smoothed. */
+  roundTrip?(ms: number): void
 }
 
 /**
  * An open channel to the parent or to a child: it forwards messages, watches the peer with a heartbeat
- * (every message counts as a sign of life) and lets go of the channel's events once it closed.
+ * (every message counts as a sign of life), measures the round trip with the heartbeats (see
+ * `RoundTrip`) and lets go of the channel's events once it closed.
  */
 export class Link {
   private readonly heartbeat: Heartbeat | undefined
+  private readonly roundTrip: RoundTrip
   private readonly onMessage = (message: unknown): void => {
     this.heartbeat?.received()
+    const measured = this.roundTrip.received(message)
+    if (measured !== undefined) this.handlers.roundTrip?.(measured)
     this.handlers.message(message)
   }
   private readonly onClose = (): void => {
@@ -36,12 +40,13 @@ export class Link {
     heartbeatMs: number,
     private readonly handlers: LinkHandlers,
   ) {
+    this.roundTrip = new RoundTrip(clock)
     if (heartbeatMs > 0) {
       this.heartbeat = new Heartbeat(
         { timeoutMs: heartbeatMs },
         {
           clock,
-          send: () => this.send(HEARTBEAT),
+          send: () => this.send(this.roundTrip.heartbeat()),
           onTimeout: () => {
             handlers.silent(new HeartbeatTimeoutError(heartbeatMs))
             channel.close()
@@ -64,6 +69,11 @@ export class Link {
 
   close(): void {
     this.channel.close()
+  }
+
+  /** The round trip to the peer in ms, smoothed; 0 until the heartbeats measured it. */
+  get roundTripMs(): number {
+    return this.roundTrip.ms
   }
 
   private detach(): void {

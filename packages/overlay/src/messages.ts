@@ -66,9 +66,17 @@ export interface PositionMessage {
   readonly depth: number
 }
 
-/** A sign of life, sent on every heartbeat tick; any message counts as one. */
+/**
+ * A sign of life, sent on every heartbeat tick; any message counts as one. It also measures the round trip:
+ * `sentAt` is the sender's clock; the next heartbeat back echoes it (`echo`) with how long the peer kept it
+ * before sending (`heldMs`), so the sender's round trip is its clock now − `echo` − `heldMs`. Clocks are never
+ * compared across peers.
+ */
 export interface HeartbeatMessage {
   readonly type: 'heartbeat'
+  readonly sentAt?: number
+  readonly echo?: number
+  readonly heldMs?: number
 }
 
 /** The overlay's own messages on a tree link. Any other message belongs to the application. */
@@ -131,6 +139,8 @@ export function parseControlMessage(value: { readonly type: ControlMessage['type
       count(m, 'depth', 1)
       break
     case 'heartbeat':
+      for (const field of ['sentAt', 'echo', 'heldMs']) optionalTime(m, field)
+      if ((m['echo'] === undefined) !== (m['heldMs'] === undefined)) throw invalid(m, 'echo')
       break
   }
   return value as ControlMessage
@@ -144,6 +154,12 @@ function text(m: Record<string, unknown>, field: string): void {
 function count(m: Record<string, unknown>, field: string, min = 0): void {
   const v = m[field]
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw invalid(m, field)
+}
+
+/** A time or a duration in ms, if there is one: finite and not negative. */
+function optionalTime(m: Record<string, unknown>, field: string): void {
+  const v = m[field]
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw invalid(m, field)
 }
 
 function present(m: Record<string, unknown>, field: string): void {

@@ -31,6 +31,8 @@ export interface ChildSlot {
   pending: number
   /** Workers in its subtree, as last reported. */
   workers: number
+  /** The round trip to it in ms, as the link's heartbeats last measured it; 0 until then. */
+  roundTripMs: number
   /** Weight of first signals sent to it. */
   sent: number
   /** Of `sent`, what its last report said it had received (and counted in `size` + `pending`). */

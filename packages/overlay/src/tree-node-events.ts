@@ -13,6 +13,8 @@ export interface ChildInfo {
   readonly pending: number
   /** Workers in its subtree, as last reported: what its credit scales with. */
   readonly workers: number
+  /** The round trip to it in ms, as the link's heartbeats last measured it (0 until then): live. */
+  readonly roundTripMs: number
 }
 
 /** Events of a {@link TreeNode}. */

@@ -195,6 +195,9 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
       message: (message) => this.fromChild(child, link, message),
       closed: () => this.childClosed(child),
       silent: (error) => this.emit('peer-error', error),
+      roundTrip: (ms) => {
+        child.roundTripMs = ms
+      },
     })
     this.childLinks.set(child, link)
     if (this.nodeDepth !== undefined) link.send(this.position())

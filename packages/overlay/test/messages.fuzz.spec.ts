@@ -19,6 +19,8 @@ const MESSAGES_PER_RUN = 30
 
 const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value.length > 0
 const count = (value: unknown, min = 0): boolean => Number.isSafeInteger(value) && (value as number) >= min
+const optionalTime = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)
 
 /** Whether a message `parseControlMessage` returned has the fields its type promises. */
 function wellTyped(message: ControlMessage): boolean {
@@ -45,7 +47,12 @@ function wellTyped(message: ControlMessage): boolean {
     case 'position':
       return nonEmpty(message.parent) && count(message.depth, 1)
     case 'heartbeat':
-      return true
+      return (
+        optionalTime(message.sentAt) &&
+        optionalTime(message.echo) &&
+        optionalTime(message.heldMs) &&
+        (message.echo === undefined) === (message.heldMs === undefined)
+      )
   }
 }
 

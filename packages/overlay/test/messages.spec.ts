@@ -17,6 +17,8 @@ describe('parseControlMessage', () => {
     { type: 'subtree-report', id: 'n', size: 1, pending: 0, workers: 0, received: 0 },
     { type: 'position', parent: 'p', depth: 1 },
     { type: 'heartbeat' },
+    { type: 'heartbeat', sentAt: 12.5 },
+    { type: 'heartbeat', sentAt: 40, echo: 12.5, heldMs: 3 },
   ] as const
 
   it('returns well-formed messages as they are', () => {
@@ -31,6 +33,10 @@ describe('parseControlMessage', () => {
       [{ type: 'join-signal', origin: 'o', seq: 0, weight: 1 }, 'signal'],
       [{ type: 'subtree-report', id: 'n', size: 1.5, pending: 0, workers: 0, received: 0 }, 'size'],
       [{ type: 'position', parent: 'p', depth: 0 }, 'depth'],
+      [{ type: 'heartbeat', sentAt: -1 }, 'sentAt'],
+      [{ type: 'heartbeat', sentAt: 1, echo: 'x', heldMs: 0 }, 'echo'],
+      [{ type: 'heartbeat', echo: 1 }, 'echo'],
+      [{ type: 'heartbeat', echo: 1, heldMs: Number.POSITIVE_INFINITY }, 'heldMs'],
     ]
     for (const [m, field] of bad) {
       expect(() => parseControlMessage(m as never)).toThrow(

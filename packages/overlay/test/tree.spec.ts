@@ -105,6 +105,20 @@ describe('the tree on the memory network', () => {
     expect(inspectTree(world).nodes).toBe(15)
   })
 
+  it("measures the round trip to each child with the heartbeats: twice the network's one-way latency", () => {
+    const world = new World({
+      seed: 3,
+      latencyMs: { min: 30, max: 30 },
+      node: { degree: 2, heartbeatMs: 2_000 },
+    })
+    for (let i = 0; i < 6; i++) world.add()
+    world.runUntilJoined()
+    world.runFor(5_000)
+    const links = [world.root, ...world.nodes].flatMap((node) => node.children)
+    expect(links).toHaveLength(6)
+    for (const child of links) expect(child.roundTripMs).toBe(60)
+  })
+
   it('carries JSON-able messages only', () => {
     const world = new World({ json: true, node: { degree: 3 } })
     for (let i = 0; i < 20; i++) world.add()

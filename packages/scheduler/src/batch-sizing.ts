@@ -1,4 +1,5 @@
 import { systemClock, type LenderClock } from './clock.ts'
+import { Deque } from './deque.ts'
 import {
   ADAPTIVE_BATCH_MS,
   ADAPTIVE_MAX_BATCH_PER_WORKER,
@@ -12,7 +13,8 @@ export type BatchSize = number | 'auto'
 
 /**
  * How many jobs a remote borrower gets per message, and how many it may hold (its credit): two batches per
- * worker, so one travels while the other computes. It hears what is sent and what comes back.
+ * worker, so one travels while the other computes, and with adaptive batches as many more as the round trip
+ * to the borrower takes to compute. It hears what is sent and what comes back.
  */
 export interface BatchSizing {
   /** Jobs per message now. */
@@ -21,6 +23,8 @@ export interface BatchSizing {
   readonly credit: number
   /** The workers behind the borrower (a child's subtree) changed. */
   setWorkers(workers: number): void
+  /** The round trip to the borrower, as last measured, in ms (0 until then). */
+  setRoundTrip(ms: number): void
   /** `count` jobs were sent to a borrower that held `heldBefore`. */
   sent(count: number, heldBefore: number): void
   /** `count` outcomes came back, after which the borrower holds `heldAfter`. */
@@ -43,6 +47,7 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
     setWorkers(count) {
       credit = safeCredit(BATCHES_IN_FLIGHT * size * Math.max(1, count))
     },
+    setRoundTrip: () => undefined,
     sent: () => undefined,
     received: () => undefined,
   }
@@ -50,60 +55,99 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
 
 /**
  * A batch that takes the borrower about `ADAPTIVE_BATCH_MS`: the borrower's time per item sets it, a
- * smoothed average of samples, each the time over which at least half a batch of answers came back while it
- * held jobs (answers split over several messages make one sample). It starts at one job per worker, so that
+ * smoothed average of samples, each the time the borrower computed while at least half a batch of answers
+ * came back (answers split over several messages make one sample). It starts at one job per worker, so that
  * slow items spread over every borrower, and grows at most `ADAPTIVE_MAX_GROWTH` times per sample while
  * answers come back fast; it shrinks without that bound when they slow down (some 30× in one sample when
- * items become 1,000× slower, the smoothing taking the rest). With two batches in flight, a borrower
- * whose round trip is under two batch times grows and one whose round trip is longer shrinks, until one batch
- * computes while the other travels. Bounded by one and `ADAPTIVE_MAX_BATCH_PER_WORKER` jobs per worker.
+ * items become 1,000× slower, the smoothing taking the rest). Bounded by one and
+ * `ADAPTIVE_MAX_BATCH_PER_WORKER` jobs per worker.
+ *
+ * The credit is two batches, plus the jobs the borrower computes in one round trip (`setRoundTrip`), so that
+ * it never waits for its next jobs however far it is. The time it computed is told apart from the time jobs
+ * and answers travel by the round trip: answers come back in the order the jobs were sent (FIFO, near
+ * enough), and the borrower started on an answer's jobs half a round trip after the first of them was sent,
+ * or when it finished the previous answer if that was later; it finished half a round trip before the answer
+ * came. Without a round trip, travel counts as computing: a far borrower looks slow, and gets small batches
+ * and too little credit to stay busy.
  */
 export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemClock): BatchSizing {
   let count = Math.max(1, workers)
   let batch = count
   /** Smoothed ms per item; undefined until the first sample. */
   let msPerItem: number | undefined
-  /** When the current sample started: an answer, or a send to an idle borrower; undefined while idle. */
-  let since: number | undefined
-  /** Answers in the current sample. */
+  let roundTripMs = 0
+  /** Jobs sent and not answered, by message, oldest first: when, and how many of its jobs are left. */
+  const unanswered = new Deque<{ readonly at: number; left: number }>()
+  /** When the borrower finished its last answer, by the estimate above; undefined while it holds nothing. */
+  let finishedAt: number | undefined
+  /** The current sample: computing time and answers. */
+  let busyMs = 0
   let answers = 0
   const bounds = (): [number, number] => [count, ADAPTIVE_MAX_BATCH_PER_WORKER * count]
-  const sample = (now: number, start: number): void => {
+  const sample = (ms: number): void => {
     // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
-    const ms = Math.max(MIN_MS_PER_ITEM, (now - start) / answers)
     msPerItem = msPerItem === undefined ? ms : msPerItem * (ms / msPerItem) ** ADAPTIVE_SMOOTHING
     const [min, max] = bounds()
     const wanted = Math.round(ADAPTIVE_BATCH_MS / msPerItem)
     batch = Math.min(max, ADAPTIVE_MAX_GROWTH * batch, Math.max(min, wanted))
+  }
+  /** Takes `answered` jobs off the oldest messages; returns when the first of them was sent. */
+  const answer = (answered: number, now: number): number => {
+    let firstSentAt = unanswered.peek()?.at ?? now
+    for (let left = answered; left > 0;) {
+      const oldest = unanswered.peek()
+      if (oldest === undefined) break
+      firstSentAt = Math.min(firstSentAt, oldest.at)
+      const taken = Math.min(left, oldest.left)
+      oldest.left -= taken
+      left -= taken
+      if (oldest.left === 0) unanswered.shift()
+    }
+    return firstSentAt
   }
   return {
     get batch() {
       return batch
     },
     get credit() {
-      return safeCredit(BATCHES_IN_FLIGHT * batch)
+      const [, max] = bounds()
+      const inRoundTrip = msPerItem === undefined ? 0 : Math.ceil(roundTripMs / msPerItem)
+      return safeCredit(BATCHES_IN_FLIGHT * batch + Math.min(BATCHES_IN_FLIGHT * max, inRoundTrip))
     },
     setWorkers(workersNow) {
       count = Math.max(1, workersNow)
       const [min, max] = bounds()
       batch = Math.min(max, Math.max(min, batch))
     },
+    setRoundTrip(ms) {
+      roundTripMs = Number.isFinite(ms) && ms > 0 ? ms : 0
+    },
     sent(sentCount, heldBefore) {
-      if (sentCount > 0 && heldBefore === 0) {
-        since = clock.now()
-        answers = 0
+      if (sentCount <= 0) return
+      if (heldBefore === 0) {
+        unanswered.clear()
+        finishedAt = undefined
       }
+      unanswered.push({ at: clock.now(), left: sentCount })
     },
     received(receivedCount, heldAfter) {
-      if (since === undefined) return
-      answers += receivedCount
+      if (receivedCount <= 0) return
       const now = clock.now()
+      const firstSentAt = answer(receivedCount, now)
+      const finished = now - roundTripMs / 2
+      const started = Math.max(firstSentAt + roundTripMs / 2, finishedAt ?? Number.NEGATIVE_INFINITY)
+      busyMs += Math.max(0, finished - started)
+      answers += receivedCount
+      finishedAt = finished
       if (answers >= Math.max(1, batch / 2)) {
-        sample(now, since)
-        since = now
+        sample(Math.max(MIN_MS_PER_ITEM, busyMs / answers))
+        busyMs = 0
         answers = 0
       }
-      if (heldAfter === 0) since = undefined
+      if (heldAfter === 0) {
+        unanswered.clear()
+        finishedAt = undefined
+      }
     },
   }
 }

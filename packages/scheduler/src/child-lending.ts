@@ -18,12 +18,15 @@ export interface LendingChild {
   readonly channel: ChildChannel
   /** Workers in its subtree, as last reported: what its credit scales with. */
   readonly workers: number
+  /** The round trip to it in ms, as last measured (0 or absent when unknown); read as the credit is set. */
+  readonly roundTripMs?: number
 }
 
 /**
  * Lends a lender's items to the children of a tree node: one sub-stream per child, whose jobs go down the
  * child's channel as `jobs` messages of at most one batch (fixed, or following the child's speed), and whose
- * credit is two batches per worker the child reports (capped: a hostile child cannot make it unsafe).
+ * credit is two batches per worker the child reports (capped: a hostile child cannot make it unsafe), plus,
+ * with adaptive batches, what the child computes in a round trip to it (`roundTripMs`, read live).
  * Outcomes the child sends come back through `receive`, matched by channel. A child that leaves is closed,
  * and what it held is lent again to the others. Used by tabs and by a Node root alike.
  */
@@ -67,6 +70,7 @@ export class ChildLending {
       batchSize: this.#batchSize,
       workers: child.workers,
       maxMessageChars: MAX_TREE_MESSAGE_CHARS,
+      roundTrip: () => child.roundTripMs ?? 0,
     })
     this.#children.set(channel, borrower)
   }

@@ -24,6 +24,11 @@ export interface RemoteLendingOptions {
    * answered at once with an `ItemTooLargeError`. @default no limit
    */
   readonly maxMessageChars?: number
+  /**
+   * The round trip to the peer in ms, as last measured (0 when unknown): with `batchSize: 'auto'`, the peer's
+   * credit covers it, so that a far peer never waits for jobs. Read whenever the credit is worked out.
+   */
+  readonly roundTrip?: () => number
   /** For tests. @default the platform's clock */
   readonly clock?: LenderClock
 }
@@ -45,7 +50,8 @@ function tooLarge(job: Job, maxChars: number): Outcome {
 /**
  * Lends `subStream`'s jobs to a peer: what the lender gives is cut into messages of at most one batch (and
  * `maxMessageChars`) and passed to `send`. The sub-stream's credit is two batches per worker, so one batch
- * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed.
+ * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed,
+ * and the credit also covers the round trip to it.
  */
 export function lendToRemote(
   subStream: SubStream,
@@ -73,6 +79,7 @@ export function lendToRemote(
     outcomes(null, cb)
   }
   const updateCredit = (): void => {
+    if (options.roundTrip !== undefined) sizing.setRoundTrip(options.roundTrip())
     if (!closed && subStream.credit !== sizing.credit) subStream.setCredit(sizing.credit)
   }
   const lend = (jobs: Job[]): void => {

@@ -8,12 +8,14 @@ import { jobs, success } from './util.ts'
 
 /**
  * A borrower that computes each item in `msPerItem` after a round trip of `roundTripMs`, one batch after
- * the other, driven by a virtual clock: what the adaptive sizing sees of a real volunteer.
+ * the other, driven by a virtual clock: what the adaptive sizing sees of a real volunteer. With
+ * `toldRoundTrip`, the lender is told the round trip (as the heartbeats measure it).
  */
 function simulate(
   msPerItem: number,
   roundTripMs: number,
   items: number,
+  toldRoundTrip = false,
 ): { batches: number[]; clock: VirtualClock } {
   const clock = new VirtualClock()
   const lender = createLender({ clock: clock.lenderClock(), speculate: false })
@@ -31,7 +33,11 @@ function simulate(
         remote.receive(batch.map((job) => success(job))),
       )
     },
-    { batchSize: 'auto', clock: clock.lenderClock() },
+    {
+      batchSize: 'auto',
+      clock: clock.lenderClock(),
+      ...(toldRoundTrip ? { roundTrip: () => roundTripMs } : {}),
+    },
   )
   clock.run()
   return { batches, clock }
@@ -60,6 +66,33 @@ describe('adaptive batch sizing', () => {
     const { clock } = simulate(0.005, 1, 100_000)
     // 100,000 items at 5 µs take 500 ms of computing; the round trips and the growth add little.
     expect(clock.now).toBeLessThan(600)
+  })
+
+  it('keeps a far borrower busy once told the round trip, with the batches of a near one', () => {
+    // 50 ms away: 1,000 items of 10 ms are 10 s of computing.
+    const far = simulate(10, 50, 1_000, true)
+    expect(far.clock.now).toBeLessThan(10_500)
+    expect(Math.max(...far.batches)).toBeLessThanOrEqual(4)
+    const trivial = simulate(0.005, 50, 200_000, true)
+    expect(trivial.clock.now).toBeLessThan(1_200)
+    // Not told, it counts the travel as computing: small batches, too little credit, the borrower waits.
+    expect(simulate(10, 50, 1_000).clock.now).toBeGreaterThan(20_000)
+  })
+
+  it('adds the jobs of one round trip to the credit, and nothing for an unknown or absurd round trip', () => {
+    const clock = new VirtualClock()
+    const sizing = adaptiveBatchSizing(1, clock.lenderClock())
+    sizing.setRoundTrip(100)
+    expect(sizing.credit).toBe(2) // no speed measured yet
+    sizing.sent(1, 0)
+    clock.advance(110) // 100 ms of travel, 10 of computing
+    sizing.received(1, 0)
+    expect(sizing.batch).toBe(2)
+    expect(sizing.credit).toBe(2 * 2 + 10)
+    sizing.setRoundTrip(Number.NaN)
+    expect(sizing.credit).toBe(4)
+    sizing.setRoundTrip(1e12)
+    expect(sizing.credit).toBe(4 + 2 * ADAPTIVE_MAX_BATCH_PER_WORKER)
   })
 
   it('shrinks fast when items become slow', () => {

@@ -17,13 +17,13 @@ export interface VolunteerSessionOptions {
 
 /** What a session reports to the page. */
 export interface SessionEvents {
-  /** Outcomes to send to the root. */
+  /** Outcomes to send to the root: each once, as the Worker reports them during a batch and at its end. */
   onOutcomes: (outcomes: Outcome[]) => void
   /** The Worker started a batch (`true`) or has nothing left to do (`false`). */
   onBusy: (busy: boolean) => void
   /** The module could not be loaded; every job will be answered with this error. */
   onLoadError: (error: SerializedError) => void
-  /** The Worker's monitoring figures, after each batch (just before its outcomes). */
+  /** The Worker's monitoring figures, after each batch (just before its last outcomes). */
   onFigures?: (figures: WorkerFigures) => void
 }
 
@@ -125,11 +125,19 @@ export class VolunteerSession {
       while (this.#queue.length + this.#suspects.length > 0 && !this.#closed) {
         worked = true
         this.#events.onBusy(true)
-        const { outcomes, figures } = await this.#runQueued()
+        // Outcomes go out as the Worker reports them (every PROGRESS_INTERVAL_MS at most), not only at the
+        // batch's end: a far lender hears of them sooner, and lends again sooner.
+        const delivered = new Set<number>()
+        const deliver = (outcomes: readonly Outcome[]): void => {
+          const fresh = outcomes.filter((outcome) => !delivered.has(outcome.id))
+          for (const outcome of fresh) delivered.add(outcome.id)
+          if (fresh.length > 0 && !this.#closed) this.#events.onOutcomes(fresh)
+        }
+        const { outcomes, figures } = await this.#runQueued(deliver)
         this.#inBatch = 0
         if (this.#closed) return
         this.#events.onFigures?.(figures)
-        this.#events.onOutcomes(outcomes)
+        deliver(outcomes)
       }
       if (worked && !this.#closed) this.#events.onBusy(false)
     } finally {
@@ -151,7 +159,7 @@ export class VolunteerSession {
    * that arrive while the module loads go together). Never rejects: every job gets an outcome, or is queued
    * to run again.
    */
-  async #runQueued(): Promise<BatchResult> {
+  async #runQueued(onProgress: (outcomes: readonly Outcome[]) => void): Promise<BatchResult> {
     const failAll = (jobs: readonly Job[], error: SerializedError): BatchResult => ({
       outcomes: jobs.map((job): Outcome => ({ id: job.id, ok: false, error })),
       figures: NO_FIGURES,
@@ -166,21 +174,26 @@ export class VolunteerSession {
     if (this.#closed) return { outcomes: [], figures: NO_FIGURES }
     this.#inBatch = batch.length
     try {
-      return await this.#runBatch(worker, batch)
+      return await this.#runBatch(worker, batch, onProgress)
     } catch (processError) {
       return failAll(batch, serializeError(processError))
     }
   }
 
-  /** Runs a batch in the Worker, under the item deadline if there is one. */
-  async #runBatch(worker: WorkerClient, batch: readonly Job[]): Promise<BatchResult> {
+  /** Runs a batch in the Worker, under the item deadline if there is one; `onProgress` hears outcomes early. */
+  async #runBatch(
+    worker: WorkerClient,
+    batch: readonly Job[],
+    onProgress: (outcomes: readonly Outcome[]) => void,
+  ): Promise<BatchResult> {
     const timeoutMs = this.#options.itemTimeoutMs
-    if (timeoutMs <= 0) return worker.process(batch)
+    if (timeoutMs <= 0) return worker.process(batch, onProgress)
     const settled = new Map<number, Outcome>()
     const deadline = new ItemDeadline(timeoutMs)
     const processed = worker.process(batch, (outcomes) => {
       for (const outcome of outcomes) settled.set(outcome.id, outcome)
       deadline.progress()
+      onProgress(outcomes)
     })
     try {
       const result = await Promise.race([processed, deadline.expired.then(() => undefined)])

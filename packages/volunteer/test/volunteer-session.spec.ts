@@ -272,6 +272,25 @@ describe('VolunteerSession', () => {
       expect(workers.map((worker) => worker.terminated)).toEqual([true])
     })
 
+    it('passes outcomes on as the Worker reports them during a batch, each once, with or without a deadline', async () => {
+      for (const itemTimeoutMs of [DEADLINE, 0]) {
+        const { session, seen } = deadlineSession(itemTimeoutMs)
+        const calls: number[][] = []
+        const onOutcomes = seen.events.onOutcomes
+        seen.events.onOutcomes = (outcomes) => {
+          calls.push(outcomes.map((outcome) => outcome.id))
+          onOutcomes(outcomes)
+        }
+        session.add(values('1:10', '2:300', '3:600'))
+        await vi.advanceTimersByTimeAsync(20)
+        expect(calls).toEqual([[0]])
+        expect(session.held).toBe(3) // the batch still runs
+        await vi.advanceTimersByTimeAsync(600)
+        expect(calls).toEqual([[0], [1], [2]])
+        expect(seen.outcomes.map((outcome) => outcome.id)).toEqual([0, 1, 2])
+      }
+    })
+
     it('has no deadline with itemTimeoutMs 0', async () => {
       const { session, seen, workers } = deadlineSession(0)
       session.add(values('wait'))

@@ -1,0 +1,51 @@
+import type { Clock } from './clock.ts'
+import type { HeartbeatMessage } from './messages.ts'
+
+/** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
+const SMOOTHING = 0.125
+
+/**
+ * The round trip over one link, measured by its heartbeats: each carries the time it was sent, and the
+ * next one back echoes the last such time heard with how long it was kept (see {@link HeartbeatMessage}).
+ * What the peer sends is checked by the message parser; a sample that comes out negative (a peer that lies
+ * about `heldMs`) is ignored.
+ */
+export class RoundTrip {
+  readonly #clock: Clock
+  /** The peer's last `sentAt`, and when it came. */
+  #heard: { readonly sentAt: number; readonly at: number } | undefined
+  #ms: number | undefined
+
+  constructor(clock: Clock) {
+    this.#clock = clock
+  }
+
+  /** The smoothed round trip in ms; 0 until measured. */
+  get ms(): number {
+    return this.#ms ?? 0
+  }
+
+  /** The next heartbeat to send: the time now, and the echo of the peer's last one, once. */
+  heartbeat(): HeartbeatMessage {
+    const now = this.#clock.now()
+    const heard = this.#heard
+    this.#heard = undefined
+    return heard === undefined
+      ? { type: 'heartbeat', sentAt: now }
+      : { type: 'heartbeat', sentAt: now, echo: heard.sentAt, heldMs: now - heard.at }
+  }
+
+  /** Hears a message from the peer; returns the new smoothed round trip if it was a measuring heartbeat. */
+  received(message: unknown): number | undefined {
+    if (typeof message !== 'object' || message === null) return undefined
+    const { type, sentAt, echo, heldMs } = message as Partial<HeartbeatMessage>
+    if (type !== 'heartbeat') return undefined
+    const now = this.#clock.now()
+    if (sentAt !== undefined) this.#heard = { sentAt, at: now }
+    if (echo === undefined || heldMs === undefined) return undefined
+    const sample = now - echo - heldMs
+    if (!(sample >= 0) || echo > now) return undefined
+    this.#ms = this.#ms === undefined ? sample : this.#ms + SMOOTHING * (sample - this.#ms)
+    return this.#ms
+  }
+}

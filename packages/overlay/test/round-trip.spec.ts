@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { createVirtualClock } from '../src/index.ts'
+import { RoundTrip } from '../src/round-trip.ts'
+
+describe('RoundTrip', () => {
+  it("measures the round trip from the peer's echo, leaving out the time the peer kept it", () => {
+    const clock = createVirtualClock()
+    const near = new RoundTrip(clock)
+    const far = new RoundTrip(clock)
+    expect(near.ms).toBe(0)
+    const first = near.heartbeat()
+    expect(first).toEqual({ type: 'heartbeat', sentAt: clock.now() })
+    clock.run({ forMs: 20 }) // the heartbeat travels
+    expect(far.received(first)).toBeUndefined()
+    clock.run({ forMs: 300 }) // the peer's next tick
+    const echo = far.heartbeat()
+    expect(echo).toMatchObject({ echo: first.sentAt, heldMs: 300 })
+    clock.run({ forMs: 20 })
+    expect(near.received(echo)).toBe(40)
+    expect(near.ms).toBe(40)
+    // An echo is sent once: the peer's next heartbeat only carries its own time.
+    expect(far.heartbeat()).not.toHaveProperty('echo')
+  })
+
+  it('smooths new samples in, and ignores ones a lying peer makes negative', () => {
+    const clock = createVirtualClock()
+    const trip = new RoundTrip(clock)
+    const sample = (ms: number, heldMs = 0): number | undefined => {
+      const sentAt = clock.now()
+      clock.run({ forMs: ms + heldMs })
+      return trip.received({ type: 'heartbeat', echo: sentAt, heldMs })
+    }
+    expect(sample(40)).toBe(40)
+    expect(sample(120, 10)).toBe(50) // 40 + (120 − 40) / 8
+    expect(trip.received({ type: 'heartbeat', echo: clock.now(), heldMs: 5 })).toBeUndefined()
+    expect(trip.received({ type: 'heartbeat', echo: clock.now() + 1_000, heldMs: 0 })).toBeUndefined()
+    expect(trip.received({ type: 'jobs' })).toBeUndefined()
+    expect(trip.ms).toBe(50)
+  })
+})
