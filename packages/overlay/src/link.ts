@@ -71,11 +71,6 @@ export class Link {
     this.channel.close()
   }
 
-  /** The round trip to the peer in ms, smoothed; 0 until the heartbeats measured it. */
-  get roundTripMs(): number {
-    return this.roundTrip.ms
-  }
-
   private detach(): void {
     this.heartbeat?.stop()
     this.channel.off('message', this.onMessage)
