@@ -4,11 +4,16 @@ import type { HeartbeatMessage } from './messages.ts'
 /** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
 const SMOOTHING = 0.125
 
+/** A time or duration a peer sent, if it is one: a finite number, not negative. */
+const time = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
+
 /**
  * The round trip over one link, measured by its heartbeats: each carries the time it was sent, and the
  * next one back echoes the last such time heard with how long it was kept (see {@link HeartbeatMessage}).
- * What the peer sends is checked by the message parser; a sample that comes out negative (a peer that lies
- * about `heldMs`) is ignored.
+ * It hears every message before the parser does, so it takes only fields that are times (a field of any
+ * other kind is ignored here, and the parser closes the link); a sample that comes out negative (a peer that
+ * lies about `heldMs`) is ignored.
  */
 export class RoundTrip {
   readonly #clock: Clock
@@ -38,8 +43,9 @@ export class RoundTrip {
   /** Hears a message from the peer; returns the new smoothed round trip if it was a measuring heartbeat. */
   received(message: unknown): number | undefined {
     if (typeof message !== 'object' || message === null) return undefined
-    const { type, sentAt, echo, heldMs } = message as Partial<HeartbeatMessage>
-    if (type !== 'heartbeat') return undefined
+    const fields = message as Record<string, unknown>
+    if (fields['type'] !== 'heartbeat') return undefined
+    const [sentAt, echo, heldMs] = [time(fields['sentAt']), time(fields['echo']), time(fields['heldMs'])]
     const now = this.#clock.now()
     if (sentAt !== undefined) this.#heard = { sentAt, at: now }
     if (echo === undefined || heldMs === undefined) return undefined

@@ -37,4 +37,17 @@ describe('RoundTrip', () => {
     expect(trip.received({ type: 'jobs' })).toBeUndefined()
     expect(trip.ms).toBe(50)
   })
+
+  it('takes only times from what a peer sends: nothing else is computed with, or echoed back', () => {
+    const clock = createVirtualClock()
+    const trip = new RoundTrip(clock)
+    // JSON can carry objects whose coercion to a number throws ("valueOf" is not a function).
+    const hostile = { valueOf: 1 }
+    expect(
+      trip.received({ type: 'heartbeat', sentAt: hostile, echo: hostile, heldMs: hostile }),
+    ).toBeUndefined()
+    expect(trip.received({ type: 'heartbeat', echo: '5', heldMs: 1 })).toBeUndefined()
+    expect(trip.heartbeat()).toEqual({ type: 'heartbeat', sentAt: clock.now() })
+    expect(trip.ms).toBe(0)
+  })
 })
