@@ -23,4 +23,5 @@ export {
   MAX_WRONG_SECRETS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
+export { pongRoundTrip } from './heartbeat.ts'
 export { CONTENT_SECURITY_POLICY } from './security-headers.ts'

@@ -8,6 +8,7 @@ import { WebSocket } from 'ws'
 import {
   CONTENT_SECURITY_POLICY,
   createServer,
+  pongRoundTrip,
   VIEWER_SENT_DATA_CODE,
   type PandoServer,
 } from '../src/index.ts'
@@ -123,6 +124,20 @@ describe('createServer', () => {
     await once(client, 'open')
     await new Promise((resolve) => setTimeout(resolve, 400))
     expect(client.readyState).toBe(WebSocket.OPEN)
+    client.close()
+  })
+
+  it('stamps its pings, so that a pong tells the round trip to the volunteer', async () => {
+    const { port } = await start(50)
+    const client = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+    await once(client, 'open')
+    await expect.poll(() => connected.length).toBe(1)
+    const [payload] = (await once(connected[0] as WebSocket, 'pong')) as [Buffer]
+    const roundTrip = pongRoundTrip(payload)
+    expect(roundTrip).toBeGreaterThanOrEqual(0)
+    expect(roundTrip).toBeLessThan(1_000)
+    expect(pongRoundTrip(Buffer.from('hello'))).toBeUndefined()
+    expect(pongRoundTrip(Buffer.from('100.000'), 50)).toBeUndefined() // from the future: not ours
     client.close()
   })
 

@@ -99,6 +99,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
+        ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
       options.onJoin?.(message.deviceName)
       return

@@ -1,4 +1,8 @@
+import { pongRoundTrip } from '@pando/server'
 import type { RawData, WebSocket } from 'ws'
+
+/** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT, and the tree links': 1/8). */
+const ROUND_TRIP_SMOOTHING = 0.125
 
 /**
  * What a volunteer session needs of its connection: a `ws` WebSocket on the in-process server, or a
@@ -13,6 +17,11 @@ export interface VolunteerSocket {
   onMessage(listener: (text: string | undefined) => void): void
   /** Once, when the connection has closed or failed, with why. */
   onClose(listener: (reason: string) => void): void
+  /**
+   * The round trip to the volunteer in ms, smoothed, as the server's pings measure it (0 until the first
+   * pong). Absent where it cannot be measured (a tunnelled volunteer, whose pings are the remote server's).
+   */
+  readonly roundTripMs?: () => number
 }
 
 function rawText(data: RawData): string {
@@ -31,7 +40,15 @@ export function wsVolunteerSocket(socket: WebSocket): VolunteerSocket {
   }
   socket.on('error', (error) => closed(error.message))
   socket.on('close', () => closed('disconnected'))
+  let roundTripMs: number | undefined
+  socket.on('pong', (payload: Buffer) => {
+    const sample = pongRoundTrip(payload)
+    if (sample === undefined) return
+    roundTripMs =
+      roundTripMs === undefined ? sample : roundTripMs + ROUND_TRIP_SMOOTHING * (sample - roundTripMs)
+  })
   return {
+    roundTripMs: () => roundTripMs ?? 0,
     send: (text) => {
       if (socket.readyState === socket.OPEN) socket.send(text)
     },
