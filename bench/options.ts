@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['overhead', 'scaling', 'join', 'recovery', 'memory'] as const
+export const SCENARIOS = ['overhead', 'scaling', 'far', 'join', 'recovery', 'memory'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** Transports a tab can be told to use (see `Transport` in tabs.ts); `auto` is what a plain URL gets. */
@@ -24,6 +24,10 @@ export interface Sizes {
   readonly scalingLocalItems: number
   /** Items per tab: 1 tab gets this many, 2 tabs twice as many. */
   readonly scalingItemsPerTab: number
+  /** Items of the far scenario, per round trip. */
+  readonly farItems: number
+  /** Round trips of the far scenario, in ms. */
+  readonly farRoundTrips: readonly number[]
   readonly joinTabs: readonly number[]
   readonly joinDegrees: readonly number[]
   readonly memoryItems: number
@@ -34,6 +38,8 @@ export const FULL_SIZES: Sizes = {
   overheadBatchOneItems: 20_000,
   scalingLocalItems: 500,
   scalingItemsPerTab: 1_000,
+  farItems: 500,
+  farRoundTrips: [0, 20, 50, 100],
   joinTabs: [10, 50, 100],
   joinDegrees: [10, 3],
   memoryItems: 1_000_000,
@@ -44,6 +50,8 @@ export const QUICK_SIZES: Sizes = {
   overheadBatchOneItems: 1_000,
   scalingLocalItems: 50,
   scalingItemsPerTab: 100,
+  farItems: 100,
+  farRoundTrips: [0, 50],
   joinTabs: [10],
   joinDegrees: [10, 3],
   memoryItems: 100_000,

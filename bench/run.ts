@@ -17,6 +17,7 @@ import {
 } from './options.ts'
 import { formatScenario, formatTargets } from './report.ts'
 import { errorMessage, type ScenarioResult } from './result.ts'
+import { far } from './scenarios/far.ts'
 import { join as joinScenario } from './scenarios/join.ts'
 import { memory } from './scenarios/memory.ts'
 import { overhead } from './scenarios/overhead.ts'
@@ -28,6 +29,7 @@ import { checkTransport } from './transports.ts'
 const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioResult>> = {
   overhead,
   scaling,
+  far,
   join: joinScenario,
   recovery,
   memory,

@@ -2,18 +2,29 @@ import type { Readable } from 'node:stream'
 import type { BenchContext } from './context.ts'
 import { TRANSPORT_NAMES } from './context.ts'
 import type { ForcedTransport } from './options.ts'
+import { startDelayProxy, type DelayProxy } from './delay-proxy.ts'
 import { streamRate, startNetworkedPando, startTimedPando, type TimedPando } from './timed-pando.ts'
 import { now } from './clock.ts'
 
-/** Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`. */
+/**
+ * Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`; with
+ * `oneWayMs`, the tabs load their page through a proxy that holds each chunk that long each way (see
+ * delay-proxy.ts: the WebSocket only, a WebRTC path does not go through it).
+ */
 export type Placement =
   | { readonly kind: 'local' }
-  | { readonly kind: 'tabs'; readonly tabs: number; readonly transport: ForcedTransport }
+  | {
+      readonly kind: 'tabs'
+      readonly tabs: number
+      readonly transport: ForcedTransport
+      readonly oneWayMs?: number
+    }
 
 export function placementLabel(placement: Placement): string {
   if (placement.kind === 'local') return '--local'
   const tabs = placement.tabs === 1 ? '1 tab' : `${placement.tabs} tabs`
-  return `${tabs}, ${TRANSPORT_NAMES[placement.transport]}`
+  const away = placement.oneWayMs === undefined ? '' : `, ${String(2 * placement.oneWayMs)} ms round trip`
+  return `${tabs}, ${TRANSPORT_NAMES[placement.transport]}${away}`
 }
 
 export interface StreamRequest {
@@ -50,6 +61,7 @@ export async function streamItems(
   const { placement } = request
   let pando: TimedPando
   let inputAt: number
+  let proxy: DelayProxy | undefined
   if (placement.kind === 'local') {
     inputAt = now()
     pando = startTimedPando([request.module, ...(request.args ?? []), '--stdin', '--local'], {
@@ -62,7 +74,12 @@ export async function streamItems(
     pando = started.pando
     request.onStart?.(pando)
     try {
-      const pages = await tabs.open(started.url, placement.transport, placement.tabs, 'bench')
+      let url = started.url
+      if (placement.oneWayMs !== undefined) {
+        proxy = await startDelayProxy(Number(new URL(url).port), placement.oneWayMs)
+        url = `http://localhost:${String(proxy.port)}/`
+      }
+      const pages = await tabs.open(url, placement.transport, placement.tabs, 'bench')
       await tabs.waitUntilReady(pages)
       const shown = await Promise.all(pages.map((page) => tabs.read(page)))
       const wanted = TRANSPORT_NAMES[placement.transport]
@@ -75,12 +92,14 @@ export async function streamItems(
     } catch (error) {
       await pando.stop()
       await tabs.closeAll()
+      await proxy?.close()
       throw error
     }
   }
   const exit = await pando.exited
   const exitAt = now()
   if (placement.kind === 'tabs') await (await context.tabs()).closeAll()
+  await proxy?.close()
   if (exit.code !== 0) {
     const stderr = pando.stderr.map((line) => line.text).join(' / ')
     throw new Error(`pando exited with ${exit.code ?? exit.signal ?? '?'}: ${stderr}`)

@@ -12,7 +12,9 @@ const TARGET_SPEED_UP = 1.95
  */
 const FIRST_INPUT = 10n ** 89n
 
-const collatzInputs = (count: number): string => seqLines(0, count, (i) => String(FIRST_INPUT + BigInt(i)))
+/** `count` Collatz inputs of about 10 ms each, one per line. */
+export const collatzInputs = (count: number): string =>
+  seqLines(0, count, (i) => String(FIRST_INPUT + BigInt(i)))
 
 /**
  * scaling: a CPU-bound function (Collatz, about 10 ms per item) through `--local`, 1 tab and 2 tabs; the

@@ -1,0 +1,73 @@
+import { MODULES, formatNumber, type BenchContext } from '../context.ts'
+import { measureAll, succeeded, type Row, type ScenarioResult } from '../result.ts'
+import { medianOf, round } from '../stats.ts'
+import { placementLabel, streamItems, type Placement, type StreamRecord } from '../stream.ts'
+import { collatzInputs } from './scaling.ts'
+
+/**
+ * far: one tab computing Collatz items (about 10 ms each) over the WebSocket, its page and socket going
+ * through a proxy that delays each way (see delay-proxy.ts): how much of its time a far volunteer computes,
+ * as the items/s it reaches over those it reaches with no delay.
+ */
+export async function far(context: BenchContext): Promise<ScenarioResult> {
+  const { sizes } = context
+  const configs = sizes.farRoundTrips.map((roundTripMs): Placement => ({
+    kind: 'tabs',
+    tabs: 1,
+    transport: 'websocket',
+    ...(roundTripMs > 0 ? { oneWayMs: roundTripMs / 2 } : {}),
+  }))
+  const records = await measureAll(
+    configs,
+    context.options.runs,
+    async (placement) =>
+      (
+        await streamItems(context, {
+          module: MODULES.collatz,
+          placement,
+          input: () => collatzInputs(sizes.farItems),
+          items: sizes.farItems,
+        })
+      ).record,
+    (placement, run, record) =>
+      context.log(
+        `far: ${placementLabel(placement)}, run ${run + 1}: ${
+          record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
+        }`,
+      ),
+  )
+  const rates = configs.map((placement) =>
+    medianOf(succeeded<StreamRecord>(records.get(placement) ?? []), (run) => run.itemsPerSecond),
+  )
+  const near = rates[0]
+  const rows: Row[] = configs.map((placement, index) => {
+    const runs = records.get(placement) ?? []
+    const rate = rates[index]
+    return {
+      label: placementLabel(placement),
+      config: placement,
+      figures: {
+        items: sizes.farItems,
+        itemsPerSecond: rate,
+        share: rate === undefined || near === undefined ? undefined : round(rate / near, 3),
+        failedRuns: runs.length - succeeded(runs).length,
+      },
+      runs,
+    }
+  })
+  return {
+    name: 'far',
+    measures: 'one tab 0–100 ms away (a delaying proxy, WebSocket): items/s of Collatz items of about 10 ms',
+    columns: [
+      { key: 'items', title: 'items' },
+      { key: 'itemsPerSecond', title: 'items/s', digits: 1 },
+      { key: 'share', title: 'of the near tab', digits: 3 },
+      { key: 'failedRuns', title: 'failed runs' },
+    ],
+    rows,
+    notes: [
+      'the page, its run files and its WebSocket go through a TCP proxy on loopback that holds every chunk half the round trip each way; the first row has no proxy',
+      '"of the near tab": items/s over those of the first row; 1 is a volunteer that never waits for work',
+    ],
+  }
+}
