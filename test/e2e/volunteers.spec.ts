@@ -1,6 +1,7 @@
 import net from 'node:net'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startDelayProxy } from '../support/delay-proxy.ts'
 import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
@@ -63,6 +64,20 @@ describe('pando with volunteers in browser tabs', () => {
     await expect.poll(async () => (await processedCounts()).reduce((a, b) => a + b, 0)).toBe(500)
     const counts = await processedCounts()
     for (const count of counts) expect(count).toBeGreaterThan(0)
+  })
+
+  it('serves a far volunteer: a tab 100 ms away (behind a delaying proxy) gives the exact output', async () => {
+    const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 200))
+    const proxy = await startDelayProxy(Number(new URL(url).port), 50)
+    try {
+      await browser.open(`http://localhost:${String(proxy.port)}/#protocol=websocket;device=Far;`)
+      const { code } = await run.exited
+      expect(run.stdout()).toBe(seqLines(0, 200, (n) => String(n * n)))
+      expect(code).toBe(0)
+      expect(run.stderr()).toContain(`pando: volunteer 'Far' joined (1 connected)`)
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('serves volunteers that use the WebSocket (#protocol=websocket), and names them as they join', async () => {
