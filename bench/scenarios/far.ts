@@ -1,51 +1,33 @@
-import { MODULES, formatNumber, type BenchContext } from '../context.ts'
-import { measureAll, succeeded, type Row, type ScenarioResult } from '../result.ts'
-import { medianOf, round } from '../stats.ts'
-import { placementLabel, streamItems, type Placement, type StreamRecord } from '../stream.ts'
-import { collatzInputs } from './scaling.ts'
+import { measureCollatz, type CollatzRun } from '../collatz.ts'
+import type { BenchContext } from '../context.ts'
+import { succeeded, type Row, type ScenarioResult } from '../result.ts'
+import { round } from '../stats.ts'
+import { placementLabel } from '../stream.ts'
 
 /**
  * far: one tab computing Collatz items (about 10 ms each) over the WebSocket, its page and socket going
- * through a proxy that delays each way (see test/support/delay-proxy.ts): how much of its time a far volunteer computes,
- * as the items/s it reaches over those it reaches with no delay.
+ * through a proxy that delays each way (see test/support/delay-proxy.ts): how much of its time a far
+ * volunteer computes, as the items/s it reaches over those it reaches with no delay.
  */
 export async function far(context: BenchContext): Promise<ScenarioResult> {
   const { sizes } = context
-  const configs = sizes.farRoundTrips.map((roundTripMs): Placement => ({
-    kind: 'tabs',
-    tabs: 1,
-    transport: 'websocket',
-    ...(roundTripMs > 0 ? { oneWayMs: roundTripMs / 2 } : {}),
+  const configs = sizes.farRoundTrips.map((roundTripMs): CollatzRun => ({
+    placement: {
+      kind: 'tabs',
+      tabs: 1,
+      transport: 'websocket',
+      ...(roundTripMs > 0 ? { oneWayMs: roundTripMs / 2 } : {}),
+    },
+    items: sizes.farItems,
   }))
-  const records = await measureAll(
-    configs,
-    context.options.runs,
-    async (placement) =>
-      (
-        await streamItems(context, {
-          module: MODULES.collatz,
-          placement,
-          input: () => collatzInputs(sizes.farItems),
-          items: sizes.farItems,
-        })
-      ).record,
-    (placement, run, record) =>
-      context.log(
-        `far: ${placementLabel(placement)}, run ${run + 1}: ${
-          record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
-        }`,
-      ),
-  )
-  const rates = configs.map((placement) =>
-    medianOf(succeeded<StreamRecord>(records.get(placement) ?? []), (run) => run.itemsPerSecond),
-  )
+  const { records, rates } = await measureCollatz(context, 'far', configs)
   const near = rates[0]
-  const rows: Row[] = configs.map((placement, index) => {
-    const runs = records.get(placement) ?? []
+  const rows: Row[] = configs.map((config, index) => {
+    const runs = records.get(config) ?? []
     const rate = rates[index]
     return {
-      label: placementLabel(placement),
-      config: placement,
+      label: placementLabel(config.placement),
+      config,
       figures: {
         items: sizes.farItems,
         itemsPerSecond: rate,

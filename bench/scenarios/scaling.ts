@@ -1,54 +1,23 @@
-import { seqLines } from '../../test/support/pando-process.ts'
-import { MODULES, TRANSPORT_NAMES, formatNumber, type BenchContext } from '../context.ts'
-import { measureAll, succeeded, type Row, type ScenarioResult } from '../result.ts'
-import { medianOf, round } from '../stats.ts'
-import { placementLabel, streamItems, type Placement, type StreamRecord } from '../stream.ts'
+import { measureCollatz, type CollatzRun } from '../collatz.ts'
+import { TRANSPORT_NAMES, type BenchContext } from '../context.ts'
+import { succeeded, type Row, type ScenarioResult } from '../result.ts'
+import { round } from '../stats.ts'
+import { placementLabel } from '../stream.ts'
 
 /** The issue's target: 2 tabs at least this many times as fast as 1 (2.0 is the limit on 2 cores). */
 const TARGET_SPEED_UP = 1.95
-/**
- * Collatz inputs of 90 digits take about 10 ms each in Node on these machines (bignumber.js, about 2,000
- * steps): items are 10^89 + i. The `--local` row shows the measured time per item.
- */
-const FIRST_INPUT = 10n ** 89n
-
-/** `count` Collatz inputs of about 10 ms each, one per line. */
-export const collatzInputs = (count: number): string =>
-  seqLines(0, count, (i) => String(FIRST_INPUT + BigInt(i)))
-
 /**
  * scaling: a CPU-bound function (Collatz, about 10 ms per item) through `--local`, 1 tab and 2 tabs; the
  * speed-up of 2 tabs over 1.
  */
 export async function scaling(context: BenchContext): Promise<ScenarioResult> {
   const { sizes, preferred } = context
-  const configs: { placement: Placement; items: number }[] = [
+  const configs: CollatzRun[] = [
     { placement: { kind: 'local' }, items: sizes.scalingLocalItems },
     { placement: { kind: 'tabs', tabs: 1, transport: preferred }, items: sizes.scalingItemsPerTab },
     { placement: { kind: 'tabs', tabs: 2, transport: preferred }, items: 2 * sizes.scalingItemsPerTab },
   ]
-  const records = await measureAll(
-    configs,
-    context.options.runs,
-    async (config) =>
-      (
-        await streamItems(context, {
-          module: MODULES.collatz,
-          placement: config.placement,
-          input: () => collatzInputs(config.items),
-          items: config.items,
-        })
-      ).record,
-    (config, run, record) =>
-      context.log(
-        `scaling: ${placementLabel(config.placement)}, run ${run + 1}: ${
-          record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
-        }`,
-      ),
-  )
-  const rates = configs.map((config) =>
-    medianOf(succeeded<StreamRecord>(records.get(config) ?? []), (run) => run.itemsPerSecond),
-  )
+  const { records, rates } = await measureCollatz(context, 'scaling', configs)
   const rows: Row[] = configs.map((config, index) => {
     const runs = records.get(config) ?? []
     const rate = rates[index]

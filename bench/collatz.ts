@@ -1,0 +1,55 @@
+import { seqLines } from '../test/support/pando-process.ts'
+import { MODULES, formatNumber, type BenchContext } from './context.ts'
+import { measureAll, succeeded, type RunRecord } from './result.ts'
+import { medianOf } from './stats.ts'
+import { placementLabel, streamItems, type Placement, type StreamRecord } from './stream.ts'
+
+/**
+ * Collatz inputs of 90 digits take about 10 ms each in Node on these machines (bignumber.js, about 2,000
+ * steps): items are 10^89 + i.
+ */
+const FIRST_INPUT = 10n ** 89n
+
+/** `count` Collatz inputs of about 10 ms each, one per line. */
+const collatzInputs = (count: number): string => seqLines(0, count, (i) => String(FIRST_INPUT + BigInt(i)))
+
+/** Where Collatz items go, and how many. */
+export interface CollatzRun {
+  readonly placement: Placement
+  readonly items: number
+}
+
+/**
+ * Streams Collatz items (`examples/collatz.js`, about 10 ms each) through each configuration, `runs` times
+ * (see `measureAll`), logging each run under `scenario`: every run's record, and each configuration's median
+ * items/s.
+ */
+export async function measureCollatz<C extends CollatzRun>(
+  context: BenchContext,
+  scenario: string,
+  configs: readonly C[],
+): Promise<{ records: Map<C, RunRecord[]>; rates: (number | undefined)[] }> {
+  const records = await measureAll(
+    configs,
+    context.options.runs,
+    async (config) =>
+      (
+        await streamItems(context, {
+          module: MODULES.collatz,
+          placement: config.placement,
+          input: () => collatzInputs(config.items),
+          items: config.items,
+        })
+      ).record,
+    (config, run, record) =>
+      context.log(
+        `${scenario}: ${placementLabel(config.placement)}, run ${run + 1}: ${
+          record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
+        }`,
+      ),
+  )
+  const rates = configs.map((config) =>
+    medianOf(succeeded<StreamRecord>(records.get(config) ?? []), (run) => run.itemsPerSecond),
+  )
+  return { records, rates }
+}
