@@ -15,15 +15,17 @@ export function pongRoundTrip(payload: Buffer, now = performance.now()): number 
 }
 
 /**
- * Pings every client of `wss` each `intervalMs`, each ping stamped with its time (see {@link pongRoundTrip});
- * one that has left `missesAllowed` pings in a row unanswered is terminated (its 'close' event then fires
- * as for any other departure). Returns a function that stops it.
+ * Pings every client of `wss` as it connects and then each `intervalMs`, each ping stamped with its time
+ * (see {@link pongRoundTrip}); one that has left `missesAllowed` pings of the interval in a row unanswered
+ * is terminated (its 'close' event then fires as for any other departure). Returns a function that stops it.
  */
 export function startHeartbeat(wss: WebSocketServer, intervalMs: number, missesAllowed = 1): () => void {
   const missed = new WeakMap<WebSocket, number>()
   wss.on('connection', (socket) => {
     missed.set(socket, 0)
     socket.on('pong', () => missed.set(socket, 0))
+    // A first ping at once, so that the round trip is known from the start (it counts no miss).
+    socket.ping(pingStamp())
   })
   const timer = setInterval(() => {
     for (const socket of wss.clients) {
