@@ -24,6 +24,7 @@ export {
 } from './errors.ts'
 export { hashSlot } from './hash.ts'
 export { Heartbeat, type HeartbeatComponents, type HeartbeatOptions } from './heartbeat.ts'
+export { smoothRoundTrip } from './round-trip.ts'
 export type { JoinRouterStats } from './join-router.ts'
 export {
   isControlMessage,

@@ -4,6 +4,11 @@ import type { HeartbeatMessage } from './messages.ts'
 /** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
 const SMOOTHING = 0.125
 
+/** A smoothed round trip with a new sample in: the first sample as it is, then 1/8 of each new one. */
+export function smoothRoundTrip(previous: number | undefined, sample: number): number {
+  return previous === undefined ? sample : previous + SMOOTHING * (sample - previous)
+}
+
 /** A time or duration a peer sent, if it is one: a finite number, not negative. */
 const time = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
@@ -51,7 +56,7 @@ export class RoundTrip {
     if (echo === undefined || heldMs === undefined) return undefined
     const sample = now - echo - heldMs
     if (!(sample >= 0) || echo > now) return undefined
-    this.#ms = this.#ms === undefined ? sample : this.#ms + SMOOTHING * (sample - this.#ms)
+    this.#ms = smoothRoundTrip(this.#ms, sample)
     return this.#ms
   }
 }

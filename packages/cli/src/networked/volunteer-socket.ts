@@ -1,8 +1,6 @@
+import { smoothRoundTrip } from '@pando/overlay'
 import { pongRoundTrip } from '@pando/server'
 import type { RawData, WebSocket } from 'ws'
-
-/** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT, and the tree links': 1/8). */
-const ROUND_TRIP_SMOOTHING = 0.125
 
 /**
  * What a volunteer session needs of its connection: a `ws` WebSocket on the in-process server, or a
@@ -18,8 +16,8 @@ export interface VolunteerSocket {
   /** Once, when the connection has closed or failed, with why. */
   onClose(listener: (reason: string) => void): void
   /**
-   * The round trip to the volunteer in ms, smoothed, as the server's pings measure it (0 until the first
-   * pong). Absent where it cannot be measured (a tunnelled volunteer, whose pings are the remote server's).
+   * The round trip to the volunteer in ms, smoothed as a tree link's is, as the server's pings measure it (0
+   * until the first pong). Absent where it cannot be measured (a tunnelled volunteer, whose pings are the remote server's).
    */
   readonly roundTripMs?: () => number
 }
@@ -44,8 +42,7 @@ export function wsVolunteerSocket(socket: WebSocket): VolunteerSocket {
   socket.on('pong', (payload: Buffer) => {
     const sample = pongRoundTrip(payload)
     if (sample === undefined) return
-    roundTripMs =
-      roundTripMs === undefined ? sample : roundTripMs + ROUND_TRIP_SMOOTHING * (sample - roundTripMs)
+    roundTripMs = smoothRoundTrip(roundTripMs, sample)
   })
   return {
     roundTripMs: () => roundTripMs ?? 0,
