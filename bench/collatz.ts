@@ -1,6 +1,6 @@
 import { seqLines } from '../test/support/pando-process.ts'
 import { MODULES, formatNumber, type BenchContext } from './context.ts'
-import { measureAll, succeeded, type RunRecord } from './result.ts'
+import { measureAll, succeeded, type Row } from './result.ts'
 import { medianOf } from './stats.ts'
 import { placementLabel, streamItems, type Placement, type StreamRecord } from './stream.ts'
 
@@ -21,14 +21,14 @@ export interface CollatzRun {
 
 /**
  * Streams Collatz items (`examples/collatz.js`, about 10 ms each) through each configuration, `runs` times
- * (see `measureAll`), logging each run under `scenario`: every run's record, and each configuration's median
- * items/s.
+ * (see `measureAll`), logging each run under `scenario`: a row per configuration (its items, median items/s,
+ * failed runs and every run's record), to which a scenario adds its own figures, and the median rates.
  */
-export async function measureCollatz<C extends CollatzRun>(
+export async function measureCollatz(
   context: BenchContext,
   scenario: string,
-  configs: readonly C[],
-): Promise<{ records: Map<C, RunRecord[]>; rates: (number | undefined)[] }> {
+  configs: readonly CollatzRun[],
+): Promise<{ rows: Row[]; rates: (number | undefined)[] }> {
   const records = await measureAll(
     configs,
     context.options.runs,
@@ -51,5 +51,18 @@ export async function measureCollatz<C extends CollatzRun>(
   const rates = configs.map((config) =>
     medianOf(succeeded<StreamRecord>(records.get(config) ?? []), (run) => run.itemsPerSecond),
   )
-  return { records, rates }
+  const rows = configs.map((config, index): Row => {
+    const runs = records.get(config) ?? []
+    return {
+      label: placementLabel(config.placement),
+      config,
+      figures: {
+        items: config.items,
+        itemsPerSecond: rates[index],
+        failedRuns: runs.length - succeeded(runs).length,
+      },
+      runs,
+    }
+  })
+  return { rows, rates }
 }

@@ -1,8 +1,7 @@
 import { measureCollatz, type CollatzRun } from '../collatz.ts'
 import type { BenchContext } from '../context.ts'
-import { succeeded, type Row, type ScenarioResult } from '../result.ts'
+import type { ScenarioResult } from '../result.ts'
 import { round } from '../stats.ts'
-import { placementLabel } from '../stream.ts'
 
 /**
  * far: one tab computing Collatz items (about 10 ms each) over the WebSocket, its page and socket going
@@ -20,22 +19,12 @@ export async function far(context: BenchContext): Promise<ScenarioResult> {
     },
     items: sizes.farItems,
   }))
-  const { records, rates } = await measureCollatz(context, 'far', configs)
-  const near = rates[0]
-  const rows: Row[] = configs.map((config, index) => {
-    const runs = records.get(config) ?? []
-    const rate = rates[index]
-    return {
-      label: placementLabel(config.placement),
-      config,
-      figures: {
-        items: sizes.farItems,
-        itemsPerSecond: rate,
-        share: rate === undefined || near === undefined ? undefined : round(rate / near, 3),
-        failedRuns: runs.length - succeeded(runs).length,
-      },
-      runs,
-    }
+  const measured = await measureCollatz(context, 'far', configs)
+  const near = measured.rates[0]
+  const rows = measured.rows.map((row, index) => {
+    const rate = measured.rates[index]
+    const share = rate === undefined || near === undefined ? undefined : round(rate / near, 3)
+    return { ...row, figures: { ...row.figures, share } }
   })
   return {
     name: 'far',

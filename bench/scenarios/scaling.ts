@@ -1,8 +1,7 @@
 import { measureCollatz, type CollatzRun } from '../collatz.ts'
 import { TRANSPORT_NAMES, type BenchContext } from '../context.ts'
-import { succeeded, type Row, type ScenarioResult } from '../result.ts'
+import type { Row, ScenarioResult } from '../result.ts'
 import { round } from '../stats.ts'
-import { placementLabel } from '../stream.ts'
 
 /** The target: 2 tabs at least this many times as fast as 1 (2.0 is the limit on 2 cores). */
 const TARGET_SPEED_UP = 1.95
@@ -17,27 +16,16 @@ export async function scaling(context: BenchContext): Promise<ScenarioResult> {
     { placement: { kind: 'tabs', tabs: 1, transport: preferred }, items: sizes.scalingItemsPerTab },
     { placement: { kind: 'tabs', tabs: 2, transport: preferred }, items: 2 * sizes.scalingItemsPerTab },
   ]
-  const { records, rates } = await measureCollatz(context, 'scaling', configs)
-  const rows: Row[] = configs.map((config, index) => {
-    const runs = records.get(config) ?? []
+  const measured = await measureCollatz(context, 'scaling', configs)
+  const { rates } = measured
+  const rows: Row[] = measured.rows.map((row, index) => {
     const rate = rates[index]
-    return {
-      label: placementLabel(config.placement),
-      config,
-      figures: {
-        items: config.items,
-        itemsPerSecond: rate,
-        msPerItem: rate === undefined ? undefined : 1000 / rate,
-        failedRuns: runs.length - succeeded(runs).length,
-      },
-      runs,
-    }
+    return { ...row, figures: { ...row.figures, msPerItem: rate === undefined ? undefined : 1000 / rate } }
   })
   const [, one, two] = rates
   const speedUp = one === undefined || two === undefined ? undefined : two / one
   // Per-run speed-ups too, pairing the runs of 1 and 2 tabs taken one after the other.
-  const oneRuns = records.get(configs[1] as (typeof configs)[number]) ?? []
-  const twoRuns = records.get(configs[2] as (typeof configs)[number]) ?? []
+  const [, oneRuns = [], twoRuns = []] = measured.rows.map((row) => row.runs)
   const pairs = oneRuns.map((run, index) => {
     const a = run['itemsPerSecond']
     const b = twoRuns[index]?.['itemsPerSecond']
