@@ -1,14 +1,31 @@
-import type { Job } from '@pando/protocol'
+import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
 import { createLender, type Lender } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 
+/** What the root's lender takes from the run's options. */
+export interface RootLenderOptions {
+  /** `--retries`. */
+  readonly retries: number
+  /** `--max-result-size`, in characters. */
+  readonly maxResultChars: number
+}
+
 /**
  * The root's lender: numbers the items 0, 1, 2… as it reads them, retries an item the function failed on up
- * to `retries` more times, and emits the results in input order.
+ * to `retries` more times, and emits the results in input order. A result over `maxResultChars` fails its
+ * item; results waiting in the reorder window count against its budget (`REORDER_WINDOW_CHARS`, or four
+ * results of the largest size when that is more), past which no new item is read.
  */
-export function createRootLender(items: Source<string>, retries: number): Lender {
-  // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
-  const lender = createLender({ ordered: true, retries, lookAhead: true })
+export function createRootLender(items: Source<string>, options: RootLenderOptions): Lender {
+  const { retries, maxResultChars } = options
+  const lender = createLender({
+    ordered: true,
+    retries,
+    maxResultChars,
+    windowChars: Math.max(REORDER_WINDOW_CHARS, 4 * maxResultChars),
+    // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
+    lookAhead: true,
+  })
   let id = 0
   pull(
     items,

@@ -4,6 +4,8 @@
  * an option cannot exist in one place and not in the others.
  */
 
+import { DEFAULT_MAX_RESULT_CHARS } from '@pando/protocol'
+
 /** An on/off option: `--local`, `--no-local`, `--local=false`, or `"local": false` in the config file. */
 export interface BooleanOptionSpec {
   readonly kind: 'boolean'
@@ -70,6 +72,15 @@ export const OPTION_TABLE = {
     describe:
       'How many more times (0 or more) an item is tried after the function failed on it. When they are spent, pando ' +
       'prints the error and stops with status 1.',
+  },
+  'max-result-size': {
+    kind: 'count',
+    default: DEFAULT_MAX_RESULT_CHARS,
+    min: 1,
+    describe:
+      'The largest result kept, in characters (1 MiB by default). A larger result is not kept: its item fails ' +
+      'with a ResultTooLargeError (then --retries and --on-error apply), so no volunteer can fill the memory ' +
+      'of this process. Raise it for a function whose results are larger.',
   },
   'on-error': {
     kind: 'choice',

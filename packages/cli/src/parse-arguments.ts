@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly local: boolean
   readonly syncStdio: boolean
   readonly retries: number
+  /** `--max-result-size`: the largest result kept, in characters; a larger one fails its item. */
+  readonly maxResultChars: number
   readonly onError: 'abort' | 'skip' | 'mark'
   readonly errorMarker: string
   /** Networked mode: see the option table for each. */
@@ -123,6 +125,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       local: values.local,
       syncStdio: values['sync-stdio'],
       retries: values.retries,
+      maxResultChars: values['max-result-size'],
       onError: values['on-error'] as RunOptions['onError'],
       errorMarker: values['error-marker'],
       port: values.port,

@@ -17,7 +17,7 @@ export async function runLocal(
   channel: ItemChannel,
   options: RunOptions,
 ): Promise<RunEnding> {
-  const lender = createRootLender(channel.items, options.retries)
+  const lender = createRootLender(channel.items, options)
   const stopLocal = lendLocally(lender, process, options.itemTimeoutMs)
   const reporting = startRunReporting({
     lender,

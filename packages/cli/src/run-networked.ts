@@ -77,7 +77,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   try {
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
-    const lender = createRootLender(channel.items, options.retries)
+    const lender = createRootLender(channel.items, options)
     const board = new ReportBoard()
     const server = await serveVolunteers(options, runDir, lender, board, releases, stop)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)

@@ -21,10 +21,22 @@ export class RemoteError extends Error {
 
 /** A message from a peer that is not what the protocol allows. The peer is disconnected with this reason. */
 export class ProtocolError extends Error {
-  static override readonly name = 'ProtocolError'
+  static override readonly name: string = 'ProtocolError'
   constructor(message: string) {
     super(message)
     this.name = 'ProtocolError'
+  }
+}
+
+/**
+ * A message from a peer over its limit, found before it is parsed. A {@link ProtocolError} like any other,
+ * but its own close code: WebSocket's 1009 "message too big".
+ */
+export class MessageTooLargeError extends ProtocolError {
+  static override readonly name: string = 'MessageTooLargeError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'MessageTooLargeError'
   }
 }
 

@@ -1,8 +1,20 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
 export { WORKER_MODULE_GLOBAL } from './constants.ts'
+export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
+export {
+  MAX_VOLUNTEER_HELLO_CHARS,
+  VOLUNTEER_HELLO_TIMEOUT_MS,
+  MAX_TREE_LINK_MESSAGE_CHARS,
+  DEFAULT_MAX_RESULT_CHARS,
+  RESULT_TOO_LARGE_ERROR,
+  REORDER_WINDOW_CHARS,
+  MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
+  MAX_VIEWERS_PER_ADDRESS,
+} from './limits.ts'
 export {
   ITEM_TIMEOUT_ERROR,
+  MessageTooLargeError,
   ModuleContractError,
   ProtocolError,
   RemoteError,

@@ -8,6 +8,7 @@ import {
   type VolunteerReport,
 } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
+import { parseJsonText } from './json-text.ts'
 
 /** Longest volunteer id accepted, in characters. */
 const MAX_ID_LENGTH = 64
@@ -23,12 +24,7 @@ function isRecord(value: unknown): value is Json {
 
 function parseJson(data: string, maxBytes: number): unknown {
   // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
-  try {
-    return JSON.parse(data) as unknown
-  } catch {
-    throw new ProtocolError('message is not JSON')
-  }
+  return parseJsonText(data, maxBytes)
 }
 
 function record(value: unknown, what: string): Json {

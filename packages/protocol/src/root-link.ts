@@ -1,3 +1,4 @@
+import { parseJsonText } from './json-text.ts'
 import { ProtocolError } from './errors.ts'
 import type { RelayToJoiner } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
@@ -111,13 +112,7 @@ type Json = Record<string, unknown>
 
 function parseRecord(data: string, maxBytes: number): Json {
   // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(data)
-  } catch {
-    throw new ProtocolError('message is not JSON')
-  }
+  const parsed = parseJsonText(data, maxBytes)
   // A `type` that is not a string (say an object with a `toString` of its own that is not a function) must
   // not reach `String()` in the error messages below: that throws a TypeError, not a ProtocolError.
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Json).type !== 'string') {

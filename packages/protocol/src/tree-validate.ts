@@ -2,6 +2,7 @@ import type { TreeWorkMessage } from './tree-messages.ts'
 import type { JoinerSignal } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
 import { ProtocolError } from './errors.ts'
+import { parseJsonText } from './json-text.ts'
 import { checkArray } from './validate.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
@@ -27,13 +28,7 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
 
 /** Parses and checks a joiner's message to the signaling relay. @throws {ProtocolError} */
 export function parseJoinerSignal(data: string, maxBytes = MAX_JOIN_MESSAGE_BYTES): JoinerSignal {
-  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
-  let message: unknown
-  try {
-    message = JSON.parse(data)
-  } catch {
-    throw new ProtocolError('message is not JSON')
-  }
+  const message = parseJsonText(data, maxBytes)
   const m = message as Record<string, unknown> | null
   if (typeof m !== 'object' || m === null || m.type !== 'join')
     throw new ProtocolError('expected a join message')

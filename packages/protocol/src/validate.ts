@@ -1,3 +1,4 @@
+import { parseJsonText } from './json-text.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
@@ -12,13 +13,7 @@ function isRecord(value: unknown): value is Json {
 
 function parseRecord(data: string, maxBytes: number): Json {
   // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  if (data.length > maxBytes) throw new ProtocolError(`message too large: ${data.length} characters`)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(data)
-  } catch {
-    throw new ProtocolError('message is not JSON')
-  }
+  const parsed = parseJsonText(data, maxBytes)
   if (!isRecord(parsed) || typeof parsed.type !== 'string') throw new ProtocolError('message has no type')
   return parsed
 }

@@ -1,4 +1,4 @@
-import type { Job, Outcome, SerializedError } from '@pando/protocol'
+import { RESULT_TOO_LARGE_ERROR, type Job, type Outcome, type SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_CREDIT } from './constants.ts'
 import { Deque } from './deque.ts'
@@ -48,6 +48,8 @@ class Lending implements SubStreamHost {
   private driving = false
   private dirty = false
   private subStreamCount = 0
+  /** Characters of the results settled and not yet emitted (see `windowChars`). */
+  private heldChars = 0
   private counts = { read: 0, emitted: 0, lent: 0, relent: 0, ignored: 0, failures: 0, speculated: 0 }
   /** Lend→success times and the pending straggler check; only when speculating. */
   private readonly stragglers: Stragglers | undefined
@@ -134,7 +136,9 @@ class Lending implements SubStreamHost {
       }
       this.counts.lent--
       const lentAt = this.letGo(item, sub)
-      if (outcome.ok) {
+      if (outcome.ok && outcome.result.length > this.options.maxResultChars) {
+        this.failed(sub, item, resultTooLarge(outcome.result.length, this.options.maxResultChars))
+      } else if (outcome.ok) {
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt)
         const { id, value } = item.job
@@ -174,6 +178,7 @@ class Lending implements SubStreamHost {
       this.counts.lent--
       ;(item.holder as LentSubStream).settledElsewhere++
     }
+    if (settled.ok) this.heldChars += settled.result.length
     this.outbox.settle(item.position, settled)
   }
 
@@ -262,7 +267,10 @@ class Lending implements SubStreamHost {
 
   private canRead(): boolean {
     return (
-      this.input.ready && !this.lendingOver && this.counts.read - this.counts.emitted < this.options.window
+      this.input.ready &&
+      !this.lendingOver &&
+      this.counts.read - this.counts.emitted < this.options.window &&
+      this.heldChars < this.options.windowChars
     )
   }
 
@@ -373,6 +381,7 @@ class Lending implements SubStreamHost {
       const cb = this.outputWaiting
       this.outputWaiting = undefined
       this.counts.emitted++
+      if (settled.ok) this.heldChars -= settled.result.length
       if (this.stragglers !== undefined) this.unemitted.shift()
       // The window has room again: go round once more in case lending waited for it.
       this.dirty = true
@@ -423,5 +432,13 @@ class Lending implements SubStreamHost {
     if (this.outputEnd === null) this.endOutput(true)
     this.endLending()
     this.input.abort(abort, () => cb(abort))
+  }
+}
+
+/** The failure of an item whose result of `length` characters is over `maxResultChars`. */
+function resultTooLarge(length: number, maxResultChars: number): SerializedError {
+  return {
+    name: RESULT_TOO_LARGE_ERROR,
+    message: `the result is ${String(length)} characters, more than the limit of ${String(maxResultChars)}`,
   }
 }

@@ -11,6 +11,8 @@ import type { LenderOptions } from './types.ts'
 export interface ResolvedOptions {
   readonly ordered: boolean
   readonly window: number
+  readonly windowChars: number
+  readonly maxResultChars: number
   readonly retries: number
   readonly speculate: boolean
   readonly speculateMultiple: number
@@ -25,6 +27,8 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
   const {
     ordered = true,
     window = DEFAULT_WINDOW,
+    windowChars = Number.POSITIVE_INFINITY,
+    maxResultChars = Number.POSITIVE_INFINITY,
     retries = DEFAULT_RETRIES,
     speculate = ordered,
     speculateMultiple = DEFAULT_SPECULATE_MULTIPLE,
@@ -35,6 +39,8 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
   } = options
   checkCount('window', window, 1)
   checkCount('retries', retries, 0)
+  checkAtLeast('windowChars', windowChars, 1)
+  checkAtLeast('maxResultChars', maxResultChars, 0)
   if (speculate && !ordered)
     throw new RangeError('speculate needs ordered: true (it copies the reorder head)')
   checkFinite('speculateMultiple', speculateMultiple, Number.MIN_VALUE)
@@ -43,6 +49,8 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
   return {
     ordered,
     window,
+    windowChars,
+    maxResultChars,
     retries,
     speculate,
     speculateMultiple,
@@ -69,4 +77,9 @@ function checkFinite(name: string, value: number, min: number): void {
     const bound = min === Number.MIN_VALUE ? '> 0' : `≥ ${String(min)}`
     throw new RangeError(`${name} must be a finite number ${bound}, got ${String(value)}`)
   }
+}
+
+/** A whole number ≥ `min`, or `Infinity` (no bound). */
+function checkAtLeast(name: string, value: number, min: number): void {
+  if (value !== Number.POSITIVE_INFINITY) checkCount(name, value, min)
 }

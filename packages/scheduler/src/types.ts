@@ -36,6 +36,20 @@ export interface LenderOptions {
    */
   window?: number
   /**
+   * The reorder window's byte budget, in characters of results held waiting for a lower item to be emitted.
+   * Past it the lender stops reading its input, as when `window` items are pending; items already lent
+   * still settle, so what is held is bounded by this plus what was lent before it stopped (each result at
+   * most `maxResultChars`). It never stops the head: the head's own result is always taken.
+   * @default Infinity (no budget)
+   */
+  windowChars?: number
+  /**
+   * The largest result kept, in characters: a larger one is not kept, and counts as a failure of its item
+   * (a `ResultTooLargeError`, retried as any failure, since another volunteer may give the right result).
+   * @default Infinity (no limit)
+   */
+  maxResultChars?: number
+  /**
    * How many more times an item is lent after the user's function failed on it, to a sub-stream that has not
    * failed it yet whenever one is open. After that the item is emitted as failed.
    * @default 2

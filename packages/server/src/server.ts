@@ -1,7 +1,12 @@
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { MonitorMessage, RelayToJoiner } from '@pando/protocol'
+import {
+  MAX_VIEWERS_PER_ADDRESS,
+  MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
+  type MonitorMessage,
+  type RelayToJoiner,
+} from '@pando/protocol'
 import express from 'express'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { reachableUrls } from './addresses.ts'
@@ -17,6 +22,7 @@ import {
   RUN_PATH,
   VOLUNTEER_PATH,
 } from './constants.ts'
+import { ConnectionLimit } from './connection-limit.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import { securityHeaders } from './security-headers.ts'
 import { JoinRelay, type JoinRelayOptions } from './join-relay.ts'
@@ -141,13 +147,22 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     ...(relay === undefined ? [] : [[JOIN_PATH, relay.wss] as const]),
     ...Object.entries(options.endpoints ?? {}),
   ])
+  // Join attempts have limits of their own, in the relay; a root link is one at a time.
+  const limits = new Map<string, ConnectionLimit>([
+    [VOLUNTEER_PATH, new ConnectionLimit(MAX_VOLUNTEER_SOCKETS_PER_ADDRESS, 'volunteer connections')],
+    [MONITOR_FEED_PATH, new ConnectionLimit(MAX_VIEWERS_PER_ADDRESS, 'dashboard viewers')],
+  ])
   httpServer.on('upgrade', (request, socket, head) => {
-    const wss = endpoints.get(new URL(request.url ?? '/', 'http://localhost').pathname)
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    const wss = endpoints.get(path)
     if (wss === undefined) {
       socket.destroy()
       return
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (limits.get(path)?.admit(ws, request) === false) return
+      wss.emit('connection', ws, request)
+    })
   })
 
   httpServer.listen(options.port ?? 5000, options.host)

@@ -1,4 +1,10 @@
-import { MAX_VOLUNTEER_MESSAGE_CHARS, outcomeJsonLength, packByLength, type Outcome } from '@pando/protocol'
+import {
+  MAX_VOLUNTEER_MESSAGE_CHARS,
+  RESULT_TOO_LARGE_ERROR,
+  outcomeJsonLength,
+  packByLength,
+  type Outcome,
+} from '@pando/protocol'
 
 /** Room taken by `{"type":"outcomes","ids":[],"results":[],"failures":[]}` on the wire, rounded up. */
 const ENVELOPE_CHARS = 64
@@ -8,7 +14,7 @@ function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
     id: outcome.id,
     ok: false,
     error: {
-      name: 'ResultTooLargeError',
+      name: RESULT_TOO_LARGE_ERROR,
       message: `the result is ${size} characters of JSON; a volunteer sends at most ${String(maxChars)}`,
     },
   }

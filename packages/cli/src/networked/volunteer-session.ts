@@ -1,5 +1,8 @@
 import {
+  MAX_VOLUNTEER_HELLO_CHARS,
+  MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
+  VOLUNTEER_HELLO_TIMEOUT_MS,
   parseVolunteerMessage,
   toWire,
   ProtocolError,
@@ -13,6 +16,9 @@ import type { VolunteerSocket } from './volunteer-socket.ts'
 
 /** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
 const CLOSE_PROTOCOL_ERROR = 1008
+
+/** WebSocket close code for a message over its limit (RFC 6455 "message too big"). */
+const CLOSE_MESSAGE_TOO_BIG = 1009
 
 /** WebSocket close code for a page that went silent (an application code: 4000–4999). */
 const CLOSE_SILENT = 4000
@@ -49,6 +55,8 @@ export interface VolunteerSessionOptions {
    */
   readonly heartbeatMs: number
   /** Told when the volunteer joins and leaves, for the messages on stderr. */
+  /** How long it may take to say hello, in ms. @default VOLUNTEER_HELLO_TIMEOUT_MS (10 s) */
+  readonly helloTimeoutMs?: number
   readonly onJoin?: (deviceName: string) => void
   readonly onLeave?: (reason: string) => void
 }
@@ -74,19 +82,31 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
   const leave = (reason: string): void => {
     if (left) return
     left = true
+    clearTimeout(helloTimer)
     clearInterval(watchdog)
     borrower?.close(new Error(reason))
     options.board.remove(socket)
     if (borrower !== undefined) options.onLeave?.(reason)
   }
   const reject = (reason: string, code = CLOSE_PROTOCOL_ERROR): void => {
+    clearTimeout(helloTimer)
     send({ type: 'error', reason })
     socket.close(code, fitCloseReason(reason))
     leave(reason)
   }
+  // A socket that never says hello holds a connection for nothing: it is closed.
+  const helloTimer = setTimeout(
+    () => reject(`no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s`),
+    options.helloTimeoutMs ?? VOLUNTEER_HELLO_TIMEOUT_MS,
+  )
+  helloTimer.unref()
   const handle = (text: string | undefined): void => {
     if (text === undefined) throw new ProtocolError('binary messages are not part of the protocol')
-    const message = parseVolunteerMessage(text)
+    // Until its hello, a volunteer may send only a small message: nothing larger is even parsed.
+    const message = parseVolunteerMessage(
+      text,
+      borrower === undefined ? MAX_VOLUNTEER_HELLO_CHARS : MAX_VOLUNTEER_MESSAGE_BYTES,
+    )
     if (message.type === 'hello') {
       if (borrower !== undefined) throw new ProtocolError('hello sent twice')
       if (message.protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
@@ -94,6 +114,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
           `this page speaks protocol ${message.protocolVersion}, the root ${VOLUNTEER_PROTOCOL_VERSION}: reload the page`,
         )
       }
+      clearTimeout(helloTimer)
       send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
       const subStream = options.lender.lendStream({ name: options.volunteerId })
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
@@ -125,7 +146,8 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     try {
       handle(text)
     } catch (error) {
-      reject(error instanceof Error ? error.message : String(error))
+      if (!(error instanceof Error)) return reject(String(error))
+      reject(error.message, error.name === 'MessageTooLargeError' ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR)
     }
   })
   socket.onClose(leave)

@@ -1,3 +1,4 @@
+import { MAX_TREE_LINK_MESSAGE_CHARS, parseJsonText } from '@pando/protocol'
 import SimplePeer from 'simple-peer'
 import type { ConnectOptions, Connector, PeerChannel, PeerChannelEvents, Signal } from '../channel.ts'
 import { Emitter } from '../emitter.ts'
@@ -87,9 +88,10 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
   #receive(data: unknown): void {
     let message: M
     try {
-      message = JSON.parse(typeof data === 'string' ? data : String(data)) as M
-    } catch {
-      this.#fail(new ProtocolError('a data-channel message is not JSON'))
+      // Bounded in size and nesting before it is parsed: the peer may not be a browser.
+      message = parseJsonText(typeof data === 'string' ? data : String(data), MAX_TREE_LINK_MESSAGE_CHARS) as M
+    } catch (error) {
+      this.#fail(new ProtocolError(`a data-channel message: ${(error as Error).message}`))
       return
     }
     if (this.#state === 'open') this.emit('message', message)
