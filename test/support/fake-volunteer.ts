@@ -51,7 +51,43 @@ export class FakeVolunteer {
 
   /** Sends outcomes, as a page does (in columns: `toWire`). */
   sendOutcomes(outcomes: readonly Outcome[]): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return
     this.socket.send(JSON.stringify(toWire({ type: 'outcomes', outcomes })))
+  }
+
+  /**
+   * Answers every job it receives from now on with `answer` (`undefined` keeps the job unanswered), as a
+   * page does: in `outcomes` messages of at most `maxChars` characters of results, one per turn of the
+   * event loop, so that its heartbeats go out between them however large the results are.
+   */
+  answerJobs(
+    answer: (job: { id: number; value: string }) => Outcome | undefined,
+    maxChars = 4_000_000,
+  ): void {
+    const queue: { id: number; value: string }[] = []
+    let sending = false
+    const sendSome = (): void => {
+      const batch: Outcome[] = []
+      let chars = 0
+      while (queue.length > 0 && chars < maxChars) {
+        const outcome = answer(queue.shift() as { id: number; value: string })
+        if (outcome === undefined) continue
+        batch.push(outcome)
+        chars += outcome.ok ? outcome.result.length : 100
+      }
+      if (batch.length > 0) this.sendOutcomes(batch)
+      sending = queue.length > 0
+      if (sending) setImmediate(sendSome)
+    }
+    this.socket.on('message', (data) => {
+      const message = parseRootMessage(String(data))
+      if (message.type !== 'jobs') return
+      queue.push(...message.jobs)
+      if (!sending) {
+        sending = true
+        setImmediate(sendSome)
+      }
+    })
   }
 
   /** Jobs received so far. */

@@ -24,7 +24,9 @@ describe('nestsDeeperThan', () => {
 describe('parseJsonText', () => {
   it('refuses JSON nested deeper than MAX_JSON_DEPTH with a ProtocolError, before parsing it', () => {
     const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1)
-    expect(() => parseJsonText(deep, 1024)).toThrow(`message nested too deep: more than ${MAX_JSON_DEPTH} levels`)
+    expect(() => parseJsonText(deep, 1024)).toThrow(
+      `message nested too deep: more than ${MAX_JSON_DEPTH} levels`,
+    )
     const shallow = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)
     expect(parseJsonText(shallow, 1024)).toBeInstanceOf(Array)
   })

@@ -147,7 +147,10 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       handle(text)
     } catch (error) {
       if (!(error instanceof Error)) return reject(String(error))
-      reject(error.message, error.name === 'MessageTooLargeError' ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR)
+      reject(
+        error.message,
+        error.name === 'MessageTooLargeError' ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR,
+      )
     }
   })
   socket.onClose(leave)

@@ -89,7 +89,10 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
     let message: M
     try {
       // Bounded in size and nesting before it is parsed: the peer may not be a browser.
-      message = parseJsonText(typeof data === 'string' ? data : String(data), MAX_TREE_LINK_MESSAGE_CHARS) as M
+      message = parseJsonText(
+        typeof data === 'string' ? data : String(data),
+        MAX_TREE_LINK_MESSAGE_CHARS,
+      ) as M
     } catch (error) {
       this.#fail(new ProtocolError(`a data-channel message: ${(error as Error).message}`))
       return
