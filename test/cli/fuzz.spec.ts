@@ -9,6 +9,8 @@
 // with the reason. The seed is drawn anew each run and printed on failure; PANDO_FUZZ_SEED replays one.
 import { once } from 'node:events'
 import {
+  MAX_JSON_DEPTH,
+  MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   parseJoinerSignal,
   parseVolunteerMessage,
@@ -148,10 +150,13 @@ type Ending =
   | { readonly kind: 'bad'; readonly frame: Frame }
   | { readonly kind: 'hello-twice' }
   | { readonly kind: 'oversized' }
+  /** A frame of nested arrays, deeper than any message: refused before it is parsed. */
+  | { readonly kind: 'nested'; readonly depth: number }
   | { readonly kind: 'leave' }
 
 interface VolunteerSession {
-  readonly opening: 'hello' | 'none' | 'old-version'
+  /** `big-hello`: a first frame larger than a hello may be (`MAX_VOLUNTEER_HELLO_CHARS`), refused unparsed. */
+  readonly opening: 'hello' | 'none' | 'old-version' | 'big-hello'
   readonly chatter: readonly Chatter[]
   readonly ending: Ending
   /** Frames sent right after the ending, in the same tick: the root must ignore them all. */
@@ -196,6 +201,12 @@ const volunteerSession: fc.Arbitrary<VolunteerSession> = fc.record({
   ending: fc.oneof(
     { arbitrary: anyFrame(badVolunteerText).map((frame): Ending => ({ kind: 'bad', frame })), weight: 6 },
     { arbitrary: fc.constant<Ending>({ kind: 'hello-twice' }), weight: 1 },
+    {
+      arbitrary: fc
+        .integer({ min: MAX_JSON_DEPTH + 1, max: 1_000_000 })
+        .map((depth): Ending => ({ kind: 'nested', depth })),
+      weight: 1,
+    },
     { arbitrary: fc.constant<Ending>({ kind: 'leave' }), weight: 1 },
   ),
   after: fc.array(
@@ -228,6 +239,14 @@ async function playVolunteer(
   const describe = (): string => `volunteer ${JSON.stringify(session).slice(0, 300)}`
   await Promise.race([once(volunteer.socket, 'open'), volunteer.closing])
 
+  if (session.opening === 'big-hello') {
+    const text = `{"type":"hello","protocolVersion":1,"deviceName":"${'x'.repeat(MAX_VOLUNTEER_HELLO_CHARS)}"}`
+    send({ kind: 'text', text })
+    const closed = await volunteer.closing
+    const expected = { code: 1009, reason: `message too large: ${text.length} characters` }
+    check(closedAs(closed, expected), () => `${describe()} closed ${JSON.stringify(closed)}`)
+    return
+  }
   if (session.opening !== 'hello') {
     // Without a hello, its first message is its last: a valid one is out of turn, an old version refused.
     const expected: Closed =
@@ -278,6 +297,12 @@ async function playVolunteer(
         MAX_VOLUNTEER_MESSAGE_BYTES,
         (text) => refusal(parseVolunteerMessage, text) ?? '',
       )
+    } else if (ending.kind === 'nested') {
+      send({
+        kind: 'text',
+        text: `{"type":"status","report":${'['.repeat(ending.depth)}${']'.repeat(ending.depth)}}`,
+      })
+      expected = { code: 1008, reason: `message nested too deep: more than ${MAX_JSON_DEPTH} levels` }
     } else if (ending.kind === 'oversized') {
       send({ kind: 'text', text: `{"type":"status","report":"${'x'.repeat(MAX_VOLUNTEER_MESSAGE_BYTES)}"}` })
       expected = tooLarge(MAX_VOLUNTEER_MESSAGE_BYTES)
@@ -508,6 +533,11 @@ describe('pando under fuzzed peers, through the real CLI', () => {
     const viewers = { sent: 0 }
     const sessions = fc.sample(volunteerSession, { seed: SEED, numRuns: VOLUNTEERS })
     sessions[0] = { opening: 'hello', chatter: [], ending: { kind: 'oversized' }, after: [] }
+    // Besides: the largest frame of nesting `/volunteer` takes (16 MiB), and a hello too large to be one.
+    sessions.push(
+      { opening: 'hello', chatter: [], ending: { kind: 'nested', depth: 8 * 1024 * 1024 - 20 }, after: [] },
+      { opening: 'big-hello', chatter: [], ending: { kind: 'leave' }, after: [] },
+    )
     const joins = fc.sample(joinSession, { seed: SEED + 1, numRuns: JOINERS })
     const views = fc.sample(viewerFrames, { seed: SEED + 2, numRuns: VIEWERS })
     let flood = { admitted: 0, rejected: 0 }

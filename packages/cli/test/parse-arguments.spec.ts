@@ -23,6 +23,7 @@ describe('parseArguments', () => {
       local: false,
       syncStdio: false,
       retries: 2,
+      maxResultChars: 1_048_576,
       onError: 'abort',
       errorMarker: '',
       port: 5000,
