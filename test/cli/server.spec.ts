@@ -226,6 +226,45 @@ describe('pando --host', () => {
     expect(await first.exited).toMatchObject({ stdout: '9\n', code: 0 })
   })
 
+  it('keeps its link and its run when volunteers of the server send frames of nested arrays', async () => {
+    const { port } = await startServer()
+    const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin'])
+    const honest = new FakeVolunteer(port, { compute: true, name: 'honest' })
+    await root.waitForStderr(/volunteer 'honest' joined/)
+    root.child.stdin.write(seqLines(0, 500))
+    // The largest frame `/volunteer` takes (16 MiB), all nesting: tunnelled to the root, three times over.
+    const nested = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
+    const attack = async (hello: boolean): Promise<{ code: number; reason: string }> => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+      socket.on('error', () => undefined)
+      const closed = once(socket, 'close').then(([code, reason]) => ({
+        code: code as number,
+        reason: String(reason),
+      }))
+      await once(socket, 'open')
+      if (hello) socket.send(JSON.stringify({ type: 'hello', protocolVersion: 1, deviceName: 'deep' }))
+      socket.send(nested)
+      return closed
+    }
+    const first = await attack(false)
+    expect(first).toEqual({
+      code: 1009,
+      reason: `message too large: ${nested.length} characters`,
+    })
+    for (let i = 0; i < 3; i++) {
+      expect(await attack(true)).toEqual({
+        code: 1008,
+        reason: 'message nested too deep: more than 16 levels',
+      })
+    }
+    root.child.stdin.end(seqLines(500, 1000))
+    const result = await root.exited
+    expect(result.stdout).toBe(squares(1000))
+    expect(result.code).toBe(0)
+    expect(result.stderr).not.toMatch(/lost the link/)
+    expect(honest.computed).toBe(1000)
+  }, 120_000)
+
   it('exits with status 2 when the server cannot be reached', async () => {
     const port = await freePort()
     const result = await runPando(['examples/square.js', '1', '--host', `127.0.0.1:${port}`], {

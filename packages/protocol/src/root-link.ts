@@ -137,10 +137,13 @@ function integer(message: Json, field: string, min: number, max = Number.MAX_SAF
   return value
 }
 
-/** A close code a peer may ask for (RFC 6455: 1000, 1001, 1008, 1011–1013, or an application's 3000–4999). */
+/**
+ * A close code a peer may ask for (RFC 6455: 1000, 1001, 1008, 1009 for a volunteer's message over its limit,
+ * 1011–1013, or an application's 3000–4999).
+ */
 function closeCode(message: Json): number {
   const code = integer(message, 'code', 1000, 4999)
-  if (code >= 3000 || [1000, 1001, 1008, 1011, 1012, 1013].includes(code)) return code
+  if (code >= 3000 || [1000, 1001, 1008, 1009, 1011, 1012, 1013].includes(code)) return code
   throw new ProtocolError(`malformed ${String(message.type)}: code`)
 }
 
