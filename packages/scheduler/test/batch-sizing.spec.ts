@@ -74,7 +74,8 @@ describe('adaptive batch sizing', () => {
     expect(far.clock.now).toBeLessThan(10_500)
     expect(Math.max(...far.batches)).toBeLessThanOrEqual(4)
     const trivial = simulate(0.005, 50, 200_000, true)
-    expect(trivial.clock.now).toBeLessThan(1_200)
+    // 1 s of computing, plus the few round trips in which a new borrower earns its credit (earnedCredit).
+    expect(trivial.clock.now).toBeLessThan(1_500)
     // Not told, it counts the travel as computing: small batches, too little credit, the borrower waits.
     expect(simulate(10, 50, 1_000).clock.now).toBeGreaterThan(20_000)
   })
@@ -149,8 +150,16 @@ describe('message size limits', () => {
         pull.collect((_, all) => resolve(all)),
       ),
     )
-    expect(sent.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1, 3]])
+    // A new borrower may hold two items until it answers (earnedCredit): [0] and [1] fill that.
+    expect(sent.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1]])
     remote.receive(sent.flat().map((job) => success(job, 'ok')))
+    expect(sent.slice(2).map((batch) => batch.map((job) => job.id))).toEqual([[3]])
+    remote.receive(
+      sent
+        .slice(2)
+        .flat()
+        .map((job) => success(job, 'ok')),
+    )
     const settled = (await results) as {
       id: number
       ok: boolean

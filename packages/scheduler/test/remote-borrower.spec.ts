@@ -23,12 +23,51 @@ describe('lendToRemote', () => {
     )
   })
 
-  it('holds two messages at once with a credit of two batches', () => {
+  it('holds two messages at once with a credit of two batches, once it earned it by answering', async () => {
+    const lender = createLender()
+    pull(pull.values(jobs(100)), lender.sink)
+    pull(lender.source, pull.drain())
+    const sent: Job[][] = []
+    const remote = lendToRemote(lender.lendStream(), (batch) => sent.push(batch), { batchSize: 4 })
+    // Answered nothing yet: two items, whatever its batch (earnedCredit).
+    expect(sent.map((batch) => batch.length)).toEqual([2])
+    remote.receive((sent.shift() ?? []).map((job) => success(job)))
+    await Promise.resolve()
+    expect(sent.map((batch) => batch.length)).toEqual([4, 4])
+  })
+
+  it('lends a peer that never answers two items, however many workers it claims', () => {
     const lender = createLender()
     pull(pull.values(jobs(100)), lender.sink)
     const sent: Job[][] = []
-    lendToRemote(lender.lendStream(), (batch) => sent.push(batch), { batchSize: 4 })
-    expect(sent.map((batch) => batch.length)).toEqual([4, 4])
+    const remote = lendToRemote(lender.lendStream(), (batch) => sent.push(batch), {
+      batchSize: 'auto',
+      workers: 1_000,
+    })
+    remote.setWorkers(100_000)
+    expect(sent.flat()).toHaveLength(2)
+    // Outcomes for items it does not hold earn it nothing.
+    remote.receive([{ id: 50, ok: true, result: 'forged' }])
+    expect(sent.flat()).toHaveLength(2)
+  })
+
+  it("grows a peer's credit by four items per item it answers, up to its batch sizing", () => {
+    const lender = createLender()
+    pull(pull.values(jobs(1_000)), lender.sink)
+    pull(lender.source, pull.drain())
+    const sent: Job[][] = []
+    const subStream = lender.lendStream()
+    const remote = lendToRemote(subStream, (batch) => sent.push(batch), { batchSize: 10, workers: 2 })
+    expect(subStream.credit).toBe(2)
+    remote.receive((sent.shift() ?? []).map((job) => success(job)))
+    expect(subStream.credit).toBe(2 + 4 * 2)
+    remote.receive(
+      sent
+        .splice(0)
+        .flat()
+        .map((job) => success(job)),
+    )
+    expect(subStream.credit).toBe(2 * 10 * 2)
   })
 
   it('gives the items of a closed peer to another, and ignores what it says after', async () => {
@@ -36,7 +75,7 @@ describe('lendToRemote', () => {
     pull(pull.values(jobs(5)), lender.sink)
     const lost: Job[][] = []
     const gone = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => lost.push(batch), { batchSize: 5 })
-    expect(lost.flat()).toHaveLength(5)
+    expect(lost.flat()).toHaveLength(2) // all a new peer may hold (earnedCredit)
     gone.close(new Error('disconnected'))
     gone.receive((lost[0] ?? []).map((job) => success(job, 'late')))
     const sent: Job[][] = []
@@ -44,7 +83,15 @@ describe('lendToRemote', () => {
       batchSize: 5,
     })
     const results = collect(lender)
-    other.receive(sent.flat().map((job) => success(job)))
+    while (sent.length > 0) {
+      other.receive(
+        sent
+          .splice(0)
+          .flat()
+          .map((job) => success(job)),
+      )
+      await Promise.resolve()
+    }
     expect((await results).map((settled) => settled.ok && settled.result)).toEqual([
       '0',
       '-1',
