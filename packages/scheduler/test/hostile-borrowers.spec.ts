@@ -136,7 +136,10 @@ describe('borrowers that hold items and never answer (SPEC 37)', () => {
     )
     const out = drain(lender, clock)
     const hoard = (): void => {
-      simBorrower(clock, lender.lendStream({ credit: 2 }), { delay: () => Infinity, compute: success })
+      simBorrower(clock, lender.lendStream({ credit: 2 }), {
+        delay: () => Infinity,
+        compute: (j) => success(j),
+      })
     }
     for (let i = 0; i < 100; i++) hoard()
     simBorrower(clock, lender.lendStream({ credit: 4 }), { delay: () => 5, compute: (j) => success(j) })
