@@ -22,9 +22,18 @@ export class FakeVolunteer {
 
   /**
    * `autoPong: false`: its socket answers no ping (a lost network). `heartbeat: false`: it sends none of the
-   * page's own heartbeats once joined (a frozen page, whose browser still answers pings).
+   * page's own heartbeats once joined (a frozen page, whose browser still answers pings). `answer`: it
+   * answers every batch of jobs at once with what this gives for each job (an honest volunteer, or one that
+   * fails everything); without it, it answers nothing unless the test does.
    */
-  constructor(port: string | number, options: { autoPong?: boolean; heartbeat?: boolean } = {}) {
+  constructor(
+    port: string | number,
+    options: {
+      autoPong?: boolean
+      heartbeat?: boolean
+      answer?: (job: { id: number; value: string }) => Outcome
+    } = {},
+  ) {
     this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
     this.#heartbeat = options.heartbeat ?? true
     this.closing = once(this.socket, 'close').then(([code, reason]) => ({
@@ -33,9 +42,13 @@ export class FakeVolunteer {
     }))
     // A socket the root cuts may fail before it closes; 'close' follows, which is what tests look at.
     this.socket.on('error', () => undefined)
-    this.socket.on('message', (data) =>
-      this.received.push(parseRootMessage(String(data)) as VolunteerReceived),
-    )
+    const answer = options.answer
+    this.socket.on('message', (data) => {
+      const message = parseRootMessage(String(data)) as VolunteerReceived
+      this.received.push(message)
+      if (answer !== undefined && message.jobs !== undefined && this.socket.readyState === WebSocket.OPEN)
+        this.sendOutcomes(message.jobs.map(answer))
+    })
   }
 
   /** Waits for the socket to open, then says hello, and sends heartbeats as a page does. */

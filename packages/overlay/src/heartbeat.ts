@@ -22,11 +22,15 @@ export interface HeartbeatComponents {
  * Watches one peer, driven by timers only: every `timeoutMs / ticks` it sends a sign of life, and gives the
  * peer up when nothing was {@link Heartbeat.received} for more than `timeoutMs − tick`. A peer silent
  * since time t is therefore given up by t + `timeoutMs` at the latest, and a live peer whose heartbeats
- * arrive late by up to `timeoutMs − 2 × tick` is not.
+ * arrive late by up to `timeoutMs − 2 × tick` is not. A tick that comes a whole tick late or more means
+ * this process stalled (a long synchronous task): the peer is then not judged on that silence, and is given
+ * a fresh `timeoutMs` from that tick.
  */
 export class Heartbeat {
   private readonly tickMs: number
   private lastReceived = 0
+  /** When the pending tick is due (clock time). */
+  private scheduledFor = 0
   private timer: TimerHandle | undefined
   private running = false
 
@@ -61,13 +65,19 @@ export class Heartbeat {
   }
 
   private schedule(): void {
+    this.scheduledFor = this.components.clock.now() + this.tickMs
     this.timer = this.components.clock.setTimeout(() => this.tick(), this.tickMs)
   }
 
   private tick(): void {
     this.timer = undefined
     if (!this.running) return
-    const silence = this.components.clock.now() - this.lastReceived
+    const now = this.components.clock.now()
+    // Late by a whole tick or more: this process stalled (its timers run before the messages that waited
+    // in the link's buffers are read), so the silence measured across the stall is not the peer's. It
+    // gets a fresh interval.
+    if (now - this.scheduledFor > this.tickMs) this.lastReceived = now
+    const silence = now - this.lastReceived
     if (silence > this.options.timeoutMs - this.tickMs) {
       this.stop()
       this.components.onTimeout()

@@ -9,6 +9,12 @@ export function smoothRoundTrip(previous: number | undefined, sample: number): n
   return previous === undefined ? sample : previous + SMOOTHING * (sample - previous)
 }
 
+/**
+ * Heartbeats sent whose echo is still awaited, at most: a sample counts only when it echoes one of them, so
+ * a peer cannot make up a round trip from a time it never got (the oldest are forgotten past this many).
+ */
+const MAX_UNECHOED = 8
+
 /** A time or duration a peer sent, if it is one: a finite number, not negative. */
 const time = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
@@ -18,13 +24,16 @@ const time = (value: unknown): number | undefined =>
  * next one back echoes the last such time heard with how long it was kept (see {@link HeartbeatMessage}).
  * It hears every message before the parser does, so it takes only fields that are times (a field of any
  * other kind is ignored here, and the parser closes the link); a sample that comes out negative (a peer that
- * lies about `heldMs`) is ignored.
+ * lies about `heldMs`) is ignored, and so is an echo of a time this side never sent, or sent and already
+ * heard echoed (unsolicited echoes measure nothing).
  */
 export class RoundTrip {
   readonly #clock: Clock
   /** The peer's last `sentAt`, and when it came. */
   #heard: { readonly sentAt: number; readonly at: number } | undefined
   #ms: number | undefined
+  /** The `sentAt` of heartbeats sent and not echoed yet, oldest first. */
+  readonly #unechoed: number[] = []
 
   constructor(clock: Clock) {
     this.#clock = clock
@@ -40,6 +49,8 @@ export class RoundTrip {
     const now = this.#clock.now()
     const heard = this.#heard
     this.#heard = undefined
+    this.#unechoed.push(now)
+    if (this.#unechoed.length > MAX_UNECHOED) this.#unechoed.shift()
     return heard === undefined
       ? { type: 'heartbeat', sentAt: now }
       : { type: 'heartbeat', sentAt: now, echo: heard.sentAt, heldMs: now - heard.at }
@@ -54,6 +65,10 @@ export class RoundTrip {
     const now = this.#clock.now()
     if (sentAt !== undefined) this.#heard = { sentAt, at: now }
     if (echo === undefined || heldMs === undefined) return undefined
+    // Only the echo of a heartbeat sent and not echoed yet; it and any older one are then answered.
+    const echoed = this.#unechoed.indexOf(echo)
+    if (echoed < 0) return undefined
+    this.#unechoed.splice(0, echoed + 1)
     const sample = now - echo - heldMs
     if (!(sample >= 0) || echo > now) return undefined
     this.#ms = smoothRoundTrip(this.#ms, sample)

@@ -57,6 +57,34 @@ describe('Heartbeat', () => {
     expect(calls.timeouts).toBe(1)
   })
 
+  it('gives a peer a fresh interval when its own tick came late (this process stalled), then still drops it if silent', () => {
+    let now = 0
+    let pending: (() => void) | undefined
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void) => ((pending = callback), 1),
+      clearTimeout: () => (pending = undefined),
+    }
+    const calls = { sent: 0, timeouts: 0 }
+    const heartbeat = new Heartbeat(
+      { timeoutMs: 1_000 },
+      { clock, send: () => calls.sent++, onTimeout: () => calls.timeouts++ },
+    )
+    heartbeat.start()
+    const tickAt = (time: number): void => {
+      now = time
+      pending?.()
+    }
+    tickAt(5_000) // due at 250: the loop was blocked for almost 5 s
+    expect(calls.timeouts).toBe(0)
+    tickAt(5_250)
+    tickAt(5_500)
+    tickAt(5_750)
+    expect(calls.timeouts).toBe(0)
+    tickAt(6_000) // silent for a whole timeoutMs of ticks that came on time
+    expect(calls.timeouts).toBe(1)
+  })
+
   it('does nothing after stop', () => {
     const { heartbeat, calls } = watch()
     heartbeat.stop()

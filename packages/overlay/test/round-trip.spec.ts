@@ -26,7 +26,7 @@ describe('RoundTrip', () => {
     const clock = createVirtualClock()
     const trip = new RoundTrip(clock)
     const sample = (ms: number, heldMs = 0): number | undefined => {
-      const sentAt = clock.now()
+      const { sentAt } = trip.heartbeat()
       clock.run({ forMs: ms + heldMs })
       return trip.received({ type: 'heartbeat', echo: sentAt, heldMs })
     }
@@ -36,6 +36,21 @@ describe('RoundTrip', () => {
     expect(trip.received({ type: 'heartbeat', echo: clock.now() + 1_000, heldMs: 0 })).toBeUndefined()
     expect(trip.received({ type: 'jobs' })).toBeUndefined()
     expect(trip.ms).toBe(50)
+  })
+
+  it('counts only the echo of a heartbeat it sent, once: unsolicited echoes measure nothing', () => {
+    const clock = createVirtualClock()
+    const trip = new RoundTrip(clock)
+    clock.run({ forMs: 1_000 })
+    // A time it never sent, however plausible.
+    expect(trip.received({ type: 'heartbeat', echo: 500, heldMs: 0 })).toBeUndefined()
+    const { sentAt } = trip.heartbeat()
+    clock.run({ forMs: 30 })
+    expect(trip.received({ type: 'heartbeat', echo: sentAt, heldMs: 0 })).toBe(30)
+    clock.run({ forMs: 5_000 })
+    // The same echo again, later: already answered.
+    expect(trip.received({ type: 'heartbeat', echo: sentAt, heldMs: 0 })).toBeUndefined()
+    expect(trip.ms).toBe(30)
   })
 
   it('takes only times from what a peer sends: nothing else is computed with, or echoed back', () => {

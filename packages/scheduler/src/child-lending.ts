@@ -55,7 +55,11 @@ export class ChildLending {
   add(child: LendingChild): void {
     const channel = child.channel
     if (this.#closed || this.#children.has(channel)) return
-    const subStream = this.#lender.lendStream({ name: child.id ?? `child ${String(child.index)}` })
+    // Dropped by the lender (its subtree fails far more items than the others): the link goes too.
+    const subStream = this.#lender.lendStream({
+      name: child.id ?? `child ${String(child.index)}`,
+      onDropped: () => channel.close(),
+    })
     const send = (jobs: Job[]): void => {
       // Jobs that cannot be sent stay held by the sub-stream until the channel's close (`remove`) lends them
       // again; a send that fails on an open channel closes it, so that this happens.

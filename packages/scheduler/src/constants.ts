@@ -104,3 +104,26 @@ export const DURATION_REFRESH = 16
  * above it. A longer wait is made of several checks.
  */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647
+
+/**
+ * What a remote borrower that has answered nothing yet may hold, in items, whatever its batch or the workers
+ * it reports: a peer that takes items and never answers (a hoarder) then pins one, not a batch per worker it
+ * claims, and a crowd of them that joined first leaves items for the honest borrowers that joined after, so
+ * that some item succeeds and the straggler copy (37) can work. Each item it answers adds
+ * `EARNED_CREDIT_PER_ANSWER` to what it may hold (`earnedCredit`).
+ */
+export const UNPROVEN_CREDIT = 1
+
+/**
+ * What each item a remote borrower answers adds to the most it may hold: 4, so an honest peer's credit grows
+ * some fivefold per round trip (from 1 to 10,000 items in six) until its batch sizing, not trust, is what
+ * limits it, while a peer that stops answering holds at most four times the work it did.
+ */
+export const EARNED_CREDIT_PER_ANSWER = 4
+
+/**
+ * A sub-stream is dropped (closed with a reason, what it holds lent again) once this many items it failed
+ * succeeded elsewhere, if that is more than it succeeded itself: its failures are its own (a tab missing an
+ * API, a liar), not the items'. Three tell a pattern from a volunteer's bad luck with one or two items.
+ */
+export const DISCREDIT_AFTER_DISPROVED = 3

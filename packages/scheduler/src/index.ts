@@ -10,3 +10,5 @@ export {
   type BatchSize,
   type BatchSizing,
 } from './batch-sizing.ts'
+export { DiscreditedError } from './errors.ts'
+export { earnedCredit } from './remote-borrower.ts'

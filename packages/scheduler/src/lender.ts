@@ -1,6 +1,6 @@
 import { RESULT_TOO_LARGE_ERROR, type Job, type Outcome, type SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
-import { DEFAULT_CREDIT } from './constants.ts'
+import { DEFAULT_CREDIT, DISCREDIT_AFTER_DISPROVED } from './constants.ts'
 import { Deque } from './deque.ts'
 import { InputReader } from './input.ts'
 import { hold, newItem, unhold, type Item } from './item.ts'
@@ -9,6 +9,7 @@ import { RelendQueue } from './relend-queue.ts'
 import { ArrivalQueue, ReorderWindow, type Outbox } from './reorder-window.ts'
 import { Stragglers } from './stragglers.ts'
 import { LentSubStream, type SubStreamHost } from './sub-stream.ts'
+import { DiscreditedError } from './errors.ts'
 import type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
 
 /**
@@ -75,7 +76,7 @@ class Lending implements SubStreamHost {
 
   lendStream(options: LendStreamOptions = {}): SubStream {
     const name = options.name ?? `sub-stream ${String(++this.subStreamCount)}`
-    const sub = new LentSubStream(this, name, options.credit ?? DEFAULT_CREDIT)
+    const sub = new LentSubStream(this, name, options.credit ?? DEFAULT_CREDIT, options.onDropped)
     if (this.lendingOver) sub.finish()
     else this.open.add(sub)
     return sub
@@ -122,6 +123,7 @@ class Lending implements SubStreamHost {
 
   outcomes(sub: LentSubStream, outcomes: readonly Outcome[]): void {
     let now: number | undefined
+    let discredited: LentSubStream[] | undefined
     for (const outcome of outcomes) {
       const item = sub.release(outcome.id)
       if (item === undefined) {
@@ -139,13 +141,47 @@ class Lending implements SubStreamHost {
       if (outcome.ok && outcome.result.length > this.options.maxResultChars) {
         this.failed(sub, item, resultTooLarge(outcome.result.length, this.options.maxResultChars))
       } else if (outcome.ok) {
+        sub.succeeded++
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
-          this.stragglers.record((now ??= this.stragglers.now()) - lentAt)
+          this.stragglers.record((now ??= this.stragglers.now()) - lentAt, sub)
         const { id, value } = item.job
         this.settle(item, { id, value, ok: true, result: outcome.result })
+        if (item.failedBy !== undefined) discredited = this.disprove(item.failedBy, discredited)
       } else this.failed(sub, item, outcome.error)
     }
+    // Closed after the loop: closing lends again what they hold, which must not happen halfway through it.
+    for (const bad of discredited ?? []) bad.drop(new DiscreditedError(bad))
     this.drive()
+  }
+
+  /**
+   * The item succeeded: each sub-stream that failed it failed one item more that was not the item's fault.
+   * Returns, added to `into`, those that now failed more such items than they computed (and at least
+   * `DISCREDIT_AFTER_DISPROVED`): they are to be dropped, and their failures no longer count (`spent`).
+   */
+  private disprove(failedBy: Set<object>, into: LentSubStream[] | undefined): LentSubStream[] | undefined {
+    for (const other of failedBy as Set<LentSubStream>) {
+      other.disproved++
+      if (other.discredited || other.closed) continue
+      if (other.disproved < DISCREDIT_AFTER_DISPROVED || other.disproved <= other.succeeded) continue
+      if (!this.inGoodStanding(other)) continue
+      other.discredited = true
+      ;(into ??= []).push(other)
+    }
+    return into
+  }
+
+  /**
+   * Whether another open sub-stream than `sub` computes more items than it fails and failed fewer items that
+   * worked elsewhere than `sub` did: `sub` then fails far more than the others, and the lender never drops
+   * the last borrower in good standing (when every borrower fails alike, the items are at fault).
+   */
+  private inGoodStanding(sub: LentSubStream): boolean {
+    for (const other of this.open) {
+      if (other === sub || other.discredited || other.suspect) continue
+      if (other.succeeded > 0 && other.disproved < sub.disproved) return true
+    }
+    return false
   }
 
   closed(sub: LentSubStream, held: Item[]): void {
@@ -185,15 +221,45 @@ class Lending implements SubStreamHost {
   /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
   private failed(sub: LentSubStream, item: Item, error: SerializedError): void {
     this.counts.failures++
+    sub.failed++
     item.failures++
-    if (item.failures > this.options.retries) {
+    ;(item.failedBy ??= new Set()).add(sub)
+    const spent = this.spent(item)
+    if (spent > this.options.retries) {
       const { id, value } = item.job
-      this.settle(item, { id, value, ok: false, error, attempts: item.failures })
+      this.settle(item, { id, value, ok: false, error, attempts: spent })
       return
     }
-    ;(item.failedBy ??= new Set()).add(sub)
     // Still held by another sub-stream (a speculative copy's, or the first holder): that lending is the retry.
     if (item.holder === undefined) this.relend.push(item)
+  }
+
+  /**
+   * The failures that count against the item's retries (45): every attempt that failed, but none from a
+   * discredited sub-stream (its failures were its own), and, while a sub-stream that fails no more than it
+   * computes and has not tried the item could take it, only one from all the sub-streams that have computed
+   * nothing yet (a few connections that fail everything cannot spend an item's budget before an honest
+   * borrower tried it). A sub-stream fails an item again only when no other could take it (21), so with
+   * others around the budget counts distinct borrowers.
+   */
+  private spent(item: Item): number {
+    let spent = item.failures
+    let unproven = 0
+    for (const by of (item.failedBy ?? []) as Set<LentSubStream>) {
+      if (by.discredited) spent--
+      else if (!by.proven) unproven++
+    }
+    if (unproven > 1 && this.untried(item)) spent -= unproven - 1
+    return spent
+  }
+
+  /** Whether an open sub-stream that fails no more than it computes, and has not failed the item, may take it. */
+  private untried(item: Item): boolean {
+    for (const other of this.open) {
+      if (!other.started || !other.accepting || other.suspect || other.discredited) continue
+      if (item.failedBy?.has(other) !== true) return true
+    }
+    return false
   }
 
   private lateAnswer(job: Job | undefined): void {
@@ -284,7 +350,7 @@ class Lending implements SubStreamHost {
       items.push(this.copyDue)
       this.copyDue = undefined
     }
-    if (this.relend.size > 0) this.relend.take(sub, max, items, (item) => this.elsewhere(item, sub))
+    if (this.relend.size > 0) this.relend.take(max, items, (item) => this.leave(item, sub))
     while (items.length < max && this.fresh.size > 0) items.push(this.fresh.shift() as Item)
     if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max)
     return items
@@ -313,24 +379,40 @@ class Lending implements SubStreamHost {
   }
 
   /**
-   * Whether another sub-stream could take this item and has not failed it: open, reading (it has read at
-   * least once and not aborted its source), not holding it, and with a credit above 0 beyond the items it
-   * holds that were settled elsewhere (a speculative race's loser whose whole credit they take is as good as
-   * paused: it may never read again before the heartbeat closes it). Only then does `sub` leave it.
+   * Whether `sub` leaves a failed item in the re-lend queue for another: when it failed the item itself, or
+   * when it fails more than it computes (`suspect`) and one that does not could take the item (21).
    */
-  private elsewhere(item: Item, sub: LentSubStream): boolean {
+  private leave(item: Item, sub: LentSubStream): boolean {
+    if (item.failedBy?.has(sub) === true) return this.elsewhere(item, sub)
+    return sub.suspect && this.elsewhere(item, sub, (other) => !other.suspect)
+  }
+
+  /**
+   * Whether another sub-stream (one `better` says is, if given) could take this item and has not failed it:
+   * open, reading (it has read at least once and not aborted its source), not holding it, and with a credit
+   * above 0 beyond the items it holds that were settled elsewhere (a speculative race's loser whose whole
+   * credit they take is as good as paused: it may never read again before the heartbeat closes it). Only
+   * then does `sub` leave it.
+   */
+  private elsewhere(item: Item, sub: LentSubStream, better?: (other: LentSubStream) => boolean): boolean {
     for (const other of this.open) {
       if (other === sub || !other.started || !other.accepting) continue
       if (other.credit - other.settledElsewhere <= 0) continue
+      if (better !== undefined && !better(other)) continue
       if (item.failedBy?.has(other) !== true && !other.holding.has(item.job.id)) return true
     }
     return false
   }
 
-  /** Whether `sub` may take a straggler's copy: it does not hold it, nor failed it while others could take it. */
+  /**
+   * Whether `sub` may take a straggler's copy: it does not hold it, nor failed it while others could take
+   * it, and it has computed an item, unless no sub-stream that has could take it (37): a copy sent to a
+   * borrower that never answers (a hoarder) would hold the item twice, with no third copy allowed.
+   */
   private mayCopy(item: Item, sub: LentSubStream): boolean {
     if (sub.holding.has(item.job.id)) return false
-    return item.failedBy?.has(sub) !== true || !this.elsewhere(item, sub)
+    if (item.failedBy?.has(sub) === true && this.elsewhere(item, sub)) return false
+    return sub.proven || !this.elsewhere(item, sub, (other) => other.proven)
   }
 
   /** Makes sure a check runs when the head would become a straggler (speculating only). */

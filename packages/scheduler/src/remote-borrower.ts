@@ -2,6 +2,7 @@ import { jobJsonLength, packByLength, type Job, type Outcome } from '@pando/prot
 import pull, { type Source, type SourceCallback } from 'pull-stream'
 import { batchSizing, type BatchSize } from './batch-sizing.ts'
 import type { LenderClock } from './clock.ts'
+import { EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
 import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
@@ -33,6 +34,13 @@ export interface RemoteLendingOptions {
   readonly clock?: LenderClock
 }
 
+/**
+ * The most a peer that has answered `answered` items may hold, whatever its batch sizing says: trust is
+ * earned by answers (see `UNPROVEN_CREDIT`), so a peer that takes items and never answers pins only a few.
+ */
+export const earnedCredit = (answered: number): number =>
+  UNPROVEN_CREDIT + EARNED_CREDIT_PER_ANSWER * answered
+
 /** Room for the `{"type":"jobs","ids":[],"values":[]}` around the jobs on the wire, rounded up. */
 const ENVELOPE_CHARS = 64
 
@@ -51,7 +59,8 @@ function tooLarge(job: Job, maxChars: number): Outcome {
  * Lends `subStream`'s jobs to a peer: what the lender gives is cut into messages of at most one batch (and
  * `maxMessageChars`) and passed to `send`. The sub-stream's credit is two batches per worker, so one batch
  * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed,
- * and the credit also covers the round trip to it.
+ * and the credit also covers the round trip to it. It never exceeds what the peer earned by answering
+ * (`earnedCredit`): a new peer, or a child claiming a thousand workers, starts with a couple of items.
  */
 export function lendToRemote(
   subStream: SubStream,
@@ -64,6 +73,8 @@ export function lendToRemote(
   const inbox: Outcome[][] = []
   let waiting: SourceCallback<Outcome[]> | undefined
   let closed = false
+  /** Items the peer answered (outcomes for items it held; strays earn nothing). */
+  let answered = 0
 
   const outcomes: Source<Outcome[]> = (abort, cb) => {
     if (abort) return cb(true)
@@ -80,7 +91,8 @@ export function lendToRemote(
   }
   const updateCredit = (): void => {
     if (options.roundTrip !== undefined) sizing.setRoundTrip(options.roundTrip())
-    if (!closed && subStream.credit !== sizing.credit) subStream.setCredit(sizing.credit)
+    const credit = Math.min(sizing.credit, earnedCredit(answered))
+    if (!closed && subStream.credit !== credit) subStream.setCredit(credit)
   }
   const lend = (jobs: Job[]): void => {
     const heldBefore = subStream.held - jobs.length
@@ -124,8 +136,10 @@ export function lendToRemote(
   const borrower: RemoteBorrower = {
     receive(received) {
       if (closed || received.length === 0) return
+      const heldBefore = subStream.held
       inbox.push([...received])
       wake()
+      answered += Math.max(0, heldBefore - subStream.held)
       sizing.received(received.length, subStream.held)
       updateCredit()
       read()

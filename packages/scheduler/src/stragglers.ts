@@ -9,14 +9,14 @@ export interface StragglerOptions {
 }
 
 /**
- * What speculation needs besides the lender's books: the recent lend→success times (a bounded ring), the
- * threshold they give, and one pending check. The lender says by when the head must be checked (`checkBy`);
+ * What speculation needs besides the lender's books: the recent lend→success times (a bounded ring, each
+ * with the sub-stream it came from), the threshold they give, and one pending check. The lender says by when the head must be checked (`checkBy`);
  * a check armed for an earlier time is kept, and when it runs `onCheck` looks at the head of that moment.
  * Checks are not armed per item: one pending at most, replaced only by an earlier one.
  */
 export class Stragglers {
   private readonly durations = new Float64Array(DURATION_SAMPLES)
-  private readonly sorted = new Float64Array(DURATION_SAMPLES)
+  private readonly owners = new Array<object | undefined>(DURATION_SAMPLES)
   private count = 0
   private next = 0
   /** Samples recorded since the threshold was last computed. */
@@ -37,9 +37,10 @@ export class Stragglers {
     return this.options.clock.now()
   }
 
-  /** Records how long a successful lending took, in ms. */
-  record(ms: number): void {
+  /** Records how long a successful lending took, in ms, and the borrower it took (one key per borrower). */
+  record(ms: number, owner: object): void {
     this.durations[this.next] = ms
+    this.owners[this.next] = owner
     this.next = (this.next + 1) % DURATION_SAMPLES
     if (this.count < DURATION_SAMPLES) this.count++
     this.added++
@@ -47,13 +48,15 @@ export class Stragglers {
 
   /**
    * How long, in ms, the head item may stay lent before it is lent a second time: the multiple of the
-   * recent p95, between the floor and the ceiling; the ceiling while nothing has succeeded yet.
+   * recent p95 (`robustPercentile`: no one borrower can raise it), between the floor and the ceiling; the
+   * ceiling while nothing has succeeded yet.
    */
   threshold(): number {
     if (this.added > 0 && (this.count <= DURATION_REFRESH || this.added >= DURATION_REFRESH)) {
       this.added = 0
       const { multiple, floorMs, ceilingMs } = this.options
-      this.cached = Math.min(ceilingMs, Math.max(floorMs, multiple * this.percentile()))
+      const p95 = robustPercentile(this.durations.subarray(0, this.count), this.owners, SPECULATE_PERCENTILE)
+      this.cached = Math.min(ceilingMs, Math.max(floorMs, multiple * p95))
     }
     return this.cached
   }
@@ -89,12 +92,36 @@ export class Stragglers {
     this.timer = undefined
     if (!this.stopped) this.onCheck()
   }
+}
 
-  /** The nearest-rank percentile of the recorded durations. */
-  private percentile(): number {
-    const sorted = this.sorted.subarray(0, this.count)
-    sorted.set(this.durations.subarray(0, this.count))
-    sorted.sort()
-    return sorted[Math.max(0, Math.ceil(SPECULATE_PERCENTILE * this.count) - 1)] as number
+/** The nearest-rank `percentile` (0–1) of `values`, sorted in place. */
+function nearestRank(values: Float64Array, percentile: number): number {
+  values.sort()
+  return values[Math.max(0, Math.ceil(percentile * values.length) - 1)] as number
+}
+
+/**
+ * The `percentile` of `durations` that no one owner can raise: each owner's own percentile (nearest rank, of
+ * its samples), then the lower median of those across owners. A borrower that is fast and then late (or
+ * lies about its times by answering late on purpose) moves only its own value, and the lower median ignores
+ * any one value above the others': with two owners it is the smaller, with one it is that owner's.
+ * `owners[i]` is the owner of `durations[i]`.
+ */
+export function robustPercentile(
+  durations: Float64Array,
+  owners: readonly (object | undefined)[],
+  percentile: number,
+): number {
+  const byOwner = new Map<object | undefined, number[]>()
+  for (let i = 0; i < durations.length; i++) {
+    const owner = owners[i]
+    const samples = byOwner.get(owner)
+    if (samples === undefined) byOwner.set(owner, [durations[i] as number])
+    else samples.push(durations[i] as number)
   }
+  const perOwner = new Float64Array(byOwner.size)
+  let i = 0
+  for (const samples of byOwner.values()) perOwner[i++] = nearestRank(Float64Array.from(samples), percentile)
+  perOwner.sort()
+  return perOwner[Math.floor((perOwner.length - 1) / 2)] as number
 }

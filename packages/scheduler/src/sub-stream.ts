@@ -36,6 +36,13 @@ export class LentSubStream implements SubStream {
    * answered yet): they take its credit, yet it is not computing anything the run waits for.
    */
   settledElsewhere = 0
+  /** Its accepted outcomes: successes, and failures of the user's function (its record, see `suspect`). */
+  succeeded = 0
+  failed = 0
+  /** Items it failed that then succeeded elsewhere: failures that were its own, not the items'. */
+  disproved = 0
+  /** Dropped for failing far more than the others: its failures no longer count against any item. */
+  discredited = false
   closed = false
   private creditLimit: number
   private pendingRead: SourceCallback<Job[]> | undefined
@@ -50,11 +57,22 @@ export class LentSubStream implements SubStream {
     private readonly host: SubStreamHost,
     readonly name: string,
     credit: number,
+    private readonly onDropped?: (reason: Error) => void,
   ) {
     checkCredit(credit)
     this.creditLimit = credit
     this.source = (abort, cb) => this.read(abort, cb)
     this.sink = (read) => this.connect(read)
+  }
+
+  /** It has failed more items than it computed: a failed item goes to another first, when one can take it. */
+  get suspect(): boolean {
+    return this.failed > this.succeeded
+  }
+
+  /** It has computed an item: a straggler's copy goes to such a sub-stream first, when one can take it. */
+  get proven(): boolean {
+    return this.succeeded > 0
   }
 
   get held(): number {
@@ -83,6 +101,13 @@ export class LentSubStream implements SubStream {
 
   close(reason?: Error): void {
     this.closeWith(reason ?? true)
+  }
+
+  /** The lender drops it: closed with `reason`, and its owner told. */
+  drop(reason: Error): void {
+    if (this.closed) return
+    this.closeWith(reason)
+    this.onDropped?.(reason)
   }
 
   /** Closes it without giving anything back: the lender has nothing more to lend (or gave up). */

@@ -88,6 +88,11 @@ export interface LendStreamOptions {
   credit?: number
   /** A name for diagnostics (a volunteer id, 'local'…). */
   name?: string
+  /**
+   * Called once if the lender itself drops the sub-stream (it failed far more items than the others: see
+   * SPEC 44), with the reason it was closed with, so that its owner closes the connection behind it too.
+   */
+  onDropped?: (reason: Error) => void
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Job } from '@pando/protocol'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
+import { EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from '../src/constants.ts'
 import { createLender, lendToRemote } from '../src/index.ts'
 import { collect, jobs, success } from './util.ts'
 
@@ -23,12 +24,63 @@ describe('lendToRemote', () => {
     )
   })
 
-  it('holds two messages at once with a credit of two batches', () => {
+  it('holds two messages at once with a credit of two batches, once it earned it by answering', async () => {
+    const lender = createLender()
+    pull(pull.values(jobs(100)), lender.sink)
+    pull(lender.source, pull.drain())
+    const sent: Job[][] = []
+    const subStream = lender.lendStream()
+    const remote = lendToRemote(subStream, (batch) => sent.push(batch), { batchSize: 4 })
+    // Answered nothing yet: one item, whatever its batch (earnedCredit).
+    expect(sent.map((batch) => batch.length)).toEqual([UNPROVEN_CREDIT])
+    remote.receive(
+      sent
+        .splice(0)
+        .flat()
+        .map((job) => success(job)),
+    )
+    await Promise.resolve()
+    remote.receive(
+      sent
+        .splice(0)
+        .flat()
+        .map((job) => success(job)),
+    )
+    await Promise.resolve()
+    expect(subStream.credit).toBe(8)
+    expect(sent.map((batch) => batch.length)).toEqual([4, 4])
+  })
+
+  it('lends a peer that never answers one item, however many workers it claims', () => {
     const lender = createLender()
     pull(pull.values(jobs(100)), lender.sink)
     const sent: Job[][] = []
-    lendToRemote(lender.lendStream(), (batch) => sent.push(batch), { batchSize: 4 })
-    expect(sent.map((batch) => batch.length)).toEqual([4, 4])
+    const remote = lendToRemote(lender.lendStream(), (batch) => sent.push(batch), {
+      batchSize: 'auto',
+      workers: 1_000,
+    })
+    remote.setWorkers(100_000)
+    expect(sent.flat()).toHaveLength(UNPROVEN_CREDIT)
+    // Outcomes for items it does not hold earn it nothing.
+    remote.receive([{ id: 50, ok: true, result: 'forged' }])
+    expect(sent.flat()).toHaveLength(UNPROVEN_CREDIT)
+  })
+
+  it("grows a peer's credit by four items per item it answers, up to its batch sizing", () => {
+    const lender = createLender()
+    pull(pull.values(jobs(1_000)), lender.sink)
+    pull(lender.source, pull.drain())
+    const sent: Job[][] = []
+    const subStream = lender.lendStream()
+    const remote = lendToRemote(subStream, (batch) => sent.push(batch), { batchSize: 10, workers: 2 })
+    expect(subStream.credit).toBe(UNPROVEN_CREDIT)
+    let answered = 0
+    while (subStream.credit < 2 * 10 * 2) {
+      const batch = sent.splice(0).flat()
+      remote.receive(batch.map((job) => success(job)))
+      answered += batch.length
+      expect(subStream.credit).toBe(Math.min(40, UNPROVEN_CREDIT + EARNED_CREDIT_PER_ANSWER * answered))
+    }
   })
 
   it('gives the items of a closed peer to another, and ignores what it says after', async () => {
@@ -36,7 +88,7 @@ describe('lendToRemote', () => {
     pull(pull.values(jobs(5)), lender.sink)
     const lost: Job[][] = []
     const gone = lendToRemote(lender.lendStream({ credit: 5 }), (batch) => lost.push(batch), { batchSize: 5 })
-    expect(lost.flat()).toHaveLength(5)
+    expect(lost.flat()).toHaveLength(UNPROVEN_CREDIT) // all a new peer may hold (earnedCredit)
     gone.close(new Error('disconnected'))
     gone.receive((lost[0] ?? []).map((job) => success(job, 'late')))
     const sent: Job[][] = []
@@ -44,7 +96,15 @@ describe('lendToRemote', () => {
       batchSize: 5,
     })
     const results = collect(lender)
-    other.receive(sent.flat().map((job) => success(job)))
+    while (sent.length > 0) {
+      other.receive(
+        sent
+          .splice(0)
+          .flat()
+          .map((job) => success(job)),
+      )
+      await Promise.resolve()
+    }
     expect((await results).map((settled) => settled.ok && settled.result)).toEqual([
       '0',
       '-1',

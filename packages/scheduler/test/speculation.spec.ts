@@ -167,12 +167,13 @@ describe('speculation: the threshold', () => {
     const clock = new VirtualClock()
     const options = { multiple: 4, floorMs: 10, ceilingMs: 1_000, clock: clock.lenderClock() }
     const stragglers = new Stragglers(options, () => {})
+    const borrower = {} // one borrower: its own p95 (see hostile-borrowers.spec.ts for several)
     expect(stragglers.threshold()).toBe(1_000) // no samples: the ceiling
-    for (let ms = 1; ms <= 100; ms++) stragglers.record(ms)
+    for (let ms = 1; ms <= 100; ms++) stragglers.record(ms, borrower)
     expect(stragglers.threshold()).toBe(380) // p95 of 1..100 = 95
-    for (let i = 0; i < 256; i++) stragglers.record(1) // the 100 older samples fall out of the ring
+    for (let i = 0; i < 256; i++) stragglers.record(1, borrower) // the 100 older samples fall out of the ring
     expect(stragglers.threshold()).toBe(10) // 4 × 1, raised to the floor
-    for (let i = 0; i < 256; i++) stragglers.record(500)
+    for (let i = 0; i < 256; i++) stragglers.record(500, borrower)
     expect(stragglers.threshold()).toBe(1_000) // 4 × 500, lowered to the ceiling
   })
 })

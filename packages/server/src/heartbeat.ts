@@ -1,7 +1,14 @@
 import type { WebSocket, WebSocketServer } from 'ws'
+import { LoopStall } from './loop-stall.ts'
 
 /** What a ping carries: when it was sent, by this process's monotonic clock (a peer echoes it in its pong). */
 const pingStamp = (): string => performance.now().toFixed(3)
+
+/**
+ * Pings sent and not yet answered, per client: a pong counts as a sign of life only when it echoes one of
+ * them. More than this many are not kept (the client is terminated long before, at `missesAllowed`).
+ */
+const MAX_OUTSTANDING_PINGS = 8
 
 /**
  * The round trip, in ms, that a pong's payload tells: it echoes a ping of {@link startHeartbeat}, stamped
@@ -17,25 +24,44 @@ export function pongRoundTrip(payload: Buffer, now = performance.now()): number 
 /**
  * Pings every client of `wss` as it connects and then each `intervalMs`, each ping stamped with its time
  * (see {@link pongRoundTrip}); one that has left `missesAllowed` pings of the interval in a row unanswered
- * is terminated (its 'close' event then fires as for any other departure). Returns a function that stops it.
+ * is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
+ * still unanswered counts: unsolicited pongs (which RFC 6455 allows, and a client can send at will) keep
+ * nobody alive. When the heartbeat's own tick comes late (this process stalled), no client is charged a
+ * miss for that interval: each gets a fresh one. Returns a function that stops it.
  */
 export function startHeartbeat(wss: WebSocketServer, intervalMs: number, missesAllowed = 1): () => void {
   const missed = new WeakMap<WebSocket, number>()
+  const outstanding = new WeakMap<WebSocket, string[]>()
+  const ping = (socket: WebSocket): void => {
+    const stamp = pingStamp()
+    const stamps = outstanding.get(socket) ?? []
+    stamps.push(stamp)
+    if (stamps.length > MAX_OUTSTANDING_PINGS) stamps.shift()
+    outstanding.set(socket, stamps)
+    socket.ping(stamp)
+  }
   wss.on('connection', (socket) => {
     missed.set(socket, 0)
-    socket.on('pong', () => missed.set(socket, 0))
+    socket.on('pong', (payload: Buffer) => {
+      const stamps = outstanding.get(socket)
+      if (stamps?.includes(payload.toString('latin1')) !== true) return // unsolicited: not an answer
+      outstanding.set(socket, [])
+      missed.set(socket, 0)
+    })
     // A first ping at once, so that the round trip is known from the start (it counts no miss).
-    socket.ping(pingStamp())
+    ping(socket)
   })
+  const stall = new LoopStall(intervalMs)
   const timer = setInterval(() => {
+    const stalled = stall.stalled()
     for (const socket of wss.clients) {
-      const count = missed.get(socket) ?? 0
+      const count = stalled ? 0 : (missed.get(socket) ?? 0)
       if (count >= missesAllowed) {
         socket.terminate()
         continue
       }
       missed.set(socket, count + 1)
-      socket.ping(pingStamp())
+      ping(socket)
     }
   }, intervalMs)
   timer.unref()

@@ -23,5 +23,6 @@ export {
   MAX_WRONG_SECRETS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
-export { pongRoundTrip } from './heartbeat.ts'
+export { pongRoundTrip, startHeartbeat } from './heartbeat.ts'
+export { LoopStall, STALL_INTERVALS } from './loop-stall.ts'
 export { CONTENT_SECURITY_POLICY } from './security-headers.ts'

@@ -11,6 +11,7 @@ import {
   type VolunteerConfig,
 } from '@pando/protocol'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
+import { LoopStall } from '@pando/server'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
@@ -22,6 +23,9 @@ const CLOSE_MESSAGE_TOO_BIG = 1009
 
 /** WebSocket close code for a page that went silent (an application code: 4000–4999). */
 const CLOSE_SILENT = 4000
+
+/** WebSocket close code for a volunteer dropped for failing far more items than the others. */
+const CLOSE_DISCREDITED = 4001
 
 /**
  * A page silent for this many heartbeats is taken for frozen: it sends one every half heartbeat (every
@@ -70,14 +74,18 @@ export interface VolunteerSessionOptions {
 export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): void {
   let borrower: RemoteBorrower | undefined
   let left = false
-  let heardAt = Date.now()
+  let heardAt = performance.now()
   const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(toWire(message)))
+  const checkEvery = options.heartbeatMs / 4
+  const stall = new LoopStall(checkEvery)
   const watchdog = setInterval(() => {
-    const silent = Date.now() - heardAt
+    // The root itself stalled: the page's heartbeats wait unread in the socket. It gets a fresh interval.
+    if (stall.stalled()) heardAt = performance.now()
+    const silent = Math.round(performance.now() - heardAt)
     if (borrower !== undefined && silent > SILENT_HEARTBEATS * options.heartbeatMs) {
       reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_SILENT)
     }
-  }, options.heartbeatMs / 4)
+  }, checkEvery)
   watchdog.unref()
   const leave = (reason: string): void => {
     if (left) return
@@ -116,7 +124,11 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       }
       clearTimeout(helloTimer)
       send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
-      const subStream = options.lender.lendStream({ name: options.volunteerId })
+      const deviceName = message.deviceName
+      const subStream = options.lender.lendStream({
+        name: options.volunteerId,
+        onDropped: (reason) => reject(`'${deviceName}' ${reason.message}`, CLOSE_DISCREDITED),
+      })
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
@@ -142,7 +154,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
 
   socket.onMessage((text) => {
     if (left) return
-    heardAt = Date.now()
+    heardAt = performance.now()
     try {
       handle(text)
     } catch (error) {
