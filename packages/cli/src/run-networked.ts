@@ -28,7 +28,7 @@ import { serveVolunteer } from './networked/volunteer-session.ts'
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds } from './networked/run-ids.ts'
-import { findChromium, openVolunteerTabs } from './networked/volunteer-tabs.ts'
+import { findChromium, launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
@@ -98,8 +98,9 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
     if (chromium !== undefined) {
-      const tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
+      const tabs = await launchVolunteerBrowser(chromium)
       releases.push(() => tabs.close())
+      await tabs.open(server.urls[0] ?? '', options.volunteers)
     }
     return await Promise.race([
       channel.deliver(pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin))),
