@@ -34,6 +34,7 @@ describe('pando and what volunteers say', () => {
     volunteer.sendOutcomes([{ id: job?.id ?? 0, ok: false, error: { name: 'Error', message: HOSTILE } }])
     const { code, stdout, stderr } = await run.exited
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
+    // eslint-disable-next-line no-control-regex -- no control character but the newlines ending lines
     expect(stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/)
     expect(stderr.length).toBeLessThan(2_000)
     const lines = stderr.split('\n').slice(2, -1) // after the two URLs

@@ -41,10 +41,10 @@ async function interruptWhileReadSlowly(
   })
   closeSync(readEnd)
   closeSync(writeEnd)
-  child.stdin.on('error', () => undefined)
-  child.stdin.end(seqLines(0, SQUARES))
+  child.stdin!.on('error', () => undefined)
+  child.stdin!.end(seqLines(0, SQUARES))
   let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   await once(reader.stderr!, 'data')
   await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 1_500))
   child.kill(signal)

@@ -10,6 +10,7 @@ export const PEER_TEXT_CHARS = 1_000
  * controls (U+009B is a CSI by itself), the Unicode line and paragraph separators, the bidirectional
  * controls that reorder what is shown, and lone surrogates.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it is about
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/u
 
 /** How an unsafe character is shown: `\n`, `\t`, `\r`, else `\x1b`-style or `\u202e`-style escapes. */
