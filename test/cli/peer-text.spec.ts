@@ -44,4 +44,51 @@ describe('pando and what volunteers say', () => {
       `pando: the function failed on line 1 of standard input, "7" (1 attempt): ${shownCut('Error: ', 1_000)}`,
     )
   })
+
+  it('keeps the monitoring JSON free of raw controls, the same JSON value', async () => {
+    const run = startPando(
+      ['examples/square-no-delay.js', '--stdin', '--port', '0', '--reporting-interval', '1'],
+      { env: { DEBUG: 'pando-computing:monitoring' } },
+    )
+    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
+    const volunteer = new FakeVolunteer(port)
+    await volunteer.join(1, 'tab')
+    const deviceName = '\u009b2J\u202eevil\x7f'
+    volunteer.socket.send(JSON.stringify({ type: 'status', report: report(deviceName) }))
+    const [line = ''] = await run.waitForStderr(/pando-computing:monitoring .*evil.*/)
+    run.child.kill('SIGINT')
+    expect((await run.exited).code).toBe(130)
+    expect(line).not.toMatch(/[\x7f-\x9f\u202e]/)
+    expect(line).toContain('"deviceName":"\\u009b2J\\u202eevil\\u007f"')
+    const json = JSON.parse(line.replace(/^pando-computing:monitoring /, '')) as unknown
+    expect(JSON.stringify(json)).toContain(JSON.stringify(deviceName))
+  })
 })
+
+/** A volunteer's status report, as a page sends it, under `deviceName`. */
+function report(deviceName: string): Record<string, unknown> {
+  const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
+  return {
+    id: 'page',
+    deviceName,
+    timestamp: Date.now(),
+    lastReportInterval: 200,
+    nbItems: 0,
+    units: 'items',
+    cpuTime: 0,
+    dataTransferTime: 0,
+    throughput: 0,
+    cpuUsage: 0,
+    dataTransferLoad: 0,
+    throughputStats: stats,
+    cpuUsageStats: stats,
+    dataTransferStats: stats,
+    depth: 1,
+    parent: null,
+    children: 0,
+    transport: 'websocket',
+    inFlight: 0,
+    processed: 0,
+    failures: 0,
+  }
+}
