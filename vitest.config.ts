@@ -16,6 +16,8 @@ export default defineConfig({
     },
   },
   test: {
+    // TMPDIR is a directory of the test run, removed at its end: no test leaves temporary files behind.
+    globalSetup: ['test/support/scoped-tmpdir.ts'],
     projects: [
       {
         extends: true,

@@ -1,4 +1,7 @@
-/** Exit status of a run whose every item was processed (or whose reader closed stdout early). */
+/**
+ * Exit status of a run whose every item was processed, or whose reader closed stdout or stderr early
+ * (`pando … | head -3`, `pando … 2>&1 | head -1`).
+ */
 export const EXIT_OK = 0
 /**
  * Exit status when processing failed: the user's function failed on an item more times than `--retries`
@@ -9,6 +12,8 @@ export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
 /** Exit status after SIGINT (Ctrl-C): 128 + the signal number, as shells report it. */
 export const EXIT_INTERRUPTED = 130
+/** Exit status after SIGHUP (the terminal closed): 128 + 1. */
+export const EXIT_HANGUP = 129
 /** Exit status after SIGTERM: 128 + 15. */
 export const EXIT_TERMINATED = 143
 

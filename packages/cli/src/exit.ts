@@ -1,15 +1,6 @@
 import { EXIT_FAILED, MESSAGE_PREFIX } from './constants.ts'
 import { isRunStoppedError, isUsageError } from './errors.ts'
-
-/**
- * Ends the process with `code` once stdout has taken every result (it is asynchronous when it is a TTY, or a
- * pipe on some systems). Stops the event loop even when the user's module left timers or sockets open.
- */
-export function exitAfterFlush(code: number): void {
-  const stdout = process.stdout
-  if (stdout.destroyed || stdout.writableLength === 0) process.exit(code)
-  stdout.write('', () => process.exit(code))
-}
+import { exitAfterFlush } from './shutdown.ts'
 
 /** Where stderr messages and the progress line meet: the line is erased before a message is written. */
 let progressLine: { clear(): void } | undefined

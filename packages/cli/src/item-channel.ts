@@ -3,7 +3,8 @@ import type { Settled } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { ItemOrigin } from './item-label.ts'
 import { lineSource } from './line-source.ts'
-import { writeLines } from './line-sink.ts'
+import { WRITE_CHUNK_CHARS, writeLines } from './line-sink.ts'
+import { onShutdown } from './shutdown.ts'
 
 /** An item whose retries are spent. */
 export type FailedItem = Extract<Settled, { ok: false }>
@@ -65,13 +66,20 @@ export function resultLines(
   return { lines, ending: () => ending }
 }
 
-/** Writes each result as a line, up to the first failed item. */
+/**
+ * Writes each result as a line, up to the first failed item. A shutdown (a signal, a closed output) stops
+ * the writing at once, after whole lines only.
+ */
 async function deliverLines(results: Source<Settled>, output: Writable): Promise<RunEnding> {
   const { lines, ending } = resultLines(results)
+  const stop = new AbortController()
+  const unregister = onShutdown(() => stop.abort())
   try {
-    await writeLines(lines, output)
+    await writeLines(lines, output, WRITE_CHUNK_CHARS, stop.signal)
   } catch {
     // The error is in ending().
+  } finally {
+    unregister()
   }
   return ending()
 }

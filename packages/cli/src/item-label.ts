@@ -1,5 +1,6 @@
 import type { SerializedError } from '@pando/protocol'
 import { ITEM_PREVIEW_LENGTH } from './constants.ts'
+import { PEER_TEXT_CHARS, terminalJson, terminalText } from './terminal-text.ts'
 
 /** Where items come from, which decides how an item is named in messages. */
 export type ItemOrigin = 'arguments' | 'stdin' | 'peer'
@@ -17,18 +18,21 @@ export function itemPosition(origin: ItemOrigin, id: number): string {
   }
 }
 
-/** A copy of the item short enough for a message, quoted and escaped: `"abc…"`. */
+/** A copy of the item short enough for a message, quoted and escaped as JSON, safe for a terminal: `"abc…"`. */
 export function itemPreview(value: string, maxLength = ITEM_PREVIEW_LENGTH): string {
   const characters = Array.from(value)
   const shown = characters.length > maxLength ? `${characters.slice(0, maxLength - 1).join('')}…` : value
-  return JSON.stringify(shown)
+  return terminalJson(JSON.stringify(shown))
 }
 
-/** The error as one readable line: `RangeError: too big`. */
+/**
+ * The error as one readable line, safe for a terminal and at most {@link PEER_TEXT_CHARS} long (a
+ * volunteer's error is its own text): `RangeError: too big`.
+ */
 export function errorSummary(error: SerializedError): string {
   const message = error.message.trim()
-  if (message === '') return error.name
-  return error.name === '' ? message : `${error.name}: ${message}`
+  const summary = message === '' ? error.name : error.name === '' ? message : `${error.name}: ${message}`
+  return terminalText(summary, PEER_TEXT_CHARS)
 }
 
 /** The message for an item whose retries are spent. */

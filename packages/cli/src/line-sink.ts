@@ -12,11 +12,15 @@ export const WRITE_CHUNK_CHARS = 64 * 1024
  * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the event
  * loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
  * read until 'drain'. Resolves when the source ends (its lines written); rejects when it errors.
+ *
+ * Once `stop` aborts (the process is ending), nothing more is written: only whole lines were handed to
+ * `output`, and what was gathered but not handed is dropped. The promise then never settles.
  */
 export function writeLines(
   source: Source<string>,
   output: Writable,
   chunkChars = WRITE_CHUNK_CHARS,
+  stop?: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let gathered = ''
@@ -35,7 +39,7 @@ export function writeLines(
     const flush = (): void => {
       clearImmediate(flushLater)
       flushLater = undefined
-      if (gathered === '') return
+      if (gathered === '' || stop?.aborted === true) return
       if (!output.write(gathered) && !full) {
         full = true
         output.once('drain', drained)
@@ -52,6 +56,7 @@ export function writeLines(
         let sync = true
         source(null, (end, line) => {
           answered = true
+          if (stop?.aborted === true) return
           if (end) {
             ended = true
             flush()
@@ -73,6 +78,11 @@ export function writeLines(
         }
       }
     }
+    stop?.addEventListener('abort', () => {
+      ended = true
+      clearImmediate(flushLater)
+      output.removeListener('drain', drained)
+    })
     loop()
   })
 }

@@ -28,7 +28,8 @@ import { serveVolunteer } from './networked/volunteer-session.ts'
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds } from './networked/run-ids.ts'
-import { findChromium, openVolunteerTabs } from './networked/volunteer-tabs.ts'
+import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
+import { findChromium, launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
@@ -98,8 +99,9 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
     if (chromium !== undefined) {
-      const tabs = await openVolunteerTabs(server.urls[0] ?? '', options.volunteers, chromium)
+      const tabs = await launchVolunteerBrowser(chromium)
       releases.push(() => tabs.close())
+      await tabs.open(server.urls[0] ?? '', options.volunteers)
     }
     return await Promise.race([
       channel.deliver(pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin))),
@@ -149,8 +151,11 @@ async function serveVolunteers(
       volunteerId: ids.volunteerId(),
       heartbeatMs: options.heartbeatMs,
       board,
-      onJoin: (device) => printNotice(`volunteer '${device}' joined (${++connected} connected)`),
-      onLeave: (reason) => printNotice(`a volunteer left: ${reason} (${--connected} connected)`),
+      // The name and the reason are the volunteer's words (a reason may quote what it sent).
+      onJoin: (device) =>
+        printNotice(`volunteer '${terminalText(device, PEER_NAME_CHARS)}' joined (${++connected} connected)`),
+      onLeave: (reason) =>
+        printNotice(`a volunteer left: ${terminalText(reason, PEER_TEXT_CHARS)} (${--connected} connected)`),
     })
   const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
     tree?.handleJoinSignal(message)

@@ -4,6 +4,7 @@ import { distRoot } from '@pando/volunteer/paths'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { isUsageError, UsageError } from './errors.ts'
 import { createRunIds } from './networked/run-ids.ts'
+import { PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
 import type { ServerCommand, ServerRunOptions } from './server-arguments.ts'
 
 /** Every message of `pando-server` starts with this, on stderr. */
@@ -93,8 +94,8 @@ function describeEvent(event: RootRegistryEvent): string {
     case 'registered':
       return `a root registered from ${event.address} (${event.files} files, ${Math.ceil(event.bytes / 1024)} KiB): its run starts`
     case 'left':
-      return `the root from ${event.address} left: ${event.reason}`
+      return `the root from ${event.address} left: ${terminalText(event.reason, PEER_TEXT_CHARS)}`
     case 'refused':
-      return `refused a root from ${event.address}: ${event.reason}`
+      return `refused a root from ${event.address}: ${terminalText(event.reason, PEER_TEXT_CHARS)}`
   }
 }

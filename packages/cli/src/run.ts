@@ -1,6 +1,6 @@
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
-import { shutdownAndExit } from './shutdown.ts'
-import { exitAfterFlush, exitWithError, printMessage } from './exit.ts'
+import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
+import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
+import { exitWithError, printMessage } from './exit.ts'
 import { argumentChannel, stdinChannel, type ItemChannel } from './item-channel.ts'
 import { itemFailureMessage } from './item-label.ts'
 import { loadProcessFunction } from './load-module.ts'
@@ -15,6 +15,7 @@ import { syncStdioChannel } from './sync-stdio-channel.ts'
  * how it went (see `constants.ts`).
  */
 export async function execute(command: Command): Promise<void> {
+  handleClosedOutputs()
   switch (command.kind) {
     case 'help':
     case 'version':
@@ -59,24 +60,37 @@ function createChannel(options: RunOptions): ItemChannel {
 }
 
 /**
- * - Ctrl-C stops at once (status 130).
- * - A reader that closes stdout early (`pando … | head -3`) is no error: quiet exit, status 0.
+ * - Ctrl-C (SIGINT), SIGTERM and SIGHUP stop at once, with status 130, 143 and 129: the results stop at a
+ *   line boundary, volunteers are closed cleanly and the run's files removed first.
  * - An exception thrown outside the function (by a timer of the module, say) cannot be tied to an item: it
  *   stops the run with status 1.
  */
 function installProcessHandlers(): void {
-  // Stop at once, but close volunteers cleanly and remove the run's files first.
   process.once('SIGINT', () => shutdownAndExit(EXIT_INTERRUPTED))
   process.once('SIGTERM', () => shutdownAndExit(EXIT_TERMINATED))
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT_OK)
-    printMessage(`cannot write the results to standard output: ${error.message}`)
-    process.exit(EXIT_FAILED)
-  })
+  process.once('SIGHUP', () => shutdownAndExit(EXIT_HANGUP))
   process.on('uncaughtException', (error) => {
     printMessage(
       `uncaught error, most likely thrown by the module outside its function: ${error.stack ?? String(error)}`,
     )
-    exitAfterFlush(EXIT_FAILED)
+    shutdownAndExit(EXIT_FAILED)
+  })
+}
+
+/**
+ * A reader that closes stdout early (`pando … | head -3`) is no error: the run stops as for a signal, quietly,
+ * with status 0. So is one that closes stderr (`pando … 2>&1 | head -1`): the messages' reader has gone, as
+ * a tool killed by SIGPIPE would see it, and the run stops with status 0 too. Any other failure to write
+ * stderr is ignored (the results matter more than the messages); one to write stdout stops the run with
+ * status 1.
+ */
+function handleClosedOutputs(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return shutdownAndExit(EXIT_OK)
+    printMessage(`cannot write the results to standard output: ${error.message}`)
+    shutdownAndExit(EXIT_FAILED)
+  })
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') shutdownAndExit(EXIT_OK)
   })
 }

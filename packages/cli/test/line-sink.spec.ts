@@ -67,6 +67,28 @@ describe('writeLines', () => {
     expect(chunks).toEqual(['a\nb\nc\n', 'd\n'])
   })
 
+  it('once stopped, writes nothing more: not what it gathered, not what the source gives later', async () => {
+    const chunks: string[] = []
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString())
+        done()
+      },
+    })
+    const input = new PassThrough({ objectMode: true })
+    const stop = new AbortController()
+    let settled = false
+    void writeLines(pull(lineSource(input)), output, 1_000, stop.signal).finally(() => (settled = true))
+    input.write('a\nb\n')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(chunks).toEqual(['a\nb\n'])
+    input.write('c\n')
+    stop.abort() // the 'c' just written is not out yet
+    input.end('d\n')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect({ chunks, settled }).toEqual({ chunks: ['a\nb\n'], settled: false })
+  })
+
   it('rejects with the error of its source', async () => {
     await expect(writeLines(pull.error(new Error('broken')), new PassThrough())).rejects.toThrow('broken')
   })

@@ -5,6 +5,7 @@ import { isDebugEnabled, MONITORING_NAMESPACE } from './debug-namespaces.ts'
 import { ProgressLine, progressText } from './progress-line.ts'
 import { ReportBoard } from './report-board.ts'
 import { startRunMonitor, type RunMonitor } from './run-monitor.ts'
+import { terminalJson } from '../terminal-text.ts'
 
 export interface RunReportingOptions {
   readonly lender: Lender
@@ -47,7 +48,8 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
       if (debug) {
         line?.clear()
         // The `debug` package's format when stderr is not a terminal, which the original's logs have.
-        const json = JSON.stringify(toOriginalMonitoringStatus(status))
+        // Volunteers' names are in it: JSON escapes the C0 controls, terminalJson the rest.
+        const json = terminalJson(JSON.stringify(toOriginalMonitoringStatus(status)))
         stderr.write(`${new Date(status.timestamp).toISOString()} ${MONITORING_NAMESPACE} ${json}\n`)
       }
       line?.show(progressText(status, options.networked))

@@ -16,6 +16,7 @@ import { WebSocket, type RawData } from 'ws'
 import { UsageError } from '../errors.ts'
 import type { ServerAddress } from './host-address.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
+import { PEER_TEXT_CHARS, terminalText } from '../terminal-text.ts'
 
 /** The longest the opening handshake with the server may take, in ms. */
 const CONNECT_TIMEOUT_MS = 10_000
@@ -308,8 +309,11 @@ class RootLink {
     clearTimeout(this.#registerTimer)
     for (const socket of this.#volunteers.values()) socket.closed('the link to pando-server was lost')
     this.#volunteers.clear()
-    const why =
-      this.#refusal ?? (reason !== '' ? reason : code === 1006 ? 'the connection was cut' : `code ${code}`)
+    // The server's words, made safe for the terminal they are printed on.
+    const why = terminalText(
+      this.#refusal ?? (reason !== '' ? reason : code === 1006 ? 'the connection was cut' : `code ${code}`),
+      PEER_TEXT_CHARS,
+    )
     if (phase === 'connecting') {
       this.#reject(
         new UsageError(

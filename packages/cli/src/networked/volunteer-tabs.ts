@@ -18,7 +18,9 @@ export const CHROMIUM_ARGS = [
 ]
 
 export interface VolunteerTabs {
-  /** Closes every tab and the browser. Idempotent. */
+  /** Opens `count` tabs on `url`, as volunteers that run on this machine. */
+  open(url: string, count: number): Promise<void>
+  /** Closes every tab and the browser (which removes its profile directory). Idempotent. */
   close(): Promise<void>
 }
 
@@ -35,26 +37,32 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Opens `count` headless Chromium tabs on `url`, as volunteers that run on this machine. They share one
- * browser and one context, which costs far less than one each.
+ * Starts a headless Chromium for volunteer tabs. They share one browser and one context, which costs far
+ * less than one each. Playwright's own signal handlers are off: on SIGINT, SIGTERM or SIGHUP it would close
+ * the browser and exit the process before the run's shutdown (its results flushed, its files removed), so
+ * the run closes the browser itself, as one of its releases.
  */
-export async function openVolunteerTabs(
-  url: string,
-  count: number,
-  executablePath: string,
-): Promise<VolunteerTabs> {
+export async function launchVolunteerBrowser(executablePath: string): Promise<VolunteerTabs> {
   const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
-  const context = await browser.newContext()
-  await context.grantPermissions(['camera', 'microphone'])
-  await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      const page = await context.newPage()
-      await page.goto(`${url}#device=tab-${index + 1}`)
-    }),
-  )
+  const browser = await chromium.launch({
+    executablePath,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  })
   let closing: Promise<void> | undefined
   return {
+    async open(url, count) {
+      const context = await browser.newContext()
+      await context.grantPermissions(['camera', 'microphone'])
+      await Promise.all(
+        Array.from({ length: count }, async (_, index) => {
+          const page = await context.newPage()
+          await page.goto(`${url}#device=tab-${index + 1}`)
+        }),
+      )
+    },
     close: () => (closing ??= browser.close().catch(() => undefined)),
   }
 }
