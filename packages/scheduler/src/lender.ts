@@ -138,7 +138,7 @@ class Lending implements SubStreamHost {
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt)
         const { id, value } = item.job
-        this.settle(item, { id, value, ok: true, result: outcome.result })
+        this.settle(item, { id, value, ok: true, result: outcome.result, by: sub.name })
       } else this.failed(sub, item, outcome.error)
     }
     this.drive()
@@ -183,7 +183,7 @@ class Lending implements SubStreamHost {
     item.failures++
     if (item.failures > this.options.retries) {
       const { id, value } = item.job
-      this.settle(item, { id, value, ok: false, error, attempts: item.failures })
+      this.settle(item, { id, value, ok: false, error, attempts: item.failures, by: sub.name })
       return
     }
     ;(item.failedBy ??= new Set()).add(sub)
