@@ -10,7 +10,7 @@ import type { RunRecord } from './journal/run-record.ts'
  */
 export function createRootLender(items: Source<string>, retries: number, record?: RunRecord): Lender {
   // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
-  const lender = createLender({ ordered: true, retries, lookAhead: true })
+  const lender = createLender({ ordered: true, retries, lookAhead: true, nameSettler: record !== undefined })
   let id = 0
   const jobs = pull(
     items,

@@ -138,7 +138,7 @@ class Lending implements SubStreamHost {
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt)
         const { id, value } = item.job
-        this.settle(item, { id, value, ok: true, result: outcome.result, by: sub.name })
+        this.settle(item, { id, value, ok: true, result: outcome.result, ...this.settler(sub) })
       } else this.failed(sub, item, outcome.error)
     }
     this.drive()
@@ -177,13 +177,18 @@ class Lending implements SubStreamHost {
     this.outbox.settle(item.position, settled)
   }
 
+  /** The `by` of an item `sub` settled, with the `nameSettler` option. */
+  private settler(sub: LentSubStream): { by?: string } {
+    return this.options.nameSettler ? { by: sub.name } : {}
+  }
+
   /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
   private failed(sub: LentSubStream, item: Item, error: SerializedError): void {
     this.counts.failures++
     item.failures++
     if (item.failures > this.options.retries) {
       const { id, value } = item.job
-      this.settle(item, { id, value, ok: false, error, attempts: item.failures, by: sub.name })
+      this.settle(item, { id, value, ok: false, error, attempts: item.failures, ...this.settler(sub) })
       return
     }
     ;(item.failedBy ??= new Set()).add(sub)

@@ -9,7 +9,10 @@ export type Settled =
       readonly value: string
       readonly ok: true
       readonly result: string
-      /** The name of the sub-stream whose outcome settled it (a volunteer's id, 'local', a child's id). */
+      /**
+       * The name of the sub-stream whose outcome settled it (a volunteer's id, 'local', a child's id), with
+       * the `nameSettler` option.
+       */
       readonly by?: string
     }
   | {
@@ -32,6 +35,12 @@ export interface LenderOptions {
    * @default false
    */
   lookAhead?: boolean
+  /**
+   * Name, in each settled item's `by`, the sub-stream whose outcome settled it (for the root's journal and
+   * job log).
+   * @default false
+   */
+  nameSettler?: boolean
   /**
    * Emit results in the order the items were read (the root) or as soon as each is settled (a relay node,
    * whose parent restores the order).
