@@ -38,7 +38,7 @@ describe('journal record format', () => {
   it('calls a bad record followed by valid ones corrupt, and says which', () => {
     const bytes = Buffer.from(framed)
     const second = frameRecord(records[0] as object).length
-    bytes[second + 20] ^= 0x01
+    bytes[second + 20] = (bytes[second + 20] ?? 0) ^ 0x01
     const parsed = parseRecords(bytes)
     expect(parsed.corruptRecord).toBe(2)
     expect(parsed.records).toEqual(records.slice(0, 1))

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type { Writable } from 'node:stream'
 import type { Job } from '@pando/protocol'
@@ -48,14 +49,22 @@ export function openRunRecord(
   stdoutFd = 1,
 ): RunRecord {
   const path = options.journal
-  const earlier = path === undefined ? undefined : readJournal(path)
-  if (path !== undefined && earlier !== undefined && options.resume === 'no') {
+  if (path !== undefined && options.resume === 'no' && isNonEmptyFile(path)) {
     throw new UsageError(
       `the journal ${path} already exists: add --resume to go on with its run, or remove it (or give ` +
         'another file) to start afresh',
     )
   }
+  const earlier = path === undefined ? undefined : readJournal(path)
   return new Recorder(options, results, origin, stdoutFd, earlier)
+}
+
+function isNonEmptyFile(path: string): boolean {
+  try {
+    return statSync(path).size > 0
+  } catch {
+    return false
+  }
 }
 
 class Recorder implements RunRecord {
