@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs'
 import { PANDO, ROOT, tempHome } from './pando-process.ts'
 
 /** A run of `pando` that writes to files, as a shell would with `< in >> out`. */
@@ -10,6 +10,8 @@ export interface FileRun {
   readonly output: string
   /** `$PANDO_TEST_COUNT`: the file where the test fixture notes each computation. */
   readonly countFile: string
+  /** Killed with SIGKILL once `output` holds this many bytes. */
+  readonly killAtBytes?: number
   /** Killed with SIGKILL once the fixture has noted this many computations (in all runs); never if absent. */
   readonly killAfter?: number
   /** A run that outlives this is killed and the test fails. @default 90 s */
@@ -29,6 +31,14 @@ export function countLines(file: string): number {
   let lines = 0
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++
   return lines
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
 }
 
 /** Runs `pando ARGS < input >> output`, and kills it at `killAfter` computations if asked. */
@@ -52,10 +62,11 @@ export function runWithFiles(args: readonly string[], run: FileRun): Promise<Fil
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const watch =
-    run.killAfter === undefined
+    run.killAfter === undefined && run.killAtBytes === undefined
       ? undefined
       : setInterval(() => {
-          if (countLines(run.countFile) >= (run.killAfter ?? 0)) child.kill('SIGKILL')
+          if (run.killAfter !== undefined && countLines(run.countFile) >= run.killAfter) child.kill('SIGKILL')
+          if (run.killAtBytes !== undefined && fileSize(run.output) >= run.killAtBytes) child.kill('SIGKILL')
         }, 5)
   const timeout = setTimeout(() => child.kill('SIGKILL'), run.timeoutMs ?? 90_000)
   return new Promise((resolve, reject) => {
