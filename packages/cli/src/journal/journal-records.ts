@@ -43,11 +43,14 @@ export interface WrittenRecord {
   readonly w: number
 }
 
-/** A finished item: its position (0-based), a hash of its input, and its result or failure. */
+/**
+ * A finished item: its position (0-based), a hash of its input, and its result or failure. On disk, the
+ * items finished between two writes share one record, {@link ItemsRecord}.
+ */
 export interface ItemRecord {
   readonly n: number
   /** See `inputHash`. */
-  readonly h: string
+  readonly h: number
   /** The result line, for an item that succeeded. */
   readonly r?: string
   /** The error, for an item whose retries were spent. */
@@ -58,7 +61,34 @@ export interface ItemRecord {
   readonly by?: string
 }
 
-export type JournalRecord = HeaderRecord | SessionRecord | WrittenRecord | ItemRecord
+/**
+ * Finished items, each as a tuple `[n, h, r, by]` for a result or `[n, h, null, by, e, a]` for a failure
+ * (see {@link ItemRecord}): one framed record for many items keeps the journal's cost per item low.
+ */
+export interface ItemsRecord {
+  readonly i: readonly ItemTuple[]
+}
+
+export type ItemTuple =
+  | readonly [n: number, h: number, r: string, by: string]
+  | readonly [n: number, h: number, r: null, by: string, e: SerializedError, a: number]
+
+/** The JSON text of an item's tuple; `byJson` is `by` in JSON, which the caller may keep from item to item. */
+export function itemTupleJson(item: ItemRecord, byJson = JSON.stringify(item.by ?? '')): string {
+  if (item.r !== undefined)
+    return '[' + item.n + ',' + item.h + ',' + JSON.stringify(item.r) + ',' + byJson + ']'
+  const error = JSON.stringify(item.e ?? { name: 'Error', message: '' })
+  return `[${item.n},${item.h},null,${byJson},${error},${item.a ?? 1}]`
+}
+
+/** The item of a tuple read back. */
+export function itemOfTuple(tuple: ItemTuple): ItemRecord {
+  const [n, h, r, by] = tuple
+  if (r !== null) return { n, h, r, by }
+  return { n, h, by, e: tuple[4], a: tuple[5] }
+}
+
+export type JournalRecord = HeaderRecord | SessionRecord | WrittenRecord | ItemsRecord
 
 export function isHeader(record: unknown): record is HeaderRecord {
   return typeof record === 'object' && record !== null && (record as { pando?: unknown }).pando === 'journal'
@@ -72,6 +102,6 @@ export function isWritten(record: unknown): record is WrittenRecord {
   return typeof record === 'object' && record !== null && typeof (record as { w?: unknown }).w === 'number'
 }
 
-export function isItem(record: unknown): record is ItemRecord {
-  return typeof record === 'object' && record !== null && typeof (record as { n?: unknown }).n === 'number'
+export function isItems(record: unknown): record is ItemsRecord {
+  return typeof record === 'object' && record !== null && Array.isArray((record as { i?: unknown }).i)
 }

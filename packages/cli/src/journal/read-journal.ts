@@ -4,7 +4,8 @@ import { parseRecords } from './record-format.ts'
 import {
   JOURNAL_VERSION,
   isHeader,
-  isItem,
+  isItems,
+  itemOfTuple,
   isSession,
   isWritten,
   type HeaderRecord,
@@ -65,8 +66,9 @@ export function readJournal(path: string): JournalContents | undefined {
   let lastSession: SessionRecord['session'] | undefined
   let lastWritten = 0
   for (const record of rest) {
-    if (isItem(record)) items.set(record.n, record)
-    else if (isWritten(record)) lastWritten = record.w
+    if (isItems(record)) {
+      for (const tuple of record.i) items.set(tuple[0], itemOfTuple(tuple))
+    } else if (isWritten(record)) lastWritten = record.w
     else if (isSession(record)) {
       lastSession = record.session
       lastWritten = 0

@@ -8,7 +8,11 @@ import { crc32 } from 'node:zlib'
 
 /** A record as one framed line, ready to append. */
 export function frameRecord(record: object): string {
-  const json = JSON.stringify(record)
+  return frameJson(JSON.stringify(record))
+}
+
+/** A record already in JSON as one framed line. */
+export function frameJson(json: string): string {
   const bytes = Buffer.byteLength(json)
   return `${crc32(json).toString(16).padStart(8, '0')} ${bytes.toString(16)} ${json}\n`
 }

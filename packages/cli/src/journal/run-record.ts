@@ -194,7 +194,7 @@ class Recorder implements RunRecord {
   #record(settled: Settled, origin: OutcomeOrigin): void {
     if (origin === 'journal') return
     const by = origin === 'cache' ? 'cache' : (settled.by ?? 'unknown')
-    this.#journal?.append(
+    this.#journal?.appendItem(
       settled.ok
         ? { n: settled.id, h: inputHash(settled.value), r: settled.result, by }
         : {
