@@ -62,19 +62,24 @@ export function recordingOutput(
   let written = 0
   const recording = new Writable({
     highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _encoding, cb) {
+    // Lines pass as the strings they are (a copy into a Buffer cost as much as the write), unless bytes
+    // must be skipped.
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, cb) {
       hooks.beforeWrite()
-      let bytes = chunk
+      let data = chunk
       toSkip ??= skip()
       if (toSkip > 0) {
+        const bytes = Buffer.from(chunk)
         const dropped = Math.min(toSkip, bytes.length)
         toSkip -= dropped
-        bytes = bytes.subarray(dropped)
+        data = bytes.subarray(dropped)
       }
-      if (bytes.length === 0) return cb()
-      output.write(bytes, (error) => {
+      const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length
+      if (length === 0) return cb()
+      output.write(data, (error) => {
         if (error) return cb(error)
-        written += bytes.length
+        written += length
         hooks.onWritten(written)
         cb()
       })

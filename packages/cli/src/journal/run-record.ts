@@ -59,6 +59,18 @@ export function openRunRecord(
   return new Recorder(options, results, origin, stdoutFd, earlier)
 }
 
+/**
+ * Opens a file the run records in.
+ * @throws {UsageError} when it cannot (no such directory, no permission)
+ */
+function opening<T>(what: string, path: string, open: () => T): T {
+  try {
+    return open()
+  } catch (error) {
+    throw new UsageError(`cannot open ${what} ${path}: ${(error as Error).message}`)
+  }
+}
+
 function isNonEmptyFile(path: string): boolean {
   try {
     return statSync(path).size > 0
@@ -108,7 +120,7 @@ class Recorder implements RunRecord {
       if (earlier?.tornTail === true) {
         printNotice(`the journal ${path} ended with a torn record (written as the run stopped): dropped`)
       }
-      this.#journal = new JournalWriter(path, earlier?.validBytes ?? 0)
+      this.#journal = opening('the journal', path, () => new JournalWriter(path, earlier?.validBytes ?? 0))
       if (earlier === undefined) {
         this.#journal.append({ pando: 'journal', version: JOURNAL_VERSION, module, options: this.#results })
       }
@@ -123,10 +135,16 @@ class Recorder implements RunRecord {
       this.#journal.flush()
     }
     if (this.#options.joblog !== undefined) {
-      this.#joblog = new Joblog(this.#options.joblog, this.#options.resume !== 'no')
+      const joblog = this.#options.joblog
+      this.#joblog = opening('the job log', joblog, () => new Joblog(joblog, this.#options.resume !== 'no'))
     }
     if (this.#options.cache !== undefined) {
-      this.#cache = new ResultCache(this.#options.cache, module, this.#options.cacheMaxBytes)
+      const cache = this.#options.cache
+      this.#cache = opening(
+        'the cache directory',
+        cache,
+        () => new ResultCache(cache, module, this.#options.cacheMaxBytes),
+      )
     }
     // A signal stops the run at once: what was recorded reaches the disk first.
     this.#unregister = onShutdown(() => this.#close())
