@@ -2,21 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runWithFiles } from '../support/crash-runs.ts'
+import { journaledPositions, runWithFiles } from '../support/crash-runs.ts'
 import { seqLines } from '../support/pando-process.ts'
 
 const MODULE = 'test/e2e/fixtures/varied-2ms.cjs'
 const varied = (n: number): string => `${n}:${'é'.repeat(n % 5)}${'ab'.repeat(n % 13)}`
 const ITEMS = 1500
-
-/** The positions of the journal's item records, in the order they were written. */
-const journaledPositions = (journal: string): number[] =>
-  readFileSync(journal, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      const match = / \{"n":(\d+),/.exec(line)
-      return match === null ? [] : [Number(match[1])]
-    })
 
 describe('pando --journal --resume with a real tab (--volunteers 1)', () => {
   it('killed with SIGKILL at random points, resumed: the output is exact, no journaled item computed again', async () => {

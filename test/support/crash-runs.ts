@@ -78,3 +78,19 @@ export function runWithFiles(args: readonly string[], run: FileRun): Promise<Fil
     })
   })
 }
+
+/** The positions of the items a journal records, in the order they were written (see `ItemsRecord`). */
+export function journaledPositions(journal: string): number[] {
+  if (!existsSync(journal)) return []
+  return readFileSync(journal, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const json = /^[0-9a-f]{8} [0-9a-f]+ (\{"i":.*)$/.exec(line)?.[1]
+      if (json === undefined) return []
+      try {
+        return (JSON.parse(json) as { i: [number][] }).i.map(([n]) => n)
+      } catch {
+        return [] // a torn last record
+      }
+    })
+}
