@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['overhead', 'scaling', 'far', 'join', 'recovery', 'memory'] as const
+export const SCENARIOS = ['overhead', 'scaling', 'far', 'join', 'recovery', 'memory', 'journal'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** Transports a tab can be told to use (see `Transport` in tabs.ts); `auto` is what a plain URL gets. */
@@ -31,6 +31,8 @@ export interface Sizes {
   readonly joinTabs: readonly number[]
   readonly joinDegrees: readonly number[]
   readonly memoryItems: number
+  /** Items of the journal scenario, per configuration. */
+  readonly journalItems: number
 }
 
 export const FULL_SIZES: Sizes = {
@@ -43,6 +45,7 @@ export const FULL_SIZES: Sizes = {
   joinTabs: [10, 50, 100],
   joinDegrees: [10, 3],
   memoryItems: 1_000_000,
+  journalItems: 200_000,
 }
 
 export const QUICK_SIZES: Sizes = {
@@ -55,6 +58,7 @@ export const QUICK_SIZES: Sizes = {
   joinTabs: [10],
   joinDegrees: [10, 3],
   memoryItems: 100_000,
+  journalItems: 20_000,
 }
 
 export const USAGE = `Usage: npm run bench -- [OPTIONS]   (or: node scripts/loopback-only.mjs tsx bench/run.ts [OPTIONS])

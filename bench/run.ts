@@ -18,6 +18,7 @@ import {
 import { formatScenario, formatTargets } from './report.ts'
 import { errorMessage, type ScenarioResult } from './result.ts'
 import { far } from './scenarios/far.ts'
+import { journal } from './scenarios/journal.ts'
 import { join as joinScenario } from './scenarios/join.ts'
 import { memory } from './scenarios/memory.ts'
 import { overhead } from './scenarios/overhead.ts'
@@ -33,6 +34,7 @@ const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioR
   join: joinScenario,
   recovery,
   memory,
+  journal,
 }
 
 const log = (message: string): void => {

@@ -98,7 +98,8 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
       `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "workers", which is not an option ` +
         '(the keys are the option names: stdin, local, sync-stdio, retries, on-error, error-marker, port, batch-size, heartbeat, item-timeout, ' +
-        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed): fix or remove it\n',
+        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed, ' +
+        'journal, resume, resume-failed, joblog, cache, cache-size): fix or remove it\n',
     )
     const wrongType = tempHome('{"local": "yes"}')
     const result = await runPando(['examples/square.js', '1'], { home: wrongType })

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import type { Settled } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { ItemOrigin } from './item-label.ts'
+import type { RunRecord } from './journal/run-record.ts'
 import { lineSource } from './line-source.ts'
 import { WRITE_CHUNK_CHARS, writeLines } from './line-sink.ts'
 import { onShutdown } from './shutdown.ts'
@@ -28,6 +29,8 @@ export interface ItemChannel {
   readonly items: Source<string>
   /** Delivers the settled items, in the order given, until the end or the first failed item. */
   deliver(results: Source<Settled>): Promise<RunEnding>
+  /** What the run records and recalls (`--journal`, `--joblog`, `--cache`), if anything. */
+  readonly record?: RunRecord
 }
 
 /** Items typed on the command line, results as lines on `output`. */

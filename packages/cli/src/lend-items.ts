@@ -1,6 +1,7 @@
 import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
 import { createLender, type Lender } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
+import type { RunRecord } from './journal/run-record.ts'
 
 /** What the root's lender takes from the run's options. */
 export interface RootLenderOptions {
@@ -12,11 +13,15 @@ export interface RootLenderOptions {
 
 /**
  * The root's lender: numbers the items 0, 1, 2… as it reads them, retries an item the function failed on up
+/**
+ * The root's lender: numbers the items 0, 1, 2… as it reads them, retries an item the function failed on up
  * to `retries` more times, and emits the results in input order. A result over `maxResultChars` fails its
  * item; results waiting in the reorder window count against its budget (`REORDER_WINDOW_CHARS`, or four
- * results of the largest size when that is more), past which no new item is read.
+ * results of the largest size when that is more), past which no new item is read. With a `record`, the
+ * items whose outcome is known (from the journal or the cache) are not lent: their outcomes join the results
+ * in order.
  */
-export function createRootLender(items: Source<string>, options: RootLenderOptions): Lender {
+export function createRootLender(items: Source<string>, options: RootLenderOptions, record?: RunRecord): Lender {
   const { retries, maxResultChars } = options
   const lender = createLender({
     ordered: true,
@@ -25,12 +30,18 @@ export function createRootLender(items: Source<string>, options: RootLenderOptio
     windowChars: Math.max(REORDER_WINDOW_CHARS, 4 * maxResultChars),
     // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
     lookAhead: true,
+    nameSettler: record !== undefined,
   })
   let id = 0
-  pull(
+  const jobs = pull(
     items,
     pull.map((value: string): Job => ({ id: id++, value })),
-    lender.sink,
   )
-  return lender
+  if (record === undefined) {
+    pull(jobs, lender.sink)
+    return lender
+  }
+  const { fresh, merge } = record.lend(jobs)
+  pull(fresh, lender.sink)
+  return { ...lender, source: merge(lender.source) }
 }

@@ -216,6 +216,44 @@ export const OPTION_TABLE = {
       "attempts' of its in-process server, the WebSocket volunteers' and its own in the tree (see " +
       'packages/cli/README.md).',
   },
+  journal: {
+    kind: 'text',
+    default: '',
+    describe:
+      'Record the run in FILE (the module, the options that change results, each finished item), so that ' +
+      '--resume can finish it after a crash. FILE must not exist unless --resume is given.',
+  },
+  resume: {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Go on with the run of --journal FILE: its finished items are not computed again, and only what it had ' +
+      'not yet written goes to stdout (append it: >> out). The module, options and input must be the same.',
+  },
+  'resume-failed': {
+    kind: 'boolean',
+    default: false,
+    describe: 'Like --resume, but the items that had failed are computed again.',
+  },
+  joblog: {
+    kind: 'text',
+    default: '',
+    describe:
+      "Write a line per finished item to FILE in GNU parallel's --joblog columns (the volunteer as Host, " +
+      'the item as Command); --resume appends to it.',
+  },
+  cache: {
+    kind: 'text',
+    default: '',
+    describe:
+      'Remember the results of the module on each item in the directory DIR, and reuse them in later runs.',
+  },
+  'cache-size': {
+    kind: 'count',
+    default: 256,
+    min: 1,
+    describe: 'Megabytes --cache may hold; the least recently used results go first.',
+  },
 } as const satisfies Record<string, OptionSpec>
 
 export type OptionName = keyof typeof OPTION_TABLE

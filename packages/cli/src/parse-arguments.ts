@@ -11,6 +11,7 @@ import {
   type OptionValues,
 } from './option-table.ts'
 import type { ConfigFile } from './config-file.ts'
+import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { SECRET_VARIABLE, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly host: RemoteOptions['host']
   readonly secret: RemoteOptions['secret']
   readonly seed: RemoteOptions['seed']
+  /** `--journal`, `--resume`, `--resume-failed`, `--joblog`, `--cache`: see `journal/record-options.ts`. */
+  readonly record: RecordOptions
 }
 
 export interface ParseContext {
@@ -146,6 +149,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       quiet: values.quiet,
       qr: values.qr,
       ...remoteOptions(args, values),
+      record: recordOptions(values),
     },
   }
 }

@@ -4,6 +4,7 @@ import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { lendLocally } from './local-worker.ts'
+import { sourceIdentity } from './journal/module-identity.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
@@ -17,7 +18,8 @@ export async function runLocal(
   channel: ItemChannel,
   options: RunOptions,
 ): Promise<RunEnding> {
-  const lender = createRootLender(channel.items, options)
+  channel.record?.begin(await sourceIdentity(options.module))
+  const lender = createRootLender(channel.items, options, channel.record)
   const stopLocal = lendLocally(lender, process, options.itemTimeoutMs)
   const reporting = startRunReporting({
     lender,

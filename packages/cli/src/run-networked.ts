@@ -18,6 +18,7 @@ import { printMessage, printNotice } from './exit.ts'
 import { onShutdown } from './shutdown.ts'
 import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
+import { bundleIdentity } from './journal/module-identity.ts'
 import { createRootLender } from './lend-items.ts'
 import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
@@ -78,7 +79,8 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   try {
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
-    const lender = createRootLender(channel.items, options)
+    channel.record?.begin(await bundleIdentity(runDir))
+    const lender = createRootLender(channel.items, options, channel.record)
     const board = new ReportBoard()
     const server = await serveVolunteers(options, runDir, lender, board, releases, stop)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)

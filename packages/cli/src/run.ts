@@ -2,7 +2,10 @@ import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } 
 import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
 import { exitWithError, printMessage } from './exit.ts'
 import { argumentChannel, stdinChannel, type ItemChannel } from './item-channel.ts'
+import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
+import { recordsAnything } from './journal/record-options.ts'
+import { openRunRecord, type RunRecord } from './journal/run-record.ts'
 import { loadProcessFunction } from './load-module.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
@@ -35,10 +38,18 @@ async function run(options: RunOptions): Promise<void> {
   installProcessHandlers()
   installRuntimeModuleResolution()
   const process = await loadProcessFunction(options.module, globalThis.process.cwd())
-  const channel = createChannel(options)
+  const record = recordsAnything(options.record)
+    ? openRunRecord(
+        options.record,
+        { onError: options.onError, errorMarker: options.errorMarker },
+        options.stdin ? 'stdin' : 'arguments',
+      )
+    : undefined
+  const channel = createChannel(options, record)
   const ending = options.local
     ? await runLocal(process, channel, options)
     : await runNetworked({ options, process, channel })
+  await record?.finish()
   switch (ending.kind) {
     case 'done':
       exitAfterFlush(EXIT_OK)
@@ -48,15 +59,18 @@ async function run(options: RunOptions): Promise<void> {
       exitAfterFlush(EXIT_FAILED)
       return
     case 'broken':
+      // The input differs from the journaled one: refused as a usage error.
+      if (isUsageError(ending.error)) throw ending.error
       printMessage(`cannot read the items: ${ending.error.message}`)
       exitAfterFlush(EXIT_FAILED)
   }
 }
 
-function createChannel(options: RunOptions): ItemChannel {
+function createChannel(options: RunOptions, record: RunRecord | undefined): ItemChannel {
   if (options.syncStdio) return syncStdioChannel(process.stdin, process.stdout)
-  if (options.stdin) return stdinChannel(process.stdin, process.stdout)
-  return argumentChannel(options.items, process.stdout)
+  const output = record?.output(process.stdout) ?? process.stdout
+  const channel = options.stdin ? stdinChannel(process.stdin, output) : argumentChannel(options.items, output)
+  return record === undefined ? channel : { ...channel, record }
 }
 
 /**

@@ -34,7 +34,8 @@ describe('parseConfig', () => {
     expect(() => parseConfig('{"workers": 5}', PATH)).toThrow(
       'the configuration file /home/u/.pando/config.json sets "workers", which is not an option ' +
         '(the keys are the option names: stdin, local, sync-stdio, retries, max-result-size, on-error, error-marker, port, batch-size, heartbeat, item-timeout, ' +
-        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed): fix or remove it',
+        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed, ' +
+        'journal, resume, resume-failed, joblog, cache, cache-size): fix or remove it',
     )
   })
 

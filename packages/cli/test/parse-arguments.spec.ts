@@ -43,6 +43,13 @@ describe('parseArguments', () => {
       host: undefined,
       secret: undefined,
       seed: undefined,
+      record: {
+        journal: undefined,
+        resume: 'no',
+        joblog: undefined,
+        cache: undefined,
+        cacheMaxBytes: 256 * 1024 * 1024,
+      },
     })
   })
 
@@ -160,5 +167,35 @@ describe('parseArguments: --host, --secret, --seed', () => {
     [['m.js', '--seed', '4294967296'], /^--seed must be a whole number from 0 to 4294967295/],
   ])('refuses %j', async (args, message) => {
     await expect(parse(args)).rejects.toThrow(message)
+  })
+})
+
+describe('parseArguments: the run record', () => {
+  const record = async (args: string[]) => (await options(args)).record
+
+  it('reads --journal, --resume-failed, --joblog, --cache and --cache-size', async () => {
+    expect(
+      await record([
+        'm.js',
+        '--journal',
+        'j',
+        '--resume-failed',
+        '--joblog',
+        'l',
+        '--cache',
+        'c',
+        '--cache-size',
+        '3',
+      ]),
+    ).toEqual({ journal: 'j', resume: 'failed', joblog: 'l', cache: 'c', cacheMaxBytes: 3 * 1024 * 1024 })
+  })
+
+  it('refuses --resume without --journal, and --journal with --sync-stdio', async () => {
+    await expect(record(['m.js', '--resume'])).rejects.toThrow(
+      '--resume needs the journal of the run to resume: add --journal FILE',
+    )
+    await expect(record(['m.js', '--journal', 'j', '--sync-stdio'])).rejects.toThrow(
+      '--journal cannot be used with --sync-stdio: the peer, not pando, owns what was delivered',
+    )
   })
 })

@@ -145,7 +145,7 @@ class Lending implements SubStreamHost {
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt, sub)
         const { id, value } = item.job
-        this.settle(item, { id, value, ok: true, result: outcome.result })
+        this.settle(item, { id, value, ok: true, result: outcome.result, ...this.settler(sub) })
         if (item.failedBy !== undefined) discredited = this.disprove(item.failedBy, discredited)
       } else this.failed(sub, item, outcome.error)
     }
@@ -218,6 +218,11 @@ class Lending implements SubStreamHost {
     this.outbox.settle(item.position, settled)
   }
 
+  /** The `by` of an item `sub` settled, with the `nameSettler` option. */
+  private settler(sub: LentSubStream): { by?: string } {
+    return this.options.nameSettler ? { by: sub.name } : {}
+  }
+
   /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
   private failed(sub: LentSubStream, item: Item, error: SerializedError): void {
     this.counts.failures++
@@ -227,7 +232,7 @@ class Lending implements SubStreamHost {
     const spent = this.spent(item)
     if (spent > this.options.retries) {
       const { id, value } = item.job
-      this.settle(item, { id, value, ok: false, error, attempts: spent })
+      this.settle(item, { id, value, ok: false, error, attempts: spent, ...this.settler(sub) })
       return
     }
     // Still held by another sub-stream (a speculative copy's, or the first holder): that lending is the retry.

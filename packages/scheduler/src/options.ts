@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   readonly speculateFloorMs: number
   readonly speculateCeilingMs: number
   readonly lookAhead: boolean
+  readonly nameSettler: boolean
   readonly clock: LenderClock
 }
 
@@ -35,6 +36,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     speculateFloorMs = DEFAULT_SPECULATE_FLOOR_MS,
     speculateCeilingMs = DEFAULT_SPECULATE_CEILING_MS,
     lookAhead = false,
+    nameSettler = false,
     clock = systemClock,
   } = options
   checkCount('window', window, 1)
@@ -58,6 +60,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     speculateCeilingMs,
     clock,
     lookAhead,
+    nameSettler,
   }
 }
 

@@ -4,11 +4,23 @@ import type { LenderClock } from './clock.ts'
 
 /** What the lender emits for each item it read: its result, or its error once the retries are spent. */
 export type Settled =
-  | { readonly id: number; readonly value: string; readonly ok: true; readonly result: string }
+  | {
+      readonly id: number
+      readonly value: string
+      readonly ok: true
+      readonly result: string
+      /**
+       * The name of the sub-stream whose outcome settled it (a volunteer's id, 'local', a child's id), with
+       * the `nameSettler` option.
+       */
+      readonly by?: string
+    }
   | {
       readonly id: number
       readonly value: string
       readonly ok: false
+      /** The name of the sub-stream whose failure settled it, as for a result. */
+      readonly by?: string
       readonly error: SerializedError
       /** How many times the user's function failed on this item (retries + 1). */
       readonly attempts: number
@@ -23,6 +35,12 @@ export interface LenderOptions {
    * @default false
    */
   lookAhead?: boolean
+  /**
+   * Name, in each settled item's `by`, the sub-stream whose outcome settled it (for the root's journal and
+   * job log).
+   * @default false
+   */
+  nameSettler?: boolean
   /**
    * Emit results in the order the items were read (the root) or as soon as each is settled (a relay node,
    * whose parent restores the order).

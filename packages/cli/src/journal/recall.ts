@@ -1,0 +1,131 @@
+import type { Job } from '@pando/protocol'
+import type { Settled } from '@pando/scheduler'
+import type { EndOrError, Source, SourceCallback } from 'pull-stream'
+
+/** Where an item's outcome came from. */
+export type OutcomeOrigin = 'journal' | 'cache' | 'computed'
+
+/** An outcome known without computing it. */
+export interface Recalled {
+  readonly settled: Settled
+  readonly origin: Exclude<OutcomeOrigin, 'computed'>
+}
+
+/**
+ * Looks up the outcome of a job known from an earlier run: undefined when it must be computed, an Error
+ * when the job cannot be used (its input differs from the journaled one): the items end with it.
+ */
+export type RecallJob = (job: Job) => Recalled | Error | undefined
+
+/** The most recalled outcomes held, waiting for the computed items before them, before reading pauses. */
+export const RECALLED_WINDOW = 32_768
+
+/**
+ * Lets the items whose outcome is known skip the lender: `fresh` is the lender's input, the jobs it must
+ * lend (recalled ones are kept aside as they are read), and `merge` puts the recalled outcomes back among the
+ * lender's results, in input order. `onOutcome` sees every outcome as it is emitted, and where it came from.
+ */
+export function recallOutcomes(
+  jobs: Source<Job>,
+  recall: RecallJob,
+  onOutcome: (settled: Settled, origin: OutcomeOrigin) => void,
+): { fresh: Source<Job>; merge(results: Source<Settled>): Source<Settled> } {
+  const known = new Map<number, Recalled>()
+  /** The position of the next outcome to emit. */
+  let next = 0
+  /** A read of `fresh` paused because `known` is full, resumed as it empties. */
+  let paused: (() => void) | undefined
+  /** A wake-up for `merge` when an outcome is recalled. */
+  let recalledOne: (() => void) | undefined
+
+  const fresh: Source<Job> = (abort, cb) => {
+    if (abort) {
+      jobs(abort, cb)
+      return
+    }
+    // A loop, not recursion: a long run of recalled items is read without growing the stack.
+    const step = (): void => {
+      for (;;) {
+        if (known.size >= RECALLED_WINDOW) {
+          paused = () => {
+            paused = undefined
+            step()
+          }
+          return
+        }
+        let inCall = true
+        let readOn = false
+        jobs(null, (end, job) => {
+          if (end || job === undefined) return cb(end ?? true)
+          const recalled = recall(job)
+          if (recalled === undefined) return cb(null, job)
+          if (recalled instanceof Error) {
+            jobs(true, () => undefined)
+            return cb(recalled)
+          }
+          known.set(job.id, recalled)
+          recalledOne?.()
+          if (inCall) readOn = true
+          else step()
+        })
+        inCall = false
+        if (!readOn) return
+      }
+    }
+    step()
+  }
+
+  const merge = (results: Source<Settled>): Source<Settled> => {
+    let head: Settled | undefined
+    let ended: EndOrError | null = null
+    let reading = false
+    let waiting: SourceCallback<Settled> | undefined
+    const emit = (settled: Settled, origin: OutcomeOrigin): void => {
+      const cb = waiting
+      waiting = undefined
+      next++
+      onOutcome(settled, origin)
+      cb?.(null, settled)
+    }
+    const serve = (): void => {
+      if (waiting === undefined) return
+      const recalled = known.get(next)
+      if (recalled !== undefined) {
+        known.delete(next)
+        emit(recalled.settled, recalled.origin)
+        paused?.()
+        return
+      }
+      if (head !== undefined) {
+        if (head.id !== next) return // the items before it are being recalled
+        const settled = head
+        head = undefined
+        return emit(settled, 'computed')
+      }
+      if (ended !== null) {
+        const cb = waiting
+        waiting = undefined
+        return cb(ended)
+      }
+      if (reading) return
+      reading = true
+      results(null, (end, settled) => {
+        reading = false
+        if (end) ended = end
+        else head = settled
+        serve()
+      })
+    }
+    recalledOne = serve
+    return (abort, cb) => {
+      if (abort) {
+        results(abort, () => cb(abort))
+        return
+      }
+      waiting = cb
+      serve()
+    }
+  }
+
+  return { fresh, merge }
+}
