@@ -69,7 +69,10 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     const localOff = tempHome('{"local": false, "stdin": false, "port": 0, "volunteers": 1}')
     const result = await runPando(['examples/square-no-delay.js', '3'], { home: localOff })
     expect(result.stdout).toBe('9\n')
-    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:\d+\//)
+    // With tabs of its own only, pando listens on loopback: its URL says so.
+    expect(result.stderr).toMatch(
+      /^pando: volunteers can join at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}\n/,
+    )
     expect(result.code).toBe(0)
     const overridden = await runPando(
       ['examples/square-no-delay.js', '--no-local', '--port=0', '--volunteers=1'],

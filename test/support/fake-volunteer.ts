@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { parseRootMessage, toWire, type Outcome } from '@pando/protocol'
 import { WebSocket } from 'ws'
+import { serverUrl, type PrintedServer } from './pando-process.ts'
 
 /** A message from the root to a volunteer, as a test reads it. */
 export interface VolunteerReceived {
@@ -24,8 +25,8 @@ export class FakeVolunteer {
    * `autoPong: false`: its socket answers no ping (a lost network). `heartbeat: false`: it sends none of the
    * page's own heartbeats once joined (a frozen page, whose browser still answers pings).
    */
-  constructor(port: string | number, options: { autoPong?: boolean; heartbeat?: boolean } = {}) {
-    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
+  constructor(server: PrintedServer, options: { autoPong?: boolean; heartbeat?: boolean } = {}) {
+    this.socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'), { autoPong: options.autoPong ?? true })
     this.#heartbeat = options.heartbeat ?? true
     this.closing = once(this.socket, 'close').then(([code, reason]) => ({
       code: code as number,

@@ -27,10 +27,9 @@ function urlHost(host: string): string {
 
 /**
  * The URLs at which a server listening on `host` (`undefined` for every interface) can be reached: those of
- * {@link reachableUrls} on every interface, else the one of that interface (localhost for a loopback one).
+ * {@link reachableUrls} on every interface, else the one of that interface.
  */
 export function listeningUrls(host: string | undefined, port: number, path = '/'): string[] {
   if (isWildcard(host)) return reachableUrls(port, path)
-  const name = host === '127.0.0.1' || host === '::1' ? 'localhost' : urlHost(host ?? '')
-  return [`http://${name}:${port}${path}`]
+  return [`http://${urlHost(host ?? '')}:${port}${path}`]
 }
