@@ -69,7 +69,7 @@ describe.concurrent('pando monitoring on the terminal', () => {
     // The URL under the QR code, which the code encodes, carries the token too.
     const lines = result.stderr.split('\n')
     const afterQr = lines.slice(lines.map((line) => /[▀▄█]/.test(line)).lastIndexOf(true) + 1)
-    const qrUrl = afterQr.find((line) => line !== '')
+    const qrUrl = afterQr.find((line) => line.startsWith('http'))
     expect(qrUrl).toMatch(/^http:\/\/[\w.:[\]]+\/\?token=[\w-]{32}$/)
     const qrLines = result.stderr.split('\n').filter((line) => /[▀▄█]/.test(line))
     expect(qrLines.length).toBeGreaterThanOrEqual(10)
