@@ -150,7 +150,7 @@ describe('a volunteer tab', () => {
     const browser = await launchVolunteerBrowser()
     try {
       const first = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'])
-      await first.waitForStderr(/volunteers can join at http:\/\/localhost:\d+\/ /)
+      await first.waitForStderr(/volunteers can join at http:\/\/localhost:\d+\/[\n ]/)
       const tab = await browser.open(`http://localhost:${port}/`, 'faithful')
       first.child.stdin.end(seqLines(0, 10))
       expect((await first.exited).stdout).toBe(seqLines(0, 10, (n) => String(n * n)))
