@@ -1,4 +1,9 @@
-import { createAccessToken, createHostingServer, type HostingServer, type RootRegistryEvent } from '@pando/server'
+import {
+  createAccessToken,
+  createHostingServer,
+  type HostingServer,
+  type RootRegistryEvent,
+} from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'

@@ -113,7 +113,8 @@ export class AccessGuard {
     if (needsToken && this.#token !== undefined) {
       const given = tokenOf(request)
       if (given === undefined) return { status: 403, message: `no token: ${OPEN_THE_PRINTED_URL}` }
-      if (!secretsMatch(given, this.#token)) return { status: 403, message: `wrong token: ${OPEN_THE_PRINTED_URL}` }
+      if (!secretsMatch(given, this.#token))
+        return { status: 403, message: `wrong token: ${OPEN_THE_PRINTED_URL}` }
     }
     return undefined
   }
@@ -149,7 +150,9 @@ function isSameOrigin(origin: string, host: string): boolean {
   try {
     const url = new URL(origin)
     // The scheme may differ: behind a TLS-terminating proxy, the page is https and the server sees http.
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host
+    )
   } catch {
     return false
   }

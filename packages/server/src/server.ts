@@ -195,7 +195,9 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     dashboardUrls:
       options.dashboardDir === undefined
         ? []
-        : listeningUrls(options.host, port, `${MONITOR_PATH}/`).map((url) => withToken(url, options.access?.token)),
+        : listeningUrls(options.host, port, `${MONITOR_PATH}/`).map((url) =>
+            withToken(url, options.access?.token),
+          ),
     httpServer,
     broadcastStatus: (message) => feed.broadcast(message),
     monitorViewerCount: () => feed.viewerCount(),
