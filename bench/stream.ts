@@ -77,7 +77,7 @@ export async function streamItems(
       let url = started.url
       if (placement.oneWayMs !== undefined) {
         proxy = await startDelayProxy(Number(new URL(url).port), placement.oneWayMs)
-        url = `http://localhost:${String(proxy.port)}/`
+        url = `http://localhost:${String(proxy.port)}/${new URL(url).search}`
       }
       const pages = await tabs.open(url, placement.transport, placement.tabs, 'bench')
       await tabs.waitUntilReady(pages)

@@ -4,7 +4,8 @@ import { spawnPando } from '../test/support/pando-process.ts'
 import { now, pollFor, sleep } from './clock.ts'
 
 /** What `pando` prints on stderr once its volunteer page is served. */
-const URL_PATTERN = /volunteers can join at (http:\/\/localhost:\d+\/)/
+/** The volunteer URL pando prints, with its access token. */
+const URL_PATTERN = /volunteers can join at (http:\/\/localhost:\d+\/\?token=[\w-]+)/
 
 /** A moment on stdout: at `at` (see {@link now}), `lines` complete lines had been read in all. */
 export interface StdoutMark {

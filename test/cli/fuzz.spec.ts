@@ -28,7 +28,13 @@ import {
   volunteerMessage,
   volunteerReport,
 } from '../support/fuzz-arbitraries.ts'
-import { seqLines, startPando } from '../support/pando-process.ts'
+import {
+  seqLines,
+  serverUrl,
+  startPando,
+  waitForServer,
+  type PrintedServer,
+} from '../support/pando-process.ts'
 
 const SEED = Number(process.env['PANDO_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31))
 const ITEMS = 3_000
@@ -41,7 +47,6 @@ const VIEWERS = 80
 const FLOOD = 260
 /** Peers of one kind at once. */
 const CONCURRENCY = 6
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
 
 interface Closed {
   readonly code: number
@@ -73,8 +78,8 @@ interface Peer {
   readonly closed: Promise<Closed>
 }
 
-async function connect(port: string, path: string): Promise<Peer> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`)
+async function connect(server: PrintedServer, path: string): Promise<Peer> {
+  const socket = new WebSocket(serverUrl(server, path, 'ws'))
   socket.on('error', () => undefined)
   const received: unknown[] = []
   socket.on('message', (data, isBinary) => received.push(isBinary ? data : JSON.parse(String(data))))
@@ -224,11 +229,11 @@ const volunteerSession: fc.Arbitrary<VolunteerSession> = fc.record({
 })
 
 async function playVolunteer(
-  port: string,
+  server: PrintedServer,
   session: VolunteerSession,
   counts: { sent: number; lent: number; heldAtEnd: number },
 ): Promise<void> {
-  const volunteer = new FakeVolunteer(port)
+  const volunteer = new FakeVolunteer(server)
   const send = (frame: Frame): void => {
     counts.sent++
     sendFrame(volunteer.socket, frame)
@@ -374,8 +379,12 @@ const joinSession: fc.Arbitrary<JoinSession> = fc.oneof(
 /** Largest message the relay takes, in bytes (MAX_JOIN_MESSAGE_BYTES). */
 const MAX_JOIN_BYTES = 64 * 1024
 
-async function playJoiner(port: string, session: JoinSession, counts: { sent: number }): Promise<void> {
-  const joiner = await connect(port, '/join')
+async function playJoiner(
+  server: PrintedServer,
+  session: JoinSession,
+  counts: { sent: number },
+): Promise<void> {
+  const joiner = await connect(server, '/join')
   const describe = (): string => `joiner ${JSON.stringify(session).slice(0, 300)}`
   const send = (frame: Frame): void => {
     counts.sent++
@@ -426,8 +435,8 @@ async function playJoiner(port: string, session: JoinSession, counts: { sent: nu
 }
 
 /** Opens {@link FLOOD} attempts at once: those over the limit must be rejected, with the reason, at once. */
-async function floodJoins(port: string): Promise<{ admitted: number; rejected: number }> {
-  const attempts = await Promise.all(Array.from({ length: FLOOD }, () => connect(port, '/join')))
+async function floodJoins(server: PrintedServer): Promise<{ admitted: number; rejected: number }> {
+  const attempts = await Promise.all(Array.from({ length: FLOOD }, () => connect(server, '/join')))
   // A rejected attempt is told why and closed at once; give those messages time to arrive.
   await delay(300)
   let rejected = 0
@@ -476,8 +485,12 @@ const viewerFrames = fc
     ...rest.filter((frame) => frame.kind !== 'text' || Buffer.byteLength(frame.text) <= MAX_VIEWER_BYTES),
   ])
 
-async function playViewer(port: string, frames: readonly Frame[], counts: { sent: number }): Promise<void> {
-  const viewer = await connect(port, '/monitor/feed')
+async function playViewer(
+  server: PrintedServer,
+  frames: readonly Frame[],
+  counts: { sent: number },
+): Promise<void> {
+  const viewer = await connect(server, '/monitor/feed')
   for (const frame of frames) {
     counts.sent++
     sendFrame(viewer.socket, frame)
@@ -514,7 +527,7 @@ describe('pando under fuzzed peers, through the real CLI', () => {
       ],
       { env: { DEBUG: 'pando-computing:monitoring' } },
     )
-    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
+    const server = await waitForServer(run)
 
     // Items go in a few at a time while the peers play, so that there are always some to lend them.
     let fed = 0
@@ -543,18 +556,18 @@ describe('pando under fuzzed peers, through the real CLI', () => {
     let flood = { admitted: 0, rejected: 0 }
     await Promise.all([
       pool(
-        sessions.map((session) => () => playVolunteer(port, session, volunteers)),
+        sessions.map((session) => () => playVolunteer(server, session, volunteers)),
         CONCURRENCY,
       ),
       (async () => {
         await pool(
-          joins.map((session) => () => playJoiner(port, session, joiners)),
+          joins.map((session) => () => playJoiner(server, session, joiners)),
           CONCURRENCY,
         )
-        flood = await floodJoins(port)
+        flood = await floodJoins(server)
       })(),
       pool(
-        views.map((frames) => () => playViewer(port, frames, viewers)),
+        views.map((frames) => () => playViewer(server, frames, viewers)),
         CONCURRENCY,
       ),
     ])

@@ -60,8 +60,17 @@ describe.concurrent('pando monitoring on the terminal', () => {
       '5',
     ])
     expect(result.stdout).toBe('25\n')
-    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:(\d+)\//)
-    expect(result.stderr).toMatch(/^pando: the dashboard is at http:\/\/localhost:\d+\/monitor\/$/m)
+    expect(result.stderr).toMatch(
+      /^pando: volunteers can join at http:\/\/localhost:(\d+)\/\?token=[\w-]{32}[ \n]/,
+    )
+    expect(result.stderr).toMatch(
+      /^pando: the dashboard is at http:\/\/localhost:\d+\/monitor\/\?token=[\w-]{32}$/m,
+    )
+    // The URL under the QR code, which the code encodes, carries the token too.
+    const lines = result.stderr.split('\n')
+    const afterQr = lines.slice(lines.map((line) => /[▀▄█]/.test(line)).lastIndexOf(true) + 1)
+    const qrUrl = afterQr.find((line) => line.startsWith('http'))
+    expect(qrUrl).toMatch(/^http:\/\/[\w.:[\]]+\/\?token=[\w-]{32}$/)
     const qrLines = result.stderr.split('\n').filter((line) => /[▀▄█]/.test(line))
     expect(qrLines.length).toBeGreaterThanOrEqual(10)
     expect(result.stderr.match(/[▀▄█]/g)?.length).toBeGreaterThan(100)

@@ -3,14 +3,18 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { runPando, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import {
+  runPando,
+  seqLines,
+  startPando,
+  waitForServer,
+  type PandoRun,
+  type PrintedServer,
+} from '../support/pando-process.ts'
 
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
-
-async function startRoot(args: string[]): Promise<{ run: PandoRun; port: string }> {
+async function startRoot(args: string[]): Promise<{ run: PandoRun; server: PrintedServer }> {
   const run = startPando([...args, '--port', '0'])
-  const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-  return { run, port }
+  return { run, server: await waitForServer(run) }
 }
 
 const squares = (count: number): string => seqLines(0, count, (n) => String(n * n))
@@ -31,14 +35,14 @@ describe('pando, networked, with volunteers played by the test', () => {
   })
 
   it('drops a volunteer that stops answering pings and lends its items again', async () => {
-    const { run, port } = await startRoot([
+    const { run, server } = await startRoot([
       'examples/square-no-delay.js',
       '--stdin',
       '--no-start-idle',
       '--heartbeat',
       '200',
     ])
-    const silent = new FakeVolunteer(port, { autoPong: false })
+    const silent = new FakeVolunteer(server, { autoPong: false })
     await silent.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
     run.child.stdin.end(seqLines(0, 300))
@@ -52,14 +56,14 @@ describe('pando, networked, with volunteers played by the test', () => {
   })
 
   it('drops a volunteer whose page goes silent though its browser answers pings (a frozen tab)', async () => {
-    const { run, port } = await startRoot([
+    const { run, server } = await startRoot([
       'examples/square-no-delay.js',
       '--stdin',
       '--no-start-idle',
       '--heartbeat',
       '300',
     ])
-    const frozen = new FakeVolunteer(port, { heartbeat: false })
+    const frozen = new FakeVolunteer(server, { heartbeat: false })
     await frozen.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
     run.child.stdin.end(seqLines(0, 300))
@@ -73,8 +77,8 @@ describe('pando, networked, with volunteers played by the test', () => {
   })
 
   it('disconnects a volunteer that sends a malformed message, with the reason, and goes on', async () => {
-    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
-    const broken = new FakeVolunteer(port)
+    const { run, server } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const broken = new FakeVolunteer(server)
     await broken.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
     run.child.stdin.end(seqLines(0, 300))
@@ -89,8 +93,8 @@ describe('pando, networked, with volunteers played by the test', () => {
   })
 
   it('ignores results for items a volunteer does not hold', async () => {
-    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
-    const liar = new FakeVolunteer(port)
+    const { run, server } = await startRoot(['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
+    const liar = new FakeVolunteer(server)
     await liar.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
     run.child.stdin.end(seqLines(0, 100))
@@ -112,8 +116,7 @@ describe('pando, networked, with volunteers played by the test', () => {
     const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'], {
       env: { TMPDIR: tmp },
     })
-    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-    const volunteer = new FakeVolunteer(port)
+    const volunteer = new FakeVolunteer(await waitForServer(run))
     await volunteer.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
     expect(readdirSync(tmp)).toHaveLength(1)
@@ -125,8 +128,8 @@ describe('pando, networked, with volunteers played by the test', () => {
   })
 
   it('refuses a page that speaks another protocol version', async () => {
-    const { run, port } = await startRoot(['examples/square-no-delay.js', '1'])
-    const old = new FakeVolunteer(port)
+    const { run, server } = await startRoot(['examples/square-no-delay.js', '1'])
+    const old = new FakeVolunteer(server)
     await old.join(0)
     expect(await old.closed()).toBe(1008)
     expect(old.received).toEqual([

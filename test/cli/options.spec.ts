@@ -69,7 +69,10 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     const localOff = tempHome('{"local": false, "stdin": false, "port": 0, "volunteers": 1}')
     const result = await runPando(['examples/square-no-delay.js', '3'], { home: localOff })
     expect(result.stdout).toBe('9\n')
-    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:\d+\//)
+    // With tabs of its own only, pando listens on loopback: its URL says so.
+    expect(result.stderr).toMatch(
+      /^pando: volunteers can join at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}\n/,
+    )
     expect(result.code).toBe(0)
     const overridden = await runPando(
       ['examples/square-no-delay.js', '--no-local', '--port=0', '--volunteers=1'],
@@ -97,7 +100,7 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     const unknown = tempHome('{"workers": 5}')
     expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
       `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "workers", which is not an option ` +
-        '(the keys are the option names: stdin, local, sync-stdio, retries, on-error, error-marker, port, batch-size, heartbeat, item-timeout, ' +
+        '(the keys are the option names: stdin, local, sync-stdio, retries, max-result-size, on-error, error-marker, port, listen, open, allow-host, batch-size, heartbeat, item-timeout, ' +
         'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed, ' +
         'journal, resume, resume-failed, joblog, cache, cache-size): fix or remove it\n',
     )

@@ -8,9 +8,12 @@ import {
   PANDO_SERVER,
   runPando,
   seqLines,
+  serverUrl,
   startPando,
   tempHome,
+  waitForServer,
   type PandoRun,
+  type PrintedServer,
 } from '../support/pando-process.ts'
 
 /** The secret of the servers these tests start: never to be seen on any output. */
@@ -34,8 +37,8 @@ class FakeVolunteer {
   readonly closed: Promise<{ code: number; reason: string }>
   computed = 0
 
-  constructor(port: string, options: { compute?: boolean; name?: string } = {}) {
-    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+  constructor(server: PrintedServer, options: { compute?: boolean; name?: string } = {}) {
+    this.socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'))
     this.closed = once(this.socket, 'close').then(([code, reason]) => ({
       code: code as number,
       reason: String(reason),
@@ -71,10 +74,12 @@ function start(args: string[], env: Record<string, string> = WITH_SECRET, bin?: 
   return run
 }
 
-async function startServer(args: string[] = []): Promise<{ server: PandoRun; port: string }> {
+async function startServer(
+  args: string[] = [],
+): Promise<{ server: PandoRun; port: string; printed: PrintedServer }> {
   const server = start(['--port', '0', ...args], WITH_SECRET, PANDO_SERVER)
-  const [, port = ''] = await server.waitForStderr(SERVER_URL)
-  return { server, port }
+  const printed = await waitForServer(server)
+  return { server, port: printed.port, printed }
 }
 
 /** A root on the server at `port`, registered once it prints its URL. */
@@ -119,7 +124,9 @@ describe('pando-server', () => {
     expect(help.stdout).toMatch(/^Usage: pando-server \[OPTIONS\]\n/)
     for (const flag of [
       '--port',
-      '--host',
+      '--listen',
+      '--open',
+      '--allow-host',
       '--secret',
       '--heartbeat',
       '--ice-addresses',
@@ -132,13 +139,13 @@ describe('pando-server', () => {
   })
 
   it('tells volunteers to come back while no root is registered, and serves the run while one is', async () => {
-    const { port } = await startServer()
-    expect((await fetch(`http://127.0.0.1:${port}/run/config.json`)).status).toBe(503)
-    const early = new FakeVolunteer(port)
+    const { port, printed } = await startServer()
+    expect((await fetch(serverUrl(printed, '/run/config.json'))).status).toBe(503)
+    const early = new FakeVolunteer(printed)
     expect(await early.closed).toEqual({ code: 1013, reason: 'no run yet: waiting for a root to register' })
     expect(early.received).toEqual([{ type: 'error', reason: 'no run yet: waiting for a root to register' }])
 
-    const joiner = new WebSocket(`ws://127.0.0.1:${port}/join`)
+    const joiner = new WebSocket(serverUrl(printed, '/join', 'ws'))
     await once(joiner, 'open')
     joiner.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: { type: 'offer', sdp: 'v=0' } }))
     const [answer] = (await once(joiner, 'message')) as [Buffer]
@@ -148,30 +155,30 @@ describe('pando-server', () => {
     })
 
     const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--no-start-idle'])
-    const config = (await (await fetch(`http://127.0.0.1:${port}/run/config.json`)).json()) as {
+    const config = (await (await fetch(serverUrl(printed, '/run/config.json'))).json()) as {
       bundleUrl: string
     }
     expect(config.bundleUrl).toBe('run/bundle.js')
-    expect((await fetch(`http://127.0.0.1:${port}/run/bundle.js`)).status).toBe(200)
+    expect((await fetch(serverUrl(printed, '/run/bundle.js'))).status).toBe(200)
     root.child.stdin.end('7\n')
     expect((await root.exited).stdout).toBe('49\n')
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/run/config.json`)).status).toBe(503)
+    await expect.poll(async () => (await fetch(serverUrl(printed, '/run/config.json'))).status).toBe(503)
   })
 })
 
 describe('pando --host', () => {
   it('runs through a separate server, its volunteers tunnelled over /volunteer', async () => {
-    const { server, port } = await startServer(['--heartbeat', '500'])
+    const { server, port, printed } = await startServer(['--heartbeat', '500'])
     const root = await startRoot(port, [
       'examples/square-no-delay.js',
       '--stdin',
       '--reporting-interval',
       '1',
     ])
-    const viewer = new WebSocket(`ws://127.0.0.1:${port}/monitor/feed`)
+    const viewer = new WebSocket(serverUrl(printed, '/monitor/feed', 'ws'))
     const statuses: { totals: { done: number } }[] = []
     viewer.on('message', (data) => statuses.push(JSON.parse(String(data)) as (typeof statuses)[0]))
-    const volunteers = [1, 2].map((n) => new FakeVolunteer(port, { compute: true, name: `fake-${n}` }))
+    const volunteers = [1, 2].map((n) => new FakeVolunteer(printed, { compute: true, name: `fake-${n}` }))
     await root.waitForStderr(/volunteer 'fake-1' joined/)
     await root.waitForStderr(
       /volunteer 'fake-2' joined \(2 connected\)|volunteer 'fake-1' joined \(2 connected\)/,
@@ -186,14 +193,16 @@ describe('pando --host', () => {
     expect(statuses.length).toBeGreaterThan(0)
     expect(await Promise.all(volunteers.map(async (v) => (await v.closed).code))).toEqual([1012, 1012])
     await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over \(1000\)/)
-    expect(result.stderr).toMatch(/^pando: volunteers can join at http:\/\/localhost:\d+\/\n/)
+    expect(result.stderr).toMatch(
+      /^pando: volunteers can join at http:\/\/localhost:\d+\/\?token=[\w-]{32}\n/,
+    )
     for (const output of [result.stderr, server.stderr()]) expect(output).not.toContain(SECRET)
     viewer.close()
   })
 
   it('exits with status 2 when the server refuses the secret, which no one prints', async () => {
     const { server, port } = await startServer()
-    const wrong = 'not-the-secret'
+    const wrong = 'not-the-secret-at-all'
     const result = await runPando(['examples/square.js', '1', '--host', `localhost:${port}`], {
       env: { PANDO_SECRET: wrong },
     })
@@ -313,18 +322,17 @@ describe('pando --host', () => {
 
   it('--seed gives the same volunteer ids on every run, with or without a separate server', async () => {
     const expected = createRunIds(42).volunteerId()
-    const firstId = async (port: string): Promise<string | undefined> => {
-      const volunteer = new FakeVolunteer(port)
+    const firstId = async (printed: PrintedServer): Promise<string | undefined> => {
+      const volunteer = new FakeVolunteer(printed)
       await expect.poll(() => volunteer.received.length).toBeGreaterThan(0)
       volunteer.socket.close()
       return volunteer.received[0]?.volunteerId
     }
     const local = start(['examples/square-no-delay.js', '--stdin', '--port', '0', '--seed', '42'])
-    const [, localPort = ''] = await local.waitForStderr(ROOT_URL)
-    expect(await firstId(localPort)).toBe(expected)
-    const { port } = await startServer(['--seed', '7'])
+    expect(await firstId(await waitForServer(local))).toBe(expected)
+    const { port, printed } = await startServer(['--seed', '7'])
     await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--seed', '42'])
-    expect(await firstId(port)).toBe(expected)
+    expect(await firstId(printed)).toBe(expected)
     expect(expected).toMatch(/^[0-9a-f]{16}$/)
   })
 })

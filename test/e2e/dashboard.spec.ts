@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { ROOT, seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:\d+\//
+const URL_PATTERN = PRINTED_URL
 const SCREENSHOT = path.join(ROOT, 'test-results', 'dashboard-e2e.png')
 /** Items per message: a tab holds two batches, so with 100 ms items it does at most 160 items/s. */
 const BATCH_SIZE = '8'
@@ -125,7 +125,9 @@ describe('the dashboard during a run', () => {
   const openDashboard = async (url: string): Promise<Page> => {
     const dashboard = await browser.context.newPage()
     await dashboard.setViewportSize({ width: 1280, height: 1100 })
-    await dashboard.goto(new URL('monitor/', url).href)
+    const dashboardUrl = new URL('monitor/', url)
+    dashboardUrl.search = new URL(url).search
+    await dashboard.goto(dashboardUrl.href)
     return dashboard
   }
 

@@ -1,10 +1,10 @@
 import path from 'node:path'
 import type { CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:\d+\//
+const URL_PATTERN = PRINTED_URL
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'hold.cjs')
 /** Short, so that the frozen tab is dropped in a second or two. */
 const HEARTBEAT_MS = 1_000

@@ -2,10 +2,10 @@
 // With `--local`: test/cli/local.spec.ts.
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:\d+\//
+const URL_PATTERN = PRINTED_URL
 const MODULE = path.join('test', 'e2e', 'fixtures', 'stuck-on-13.cjs')
 const ITEMS = 30
 const TIMEOUT_ERROR =

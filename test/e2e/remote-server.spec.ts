@@ -1,6 +1,13 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PANDO_SERVER, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import {
+  PANDO_SERVER,
+  PRINTED_URL,
+  seqLines,
+  startPando,
+  waitForServer,
+  type PandoRun,
+} from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
 const SECRET = 'e2e-secret-of-the-server'
@@ -36,7 +43,7 @@ describe('a separate pando-server, with real tabs', () => {
       env,
     })
     runs.push(server)
-    const [, port = ''] = await server.waitForStderr(/volunteers can join at http:\/\/localhost:(\d+)\//)
+    const { port, token } = await waitForServer(server)
     const root = startPando(
       [
         'examples/square-delay.js',
@@ -55,8 +62,9 @@ describe('a separate pando-server, with real tabs', () => {
       { env },
     )
     runs.push(root)
-    const [url = ''] = await root.waitForStderr(/http:\/\/localhost:\d+\//)
-    expect(url).toBe(`http://localhost:${port}/`)
+    // The root prints the URL it was given, with the server's token (sent to it in the welcome).
+    const [url = ''] = await root.waitForStderr(PRINTED_URL)
+    expect(url).toBe(`http://localhost:${port}/?token=${token}`)
 
     const tabs = await Promise.all([1, 2, 3].map((n) => browser.open(url, `tab-${n}`)))
     const websocketTab = await browser.open(`${url}#protocol=websocket&device=ws-tab`)
@@ -89,8 +97,8 @@ describe('a separate pando-server, with real tabs', () => {
     const env = { PANDO_SECRET: SECRET }
     const server = startPando(['--port', '0', '--ice-addresses', 'loopback'], { bin: PANDO_SERVER, env })
     runs.push(server)
-    const [, port = ''] = await server.waitForStderr(/volunteers can join at http:\/\/localhost:(\d+)\//)
-    const early = await browser.open(`http://localhost:${port}/`, 'early')
+    const { port, url } = await waitForServer(server)
+    const early = await browser.open(url, 'early')
     // No run yet: the page falls back to the WebSocket, which the server closes with the reason, again and
     // again with back-off, until a root registers.
     await early.waitForFunction(() => /no run yet/.test(document.body.textContent ?? ''), undefined, {

@@ -1,10 +1,10 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando } from '../support/pando-process.ts'
+import { seqLines, startPando, PRINTED_URL } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:\d+\//
+const URL_PATTERN = PRINTED_URL
 const TABS = 15
 
 interface TabState {

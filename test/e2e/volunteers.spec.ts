@@ -2,10 +2,10 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDelayProxy } from '../support/delay-proxy.ts'
-import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:\d+\//
+const URL_PATTERN = PRINTED_URL
 
 /** A TCP port nobody listens on now. */
 async function freePort(): Promise<number> {
@@ -70,7 +70,9 @@ describe('pando with volunteers in browser tabs', () => {
     const { run, url } = await startRoot([example('square-delay.js'), '--stdin'], seqLines(0, 200))
     const proxy = await startDelayProxy(Number(new URL(url).port), 50)
     try {
-      await browser.open(`http://localhost:${String(proxy.port)}/#protocol=websocket;device=Far;`)
+      await browser.open(
+        `http://localhost:${String(proxy.port)}/${new URL(url).search}#protocol=websocket;device=Far;`,
+      )
       const { code } = await run.exited
       expect(run.stdout()).toBe(seqLines(0, 200, (n) => String(n * n)))
       expect(code).toBe(0)
@@ -141,18 +143,23 @@ describe('pando with volunteers in browser tabs', () => {
 })
 
 describe('a volunteer tab', () => {
-  it('reconnects by itself when the root restarts, and works for the new root', async () => {
+  // Each run has its own token: a tab comes back by itself to the next run only of a server that has none
+  // (--open), or of a pando-server (its token lasts as long as it does).
+  it('reconnects by itself when the root restarts, and works for the new root (--open)', async () => {
     const port = await freePort()
     const browser = await launchVolunteerBrowser()
     try {
-      const first = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port)])
-      await first.waitForStderr(URL_PATTERN)
+      const first = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'])
+      await first.waitForStderr(/volunteers can join at http:\/\/localhost:\d+\/[\n ]/)
       const tab = await browser.open(`http://localhost:${port}/`, 'faithful')
       first.child.stdin.end(seqLines(0, 10))
       expect((await first.exited).stdout).toBe(seqLines(0, 10, (n) => String(n * n)))
-      const second = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port)], {
-        input: seqLines(10, 20),
-      })
+      const second = startPando(
+        [example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'],
+        {
+          input: seqLines(10, 20),
+        },
+      )
       const result = await second.exited
       expect(result.stdout).toBe(seqLines(10, 20, (n) => String(n * n)))
       await expect.poll(async () => Number(await tab.textContent('#processed'))).toBe(20)

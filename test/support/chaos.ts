@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { ROOT, seqLines, startPando } from './pando-process.ts'
+import { PRINTED_URL, ROOT, seqLines, startPando } from './pando-process.ts'
 import type { VolunteerBrowser } from './volunteer-browser.ts'
 
 export interface ChaosOptions {
@@ -46,7 +46,7 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
     '--heartbeat=1000',
     '--bootstrap-timeout=3000',
   ])
-  const [url = ''] = await run.waitForStderr(/http:\/\/localhost:\d+\//)
+  const [url = ''] = await run.waitForStderr(PRINTED_URL)
   const pages = await Promise.all(Array.from({ length: options.tabs }, () => options.browser.open(url)))
   run.child.stdin.end(seqLines(0, options.items))
   let killed = 0

@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { parseRootMessage, toWire, type Outcome } from '@pando/protocol'
 import { WebSocket } from 'ws'
+import { serverUrl, type PrintedServer } from './pando-process.ts'
 
 /** A message from the root to a volunteer, as a test reads it. */
 export interface VolunteerReceived {
@@ -27,14 +28,14 @@ export class FakeVolunteer {
    * fails everything); without it, it answers nothing unless the test does.
    */
   constructor(
-    port: string | number,
+    server: PrintedServer,
     options: {
       autoPong?: boolean
       heartbeat?: boolean
       answer?: (job: { id: number; value: string }) => Outcome
     } = {},
   ) {
-    this.socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`, { autoPong: options.autoPong ?? true })
+    this.socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'), { autoPong: options.autoPong ?? true })
     this.#heartbeat = options.heartbeat ?? true
     this.closing = once(this.socket, 'close').then(([code, reason]) => ({
       code: code as number,

@@ -170,3 +170,40 @@ export function startPando(args: readonly string[], options: RunOptions = {}): P
     },
   }
 }
+
+/**
+ * The volunteer URL `pando` or `pando-server` prints, on localhost (127.0.0.1 when it listens there only): its port (group 1) and its access token
+ * (group 2). The dashboard's is {@link PRINTED_DASHBOARD_URL}.
+ */
+export const PRINTED_URL = /http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\/\?token=([\w-]+)/
+
+/** The dashboard URL printed, on localhost: its port (group 1) and token (group 2). */
+export const PRINTED_DASHBOARD_URL = /http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\/monitor\/\?token=([\w-]+)/
+
+/** A server as printed: the page's URL, its port and its access token. */
+export interface PrintedServer {
+  readonly url: string
+  readonly port: string
+  readonly token: string
+}
+
+/** The server of a {@link PRINTED_URL} match. */
+export function printedServer(match: RegExpMatchArray): PrintedServer {
+  const [url = '', port = '', token = ''] = match
+  return { url, port, token }
+}
+
+/** Waits for the volunteer URL on `run`'s stderr. */
+export async function waitForServer(run: PandoRun, timeoutMs?: number): Promise<PrintedServer> {
+  return printedServer(await run.waitForStderr(PRINTED_URL, timeoutMs))
+}
+
+/**
+ * `path` on `server` at 127.0.0.1, with its token, as a page of the server reaches it
+ * (`http://127.0.0.1:PORT/run/config.json?token=…`; `ws:` for its sockets).
+ */
+export function serverUrl(server: PrintedServer, path: string, scheme: 'http' | 'ws' = 'http'): string {
+  const url = new URL(path, `${scheme}://127.0.0.1:${server.port}`)
+  url.searchParams.set('token', server.token)
+  return url.href
+}

@@ -102,6 +102,30 @@ export const OPTION_TABLE = {
     max: 65_535,
     describe: 'TCP port of the volunteer page and its WebSocket; 0 picks a free port.',
   },
+  listen: {
+    kind: 'text',
+    default: '',
+    describe:
+      'The address (interface) to listen on: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every ' +
+      'interface. Unset, it is 127.0.0.1 with --volunteers (tabs of this machine only), every interface ' +
+      'otherwise (volunteers of the LAN). The printed URLs follow it.',
+  },
+  open: {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Serve without the access token: anyone who can reach the port may open the page, the dashboard and ' +
+      "the run's files and join (a public demo). By default the printed URLs carry a random ?token= that " +
+      'every page, file, feed and socket requires.',
+  },
+  'allow-host': {
+    kind: 'text',
+    default: '',
+    describe:
+      'Host names the server may be reached by, comma-separated, besides IP addresses, localhost and this ' +
+      "machine's name (e.g. a name in DNS, or a reverse proxy's): requests for any other Host are refused, " +
+      'against DNS rebinding.',
+  },
   'batch-size': {
     kind: 'count',
     default: 0,

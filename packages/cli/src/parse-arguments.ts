@@ -12,6 +12,7 @@ import {
 } from './option-table.ts'
 import type { ConfigFile } from './config-file.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
+import { accessOptions } from './access-options.ts'
 import { SECRET_VARIABLE, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
@@ -37,6 +38,12 @@ export interface RunOptions {
   readonly errorMarker: string
   /** Networked mode: see the option table for each. */
   readonly port: number
+  /** `--listen`: the interface to listen on, `undefined` for every one (the default with `--volunteers`: loopback). */
+  readonly listen: string | undefined
+  /** `--open`: no access token. */
+  readonly open: boolean
+  /** `--allow-host`: more host names the server answers to. */
+  readonly allowHosts: readonly string[]
   readonly batchSize: number
   readonly heartbeatMs: number
   /** `--item-timeout`: the item deadline (volunteers, `--local`, `--no-start-idle`), in ms; 0 for none. */
@@ -132,6 +139,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       onError: values['on-error'] as RunOptions['onError'],
       errorMarker: values['error-marker'],
       port: values.port,
+      ...accessOptions(values),
       batchSize: values['batch-size'],
       heartbeatMs: values.heartbeat,
       itemTimeoutMs: values['item-timeout'],

@@ -6,6 +6,17 @@ import type { OptionValues } from './option-table.ts'
 /** The environment variable that holds a `pando-server`'s secret, for `pando --host` and `pando-server`. */
 export const SECRET_VARIABLE = 'PANDO_SECRET'
 
+/** The shortest secret `pando --host` and `pando-server` take, in characters: 16 hex digits are 64 bits. */
+export const MIN_SECRET_LENGTH = 16
+
+/** The usage error of a secret shorter than {@link MIN_SECRET_LENGTH}, for `who` (never quoting it). */
+export function secretTooShort(who: 'pando' | 'pando-server'): string {
+  return (
+    `the secret of ${who === 'pando' ? 'the pando-server (--host)' : 'pando-server'} is too short: it needs ` +
+    `${MIN_SECRET_LENGTH} characters or more, hard to guess, e.g. export ${SECRET_VARIABLE}=$(openssl rand -hex 16)`
+  )
+}
+
 /** The largest `--seed`: seeds are 32-bit unsigned integers. */
 const MAX_SEED = 0xffff_ffff
 
@@ -61,6 +72,7 @@ export function remoteOptions(args: readonly string[], values: OptionValues): Re
         '~/.pando/config.json (or --secret, which other users of this machine can see)',
     )
   }
+  if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(secretTooShort('pando'))
   return { host, secret, seed }
 }
 

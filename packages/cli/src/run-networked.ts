@@ -9,7 +9,13 @@ import {
   type RunConfig,
 } from '@pando/protocol'
 import type { BatchSize, Lender } from '@pando/scheduler'
-import { createServer, RUN_PATH, type PandoServer, type ServerOptions } from '@pando/server'
+import {
+  createAccessToken,
+  createServer,
+  RUN_PATH,
+  type PandoServer,
+  type ServerOptions,
+} from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'
@@ -165,6 +171,11 @@ async function serveVolunteers(
     options.host === undefined
       ? await listen({
           port: options.port,
+          ...(options.listen === undefined ? {} : { host: options.listen }),
+          access: {
+            token: options.open ? undefined : createAccessToken(),
+            allowedHosts: options.allowHosts,
+          },
           volunteerDir: distRoot,
           dashboardDir: dashboardRoot,
           runDir,
@@ -233,6 +244,9 @@ async function listen(options: ServerOptions): Promise<PandoServer> {
       throw new UsageError(
         `port ${options.port} is in use: choose another with --port, or --port 0 for a free one`,
       )
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`--listen ${options.host ?? ''} is not an address of this machine`)
     }
     throw error
   }

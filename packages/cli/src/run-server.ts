@@ -1,4 +1,9 @@
-import { createHostingServer, type HostingServer, type RootRegistryEvent } from '@pando/server'
+import {
+  createAccessToken,
+  createHostingServer,
+  type HostingServer,
+  type RootRegistryEvent,
+} from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
@@ -59,6 +64,7 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
       port: options.port,
       ...(options.host === undefined ? {} : { host: options.host }),
       secret: options.secret,
+      access: { token: options.open ? undefined : createAccessToken(), allowedHosts: options.allowHosts },
       volunteerDir: distRoot,
       dashboardDir: dashboardRoot,
       heartbeatMs: options.heartbeatMs,
@@ -77,7 +83,7 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
     }
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
       throw new UsageError(
-        `cannot listen on --host ${options.host ?? ''}: it is not an address of this machine`,
+        `cannot listen on --listen ${options.host ?? ''}: it is not an address of this machine`,
       )
     }
     throw error

@@ -2,7 +2,8 @@ import yargs from 'yargs'
 import type { ConfigFile } from './config-file.ts'
 import { UsageError } from './errors.ts'
 import { OPTION_TABLE, checkOptionValue, type OptionName } from './option-table.ts'
-import { SECRET_VARIABLE, parseSeed } from './remote-options.ts'
+import { parseAllowedHosts, parseListenAddress } from './access-options.ts'
+import { MIN_SECRET_LENGTH, SECRET_VARIABLE, parseSeed, secretTooShort } from './remote-options.ts'
 
 /** What `pando-server` is asked to do. */
 export type ServerCommand =
@@ -13,8 +14,12 @@ export type ServerCommand =
 /** A `pando-server` to start. */
 export interface ServerRunOptions {
   readonly port: number
-  /** The interface to listen on; `undefined` for all. */
+  /** The interface to listen on (`--listen`); `undefined` for all. */
   readonly host: string | undefined
+  /** `--open`: no access token. */
+  readonly open: boolean
+  /** `--allow-host`: more host names the server answers to. */
+  readonly allowHosts: readonly string[]
   /** What a root must give to register: `--secret`, else `$PANDO_SECRET`, else the config file's. */
   readonly secret: string
   readonly heartbeatMs: number
@@ -42,13 +47,28 @@ const EPILOGUE = `The secret: --secret, else $${SECRET_VARIABLE}, else "secret" 
 one, pando-server does not start. Prefer the variable or the file: other users of a
 machine can see a command line.
 
-Exit status: 2 for a usage error (no secret, a bad option, a port in use); 130 when
+The access token: the printed URLs carry a random ?token=, made at start, which every
+page, run file, feed and socket requires (the root link needs the secret instead; the
+root is given the token and prints its URLs with it); --open drops it.
+
+Exit status: 2 for a usage error (no secret, a secret of fewer than ${MIN_SECRET_LENGTH} characters, a bad option, a port in use); 130 when
 interrupted (143 on SIGTERM).`
 
 /** The options, in the help's order; `pando`'s checks apply to those it has too (port, heartbeat…). */
 const SERVER_OPTIONS = {
   port: { describe: 'TCP port to listen on; 0 picks a free one.', default: '5000' },
-  host: { describe: 'Interface to listen on, e.g. 127.0.0.1.', default: 'all' },
+  listen: {
+    describe: 'The address (interface) to listen on, e.g. 127.0.0.1 behind a reverse proxy of this machine.',
+    default: 'every interface',
+  },
+  host: { describe: 'The old name of --listen.', default: undefined },
+  open: {
+    describe:
+      "Serve without the access token: anyone who can reach the port may open the pages and the run's files " +
+      'and join (a public demo). By default the printed URLs carry a random ?token=, made at start.',
+    default: 'false',
+  },
+  'allow-host': { describe: OPTION_TABLE['allow-host'].describe, default: 'none' },
   secret: { describe: 'What a root must give to register (see below).', default: undefined },
   heartbeat: {
     describe:
@@ -99,9 +119,7 @@ export async function parseServerArguments(
   for (const [name, spec] of Object.entries(SERVER_OPTIONS)) {
     parser = parser.option(name, {
       describe: spec.describe,
-      type: 'string',
-      requiresArg: true,
-      nargs: 1,
+      ...(name === 'open' ? { type: 'boolean' } : { type: 'string', requiresArg: true, nargs: 1 }),
       ...(spec.default === undefined ? {} : { defaultDescription: spec.default }),
     })
   }
@@ -113,11 +131,14 @@ export async function parseServerArguments(
   if (argv['version'] === true) return { kind: 'version', text: context.version }
   checkArguments(argv)
   const typed = (name: ServerOptionName): string | undefined => argv[name] as string | undefined
+  const listen = typed('listen') ?? typed('host') ?? ''
   return {
     kind: 'serve',
     options: {
       port: shared('port', typed('port') ?? String(OPTION_TABLE.port.default)) as number,
-      host: typed('host') === '' ? undefined : typed('host'),
+      host: listen === '' ? undefined : parseListenAddress(listen, 'pando-server --help'),
+      open: argv['open'] === true,
+      allowHosts: parseAllowedHosts(typed('allow-host') ?? '', 'pando-server --help'),
       secret: secretOf(typed('secret'), context),
       heartbeatMs: shared(
         'heartbeat',
@@ -168,5 +189,6 @@ function secretOf(typed: string | undefined, context: ServerParseContext): strin
         `(or --secret, which other users of this machine can see); then give the same to 'pando --host'`,
     )
   }
+  if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(secretTooShort('pando-server'))
   return secret
 }

@@ -27,6 +27,9 @@ describe('parseArguments', () => {
       onError: 'abort',
       errorMarker: '',
       port: 5000,
+      listen: undefined,
+      open: false,
+      allowHosts: [],
       batchSize: 0,
       heartbeatMs: 2000,
       itemTimeoutMs: 60_000,
@@ -126,23 +129,43 @@ describe('parseArguments', () => {
   })
 })
 
+describe('parseArguments: --listen, --open, --allow-host', () => {
+  it('listens on loopback with --volunteers, on every interface otherwise, unless --listen says', async () => {
+    expect((await options(['m.js'])).listen).toBeUndefined()
+    expect((await options(['m.js', '--volunteers', '2'])).listen).toBe('127.0.0.1')
+    expect((await options(['m.js', '--volunteers', '2', '--listen', '0.0.0.0'])).listen).toBe('0.0.0.0')
+    expect((await options(['m.js', '--listen', '[::1]'])).listen).toBe('::1')
+  })
+
+  it('reads --open and --allow-host', async () => {
+    expect(await options(['m.js', '--open', '--allow-host', 'A.example.org, b.local'])).toMatchObject({
+      open: true,
+      allowHosts: ['a.example.org', 'b.local'],
+    })
+  })
+})
+
 describe('parseArguments: --host, --secret, --seed', () => {
   const withSecret = (secret: string): ConfigFile => ({ path: NO_CONFIG.path, values: { secret } })
 
   it('reads --host with the secret from the command line or the config file, and --seed', async () => {
-    expect(await options(['m.js', '--host', 'example.org:5001', '--secret', 's'])).toMatchObject({
+    expect(
+      await options(['m.js', '--host', 'example.org:5001', '--secret', 'secret-0123456789ab']),
+    ).toMatchObject({
       host: { display: 'example.org:5001', rootUrl: 'ws://example.org:5001/root' },
-      secret: 's',
+      secret: 'secret-0123456789ab',
     })
-    expect(await options(['m.js', '--host', 'example.org'], withSecret('from-file'))).toMatchObject({
+    expect(
+      await options(['m.js', '--host', 'example.org'], withSecret('from-file-0123456789')),
+    ).toMatchObject({
       host: { display: 'example.org:5000' },
-      secret: 'from-file',
+      secret: 'from-file-0123456789',
     })
     expect(await options(['m.js', '--seed', '4294967295'])).toMatchObject({ seed: 4_294_967_295 })
   })
 
   it('ignores a secret from the config file without --host', async () => {
-    expect(await options(['m.js'], withSecret('from-file'))).toMatchObject({
+    expect(await options(['m.js'], withSecret('from-file-0123456789'))).toMatchObject({
       host: undefined,
       secret: undefined,
     })
@@ -156,13 +179,25 @@ describe('parseArguments: --host, --secret, --seed', () => {
   })
 
   it.each([
-    [['m.js', '--secret', 's'], /^--secret is the secret of a pando-server, and does nothing without --host/],
+    [
+      ['m.js', '--secret', 'secret-0123456789ab'],
+      /^--secret is the secret of a pando-server, and does nothing without --host/,
+    ],
     [['m.js', '--secret=s'], /^--secret is the secret of a pando-server/],
     [
       ['m.js', '--host', 'example.org'],
       /^--host needs the secret of the pando-server at example.org:5000: set PANDO_SECRET/,
     ],
-    [['m.js', '--host', 'ftp://x', '--secret', 's'], /^--host "ftp:\/\/x" has the scheme ftp:/],
+    [
+      ['m.js', '--host', 'ftp://x', '--secret', 'secret-0123456789ab'],
+      /^--host "ftp:\/\/x" has the scheme ftp:/,
+    ],
+    [
+      ['m.js', '--host', 'example.org', '--secret', '0123456789abcde'],
+      /^the secret of the pando-server \(--host\) is too short: it needs 16 characters or more/,
+    ],
+    [['m.js', '--listen', 'localhost'], /^--listen must be an IP address of this machine/],
+    [['m.js', '--allow-host', 'a.org:80'], /^--allow-host takes host names \(e.g. pando.example.org\)/],
     [['m.js', '--seed', '-1'], /^--seed must be a whole number from 0 to 4294967295, not "-1"/],
     [['m.js', '--seed', '4294967296'], /^--seed must be a whole number from 0 to 4294967295/],
   ])('refuses %j', async (args, message) => {

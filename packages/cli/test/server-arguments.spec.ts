@@ -6,7 +6,7 @@ const NO_CONFIG: ConfigFile = { path: '/home/u/.pando/config.json', values: {} }
 
 function parse(
   args: string[],
-  env: Record<string, string> = { PANDO_SECRET: 'from-env' },
+  env: Record<string, string> = { PANDO_SECRET: 'from-env-0123456789' },
   config: ConfigFile = NO_CONFIG,
 ): Promise<ServerCommand> {
   return parseServerArguments(args, { config, env, version: '1.2.3' })
@@ -27,7 +27,9 @@ describe('parseServerArguments', () => {
     expect(await options([])).toEqual({
       port: 5000,
       host: undefined,
-      secret: 'from-env',
+      open: false,
+      allowHosts: [],
+      secret: 'from-env-0123456789',
       heartbeatMs: 2000,
       iceAddresses: 'any',
       seed: undefined,
@@ -38,8 +40,11 @@ describe('parseServerArguments', () => {
     const args = [
       '--port',
       '0',
-      '--host',
+      '--listen',
       '127.0.0.1',
+      '--open',
+      '--allow-host',
+      'Pando.Example.org,other',
       '--heartbeat=500',
       '--ice-addresses',
       'loopback',
@@ -49,18 +54,44 @@ describe('parseServerArguments', () => {
     expect(await options(args)).toEqual({
       port: 0,
       host: '127.0.0.1',
-      secret: 'from-env',
+      open: true,
+      allowHosts: ['pando.example.org', 'other'],
+      secret: 'from-env-0123456789',
       heartbeatMs: 500,
       iceAddresses: 'loopback',
       seed: 7,
     })
   })
 
+  it('takes --host as the old name of --listen', async () => {
+    expect((await options(['--host', '::1'])).host).toBe('::1')
+  })
+
+  it('refuses a secret of fewer than 16 characters, and a --listen that is not an address', async () => {
+    await expect(parse([], { PANDO_SECRET: '0123456789abcde' })).rejects.toMatchObject({
+      message:
+        'the secret of pando-server is too short: it needs 16 characters or more, hard to guess, e.g. ' +
+        'export PANDO_SECRET=$(openssl rand -hex 16)',
+      exitCode: 2,
+    })
+    await expect(parse(['--listen', 'example.org'])).rejects.toThrow(
+      /^--listen must be an IP address of this machine, e.g. 127.0.0.1 \(this machine only\) or 0.0.0.0/,
+    )
+  })
+
   it('takes the secret from --secret, else $PANDO_SECRET, else the config file', async () => {
-    const config: ConfigFile = { path: NO_CONFIG.path, values: { secret: 'from-file', retries: 3 } }
-    expect((await options(['--secret', 'typed'], { PANDO_SECRET: 'from-env' }, config)).secret).toBe('typed')
-    expect((await options([], { PANDO_SECRET: 'from-env' }, config)).secret).toBe('from-env')
-    expect((await options([], {}, config)).secret).toBe('from-file')
+    const config: ConfigFile = {
+      path: NO_CONFIG.path,
+      values: { secret: 'from-file-0123456789', retries: 3 },
+    }
+    expect(
+      (await options(['--secret', 'typed-0123456789'], { PANDO_SECRET: 'from-env-0123456789' }, config))
+        .secret,
+    ).toBe('typed-0123456789')
+    expect((await options([], { PANDO_SECRET: 'from-env-0123456789' }, config)).secret).toBe(
+      'from-env-0123456789',
+    )
+    expect((await options([], {}, config)).secret).toBe('from-file-0123456789')
   })
 
   it('answers --help without showing a secret, and --version', async () => {

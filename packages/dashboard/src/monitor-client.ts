@@ -1,4 +1,4 @@
-import { parseMonitorMessage, type MonitorMessage } from '@pando/protocol'
+import { parseMonitorMessage, withPageToken, type MonitorMessage } from '@pando/protocol'
 import { reconnectDelay } from './backoff.ts'
 
 /** Where the client is: opening its first socket, receiving, or waiting `delay` ms to try again. */
@@ -81,11 +81,9 @@ export class MonitorClient {
   }
 }
 
-/** The feed's `ws:`/`wss:` URL, relative to the page's own URL. */
+/** The feed's `ws:`/`wss:` URL, relative to the page's own URL, with the page's access token. */
 export function feedUrl(pageUrl: string, path: string): string {
-  const url = new URL(path, pageUrl)
+  const url = new URL(withPageToken(path, pageUrl))
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  url.hash = ''
-  url.search = ''
   return url.href
 }

@@ -112,4 +112,10 @@ describe('feedUrl', () => {
       'wss://example.org/pando/monitor/feed',
     )
   })
+
+  it("carries the page's access token, and no other parameter", () => {
+    expect(feedUrl('http://host:5000/monitor/?token=abc-_1&x=1#top', 'feed')).toBe(
+      'ws://host:5000/monitor/feed?token=abc-_1',
+    )
+  })
 })

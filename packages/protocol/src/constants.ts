@@ -8,3 +8,10 @@
  * code never imports the (Node-only) bundler.
  */
 export const WORKER_MODULE_GLOBAL = 'pandoModule'
+
+/**
+ * The query parameter that carries a run's access token (`http://HOST:PORT/?token=…`): the pages read it from
+ * their own URL and add it to every request they make (the run's files, the feeds and sockets); the server
+ * refuses what comes without it (403), unless it was started `--open`.
+ */
+export const ACCESS_TOKEN_PARAMETER = 'token'

@@ -12,7 +12,8 @@ import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
  * that is the root of the run it hosts, as JSON text frames, each side validating what it receives.
  *
  * 1. root → `hello` (the link's version and the server's secret: the secret travels in this first message,
- *    never in a URL); server → `welcome` (its URLs), or `error` and close: wrong secret (after a delay),
+ *    never in a URL); server → `welcome` (its URLs, and its access token unless it is open: the root prints
+ *    the URL it was given with `--host` with that token), or `error` and close: wrong secret (after a delay),
  *    another root already registered, another version.
  * 2. root → `run-files` (the bundled module and `config.json`); server → `ready` once it serves them at
  *    `/run/`. From then on the server relays to the root:
@@ -90,6 +91,8 @@ export type ServerToRoot =
       readonly urls: readonly string[]
       readonly dashboardUrls: readonly string[]
       readonly heartbeatMs: number
+      /** The server's access token (`?token=`), absent when it was started `--open`. */
+      readonly token?: string
     }
   /** The run's files are served: volunteers may come. */
   | { readonly type: 'ready' }
@@ -159,6 +162,15 @@ function urls(message: Json, field: string): string[] {
     if (typeof url !== 'string' || url.length > 2048) throw new ProtocolError(`malformed welcome: ${field}`)
     return url
   })
+}
+
+/** A welcome's access token: URL-safe characters only, as it goes into URLs as they are. */
+function accessToken(message: Json): string {
+  const token = message.token
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(token)) {
+    throw new ProtocolError('malformed welcome: token')
+  }
+  return token
 }
 
 /** A file name that names a file in one directory and nothing else. */
@@ -248,6 +260,7 @@ export function parseServerToRoot(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
         urls: urls(message, 'urls'),
         dashboardUrls: urls(message, 'dashboardUrls'),
         heartbeatMs: integer(message, 'heartbeatMs', 1),
+        ...(message.token === undefined ? {} : { token: accessToken(message) }),
       }
     case 'ready':
       return { type: 'ready' }

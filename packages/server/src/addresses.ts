@@ -14,3 +14,22 @@ export function reachableUrls(port: number, path = '/'): string[] {
   }
   return urls
 }
+
+/** True for an address that means "every interface". */
+export function isWildcard(host: string | undefined): boolean {
+  return host === undefined || host === '' || host === '0.0.0.0' || host === '::'
+}
+
+/** `host` as the host part of a URL (IPv6 in brackets). */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/**
+ * The URLs at which a server listening on `host` (`undefined` for every interface) can be reached: those of
+ * {@link reachableUrls} on every interface, else the one of that interface.
+ */
+export function listeningUrls(host: string | undefined, port: number, path = '/'): string[] {
+  if (isWildcard(host)) return reachableUrls(port, path)
+  return [`http://${urlHost(host ?? '')}:${port}${path}`]
+}

@@ -80,11 +80,17 @@ export const MAX_WRONG_SECRETS = 5
 /** The window over which wrong secrets are counted per address, in ms. */
 export const WRONG_SECRET_WINDOW_MS = 60_000
 
-/** Root links that have not yet proven their secret, at most, at once; more are refused. */
+/**
+ * Root links whose secret is being checked (their `hello` read, a wrong secret's refusal delayed), at most, at
+ * once; a `hello` past them is refused ("try again later"). Links that have not said hello do not count.
+ */
 export const MAX_PENDING_ROOTS = 4
 
-/** A root link must send its `hello` within this, in ms. */
-export const HELLO_TIMEOUT_MS = 10_000
+/**
+ * A root link must send its `hello` within this, in ms: a root sends it as soon as it connects, so a link
+ * silent this long is not one.
+ */
+export const HELLO_TIMEOUT_MS = 2_000
 
 /**
  * Bytes waiting to go to the root past which a tunnelled volunteer's message is refused (and the

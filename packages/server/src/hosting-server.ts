@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
-import { CLOSE_TRY_AGAIN_LATER, DEFAULT_HEARTBEAT_MS, MONITOR_PATH, ROOT_PATH } from './constants.ts'
+import type { AccessOptions } from './access.ts'
+import { CLOSE_TRY_AGAIN_LATER, DEFAULT_HEARTBEAT_MS, ROOT_PATH } from './constants.ts'
 import type { JoinRelayOptions } from './join-relay.ts'
 import { RootRegistry, type RootRegistryEvent } from './root-registry.ts'
 import { createServer, type PandoServer } from './server.ts'
@@ -27,6 +28,11 @@ export interface HostingServerOptions {
   readonly onEvent?: (event: RootRegistryEvent) => void
   /** @default WRONG_SECRET_DELAY_MS */
   readonly wrongSecretDelayMs?: number
+  /**
+   * The server's access token and the host names it answers to (see `ServerOptions.access`); the root is
+   * given the token in its `welcome`. The root link itself needs no token: the secret guards it.
+   */
+  readonly access?: AccessOptions
 }
 
 export interface HostingServer {
@@ -37,16 +43,6 @@ export interface HostingServer {
   readonly dashboardUrls: readonly string[]
   /** Sends the root away, removes its files, closes every connection and stops listening. Idempotent. */
   close(): Promise<void>
-}
-
-/** True for an address that means "every interface". */
-function isWildcard(host: string | undefined): boolean {
-  return host === undefined || host === '' || host === '0.0.0.0' || host === '::'
-}
-
-/** `host` as the host part of a URL (IPv6 in brackets). */
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host
 }
 
 /**
@@ -62,7 +58,10 @@ export async function createHostingServer(options: HostingServerOptions): Promis
   const registry = new RootRegistry({
     secret: options.secret,
     heartbeatMs,
-    welcome: () => urls,
+    welcome: () => ({
+      ...urls,
+      ...(options.access?.token === undefined ? {} : { token: options.access.token }),
+    }),
     sendToJoiner: (origin, message) => server?.sendToJoiner(origin, message),
     broadcastStatus: (message) => server?.broadcastStatus(message),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
@@ -91,21 +90,14 @@ export async function createHostingServer(options: HostingServerOptions): Promis
         },
       },
       endpoints: { [ROOT_PATH]: registry.wss },
+      ...(options.access === undefined ? {} : { access: options.access }),
     })
   } catch (error) {
     await registry.close()
     throw error
   }
   const { port } = server
-  if (isWildcard(options.host)) {
-    urls = { urls: server.urls, dashboardUrls: server.dashboardUrls }
-  } else {
-    const base = `http://${urlHost(options.host ?? '')}:${port}`
-    urls = {
-      urls: [`${base}/`],
-      dashboardUrls: options.dashboardDir === undefined ? [] : [`${base}${MONITOR_PATH}/`],
-    }
-  }
+  urls = { urls: server.urls, dashboardUrls: server.dashboardUrls }
   const started = server
   let closing: Promise<void> | undefined
   return {

@@ -2,7 +2,8 @@ export { createServer, type ServerOptions, type PandoServer } from './server.ts'
 export { createHostingServer, type HostingServerOptions, type HostingServer } from './hosting-server.ts'
 export { RootRegistry, type RootRegistryOptions, type RootRegistryEvent } from './root-registry.ts'
 export { secretsMatch, GuessLimiter, type GuessLimiterOptions } from './secret.ts'
-export { reachableUrls } from './addresses.ts'
+export { reachableUrls, listeningUrls, isWildcard } from './addresses.ts'
+export { AccessGuard, createAccessToken, withToken, type AccessOptions } from './access.ts'
 export {
   ADDRESS_RANGES,
   candidateAddress,

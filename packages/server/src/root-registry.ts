@@ -48,7 +48,11 @@ export interface RootRegistryOptions {
   /** Ping interval of the root link; a root silent for one interval is dropped. */
   readonly heartbeatMs: number
   /** The server's URLs, for the `welcome`. */
-  readonly welcome: () => { readonly urls: readonly string[]; readonly dashboardUrls: readonly string[] }
+  readonly welcome: () => {
+    readonly urls: readonly string[]
+    readonly dashboardUrls: readonly string[]
+    readonly token?: string
+  }
   /** Where the root's answers to joiners go: the signaling relay. */
   readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
   /** Where the root's statuses go: the dashboards' feed. */
@@ -182,25 +186,22 @@ export class RootRegistry {
 
   #accept(socket: WebSocket, address: string): void {
     if (this.#closed) return refuse(socket, 'pando-server is shutting down', 1001)
-    if (this.#pending >= MAX_PENDING_ROOTS) {
-      return refuse(socket, 'too many roots are registering at once: try again later', CLOSE_TRY_AGAIN_LATER)
-    }
     if (this.#limiter.blocked(address)) {
       this.#event({ type: 'refused', address, reason: 'too many wrong secrets' })
       return refuse(socket, 'too many wrong secrets from this address: try again in a minute')
     }
-    // Until its secret is checked, a link holds one of the few pending places; it frees it when it becomes
-    // the root or closes. A wrong secret keeps its place until its delayed refusal.
-    this.#pending++
+    // A link that has not said hello holds nothing but its socket, for HELLO_TIMEOUT_MS at most: links that
+    // never say hello cannot keep a real root out. Once its hello is read, it holds one of the few pending
+    // places while its secret is checked (a wrong one keeps it until its delayed refusal), which bounds how
+    // fast anyone can guess.
     let state: 'hello' | 'checking' | 'settled' = 'hello'
     const timer = setTimeout(
       () => refuse(socket, `no hello within ${HELLO_TIMEOUT_MS / 1000} s`),
       HELLO_TIMEOUT_MS,
     )
     const unpend = (): void => {
-      if (state === 'settled') return
+      if (state === 'checking') this.#pending--
       state = 'settled'
-      this.#pending--
       clearTimeout(timer)
     }
     socket.on('close', (code: number, reason: Buffer) => {
@@ -214,12 +215,23 @@ export class RootRegistry {
       try {
         if (isBinary) throw new LinkError('binary messages are not part of the protocol')
         if (state === 'hello') {
+          clearTimeout(timer)
+          const hello = parseHello(rawText(data))
+          if (this.#pending >= MAX_PENDING_ROOTS) {
+            state = 'settled'
+            throw new LinkError(
+              'too many roots are registering at once: try again later',
+              CLOSE_TRY_AGAIN_LATER,
+            )
+          }
           state = 'checking'
-          this.#hello(socket, address, parseHello(rawText(data)), unpend)
+          this.#pending++
+          this.#hello(socket, address, hello, unpend)
         } else if (this.#root?.socket === socket) {
           this.#handle(this.#root, parseRootToServer(rawText(data)))
         }
       } catch (error) {
+        if (state === 'hello') state = 'settled'
         refuse(socket, error instanceof Error ? error.message : String(error), linkErrorCode(error))
       }
     })

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { limitKey } from './join-relay.ts'
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest()
@@ -25,7 +26,7 @@ export interface GuessLimiterOptions {
 }
 
 /**
- * Counts wrong secrets per address over a fixed window, so a guesser is refused after a few tries; the
+ * Counts wrong secrets per address (an IPv6 one by its /64, see `limitKey`) over a fixed window, so a guesser is refused after a few tries; the
  * delay before each refusal (see `WRONG_SECRET_DELAY_MS`) slows every try on top of that.
  */
 export class GuessLimiter {
@@ -38,7 +39,7 @@ export class GuessLimiter {
 
   /** Whether `address` has used up its tries for now. */
   blocked(address: string): boolean {
-    const entry = this.#current(address)
+    const entry = this.#current(limitKey(address))
     return entry !== undefined && entry.count >= this.#options.maxFailures
   }
 
@@ -47,8 +48,9 @@ export class GuessLimiter {
     if (this.#failures.size >= MAX_TRACKED_ADDRESSES) {
       for (const known of [...this.#failures.keys()]) this.#current(known)
     }
-    const entry = this.#current(address)
-    if (entry === undefined) this.#failures.set(address, { count: 1, since: this.#now() })
+    const key = limitKey(address)
+    const entry = this.#current(key)
+    if (entry === undefined) this.#failures.set(key, { count: 1, since: this.#now() })
     else entry.count++
   }
 

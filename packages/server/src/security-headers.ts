@@ -26,6 +26,8 @@ export function securityHeaders(): express.Handler {
     response.setHeader('X-Content-Type-Options', 'nosniff')
     response.setHeader('Referrer-Policy', 'no-referrer')
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    // Another site's page may not load anything of pando's, even by <script src> or <img>, which send no Origin.
+    response.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
     next()
   }
 }

@@ -9,7 +9,8 @@ import {
 } from '@pando/protocol'
 import express from 'express'
 import type { WebSocket, WebSocketServer } from 'ws'
-import { reachableUrls } from './addresses.ts'
+import { AccessGuard, HASHED_ASSET, withToken, type AccessOptions } from './access.ts'
+import { listeningUrls } from './addresses.ts'
 import {
   CLOSE_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -57,13 +58,18 @@ export interface ServerOptions {
   join?: JoinRelayOptions
   /** More WebSocket endpoints, by path (a `pando-server`'s `/root`); their owners close them. */
   endpoints?: Readonly<Record<string, WebSocketServer>>
+  /**
+   * Who may use the server: its token and the host names it answers to. `Host` and `Origin` are always
+   * checked; without a token (the default here: `pando` always gives one unless `--open`), none is required.
+   */
+  access?: AccessOptions
 }
 
 export interface PandoServer {
   readonly port: number
-  /** URLs volunteers can open, localhost first. */
+  /** URLs volunteers can open, localhost first, with the token. */
   readonly urls: readonly string[]
-  /** URLs of the dashboard, localhost first; empty without `dashboardDir`. */
+  /** URLs of the dashboard, localhost first, with the token; empty without `dashboardDir`. */
   readonly dashboardUrls: readonly string[]
   readonly httpServer: http.Server
   /**
@@ -79,19 +85,17 @@ export interface PandoServer {
   close(): Promise<void>
 }
 
-function createApp(options: ServerOptions): express.Express {
+function createApp(options: ServerOptions, guard: AccessGuard): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use(securityHeaders())
+  app.use(guard.middleware())
   app.use(RUN_PATH, runFiles(options.runDir))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
   if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, pageFiles(options.dashboardDir))
   app.use(pageFiles(options.volunteerDir))
   return app
 }
-
-/** A built page's script, named with its content hash by webpack (`main.1a2b3c4d.js`): it never changes. */
-const HASHED_ASSET = /\.[0-9a-f]{8}\.js$/
 
 /**
  * Serves a built page: its hashed scripts are cached for good (a hundred tabs opened at once load them once,
@@ -135,7 +139,8 @@ function runFiles(runDir: ServerOptions['runDir']): express.Handler {
  * its feed.
  */
 export async function createServer(options: ServerOptions): Promise<PandoServer> {
-  const httpServer = http.createServer(createApp(options))
+  const guard = new AccessGuard(options.access)
+  const httpServer = http.createServer(createApp(options, guard))
   const volunteers = createEndpoint(MAX_PAYLOAD_BYTES)
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
@@ -152,6 +157,8 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     [VOLUNTEER_PATH, new ConnectionLimit(MAX_VOLUNTEER_SOCKETS_PER_ADDRESS, 'volunteer connections')],
     [MONITOR_FEED_PATH, new ConnectionLimit(MAX_VIEWERS_PER_ADDRESS, 'dashboard viewers')],
   ])
+  // The endpoints given by the caller (a `pando-server`'s `/root`) have their own secret: no token.
+  const ownEndpoints = new Set(Object.values(options.endpoints ?? {}))
   httpServer.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
     const wss = endpoints.get(path)
@@ -159,6 +166,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
       socket.destroy()
       return
     }
+    if (!guard.admitUpgrade(request, socket, { needsToken: !ownEndpoints.has(wss) })) return
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (limits.get(path)?.admit(ws, request) === false) return
       wss.emit('connection', ws, request)
@@ -198,8 +206,13 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
   }
   return {
     port,
-    urls: reachableUrls(port),
-    dashboardUrls: options.dashboardDir === undefined ? [] : reachableUrls(port, `${MONITOR_PATH}/`),
+    urls: listeningUrls(options.host, port).map((url) => withToken(url, options.access?.token)),
+    dashboardUrls:
+      options.dashboardDir === undefined
+        ? []
+        : listeningUrls(options.host, port, `${MONITOR_PATH}/`).map((url) =>
+            withToken(url, options.access?.token),
+          ),
     httpServer,
     broadcastStatus: (message) => feed.broadcast(message),
     monitorViewerCount: () => feed.viewerCount(),

@@ -31,6 +31,19 @@ describe('GuessLimiter', () => {
     expect(limiter.blocked('10.0.0.1')).toBe(false)
   })
 
+  it('counts an IPv6 address by its /64, so one subscriber cannot guess from each of its addresses', () => {
+    const limiter = new GuessLimiter({ maxFailures: 3, windowMs: 60_000, now: () => 0 })
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2:aaaa::7', '2001:db8:1:2:ffff:ffff:ffff:fffe']) {
+      limiter.failed(address)
+    }
+    expect(limiter.blocked('2001:db8:1:2::9')).toBe(true)
+    expect(limiter.blocked('2001:db8:1:3::1')).toBe(false)
+    // IPv4, and IPv4-mapped IPv6 as the same IPv4 address, count alone.
+    for (let n = 0; n < 3; n++) limiter.failed('::ffff:192.0.2.1')
+    expect(limiter.blocked('192.0.2.1')).toBe(true)
+    expect(limiter.blocked('192.0.2.2')).toBe(false)
+  })
+
   it('forgets expired addresses when it tracks many', () => {
     let now = 0
     const limiter = new GuessLimiter({ maxFailures: 1, windowMs: 1_000, now: () => now })

@@ -1,5 +1,6 @@
 // The volunteer page: joins the root's WebRTC tree (or its WebSocket, as the URL hash asks or as a fallback),
 // runs the lent jobs in a Worker, lends to its children in the tree, and shows what it does.
+import { withPageToken } from '@pando/protocol'
 import { JOIN_PATH, VOLUNTEER_PATH } from './constants.ts'
 import { StatusView } from './status-view.ts'
 import { transportFromHash } from './transport-choice.ts'
@@ -7,11 +8,10 @@ import { startTreeVolunteer } from './tree-page.ts'
 import { VolunteerPage } from './volunteer-page.ts'
 import { startWebSocketVolunteer } from './websocket-volunteer.ts'
 
-/** `path` on the page's host, as a ws: or wss: URL. */
+/** `path` on the page's host, as a ws: or wss: URL with the page's token. */
 function webSocketUrl(path: string): string {
-  const url = new URL(path, location.href)
+  const url = new URL(withPageToken(path, location.href))
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  url.hash = ''
   return url.href
 }
 

@@ -1,4 +1,4 @@
-import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
+import { VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
 import {
   DEFAULT_HEARTBEAT,
   DEFAULT_ITEM_TIMEOUT,
@@ -63,14 +63,14 @@ export function checkRunConfig(value: unknown): RunConfig {
 
 /**
  * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
- * back absolute (resolved against the page). @throws when the root serves none, or a bad one
+ * back absolute (resolved against the page). Both carry the page's access token. @throws when the root serves none, or a bad one
  */
 export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fetch): Promise<RunConfig> {
-  const url = new URL(RUN_CONFIG_PATH, pageUrl)
+  const url = new URL(withPageToken(RUN_CONFIG_PATH, pageUrl))
   const response = await fetchFn(url, { cache: 'no-store' })
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
   const config = checkRunConfig(await response.json())
-  return { ...config, bundleUrl: new URL(config.bundleUrl, pageUrl).href }
+  return { ...config, bundleUrl: withPageToken(config.bundleUrl, pageUrl) }
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   parseRootMessage,
   type Outcome,
   type RootToVolunteer,
+  withPageToken,
 } from '@pando/protocol'
 import { Connection } from './connection.ts'
 import { DEFAULT_ITEM_TIMEOUT } from './constants.ts'
@@ -84,7 +85,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
         session = page.startWorker(
-          { bundleUrl: new URL(message.config.bundleUrl, location.href).href, itemTimeoutMs },
+          { bundleUrl: withPageToken(message.config.bundleUrl, location.href), itemTimeoutMs },
           sendOutcomes,
         )
         break

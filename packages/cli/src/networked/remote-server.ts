@@ -11,7 +11,7 @@ import {
   type RunFile,
   type ServerToRoot,
 } from '@pando/protocol'
-import { filterSignal, type AddressRange } from '@pando/server'
+import { filterSignal, withToken, type AddressRange } from '@pando/server'
 import { WebSocket, type RawData } from 'ws'
 import { UsageError } from '../errors.ts'
 import type { ServerAddress } from './host-address.ts'
@@ -71,9 +71,10 @@ export async function connectRemoteServer(options: RemoteServerOptions): Promise
   const { address } = options
   const others = (urls: readonly string[]): string[] =>
     urls.filter((url) => !/^https?:\/\/(localhost|127\.[\d.]+|\[::1\])[:/]/.test(url))
-  const dashboard = `${address.pageUrl}monitor/`
+  const page = withToken(address.pageUrl, welcome.token)
+  const dashboard = withToken(`${address.pageUrl}monitor/`, welcome.token)
   return {
-    urls: unique([address.pageUrl, ...others(welcome.urls)]),
+    urls: unique([page, ...others(welcome.urls)]),
     dashboardUrls:
       welcome.dashboardUrls.length === 0 ? [] : unique([dashboard, ...others(welcome.dashboardUrls)]),
     broadcastStatus: (status) => link.send({ type: 'status', status }),
