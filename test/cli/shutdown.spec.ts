@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { closeSync, constants, mkdtempSync, openSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,35 +21,69 @@ const freshTmp = (): string => mkdtempSync(join(tmpdir(), 'pando-tmp-'))
 const SLOW_READER = join(ROOT, 'test/cli/fixtures/slow-reader.mjs')
 
 /**
+ * A pipe into the slow reader: a named pipe, as a shell's `|` is a pipe (spawn's own stdio pipes are
+ * sockets, which fill otherwise). Give `writeEnd` to the writer, then call `opened()`.
+ */
+function slowPipe(): {
+  writeEnd: number
+  opened(): void
+  started: Promise<unknown>
+  read: Promise<string>
+} {
+  const fifo = join(freshTmp(), 'pipe')
+  execFileSync('mkfifo', [fifo])
+  const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
+  const writeEnd = openSync(fifo, 'w')
+  const reader = spawn(process.execPath, [SLOW_READER], { stdio: [readEnd, 'pipe', 'pipe'] })
+  const read = collect(reader).then((result) => result.stdout)
+  return {
+    writeEnd,
+    // The writer has its copy: ours go, so the reader sees the end when the writer exits.
+    opened: () => [readEnd, writeEnd].forEach((fd) => closeSync(fd)),
+    started: once(reader.stderr!, 'data'),
+    read,
+  }
+}
+
+/** Starts `pando ARGS` with stdout or stderr (`into`) into `pipe`, and `input` on stdin. */
+function pandoInto(
+  pipe: ReturnType<typeof slowPipe>,
+  into: 1 | 2,
+  args: string[],
+  input: string,
+): ChildProcess {
+  const child = spawn(PANDO, args, {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: tempHome() },
+    stdio: ['pipe', into === 1 ? pipe.writeEnd : 'pipe', into === 2 ? pipe.writeEnd : 'pipe'],
+  })
+  pipe.opened()
+  child.stdin!.on('error', () => undefined)
+  child.stdin!.end(input)
+  return child
+}
+
+/**
  * Runs `pando` on `seq 0 999999` into the slow reader, sends it `signal` at a random moment once the reader
  * has its first bytes, and returns pando's status and stderr and what the reader got.
  */
 async function interruptWhileReadSlowly(
   signal: NodeJS.Signals,
 ): Promise<{ code: number | null; stderr: string; output: string }> {
-  // A named pipe, as a shell's `|` is a pipe (spawn's own stdio pipes are sockets, which fill otherwise).
-  const fifo = join(freshTmp(), 'stdout')
-  execFileSync('mkfifo', [fifo])
-  const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
-  const writeEnd = openSync(fifo, 'w')
-  const reader = spawn(process.execPath, [SLOW_READER], { stdio: [readEnd, 'pipe', 'pipe'] })
-  const output = collect(reader)
-  const child = spawn(PANDO, ['examples/square-no-delay.js', '--stdin', '--local'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: tempHome() },
-    stdio: ['pipe', writeEnd, 'pipe'],
-  })
-  closeSync(readEnd)
-  closeSync(writeEnd)
-  child.stdin!.on('error', () => undefined)
-  child.stdin!.end(seqLines(0, SQUARES))
+  const pipe = slowPipe()
+  const child = pandoInto(
+    pipe,
+    1,
+    ['examples/square-no-delay.js', '--stdin', '--local'],
+    seqLines(0, SQUARES),
+  )
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  await once(reader.stderr!, 'data')
+  await pipe.started
   await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 1_500))
   child.kill(signal)
   const [code] = (await once(child, 'close')) as [number | null]
-  return { code, stderr, output: (await output).stdout }
+  return { code, stderr, output: await pipe.read }
 }
 
 describe('pando, interrupted, writes whole lines only', () => {
@@ -71,6 +105,29 @@ describe('pando, interrupted, writes whole lines only', () => {
     },
     180_000,
   )
+})
+
+describe('pando flushes stderr', () => {
+  it('writes every message before it exits, even to a slow reader of stderr', async () => {
+    const pipe = slowPipe()
+    const items = 3_000
+    const child = pandoInto(
+      pipe,
+      2,
+      ['test/cli/fixtures/fail-always.cjs', '--stdin', '--local', '--retries', '0', '--on-error', 'skip'],
+      seqLines(0, items),
+    )
+    const result = collect(child)
+    const { code, stdout } = await result
+    const lines = (await pipe.read).split('\n')
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' })
+    expect(lines).toHaveLength(items + 1)
+    expect(lines.at(-2)).toBe(
+      `pando: skipped: the function failed on line ${items} of standard input, "${items - 1}" (1 attempt): ` +
+        'TypeError: cannot handle 4 characters',
+    )
+    expect(lines.at(-1)).toBe('')
+  }, 180_000)
 })
 
 describe('pando leaves no temporary files', () => {
