@@ -8,3 +8,9 @@
  * code never imports the (Node-only) bundler.
  */
 export const WORKER_MODULE_GLOBAL = 'pandoModule'
+
+/**
+ * WebSocket close code (an application code, 4000–4999) for a volunteer the root dropped because it failed
+ * far more items than the others (items it failed succeeded elsewhere): the reason says how many.
+ */
+export const CLOSE_DISCREDITED = 4001

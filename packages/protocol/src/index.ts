@@ -1,6 +1,6 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL } from './constants.ts'
+export { CLOSE_DISCREDITED, WORKER_MODULE_GLOBAL } from './constants.ts'
 export {
   ITEM_TIMEOUT_ERROR,
   ModuleContractError,
