@@ -75,6 +75,29 @@ describe('pando with hostile volunteers', () => {
     expect((await honest.closing).code).toBe(1001)
   }, 90_000)
 
+  it('drops a volunteer that answers no ping, however many unsolicited pongs and page heartbeats it sends', async () => {
+    const { run, port } = await startRoot([
+      'examples/square-no-delay.js',
+      '--stdin',
+      '--no-start-idle',
+      '--heartbeat',
+      '300',
+    ])
+    const liar = new FakeVolunteer(port, { autoPong: false })
+    await joinAll(run, [liar], 'liar')
+    const pongs = setInterval(() => {
+      liar.socket.pong('unasked')
+      liar.socket.pong(performance.now().toFixed(3)) // a stamp of its own clock, not one the root sent
+    }, 30)
+    run.child.stdin.end(seqLines(0, 300))
+    const { code } = await liar.closing
+    clearInterval(pongs)
+    const result = await run.exited
+    expect(code).toBe(1006) // terminated by the ping heartbeat, not closed at the end of the run (1001)
+    expect(result.stdout).toBe(squares(300))
+    expect(result.code).toBe(0)
+  }, 90_000)
+
   it('keeps an honest volunteer whose heartbeats wait unread while the root blocks its own thread', async () => {
     const { run, port } = await startRoot(
       ['test/cli/fixtures/blocks-root-once.cjs', '--stdin', '--no-start-idle', '--heartbeat', '300'],

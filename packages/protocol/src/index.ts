@@ -1,6 +1,6 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER } from './constants.ts'
+export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER, CLOSE_DISCREDITED } from './constants.ts'
 export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {

@@ -1,4 +1,5 @@
 import {
+  CLOSE_DISCREDITED,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
@@ -23,9 +24,6 @@ const CLOSE_MESSAGE_TOO_BIG = 1009
 
 /** WebSocket close code for a page that went silent (an application code: 4000–4999). */
 const CLOSE_SILENT = 4000
-
-/** WebSocket close code for a volunteer dropped for failing far more items than the others. */
-const CLOSE_DISCREDITED = 4001
 
 /**
  * A page silent for this many heartbeats is taken for frozen: it sends one every half heartbeat (every
