@@ -97,7 +97,7 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     const unknown = tempHome('{"workers": 5}')
     expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
       `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "workers", which is not an option ` +
-        '(the keys are the option names: stdin, local, sync-stdio, retries, on-error, error-marker, port, batch-size, heartbeat, item-timeout, ' +
+        '(the keys are the option names: stdin, local, sync-stdio, retries, max-result-size, on-error, error-marker, port, batch-size, heartbeat, item-timeout, ' +
         'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed): fix or remove it\n',
     )
     const wrongType = tempHome('{"local": "yes"}')
