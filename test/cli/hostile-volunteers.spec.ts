@@ -15,7 +15,14 @@ import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { watchPeakMemory } from '../support/peak-memory.ts'
-import { seqLines, spawnPando, startPando, collect, type PandoRun } from '../support/pando-process.ts'
+import {
+  collect,
+  runPando,
+  seqLines,
+  spawnPando,
+  startPando,
+  type PandoRun,
+} from '../support/pando-process.ts'
 
 const URL_PATTERN = /http:\/\/localhost:(\d+)\//
 /** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
@@ -176,6 +183,32 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     expect(result.stdout).toBe(seqLines(0, 20, (n) => `<${n}>`))
     expect(result.code).toBe(0)
   }, 120_000)
+
+  it('applies --max-result-size to the results of this process too: over it, the item fails and names the limit', async () => {
+    const small = await runPando([
+      'test/cli/fixtures/pad.cjs',
+      '--local',
+      '--max-result-size',
+      '1000',
+      '--retries',
+      '0',
+      'a',
+    ])
+    expect(small.stdout).toBe('')
+    expect(small.code).toBe(1)
+    expect(small.stderr).toContain(
+      'ResultTooLargeError: the result is 400002 characters, more than the limit of 1000',
+    )
+    const raised = await runPando([
+      'test/cli/fixtures/pad.cjs',
+      '--local',
+      '--max-result-size',
+      '400002',
+      'a',
+    ])
+    expect(raised.stdout).toBe(`a:${'.'.repeat(400_000)}\n`)
+    expect(raised.code).toBe(0)
+  })
 
   it(`closes a socket that says no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s, with the reason`, async () => {
     const { run, port } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
