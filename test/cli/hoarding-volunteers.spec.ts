@@ -3,17 +3,21 @@
 // stdout stays exact, and the run finishes.
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
+import { MAX_VOLUNTEER_SOCKETS_PER_ADDRESS } from '@pando/protocol'
+import {
+  seqLines,
+  startPando,
+  waitForServer,
+  type PandoRun,
+  type PrintedServer,
+} from '../support/pando-process.ts'
 
 async function startRoot(
   args: string[],
   env?: Record<string, string>,
-): Promise<{ run: PandoRun; port: string }> {
+): Promise<{ run: PandoRun; server: PrintedServer }> {
   const run = startPando([...args, '--port', '0'], env === undefined ? {} : { env })
-  const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-  return { run, port }
+  return { run, server: await waitForServer(run) }
 }
 
 const square = (job: { id: number; value: string }) => ({
@@ -30,11 +34,19 @@ async function joinAll(run: PandoRun, volunteers: FakeVolunteer[], names: string
 }
 
 describe('pando with hostile volunteers', () => {
-  it('finishes, exact, with 300 connections that take items and never answer, joined before two honest volunteers and more than the items can go round', async () => {
-    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin'])
-    const hoarders = Array.from({ length: 300 }, () => new FakeVolunteer(port))
+  it('finishes, exact, with as many connections as one address may open that take items and never answer, joined before two honest volunteers', async () => {
+    const { run, server } = await startRoot(['examples/square-no-delay.js', '--stdin'])
+    // One address holds at most MAX_VOLUNTEER_SOCKETS_PER_ADDRESS (the bounds tests refuse one more): all
+    // but the two honest volunteers' places go to hoarders.
+    const hoarders = Array.from(
+      { length: MAX_VOLUNTEER_SOCKETS_PER_ADDRESS - 2 },
+      () => new FakeVolunteer(server),
+    )
     await joinAll(run, hoarders, 'hoarder')
-    const honest = [new FakeVolunteer(port, { answer: square }), new FakeVolunteer(port, { answer: square })]
+    const honest = [
+      new FakeVolunteer(server, { answer: square }),
+      new FakeVolunteer(server, { answer: square }),
+    ]
     await joinAll(run, honest, 'honest')
     run.child.stdin.end(seqLines(0, 500))
     const result = await run.exited
@@ -49,15 +61,15 @@ describe('pando with hostile volunteers', () => {
   }, 90_000)
 
   it('exits 0, exact, with three connections that fail every item beside an honest volunteer, and drops them', async () => {
-    const { run, port } = await startRoot(['examples/square-no-delay.js', '--stdin'])
+    const { run, server } = await startRoot(['examples/square-no-delay.js', '--stdin'])
     const fail = (job: { id: number }) => ({
       id: job.id,
       ok: false as const,
       error: { name: 'Error', message: 'no such API' },
     })
-    const failers = Array.from({ length: 3 }, () => new FakeVolunteer(port, { answer: fail }))
+    const failers = Array.from({ length: 3 }, () => new FakeVolunteer(server, { answer: fail }))
     await joinAll(run, failers, 'failer')
-    const honest = new FakeVolunteer(port, { answer: square })
+    const honest = new FakeVolunteer(server, { answer: square })
     await joinAll(run, [honest], 'honest')
     run.child.stdin.end(seqLines(0, 500))
     const result = await run.exited
@@ -76,14 +88,14 @@ describe('pando with hostile volunteers', () => {
   }, 90_000)
 
   it('drops a volunteer that answers no ping, however many unsolicited pongs and page heartbeats it sends', async () => {
-    const { run, port } = await startRoot([
+    const { run, server } = await startRoot([
       'examples/square-no-delay.js',
       '--stdin',
       '--no-start-idle',
       '--heartbeat',
       '300',
     ])
-    const liar = new FakeVolunteer(port, { autoPong: false })
+    const liar = new FakeVolunteer(server, { autoPong: false })
     await joinAll(run, [liar], 'liar')
     const pongs = setInterval(() => {
       liar.socket.pong('unasked')
@@ -99,11 +111,11 @@ describe('pando with hostile volunteers', () => {
   }, 90_000)
 
   it('keeps an honest volunteer whose heartbeats wait unread while the root blocks its own thread', async () => {
-    const { run, port } = await startRoot(
+    const { run, server } = await startRoot(
       ['test/cli/fixtures/blocks-root-once.cjs', '--stdin', '--no-start-idle', '--heartbeat', '300'],
       { BLOCK_MS: '2000' },
     )
-    const honest = new FakeVolunteer(port, { answer: square })
+    const honest = new FakeVolunteer(server, { answer: square })
     await joinAll(run, [honest], 'honest')
     run.child.stdin.end(seqLines(0, 2_000))
     const result = await run.exited

@@ -17,14 +17,18 @@ import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { watchPeakMemory } from '../support/peak-memory.ts'
 import {
   collect,
+  PRINTED_URL,
+  printedServer,
   runPando,
   seqLines,
+  serverUrl,
   spawnPando,
   startPando,
+  waitForServer,
   type PandoRun,
+  type PrintedServer,
 } from '../support/pando-process.ts'
 
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
 /** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
 const NESTED_FRAME = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
 /**
@@ -39,10 +43,9 @@ const PEAK_RSS_BOUND_MB = 600
  */
 const HELD_HEAD_RSS_BOUND_MB = 350
 
-async function startRoot(args: string[]): Promise<{ run: PandoRun; port: string }> {
+async function startRoot(args: string[]): Promise<{ run: PandoRun; server: PrintedServer }> {
   const run = startPando([...args, '--port', '0'])
-  const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-  return { run, port }
+  return { run, server: await waitForServer(run) }
 }
 
 const echo = (job: { id: number; value: string }): { id: number; ok: true; result: string } => ({
@@ -57,18 +60,18 @@ async function opened(socket: WebSocket): Promise<void> {
 
 describe('pando, networked, with hostile volunteers played by the test', () => {
   it('refuses frames of nested arrays before and after hello without parsing them, and keeps its honest volunteer', async () => {
-    const { run, port } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
+    const { run, server } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
     const memory = watchPeakMemory(run.child.pid as number, PEAK_RSS_BOUND_MB, () =>
       run.child.kill('SIGKILL'),
     )
-    const honest = new FakeVolunteer(port)
+    const honest = new FakeVolunteer(server)
     honest.answerJobs(echo)
     await honest.join(1, 'honest')
     await run.waitForStderr(/volunteer 'honest' joined/)
     run.child.stdin.write(seqLines(0, 1000))
 
     // Before hello: refused as too big for a hello, unparsed.
-    const early = new FakeVolunteer(port)
+    const early = new FakeVolunteer(server)
     await opened(early.socket)
     early.socket.send(NESTED_FRAME)
     expect(await early.closing).toEqual({
@@ -77,7 +80,7 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     })
     // After hello: refused as nested too deep, three times over.
     for (let i = 0; i < 3; i++) {
-      const late = new FakeVolunteer(port)
+      const late = new FakeVolunteer(server)
       await late.join(1, 'deep')
       late.socket.send(`{"type":"status","report":${NESTED_FRAME.slice(0, NESTED_FRAME.length - 100)}}`)
       expect(await late.closing).toEqual({
@@ -117,11 +120,11 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     const exited = collect(child, { readStdout: false })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    await expect.poll(() => URL_PATTERN.exec(stderr)?.[1], { timeout: 30_000 }).toBeDefined()
-    const port = URL_PATTERN.exec(stderr)?.[1] ?? ''
+    await expect.poll(() => PRINTED_URL.exec(stderr), { timeout: 30_000 }).not.toBeNull()
+    const server = printedServer(PRINTED_URL.exec(stderr) as RegExpMatchArray)
 
     // The hoarder keeps the first item it gets and answers every other one, rightly, with its large result.
-    const hoarder = new FakeVolunteer(port)
+    const hoarder = new FakeVolunteer(server)
     let head: number | undefined
     let answered = 0
     hoarder.answerJobs((job) => {
@@ -151,7 +154,7 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     expect(memory.peakMb()).toBeLessThan(HELD_HEAD_RSS_BOUND_MB)
 
     // An honest volunteer joins; the hoarder leaves, and its head is lent again.
-    const honest = new FakeVolunteer(port)
+    const honest = new FakeVolunteer(server)
     honest.answerJobs((job) => ({ id: job.id, ok: true, result: pad(job.value) }))
     await honest.join(1, 'honest')
     await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/volunteer 'honest' joined/)
@@ -168,12 +171,12 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
   }, 180_000)
 
   it('fails an item whose result is over --max-result-size (1 MiB) with a ResultTooLargeError, retried elsewhere', async () => {
-    const { run, port } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
+    const { run, server } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
     // The liar answers with 2 M characters; the honest volunteer rightly.
-    const liar = new FakeVolunteer(port)
+    const liar = new FakeVolunteer(server)
     liar.answerJobs((job) => ({ id: job.id, ok: true, result: 'x'.repeat(2_000_000) }))
     await liar.join(1, 'liar')
-    const honest = new FakeVolunteer(port)
+    const honest = new FakeVolunteer(server)
     honest.answerJobs(echo)
     await honest.join(1, 'honest')
     await run.waitForStderr(/volunteer 'honest' joined/)
@@ -211,8 +214,8 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
   })
 
   it(`closes a socket that says no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s, with the reason`, async () => {
-    const { run, port } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
-    const mute = new FakeVolunteer(port)
+    const { run, server } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
+    const mute = new FakeVolunteer(server)
     expect(await mute.closing).toEqual({
       code: 1008,
       reason: `no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s`,
@@ -221,7 +224,7 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
       { type: 'error', reason: `no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s` },
     ])
     run.child.stdin.end('a\n')
-    const honest = new FakeVolunteer(port)
+    const honest = new FakeVolunteer(server)
     honest.answerJobs(echo)
     await honest.join()
     const result = await run.exited
@@ -230,29 +233,29 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
   }, 60_000)
 
   it('refuses more sockets from one address than its limit, on /volunteer and /monitor/feed, with 1013', async () => {
-    const { run, port } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
+    const { run, server } = await startRoot(['test/cli/fixtures/echo.cjs', '--stdin'])
     const refusal = (what: string, max: number): { code: number; reason: string } => ({
       code: 1013,
       reason: `too many ${what} from this address (${max}): try again later`,
     })
     const flood = async (path: string, count: number): Promise<WebSocket[]> => {
-      const sockets = Array.from({ length: count }, () => new WebSocket(`ws://127.0.0.1:${port}${path}`))
+      const sockets = Array.from({ length: count }, () => new WebSocket(serverUrl(server, path, 'ws')))
       for (const socket of sockets) socket.on('error', () => undefined)
       await Promise.all(sockets.map((socket) => opened(socket)))
       return sockets
     }
     const volunteers = await flood('/volunteer', MAX_VOLUNTEER_SOCKETS_PER_ADDRESS)
-    const extra = new FakeVolunteer(port)
+    const extra = new FakeVolunteer(server)
     expect(await extra.closing).toEqual(refusal('volunteer connections', MAX_VOLUNTEER_SOCKETS_PER_ADDRESS))
     const viewers = await flood('/monitor/feed', MAX_VIEWERS_PER_ADDRESS)
-    const viewer = new WebSocket(`ws://127.0.0.1:${port}/monitor/feed`)
+    const viewer = new WebSocket(serverUrl(server, '/monitor/feed', 'ws'))
     const [code, reason] = (await once(viewer, 'close')) as [number, Buffer]
     expect({ code, reason: String(reason) }).toEqual(refusal('dashboard viewers', MAX_VIEWERS_PER_ADDRESS))
     // Once they are gone, a volunteer is welcome again.
     for (const socket of [...volunteers, ...viewers]) socket.close()
     await Promise.all(volunteers.map((socket) => once(socket, 'close')))
     run.child.stdin.end('a\n')
-    const honest = new FakeVolunteer(port)
+    const honest = new FakeVolunteer(server)
     honest.answerJobs(echo)
     await honest.join()
     const result = await run.exited

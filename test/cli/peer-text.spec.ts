@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { startPando } from '../support/pando-process.ts'
-
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
+import { startPando, waitForServer } from '../support/pando-process.ts'
 
 /**
  * What a hostile volunteer writes where pando quotes it: a clear-screen (CSI), a window title (OSC), an
@@ -24,8 +22,7 @@ const shownCut = (before: string, maxChars: number): string =>
 describe('pando and what volunteers say', () => {
   it('writes a hostile device name and error text escaped and cut short, never raw', async () => {
     const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0', '--retries', '0'])
-    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-    const volunteer = new FakeVolunteer(port)
+    const volunteer = new FakeVolunteer(await waitForServer(run))
     await volunteer.join(1, HOSTILE)
     await run.waitForStderr(/joined/)
     run.child.stdin.end('7\n')
@@ -50,8 +47,7 @@ describe('pando and what volunteers say', () => {
       ['examples/square-no-delay.js', '--stdin', '--port', '0', '--reporting-interval', '1'],
       { env: { DEBUG: 'pando-computing:monitoring' } },
     )
-    const [, port = ''] = await run.waitForStderr(URL_PATTERN)
-    const volunteer = new FakeVolunteer(port)
+    const volunteer = new FakeVolunteer(await waitForServer(run))
     await volunteer.join(1, 'tab')
     const deviceName = '\u009b2J\u202eevil\x7f'
     volunteer.socket.send(JSON.stringify({ type: 'status', report: report(deviceName) }))

@@ -236,15 +236,15 @@ describe('pando --host', () => {
   })
 
   it('keeps its link and its run when volunteers of the server send frames of nested arrays', async () => {
-    const { port } = await startServer()
+    const { port, printed } = await startServer()
     const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin'])
-    const honest = new FakeVolunteer(port, { compute: true, name: 'honest' })
+    const honest = new FakeVolunteer(printed, { compute: true, name: 'honest' })
     await root.waitForStderr(/volunteer 'honest' joined/)
     root.child.stdin.write(seqLines(0, 500))
     // The largest frame `/volunteer` takes (16 MiB), all nesting: tunnelled to the root, three times over.
     const nested = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
     const attack = async (hello: boolean): Promise<{ code: number; reason: string }> => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+      const socket = new WebSocket(serverUrl(printed, '/volunteer', 'ws'))
       socket.on('error', () => undefined)
       const closed = once(socket, 'close').then(([code, reason]) => ({
         code: code as number,
