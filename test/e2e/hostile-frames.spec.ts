@@ -4,20 +4,26 @@ import { once } from 'node:events'
 import { MAX_JSON_DEPTH } from '@pando/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import {
+  seqLines,
+  serverUrl,
+  startPando,
+  waitForServer,
+  type PandoRun,
+  type PrintedServer,
+} from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
-const URL_PATTERN = /http:\/\/localhost:(\d+)\//
 /** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
 const NESTED_FRAME = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
 
 /** Opens a socket on `/volunteer`, says hello if asked, sends `frame`, and resolves with how it was closed. */
 async function attack(
-  port: string,
+  server: PrintedServer,
   hello: boolean,
   frame: string,
 ): Promise<{ code: number; reason: string }> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+  const socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'))
   socket.on('error', () => undefined)
   const closed = once(socket, 'close').then(([code, reason]) => ({
     code: code as number,
@@ -47,7 +53,8 @@ describe('frames of nested arrays on /volunteer, with real tabs computing', () =
 
   it('are refused with a code and a reason, and no tab is dropped: exact output, exit 0', async () => {
     run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'])
-    const [url = '', port = ''] = await run.waitForStderr(URL_PATTERN)
+    const server = await waitForServer(run)
+    const { url } = server
     await browser.open(`${url}#protocol=websocket;device=ws-tab;`)
     await browser.open(`${url}#protocol=webrtc;device=rtc-tab;`)
     await run.waitForStderr(/volunteer 'ws-tab' joined/)
@@ -56,13 +63,13 @@ describe('frames of nested arrays on /volunteer, with real tabs computing', () =
     await run.waitForLines(1)
     const before = run.stderr().length
 
-    expect(await attack(port, false, NESTED_FRAME)).toEqual({
+    expect(await attack(server, false, NESTED_FRAME)).toEqual({
       code: 1009,
       reason: `message too large: ${NESTED_FRAME.length} characters`,
     })
     const deep = `{"type":"status","report":${NESTED_FRAME.slice(0, -100)}}`
     for (let i = 0; i < 3; i++) {
-      expect(await attack(port, true, deep)).toEqual({
+      expect(await attack(server, true, deep)).toEqual({
         code: 1008,
         reason: `message nested too deep: more than ${MAX_JSON_DEPTH} levels`,
       })
