@@ -21,7 +21,11 @@ export interface RootLenderOptions {
  * items whose outcome is known (from the journal or the cache) are not lent: their outcomes join the results
  * in order.
  */
-export function createRootLender(items: Source<string>, options: RootLenderOptions, record?: RunRecord): Lender {
+export function createRootLender(
+  items: Source<string>,
+  options: RootLenderOptions,
+  record?: RunRecord,
+): Lender {
   const { retries, maxResultChars } = options
   const lender = createLender({
     ordered: true,
