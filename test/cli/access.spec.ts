@@ -1,6 +1,7 @@
 // Only the people you invite: the real `pando` and `pando-server`, probed over real sockets as a stranger on
 // the LAN, a DNS-rebinding page or a page of another origin would: every page, run file, feed and socket wants
 // the printed URL's token, a known Host, and no foreign Origin.
+import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -311,6 +312,32 @@ describe('pando-server: root links', () => {
     expect(closes[0]).toEqual({ code: 1008, reason: 'no hello within 2 s' })
     stopped = true
     await Promise.all(squatters)
+  })
+
+  it('counts wrong secrets by /64: five from one IPv6 address, and the next of its /64 is refused at once', async () => {
+    // Two addresses of one /64 on the test namespace's loopback (the tests run as root of their namespace).
+    execFileSync('ip', ['-6', 'addr', 'add', '2001:db8:1:2::a/64', 'dev', 'lo', 'nodad'])
+    execFileSync('ip', ['-6', 'addr', 'add', '2001:db8:1:2::b/64', 'dev', 'lo', 'nodad'])
+    try {
+      const server = start(['--port', '0'], { bin: PANDO_SERVER, env: WITH_SECRET })
+      const { port } = await waitForServer(server)
+      const guess = async (from: string): Promise<string> => {
+        const socket = new WebSocket(`ws://[2001:db8:1:2::a]:${port}/root`, { localAddress: from })
+        socket.on('error', () => undefined)
+        await once(socket, 'open')
+        socket.send(JSON.stringify({ type: 'hello', version: 1, secret: 'a-wrong-guess-of-the-secret' }))
+        const [, reason] = (await once(socket, 'close')) as [number, Buffer]
+        return String(reason)
+      }
+      for (let n = 0; n < 5; n++) expect(await guess('2001:db8:1:2::a')).toBe('wrong secret')
+      expect(await guess('2001:db8:1:2::b')).toBe(
+        'too many wrong secrets from this address: try again in a minute',
+      )
+      expect(server.stderr()).toContain('refused a root from 2001:db8:1:2::b: too many wrong secrets')
+    } finally {
+      execFileSync('ip', ['-6', 'addr', 'del', '2001:db8:1:2::a/64', 'dev', 'lo'])
+      execFileSync('ip', ['-6', 'addr', 'del', '2001:db8:1:2::b/64', 'dev', 'lo'])
+    }
   })
 
   it('refuses a secret of fewer than 16 characters on both sides, with status 2', async () => {

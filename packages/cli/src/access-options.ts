@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { UsageError } from './errors.ts'
+import { givenOnCommandLine } from './remote-options.ts'
 
 /** The loopback interface: where a run listens when only its own tabs (`--volunteers`) compute. */
 export const LOOPBACK_ADDRESS = '127.0.0.1'
@@ -42,15 +43,26 @@ export function parseAllowedHosts(text: string, help: string): string[] {
 }
 
 /**
- * The access options of `pando`: `--listen` defaults to loopback when tabs of this machine (`--volunteers`)
- * are asked for, else to every interface (volunteers of the LAN).
+ * The access options of `pando` (its command line `args`, to refuse those typed with `--host`, where the
+ * server's own apply): `--listen` defaults to loopback when tabs of this machine (`--volunteers`) are asked
+ * for, else to every interface (volunteers of the LAN).
  */
-export function accessOptions(values: {
-  readonly listen: string
-  readonly open: boolean
-  readonly 'allow-host': string
-  readonly volunteers: number
-}): AccessArguments {
+export function accessOptions(
+  values: {
+    readonly listen: string
+    readonly open: boolean
+    readonly 'allow-host': string
+    readonly volunteers: number
+    readonly host: string
+  },
+  args: readonly string[],
+): AccessArguments {
+  const typed = ['listen', 'open', 'allow-host'].find((name) => givenOnCommandLine(args, name))
+  if (values.host !== '' && typed !== undefined) {
+    throw new UsageError(
+      `--${typed} does nothing with --host: the pando-server's own options apply (give it to pando-server)`,
+    )
+  }
   const listen =
     values.listen !== ''
       ? parseListenAddress(values.listen, 'pando --help')

@@ -139,7 +139,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       onError: values['on-error'] as RunOptions['onError'],
       errorMarker: values['error-marker'],
       port: values.port,
-      ...accessOptions(values),
+      ...accessOptions(values, args),
       batchSize: values['batch-size'],
       heartbeatMs: values.heartbeat,
       itemTimeoutMs: values['item-timeout'],

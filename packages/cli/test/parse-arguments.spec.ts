@@ -197,6 +197,10 @@ describe('parseArguments: --host, --secret, --seed', () => {
       /^the secret of the pando-server \(--host\) is too short: it needs 16 characters or more/,
     ],
     [['m.js', '--listen', 'localhost'], /^--listen must be an IP address of this machine/],
+    [
+      ['m.js', '--host', 'example.org', '--secret', 'secret-0123456789ab', '--open'],
+      /^--open does nothing with --host: the pando-server's own options apply \(give it to pando-server\)$/,
+    ],
     [['m.js', '--allow-host', 'a.org:80'], /^--allow-host takes host names \(e.g. pando.example.org\)/],
     [['m.js', '--seed', '-1'], /^--seed must be a whole number from 0 to 4294967295, not "-1"/],
     [['m.js', '--seed', '4294967296'], /^--seed must be a whole number from 0 to 4294967295/],

@@ -69,9 +69,33 @@ describe('createServer', () => {
     return server
   }
 
+  it('with a token: prints it in its URLs, wants it everywhere but on hashed scripts, keeps it on redirects', async () => {
+    await writeFile(path.join(volunteerDir, 'main.0123abcd.js'), '// the page')
+    server = await createServer({
+      port: 0,
+      host: '127.0.0.1',
+      volunteerDir,
+      dashboardDir,
+      runDir,
+      heartbeatMs: 60_000,
+      onVolunteer: (socket) => connected.push(socket),
+      access: { token: 'tok' },
+    })
+    const { port } = server
+    expect(server.urls).toEqual([`http://127.0.0.1:${port}/?token=tok`])
+    expect(server.dashboardUrls).toEqual([`http://127.0.0.1:${port}/monitor/?token=tok`])
+    const base = `http://127.0.0.1:${port}`
+    expect((await fetch(`${base}/run/bundle.js`)).status).toBe(403)
+    expect((await fetch(`${base}/run/bundle.js?token=tok`)).status).toBe(200)
+    expect((await fetch(`${base}/main.0123abcd.js`)).status).toBe(200)
+    const redirect = await fetch(`${base}/monitor?token=tok`, { redirect: 'manual' })
+    expect(redirect.headers.get('location')).toBe('/monitor/?token=tok')
+  })
+
   it('serves the volunteer page at / and the run files at /run/', async () => {
     const { port, urls } = await start()
-    expect(urls[0]).toBe(`http://localhost:${port}/`)
+    // Listening on 127.0.0.1 alone, the URL names it (not localhost, which may mean ::1 first).
+    expect(urls).toEqual([`http://127.0.0.1:${port}/`])
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('<title>volunteer</title>')
     expect(await (await fetch(`http://127.0.0.1:${port}/run/bundle.js`)).text()).toBe('self.x = 1')
     expect((await fetch(`http://127.0.0.1:${port}/run/missing.js`)).status).toBe(404)
@@ -161,7 +185,7 @@ describe('createServer', () => {
   describe('monitoring', () => {
     it('serves the dashboard at /monitor/, redirecting /monitor there', async () => {
       const { port, dashboardUrls } = await start()
-      expect(dashboardUrls[0]).toBe(`http://localhost:${port}/monitor/`)
+      expect(dashboardUrls).toEqual([`http://127.0.0.1:${port}/monitor/`])
       expect(await (await fetch(`http://127.0.0.1:${port}/monitor/`)).text()).toBe('<title>dashboard</title>')
       const redirect = await fetch(`http://127.0.0.1:${port}/monitor`, { redirect: 'manual' })
       expect(redirect.status).toBe(301)
