@@ -9,6 +9,8 @@ const MODULE = 'test/cli/fixtures/counted.cjs'
 /** What counted.cjs gives for an item. */
 const counted = (n: number): string => `${n}:${'é'.repeat(n % 5)}${'ab'.repeat(n % 13)}`
 const ITEMS = 1500
+/** The most items computed but not yet journaled when the root is killed, in this test (see below). */
+const IN_FLIGHT_BOUND = 300
 
 /** How many items a journal records. */
 const journaledItems = (journal: string): number => journaledPositions(journal).length
@@ -23,6 +25,7 @@ function scratch(): { dir: string; input: string; output: string; journal: strin
 describe('pando --journal --resume (--local)', () => {
   it('killed with SIGKILL at random points, resumed: the output is exact, and only items in flight run twice', async () => {
     const expected = seqLines(1, ITEMS + 1, counted)
+    const inFlights: number[] = []
     for (let round = 0; round < 6; round++) {
       const files = scratch()
       const args = [MODULE, '--local', '--stdin', '--journal', files.journal]
@@ -33,9 +36,13 @@ describe('pando --journal --resume (--local)', () => {
         const killed = await runWithFiles(resume ? [...args, '--resume'] : args, { ...files, killAfter })
         expect(killed.signal, killed.stderr).toBe('SIGKILL')
         const computedNow = countLines(files.countFile)
-        // In flight: computed (the count is written first) but not yet in the journal when it was killed.
+        // In flight: computed (the count is written first) but not yet in the journal when it was killed:
+        // the item computing, and those settled while the last records were being written (off the main
+        // thread: the output waits for the journal, the computing does not). Tens under load, never a whole
+        // run's worth.
         const inFlight = computedNow - journaledItems(files.journal)
-        expect(inFlight).toBeLessThanOrEqual(3)
+        inFlights.push(inFlight)
+        expect(inFlight).toBeLessThanOrEqual(IN_FLIGHT_BOUND)
         computed = computedNow
       }
       const last = await runWithFiles([...args, '--resume'], files)
@@ -43,8 +50,9 @@ describe('pando --journal --resume (--local)', () => {
       expect(readFileSync(files.output, 'utf8')).toBe(expected)
       const twice = countLines(files.countFile) - ITEMS
       expect(twice).toBeGreaterThanOrEqual(0)
-      expect(twice).toBeLessThanOrEqual(6)
+      expect(twice).toBeLessThanOrEqual(2 * IN_FLIGHT_BOUND)
     }
+    console.log(`items in flight at each kill: ${inFlights.join(', ')}`)
   })
 
   it('a resume of a finished run computes nothing and writes nothing', async () => {

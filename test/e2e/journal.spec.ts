@@ -34,5 +34,5 @@ describe('pando --journal --resume with a real tab (--volunteers 1)', () => {
       expect(positions).toHaveLength(ITEMS)
       expect(new Set(positions).size).toBe(ITEMS)
     }
-  })
+  }, 480_000)
 })

@@ -67,9 +67,13 @@ async function run(options: RunOptions): Promise<void> {
 }
 
 function createChannel(options: RunOptions, record: RunRecord | undefined): ItemChannel {
-  if (options.syncStdio) return syncStdioChannel(process.stdin, process.stdout)
-  const output = record?.output(process.stdout) ?? process.stdout
-  const channel = options.stdin ? stdinChannel(process.stdin, output) : argumentChannel(options.items, output)
+  // With --sync-stdio there is no journal (the peer owns what was delivered), but --joblog and --cache work.
+  const output = options.syncStdio ? process.stdout : (record?.output(process.stdout) ?? process.stdout)
+  const channel = options.syncStdio
+    ? syncStdioChannel(process.stdin, process.stdout)
+    : options.stdin
+      ? stdinChannel(process.stdin, output)
+      : argumentChannel(options.items, output)
   return record === undefined ? channel : { ...channel, record }
 }
 

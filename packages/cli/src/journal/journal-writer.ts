@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs'
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, writev } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { frameRecord } from './record-format.ts'
 import { itemTupleJson, type ItemRecord, type JournalRecord } from './journal-records.ts'
@@ -17,9 +17,9 @@ const ITEMS_CLOSE = Buffer.from(']}')
 /**
  * Appends framed records to a journal file. Records gather in memory, the finished items in one growing
  * buffer (strings that live until the flush cost the garbage collector more than the journal's whole budget);
- * `flush()` writes them, the items as one record (the root calls it before each write to stdout, so a result
- * line never reaches stdout before its record reaches the system), and a timer writes and syncs them every
- * {@link JOURNAL_SYNC_INTERVAL_MS}.
+ * `flush(done)` writes them, the items as one record, off the main thread, and calls `done` once they reached
+ * the system (the root writes to stdout only then, so a result line never reaches stdout before its record);
+ * a timer writes and syncs them every {@link JOURNAL_SYNC_INTERVAL_MS}.
  */
 export class JournalWriter {
   readonly #fd: number
@@ -33,9 +33,18 @@ export class JournalWriter {
   #byJson = '""'
   #syncing = false
   readonly #timer: NodeJS.Timeout
+  /** Framed records handed to `writev`, in order, not yet written. */
+  #queue: Buffer[] = []
+  #writing = false
+  /** Waiting for every record flushed so far to be written. */
+  #waiters: (() => void)[] = []
+  /** What made a write fail: the journal is given up, the run goes on. */
+  #failed: Error | undefined
+  readonly #onFailure: (error: Error) => void
 
   /** Opens `path` for appending, cut to its first `validBytes` (a torn last record goes). */
-  constructor(path: string, validBytes: number) {
+  constructor(path: string, validBytes: number, onFailure: (error: Error) => void) {
+    this.#onFailure = onFailure
     this.#fd = openSync(path, 'a')
     ftruncateSync(this.#fd, validBytes)
     this.#timer = setInterval(() => this.#sync(), JOURNAL_SYNC_INTERVAL_MS)
@@ -65,26 +74,47 @@ export class JournalWriter {
     this.#itemBytes += this.#items.write(tuple, this.#itemBytes)
   }
 
-  /** Hands the gathered records to the system (no `fsync`). */
-  flush(): void {
+  /** Hands the gathered records to the system (no `fsync`); `done` is called once they are written. */
+  flush(done?: () => void): void {
     this.#frameItems()
-    if (this.#pending.length === 0) return
-    const buffers = this.#pending
+    this.#queue.push(...this.#pending)
     this.#pending = []
-    let left = buffers.reduce((sum, buffer) => sum + buffer.length, 0)
-    while (left > 0) {
-      const written = writevSync(this.#fd, buffers)
-      left -= written
-      if (left > 0) dropBytes(buffers, written)
-    }
+    if (done !== undefined) this.#waiters.push(done)
+    this.#write()
   }
 
   /** Writes and syncs what is left, and closes the file. */
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.#timer)
-    this.flush()
-    fsyncSync(this.#fd)
-    closeSync(this.#fd)
+    await new Promise<void>((resolve) => this.flush(resolve))
+    try {
+      fsyncSync(this.#fd)
+    } finally {
+      closeSync(this.#fd)
+    }
+  }
+
+  #write(): void {
+    if (this.#writing) return
+    if (this.#queue.length === 0 || this.#failed !== undefined) {
+      this.#queue = []
+      for (const waiter of this.#waiters.splice(0)) waiter()
+      return
+    }
+    this.#writing = true
+    const buffers = this.#queue
+    this.#queue = []
+    writev(this.#fd, buffers, (error, written) => {
+      this.#writing = false
+      if (error) {
+        this.#failed = error
+        this.#onFailure(error)
+      } else {
+        dropBytes(buffers, written)
+        this.#queue.unshift(...buffers)
+      }
+      this.#write()
+    })
   }
 
   /** The items gathered so far as one framed record (`CRC LENGTH {"i":[…]}`, see record-format.ts). */

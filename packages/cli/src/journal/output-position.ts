@@ -50,13 +50,14 @@ export function outputAlreadyWritten(
 
 /**
  * The run's standard output, seen through its journal: the first `skip()` bytes (written by an earlier
- * session; asked at the first write) are dropped, the journal's records are flushed before each write, and each completed write is
+ * session; asked at the first write) are dropped, each write waits for the journal's records to be
+ * written, and each completed write is
  * recorded (`onWritten` with the bytes this session wrote so far).
  */
 export function recordingOutput(
   output: Writable,
   skip: () => number,
-  hooks: { beforeWrite(): void; onWritten(bytes: number): void },
+  hooks: { beforeWrite(then: () => void): void; onWritten(bytes: number): void },
 ): Writable {
   let toSkip: number | undefined
   let written = 0
@@ -66,25 +67,27 @@ export function recordingOutput(
     // must be skipped.
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, cb) {
-      hooks.beforeWrite()
-      let data = chunk
-      toSkip ??= skip()
-      if (toSkip > 0) {
-        const bytes = Buffer.from(chunk)
-        const dropped = Math.min(toSkip, bytes.length)
-        toSkip -= dropped
-        data = bytes.subarray(dropped)
-      }
-      const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length
-      if (length === 0) return cb()
-      output.write(data, (error) => {
-        if (error) return cb(error)
-        written += length
-        hooks.onWritten(written)
-        cb()
-      })
+      hooks.beforeWrite(() => writeOut(chunk, cb))
     },
   })
+  const writeOut = (chunk: string | Buffer, cb: (error?: Error | null) => void): void => {
+    let data = chunk
+    toSkip ??= skip()
+    if (toSkip > 0) {
+      const bytes = Buffer.from(chunk)
+      const dropped = Math.min(toSkip, bytes.length)
+      toSkip -= dropped
+      data = bytes.subarray(dropped)
+    }
+    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length
+    if (length === 0) return cb()
+    output.write(data, (error) => {
+      if (error) return cb(error)
+      written += length
+      hooks.onWritten(written)
+      cb()
+    })
+  }
   // stdout reports its own errors (EPIPE: a quiet exit); this one only passes them on.
   recording.on('error', () => undefined)
   return recording

@@ -5,7 +5,7 @@ import type { Job } from '@pando/protocol'
 import type { Settled } from '@pando/scheduler'
 import type { Source } from 'pull-stream'
 import { UsageError } from '../errors.ts'
-import { printNotice } from '../exit.ts'
+import { printMessage, printNotice } from '../exit.ts'
 import { itemPosition, type ItemOrigin } from '../item-label.ts'
 import { onShutdown } from '../shutdown.ts'
 import { inputHash } from './input-hash.ts'
@@ -120,7 +120,14 @@ class Recorder implements RunRecord {
       if (earlier?.tornTail === true) {
         printNotice(`the journal ${path} ended with a torn record (written as the run stopped): dropped`)
       }
-      this.#journal = opening('the journal', path, () => new JournalWriter(path, earlier?.validBytes ?? 0))
+      this.#journal = opening(
+        'the journal',
+        path,
+        () =>
+          new JournalWriter(path, earlier?.validBytes ?? 0, (error) =>
+            printMessage(`cannot write the journal ${path}: ${error.message}; the run goes on without it`),
+          ),
+      )
       if (earlier === undefined) {
         this.#journal.append({ pando: 'journal', version: JOURNAL_VERSION, module, options: this.#results })
       }
@@ -153,7 +160,7 @@ class Recorder implements RunRecord {
   output(stdout: Writable): Writable {
     if (this.#options.journal === undefined) return stdout
     this.#output = recordingOutput(stdout, () => this.#alreadyWritten, {
-      beforeWrite: () => this.#journal?.flush(),
+      beforeWrite: (then) => (this.#journal === undefined ? then() : this.#journal.flush(then)),
       onWritten: (bytes) => this.#journal?.append({ w: bytes }),
     })
     return this.#output
@@ -174,7 +181,7 @@ class Recorder implements RunRecord {
       await finished(output).catch(() => undefined)
     }
     this.#unregister()
-    this.#close()
+    await this.#close()
     this.#cache?.evict()
   }
 
@@ -232,10 +239,10 @@ class Recorder implements RunRecord {
     }
   }
 
-  #close(): void {
+  async #close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#journal?.close()
     this.#joblog?.close()
+    await this.#journal?.close()
   }
 }
