@@ -123,11 +123,17 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     await expect.poll(() => PRINTED_URL.exec(stderr), { timeout: 30_000 }).not.toBeNull()
     const server = printedServer(PRINTED_URL.exec(stderr) as RegExpMatchArray)
 
-    // The hoarder keeps the first item it gets and answers every other one, rightly, with its large result.
+    // The hoarder answers its first items rightly, with their large results, to earn credit (a volunteer
+    // holds one item until it answers); then it keeps the next item it gets and answers every other one.
     const hoarder = new FakeVolunteer(server)
+    const earning = 3
     let head: number | undefined
     let answered = 0
     hoarder.answerJobs((job) => {
+      if (answered < earning) {
+        answered++
+        return { id: job.id, ok: true, result: pad(job.value) }
+      }
       head ??= job.id
       if (job.id === head) return undefined
       answered++

@@ -4,10 +4,12 @@ import { startPando, waitForServer } from '../support/pando-process.ts'
 
 /**
  * What a hostile volunteer writes where pando quotes it: a clear-screen (CSI), a window title (OSC), an
- * 8-bit CSI, a carriage return and a newline to forge a line; 440 KB follow.
+ * 8-bit CSI, a carriage return and a newline to forge a line; 440 KB follow (3,000 characters in a name).
  */
 const HOSTILE_START = '\x1b[2J\x1b]0;pwned\x07\u009b31m\r\npando: forged line'
 const HOSTILE = HOSTILE_START + 'x'.repeat(440_000)
+/** A device name as hostile, cut to fit in a `hello` (at most 4 KiB, or the socket is closed). */
+const HOSTILE_NAME = HOSTILE.slice(0, 3_000)
 /** How pando shows that start: escaped, visibly. */
 const HOSTILE_START_SHOWN = '\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\r\\npando: forged line'
 
@@ -23,7 +25,7 @@ describe('pando and what volunteers say', () => {
   it('writes a hostile device name and error text escaped and cut short, never raw', async () => {
     const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0', '--retries', '0'])
     const volunteer = new FakeVolunteer(await waitForServer(run))
-    await volunteer.join(1, HOSTILE)
+    await volunteer.join(1, HOSTILE_NAME)
     await run.waitForStderr(/joined/)
     run.child.stdin.end('7\n')
     await expect.poll(() => volunteer.jobsReceived(), { timeout: 30_000 }).toBe(1)
