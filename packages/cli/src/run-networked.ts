@@ -4,6 +4,7 @@ import path from 'node:path'
 import { BUNDLE_FILENAME, bundleModule } from '@pando/bundler'
 import {
   RUN_CONFIG_FILENAME,
+  RUN_PATH,
   VOLUNTEER_PROTOCOL_VERSION,
   type ProcessFunction,
   type RunConfig,
@@ -12,7 +13,6 @@ import type { BatchSize, Lender } from '@pando/scheduler'
 import {
   createAccessToken,
   createServer,
-  RUN_PATH,
   type PandoServer,
   type ServerOptions,
 } from '@pando/server'

@@ -1,4 +1,4 @@
-import { parseMonitorMessage, withPageToken, type MonitorMessage } from '@pando/protocol'
+import { CLOSE_NORMAL, parseMonitorMessage, withPageToken, type MonitorMessage } from '@pando/protocol'
 import { reconnectDelay } from './backoff.ts'
 
 /** Where the client is: opening its first socket, receiving, or waiting `delay` ms to try again. */
@@ -50,7 +50,7 @@ export class MonitorClient {
   stop(): void {
     this.#stopped = true
     clearTimeout(this.#timer)
-    this.#socket?.close(1000, 'dashboard closed')
+    this.#socket?.close(CLOSE_NORMAL, 'dashboard closed')
     this.#socket = undefined
   }
 

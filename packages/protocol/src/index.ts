@@ -1,6 +1,30 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER, CLOSE_DISCREDITED } from './constants.ts'
+export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER } from './constants.ts'
+export {
+  VOLUNTEER_PATH,
+  JOIN_PATH,
+  RUN_PATH,
+  RUN_CONFIG_PATH,
+  MONITOR_PATH,
+  MONITOR_FEED_PATH,
+  ROOT_PATH,
+} from './paths.ts'
+export {
+  CLOSE_NORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_BAD_FRAME,
+  CLOSE_INVALID_PAYLOAD,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_RECONNECT,
+  CLOSE_DISCREDITED,
+  MAX_CLOSE_REASON_BYTES,
+  fitCloseReason,
+} from './close-codes.ts'
 export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {
@@ -77,7 +101,7 @@ export {
   type RelayToJoiner,
 } from './join-messages.ts'
 export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
-export { toWire, WIRE_ITEM_FRAME_CHARS, type JobsOnWire, type OutcomesOnWire } from './work-wire.ts'
+export { toWire, WIRE_ENVELOPE_CHARS, WIRE_ITEM_FRAME_CHARS, type JobsOnWire, type OutcomesOnWire } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
 export {
   ROOT_LINK_VERSION,

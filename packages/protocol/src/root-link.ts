@@ -1,3 +1,13 @@
+import {
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_NORMAL,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+  MAX_CLOSE_REASON_BYTES,
+} from './close-codes.ts'
 import { parseJsonText } from './json-text.ts'
 import { ProtocolError } from './errors.ts'
 import type { RelayToJoiner } from './join-messages.ts'
@@ -141,18 +151,32 @@ function integer(message: Json, field: string, min: number, max = Number.MAX_SAF
 }
 
 /**
- * A close code a peer may ask for (RFC 6455: 1000, 1001, 1008, 1009 for a volunteer's message over its limit,
- * 1011–1013, or an application's 3000–4999).
+ * The RFC 6455 close codes a root may ask the server to close a volunteer with: 1009 for a volunteer's
+ * message over its limit; an application's 3000–4999 are taken too.
  */
+const CLOSE_CODES_A_ROOT_MAY_SEND: readonly number[] = [
+  CLOSE_NORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+]
+
+/** A close code a peer may ask for: one of {@link CLOSE_CODES_A_ROOT_MAY_SEND}, or 3000–4999. */
 function closeCode(message: Json): number {
   const code = integer(message, 'code', 1000, 4999)
-  if (code >= 3000 || [1000, 1001, 1008, 1009, 1011, 1012, 1013].includes(code)) return code
+  if (code >= 3000 || CLOSE_CODES_A_ROOT_MAY_SEND.includes(code)) return code
   throw new ProtocolError(`malformed ${String(message.type)}: code`)
 }
 
-/** Close reasons are at most 123 bytes on the wire: the receiver cuts them to fit. */
+/**
+ * Close reasons are at most {@link MAX_CLOSE_REASON_BYTES} bytes on the wire: the receiver cuts them to as
+ * many characters here, and to bytes when it closes (`fitCloseReason`).
+ */
 function closeReason(message: Json): string {
-  return text(message, 'reason', 1000).slice(0, 123)
+  return text(message, 'reason', 1000).slice(0, MAX_CLOSE_REASON_BYTES)
 }
 
 function urls(message: Json, field: string): string[] {

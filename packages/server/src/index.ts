@@ -13,13 +13,7 @@ export {
 } from './address-ranges.ts'
 export { JoinRelay, type JoinRelayOptions, type JoinSignalForRoot } from './join-relay.ts'
 export {
-  VOLUNTEER_PATH,
-  RUN_PATH,
-  JOIN_PATH,
   DEFAULT_HEARTBEAT_MS,
-  MONITOR_PATH,
-  MONITOR_FEED_PATH,
-  ROOT_PATH,
   WRONG_SECRET_DELAY_MS,
   MAX_WRONG_SECRETS,
 } from './constants.ts'

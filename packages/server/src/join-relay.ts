@@ -6,16 +6,12 @@ import {
   MAX_JOIN_SIGNALS,
   parseJoinerSignal,
   type RelayToJoiner,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
 } from '@pando/protocol'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
-import {
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TRY_AGAIN_LATER,
-  JOIN_ATTEMPT_BURST,
-  JOIN_ATTEMPTS_PER_MINUTE,
-  MAX_OPEN_JOINS_PER_ADDRESS,
-} from './constants.ts'
+import { JOIN_ATTEMPT_BURST, JOIN_ATTEMPTS_PER_MINUTE, MAX_OPEN_JOINS_PER_ADDRESS } from './constants.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
 /** A joiner's signal as the root's tree node takes it (the overlay's `join-signal` message). */

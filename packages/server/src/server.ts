@@ -6,6 +6,12 @@ import {
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
   type MonitorMessage,
   type RelayToJoiner,
+  JOIN_PATH,
+  CLOSE_GOING_AWAY,
+  MONITOR_FEED_PATH,
+  MONITOR_PATH,
+  RUN_PATH,
+  VOLUNTEER_PATH,
 } from '@pando/protocol'
 import express from 'express'
 import type { WebSocket, WebSocketServer } from 'ws'
@@ -14,14 +20,9 @@ import { listeningUrls } from './addresses.ts'
 import {
   CLOSE_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
-  JOIN_PATH,
   MAX_PAYLOAD_BYTES,
-  MONITOR_FEED_PATH,
-  MONITOR_PATH,
   IMMUTABLE_CACHE_CONTROL,
   NO_RUN_RETRY_AFTER_S,
-  RUN_PATH,
-  VOLUNTEER_PATH,
 } from './constants.ts'
 import { ConnectionLimit } from './connection-limit.ts'
 import { startHeartbeat } from './heartbeat.ts'
@@ -193,7 +194,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
       stopHeartbeat()
       feed.close()
       relay?.close()
-      for (const socket of volunteers.clients) socket.close(1001, 'pando is shutting down')
+      for (const socket of volunteers.clients) socket.close(CLOSE_GOING_AWAY, 'pando is shutting down')
       volunteers.close()
       httpServer.close(() => resolve())
       httpServer.closeAllConnections()

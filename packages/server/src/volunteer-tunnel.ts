@@ -1,7 +1,12 @@
-import type { RootToVolunteer, ServerToRoot } from '@pando/protocol'
+import {
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
+  fitCloseReason,
+  type RootToVolunteer,
+  type ServerToRoot,
+} from '@pando/protocol'
 import { WebSocket, type RawData } from 'ws'
-import { CLOSE_PROTOCOL_ERROR, CLOSE_TRY_AGAIN_LATER } from './constants.ts'
-import { closeWithReason, fitCloseReason } from './websocket-endpoint.ts'
+import { closeWithReason } from './websocket-endpoint.ts'
 
 /** Tells a volunteer page why it is being closed (it shows the reason), then closes its socket. */
 export function closeVolunteer(socket: WebSocket, code: number, reason: string): void {

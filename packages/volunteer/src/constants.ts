@@ -1,6 +1,3 @@
-/** Path of the root's volunteer WebSocket endpoint, on the host that served the page. */
-export const VOLUNTEER_PATH = '/volunteer'
-
 /** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
 export const RECONNECT_BASE_DELAY = 250
 
@@ -27,12 +24,6 @@ export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
 
 /** Longest device name sent to the root, in characters (the root truncates to the same length). */
 export const MAX_DEVICE_NAME_LENGTH = 100
-
-/** Path of the signaling relay's WebSocket endpoint (one socket per join attempt), on the page's host. */
-export const JOIN_PATH = '/join'
-
-/** Where the root serves the run's `RunConfig`, relative to the page. */
-export const RUN_CONFIG_PATH = 'run/config.json'
 
 /**
  * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it

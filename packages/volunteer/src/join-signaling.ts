@@ -1,5 +1,5 @@
 import type { JoinRequest, SessionHandlers, Signal, SignalingClient, SignalingSession } from '@pando/overlay'
-import type { JoinerSignal, RelayToJoiner } from '@pando/protocol'
+import { CLOSE_NORMAL, type JoinerSignal, type RelayToJoiner } from '@pando/protocol'
 
 /** Collaborators, injectable for tests. */
 export interface JoinSignalingComponents {
@@ -61,7 +61,7 @@ export class JoinSignaling implements SignalingClient {
 
   /** Closes the socket opened ahead, if no attempt took it (the page does not join after all). */
   dropPreconnected(): void {
-    this.#preconnected?.socket.close(1000, 'not joining')
+    this.#preconnected?.socket.close(CLOSE_NORMAL, 'not joining')
     this.#preconnected = undefined
   }
 
@@ -73,7 +73,7 @@ export class JoinSignaling implements SignalingClient {
     const end = (): void => {
       ended = true
       queue.length = 0
-      socket.close(1000, 'join attempt over')
+      socket.close(CLOSE_NORMAL, 'join attempt over')
     }
     const reject = (reason: string): void => {
       if (ended) return
