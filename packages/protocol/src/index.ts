@@ -100,8 +100,14 @@ export {
   type JoinerSignal,
   type RelayToJoiner,
 } from './join-messages.ts'
-export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
-export { toWire, WIRE_ENVELOPE_CHARS, WIRE_ITEM_FRAME_CHARS, type JobsOnWire, type OutcomesOnWire } from './work-wire.ts'
+export { parseTreeWorkMessage, parseJoinerSignal, checkRelayToJoiner } from './tree-validate.ts'
+export {
+  toWire,
+  WIRE_ENVELOPE_CHARS,
+  WIRE_ITEM_FRAME_CHARS,
+  type JobsOnWire,
+  type OutcomesOnWire,
+} from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
 export {
   ROOT_LINK_VERSION,

@@ -1,27 +1,29 @@
 import type { JoinRequest, SessionHandlers, Signal, SignalingClient, SignalingSession } from '@pando/overlay'
-import { CLOSE_NORMAL, type JoinerSignal, type RelayToJoiner } from '@pando/protocol'
+import {
+  CLOSE_NORMAL,
+  MAX_TREE_LINK_MESSAGE_CHARS,
+  checkRelayToJoiner,
+  parseJsonText,
+  type JoinerSignal,
+  type RelayToJoiner,
+} from '@pando/protocol'
 
 /** Collaborators, injectable for tests. */
 export interface JoinSignalingComponents {
   WebSocket: typeof WebSocket
 }
 
-/** The relay's message, checked; `undefined` when it is not one the relay sends. */
+/**
+ * The relay's message, checked; `undefined` when it is not one the relay sends. An answer is an SDP or an ICE
+ * candidate of a few KB, within a tree link's limit when it came up the tree.
+ */
 function parseRelayMessage(data: unknown): RelayToJoiner | undefined {
   if (typeof data !== 'string') return undefined
-  let message: unknown
   try {
-    message = JSON.parse(data)
+    return checkRelayToJoiner(parseJsonText(data, MAX_TREE_LINK_MESSAGE_CHARS))
   } catch {
     return undefined
   }
-  if (typeof message !== 'object' || message === null) return undefined
-  const m = message as Record<string, unknown>
-  if (m.type === 'answer' && typeof m.signal === 'object' && m.signal !== null) {
-    return { type: 'answer', signal: m.signal }
-  }
-  if (m.type === 'rejected' && typeof m.reason === 'string') return { type: 'rejected', reason: m.reason }
-  return undefined
 }
 
 /** A socket opened ahead of the first attempt, and the messages it got before the attempt took it. */
