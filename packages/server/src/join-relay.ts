@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { isIPv6 } from 'node:net'
 import {
+  CLOSE_NORMAL,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
   MAX_JOIN_MESSAGE_BYTES,
   MAX_JOIN_SIGNALS,
   parseJoinerSignal,
   type RelayToJoiner,
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TRY_AGAIN_LATER,
 } from '@pando/protocol'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
@@ -98,7 +99,7 @@ export class JoinRelay {
       return
     }
     socket.send(JSON.stringify(message))
-    socket.close(1000, 'join rejected')
+    socket.close(CLOSE_NORMAL, 'join rejected')
   }
 
   /** Closes every attempt. */
@@ -112,7 +113,7 @@ export class JoinRelay {
     this.#attempts.set(origin, socket)
     let signals = 0
     const timer = setTimeout(
-      () => socket.close(1000, 'join attempt timed out'),
+      () => socket.close(CLOSE_NORMAL, 'join attempt timed out'),
       this.#options.attemptTimeoutMs ?? 60_000,
     )
     socket.on('close', () => {

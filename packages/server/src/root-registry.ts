@@ -3,6 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
   MAX_ROOT_HELLO_BYTES,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
@@ -13,12 +19,6 @@ import {
   type RootToServer,
   type RunFile,
   type ServerToRoot,
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_GOING_AWAY,
-  CLOSE_INTERNAL_ERROR,
-  CLOSE_ROOT_LEFT,
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TRY_AGAIN_LATER,
 } from '@pando/protocol'
 import { WebSocket, type RawData } from 'ws'
 import {
@@ -35,7 +35,6 @@ import { startHeartbeat } from './heartbeat.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
 import { VolunteerTunnel } from './volunteer-tunnel.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
-
 
 /** What happens on the root link, for the server's log. Never holds a secret. */
 export type RootRegistryEvent =

@@ -2,16 +2,16 @@ import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  CLOSE_GOING_AWAY,
+  JOIN_PATH,
   MAX_VIEWERS_PER_ADDRESS,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
-  type MonitorMessage,
-  type RelayToJoiner,
-  JOIN_PATH,
-  CLOSE_GOING_AWAY,
   MONITOR_FEED_PATH,
   MONITOR_PATH,
   RUN_PATH,
   VOLUNTEER_PATH,
+  type MonitorMessage,
+  type RelayToJoiner,
 } from '@pando/protocol'
 import express from 'express'
 import type { WebSocket, WebSocketServer } from 'ws'
