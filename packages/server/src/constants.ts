@@ -38,9 +38,6 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
  */
 export const DEFAULT_HEARTBEAT_MS = 2_000
 
-/** Largest WebSocket message accepted from a volunteer. */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
-
 /** Largest WebSocket message accepted from a dashboard viewer (viewers send nothing). */
 export const MAX_VIEWER_PAYLOAD_BYTES = 1024
 

@@ -5,6 +5,7 @@ import {
   CLOSE_GOING_AWAY,
   JOIN_PATH,
   MAX_VIEWERS_PER_ADDRESS,
+  MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
   MONITOR_FEED_PATH,
   MONITOR_PATH,
@@ -20,7 +21,6 @@ import { listeningUrls } from './addresses.ts'
 import {
   CLOSE_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
-  MAX_PAYLOAD_BYTES,
   IMMUTABLE_CACHE_CONTROL,
   NO_RUN_RETRY_AFTER_S,
 } from './constants.ts'
@@ -142,7 +142,7 @@ function runFiles(runDir: ServerOptions['runDir']): express.Handler {
 export async function createServer(options: ServerOptions): Promise<PandoServer> {
   const guard = new AccessGuard(options.access)
   const httpServer = http.createServer(createApp(options, guard))
-  const volunteers = createEndpoint(MAX_PAYLOAD_BYTES)
+  const volunteers = createEndpoint(MAX_VOLUNTEER_MESSAGE_BYTES)
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
   const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
