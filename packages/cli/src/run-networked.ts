@@ -10,12 +10,7 @@ import {
   type RunConfig,
 } from '@pando/protocol'
 import type { BatchSize, Lender } from '@pando/scheduler'
-import {
-  createAccessToken,
-  createServer,
-  type PandoServer,
-  type ServerOptions,
-} from '@pando/server'
+import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'

@@ -49,7 +49,11 @@ export function parseServerAddress(value: string): ServerAddress {
   const typedPort = /:(\d+)\/?$/.exec(value)?.[1]
   const port = url.port || typedPort || (isUrl ? defaultPort(url.protocol) : String(DEFAULT_SERVER_PORT))
   const host = `${url.hostname}:${Number(port)}`
-  return { display: host, pageUrl: `${scheme.page}//${host}/`, rootUrl: `${scheme.link}//${host}${ROOT_PATH}` }
+  return {
+    display: host,
+    pageUrl: `${scheme.page}//${host}/`,
+    rootUrl: `${scheme.link}//${host}${ROOT_PATH}`,
+  }
 }
 
 function defaultPort(protocol: string): string {
