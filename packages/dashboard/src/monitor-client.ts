@@ -1,5 +1,10 @@
-import { CLOSE_NORMAL, parseMonitorMessage, withPageToken, type MonitorMessage } from '@pando/protocol'
-import { reconnectDelay } from './backoff.ts'
+import {
+  CLOSE_NORMAL,
+  parseMonitorMessage,
+  reconnectDelay,
+  withPageToken,
+  type MonitorMessage,
+} from '@pando/protocol'
 
 /** Where the client is: opening its first socket, receiving, or waiting `delay` ms to try again. */
 export type ConnectionState =

@@ -25,6 +25,7 @@ export {
   MAX_CLOSE_REASON_BYTES,
   fitCloseReason,
 } from './close-codes.ts'
+export { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from './reconnect-backoff.ts'
 export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {

@@ -1,5 +1,4 @@
-import { CLOSE_NORMAL, CLOSE_RECONNECT, toWire, type VolunteerToRoot } from '@pando/protocol'
-import { reconnectDelay } from './backoff.ts'
+import { CLOSE_NORMAL, CLOSE_RECONNECT, reconnectDelay, toWire, type VolunteerToRoot } from '@pando/protocol'
 
 /** What a `Connection` tells its owner. */
 export interface ConnectionEvents {

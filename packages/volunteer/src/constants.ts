@@ -1,12 +1,3 @@
-/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
-export const RECONNECT_BASE_DELAY = 250
-
-/**
- * Longest reconnection delay, in ms, before jitter. A few seconds: a restarted root gets its volunteers back
- * quickly, and a hundred tabs retrying every few seconds cost a server nothing.
- */
-export const RECONNECT_MAX_DELAY = 4_000
-
 /** Period over which the page averages its throughput, in ms. */
 export const THROUGHPUT_WINDOW = 5_000
 
