@@ -29,6 +29,7 @@ export { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from './rec
 export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {
+  MAX_DEVICE_NAME_LENGTH,
   MAX_VOLUNTEER_HELLO_CHARS,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,

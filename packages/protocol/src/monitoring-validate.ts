@@ -9,12 +9,12 @@ import {
 } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
 import { isRecord, type Json } from './envelope.ts'
+import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
 
 /** Longest volunteer id accepted, in characters. */
 const MAX_ID_LENGTH = 64
-/** Device names and unit names longer than these are cut. */
-const MAX_DEVICE_NAME_LENGTH = 100
+/** Unit names longer than this are cut (device names, to `MAX_DEVICE_NAME_LENGTH`). */
 const MAX_UNITS_LENGTH = 40
 
 function record(value: unknown, what: string): Json {

@@ -1,4 +1,5 @@
 import { isRecord, parseEnvelope } from './envelope.ts'
+import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
@@ -22,7 +23,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
       return {
         type: 'hello',
         protocolVersion: message.protocolVersion,
-        deviceName: message.deviceName.slice(0, 100),
+        deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
       }
     case 'outcomes':
       return { type: 'outcomes', outcomes: outcomesFromWire(message) }

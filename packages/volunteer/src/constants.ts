@@ -13,9 +13,6 @@ export const BUSY_VIEW_INTERVAL = 250
 /** localStorage key of the device name the volunteer chose. */
 export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
 
-/** Longest device name sent to the root, in characters (the root truncates to the same length). */
-export const MAX_DEVICE_NAME_LENGTH = 100
-
 /**
  * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it
  * holds is bounded by the credit its parent gives it (two batches per worker in its subtree), so the window
