@@ -13,6 +13,12 @@ export const CLOSE_GOING_AWAY = 1001
 /** "Protocol error": a frame that breaks WebSocket's own framing (ws closes with it by itself). */
 export const CLOSE_BAD_FRAME = 1002
 
+/**
+ * "Abnormal closure": never sent, only reported, by the side whose connection was cut without a close frame
+ * (the peer vanished, or was terminated).
+ */
+export const CLOSE_CUT = 1006
+
 /** "Invalid payload data": a text frame that is not UTF-8 (ws closes with it by itself). */
 export const CLOSE_INVALID_PAYLOAD = 1007
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  CLOSE_CUT,
   CLOSE_GOING_AWAY,
   CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
@@ -338,6 +339,6 @@ function linkErrorCode(error: unknown): number {
 
 function describeClose(code: number, reason: Buffer): string {
   const text = reason.toString('utf8')
-  if (code === 1006) return 'the connection was cut'
+  if (code === CLOSE_CUT) return 'the connection was cut'
   return text === '' ? `closed (${code})` : `${text} (${code})`
 }

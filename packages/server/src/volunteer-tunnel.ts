@@ -1,4 +1,5 @@
 import {
+  CLOSE_CUT,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_TRY_AGAIN_LATER,
   fitCloseReason,
@@ -55,7 +56,7 @@ export class VolunteerTunnel {
       if (this.#sockets.get(connection) !== socket) return
       this.#sockets.delete(connection)
       if (this.#closed) return
-      const known = code >= 1000 && code <= 4999 ? code : 1006
+      const known = code >= 1000 && code <= 4999 ? code : CLOSE_CUT
       this.#send({ type: 'volunteer-close', connection, code: known, reason: reason.toString('utf8') })
     })
     this.#send({ type: 'volunteer-open', connection })

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
+  CLOSE_CUT,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
   MAX_ROOT_LINK_MESSAGE_BYTES,
@@ -314,7 +315,8 @@ class RootLink {
     this.#volunteers.clear()
     // The server's words, made safe for the terminal they are printed on.
     const why = terminalText(
-      this.#refusal ?? (reason !== '' ? reason : code === 1006 ? 'the connection was cut' : `code ${code}`),
+      this.#refusal ??
+        (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`),
       PEER_TEXT_CHARS,
     )
     if (phase === 'connecting') {
