@@ -4,18 +4,13 @@ import path from 'node:path'
 import { BUNDLE_FILENAME, bundleModule } from '@pando/bundler'
 import {
   RUN_CONFIG_FILENAME,
+  RUN_PATH,
   VOLUNTEER_PROTOCOL_VERSION,
   type ProcessFunction,
   type RunConfig,
 } from '@pando/protocol'
 import type { BatchSize, Lender } from '@pando/scheduler'
-import {
-  createAccessToken,
-  createServer,
-  RUN_PATH,
-  type PandoServer,
-  type ServerOptions,
-} from '@pando/server'
+import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import pull from 'pull-stream'

@@ -9,14 +9,12 @@ import { distRoot } from '@pando/volunteer/paths'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { isUsageError, UsageError } from './errors.ts'
 import { createRunIds } from './networked/run-ids.ts'
+import { SHUTDOWN_GRACE_MS } from './shutdown.ts'
 import { PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
 import type { ServerCommand, ServerRunOptions } from './server-arguments.ts'
 
 /** Every message of `pando-server` starts with this, on stderr. */
 const SERVER_PREFIX = 'pando-server: '
-
-/** The longest a signal waits for the server to close before exiting anyway, in ms. */
-const SHUTDOWN_GRACE_MS = 2_000
 
 function print(message: string): void {
   process.stderr.write(`${SERVER_PREFIX}${message}\n`)

@@ -7,9 +7,10 @@ const releases = new Set<() => unknown>()
 
 /**
  * The longest a shutdown waits for the releases, and for stdout and stderr to take what they were given,
- * before exiting anyway (a reader that takes nothing for that long may then get a cut line).
+ * before exiting anyway (a reader that takes nothing for that long may then get a cut line); `pando-server`
+ * waits as long for its server to close.
  */
-const SHUTDOWN_GRACE_MS = 2_000
+export const SHUTDOWN_GRACE_MS = 2_000
 
 /** Set by the first shutdown: a later one (a second reason to stop) changes nothing. */
 let shuttingDown = false

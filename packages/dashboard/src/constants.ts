@@ -1,11 +1,7 @@
+import { MONITOR_FEED_PATH, MONITOR_PATH } from '@pando/protocol'
+
 /** Path of the feed, relative to the page (served at `/monitor/`, so the feed is `/monitor/feed`). */
-export const FEED_PATH = 'feed'
-
-/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
-export const RECONNECT_BASE_DELAY = 250
-
-/** Longest reconnection delay, in ms, before jitter. */
-export const RECONNECT_MAX_DELAY = 4_000
+export const FEED_PATH = MONITOR_FEED_PATH.slice(`${MONITOR_PATH}/`.length)
 
 /** How many statuses the throughput-over-time chart keeps (about 10 minutes at one every 3 s). */
 export const HISTORY_LENGTH = 200

@@ -1,5 +1,10 @@
-import { parseMonitorMessage, withPageToken, type MonitorMessage } from '@pando/protocol'
-import { reconnectDelay } from './backoff.ts'
+import {
+  CLOSE_NORMAL,
+  parseMonitorMessage,
+  reconnectDelay,
+  withPageToken,
+  type MonitorMessage,
+} from '@pando/protocol'
 
 /** Where the client is: opening its first socket, receiving, or waiting `delay` ms to try again. */
 export type ConnectionState =
@@ -50,7 +55,7 @@ export class MonitorClient {
   stop(): void {
     this.#stopped = true
     clearTimeout(this.#timer)
-    this.#socket?.close(1000, 'dashboard closed')
+    this.#socket?.close(CLOSE_NORMAL, 'dashboard closed')
     this.#socket = undefined
   }
 

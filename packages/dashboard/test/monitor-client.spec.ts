@@ -1,6 +1,5 @@
-import type { MonitorMessage } from '@pando/protocol'
+import { reconnectDelay, type MonitorMessage } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { reconnectDelay } from '../src/backoff.ts'
 import { MonitorClient, feedUrl, type ConnectionState } from '../src/monitor-client.ts'
 import { statusAt } from './scenario.ts'
 

@@ -15,9 +15,3 @@ export const WORKER_MODULE_GLOBAL = 'pandoModule'
  * refuses what comes without it (403), unless it was started `--open`.
  */
 export const ACCESS_TOKEN_PARAMETER = 'token'
-
-/**
- * WebSocket close code (an application code, 4000–4999) for a volunteer the root dropped because it failed
- * far more items than the others (items it failed succeeded elsewhere): the reason says how many.
- */
-export const CLOSE_DISCREDITED = 4001

@@ -1,9 +1,36 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER, CLOSE_DISCREDITED } from './constants.ts'
+export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER } from './constants.ts'
+export {
+  VOLUNTEER_PATH,
+  JOIN_PATH,
+  RUN_PATH,
+  RUN_CONFIG_PATH,
+  MONITOR_PATH,
+  MONITOR_FEED_PATH,
+  ROOT_PATH,
+} from './paths.ts'
+export {
+  CLOSE_NORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_BAD_FRAME,
+  CLOSE_INVALID_PAYLOAD,
+  CLOSE_CUT,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_RECONNECT,
+  CLOSE_DISCREDITED,
+  MAX_CLOSE_REASON_BYTES,
+  fitCloseReason,
+} from './close-codes.ts'
+export { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from './reconnect-backoff.ts'
 export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {
+  MAX_DEVICE_NAME_LENGTH,
   MAX_VOLUNTEER_HELLO_CHARS,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,
@@ -76,8 +103,14 @@ export {
   type JoinerSignal,
   type RelayToJoiner,
 } from './join-messages.ts'
-export { parseTreeWorkMessage, parseJoinerSignal } from './tree-validate.ts'
-export { toWire, WIRE_ITEM_FRAME_CHARS, type JobsOnWire, type OutcomesOnWire } from './work-wire.ts'
+export { parseTreeWorkMessage, parseJoinerSignal, checkRelayToJoiner } from './tree-validate.ts'
+export {
+  toWire,
+  WIRE_ENVELOPE_CHARS,
+  WIRE_ITEM_FRAME_CHARS,
+  type JobsOnWire,
+  type OutcomesOnWire,
+} from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
 export {
   ROOT_LINK_VERSION,

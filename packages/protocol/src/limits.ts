@@ -4,6 +4,12 @@
  */
 
 /**
+ * The longest device name, in characters: a page sends at most this in its `hello` and its reports, and
+ * the root cuts a longer one to it.
+ */
+export const MAX_DEVICE_NAME_LENGTH = 100
+
+/**
  * The largest first message on `/volunteer`, in characters: a `hello` is some 100. Until a socket has said
  * hello it may send no more than this; a larger frame is refused as too big (1009) before it is parsed,
  * however large the endpoint's own limit is.

@@ -8,24 +8,14 @@ import {
   type VolunteerReport,
 } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
+import { isRecord, type Json } from './envelope.ts'
+import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
 
 /** Longest volunteer id accepted, in characters. */
 const MAX_ID_LENGTH = 64
-/** Device names and unit names longer than these are cut. */
-const MAX_DEVICE_NAME_LENGTH = 100
+/** Unit names longer than this are cut (device names, to `MAX_DEVICE_NAME_LENGTH`). */
 const MAX_UNITS_LENGTH = 40
-
-type Json = Record<string, unknown>
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseJson(data: string, maxBytes: number): unknown {
-  // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  return parseJsonText(data, maxBytes)
-}
 
 function record(value: unknown, what: string): Json {
   if (!isRecord(value)) throw new ProtocolError(`${what} is not an object`)
@@ -107,7 +97,7 @@ export function checkVolunteerReport(value: unknown): VolunteerReport {
 
 /** Parses and validates one volunteer report. @throws {ProtocolError} */
 export function parseVolunteerReport(data: string, maxBytes = MAX_VOLUNTEER_REPORT_BYTES): VolunteerReport {
-  return checkVolunteerReport(parseJson(data, maxBytes))
+  return checkVolunteerReport(parseJsonText(data, maxBytes))
 }
 
 function treeEdge(value: unknown): TreeEdge {
@@ -117,7 +107,7 @@ function treeEdge(value: unknown): TreeEdge {
 
 /** Parses and validates a message of the dashboards' feed. @throws {ProtocolError} */
 export function parseMonitorMessage(data: string, maxBytes = MAX_MONITOR_MESSAGE_BYTES): MonitorMessage {
-  return checkMonitorMessage(parseJson(data, maxBytes))
+  return checkMonitorMessage(parseJsonText(data, maxBytes))
 }
 
 /** Validates a feed message already parsed from JSON (e.g. inside a root-link message). @throws {ProtocolError} */

@@ -1,7 +1,18 @@
-import { parseJsonText } from './json-text.ts'
+import {
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_NORMAL,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+  MAX_CLOSE_REASON_BYTES,
+} from './close-codes.ts'
+import { parseEnvelope, type Json } from './envelope.ts'
 import { ProtocolError } from './errors.ts'
 import type { RelayToJoiner } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
+import { checkRelayToJoiner } from './tree-validate.ts'
 import type { MonitorMessage } from './monitoring.ts'
 import { checkMonitorMessage } from './monitoring-validate.ts'
 import { RUN_CONFIG_FILENAME } from './run-config.ts'
@@ -111,19 +122,6 @@ export type ServerToRoot =
       readonly reason: string
     }
 
-type Json = Record<string, unknown>
-
-function parseRecord(data: string, maxBytes: number): Json {
-  // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  const parsed = parseJsonText(data, maxBytes)
-  // A `type` that is not a string (say an object with a `toString` of its own that is not a function) must
-  // not reach `String()` in the error messages below: that throws a TypeError, not a ProtocolError.
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Json).type !== 'string') {
-    throw new ProtocolError('message has no type')
-  }
-  return parsed as Json
-}
-
 function text(message: Json, field: string, maxLength: number, minLength = 0): string {
   const value = message[field]
   if (typeof value !== 'string' || value.length < minLength || value.length > maxLength) {
@@ -141,18 +139,32 @@ function integer(message: Json, field: string, min: number, max = Number.MAX_SAF
 }
 
 /**
- * A close code a peer may ask for (RFC 6455: 1000, 1001, 1008, 1009 for a volunteer's message over its limit,
- * 1011–1013, or an application's 3000–4999).
+ * The RFC 6455 close codes a root may ask the server to close a volunteer with: 1009 for a volunteer's
+ * message over its limit; an application's 3000–4999 are taken too.
  */
+const CLOSE_CODES_A_ROOT_MAY_SEND: readonly number[] = [
+  CLOSE_NORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
+]
+
+/** A close code a peer may ask for: one of {@link CLOSE_CODES_A_ROOT_MAY_SEND}, or 3000–4999. */
 function closeCode(message: Json): number {
   const code = integer(message, 'code', 1000, 4999)
-  if (code >= 3000 || [1000, 1001, 1008, 1009, 1011, 1012, 1013].includes(code)) return code
+  if (code >= 3000 || CLOSE_CODES_A_ROOT_MAY_SEND.includes(code)) return code
   throw new ProtocolError(`malformed ${String(message.type)}: code`)
 }
 
-/** Close reasons are at most 123 bytes on the wire: the receiver cuts them to fit. */
+/**
+ * Close reasons are at most {@link MAX_CLOSE_REASON_BYTES} bytes on the wire: the receiver cuts them to as
+ * many characters here, and to bytes when it closes (`fitCloseReason`).
+ */
 function closeReason(message: Json): string {
-  return text(message, 'reason', 1000).slice(0, 123)
+  return text(message, 'reason', 1000).slice(0, MAX_CLOSE_REASON_BYTES)
 }
 
 function urls(message: Json, field: string): string[] {
@@ -197,16 +209,9 @@ function runFiles(message: Json): RunFile[] {
 }
 
 function toJoiner(message: Json): RelayToJoiner {
-  const inner = message.message
-  if (typeof inner !== 'object' || inner === null) throw new ProtocolError('malformed to-joiner')
-  const m = inner as Json
-  if (m.type === 'answer' && typeof m.signal === 'object' && m.signal !== null) {
-    return { type: 'answer', signal: m.signal }
-  }
-  if (m.type === 'rejected' && typeof m.reason === 'string') {
-    return { type: 'rejected', reason: m.reason.slice(0, 200) }
-  }
-  throw new ProtocolError('malformed to-joiner')
+  const checked = checkRelayToJoiner(message.message)
+  if (checked === undefined) throw new ProtocolError('malformed to-joiner')
+  return checked
 }
 
 /**
@@ -214,7 +219,7 @@ function toJoiner(message: Json): RelayToJoiner {
  * {@link MAX_ROOT_HELLO_BYTES} as `maxBytes`. @throws {ProtocolError}
  */
 export function parseRootToServer(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE_BYTES): RootToServer {
-  const message = parseRecord(data, maxBytes)
+  const message = parseEnvelope(data, maxBytes)
   switch (message.type) {
     case 'hello':
       return {
@@ -252,7 +257,7 @@ export function parseRootToServer(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
 
 /** Parses and validates a message from the server. @throws {ProtocolError} */
 export function parseServerToRoot(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE_BYTES): ServerToRoot {
-  const message = parseRecord(data, maxBytes)
+  const message = parseEnvelope(data, maxBytes)
   switch (message.type) {
     case 'welcome':
       return {

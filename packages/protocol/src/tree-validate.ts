@@ -1,5 +1,5 @@
 import type { TreeWorkMessage } from './tree-messages.ts'
-import type { JoinerSignal } from './join-messages.ts'
+import type { JoinerSignal, RelayToJoiner } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
 import { ProtocolError } from './errors.ts'
 import { parseJsonText } from './json-text.ts'
@@ -40,4 +40,20 @@ export function parseJoinerSignal(data: string, maxBytes = MAX_JOIN_MESSAGE_BYTE
   }
   if (typeof signal !== 'object' || signal === null) throw new ProtocolError('malformed signal')
   return { type: 'join', seq, weight, signal }
+}
+
+/**
+ * Checks what the relay passes to a joiner (`/join`, relay → joiner; and the root link's `to-joiner`, which
+ * carries it): `undefined` when it is not a `RelayToJoiner`. A rejection's reason is cut to 200 characters.
+ */
+export function checkRelayToJoiner(value: unknown): RelayToJoiner | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const m = value as Record<string, unknown>
+  if (m.type === 'answer' && typeof m.signal === 'object' && m.signal !== null) {
+    return { type: 'answer', signal: m.signal }
+  }
+  if (m.type === 'rejected' && typeof m.reason === 'string') {
+    return { type: 'rejected', reason: m.reason.slice(0, 200) }
+  }
+  return undefined
 }

@@ -1,22 +1,10 @@
-import { parseJsonText } from './json-text.ts'
+import { isRecord, parseEnvelope } from './envelope.ts'
+import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
-
-type Json = Record<string, unknown>
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseRecord(data: string, maxBytes: number): Json {
-  // A JS string's length counts UTF-16 units; 3 bytes each at most, so this bound is safe and cheap.
-  const parsed = parseJsonText(data, maxBytes)
-  if (!isRecord(parsed) || typeof parsed.type !== 'string') throw new ProtocolError('message has no type')
-  return parsed
-}
 
 /** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
 export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
@@ -26,7 +14,7 @@ export function checkArray<T>(value: unknown, check: (item: unknown) => T, what:
 
 /** Parses and validates a message from a volunteer. @throws {ProtocolError} */
 export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_BYTES): VolunteerToRoot {
-  const message = parseRecord(data, maxBytes)
+  const message = parseEnvelope(data, maxBytes)
   switch (message.type) {
     case 'hello':
       if (typeof message.protocolVersion !== 'number' || typeof message.deviceName !== 'string') {
@@ -35,7 +23,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
       return {
         type: 'hello',
         protocolVersion: message.protocolVersion,
-        deviceName: message.deviceName.slice(0, 100),
+        deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
       }
     case 'outcomes':
       return { type: 'outcomes', outcomes: outcomesFromWire(message) }
@@ -50,7 +38,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
 
 /** Parses and validates a message from the root. @throws {ProtocolError} */
 export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_BYTES): RootToVolunteer {
-  const message = parseRecord(data, maxBytes)
+  const message = parseEnvelope(data, maxBytes)
   switch (message.type) {
     case 'welcome': {
       const config = message.config

@@ -24,6 +24,13 @@ export interface OutcomesOnWire {
 type WorkMessage = { readonly type: 'jobs'; readonly jobs: readonly Job[] } | OutcomesMessage
 type OutcomesMessage = { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
 
+/**
+ * Room for the envelope around the items of a `jobs` or `outcomes` message on the wire, in characters,
+ * rounded up: `{"type":"outcomes","ids":[],"results":[],"failures":[]}` is 56, `{"type":"jobs",...}` less.
+ * What packs items into a message keeps them within its limit less this.
+ */
+export const WIRE_ENVELOPE_CHARS = 64
+
 /** Extra characters per job or successful outcome on the wire: an id of up to 16 digits, quotes, commas. */
 export const WIRE_ITEM_FRAME_CHARS = 20
 

@@ -1,4 +1,4 @@
-import { jobJsonLength, packByLength, type Job, type Outcome } from '@pando/protocol'
+import { WIRE_ENVELOPE_CHARS, jobJsonLength, packByLength, type Job, type Outcome } from '@pando/protocol'
 import pull, { type Source, type SourceCallback } from 'pull-stream'
 import { batchSizing, type BatchSize } from './batch-sizing.ts'
 import type { LenderClock } from './clock.ts'
@@ -41,9 +41,6 @@ export interface RemoteLendingOptions {
 export const earnedCredit = (answered: number): number =>
   UNPROVEN_CREDIT + EARNED_CREDIT_PER_ANSWER * answered
 
-/** Room for the `{"type":"jobs","ids":[],"values":[]}` around the jobs on the wire, rounded up. */
-const ENVELOPE_CHARS = 64
-
 function tooLarge(job: Job, maxChars: number): Outcome {
   return {
     id: job.id,
@@ -69,7 +66,7 @@ export function lendToRemote(
 ): RemoteBorrower {
   const sizing = batchSizing(options.batchSize, options.workers, options.clock)
   const maxChars = options.maxMessageChars ?? Number.POSITIVE_INFINITY
-  const room = maxChars - ENVELOPE_CHARS
+  const room = maxChars - WIRE_ENVELOPE_CHARS
   const inbox: Outcome[][] = []
   let waiting: SourceCallback<Outcome[]> | undefined
   let closed = false

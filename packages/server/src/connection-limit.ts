@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
+import { CLOSE_TRY_AGAIN_LATER } from '@pando/protocol'
 import type { WebSocket } from 'ws'
-import { CLOSE_TRY_AGAIN_LATER } from './constants.ts'
 import { limitKey } from './join-relay.ts'
 import { closeWithReason } from './websocket-endpoint.ts'
 

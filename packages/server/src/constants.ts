@@ -1,9 +1,3 @@
-/** The volunteers' WebSocket endpoint. */
-export const VOLUNTEER_PATH = '/volunteer'
-
-/** The signaling relay of the WebRTC tree: one WebSocket per join attempt. */
-export const JOIN_PATH = '/join'
-
 /**
  * Join attempts one address may open in a burst, in attempts: the size of its token bucket (see
  * {@link JOIN_ATTEMPTS_PER_MINUTE}). A page opens one attempt at a time, and again only after a back-off
@@ -31,9 +25,6 @@ export const JOIN_ATTEMPTS_PER_MINUTE = 600
  */
 export const MAX_OPEN_JOINS_PER_ADDRESS = 200
 
-/** Where the files of one run (the user's bundled module) are served. */
-export const RUN_PATH = '/run'
-
 /** `Retry-After` of `/run/` while there is no run, in seconds. */
 export const NO_RUN_RETRY_AFTER_S = 2
 
@@ -47,15 +38,6 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
  */
 export const DEFAULT_HEARTBEAT_MS = 2_000
 
-/** Largest WebSocket message accepted from a volunteer. */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
-
-/** Where the dashboard page is served. */
-export const MONITOR_PATH = '/monitor'
-
-/** The dashboards' WebSocket endpoint: the root pushes its status there, to any number of viewers. */
-export const MONITOR_FEED_PATH = '/monitor/feed'
-
 /** Largest WebSocket message accepted from a dashboard viewer (viewers send nothing). */
 export const MAX_VIEWER_PAYLOAD_BYTES = 1024
 
@@ -64,9 +46,6 @@ export const MAX_VIEWER_PAYLOAD_BYTES = 1024
  * so a slow viewer gets the next one instead of a growing backlog.
  */
 export const MAX_VIEWER_BACKLOG_BYTES = 8 * 1024 * 1024
-
-/** Where the root of a `pando-server`'s run registers: the root link (see `@pando/protocol` root-link). */
-export const ROOT_PATH = '/root'
 
 /**
  * How long a root that gave a wrong secret waits for its refusal, in ms: with {@link MAX_PENDING_ROOTS},
@@ -103,27 +82,6 @@ export const MAX_ROOT_BACKLOG_BYTES = 64 * 1024 * 1024
  * losing the root ends its run, and a root busy computing (`--no-start-idle`) may answer late.
  */
 export const ROOT_MISSED_PINGS = 3
-
-/** WebSocket close code "protocol error" (RFC 6455): a frame that breaks WebSocket's own framing. */
-export const CLOSE_BAD_FRAME = 1002
-
-/** WebSocket close code "invalid payload data" (RFC 6455): a text frame that is not UTF-8. */
-export const CLOSE_INVALID_PAYLOAD = 1007
-
-/**
- * WebSocket close code "policy violation" (RFC 6455), for a message that breaks pando's protocol: not JSON,
- * failing validation, out of turn, binary; or a wrong secret. The peer is told why in the close reason.
- */
-export const CLOSE_PROTOCOL_ERROR = 1008
-
-/** WebSocket close code "message too big" (RFC 6455): a message over its endpoint's limit. */
-export const CLOSE_MESSAGE_TOO_BIG = 1009
-
-/** WebSocket close code "try again later" (RFC 6455 registry): the volunteer reconnects by itself. */
-export const CLOSE_TRY_AGAIN_LATER = 1013
-
-/** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
-export const MAX_CLOSE_REASON_BYTES = 123
 
 /**
  * How long a peer being closed gets to finish the closing handshake before its connection is cut, in ms:

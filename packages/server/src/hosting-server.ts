@@ -1,6 +1,7 @@
+import { CLOSE_TRY_AGAIN_LATER, ROOT_PATH } from '@pando/protocol'
 import type { WebSocket } from 'ws'
 import type { AccessOptions } from './access.ts'
-import { CLOSE_TRY_AGAIN_LATER, DEFAULT_HEARTBEAT_MS, ROOT_PATH } from './constants.ts'
+import { DEFAULT_HEARTBEAT_MS } from './constants.ts'
 import type { JoinRelayOptions } from './join-relay.ts'
 import { RootRegistry, type RootRegistryEvent } from './root-registry.ts'
 import { createServer, type PandoServer } from './server.ts'

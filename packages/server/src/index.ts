@@ -12,17 +12,7 @@ export {
   type AddressRange,
 } from './address-ranges.ts'
 export { JoinRelay, type JoinRelayOptions, type JoinSignalForRoot } from './join-relay.ts'
-export {
-  VOLUNTEER_PATH,
-  RUN_PATH,
-  JOIN_PATH,
-  DEFAULT_HEARTBEAT_MS,
-  MONITOR_PATH,
-  MONITOR_FEED_PATH,
-  ROOT_PATH,
-  WRONG_SECRET_DELAY_MS,
-  MAX_WRONG_SECRETS,
-} from './constants.ts'
+export { DEFAULT_HEARTBEAT_MS, WRONG_SECRET_DELAY_MS, MAX_WRONG_SECRETS } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
 export { pongRoundTrip, startHeartbeat } from './heartbeat.ts'
 export { LoopStall, STALL_INTERVALS } from './loop-stall.ts'

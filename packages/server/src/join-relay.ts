@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { isIPv6 } from 'node:net'
 import {
+  CLOSE_NORMAL,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
   MAX_JOIN_MESSAGE_BYTES,
   MAX_JOIN_SIGNALS,
   parseJoinerSignal,
@@ -9,13 +12,7 @@ import {
 } from '@pando/protocol'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
-import {
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TRY_AGAIN_LATER,
-  JOIN_ATTEMPT_BURST,
-  JOIN_ATTEMPTS_PER_MINUTE,
-  MAX_OPEN_JOINS_PER_ADDRESS,
-} from './constants.ts'
+import { JOIN_ATTEMPT_BURST, JOIN_ATTEMPTS_PER_MINUTE, MAX_OPEN_JOINS_PER_ADDRESS } from './constants.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
 /** A joiner's signal as the root's tree node takes it (the overlay's `join-signal` message). */
@@ -102,7 +99,7 @@ export class JoinRelay {
       return
     }
     socket.send(JSON.stringify(message))
-    socket.close(1000, 'join rejected')
+    socket.close(CLOSE_NORMAL, 'join rejected')
   }
 
   /** Closes every attempt. */
@@ -116,7 +113,7 @@ export class JoinRelay {
     this.#attempts.set(origin, socket)
     let signals = 0
     const timer = setTimeout(
-      () => socket.close(1000, 'join attempt timed out'),
+      () => socket.close(CLOSE_NORMAL, 'join attempt timed out'),
       this.#options.attemptTimeoutMs ?? 60_000,
     )
     socket.on('close', () => {

@@ -1,6 +1,6 @@
-import type { MonitorMessage } from '@pando/protocol'
+import { CLOSE_GOING_AWAY, CLOSE_PROTOCOL_ERROR, type MonitorMessage } from '@pando/protocol'
 import { WebSocket, type WebSocketServer } from 'ws'
-import { CLOSE_PROTOCOL_ERROR, MAX_VIEWER_BACKLOG_BYTES, MAX_VIEWER_PAYLOAD_BYTES } from './constants.ts'
+import { MAX_VIEWER_BACKLOG_BYTES, MAX_VIEWER_PAYLOAD_BYTES } from './constants.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
@@ -49,7 +49,7 @@ export function createMonitorFeed(heartbeatMs: number): MonitorFeed {
     viewerCount: () => wss.clients.size,
     close() {
       stopHeartbeat()
-      for (const socket of wss.clients) socket.close(1001, 'pando is shutting down')
+      for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'pando is shutting down')
       wss.close()
     },
   }

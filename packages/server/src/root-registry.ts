@@ -3,6 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  CLOSE_CUT,
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_ROOT_LEFT,
+  CLOSE_TRY_AGAIN_LATER,
   MAX_ROOT_HELLO_BYTES,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
@@ -17,9 +24,6 @@ import {
 import { WebSocket, type RawData } from 'ws'
 import {
   CLOSE_GRACE_MS,
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TRY_AGAIN_LATER,
   HELLO_TIMEOUT_MS,
   MAX_PENDING_ROOTS,
   MAX_ROOT_BACKLOG_BYTES,
@@ -32,9 +36,6 @@ import { startHeartbeat } from './heartbeat.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
 import { VolunteerTunnel } from './volunteer-tunnel.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
-
-/** WebSocket close code when the root leaves: its volunteers come back to the next one (1012 "restart"). */
-const CLOSE_ROOT_LEFT = 1012
 
 /** What happens on the root link, for the server's log. Never holds a secret. */
 export type RootRegistryEvent =
@@ -160,7 +161,7 @@ export class RootRegistry {
     this.#closed = true
     this.#stopHeartbeat()
     const root = this.#root
-    if (root !== undefined) this.#leave(root, 'pando-server is shutting down', 1001)
+    if (root !== undefined) this.#leave(root, 'pando-server is shutting down', CLOSE_GOING_AWAY)
     for (const socket of this.wss.clients) {
       // The root gets a moment to read why; links still proving their secret get none.
       if (socket === root?.socket) setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
@@ -185,7 +186,7 @@ export class RootRegistry {
   }
 
   #accept(socket: WebSocket, address: string): void {
-    if (this.#closed) return refuse(socket, 'pando-server is shutting down', 1001)
+    if (this.#closed) return refuse(socket, 'pando-server is shutting down', CLOSE_GOING_AWAY)
     if (this.#limiter.blocked(address)) {
       this.#event({ type: 'refused', address, reason: 'too many wrong secrets' })
       return refuse(socket, 'too many wrong secrets from this address: try again in a minute')
@@ -306,7 +307,7 @@ export class RootRegistry {
       },
       (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error)
-        refuse(root.socket, `pando-server cannot store the run's files: ${reason}`, 1011)
+        refuse(root.socket, `pando-server cannot store the run's files: ${reason}`, CLOSE_INTERNAL_ERROR)
       },
     )
   }
@@ -338,6 +339,6 @@ function linkErrorCode(error: unknown): number {
 
 function describeClose(code: number, reason: Buffer): string {
   const text = reason.toString('utf8')
-  if (code === 1006) return 'the connection was cut'
+  if (code === CLOSE_CUT) return 'the connection was cut'
   return text === '' ? `closed (${code})` : `${text} (${code})`
 }

@@ -2,8 +2,15 @@ import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  CLOSE_GOING_AWAY,
+  JOIN_PATH,
   MAX_VIEWERS_PER_ADDRESS,
+  MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
+  MONITOR_FEED_PATH,
+  MONITOR_PATH,
+  RUN_PATH,
+  VOLUNTEER_PATH,
   type MonitorMessage,
   type RelayToJoiner,
 } from '@pando/protocol'
@@ -14,14 +21,8 @@ import { listeningUrls } from './addresses.ts'
 import {
   CLOSE_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
-  JOIN_PATH,
-  MAX_PAYLOAD_BYTES,
-  MONITOR_FEED_PATH,
-  MONITOR_PATH,
   IMMUTABLE_CACHE_CONTROL,
   NO_RUN_RETRY_AFTER_S,
-  RUN_PATH,
-  VOLUNTEER_PATH,
 } from './constants.ts'
 import { ConnectionLimit } from './connection-limit.ts'
 import { startHeartbeat } from './heartbeat.ts'
@@ -141,7 +142,7 @@ function runFiles(runDir: ServerOptions['runDir']): express.Handler {
 export async function createServer(options: ServerOptions): Promise<PandoServer> {
   const guard = new AccessGuard(options.access)
   const httpServer = http.createServer(createApp(options, guard))
-  const volunteers = createEndpoint(MAX_PAYLOAD_BYTES)
+  const volunteers = createEndpoint(MAX_VOLUNTEER_MESSAGE_BYTES)
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
   const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
@@ -193,7 +194,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
       stopHeartbeat()
       feed.close()
       relay?.close()
-      for (const socket of volunteers.clients) socket.close(1001, 'pando is shutting down')
+      for (const socket of volunteers.clients) socket.close(CLOSE_GOING_AWAY, 'pando is shutting down')
       volunteers.close()
       httpServer.close(() => resolve())
       httpServer.closeAllConnections()

@@ -1,7 +1,13 @@
-import type { RootToVolunteer, ServerToRoot } from '@pando/protocol'
+import {
+  CLOSE_CUT,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
+  fitCloseReason,
+  type RootToVolunteer,
+  type ServerToRoot,
+} from '@pando/protocol'
 import { WebSocket, type RawData } from 'ws'
-import { CLOSE_PROTOCOL_ERROR, CLOSE_TRY_AGAIN_LATER } from './constants.ts'
-import { closeWithReason, fitCloseReason } from './websocket-endpoint.ts'
+import { closeWithReason } from './websocket-endpoint.ts'
 
 /** Tells a volunteer page why it is being closed (it shows the reason), then closes its socket. */
 export function closeVolunteer(socket: WebSocket, code: number, reason: string): void {
@@ -50,7 +56,7 @@ export class VolunteerTunnel {
       if (this.#sockets.get(connection) !== socket) return
       this.#sockets.delete(connection)
       if (this.#closed) return
-      const known = code >= 1000 && code <= 4999 ? code : 1006
+      const known = code >= 1000 && code <= 4999 ? code : CLOSE_CUT
       this.#send({ type: 'volunteer-close', connection, code: known, reason: reason.toString('utf8') })
     })
     this.#send({ type: 'volunteer-open', connection })

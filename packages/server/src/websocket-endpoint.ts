@@ -1,18 +1,11 @@
-import { WebSocket, WebSocketServer } from 'ws'
 import {
   CLOSE_BAD_FRAME,
-  CLOSE_GRACE_MS,
   CLOSE_INVALID_PAYLOAD,
   CLOSE_MESSAGE_TOO_BIG,
-  MAX_CLOSE_REASON_BYTES,
-} from './constants.ts'
-
-/** `reason`, cut to the bytes of UTF-8 a close frame can carry (ws throws on more). */
-export function fitCloseReason(reason: string): string {
-  let fitted = reason
-  while (Buffer.byteLength(fitted, 'utf8') > MAX_CLOSE_REASON_BYTES) fitted = fitted.slice(0, -1)
-  return fitted
-}
+  fitCloseReason,
+} from '@pando/protocol'
+import { WebSocket, WebSocketServer } from 'ws'
+import { CLOSE_GRACE_MS } from './constants.ts'
 
 /**
  * Closes `socket` with `code` and `reason` (cut to fit a close frame), so its peer learns why; first sends it

@@ -1,5 +1,4 @@
-import { toWire, type VolunteerToRoot } from '@pando/protocol'
-import { reconnectDelay } from './backoff.ts'
+import { CLOSE_NORMAL, CLOSE_RECONNECT, reconnectDelay, toWire, type VolunteerToRoot } from '@pando/protocol'
 
 /** What a `Connection` tells its owner. */
 export interface ConnectionEvents {
@@ -55,7 +54,7 @@ export class Connection {
   }
 
   /** Drops the current socket (e.g. after a protocol violation); a new one opens after the usual delay. */
-  reconnect(code = 4000, reason = 'reconnecting'): void {
+  reconnect(code = CLOSE_RECONNECT, reason = 'reconnecting'): void {
     this.#socket?.close(code, reason)
   }
 
@@ -63,7 +62,7 @@ export class Connection {
   stop(): void {
     this.#stopped = true
     clearTimeout(this.#timer)
-    this.#socket?.close(1000, 'volunteer leaving')
+    this.#socket?.close(CLOSE_NORMAL, 'volunteer leaving')
     this.#socket = undefined
   }
 

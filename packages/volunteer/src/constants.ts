@@ -1,15 +1,3 @@
-/** Path of the root's volunteer WebSocket endpoint, on the host that served the page. */
-export const VOLUNTEER_PATH = '/volunteer'
-
-/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
-export const RECONNECT_BASE_DELAY = 250
-
-/**
- * Longest reconnection delay, in ms, before jitter. A few seconds: a restarted root gets its volunteers back
- * quickly, and a hundred tabs retrying every few seconds cost a server nothing.
- */
-export const RECONNECT_MAX_DELAY = 4_000
-
 /** Period over which the page averages its throughput, in ms. */
 export const THROUGHPUT_WINDOW = 5_000
 
@@ -24,15 +12,6 @@ export const BUSY_VIEW_INTERVAL = 250
 
 /** localStorage key of the device name the volunteer chose. */
 export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
-
-/** Longest device name sent to the root, in characters (the root truncates to the same length). */
-export const MAX_DEVICE_NAME_LENGTH = 100
-
-/** Path of the signaling relay's WebSocket endpoint (one socket per join attempt), on the page's host. */
-export const JOIN_PATH = '/join'
-
-/** Where the root serves the run's `RunConfig`, relative to the page. */
-export const RUN_CONFIG_PATH = 'run/config.json'
 
 /**
  * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it

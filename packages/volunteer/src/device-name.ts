@@ -1,4 +1,5 @@
-import { DEVICE_NAME_STORAGE_KEY, MAX_DEVICE_NAME_LENGTH } from './constants.ts'
+import { MAX_DEVICE_NAME_LENGTH } from '@pando/protocol'
+import { DEVICE_NAME_STORAGE_KEY } from './constants.ts'
 import { hashEntries } from './url-hash.ts'
 
 /** The subset of `Storage` the page uses; any call may throw (storage disabled, quota, private mode). */

@@ -1,27 +1,29 @@
 import type { JoinRequest, SessionHandlers, Signal, SignalingClient, SignalingSession } from '@pando/overlay'
-import type { JoinerSignal, RelayToJoiner } from '@pando/protocol'
+import {
+  CLOSE_NORMAL,
+  MAX_TREE_LINK_MESSAGE_CHARS,
+  checkRelayToJoiner,
+  parseJsonText,
+  type JoinerSignal,
+  type RelayToJoiner,
+} from '@pando/protocol'
 
 /** Collaborators, injectable for tests. */
 export interface JoinSignalingComponents {
   WebSocket: typeof WebSocket
 }
 
-/** The relay's message, checked; `undefined` when it is not one the relay sends. */
+/**
+ * The relay's message, checked; `undefined` when it is not one the relay sends. An answer is an SDP or an ICE
+ * candidate of a few KB, within a tree link's limit when it came up the tree.
+ */
 function parseRelayMessage(data: unknown): RelayToJoiner | undefined {
   if (typeof data !== 'string') return undefined
-  let message: unknown
   try {
-    message = JSON.parse(data)
+    return checkRelayToJoiner(parseJsonText(data, MAX_TREE_LINK_MESSAGE_CHARS))
   } catch {
     return undefined
   }
-  if (typeof message !== 'object' || message === null) return undefined
-  const m = message as Record<string, unknown>
-  if (m.type === 'answer' && typeof m.signal === 'object' && m.signal !== null) {
-    return { type: 'answer', signal: m.signal }
-  }
-  if (m.type === 'rejected' && typeof m.reason === 'string') return { type: 'rejected', reason: m.reason }
-  return undefined
 }
 
 /** A socket opened ahead of the first attempt, and the messages it got before the attempt took it. */
@@ -61,7 +63,7 @@ export class JoinSignaling implements SignalingClient {
 
   /** Closes the socket opened ahead, if no attempt took it (the page does not join after all). */
   dropPreconnected(): void {
-    this.#preconnected?.socket.close(1000, 'not joining')
+    this.#preconnected?.socket.close(CLOSE_NORMAL, 'not joining')
     this.#preconnected = undefined
   }
 
@@ -73,7 +75,7 @@ export class JoinSignaling implements SignalingClient {
     const end = (): void => {
       ended = true
       queue.length = 0
-      socket.close(1000, 'join attempt over')
+      socket.close(CLOSE_NORMAL, 'join attempt over')
     }
     const reject = (reason: string): void => {
       if (ended) return

@@ -1,7 +1,6 @@
 // The volunteer page: joins the root's WebRTC tree (or its WebSocket, as the URL hash asks or as a fallback),
 // runs the lent jobs in a Worker, lends to its children in the tree, and shows what it does.
-import { withPageToken } from '@pando/protocol'
-import { JOIN_PATH, VOLUNTEER_PATH } from './constants.ts'
+import { JOIN_PATH, VOLUNTEER_PATH, withPageToken } from '@pando/protocol'
 import { StatusView } from './status-view.ts'
 import { transportFromHash } from './transport-choice.ts'
 import { startTreeVolunteer } from './tree-page.ts'

@@ -1,13 +1,11 @@
 import {
   MAX_VOLUNTEER_MESSAGE_CHARS,
   RESULT_TOO_LARGE_ERROR,
+  WIRE_ENVELOPE_CHARS,
   outcomeJsonLength,
   packByLength,
   type Outcome,
 } from '@pando/protocol'
-
-/** Room taken by `{"type":"outcomes","ids":[],"results":[],"failures":[]}` on the wire, rounded up. */
-const ENVELOPE_CHARS = 64
 
 function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
   return {
@@ -28,7 +26,7 @@ export function packOutcomes(
   outcomes: readonly Outcome[],
   maxChars = MAX_VOLUNTEER_MESSAGE_CHARS,
 ): Outcome[][] {
-  const room = maxChars - ENVELOPE_CHARS
+  const room = maxChars - WIRE_ENVELOPE_CHARS
   const fitting = outcomes.map((outcome) => {
     if (outcomeJsonLength(outcome) + 1 <= room) return outcome
     const length = JSON.stringify(outcome).length + 1

@@ -1,10 +1,5 @@
-import { VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
-import {
-  DEFAULT_HEARTBEAT,
-  DEFAULT_ITEM_TIMEOUT,
-  DEFAULT_REPORTING_INTERVAL,
-  RUN_CONFIG_PATH,
-} from './constants.ts'
+import { RUN_CONFIG_PATH, VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
+import { DEFAULT_HEARTBEAT, DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)

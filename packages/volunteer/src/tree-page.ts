@@ -1,6 +1,5 @@
 import { createWebRtcConnector } from '@pando/overlay'
-import type { RunConfig } from '@pando/protocol'
-import { reconnectDelay } from './backoff.ts'
+import { reconnectDelay, type RunConfig } from '@pando/protocol'
 import { FALLBACK_FAILED_JOINS } from './constants.ts'
 import { JoinFallback } from './join-fallback.ts'
 import { JoinSignaling } from './join-signaling.ts'

@@ -1,3 +1,4 @@
+import { ROOT_PATH } from '@pando/protocol'
 import { UsageError } from '../errors.ts'
 
 /** Where a remote `pando-server` is, from `--host`. */
@@ -48,7 +49,11 @@ export function parseServerAddress(value: string): ServerAddress {
   const typedPort = /:(\d+)\/?$/.exec(value)?.[1]
   const port = url.port || typedPort || (isUrl ? defaultPort(url.protocol) : String(DEFAULT_SERVER_PORT))
   const host = `${url.hostname}:${Number(port)}`
-  return { display: host, pageUrl: `${scheme.page}//${host}/`, rootUrl: `${scheme.link}//${host}/root` }
+  return {
+    display: host,
+    pageUrl: `${scheme.page}//${host}/`,
+    rootUrl: `${scheme.link}//${host}${ROOT_PATH}`,
+  }
 }
 
 function defaultPort(protocol: string): string {

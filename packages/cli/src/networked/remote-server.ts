@@ -1,6 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
+  CLOSE_CUT,
+  CLOSE_NORMAL,
+  CLOSE_PROTOCOL_ERROR,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseServerToRoot,
@@ -187,7 +190,7 @@ class RootLink {
     clearTimeout(this.#watchdog)
     if (this.#socket.readyState === WebSocket.CLOSED) return
     const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()))
-    this.#socket.close(1000, 'the run is over')
+    this.#socket.close(CLOSE_NORMAL, 'the run is over')
     const timer = setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS)
     await closed
     clearTimeout(timer)
@@ -225,7 +228,7 @@ class RootLink {
   #abort(reason: string): void {
     this.#refusal ??= reason
     // The close frame's reason is short and ASCII (it has 123 bytes at most); the message keeps the rest.
-    this.#socket.close(1008, 'protocol error')
+    this.#socket.close(CLOSE_PROTOCOL_ERROR, 'protocol error')
     setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS).unref()
   }
 
@@ -312,7 +315,8 @@ class RootLink {
     this.#volunteers.clear()
     // The server's words, made safe for the terminal they are printed on.
     const why = terminalText(
-      this.#refusal ?? (reason !== '' ? reason : code === 1006 ? 'the connection was cut' : `code ${code}`),
+      this.#refusal ??
+        (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`),
       PEER_TEXT_CHARS,
     )
     if (phase === 'connecting') {

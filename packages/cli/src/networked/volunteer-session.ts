@@ -1,5 +1,9 @@
 import {
   CLOSE_DISCREDITED,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_RECONNECT,
+  fitCloseReason,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
@@ -16,31 +20,12 @@ import { LoopStall } from '@pando/server'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
-/** WebSocket close code for a protocol violation (RFC 6455 "policy violation"). */
-const CLOSE_PROTOCOL_ERROR = 1008
-
-/** WebSocket close code for a message over its limit (RFC 6455 "message too big"). */
-const CLOSE_MESSAGE_TOO_BIG = 1009
-
-/** WebSocket close code for a page that went silent (an application code: 4000–4999). */
-const CLOSE_SILENT = 4000
-
 /**
  * A page silent for this many heartbeats is taken for frozen: it sends one every half heartbeat (every
  * second at most in a background tab, whose timers the browser slows), so three in a row are missing.
  * Checked every quarter heartbeat, a frozen page is dropped within two heartbeats.
  */
 const SILENT_HEARTBEATS = 1.5
-
-/**
- * `reason`, cut to the 123 bytes of UTF-8 a close frame can carry: ws throws on more, and a reason may quote
- * what the volunteer sent (a message type of 40 three-byte characters is 120 bytes by itself).
- */
-function fitCloseReason(reason: string): string {
-  let fitted = reason.slice(0, 123)
-  while (Buffer.byteLength(fitted, 'utf8') > 123) fitted = fitted.slice(0, -1)
-  return fitted
-}
 
 export interface VolunteerSessionOptions {
   readonly lender: Lender
@@ -81,7 +66,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     if (stall.stalled()) heardAt = performance.now()
     const silent = Math.round(performance.now() - heardAt)
     if (borrower !== undefined && silent > SILENT_HEARTBEATS * options.heartbeatMs) {
-      reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_SILENT)
+      reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_RECONNECT)
     }
   }, checkEvery)
   watchdog.unref()

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reconnectDelay } from '../src/backoff.ts'
-import { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY } from '../src/constants.ts'
+import { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from '../src/reconnect-backoff.ts'
 
 describe('reconnectDelay', () => {
   it('doubles with each attempt, between half and all of the ceiling', () => {
