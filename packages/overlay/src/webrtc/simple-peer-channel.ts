@@ -67,7 +67,13 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
   send(message: M): void {
     if (this.#state === 'connecting') throw new NotOpenError('the data channel is not open yet')
     if (this.#state === 'closed') throw new ClosedError('the data channel is closed')
-    this.#peer.send(JSON.stringify(message))
+    try {
+      this.#peer.send(JSON.stringify(message))
+    } catch (error) {
+      // The data channel closed under simple-peer before it said so (node-datachannel throws "DataChannel
+      // is closed"): the channel ends here, and the message is lost, as one sent just before a close may be.
+      this.#fail(error instanceof Error ? error : new Error(String(error)))
+    }
   }
 
   signal(signal: Signal): void {
