@@ -14,6 +14,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
+import { NESTED_FRAME } from '../support/nested-frames.ts'
 import { watchPeakMemory } from '../support/peak-memory.ts'
 import {
   collect,
@@ -29,8 +30,6 @@ import {
   type PrintedServer,
 } from '../support/pando-process.ts'
 
-/** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
-const NESTED_FRAME = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
 /**
  * A generous bound of the root's peak resident set through these attacks, in MB: an idle root takes some
  * 100–150 MB; parsing one frame of nesting took today's root over 1,100 MB more.

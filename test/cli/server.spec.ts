@@ -15,6 +15,7 @@ import {
   type PandoRun,
   type PrintedServer,
 } from '../support/pando-process.ts'
+import { NESTED_FRAME, sendVolunteerFrame } from '../support/nested-frames.ts'
 
 /** The secret of the servers these tests start: never to be seen on any output. */
 const SECRET = 'correct-horse-battery-staple'
@@ -241,27 +242,14 @@ describe('pando --host', () => {
     const honest = new FakeVolunteer(printed, { compute: true, name: 'honest' })
     await root.waitForStderr(/volunteer 'honest' joined/)
     root.child.stdin.write(seqLines(0, 500))
-    // The largest frame `/volunteer` takes (16 MiB), all nesting: tunnelled to the root, three times over.
-    const nested = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
-    const attack = async (hello: boolean): Promise<{ code: number; reason: string }> => {
-      const socket = new WebSocket(serverUrl(printed, '/volunteer', 'ws'))
-      socket.on('error', () => undefined)
-      const closed = once(socket, 'close').then(([code, reason]) => ({
-        code: code as number,
-        reason: String(reason),
-      }))
-      await once(socket, 'open')
-      if (hello) socket.send(JSON.stringify({ type: 'hello', protocolVersion: 1, deviceName: 'deep' }))
-      socket.send(nested)
-      return closed
-    }
-    const first = await attack(false)
+    // The largest frame `/volunteer` takes, all nesting: tunnelled to the root, three times over.
+    const first = await sendVolunteerFrame(printed, false, NESTED_FRAME)
     expect(first).toEqual({
       code: 1009,
-      reason: `message too large: ${nested.length} characters`,
+      reason: `message too large: ${NESTED_FRAME.length} characters`,
     })
     for (let i = 0; i < 3; i++) {
-      expect(await attack(true)).toEqual({
+      expect(await sendVolunteerFrame(printed, true, NESTED_FRAME)).toEqual({
         code: 1008,
         reason: 'message nested too deep: more than 16 levels',
       })

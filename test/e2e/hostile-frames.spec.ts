@@ -1,39 +1,10 @@
 // Frames of nested arrays sent to the root's `/volunteer` while real tabs compute (issue 12): each is refused
 // before it is parsed, and the tabs, over WebRTC and over the WebSocket, are never dropped as silent.
-import { once } from 'node:events'
 import { MAX_JSON_DEPTH } from '@pando/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
-import {
-  seqLines,
-  serverUrl,
-  startPando,
-  waitForServer,
-  type PandoRun,
-  type PrintedServer,
-} from '../support/pando-process.ts'
+import { seqLines, startPando, waitForServer, type PandoRun } from '../support/pando-process.ts'
+import { NESTED_FRAME, sendVolunteerFrame } from '../support/nested-frames.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
-
-/** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
-const NESTED_FRAME = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)
-
-/** Opens a socket on `/volunteer`, says hello if asked, sends `frame`, and resolves with how it was closed. */
-async function attack(
-  server: PrintedServer,
-  hello: boolean,
-  frame: string,
-): Promise<{ code: number; reason: string }> {
-  const socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'))
-  socket.on('error', () => undefined)
-  const closed = once(socket, 'close').then(([code, reason]) => ({
-    code: code as number,
-    reason: String(reason),
-  }))
-  await once(socket, 'open')
-  if (hello) socket.send(JSON.stringify({ type: 'hello', protocolVersion: 1, deviceName: 'deep' }))
-  socket.send(frame)
-  return closed
-}
 
 describe('frames of nested arrays on /volunteer, with real tabs computing', () => {
   let browser: VolunteerBrowser
@@ -63,13 +34,13 @@ describe('frames of nested arrays on /volunteer, with real tabs computing', () =
     await run.waitForLines(1)
     const before = run.stderr().length
 
-    expect(await attack(server, false, NESTED_FRAME)).toEqual({
+    expect(await sendVolunteerFrame(server, false, NESTED_FRAME)).toEqual({
       code: 1009,
       reason: `message too large: ${NESTED_FRAME.length} characters`,
     })
     const deep = `{"type":"status","report":${NESTED_FRAME.slice(0, -100)}}`
     for (let i = 0; i < 3; i++) {
-      expect(await attack(server, true, deep)).toEqual({
+      expect(await sendVolunteerFrame(server, true, deep)).toEqual({
         code: 1008,
         reason: `message nested too deep: more than ${MAX_JSON_DEPTH} levels`,
       })
