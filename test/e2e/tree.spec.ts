@@ -64,10 +64,10 @@ describe('the WebRTC tree, through the real CLI', () => {
       '2',
       '--ice-addresses',
       'loopback',
-      '--heartbeat',
-      '1000',
-      '--bootstrap-timeout',
-      '3000',
+      // The defaults of --heartbeat (2 s) and --bootstrap-timeout (10 s): 15 tabs joining at once through a
+      // tree of degree 2, on 2 cores busy with the rest of the suite, can take more than 3 s to join or go
+      // silent for a second, and a tab that gives up falls back to the WebSocket. The closed tab's links
+      // close at once on pagehide, so its children need no heartbeat to notice.
     ])
     try {
       const [url = ''] = await run.waitForStderr(URL_PATTERN)
