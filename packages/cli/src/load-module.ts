@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { resolveProcessFunction, type ProcessFunction } from '@pando/protocol'
 import { UsageError } from './errors.ts'
+import { printMessage } from './exit.ts'
+import { withWorkerLikeGlobals } from './worker-like-globals.ts'
 
 /**
  * Loads the user's processing module (CommonJS or ESM: .js, .cjs, .mjs) from a path relative to `cwd` or
@@ -18,6 +20,39 @@ export async function loadProcessFunction(modulePath: string, cwd: string): Prom
   } catch (error) {
     throw new UsageError(`cannot load the module ${modulePath}: ${describeLoadError(error)}: fix the module`)
   }
+  return processFunctionOf(namespace, modulePath)
+}
+
+/**
+ * Checks a module that only the volunteers' Workers will run (networked mode, this process computing
+ * nothing): it is loaded here with a Worker's `self` and `navigator` (`withWorkerLikeGlobals`), so a module
+ * valid in a Worker is not refused for Node's lack of them. When it still stops on a global that Node lacks
+ * (a `ReferenceError` at its top level: `OffscreenCanvas`, `importScripts`…), it cannot be checked here: that
+ * is said on stderr, and the Workers check it.
+ * @throws {UsageError} when the file is missing, has a syntax error, fails to load otherwise, or exports no
+ *   processing function
+ */
+export async function checkModuleForWorkers(modulePath: string, cwd: string): Promise<void> {
+  const path = resolve(cwd, modulePath)
+  checkIsFile(modulePath, path, cwd)
+  let namespace: unknown
+  try {
+    namespace = await withWorkerLikeGlobals(() => import(pathToFileURL(path).href))
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      printMessage(
+        `note: the module ${modulePath} uses what Node lacks (${describeLoadError(error)}), so it is checked ` +
+          "in the volunteers' Workers instead of here",
+      )
+      return
+    }
+    throw new UsageError(`cannot load the module ${modulePath}: ${describeLoadError(error)}: fix the module`)
+  }
+  processFunctionOf(namespace, modulePath)
+}
+
+/** The processing function `namespace` exports. @throws {UsageError} when it exports none */
+function processFunctionOf(namespace: unknown, modulePath: string): ProcessFunction {
   try {
     return resolveProcessFunction(namespace)
   } catch (error) {

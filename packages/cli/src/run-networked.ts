@@ -37,7 +37,8 @@ import type { RunOptions } from './parse-arguments.ts'
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
 export interface NetworkedRun {
   readonly options: RunOptions
-  readonly process: ProcessFunction
+  /** The module's function, when this process computes too (`--no-start-idle`). */
+  readonly process?: ProcessFunction
   readonly channel: ItemChannel
 }
 
@@ -98,7 +99,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       broadcast: (status) => server.broadcastStatus(status),
     })
     releases.push(() => reporting.stop())
-    if (!options.startIdle) {
+    if (!options.startIdle && process !== undefined) {
       releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
     if (chromium !== undefined) {

@@ -6,7 +6,7 @@ import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
 import { recordsAnything } from './journal/record-options.ts'
 import { openRunRecord, type RunRecord } from './journal/run-record.ts'
-import { loadProcessFunction } from './load-module.ts'
+import { checkModuleForWorkers, loadProcessFunction } from './load-module.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
 import { runNetworked } from './run-networked.ts'
@@ -37,7 +37,12 @@ export async function execute(command: Command): Promise<void> {
 async function run(options: RunOptions): Promise<void> {
   installProcessHandlers()
   installRuntimeModuleResolution()
-  const process = await loadProcessFunction(options.module, globalThis.process.cwd())
+  const cwd = globalThis.process.cwd()
+  // The function runs here with --local and --no-start-idle; otherwise only the volunteers' Workers run it.
+  const computesHere = options.local || !options.startIdle
+  const process = computesHere
+    ? await loadProcessFunction(options.module, cwd)
+    : await checkModuleForWorkers(options.module, cwd)
   const record = recordsAnything(options.record)
     ? openRunRecord(
         options.record,
@@ -46,9 +51,10 @@ async function run(options: RunOptions): Promise<void> {
       )
     : undefined
   const channel = createChannel(options, record)
-  const ending = options.local
-    ? await runLocal(process, channel, options)
-    : await runNetworked({ options, process, channel })
+  const ending =
+    options.local && process !== undefined
+      ? await runLocal(process, channel, options)
+      : await runNetworked({ options, channel, ...(process === undefined ? {} : { process }) })
   await record?.finish()
   switch (ending.kind) {
     case 'done':

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { runPando } from '../support/pando-process.ts'
+
+const FIXTURES = 'test/e2e/fixtures'
+
+/** Lines of stderr other than the URLs and join notices every networked run prints. */
+function messages(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line !== '' && !/can join at|dashboard is at|joined/.test(line))
+}
+
+/**
+ * A module meant for the volunteers' Workers is checked in Node before the run, but not refused for what only
+ * a Worker has: Node 20 lacks `self` and `navigator`, which the check stands in for, and a global it still
+ * lacks leaves the check to the Workers.
+ */
+describe('modules written for Web Workers, through the real CLI and a real tab', () => {
+  it('runs a module that reads self and navigator at its top level', async () => {
+    const result = await runPando([
+      `${FIXTURES}/worker-globals.cjs`,
+      '--port',
+      '0',
+      '--volunteers',
+      '1',
+      'a',
+      'b',
+    ])
+    expect(result.stdout).toBe(
+      'a in DedicatedWorkerGlobalScope with some cores\nb in DedicatedWorkerGlobalScope with some cores\n',
+    )
+    expect(messages(result.stderr)).toEqual([])
+    expect(result.code).toBe(0)
+  })
+
+  it('leaves a module that needs a browser-only global to the Workers, and says so', async () => {
+    const module = `${FIXTURES}/browser-only.cjs`
+    const result = await runPando([module, '--port', '0', '--volunteers', '1', 'a', 'b'])
+    expect(result.stdout).toBe('a on a 1x1 canvas\nb on a 1x1 canvas\n')
+    expect(messages(result.stderr)).toEqual([
+      `pando: note: the module ${module} uses what Node lacks (ReferenceError: OffscreenCanvas is not ` +
+        "defined), so it is checked in the volunteers' Workers instead of here",
+    ])
+    expect(result.code).toBe(0)
+  })
+
+  it('still refuses, in Node, a module that needs Worker globals when this process computes too', async () => {
+    const module = `${FIXTURES}/worker-globals.cjs`
+    const result = await runPando([module, '--port', '0', '--no-start-idle', 'a'])
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `pando: cannot load the module ${module}: ReferenceError: self is not defined: fix the module\n`,
+      code: 2,
+      signal: null,
+    })
+  })
+})
