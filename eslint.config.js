@@ -27,12 +27,12 @@ export default tseslint.config(
   },
   {
     // Processing modules as users write them (CommonJS), the runtime they require, and their fixtures.
-    files: ['examples/**/*.js', '**/*.cjs', 'packages/pando-computing/**/*.js'],
+    files: ['examples/**/*.js', '**/*.cjs', 'packages/runtime/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['scripts/**', '**/bin/*.js'],
+    files: ['scripts/**', '**/bin/*.js', 'packages/pando-computing/scripts/**'],
     languageOptions: { globals: { ...globals.node } },
   },
 )

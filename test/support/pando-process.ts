@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url'
 /** The repository root: the working directory of every run unless a test says otherwise. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** The real executable, as npm links it. */
-export const PANDO = join(ROOT, 'packages/cli/bin/pando.js')
+export const PANDO = join(ROOT, 'packages/pando-computing/bin/pando.js')
 /** The real `pando-server` executable. */
-export const PANDO_SERVER = join(ROOT, 'packages/cli/bin/pando-server.js')
+export const PANDO_SERVER = join(ROOT, 'packages/pando-computing/bin/pando-server.js')
 
 if (!existsSync(join(ROOT, 'packages/cli/dist/bin.js'))) {
   throw new Error('the CLI is not built: run `npm run build` first')

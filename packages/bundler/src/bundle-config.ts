@@ -7,9 +7,9 @@ import { BUNDLE_FILENAME, VIRTUAL_SCHEME } from './constants.ts'
 
 const require = createRequire(import.meta.url)
 
-/** Resolved once: where `require('pando-computing')` and the Node polyfills come from. */
+/** Resolved once: where `require('pando-computing')` (the runtime package) and the Node polyfills come from. */
 const paths = {
-  pandoComputing: path.dirname(require.resolve('pando-computing/package.json')),
+  runtime: path.dirname(require.resolve('@pando/runtime/package.json')),
   buffer: require.resolve('buffer/'),
   events: require.resolve('events/'),
   process: require.resolve('process/browser.js'),
@@ -56,7 +56,7 @@ export function createBundleConfig(options: { modulePath: string; outDir: string
       // Dependencies resolve from the module's own directory upwards (webpack's default), so a module next to
       // its node_modules works wherever it lives.
       extensions: ['.js', '.cjs', '.mjs', '.json', '.ts', '.mts', '.cts'],
-      alias: { 'pando-computing$': paths.pandoComputing },
+      alias: { 'pando-computing$': paths.runtime },
       fallback: { buffer: paths.buffer, events: paths.events, process: paths.process },
     },
     module: {

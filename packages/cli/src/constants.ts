@@ -28,3 +28,6 @@ export const CONFIG_FILE = '.pando/config.json'
 
 /** The name a processing module requires to reach the runtime API (`report()`), as in the original Pando. */
 export const RUNTIME_MODULE = 'pando-computing'
+
+/** The internal package that holds that API; `RUNTIME_MODULE` requests resolve to it (`runtime-request.ts`). */
+export const RUNTIME_PACKAGE = '@pando/runtime'

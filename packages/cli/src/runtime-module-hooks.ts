@@ -2,7 +2,7 @@
 // thread. They make `import … from 'pando-computing'` resolve, from any processing module wherever it lives,
 // as if the CLI itself imported it: the user's module needs no `node_modules` of its own for it.
 import type { InitializeHook, ResolveHook } from 'node:module'
-import { RUNTIME_MODULE } from './constants.ts'
+import { runtimeRequest } from './runtime-request.ts'
 
 /** What `runtime-module.ts` passes to {@link initialize}. */
 export interface RuntimeHookData {
@@ -17,7 +17,7 @@ export const initialize: InitializeHook<RuntimeHookData> = (data) => {
 }
 
 export const resolve: ResolveHook = (specifier, context, nextResolve) => {
-  const isRuntime = specifier === RUNTIME_MODULE || specifier.startsWith(`${RUNTIME_MODULE}/`)
-  if (!isRuntime || resolveFrom === undefined) return nextResolve(specifier, context)
-  return nextResolve(specifier, { ...context, parentURL: resolveFrom })
+  const runtime = runtimeRequest(specifier)
+  if (runtime === undefined || resolveFrom === undefined) return nextResolve(specifier, context)
+  return nextResolve(runtime, { ...context, parentURL: resolveFrom })
 }
