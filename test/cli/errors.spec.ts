@@ -3,7 +3,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, runPando } from '../support/pando-process.ts'
+import { PANDO, ROOT, runPando } from '../support/pando-process.ts'
 
 /** A usage error: nothing on stdout, this one message on stderr, status 2. */
 function usageError(message: string): { stdout: string; stderr: string; code: number; signal: null } {
@@ -94,6 +94,30 @@ describe.concurrent('pando usage errors (status 2)', () => {
       ),
     )
   })
+
+  // A file system with no room left, made for the test: a 64 KiB tmpfs in a mount namespace of its own
+  // (root only, as CI runs). The bundle of a module with an npm dependency does not fit.
+  it.skipIf(process.getuid?.() !== 0)(
+    "no room left to write the bundle (status 1, not the module's fault)",
+    async () => {
+      const full = mkdtempSync(join(tmpdir(), 'pando-full-'))
+      const mountFull = `mount -t tmpfs -o size=64k tmpfs ${full} && TMPDIR=${full} exec "$0" "$@"`
+      const result = await runPando(
+        ['-m', 'sh', '-c', mountFull, PANDO, 'examples/collatz.js', '--port', '0', '1'],
+        {
+          bin: 'unshare',
+        },
+      )
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^pando: cannot write the module's bundle to ${full}/pando-run-\\w+ \\(ENOSPC: no space left on device, ` +
+            `write\\): the run's files go to TMPDIR \\(${full}\\): free some space there, or set TMPDIR to a ` +
+            'directory with room\n$',
+        ),
+      )
+      expect(result).toMatchObject({ stdout: '', code: 1, signal: null })
+    },
+  )
 
   it('a port that is taken', async () => {
     const taken = net.createServer()

@@ -5,7 +5,7 @@ import webpack from 'webpack'
 import type { Configuration, Stats, StatsError } from 'webpack'
 import { createBundleConfig } from './bundle-config.ts'
 import { BUNDLE_FILENAME, MAX_QUOTED_ERROR_CHARS } from './constants.ts'
-import { BundleError } from './errors.ts'
+import { BundleError, BundleWriteError } from './errors.ts'
 
 /** What to bundle and where. */
 export interface BundleOptions {
@@ -54,6 +54,12 @@ function run(config: Configuration): Promise<Stats> {
   })
 }
 
+/** The code of a system error (`ENOSPC`, `EACCES`…), which says the machine failed, not the module. */
+function systemErrorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined
+}
+
 async function checkModuleFile(modulePath: string): Promise<void> {
   try {
     const info = await stat(modulePath)
@@ -69,6 +75,7 @@ async function checkModuleFile(modulePath: string): Promise<void> {
  * module's namespace to `self[WORKER_MODULE_GLOBAL]` (see `@pando/protocol`).
  *
  * @throws {BundleError} when the module is missing, does not parse, or imports something that cannot be resolved
+ * @throws {BundleWriteError} when the system refuses to write the bundle (no space left, no permission…)
  */
 export async function bundleModule(options: BundleOptions): Promise<BundleResult> {
   const start = performance.now()
@@ -80,6 +87,17 @@ export async function bundleModule(options: BundleOptions): Promise<BundleResult
     stats = await run(createBundleConfig({ modulePath, outDir }))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
+    const code = systemErrorCode(error)
+    if (code !== undefined) {
+      throw new BundleWriteError(
+        `cannot write the bundle of ${modulePath} to ${outDir}: ${message}`,
+        code,
+        outDir,
+        {
+          cause: error,
+        },
+      )
+    }
     throw new BundleError(`cannot bundle ${modulePath}: ${message}`, [message], { cause: error })
   }
   if (stats.hasErrors()) {

@@ -3,22 +3,37 @@
  * - a line ends at '\n', and a '\r' just before it is dropped (Windows line ends);
  * - every line is an item, empty ones included, except an empty last line: "a\nb\n" and "a\nb" are both two
  *   lines, "\n" is one empty line, "" is none.
+ *
+ * Linear in the text's length: the unfinished line is kept as the chunks that make it, joined once its end
+ * comes, so a line of many chunks is not copied and searched again at each chunk.
  */
 export class LineSplitter {
-  private rest = ''
+  /** The chunks of the line not yet ended. */
+  private rest: string[] = []
 
   /** Takes the next chunk; returns the lines it completes. */
   push(chunk: string): string[] {
-    const pieces = (this.rest + chunk).split('\n')
-    this.rest = pieces.pop() ?? ''
+    if (!chunk.includes('\n')) {
+      if (chunk !== '') this.rest.push(chunk)
+      return []
+    }
+    const pieces = chunk.split('\n')
+    pieces[0] = this.takeRest() + (pieces[0] ?? '')
+    const last = pieces.pop() ?? ''
+    if (last !== '') this.rest.push(last)
     return pieces.map(stripCarriageReturn)
   }
 
   /** Ends the text; returns its last line when it is not empty. */
   end(): string[] {
-    const last = stripCarriageReturn(this.rest)
-    this.rest = ''
+    const last = stripCarriageReturn(this.takeRest())
     return last === '' ? [] : [last]
+  }
+
+  private takeRest(): string {
+    const rest = this.rest.join('')
+    this.rest = []
+    return rest
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BUNDLE_FILENAME, bundleModule } from '@pando/bundler'
+import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
   RUN_CONFIG_FILENAME,
   RUN_PATH,
@@ -226,6 +226,17 @@ async function bundle(module: string, outDir: string): Promise<void> {
     if (error instanceof Error && error.name === 'BundleError') {
       throw new UsageError(
         `${error.message}\n(the module must bundle for a browser Worker: fix it, or use --local)`,
+      )
+    }
+    if (error instanceof BundleWriteError) {
+      const reason = error.cause instanceof Error ? error.cause.message : error.code
+      const fix =
+        error.code === 'ENOSPC'
+          ? 'free some space there, or set TMPDIR to a directory with room'
+          : 'set TMPDIR to a writable directory'
+      throw new RunStoppedError(
+        `cannot write the module's bundle to ${error.outDir} (${reason}): the run's files go to TMPDIR ` +
+          `(${os.tmpdir()}): ${fix}`,
       )
     }
     throw error

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LineSplitter } from '../src/line-splitter.ts'
 
@@ -26,5 +27,23 @@ describe('LineSplitter', () => {
   it('joins lines cut across chunks, \\r\\n included', () => {
     expect(split('ab', 'c\nd', 'e\r', '\nf')).toEqual(['abc', 'de', 'f'])
     expect(split('a', '', '\n')).toEqual(['a'])
+  })
+
+  it('gives the same lines however the text is cut into chunks', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\r', '\n'), maxLength: 60 })
+    fc.assert(
+      fc.property(text, fc.array(fc.nat({ max: 60 }), { maxLength: 8 }), (whole, cuts) => {
+        const points = [...new Set(cuts.filter((cut) => cut <= whole.length))].sort((a, b) => a - b)
+        const chunks = [0, ...points].map((start, i) => whole.slice(start, points[i] ?? whole.length))
+        expect(split(...chunks)).toEqual(split(whole))
+      }),
+    )
+  })
+
+  it('keeps a line of many chunks whole (a 20 MB item arriving 64 KiB at a time)', () => {
+    const chunk = 'x'.repeat(64 * 1024)
+    const chunks = Array.from({ length: 320 }, () => chunk)
+    const lines = split(...chunks, '\nnext\n')
+    expect(lines.map((line) => line.length)).toEqual([320 * 64 * 1024, 4])
   })
 })
