@@ -89,8 +89,8 @@ describe.concurrent('pando usage errors (status 2)', () => {
     })
     expect(result).toEqual(
       usageError(
-        '--volunteers needs Chromium, and there is none at /nonexistent/chromium: install it (Debian: ' +
-          'apt-get install chromium) or set PANDO_CHROMIUM to the path of a Chromium or Chrome binary',
+        '--volunteers needs Chromium, and PANDO_CHROMIUM names /nonexistent/chromium, which is not an ' +
+          'executable file: set it to the path of a Chromium or Chrome binary, or unset it to search the PATH',
       ),
     )
   })

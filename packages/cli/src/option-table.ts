@@ -215,7 +215,7 @@ export const OPTION_TABLE = {
     default: 0,
     describe:
       'Open this many headless Chromium tabs as volunteers on this machine ($PANDO_CHROMIUM, else ' +
-      '/usr/bin/chromium).',
+      'chromium, chromium-browser or google-chrome on the PATH, else where they are usually installed).',
   },
   host: {
     kind: 'text',

@@ -31,7 +31,8 @@ import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-s
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds } from './networked/run-ids.ts'
 import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
-import { findChromium, launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
+import { findChromium } from './networked/find-chromium.ts'
+import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */

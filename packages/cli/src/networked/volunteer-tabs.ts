@@ -1,9 +1,3 @@
-import { existsSync } from 'node:fs'
-import { UsageError } from '../errors.ts'
-
-/** Where Chromium is looked for when `$PANDO_CHROMIUM` is not set (Debian's package). */
-const DEFAULT_CHROMIUM = '/usr/bin/chromium'
-
 /** Flags for headless volunteer tabs (see shared/docs/webrtc-testing.md for why each is there). */
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -22,18 +16,6 @@ export interface VolunteerTabs {
   open(url: string, count: number): Promise<void>
   /** Closes every tab and the browser (which removes its profile directory). Idempotent. */
   close(): Promise<void>
-}
-
-/** The Chromium binary to use, or a usage error that says how to get one. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const path = env.PANDO_CHROMIUM ?? DEFAULT_CHROMIUM
-  if (!existsSync(path)) {
-    throw new UsageError(
-      `--volunteers needs Chromium, and there is none at ${path}: install it (Debian: apt-get install chromium) ` +
-        'or set PANDO_CHROMIUM to the path of a Chromium or Chrome binary',
-    )
-  }
-  return path
 }
 
 /**
