@@ -169,8 +169,10 @@ describe.concurrent('pando --local --item-timeout', () => {
     ])
     expect(result).toEqual({
       stdout: 'a\n\nb\n',
-      stderr: `pando: marked: the function failed on item 2 of the command line, ${timedOut}`,
-      code: 0,
+      stderr:
+        `pando: marked: the function failed on item 2 of the command line, ${timedOut}` +
+        'pando: 1 item failed and was marked "" (--on-error mark): every other result was written\n',
+      code: 1,
       signal: null,
     })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
@@ -188,8 +190,10 @@ describe.concurrent('pando --local --item-timeout', () => {
     ])
     expect(result).toEqual({
       stdout: 'a\nb\n',
-      stderr: `pando: skipped: the function failed on item 2 of the command line, ${timedOut}`,
-      code: 0,
+      stderr:
+        `pando: skipped: the function failed on item 2 of the command line, ${timedOut}` +
+        'pando: 1 item failed and was skipped (--on-error skip): every other result was written\n',
+      code: 1,
       signal: null,
     })
   })

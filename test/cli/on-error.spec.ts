@@ -15,7 +15,7 @@ describe.concurrent('pando --on-error', () => {
     })
   })
 
-  it('skip: leaves the failed items out, names each on stderr, status 0', async () => {
+  it('skip: leaves the failed items out, names each on stderr, counts them at the end, status 1', async () => {
     const result = await runPando(
       ['examples/error.js', '--local', '--stdin', '--on-error', 'skip', '--retries', '0'],
       {
@@ -31,9 +31,10 @@ describe.concurrent('pando --on-error', () => {
     )
     expect(result.stderr).toBe(
       'pando: skipped: the function failed on line 7 of standard input, "7" (1 attempt): Error: 7 is a multiple of 7\n' +
-        'pando: skipped: the function failed on line 14 of standard input, "14" (1 attempt): Error: 14 is a multiple of 7\n',
+        'pando: skipped: the function failed on line 14 of standard input, "14" (1 attempt): Error: 14 is a multiple of 7\n' +
+        'pando: 2 items failed and were skipped (--on-error skip): every other result was written\n',
     )
-    expect(result.code).toBe(0)
+    expect(result.code).toBe(1)
   })
 
   it('mark: writes the marker in place of each failed item, so lines stay aligned', async () => {
@@ -41,8 +42,11 @@ describe.concurrent('pando --on-error', () => {
       input: seqLines(1, 16),
     })
     expect(result.stdout).toBe(seqLines(1, 16, squareOrFailed('')))
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(2)
-    expect(result.code).toBe(0)
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(3)
+    expect(result.stderr).toMatch(
+      /\npando: 2 items failed and were marked "" \(--on-error mark\): every other result was written\n$/,
+    )
+    expect(result.code).toBe(1)
   })
 
   it('mark with --error-marker', async () => {
@@ -56,7 +60,17 @@ describe.concurrent('pando --on-error', () => {
       '--error-marker=N/A',
     ])
     expect(result.stdout).toBe('36\nN/A\n64\n')
-    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /\npando: 1 item failed and was marked "N\/A" \(--on-error mark\): every other result was written\n$/,
+    )
+    expect(result.code).toBe(1)
+  })
+
+  it('skip and mark with no failure: status 0, nothing on stderr', async () => {
+    for (const policy of ['skip', 'mark']) {
+      const result = await runPando(['examples/error.js', '--local', '6', '8', '--on-error', policy])
+      expect(result).toEqual({ stdout: '36\n64\n', stderr: '', code: 0, signal: null })
+    }
   })
 
   it('refuses an unknown policy', async () => {

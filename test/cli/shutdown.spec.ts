@@ -120,11 +120,14 @@ describe('pando flushes stderr', () => {
     const result = collect(child)
     const { code, stdout } = await result
     const lines = (await pipe.read).split('\n')
-    expect({ code, stdout }).toEqual({ code: 0, stdout: '' })
-    expect(lines).toHaveLength(items + 1)
-    expect(lines.at(-2)).toBe(
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
+    expect(lines).toHaveLength(items + 2)
+    expect(lines.at(-3)).toBe(
       `pando: skipped: the function failed on line ${items} of standard input, "${items - 1}" (1 attempt): ` +
         'TypeError: cannot handle 4 characters',
+    )
+    expect(lines.at(-2)).toBe(
+      `pando: ${items} items failed and were skipped (--on-error skip): every other result was written`,
     )
     expect(lines.at(-1)).toBe('')
   }, 180_000)

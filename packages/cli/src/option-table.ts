@@ -89,7 +89,8 @@ export const OPTION_TABLE = {
     describe:
       'What to do with an item the function still fails on after --retries: abort (write the results before ' +
       'it, name it on stderr, exit 1), skip (name it on stderr and leave its line out), or mark (name it on ' +
-      'stderr and write --error-marker in its place, so output lines stay aligned with input lines).',
+      'stderr and write --error-marker in its place, so output lines stay aligned with input lines). With skip ' +
+      'and mark, every other item is processed, and the run exits 1 if any failed.',
   },
   'error-marker': {
     kind: 'text',

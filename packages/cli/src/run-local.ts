@@ -1,6 +1,4 @@
 import type { ProcessFunction } from '@pando/protocol'
-import pull from 'pull-stream'
-import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
 import { lendLocally } from './local-worker.ts'
@@ -30,9 +28,7 @@ export async function runLocal(
     quiet: options.quiet,
   })
   try {
-    return await channel.deliver(
-      pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin)),
-    )
+    return await channel.deliver(lender.source)
   } finally {
     reporting.stop()
     stopLocal()

@@ -13,11 +13,9 @@ import type { BatchSize, Lender } from '@pando/scheduler'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
-import pull from 'pull-stream'
 import { RunStoppedError, UsageError } from './errors.ts'
 import { printMessage, printNotice } from './exit.ts'
 import { onShutdown } from './shutdown.ts'
-import { errorPolicy } from './error-policy.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { bundleIdentity } from './journal/module-identity.ts'
 import { createRootLender } from './lend-items.ts'
@@ -109,7 +107,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       await tabs.open(server.urls[0] ?? '', options.volunteers)
     }
     return await Promise.race([
-      channel.deliver(pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin))),
+      channel.deliver(lender.source),
       stopped,
     ])
   } finally {

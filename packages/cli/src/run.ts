@@ -1,7 +1,8 @@
 import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
 import { exitWithError, printMessage } from './exit.ts'
-import { argumentChannel, stdinChannel, type ItemChannel } from './item-channel.ts'
+import { withErrorPolicy, type PolicyChannel } from './error-policy.ts'
+import { argumentChannel, stdinChannel } from './item-channel.ts'
 import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
 import { recordsAnything } from './journal/record-options.ts'
@@ -58,6 +59,11 @@ async function run(options: RunOptions): Promise<void> {
   await record?.finish()
   switch (ending.kind) {
     case 'done':
+      if (channel.failures() > 0) {
+        printMessage(failuresMessage(channel.failures(), options))
+        exitAfterFlush(EXIT_FAILED)
+        return
+      }
       exitAfterFlush(EXIT_OK)
       return
     case 'failed':
@@ -72,7 +78,14 @@ async function run(options: RunOptions): Promise<void> {
   }
 }
 
-function createChannel(options: RunOptions, record: RunRecord | undefined): ItemChannel {
+/** The summary of the items `--on-error skip` or `mark` let through, at the end of a run. */
+function failuresMessage(failures: number, options: RunOptions): string {
+  const what = failures === 1 ? 'item failed and was' : 'items failed and were'
+  const how = options.onError === 'skip' ? 'skipped' : `marked ${JSON.stringify(options.errorMarker)}`
+  return `${failures} ${what} ${how} (--on-error ${options.onError}): every other result was written`
+}
+
+function createChannel(options: RunOptions, record: RunRecord | undefined): PolicyChannel {
   // With --sync-stdio there is no journal (the peer owns what was delivered), but --joblog and --cache work.
   const output = options.syncStdio ? process.stdout : (record?.output(process.stdout) ?? process.stdout)
   const channel = options.syncStdio
@@ -80,7 +93,11 @@ function createChannel(options: RunOptions, record: RunRecord | undefined): Item
     : options.stdin
       ? stdinChannel(process.stdin, output)
       : argumentChannel(options.items, output)
-  return record === undefined ? channel : { ...channel, record }
+  return withErrorPolicy(
+    record === undefined ? channel : { ...channel, record },
+    options.onError,
+    options.errorMarker,
+  )
 }
 
 /**
