@@ -106,10 +106,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases.push(() => tabs.close())
       await tabs.open(server.urls[0] ?? '', options.volunteers)
     }
-    return await Promise.race([
-      channel.deliver(lender.source),
-      stopped,
-    ])
+    return await Promise.race([channel.deliver(lender.source), stopped])
   } finally {
     unregister()
     await releaseAll()
