@@ -2,6 +2,7 @@ import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, writev } from
 import { crc32 } from 'node:zlib'
 import { frameRecord } from './record-format.ts'
 import { itemTupleJson, type ItemRecord, type JournalRecord } from './journal-records.ts'
+import { resultTupleBound, writeResultTuple } from './tuple-bytes.ts'
 
 /**
  * The most time, in ms, between a record and its `fsync`: a crash of the machine loses at most the records
@@ -28,16 +29,22 @@ export class JournalWriter {
   /** Items gathered since the last flush: `,TUPLE,TUPLE…` in `#items[0, #itemBytes)`. */
   #items = Buffer.allocUnsafe(64 * 1024)
   #itemBytes = 0
-  /** The last item's `by`, and its JSON: most items come from the same few volunteers in a row. */
+  /** The last result's `by`, and its JSON: most items come from the same few volunteers in a row. */
   #by: string | undefined
-  #byJson = '""'
+  #byJson = Buffer.from('""')
   #syncing = false
   readonly #timer: NodeJS.Timeout
   /** Framed records handed to `writev`, in order, not yet written. */
   #queue: Buffer[] = []
   #writing = false
-  /** Waiting for every record flushed so far to be written. */
-  #waiters: (() => void)[] = []
+  /** Bytes ever flushed (queued), and ever written: what a waiter waits for, and how far the file is. */
+  #queuedBytes = 0
+  #writtenBytes = 0
+  /**
+   * Waiting, in order, for the records flushed before them to be written (`upTo` of the flushed bytes): each
+   * is released as soon as its own records are, not once the queue empties.
+   */
+  #waiters: { readonly upTo: number; readonly done: () => void }[] = []
   /** What made a write fail: the journal is given up, the run goes on. */
   #failed: Error | undefined
   readonly #onFailure: (error: Error) => void
@@ -58,28 +65,47 @@ export class JournalWriter {
 
   /** Appends a finished item; the items gathered between two flushes go in one record. */
   appendItem(item: ItemRecord): void {
-    if (item.by !== this.#by) {
-      this.#by = item.by
-      this.#byJson = JSON.stringify(item.by ?? '')
+    if (item.r !== undefined && item.by !== undefined) {
+      this.appendResult(item.n, item.h, item.r, item.by)
+      return
     }
-    const tuple = itemTupleJson(item, this.#byJson)
+    const tuple = itemTupleJson(item, JSON.stringify(item.by ?? ''))
     // A UTF-16 unit takes at most 3 UTF-8 bytes; 1 for the comma.
-    const most = tuple.length * 3 + 1
-    if (this.#itemBytes + most > this.#items.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.#items.length * 2, this.#itemBytes + most))
-      this.#items.copy(bigger, 0, 0, this.#itemBytes)
-      this.#items = bigger
-    }
+    this.#makeRoom(tuple.length * 3 + 1)
     this.#items[this.#itemBytes++] = 0x2c // ','
     this.#itemBytes += this.#items.write(tuple, this.#itemBytes)
+  }
+
+  /**
+   * Appends an item that succeeded (see `ItemRecord`), as {@link appendItem} does, with no object or string
+   * made for it: the journal's cost on the main loop for each item.
+   */
+  appendResult(n: number, h: number, r: string, by: string): void {
+    if (by !== this.#by) {
+      this.#by = by
+      this.#byJson = Buffer.from(JSON.stringify(by))
+    }
+    this.#makeRoom(resultTupleBound(r.length, this.#byJson.length))
+    this.#itemBytes = writeResultTuple(this.#items, this.#itemBytes, n, h, r, this.#byJson)
+  }
+
+  /** Grows the items' buffer, when needed, so that `bytes` more fit. */
+  #makeRoom(bytes: number): void {
+    if (this.#itemBytes + bytes <= this.#items.length) return
+    const bigger = Buffer.allocUnsafe(Math.max(this.#items.length * 2, this.#itemBytes + bytes))
+    this.#items.copy(bigger, 0, 0, this.#itemBytes)
+    this.#items = bigger
   }
 
   /** Hands the gathered records to the system (no `fsync`); `done` is called once they are written. */
   flush(done?: () => void): void {
     this.#frameItems()
-    this.#queue.push(...this.#pending)
+    for (const buffer of this.#pending) {
+      this.#queue.push(buffer)
+      this.#queuedBytes += buffer.length
+    }
     this.#pending = []
-    if (done !== undefined) this.#waiters.push(done)
+    if (done !== undefined) this.#waiters.push({ upTo: this.#queuedBytes, done })
     this.#write()
   }
 
@@ -96,11 +122,9 @@ export class JournalWriter {
 
   #write(): void {
     if (this.#writing) return
-    if (this.#queue.length === 0 || this.#failed !== undefined) {
-      this.#queue = []
-      for (const waiter of this.#waiters.splice(0)) waiter()
-      return
-    }
+    if (this.#failed !== undefined) this.#queue = []
+    this.#release()
+    if (this.#queue.length === 0) return
     this.#writing = true
     const buffers = this.#queue
     this.#queue = []
@@ -110,11 +134,23 @@ export class JournalWriter {
         this.#failed = error
         this.#onFailure(error)
       } else {
+        this.#writtenBytes += written
         dropBytes(buffers, written)
         this.#queue.unshift(...buffers)
       }
       this.#write()
     })
+  }
+
+  /** Calls the waiters whose records are written (all of them once the journal is given up). */
+  #release(): void {
+    let released = 0
+    while (released < this.#waiters.length) {
+      const waiter = this.#waiters[released] as { readonly upTo: number }
+      if (this.#failed === undefined && waiter.upTo > this.#writtenBytes) break
+      released++
+    }
+    for (const { done } of this.#waiters.splice(0, released)) done()
   }
 
   /** The items gathered so far as one framed record (`CRC LENGTH {"i":[…]}`, see record-format.ts). */

@@ -219,17 +219,16 @@ class Recorder implements RunRecord {
   #record(settled: Settled, origin: OutcomeOrigin): void {
     if (origin === 'journal') return
     const by = origin === 'cache' ? 'cache' : (settled.by ?? 'unknown')
-    this.#journal?.appendItem(
-      settled.ok
-        ? { n: settled.id, h: inputHash(settled.value), r: settled.result, by }
-        : {
-            n: settled.id,
-            h: inputHash(settled.value),
-            e: { name: settled.error.name, message: settled.error.message },
-            a: settled.attempts,
-            by,
-          },
-    )
+    if (settled.ok) this.#journal?.appendResult(settled.id, inputHash(settled.value), settled.result, by)
+    else {
+      this.#journal?.appendItem({
+        n: settled.id,
+        h: inputHash(settled.value),
+        e: { name: settled.error.name, message: settled.error.message },
+        a: settled.attempts,
+        by,
+      })
+    }
     if (origin === 'computed' && settled.ok) this.#cache?.set(settled.value, settled.result)
     if (this.#joblog !== undefined) {
       const now = Date.now()
