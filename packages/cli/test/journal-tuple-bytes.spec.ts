@@ -16,7 +16,21 @@ const RESULTS = [
   '~'.repeat(5000),
   '"'.repeat(100),
 ]
-const NUMBERS = [0, 1, 9, 10, 99, 100, 123456789, 2 ** 32, 2 ** 53 - 1]
+const NUMBERS = [
+  0,
+  1,
+  9,
+  10,
+  99,
+  100,
+  99_999_999,
+  1e8,
+  100_000_007,
+  123_456_789,
+  2 ** 32,
+  1e15 + 7,
+  2 ** 53 - 1,
+]
 const BYS = ['local', 'cache', '', 'v"1\\é']
 
 function written(n: number, h: number, r: string, by: string): string {
@@ -47,6 +61,10 @@ describe('writeResultTuple', () => {
         expect(text).toBe(`,[${n},${h},"x","local"]`)
         expect(JSON.parse(text.slice(1))).toEqual([n, h, 'x', 'local'])
       }
+    }
+    for (let i = 0; i < 2000; i++) {
+      const h = Math.floor(Math.random() * 2 ** (1 + (i % 53)))
+      expect(written(i, h, '', '')).toBe(`,[${i},${h},"",""]`)
     }
   })
 

@@ -16,11 +16,12 @@ const ITEMS_OPEN = Buffer.from('{"i":[')
 const ITEMS_CLOSE = Buffer.from(']}')
 
 /**
- * Appends framed records to a journal file. Records gather in memory, the finished items in one growing
- * buffer (strings that live until the flush cost the garbage collector more than the journal's whole budget);
- * `flush(done)` writes them, the items as one record, off the main thread, and calls `done` once they reached
- * the system (the root writes to stdout only then, so a result line never reaches stdout before its record);
- * a timer writes and syncs them every {@link JOURNAL_SYNC_INTERVAL_MS}.
+ * Appends framed records to a journal file. Records gather in memory, the finished items written straight
+ * into one growing buffer (strings that live until the flush cost the garbage collector more than the
+ * journal's whole budget); `flush(done)` writes them, the items as one record, off the main thread, and calls
+ * `done` once they reached the system (the root writes to stdout only then, so a result line never reaches
+ * stdout before its record; a write of the main thread could wait for the disk behind the `fsync`); a timer
+ * writes and syncs them every {@link JOURNAL_SYNC_INTERVAL_MS}.
  */
 export class JournalWriter {
   readonly #fd: number

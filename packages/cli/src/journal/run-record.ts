@@ -14,7 +14,7 @@ import { JOURNAL_VERSION, type ModuleIdentity, type ResultOptions } from './jour
 import { JournalWriter } from './journal-writer.ts'
 import { outputAlreadyWritten, outputFile, recordingOutput } from './output-position.ts'
 import { checkJournalFits, readJournal, type JournalContents } from './read-journal.ts'
-import { recallOutcomes, type OutcomeOrigin, type Recalled } from './recall.ts'
+import { recallOutcomes, recordOutcomes, type OutcomeOrigin, type Recalled } from './recall.ts'
 import type { RecordOptions } from './record-options.ts'
 import { ResultCache } from './result-cache.ts'
 
@@ -167,6 +167,10 @@ class Recorder implements RunRecord {
   }
 
   lend(jobs: Source<Job>): { fresh: Source<Job>; merge(results: Source<Settled>): Source<Settled> } {
+    // The job log takes each item's start from the recall.
+    const recallsNothing =
+      (this.#earlier?.items.size ?? 0) === 0 && this.#cache === undefined && this.#joblog === undefined
+    if (recallsNothing) return recordOutcomes(jobs, (settled, origin) => this.#record(settled, origin))
     return recallOutcomes(
       jobs,
       (job) => this.#recall(job),

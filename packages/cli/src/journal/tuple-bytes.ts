@@ -59,14 +59,30 @@ export function writeResultTuple(
 
 /** Writes the decimal digits of `value`, a non-negative safe integer, at `offset`; returns the offset past. */
 function writeInteger(target: Buffer, offset: number, value: number): number {
+  if (value < 1e8) return writeSmallInteger(target, offset, value)
+  // Below 2^53, the high part has at most 8 digits: both parts in 32-bit integer arithmetic.
+  const high = Math.floor(value / 1e8)
+  const at = writeSmallInteger(target, offset, high)
+  let low = value - high * 1e8
+  for (let i = at + 7; i >= at; i--) {
+    const quotient = (low / 10) | 0
+    target[i] = 0x30 + low - quotient * 10
+    low = quotient
+  }
+  return at + 8
+}
+
+/** Writes the digits of `value`, an integer below 10^8. */
+function writeSmallInteger(target: Buffer, offset: number, value: number): number {
   let digits = 1
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
-  let at = offset + digits
+  while (digits < 8 && value >= (POWERS_OF_TEN[digits] as number)) digits++
   let rest = value
-  do {
-    const quotient = Math.floor(rest / 10)
-    target[--at] = 0x30 + (rest - quotient * 10)
+  for (let i = offset + digits - 1; i >= offset; i--) {
+    const quotient = (rest / 10) | 0
+    target[i] = 0x30 + rest - quotient * 10
     rest = quotient
-  } while (rest > 0)
+  }
   return offset + digits
 }
+
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7]
