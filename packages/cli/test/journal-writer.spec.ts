@@ -61,6 +61,24 @@ describe('JournalWriter', () => {
     expect(journal?.tornTail).toBe(false)
   })
 
+  it('reads back every item of many records flushed while earlier ones are being written', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-writer-')), 'journal')
+    const writer = new JournalWriter(path, 0, (error) => expect.unreachable(error.message))
+    writer.append(HEADER)
+    // Short results only: each record fits the items' buffer, which is taken back once written and reused.
+    const batches = Array.from({ length: 80 }, (_, batch) =>
+      itemsOf(batch * 1500, 1500).filter((item) => item.r !== undefined && item.r.length < 100),
+    )
+    for (const [index, batch] of batches.entries()) {
+      for (const item of batch) writer.appendResult(item.n, item.h, item.r as string, item.by as string)
+      writer.flush()
+      // Now and then the event loop turns: some writes complete while others wait.
+      if (index % 3 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await writer.close()
+    expect(readJournal(path)?.items).toEqual(byPosition(batches.flat()))
+  }, 60_000)
+
   it('drops an items record torn at any byte, keeping the records before it', async () => {
     const first = itemsOf(0, 12)
     // The last record without the long result: cut at each of its bytes.

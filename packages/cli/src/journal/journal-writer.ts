@@ -15,6 +15,11 @@ export const JOURNAL_SYNC_INTERVAL_MS = 200
 const ITEMS_OPEN = Buffer.from('{"i":[')
 const ITEMS_CLOSE = Buffer.from(']}')
 
+/** The items' buffer: the records of a few thousand trivial items; it grows for larger ones. */
+const ITEMS_BUFFER_BYTES = 64 * 1024
+/** Item buffers kept for the next records: those of the records being written, and one more. */
+const SPARE_ITEM_BUFFERS = 4
+
 /**
  * Appends framed records to a journal file. Records gather in memory, the finished items written straight
  * into one growing buffer (strings that live until the flush cost the garbage collector more than the
@@ -28,8 +33,15 @@ export class JournalWriter {
   /** Framed records waiting, in order, with the items' record framed in its place when another comes. */
   #pending: Buffer[] = []
   /** Items gathered since the last flush: `,TUPLE,TUPLE…` in `#items[0, #itemBytes)`. */
-  #items = Buffer.allocUnsafe(64 * 1024)
+  #items: Buffer = Buffer.allocUnsafe(ITEMS_BUFFER_BYTES)
   #itemBytes = 0
+  /**
+   * The items' buffers framed into records, from the oldest: not yet flushed (`upTo` undefined), or flushed
+   * and in use until the bytes flushed `upTo` are written; then they are used again (a fresh buffer for each
+   * record cost more than the rest of its writing, in allocation and page faults).
+   */
+  #itemBuffersInUse: { upTo: number | undefined; readonly buffer: Buffer }[] = []
+  #spareItemBuffers: Buffer[] = []
   /** The last result's `by`, and its JSON: most items come from the same few volunteers in a row. */
   #by: string | undefined
   #byJson = Buffer.from('""')
@@ -106,6 +118,11 @@ export class JournalWriter {
       this.#queuedBytes += buffer.length
     }
     this.#pending = []
+    for (let i = this.#itemBuffersInUse.length - 1; i >= 0; i--) {
+      const inUse = this.#itemBuffersInUse[i] as { upTo: number | undefined }
+      if (inUse.upTo !== undefined) break
+      inUse.upTo = this.#queuedBytes
+    }
     if (done !== undefined) this.#waiters.push({ upTo: this.#queuedBytes, done })
     this.#write()
   }
@@ -143,7 +160,10 @@ export class JournalWriter {
     })
   }
 
-  /** Calls the waiters whose records are written (all of them once the journal is given up). */
+  /**
+   * Calls the waiters whose records are written, and takes back the item buffers written (all of them once
+   * the journal is given up).
+   */
   #release(): void {
     let released = 0
     while (released < this.#waiters.length) {
@@ -152,12 +172,23 @@ export class JournalWriter {
       released++
     }
     for (const { done } of this.#waiters.splice(0, released)) done()
+    let written = 0
+    for (const { upTo, buffer } of this.#itemBuffersInUse) {
+      if (upTo === undefined || (this.#failed === undefined && upTo > this.#writtenBytes)) break
+      written++
+      if (this.#spareItemBuffers.length < SPARE_ITEM_BUFFERS && buffer.length === ITEMS_BUFFER_BYTES) {
+        this.#spareItemBuffers.push(buffer)
+      }
+    }
+    this.#itemBuffersInUse.splice(0, written)
   }
 
   /** The items gathered so far as one framed record (`CRC LENGTH {"i":[…]}`, see record-format.ts). */
   #frameItems(): void {
     if (this.#itemBytes === 0) return
-    const tuples = Buffer.from(this.#items.subarray(1, this.#itemBytes))
+    const tuples = this.#items.subarray(1, this.#itemBytes)
+    this.#itemBuffersInUse.push({ upTo: undefined, buffer: this.#items })
+    this.#items = this.#spareItemBuffers.pop() ?? Buffer.allocUnsafe(ITEMS_BUFFER_BYTES)
     this.#itemBytes = 0
     const crc = crc32(ITEMS_CLOSE, crc32(tuples, crc32(ITEMS_OPEN)))
     const length = ITEMS_OPEN.length + tuples.length + ITEMS_CLOSE.length
