@@ -2,7 +2,7 @@ import type { Job } from '@pando/protocol'
 import type { Settled } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { RECALLED_WINDOW, recallOutcomes, type OutcomeOrigin } from '../src/journal/recall.ts'
+import { RECALLED_WINDOW, recallOutcomes, recordOutcomes, type OutcomeOrigin } from '../src/journal/recall.ts'
 
 const jobsOf = (count: number): Job[] => Array.from({ length: count }, (_, id) => ({ id, value: `v${id}` }))
 
@@ -62,5 +62,34 @@ describe('recallOutcomes', () => {
     )
     const error = await new Promise((resolve) => pull(fresh, pull.collect(resolve)))
     expect(error).toEqual(new Error('differs'))
+  })
+})
+
+describe('recordOutcomes', () => {
+  it('lends every job and sees each result as it passes, in order, as computed', async () => {
+    const seen: [number, OutcomeOrigin][] = []
+    const { fresh, merge } = recordOutcomes(pull.values(jobsOf(5)), (settled, origin) =>
+      seen.push([settled.id, origin]),
+    )
+    const computed = pull(
+      fresh,
+      pull.asyncMap((job: Job, cb: (end: null, settled: Settled) => void) =>
+        setImmediate(() => cb(null, { id: job.id, value: job.value, ok: true, result: `r${job.id}` })),
+      ),
+    )
+    const results = await new Promise<Settled[]>((resolve, reject) =>
+      pull(
+        merge(computed),
+        pull.collect((error, all) => (error ? reject(error) : resolve(all))),
+      ),
+    )
+    expect(results.map((settled) => (settled.ok ? settled.result : ''))).toEqual([
+      'r0',
+      'r1',
+      'r2',
+      'r3',
+      'r4',
+    ])
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((id) => [id, 'computed']))
   })
 })

@@ -2,6 +2,7 @@ import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, writev } from
 import { crc32 } from 'node:zlib'
 import { frameRecord } from './record-format.ts'
 import { itemTupleJson, type ItemRecord, type JournalRecord } from './journal-records.ts'
+import { resultTupleBound, writeResultTuple } from './tuple-bytes.ts'
 
 /**
  * The most time, in ms, between a record and its `fsync`: a crash of the machine loses at most the records
@@ -14,30 +15,49 @@ export const JOURNAL_SYNC_INTERVAL_MS = 200
 const ITEMS_OPEN = Buffer.from('{"i":[')
 const ITEMS_CLOSE = Buffer.from(']}')
 
+/** The items' buffer: the records of a few thousand trivial items; it grows for larger ones. */
+const ITEMS_BUFFER_BYTES = 64 * 1024
+/** Item buffers kept for the next records: those of the records being written, and one more. */
+const SPARE_ITEM_BUFFERS = 4
+
 /**
- * Appends framed records to a journal file. Records gather in memory, the finished items in one growing
- * buffer (strings that live until the flush cost the garbage collector more than the journal's whole budget);
- * `flush(done)` writes them, the items as one record, off the main thread, and calls `done` once they reached
- * the system (the root writes to stdout only then, so a result line never reaches stdout before its record);
- * a timer writes and syncs them every {@link JOURNAL_SYNC_INTERVAL_MS}.
+ * Appends framed records to a journal file. Records gather in memory, the finished items written straight
+ * into one growing buffer (strings that live until the flush cost the garbage collector more than the
+ * journal's whole budget); `flush(done)` writes them, the items as one record, off the main thread, and calls
+ * `done` once they reached the system (the root writes to stdout only then, so a result line never reaches
+ * stdout before its record; a write of the main thread could wait for the disk behind the `fsync`); a timer
+ * writes and syncs them every {@link JOURNAL_SYNC_INTERVAL_MS}.
  */
 export class JournalWriter {
   readonly #fd: number
   /** Framed records waiting, in order, with the items' record framed in its place when another comes. */
   #pending: Buffer[] = []
   /** Items gathered since the last flush: `,TUPLE,TUPLE…` in `#items[0, #itemBytes)`. */
-  #items = Buffer.allocUnsafe(64 * 1024)
+  #items: Buffer = Buffer.allocUnsafe(ITEMS_BUFFER_BYTES)
   #itemBytes = 0
-  /** The last item's `by`, and its JSON: most items come from the same few volunteers in a row. */
+  /**
+   * The items' buffers framed into records, from the oldest: not yet flushed (`upTo` undefined), or flushed
+   * and in use until the bytes flushed `upTo` are written; then they are used again (a fresh buffer for each
+   * record cost more than the rest of its writing, in allocation and page faults).
+   */
+  #itemBuffersInUse: { upTo: number | undefined; readonly buffer: Buffer }[] = []
+  #spareItemBuffers: Buffer[] = []
+  /** The last result's `by`, and its JSON: most items come from the same few volunteers in a row. */
   #by: string | undefined
-  #byJson = '""'
+  #byJson = Buffer.from('""')
   #syncing = false
   readonly #timer: NodeJS.Timeout
   /** Framed records handed to `writev`, in order, not yet written. */
   #queue: Buffer[] = []
   #writing = false
-  /** Waiting for every record flushed so far to be written. */
-  #waiters: (() => void)[] = []
+  /** Bytes ever flushed (queued), and ever written: what a waiter waits for, and how far the file is. */
+  #queuedBytes = 0
+  #writtenBytes = 0
+  /**
+   * Waiting, in order, for the records flushed before them to be written (`upTo` of the flushed bytes): each
+   * is released as soon as its own records are, not once the queue empties.
+   */
+  #waiters: { readonly upTo: number; readonly done: () => void }[] = []
   /** What made a write fail: the journal is given up, the run goes on. */
   #failed: Error | undefined
   readonly #onFailure: (error: Error) => void
@@ -58,28 +78,52 @@ export class JournalWriter {
 
   /** Appends a finished item; the items gathered between two flushes go in one record. */
   appendItem(item: ItemRecord): void {
-    if (item.by !== this.#by) {
-      this.#by = item.by
-      this.#byJson = JSON.stringify(item.by ?? '')
+    if (item.r !== undefined && item.by !== undefined) {
+      this.appendResult(item.n, item.h, item.r, item.by)
+      return
     }
-    const tuple = itemTupleJson(item, this.#byJson)
+    const tuple = itemTupleJson(item, JSON.stringify(item.by ?? ''))
     // A UTF-16 unit takes at most 3 UTF-8 bytes; 1 for the comma.
-    const most = tuple.length * 3 + 1
-    if (this.#itemBytes + most > this.#items.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.#items.length * 2, this.#itemBytes + most))
-      this.#items.copy(bigger, 0, 0, this.#itemBytes)
-      this.#items = bigger
-    }
+    this.#makeRoom(tuple.length * 3 + 1)
     this.#items[this.#itemBytes++] = 0x2c // ','
     this.#itemBytes += this.#items.write(tuple, this.#itemBytes)
+  }
+
+  /**
+   * Appends an item that succeeded (see `ItemRecord`), as {@link appendItem} does, with no object or string
+   * made for it: the journal's cost on the main loop for each item.
+   */
+  appendResult(n: number, h: number, r: string, by: string): void {
+    if (by !== this.#by) {
+      this.#by = by
+      this.#byJson = Buffer.from(JSON.stringify(by))
+    }
+    this.#makeRoom(resultTupleBound(r.length, this.#byJson.length))
+    this.#itemBytes = writeResultTuple(this.#items, this.#itemBytes, n, h, r, this.#byJson)
+  }
+
+  /** Grows the items' buffer, when needed, so that `bytes` more fit. */
+  #makeRoom(bytes: number): void {
+    if (this.#itemBytes + bytes <= this.#items.length) return
+    const bigger = Buffer.allocUnsafe(Math.max(this.#items.length * 2, this.#itemBytes + bytes))
+    this.#items.copy(bigger, 0, 0, this.#itemBytes)
+    this.#items = bigger
   }
 
   /** Hands the gathered records to the system (no `fsync`); `done` is called once they are written. */
   flush(done?: () => void): void {
     this.#frameItems()
-    this.#queue.push(...this.#pending)
+    for (const buffer of this.#pending) {
+      this.#queue.push(buffer)
+      this.#queuedBytes += buffer.length
+    }
     this.#pending = []
-    if (done !== undefined) this.#waiters.push(done)
+    for (let i = this.#itemBuffersInUse.length - 1; i >= 0; i--) {
+      const inUse = this.#itemBuffersInUse[i] as { upTo: number | undefined }
+      if (inUse.upTo !== undefined) break
+      inUse.upTo = this.#queuedBytes
+    }
+    if (done !== undefined) this.#waiters.push({ upTo: this.#queuedBytes, done })
     this.#write()
   }
 
@@ -96,11 +140,9 @@ export class JournalWriter {
 
   #write(): void {
     if (this.#writing) return
-    if (this.#queue.length === 0 || this.#failed !== undefined) {
-      this.#queue = []
-      for (const waiter of this.#waiters.splice(0)) waiter()
-      return
-    }
+    if (this.#failed !== undefined) this.#queue = []
+    this.#release()
+    if (this.#queue.length === 0) return
     this.#writing = true
     const buffers = this.#queue
     this.#queue = []
@@ -110,6 +152,7 @@ export class JournalWriter {
         this.#failed = error
         this.#onFailure(error)
       } else {
+        this.#writtenBytes += written
         dropBytes(buffers, written)
         this.#queue.unshift(...buffers)
       }
@@ -117,10 +160,35 @@ export class JournalWriter {
     })
   }
 
+  /**
+   * Calls the waiters whose records are written, and takes back the item buffers written (all of them once
+   * the journal is given up).
+   */
+  #release(): void {
+    let released = 0
+    while (released < this.#waiters.length) {
+      const waiter = this.#waiters[released] as { readonly upTo: number }
+      if (this.#failed === undefined && waiter.upTo > this.#writtenBytes) break
+      released++
+    }
+    for (const { done } of this.#waiters.splice(0, released)) done()
+    let written = 0
+    for (const { upTo, buffer } of this.#itemBuffersInUse) {
+      if (upTo === undefined || (this.#failed === undefined && upTo > this.#writtenBytes)) break
+      written++
+      if (this.#spareItemBuffers.length < SPARE_ITEM_BUFFERS && buffer.length === ITEMS_BUFFER_BYTES) {
+        this.#spareItemBuffers.push(buffer)
+      }
+    }
+    this.#itemBuffersInUse.splice(0, written)
+  }
+
   /** The items gathered so far as one framed record (`CRC LENGTH {"i":[…]}`, see record-format.ts). */
   #frameItems(): void {
     if (this.#itemBytes === 0) return
-    const tuples = Buffer.from(this.#items.subarray(1, this.#itemBytes))
+    const tuples = this.#items.subarray(1, this.#itemBytes)
+    this.#itemBuffersInUse.push({ upTo: undefined, buffer: this.#items })
+    this.#items = this.#spareItemBuffers.pop() ?? Buffer.allocUnsafe(ITEMS_BUFFER_BYTES)
     this.#itemBytes = 0
     const crc = crc32(ITEMS_CLOSE, crc32(tuples, crc32(ITEMS_OPEN)))
     const length = ITEMS_OPEN.length + tuples.length + ITEMS_CLOSE.length

@@ -51,8 +51,8 @@ export function outputAlreadyWritten(
 /**
  * The run's standard output, seen through its journal: the first `skip()` bytes (written by an earlier
  * session; asked at the first write) are dropped, each write waits for the journal's records to be
- * written, and each completed write is
- * recorded (`onWritten` with the bytes this session wrote so far).
+ * written, and each completed write is recorded (`onWritten` with the bytes this session wrote so far).
+ * The writes that gathered while one waited go out together, after one wait for their records.
  */
 export function recordingOutput(
   output: Writable,
@@ -63,27 +63,25 @@ export function recordingOutput(
   let written = 0
   const recording = new Writable({
     highWaterMark: 64 * 1024,
-    // Lines pass as the strings they are (a copy into a Buffer cost as much as the write), unless bytes
-    // must be skipped.
-    decodeStrings: false,
-    write(chunk: string | Buffer, _encoding, cb) {
+    // Lines become bytes as they are written (the default): a chunk of lines kept as strings while it waits
+    // for the journal outlives young garbage collections, which cost more than the copy.
+    write(chunk: Buffer, _encoding, cb) {
       hooks.beforeWrite(() => writeOut(chunk, cb))
     },
+    writev(chunks, cb) {
+      const bytes = Buffer.concat(chunks.map(({ chunk }) => chunk as Buffer))
+      hooks.beforeWrite(() => writeOut(bytes, cb))
+    },
   })
-  const writeOut = (chunk: string | Buffer, cb: (error?: Error | null) => void): void => {
-    let data = chunk
+  const writeOut = (bytes: Buffer, cb: (error?: Error | null) => void): void => {
     toSkip ??= skip()
-    if (toSkip > 0) {
-      const bytes = Buffer.from(chunk)
-      const dropped = Math.min(toSkip, bytes.length)
-      toSkip -= dropped
-      data = bytes.subarray(dropped)
-    }
-    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length
-    if (length === 0) return cb()
+    const dropped = Math.min(toSkip, bytes.length)
+    toSkip -= dropped
+    const data = dropped === 0 ? bytes : bytes.subarray(dropped)
+    if (data.length === 0) return cb()
     output.write(data, (error) => {
       if (error) return cb(error)
-      written += length
+      written += data.length
       hooks.onWritten(written)
       cb()
     })

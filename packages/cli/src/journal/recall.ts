@@ -129,3 +129,22 @@ export function recallOutcomes(
 
   return { fresh, merge }
 }
+
+/**
+ * {@link recallOutcomes} when nothing can be recalled (a journal without items, no cache): every job goes to
+ * the lender, and `onOutcome` sees each of its results as it passes, with nothing else done per item.
+ */
+export function recordOutcomes(
+  jobs: Source<Job>,
+  onOutcome: (settled: Settled, origin: OutcomeOrigin) => void,
+): { fresh: Source<Job>; merge(results: Source<Settled>): Source<Settled> } {
+  const merge =
+    (results: Source<Settled>): Source<Settled> =>
+    (abort, cb) => {
+      results(abort, (end, settled) => {
+        if (!end && settled !== undefined) onOutcome(settled, 'computed')
+        cb(end, settled)
+      })
+    }
+  return { fresh: jobs, merge }
+}

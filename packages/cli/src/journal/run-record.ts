@@ -14,7 +14,7 @@ import { JOURNAL_VERSION, type ModuleIdentity, type ResultOptions } from './jour
 import { JournalWriter } from './journal-writer.ts'
 import { outputAlreadyWritten, outputFile, recordingOutput } from './output-position.ts'
 import { checkJournalFits, readJournal, type JournalContents } from './read-journal.ts'
-import { recallOutcomes, type OutcomeOrigin, type Recalled } from './recall.ts'
+import { recallOutcomes, recordOutcomes, type OutcomeOrigin, type Recalled } from './recall.ts'
 import type { RecordOptions } from './record-options.ts'
 import { ResultCache } from './result-cache.ts'
 
@@ -167,6 +167,10 @@ class Recorder implements RunRecord {
   }
 
   lend(jobs: Source<Job>): { fresh: Source<Job>; merge(results: Source<Settled>): Source<Settled> } {
+    // The job log takes each item's start from the recall.
+    const recallsNothing =
+      (this.#earlier?.items.size ?? 0) === 0 && this.#cache === undefined && this.#joblog === undefined
+    if (recallsNothing) return recordOutcomes(jobs, (settled, origin) => this.#record(settled, origin))
     return recallOutcomes(
       jobs,
       (job) => this.#recall(job),
@@ -219,17 +223,16 @@ class Recorder implements RunRecord {
   #record(settled: Settled, origin: OutcomeOrigin): void {
     if (origin === 'journal') return
     const by = origin === 'cache' ? 'cache' : (settled.by ?? 'unknown')
-    this.#journal?.appendItem(
-      settled.ok
-        ? { n: settled.id, h: inputHash(settled.value), r: settled.result, by }
-        : {
-            n: settled.id,
-            h: inputHash(settled.value),
-            e: { name: settled.error.name, message: settled.error.message },
-            a: settled.attempts,
-            by,
-          },
-    )
+    if (settled.ok) this.#journal?.appendResult(settled.id, inputHash(settled.value), settled.result, by)
+    else {
+      this.#journal?.appendItem({
+        n: settled.id,
+        h: inputHash(settled.value),
+        e: { name: settled.error.name, message: settled.error.message },
+        a: settled.attempts,
+        by,
+      })
+    }
     if (origin === 'computed' && settled.ok) this.#cache?.set(settled.value, settled.result)
     if (this.#joblog !== undefined) {
       const now = Date.now()
