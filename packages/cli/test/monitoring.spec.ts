@@ -3,7 +3,7 @@ import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
 import { isDebugEnabled } from '../src/monitoring/debug-namespaces.ts'
-import { formatDuration, progressText } from '../src/monitoring/progress-line.ts'
+import { formatDuration, progressText, summaryText } from '../src/monitoring/progress-line.ts'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
 import { startRunMonitor } from '../src/monitoring/run-monitor.ts'
 
@@ -119,6 +119,35 @@ describe('progressText', () => {
     expect(progressText({ ...status, run: { ...status.run, itemsTotal: null } }, false)).toBe(
       '40 done · 4 items/s · 0:10',
     )
+  })
+
+  it('makes the summary line: items, time, average rate, most volunteers, retries, failures', () => {
+    const status = {
+      type: 'status' as const,
+      timestamp: 0,
+      run: { startedAt: 0, elapsedMs: 65_000, itemsTotal: 200 },
+      totals: {
+        read: 200,
+        done: 200,
+        inFlight: 0,
+        relent: 1,
+        failed: 2,
+        volunteers: 0,
+        rate: 0,
+        averageRate: 3.0769,
+      },
+      volunteers: [],
+      tree: [],
+    }
+    expect(summaryText(status, 3)).toBe(
+      '200 items in 1:05 · 3.1 items/s · 3 volunteers · 1 retry · 2 failures',
+    )
+    expect(
+      summaryText(
+        { ...status, totals: { ...status.totals, done: 1, relent: 0, failed: 1, averageRate: 12.4 } },
+        undefined,
+      ),
+    ).toBe('1 item in 1:05 · 12 items/s · 0 retries · 1 failure')
   })
 
   it('formats durations', () => {

@@ -8,6 +8,8 @@ const STALE_INTERVALS = 3
 export interface RunMonitorOptions {
   readonly lender: Lender
   readonly board: ReportBoard
+  /** The volunteers connected now, from their joins and leaves; else those that reported lately. */
+  readonly volunteerCount?: () => number
   /** How often the status is made, in ms. */
   readonly intervalMs: number
   /** The number of items when known from the start (items given as arguments). */
@@ -48,7 +50,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
         inFlight: state.lent,
         relent: state.relent,
         failed: state.failures,
-        volunteers: volunteers.length,
+        volunteers: options.volunteerCount?.() ?? volunteers.length,
         rate: since > 0 ? ((state.emitted - previous.done) * 1000) / since : 0,
         averageRate: elapsedMs > 0 ? (state.emitted * 1000) / elapsedMs : 0,
       },
