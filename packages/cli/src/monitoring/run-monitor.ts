@@ -5,6 +5,12 @@ import type { ReportBoard } from './report-board.ts'
 /** A report older than this many intervals is taken for a volunteer that left. */
 const STALE_INTERVALS = 3
 
+/**
+ * The rate "now" is measured over this many intervals (or since the start): over one alone, the last status
+ * (made as soon as the run ends, a fraction of an interval after the one before) would make it spike.
+ */
+const RATE_INTERVALS = 2
+
 export interface RunMonitorOptions {
   readonly lender: Lender
   readonly board: ReportBoard
@@ -20,9 +26,9 @@ export interface RunMonitorOptions {
 }
 
 export interface RunMonitor {
-  /** The status now. */
-  status(): MonitorStatus
-  /** Stops the periodic statuses, after a last one. Idempotent. */
+  /** The status now (`final`: at the end of the run, every item settled; see `ReportBoard.final`). */
+  status(final?: boolean): MonitorStatus
+  /** Stops the periodic statuses, after a last one, final (the run is over). Idempotent. */
   stop(): void
 }
 
@@ -33,13 +39,21 @@ export interface RunMonitor {
 export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
   const now = options.now ?? Date.now
   const startedAt = now()
-  let previous = { at: startedAt, done: 0 }
-  const status = (): MonitorStatus => {
+  /** The done count at each recent status, oldest first, for the rate now. */
+  const samples: { at: number; done: number }[] = [{ at: startedAt, done: 0 }]
+  const rateNow = (at: number, done: number): number => {
+    const since = samples.find((sample) => at - sample.at <= RATE_INTERVALS * options.intervalMs + 1) ?? {
+      at,
+      done,
+    }
+    return at > since.at ? ((done - since.done) * 1000) / (at - since.at) : 0
+  }
+  const status = (final = false): MonitorStatus => {
     const at = now()
     const state = options.lender.state()
-    const volunteers = options.board.current(at, STALE_INTERVALS * options.intervalMs)
+    const maxAgeMs = STALE_INTERVALS * options.intervalMs
+    const volunteers = final ? options.board.final(at, maxAgeMs) : options.board.current(at, maxAgeMs)
     const elapsedMs = at - startedAt
-    const since = at - previous.at
     return {
       type: 'status',
       timestamp: at,
@@ -51,16 +65,17 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
         relent: state.relent,
         failed: state.failures,
         volunteers: options.volunteerCount?.() ?? volunteers.length,
-        rate: since > 0 ? ((state.emitted - previous.done) * 1000) / since : 0,
+        rate: rateNow(at, state.emitted),
         averageRate: elapsedMs > 0 ? (state.emitted * 1000) / elapsedMs : 0,
       },
       volunteers,
       tree: treeOfReports(volunteers),
     }
   }
-  const tick = (): void => {
-    const current = status()
-    previous = { at: current.timestamp, done: current.totals.done }
+  const tick = (final = false): void => {
+    const current = status(final)
+    samples.push({ at: current.timestamp, done: current.totals.done })
+    while (samples.length > RATE_INTERVALS + 2) samples.shift()
     options.onStatus(current)
   }
   const timer = setInterval(tick, options.intervalMs)
@@ -72,7 +87,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
       if (stopped) return
       stopped = true
       clearInterval(timer)
-      tick()
+      tick(true)
     },
   }
 }

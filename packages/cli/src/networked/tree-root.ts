@@ -86,8 +86,10 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       if (!children.has(channel) || work === undefined || work.type === 'jobs') {
         throw new Error('unexpected message from a child')
       }
-      if (work.type === 'outcomes') children.receive(channel, work.outcomes)
-      else options.board.update(channel, work.reports)
+      if (work.type === 'outcomes') {
+        children.receive(channel, work.outcomes)
+        options.board.countOutcomes(channel, work.outcomes.length)
+      } else options.board.update(channel, work.reports)
     } catch {
       channel.close()
     }
