@@ -57,7 +57,12 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
     return {
       type: 'status',
       timestamp: at,
-      run: { startedAt, elapsedMs, itemsTotal: options.itemsTotal ?? (state.inputEnded ? state.read : null) },
+      run: {
+        startedAt,
+        elapsedMs,
+        itemsTotal: options.itemsTotal ?? (state.inputEnded ? state.read : null),
+        ...(final ? { ended: true as const } : {}),
+      },
       totals: {
         read: state.read,
         done: state.emitted,
