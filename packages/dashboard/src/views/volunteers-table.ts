@@ -25,6 +25,9 @@ interface Column {
 
 export type SortDirection = 'ascending' | 'descending'
 
+/** Characters of a volunteer's id shown in its row. */
+const ID_CHARS = 8
+
 /** What the table says while no volunteer is connected. */
 const NO_VOLUNTEER = 'No volunteer yet: open the volunteer page in a browser to lend it.'
 
@@ -55,7 +58,17 @@ function columns(colors: ColorRegistry): Column[] {
         cell.append(swatch, make('span', r.deviceName ? 'name' : 'name unnamed', r.deviceName || 'unnamed'))
       },
     },
-    { key: 'id', label: 'Id', numeric: false, sortValue: (r) => r.id, render: text((r) => r.id) },
+    {
+      key: 'id',
+      label: 'Id',
+      numeric: false,
+      sortValue: (r) => r.id,
+      // Its start tells the volunteers apart; the whole id is in the tooltip.
+      render: (r, _c, cell) => {
+        cell.textContent = r.id.length > ID_CHARS ? `${r.id.slice(0, ID_CHARS)}…` : r.id
+        cell.title = r.id
+      },
+    },
     {
       key: 'transport',
       label: 'Transport',
