@@ -20,6 +20,7 @@ describe.concurrent('pando on a terminal (a pseudo-terminal)', () => {
     )
     expect(run.code).toBe(0)
     // The progress line was drawn while items were computed…
+    // eslint-disable-next-line no-control-regex -- the erase-line sequence is what it is about
     expect(run.raw).toMatch(/\r\x1b\[2Kpando: \d\/5 done · \d+ items\/s · (ETA \d+:\d\d · )?\d+:\d\d/)
     // …and erased before each result and at the end: each result is a line of its own.
     expect(run.screen.slice(0, -1)).toEqual(['1', '4', '9', '16', '25'])
