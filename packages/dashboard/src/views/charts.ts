@@ -58,10 +58,10 @@ function followWidth(container: HTMLElement, chart: () => uPlot | undefined): vo
 }
 
 /** The least the time axis spans, in seconds. */
-const MIN_TIME_SPAN = 60
+const MIN_TIME_SPAN = 20
 
 /**
- * The time axis' range: the statuses' times, and at least the last minute (uPlot would otherwise spread a
+ * The time axis' range: the statuses' times, and at least the last 20 s (uPlot would otherwise spread a
  * single time, or none, over years, and two close ones over milliseconds).
  */
 function timeRange(_chart: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
