@@ -13,9 +13,13 @@ const root = import.meta.dirname
 /** Where the sources of an internal package are, so pages build without `tsc -b` having run first. */
 const source = (name: string): string => path.join(root, 'packages', name, 'src', 'index.ts')
 
+/** The pages' icon, one file for both: each page's `dist` gets a copy, beside its `index.html`. */
+const FAVICON = path.join(root, 'assets', 'favicon.svg')
+
 /**
  * Emits `index.html` from a template, replacing its `<!-- scripts -->` comment by the entry's scripts, whose
- * names carry a content hash (so a new build is never mixed with a cached old one).
+ * names carry a content hash (so a new build is never mixed with a cached old one), and the pages' icon
+ * (`favicon.svg`, see {@link FAVICON}).
  */
 class HtmlPagePlugin {
   readonly #template: string
@@ -38,6 +42,8 @@ class HtmlPagePlugin {
             .join('\n    ')
           const html = readFileSync(this.#template, 'utf8').replace('<!-- scripts -->', scripts)
           compilation.emitAsset('index.html', new RawSource(html))
+          compilation.fileDependencies.add(FAVICON)
+          compilation.emitAsset('favicon.svg', new RawSource(readFileSync(FAVICON)))
         },
       )
     })

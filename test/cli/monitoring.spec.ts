@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runPando, seqLines } from '../support/pando-process.ts'
 
@@ -21,10 +24,12 @@ describe.concurrent('pando monitoring on the terminal', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(seqLines(0, 150, (n) => String(n * n)))
     const lines = result.stderr.trimEnd().split('\n')
+    const summary = lines.pop()
     expect(lines.length).toBeGreaterThanOrEqual(2)
     for (const line of lines)
       expect(line).toMatch(/^pando: \d+(\/150)? done · \d+ items\/s( · ETA \d+:\d\d)? · \d+:\d\d$/)
-    expect(lines.at(-1)).toMatch(/^pando: 150\/150 done · /)
+    // Then the summary line, in place of a last progress line.
+    expect(summary).toMatch(/^pando: 150 items in \d+:\d\d · \d+(\.\d)? items\/s · 0 retries · 0 failures$/)
   })
 
   it('writes the status in the original shape with DEBUG=pando-computing:monitoring', async () => {
@@ -43,6 +48,16 @@ describe.concurrent('pando monitoring on the terminal', () => {
       id: 'root',
       lendStreamState: { lendState: { readNb: 2, sourcedNb: 2 } },
     })
+  })
+
+  it('--no-progress overrides --progress from the configuration file', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pando-home-'))
+    mkdirSync(join(home, '.pando'))
+    writeFileSync(join(home, '.pando', 'config.json'), JSON.stringify({ progress: true }))
+    const withConfig = await runPando(['examples/square-no-delay.js', '--local', '4'], { home })
+    expect(withConfig.stderr).toMatch(/^pando: 1 item in \d+:\d\d · /m)
+    const result = await runPando(['examples/square-no-delay.js', '--local', '--no-progress', '4'], { home })
+    expect(result).toEqual({ stdout: '16\n', stderr: '', code: 0, signal: null })
   })
 
   it('--quiet overrides --progress', async () => {

@@ -42,8 +42,8 @@ const TRANSPORTS: readonly TransportCase[] = [
   {
     protocol: 'webrtc',
     shown: 'WebRTC',
-    joined: /pando: a tab joined the WebRTC tree \(1 connected to the root directly\)/,
-    dropped: /pando: a tab left the WebRTC tree \(0 connected to the root directly\)/,
+    joined: /pando: a volunteer joined \(1 connected\)/,
+    dropped: /pando: a volunteer left: its WebRTC link closed \(0 connected\)/,
   },
 ]
 

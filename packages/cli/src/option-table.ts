@@ -11,6 +11,8 @@ export interface BooleanOptionSpec {
   readonly kind: 'boolean'
   readonly default: boolean
   readonly describe: string
+  /** The default as the help shows it, when the run decides it (`auto`); `default` is then what it falls back to. */
+  readonly shownDefault?: string
 }
 
 /** A whole number of 0 or more: `--retries 3`, `--retries=3`, or `"retries": 3` in the config file. */
@@ -197,8 +199,11 @@ export const OPTION_TABLE = {
   progress: {
     kind: 'boolean',
     default: false,
+    shownDefault: 'auto',
     describe:
-      'Show the progress line on stderr even when it is not a terminal (it is shown on a terminal anyway).',
+      'The progress line on stderr, and a summary line at the end (items, time, rate, volunteers, retries, ' +
+      'failures): --progress shows them even when stderr is not a terminal, --no-progress never; without ' +
+      'either, they are shown when stderr is a terminal.',
   },
   quiet: {
     kind: 'boolean',

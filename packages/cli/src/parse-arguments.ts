@@ -13,7 +13,7 @@ import {
 import type { ConfigFile } from './config-file.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
-import { SECRET_VARIABLE, remoteOptions, type RemoteOptions } from './remote-options.ts'
+import { SECRET_VARIABLE, givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -56,7 +56,8 @@ export interface RunOptions {
   /** STUN/TURN URLs; empty for none. */
   readonly iceServers: readonly string[]
   readonly reportingIntervalMs: number
-  readonly progress: boolean
+  /** `--progress` (true), `--no-progress` (false), or neither (`undefined`: on when stderr is a terminal). */
+  readonly progress: boolean | undefined
   readonly quiet: boolean
   readonly qr: boolean
   /** `--host`, `--secret`, `--seed`: see `remote-options.ts`. */
@@ -153,7 +154,12 @@ export async function parseArguments(args: readonly string[], context: ParseCont
         .map((url) => url.trim())
         .filter((url) => url !== ''),
       reportingIntervalMs: values['reporting-interval'] * 1000,
-      progress: values.progress,
+      progress:
+        givenOnCommandLine(args, 'progress') ||
+        givenOnCommandLine(args, 'no-progress') ||
+        Object.hasOwn(context.config.values, 'progress')
+          ? values.progress
+          : undefined,
       quiet: values.quiet,
       qr: values.qr,
       ...remoteOptions(args, values),
@@ -196,7 +202,9 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
           ? defaults[name] === ''
             ? 'none'
             : `set (from $${SECRET_VARIABLE} or the configuration file)`
-          : `${String(defaults[name])}${fromConfig}`,
+          : 'shownDefault' in spec && fromConfig === ''
+            ? spec.shownDefault
+            : `${String(defaults[name])}${fromConfig}`,
       ...(spec.kind === 'boolean' ? { type: 'boolean' } : { requiresArg: true, nargs: 1 }),
       ...(spec.kind === 'choice' || spec.kind === 'text' ? { type: 'string' } : {}),
     })

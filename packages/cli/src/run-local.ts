@@ -23,7 +23,6 @@ export async function runLocal(
     lender,
     intervalMs: options.reportingIntervalMs,
     ...(options.stdin ? {} : { itemsTotal: options.items.length }),
-    networked: false,
     progress: options.progress,
     quiet: options.quiet,
   })

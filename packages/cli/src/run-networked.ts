@@ -21,7 +21,9 @@ import { bundleIdentity } from './journal/module-identity.ts'
 import { createRootLender } from './lend-items.ts'
 import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
+import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
+import type { RunMonitor } from './monitoring/run-monitor.ts'
 import { printQrCode } from './networked/qr-code.ts'
 import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
 import { serveVolunteer } from './networked/volunteer-session.ts'
@@ -77,27 +79,33 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   let stop: (error: Error) => void = () => undefined
   const stopped = new Promise<never>((_, reject) => (stop = reject))
   stopped.catch(() => undefined)
+  const roster = new VolunteerRoster(printNotice)
+  let reporting: RunMonitor | undefined
   try {
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
     const lender = createRootLender(channel.items, options, channel.record)
     const board = new ReportBoard()
-    const server = await serveVolunteers(options, runDir, lender, board, releases, stop)
+    const server = await serveVolunteers(options, runDir, { lender, board, roster }, releases, stop)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
-    const reporting = startRunReporting({
+    reporting = startRunReporting({
       lender,
       board,
       intervalMs: options.reportingIntervalMs,
       ...(options.stdin ? {} : { itemsTotal: options.items.length }),
-      networked: true,
+      roster,
       progress: options.progress,
       quiet: options.quiet,
       broadcast: (status) => server.broadcastStatus(status),
     })
-    releases.push(() => reporting.stop())
+    // On a signal, the releases run without the `finally` below.
+    releases.push(() => {
+      roster.end()
+      reporting?.stop()
+    })
     if (!options.startIdle && process !== undefined) {
       releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
@@ -108,6 +116,10 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     }
     return await Promise.race([channel.deliver(lender.source), stopped])
   } finally {
+    // Before anything is released: the volunteers that the end of the run disconnects are no news, and the
+    // final status (the summary, the dashboards' last view) counts the volunteers still connected.
+    roster.end()
+    reporting?.stop()
     unregister()
     await releaseAll()
   }
@@ -135,12 +147,10 @@ function runConfig(options: RunOptions): RunConfig {
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,
-  lender: Lender,
-  board: ReportBoard,
+  { lender, board, roster }: { lender: Lender; board: ReportBoard; roster: VolunteerRoster },
   releases: Release[],
   stop: (error: Error) => void,
 ): Promise<VolunteerHost> {
-  let connected = 0
   let tree: TreeRoot | undefined
   const ids = createRunIds(options.seed)
   const onVolunteer = (socket: VolunteerSocket): void =>
@@ -152,10 +162,8 @@ async function serveVolunteers(
       heartbeatMs: options.heartbeatMs,
       board,
       // The name and the reason are the volunteer's words (a reason may quote what it sent).
-      onJoin: (device) =>
-        printNotice(`volunteer '${terminalText(device, PEER_NAME_CHARS)}' joined (${++connected} connected)`),
-      onLeave: (reason) =>
-        printNotice(`a volunteer left: ${terminalText(reason, PEER_TEXT_CHARS)} (${--connected} connected)`),
+      onJoin: (device) => roster.join(socket, 1, terminalText(device, PEER_NAME_CHARS)),
+      onLeave: (reason) => roster.leave(socket, terminalText(reason, PEER_TEXT_CHARS)),
     })
   const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
     tree?.handleJoinSignal(message)
@@ -200,8 +208,7 @@ async function serveVolunteers(
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board,
-    onChild: (event, children) =>
-      printNotice(`a tab ${event} the WebRTC tree (${children} connected to the root directly)`),
+    roster,
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
   })
   releases.push(() => tree?.close())

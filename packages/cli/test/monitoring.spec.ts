@@ -1,9 +1,9 @@
 import type { VolunteerReport } from '@pando/protocol'
 import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isDebugEnabled } from '../src/monitoring/debug-namespaces.ts'
-import { formatDuration, progressText } from '../src/monitoring/progress-line.ts'
+import { formatDuration, progressText, summaryText } from '../src/monitoring/progress-line.ts'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
 import { startRunMonitor } from '../src/monitoring/run-monitor.ts'
 
@@ -54,7 +54,63 @@ describe('ReportBoard', () => {
   })
 })
 
+describe('ReportBoard at the end of the run', () => {
+  it('credits a lone volunteer with every outcome received, and leaves nothing in flight', () => {
+    const board = new ReportBoard()
+    board.update('ws', [{ ...report('w', 100, 5), inFlight: 4 }])
+    board.countOutcomes('ws', 6)
+    board.countOutcomes('ws', 3)
+    // A subtree of two: the root cannot tell which of them sent what, so their counts stay as reported.
+    board.update('child', [
+      { ...report('c', 100, 2), inFlight: 1, children: 1 },
+      { ...report('d', 100, 3), inFlight: 2, depth: 2, parent: 'c' },
+    ])
+    board.countOutcomes('child', 7)
+    const final = board.final(200, 1000)
+    expect(final.map((r) => [r.id, r.processed, r.inFlight]).sort()).toEqual([
+      ['c', 2, 0],
+      ['d', 3, 0],
+      ['w', 9, 0],
+    ])
+    board.remove('ws')
+    expect(board.final(200, 1000).map((r) => r.id)).toEqual(['c', 'd'])
+  })
+})
+
 describe('startRunMonitor', () => {
+  it('measures the rate now over the last intervals, so the last status made at the end does not spike', () => {
+    vi.useFakeTimers()
+    const lender = createLender()
+    let emitted = 0
+    const state = lender.state.bind(lender)
+    const counting = Object.assign(Object.create(lender) as typeof lender, {
+      state: () => ({ ...state(), emitted }),
+    })
+    let now = 0
+    const rates: number[] = []
+    const monitor = startRunMonitor({
+      lender: counting,
+      board: new ReportBoard(),
+      intervalMs: 1000,
+      onStatus: (status) => rates.push(status.totals.rate),
+      now: () => now,
+    })
+    // 10 items/s for 3 s: three statuses.
+    for (const second of [1, 2, 3]) {
+      now = second * 1000
+      emitted = second * 10
+      vi.advanceTimersByTime(1000)
+    }
+    expect(rates).toHaveLength(3)
+    expect(monitor.status().totals.rate).toBeCloseTo(10)
+    // The run ends 50 ms after a status with 2 more items: the rate stays near 10, not 40.
+    now = 3050
+    emitted = 32
+    monitor.stop()
+    expect(rates.at(-1)).toBeLessThan(15)
+    vi.useRealTimers()
+  })
+
   it('makes a status from the lender counters and the reports, and a last one on stop', () => {
     const lender = createLender()
     pull(pull.values([0, 1, 2].map((id) => ({ id, value: String(id) }))), lender.sink)
@@ -119,6 +175,35 @@ describe('progressText', () => {
     expect(progressText({ ...status, run: { ...status.run, itemsTotal: null } }, false)).toBe(
       '40 done · 4 items/s · 0:10',
     )
+  })
+
+  it('makes the summary line: items, time, average rate, most volunteers, retries, failures', () => {
+    const status = {
+      type: 'status' as const,
+      timestamp: 0,
+      run: { startedAt: 0, elapsedMs: 65_000, itemsTotal: 200 },
+      totals: {
+        read: 200,
+        done: 200,
+        inFlight: 0,
+        relent: 1,
+        failed: 2,
+        volunteers: 0,
+        rate: 0,
+        averageRate: 3.0769,
+      },
+      volunteers: [],
+      tree: [],
+    }
+    expect(summaryText(status, 3)).toBe(
+      '200 items in 1:05 · 3.1 items/s · 3 volunteers · 1 retry · 2 failures',
+    )
+    expect(
+      summaryText(
+        { ...status, totals: { ...status.totals, done: 1, relent: 0, failed: 1, averageRate: 12.4 } },
+        undefined,
+      ),
+    ).toBe('1 item in 1:05 · 12 items/s · 0 retries · 1 failure')
   })
 
   it('formats durations', () => {

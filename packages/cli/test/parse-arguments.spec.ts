@@ -40,7 +40,7 @@ describe('parseArguments', () => {
       iceAddresses: 'any',
       iceServers: [],
       reportingIntervalMs: 3000,
-      progress: false,
+      progress: undefined,
       quiet: false,
       qr: false,
       host: undefined,
@@ -81,6 +81,19 @@ describe('parseArguments', () => {
     expect(help.text.replace(/\s+/g, ' ')).toContain(
       'In this process (--local, --no-start-idle), an item whose promise or callback has not settled by then ' +
         'fails the same way; a synchronous endless loop here cannot be interrupted.',
+    )
+  })
+
+  it('reads --progress, --no-progress, or neither (automatic), the config file counting as given', async () => {
+    expect((await options(['m.js'])).progress).toBeUndefined()
+    expect((await options(['m.js', '--progress'])).progress).toBe(true)
+    expect((await options(['m.js', '--no-progress'])).progress).toBe(false)
+    expect((await options(['m.js', '--progress=false'])).progress).toBe(false)
+    const config = { ...NO_CONFIG, values: { progress: true } }
+    expect((await options(['m.js'], config)).progress).toBe(true)
+    expect((await options(['m.js', '--no-progress'], config)).progress).toBe(false)
+    expect(((await parse(['--help'])) as { text: string }).text).toMatch(
+      /--progress[\s\S]*\[boolean\] \[default: auto\]/,
     )
   })
 

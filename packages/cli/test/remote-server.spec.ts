@@ -128,6 +128,19 @@ describe('connectRemoteServer', () => {
     expect(reasons).toEqual(['the link to pando-server was lost'])
   })
 
+  it('closes its tunnelled volunteers as the run is over, not as lost, when the root ends the run', async () => {
+    const { port } = await start()
+    const { remote, volunteers, lost } = await connect(port)
+    const volunteer = new WebSocket(`ws://127.0.0.1:${port}/volunteer`)
+    await once(volunteer, 'open')
+    await expect.poll(() => volunteers.length).toBe(1)
+    const reasons: string[] = []
+    volunteers[0]?.onClose((reason) => reasons.push(reason))
+    await remote.close()
+    expect(reasons).toEqual(['the run is over'])
+    expect(lost).toEqual([])
+  })
+
   it('refuses with a usage error: wrong secret, busy server, no server', async () => {
     const { port } = await start()
     await expect(connect(port, { secret: 'guess' })).rejects.toMatchObject({

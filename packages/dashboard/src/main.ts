@@ -7,6 +7,7 @@ import { formatCount, formatRate } from './format.ts'
 import { ThroughputHistory } from './history.ts'
 import { MonitorClient, feedUrl } from './monitor-client.ts'
 import { ColorRegistry } from './palette.ts'
+import { labelled } from './volunteer-labels.ts'
 import { HistoryChart, LoadBars, ThroughputBars } from './views/charts.ts'
 import { element } from './views/dom.ts'
 import { TotalsView } from './views/totals-view.ts'
@@ -41,7 +42,9 @@ function rowContext(status: MonitorStatus, since: number): RowContext {
   return { ageOf: (report) => Math.max(0, status.timestamp - report.timestamp) + since }
 }
 
-function show(status: MonitorStatus): void {
+function show(received: MonitorStatus): void {
+  // Every view names the volunteers alike, so that none can be taken for another.
+  const status = labelled(received)
   last = { status, receivedAt: frozenAt ?? performance.now() }
   for (const placeholder of document.querySelectorAll('.placeholder')) placeholder.remove()
   // Colours follow the order in which volunteers first appear, as in the stacked chart.
@@ -58,7 +61,7 @@ function show(status: MonitorStatus): void {
   throughputBars.update(shown)
   loadBars.update(shown)
   tree.update(status.tree, status.volunteers)
-  table.update(status.volunteers, rowContext(status, 0))
+  table.update(status.volunteers, rowContext(status, 0), status.totals.volunteers)
   totals.show(status, 0)
   document.title = `${formatCount(status.totals.done)} done · ${formatRate(status.totals.rate)}/s · Pando monitor`
 }
@@ -75,7 +78,9 @@ const client = new MonitorClient(feedUrl(location.href, FEED_PATH), {
   onState: (state) => {
     if (state.state === 'live') frozenAt = undefined
     else frozenAt ??= performance.now()
-    totals.showConnection(state.state)
+    totals.showConnection(
+      state.state !== 'live' && last?.status.run.ended === true ? 'finished' : state.state,
+    )
   },
 })
 

@@ -127,6 +127,7 @@ export function checkMonitorMessage(value: unknown): MonitorMessage {
       startedAt: number(run.startedAt, 'run.startedAt'),
       elapsedMs: number(run.elapsedMs, 'run.elapsedMs'),
       itemsTotal: run.itemsTotal === null ? null : count(run.itemsTotal, 'run.itemsTotal'),
+      ...(run.ended === true ? { ended: true as const } : {}),
     },
     totals: {
       read: count(totals.read, 'totals.read'),

@@ -79,6 +79,8 @@ export interface MonitorStatus {
     readonly elapsedMs: number
     /** How many items the run has, when known (items given as arguments); `null` for a stream. */
     readonly itemsTotal: number | null
+    /** The run is over: this is its last status, sent before the root exits (absent: not over). */
+    readonly ended?: true
   }
   readonly totals: {
     /** Items read from the input so far. */

@@ -23,33 +23,82 @@ export function progressText(status: MonitorStatus, networked: boolean): string 
   return parts.join(' · ')
 }
 
+/** Items per second for people: one decimal under 10, whole above. */
+function formatRate(rate: number): string {
+  return rate < 10 ? rate.toFixed(1) : String(Math.round(rate))
+}
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
+
 /**
- * On a terminal, a line that each status rewrites in place (`\r` and erase-line), which other messages
- * clear first so they do not mix; elsewhere (`--progress` into a file), one line per status.
+ * The summary line at the end of a run, from its final status: items done, time, average rate, the most
+ * volunteers connected at once (networked runs), items lent again after their volunteer left ("retries"),
+ * and the module's failures (each failed attempt).
+ */
+export function summaryText(status: MonitorStatus, mostVolunteers: number | undefined): string {
+  const { totals, run } = status
+  const parts = [
+    `${plural(totals.done, 'item')} in ${formatDuration(run.elapsedMs)}`,
+    `${formatRate(totals.averageRate)} items/s`,
+  ]
+  if (mostVolunteers !== undefined) parts.push(plural(mostVolunteers, 'volunteer'))
+  parts.push(plural(totals.relent, 'retry').replace('retrys', 'retries'), plural(totals.failed, 'failure'))
+  return parts.join(' · ')
+}
+
+/**
+ * On a terminal, a line that each status rewrites in place (`\r` and erase-line). Whatever else is written
+ * to the terminal (a message on stderr, results on stdout when it is the same terminal) clears it first, so
+ * nothing is glued to it, and it is drawn again once that is written. Elsewhere (`--progress` into a file),
+ * one line per status.
  */
 export class ProgressLine {
   readonly #stream: NodeJS.WritableStream
   readonly #inPlace: boolean
+  /** The line's text now, from the last status: a line drawn again shows a volunteer that just joined. */
+  readonly #render: () => string | undefined
   #shown = false
+  #redraw: NodeJS.Immediate | undefined
+  #stopped = false
 
-  constructor(stream: NodeJS.WritableStream, inPlace: boolean) {
+  constructor(stream: NodeJS.WritableStream, inPlace: boolean, render: () => string | undefined) {
     this.#stream = stream
     this.#inPlace = inPlace
+    this.#render = render
   }
 
-  show(text: string): void {
-    if (!this.#inPlace) {
-      this.#stream.write(`pando: ${text}\n`)
-      return
-    }
-    this.#stream.write(`\r\x1b[2Kpando: ${text}`)
-    this.#shown = true
+  /** Writes the line (each status). */
+  show(): void {
+    if (this.#stopped) return
+    if (this.#inPlace) this.#draw()
+    else this.#stream.write(`pando: ${this.#render() ?? ''}\n`)
   }
 
-  /** Erases the line, so that a message can be written on a clean one. */
+  /**
+   * Erases the line, so that something else can be written on a clean one; the line comes back at the next
+   * turn of the event loop, after what was written.
+   */
   clear(): void {
     if (!this.#shown) return
     this.#stream.write('\r\x1b[2K')
     this.#shown = false
+    this.#redraw ??= setImmediate(() => {
+      this.#redraw = undefined
+      this.#draw()
+    })
+  }
+
+  /** Erases the line for good: nothing is drawn after. */
+  stop(): void {
+    this.clear()
+    clearImmediate(this.#redraw)
+    this.#stopped = true
+  }
+
+  #draw(): void {
+    const text = this.#render()
+    if (this.#stopped || text === undefined) return
+    this.#stream.write(`\r\x1b[2Kpando: ${text}`)
+    this.#shown = true
   }
 }

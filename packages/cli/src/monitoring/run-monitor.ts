@@ -5,9 +5,17 @@ import type { ReportBoard } from './report-board.ts'
 /** A report older than this many intervals is taken for a volunteer that left. */
 const STALE_INTERVALS = 3
 
+/**
+ * The rate "now" is measured over this many intervals (or since the start): over one alone, the last status
+ * (made as soon as the run ends, a fraction of an interval after the one before) would make it spike.
+ */
+const RATE_INTERVALS = 2
+
 export interface RunMonitorOptions {
   readonly lender: Lender
   readonly board: ReportBoard
+  /** The volunteers connected now, from their joins and leaves; else those that reported lately. */
+  readonly volunteerCount?: () => number
   /** How often the status is made, in ms. */
   readonly intervalMs: number
   /** The number of items when known from the start (items given as arguments). */
@@ -18,9 +26,9 @@ export interface RunMonitorOptions {
 }
 
 export interface RunMonitor {
-  /** The status now. */
-  status(): MonitorStatus
-  /** Stops the periodic statuses, after a last one. Idempotent. */
+  /** The status now (`final`: at the end of the run, every item settled; see `ReportBoard.final`). */
+  status(final?: boolean): MonitorStatus
+  /** Stops the periodic statuses, after a last one, final (the run is over). Idempotent. */
   stop(): void
 }
 
@@ -31,34 +39,48 @@ export interface RunMonitor {
 export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
   const now = options.now ?? Date.now
   const startedAt = now()
-  let previous = { at: startedAt, done: 0 }
-  const status = (): MonitorStatus => {
+  /** The done count at each recent status, oldest first, for the rate now. */
+  const samples: { at: number; done: number }[] = [{ at: startedAt, done: 0 }]
+  const rateNow = (at: number, done: number): number => {
+    const since = samples.find((sample) => at - sample.at <= RATE_INTERVALS * options.intervalMs + 1) ?? {
+      at,
+      done,
+    }
+    return at > since.at ? ((done - since.done) * 1000) / (at - since.at) : 0
+  }
+  const status = (final = false): MonitorStatus => {
     const at = now()
     const state = options.lender.state()
-    const volunteers = options.board.current(at, STALE_INTERVALS * options.intervalMs)
+    const maxAgeMs = STALE_INTERVALS * options.intervalMs
+    const volunteers = final ? options.board.final(at, maxAgeMs) : options.board.current(at, maxAgeMs)
     const elapsedMs = at - startedAt
-    const since = at - previous.at
     return {
       type: 'status',
       timestamp: at,
-      run: { startedAt, elapsedMs, itemsTotal: options.itemsTotal ?? (state.inputEnded ? state.read : null) },
+      run: {
+        startedAt,
+        elapsedMs,
+        itemsTotal: options.itemsTotal ?? (state.inputEnded ? state.read : null),
+        ...(final ? { ended: true as const } : {}),
+      },
       totals: {
         read: state.read,
         done: state.emitted,
         inFlight: state.lent,
         relent: state.relent,
         failed: state.failures,
-        volunteers: volunteers.length,
-        rate: since > 0 ? ((state.emitted - previous.done) * 1000) / since : 0,
+        volunteers: options.volunteerCount?.() ?? volunteers.length,
+        rate: rateNow(at, state.emitted),
         averageRate: elapsedMs > 0 ? (state.emitted * 1000) / elapsedMs : 0,
       },
       volunteers,
       tree: treeOfReports(volunteers),
     }
   }
-  const tick = (): void => {
-    const current = status()
-    previous = { at: current.timestamp, done: current.totals.done }
+  const tick = (final = false): void => {
+    const current = status(final)
+    samples.push({ at: current.timestamp, done: current.totals.done })
+    while (samples.length > RATE_INTERVALS + 2) samples.shift()
     options.onStatus(current)
   }
   const timer = setInterval(tick, options.intervalMs)
@@ -70,7 +92,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
       if (stopped) return
       stopped = true
       clearInterval(timer)
-      tick()
+      tick(true)
     },
   }
 }

@@ -1,10 +1,11 @@
 import { toOriginalMonitoringStatus, type MonitorStatus } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
-import { configureMessages } from '../exit.ts'
+import { configureMessages, printMessage } from '../exit.ts'
 import { isDebugEnabled, MONITORING_NAMESPACE } from './debug-namespaces.ts'
-import { ProgressLine, progressText } from './progress-line.ts'
+import { ProgressLine, progressText, summaryText } from './progress-line.ts'
 import { ReportBoard } from './report-board.ts'
 import { startRunMonitor, type RunMonitor } from './run-monitor.ts'
+import type { VolunteerRoster } from './volunteer-roster.ts'
 import { terminalJson } from '../terminal-text.ts'
 
 export interface RunReportingOptions {
@@ -14,33 +15,52 @@ export interface RunReportingOptions {
   readonly intervalMs: number
   /** The number of items, when known from the start. */
   readonly itemsTotal?: number
-  /** Whether volunteers take part (the progress line counts them). */
-  readonly networked: boolean
-  /** `--progress`: the line even when stderr is not a terminal. */
-  readonly progress: boolean
+  /** The volunteers connected (the progress line, the summary and the dashboards count them); a local run has none. */
+  readonly roster?: VolunteerRoster
+  /**
+   * `--progress` (`true`): the line and the summary even when stderr is not a terminal; `--no-progress`
+   * (`false`): neither; `undefined`: both when stderr is a terminal.
+   */
+  readonly progress: boolean | undefined
   /** `--quiet`: no line, no notices. */
   readonly quiet: boolean
   /** Sends each status to the dashboards. */
   readonly broadcast?: (status: MonitorStatus) => void
   readonly stderr?: NodeJS.WriteStream
+  /** Where the results go: when it is a terminal, the line is cleared before each write. */
+  readonly stdout?: NodeJS.WriteStream
   readonly env?: NodeJS.ProcessEnv
 }
 
 /**
  * Everything a run tells about itself as it goes, every reporting interval: the status to the dashboards,
- * the progress line on stderr (on a terminal, or with `--progress`), and the original's monitoring JSON with
- * `DEBUG=pando-computing:monitoring`.
+ * the progress line on stderr (on a terminal, or with `--progress`; never with `--no-progress` or
+ * `--quiet`), and the original's monitoring JSON with `DEBUG=pando-computing:monitoring`. At the end, the
+ * last status to the dashboards and, where the progress line was shown, the summary line.
  */
 export function startRunReporting(options: RunReportingOptions): RunMonitor {
   const stderr = options.stderr ?? process.stderr
+  const stdout = options.stdout ?? process.stdout
   const onTerminal = stderr.isTTY
-  const line =
-    !options.quiet && (options.progress || onTerminal) ? new ProgressLine(stderr, onTerminal) : undefined
+  const shown = !options.quiet && (options.progress ?? onTerminal)
+  const roster = options.roster
+  let last: MonitorStatus | undefined
+  const text = (): string | undefined =>
+    last === undefined
+      ? undefined
+      : progressText(
+          roster === undefined ? last : { ...last, totals: { ...last.totals, volunteers: roster.connected } },
+          roster !== undefined,
+        )
+  const line = shown ? new ProgressLine(stderr, onTerminal, text) : undefined
+  const restoreStdout =
+    line !== undefined && onTerminal && stdout.isTTY ? clearBeforeWrites(stdout, line) : undefined
   configureMessages({ ...(line === undefined ? {} : { progressLine: line }), quiet: options.quiet })
   const debug = isDebugEnabled(MONITORING_NAMESPACE, (options.env ?? process.env).DEBUG)
   const monitor = startRunMonitor({
     lender: options.lender,
     board: options.board ?? new ReportBoard(),
+    ...(options.roster === undefined ? {} : { volunteerCount: () => options.roster?.connected ?? 0 }),
     intervalMs: options.intervalMs,
     ...(options.itemsTotal === undefined ? {} : { itemsTotal: options.itemsTotal }),
     onStatus: (status) => {
@@ -52,15 +72,37 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
         const json = terminalJson(JSON.stringify(toOriginalMonitoringStatus(status)))
         stderr.write(`${new Date(status.timestamp).toISOString()} ${MONITORING_NAMESPACE} ${json}\n`)
       }
-      line?.show(progressText(status, options.networked))
+      last = status
+      line?.show()
     },
   })
+  let stopped = false
   return {
     status: () => monitor.status(),
     stop: () => {
+      if (stopped) return
+      stopped = true
+      // The line first: the last status is for the dashboards and the summary, not drawn.
+      line?.stop()
       monitor.stop()
-      line?.clear()
+      restoreStdout?.()
       configureMessages({ quiet: options.quiet })
+      if (line !== undefined) printMessage(summaryText(monitor.status(), roster?.most))
     },
+  }
+}
+
+/**
+ * Makes every write to `stdout` (a terminal, the one the line is on) clear the line first, so that no result
+ * is glued to it. Returns what undoes it.
+ */
+function clearBeforeWrites(stdout: NodeJS.WriteStream, line: ProgressLine): () => void {
+  const write = stdout.write
+  stdout.write = function (this: NodeJS.WriteStream, ...args: Parameters<typeof write>) {
+    line.clear()
+    return write.apply(this, args)
+  } as typeof write
+  return () => {
+    stdout.write = write
   }
 }

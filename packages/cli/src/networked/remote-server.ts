@@ -311,7 +311,8 @@ class RootLink {
     this.#phase = 'closed'
     clearTimeout(this.#watchdog)
     clearTimeout(this.#registerTimer)
-    for (const socket of this.#volunteers.values()) socket.closed('the link to pando-server was lost')
+    const volunteerReason = phase === 'closing' ? 'the run is over' : 'the link to pando-server was lost'
+    for (const socket of this.#volunteers.values()) socket.closed(volunteerReason)
     this.#volunteers.clear()
     // The server's words, made safe for the terminal they are printed on.
     const why = terminalText(

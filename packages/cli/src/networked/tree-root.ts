@@ -10,6 +10,7 @@ import {
 import { parseTreeWorkMessage, type RelayToJoiner } from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
+import type { VolunteerRoster } from '../monitoring/volunteer-roster.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
 export interface TreeRootOptions {
@@ -26,8 +27,8 @@ export interface TreeRootOptions {
   readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
   /** Where the status reports of each child's subtree go. */
   readonly board: ReportBoard
-  /** Told when a child joins or leaves, for the messages on stderr. */
-  readonly onChild?: (event: 'joined' | 'left', children: number) => void
+  /** Told of each child, its subtree's size and its leaving: the count of volunteers and the notices. */
+  readonly roster?: VolunteerRoster
   /** What the root's tree node draws from (its id…); seeded with `--seed`. @default Math.random */
   readonly random?: Random
 }
@@ -68,13 +69,16 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   const children = new ChildLending(options.lender, options.batchSize)
   root.on('child', (child) => {
     children.add(child)
-    options.onChild?.('joined', children.size)
+    options.roster?.join(child.channel, child.size)
   })
-  root.on('child-report', (child) => children.update(child))
+  root.on('child-report', (child) => {
+    children.update(child)
+    options.roster?.resize(child.channel, child.size)
+  })
   root.on('child-left', (child) => {
     children.remove(child.channel)
     options.board.remove(child.channel)
-    options.onChild?.('left', children.size)
+    options.roster?.leave(child.channel, 'its WebRTC link closed')
   })
   root.on('message', (channel, message) => {
     try {
@@ -82,8 +86,10 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       if (!children.has(channel) || work === undefined || work.type === 'jobs') {
         throw new Error('unexpected message from a child')
       }
-      if (work.type === 'outcomes') children.receive(channel, work.outcomes)
-      else options.board.update(channel, work.reports)
+      if (work.type === 'outcomes') {
+        children.receive(channel, work.outcomes)
+        options.board.countOutcomes(channel, work.outcomes.length)
+      } else options.board.update(channel, work.reports)
     } catch {
       channel.close()
     }

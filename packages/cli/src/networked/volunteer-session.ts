@@ -121,8 +121,10 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       return
     }
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')
-    if (message.type === 'outcomes') borrower.receive(message.outcomes)
-    else if (message.type === 'status') {
+    if (message.type === 'outcomes') {
+      borrower.receive(message.outcomes)
+      options.board.countOutcomes(socket, message.outcomes.length)
+    } else if (message.type === 'status') {
       // Its place is the root's to say, not the page's: a volunteer cannot pose as another.
       const place = {
         id: options.volunteerId,

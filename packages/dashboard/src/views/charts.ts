@@ -57,6 +57,18 @@ function followWidth(container: HTMLElement, chart: () => uPlot | undefined): vo
   }).observe(container)
 }
 
+/** The least the time axis spans, in seconds. */
+const MIN_TIME_SPAN = 20
+
+/**
+ * The time axis' range: the statuses' times, and at least the last 20 s (uPlot would otherwise spread a
+ * single time, or none, over years, and two close ones over milliseconds).
+ */
+function timeRange(_chart: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  const end = max ?? Date.now() / 1000
+  return [Math.min(min ?? end, end - MIN_TIME_SPAN), end]
+}
+
 /** Throughput over time, stacked per volunteer (uPlot areas drawn top band first). */
 export class HistoryChart {
   readonly #container: HTMLElement
@@ -87,7 +99,10 @@ export class HistoryChart {
         height: 240,
         legend: { live: false },
         cursor: { points: { show: false }, drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: {
+          x: { time: true, range: timeRange },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
         axes: [axis(), axis({ size: 48 })],
         series: [
           { label: 'time' },
@@ -246,7 +261,7 @@ export class LoadBars {
       container,
       [
         {
-          label: 'CPU',
+          label: 'busy',
           color: () => CPU_COLOR,
           value: (report) => report.cpuUsage,
           align: -1,

@@ -3,12 +3,14 @@ import { estimateRemaining, formatCount, formatDuration, formatRate } from '../f
 import { element } from './dom.ts'
 
 /** Where the connection to the feed is, as shown in `#connection-status`. */
-export type ConnectionDisplay = 'connecting' | 'live' | 'reconnecting'
+export type ConnectionDisplay = 'connecting' | 'live' | 'reconnecting' | 'finished'
 
 const CONNECTION_TEXT: Record<ConnectionDisplay, string> = {
   connecting: 'connecting…',
   live: 'live',
   reconnecting: 'reconnecting…',
+  // The root sent its last status and exited: nothing is wrong, the page shows the run as it ended.
+  finished: 'run finished',
 }
 
 /**
@@ -63,7 +65,8 @@ export class TotalsView {
         ? '–'
         : remaining === 0
           ? 'done'
-          : formatDuration(Math.max(0, remaining - sinceMs)),
+          : // Rounded up: items remain, so the ETA is never 0:00.
+            formatDuration(Math.max(1, Math.ceil((remaining - sinceMs) / 1000)) * 1000),
     )
     this.#fields.failed?.classList.toggle('bad', totals.failed > 0)
     this.#progress.hidden = run.itemsTotal === null

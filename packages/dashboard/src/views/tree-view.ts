@@ -9,8 +9,10 @@ const SVG = 'http://www.w3.org/2000/svg'
  * Horizontal distance between two leaves (room for a label, or only for a node when the tree is too wide to
  * name them all), and vertical distance between two levels, in pixels.
  */
-const COLUMN = 112
+const COLUMN = 128
 const NARROW_COLUMN = 30
+/** Characters of a name under its node: a default name and its short id (`Linux x86_64 #3f2a`) fit. */
+const TREE_LABEL_LENGTH = 20
 const ROW = 78
 const MARGIN_X = 56
 const MARGIN_TOP = 26
@@ -104,7 +106,7 @@ export class TreeView {
         group.append(title, svg('circle', { r: NODE_RADIUS, fill: this.#colors.colorOf(node.id) }))
         if (showLabels) {
           const label = svg('text', { y: NODE_RADIUS + 15, 'text-anchor': 'middle' })
-          label.textContent = truncate(name, 17)
+          label.textContent = truncate(name, TREE_LABEL_LENGTH)
           group.append(label)
         }
       }

@@ -9,15 +9,27 @@ export interface RowContext {
   readonly ageOf: (report: VolunteerReport) => number
 }
 
+/** What the busy time is: the Worker's time on items, which waiting (timers, fetches) counts in, not CPU. */
+export const BUSY_TITLE =
+  'Share of the time the Worker was busy with items (waiting inside an item counts), or the CPU time the module reports'
+
 interface Column {
   readonly key: string
   readonly label: string
+  /** The header's tooltip, when the label needs one. */
+  readonly title?: string
   readonly numeric: boolean
   readonly sortValue: (report: VolunteerReport, context: RowContext) => number | string
   readonly render: (report: VolunteerReport, context: RowContext, cell: HTMLTableCellElement) => void
 }
 
 export type SortDirection = 'ascending' | 'descending'
+
+/** Characters of a volunteer's id shown in its row. */
+const ID_CHARS = 8
+
+/** What the table says while no volunteer is connected. */
+const NO_VOLUNTEER = 'No volunteer yet: open the volunteer page in a browser to lend it.'
 
 function meter(cell: HTMLTableCellElement, percent: number, kind: string): void {
   const bar = make('span', `meter ${kind}`)
@@ -46,7 +58,17 @@ function columns(colors: ColorRegistry): Column[] {
         cell.append(swatch, make('span', r.deviceName ? 'name' : 'name unnamed', r.deviceName || 'unnamed'))
       },
     },
-    { key: 'id', label: 'Id', numeric: false, sortValue: (r) => r.id, render: text((r) => r.id) },
+    {
+      key: 'id',
+      label: 'Id',
+      numeric: false,
+      sortValue: (r) => r.id,
+      // Its start tells the volunteers apart; the whole id is in the tooltip.
+      render: (r, _c, cell) => {
+        cell.textContent = r.id.length > ID_CHARS ? `${r.id.slice(0, ID_CHARS)}…` : r.id
+        cell.title = r.id
+      },
+    },
     {
       key: 'transport',
       label: 'Transport',
@@ -81,7 +103,8 @@ function columns(colors: ColorRegistry): Column[] {
     },
     {
       key: 'cpu',
-      label: 'CPU',
+      label: 'Busy',
+      title: BUSY_TITLE,
       numeric: true,
       sortValue: (r) => r.cpuUsage,
       render: (r, _c, cell) => meter(cell, r.cpuUsage, 'cpu'),
@@ -133,12 +156,14 @@ function compare(a: number | string, b: number | string): number {
  * The sortable table of volunteers, `#volunteers-table`: one `tbody` row per volunteer with `data-id`,
  * cells with `data-column` (`device`, `id`, `transport`, `depth`, `processed`, `throughput`, `cpu`,
  * `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
- * the sorted header has `aria-sort`.
+ * the sorted header has `aria-sort`. `#table-hint` says that the table scrolls sideways, when it does.
  */
 export class VolunteersTable {
   readonly #table: HTMLTableElement
   readonly #body: HTMLTableSectionElement
   readonly #empty: HTMLElement
+  readonly #wrap: HTMLElement | null
+  readonly #hint: HTMLElement
   readonly #columns: Column[]
   readonly #headers = new Map<string, HTMLTableCellElement>()
   #sortKey = 'device'
@@ -149,6 +174,9 @@ export class VolunteersTable {
   constructor(doc: Document, colors: ColorRegistry) {
     this.#table = element(doc, 'volunteers-table', HTMLTableElement)
     this.#empty = element(doc, 'volunteers-empty', HTMLElement)
+    this.#hint = element(doc, 'table-hint', HTMLElement)
+    this.#wrap = this.#table.parentElement
+    if (this.#wrap !== null) new ResizeObserver(() => this.#showHint()).observe(this.#wrap)
     this.#columns = columns(colors)
     const head = this.#table.createTHead()
     const row = head.insertRow()
@@ -157,6 +185,7 @@ export class VolunteersTable {
       th.scope = 'col'
       th.dataset.column = column.key
       if (column.numeric) th.classList.add('numeric')
+      if (column.title !== undefined) th.title = column.title
       const button = make('button', 'sort', column.label)
       button.type = 'button'
       button.dataset.sort = column.key
@@ -180,9 +209,17 @@ export class VolunteersTable {
     this.#render()
   }
 
-  update(reports: readonly VolunteerReport[], context: RowContext): void {
+  /**
+   * Shows `reports`; `connected` is how many volunteers the root counts now, whose first reports may not
+   * have come yet.
+   */
+  update(reports: readonly VolunteerReport[], context: RowContext, connected = reports.length): void {
     this.#reports = reports
     this.#context = context
+    this.#empty.textContent =
+      connected > 0
+        ? `${connected} volunteer${connected === 1 ? '' : 's'} connected: the first reports come within the reporting interval.`
+        : NO_VOLUNTEER
     this.#render()
   }
 
@@ -233,5 +270,13 @@ export class VolunteersTable {
     })
     this.#body.replaceChildren(...rows)
     this.#empty.hidden = rows.length > 0
+    this.#showHint()
+  }
+
+  /** The hint that more columns are beyond the edge, shown only when they are (a narrow screen). */
+  #showHint(): void {
+    const wrap = this.#wrap
+    this.#hint.hidden =
+      wrap === null || this.#body.rows.length === 0 || wrap.scrollWidth <= wrap.clientWidth + 1
   }
 }
