@@ -7,8 +7,16 @@ import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
 export interface RemoteBorrower {
-  /** Hands outcomes received from the peer to the lender. */
-  receive(outcomes: readonly Outcome[]): void
+  /**
+   * Hands outcomes received from the peer to the lender, with the peer's own time per item if it said
+   * (`msPerItem`, see `BatchSizing.reported`).
+   */
+  receive(outcomes: readonly Outcome[], msPerItem?: number): void
+  /**
+   * The peer gave back items it was lent and will not compute (a `return` message): they are lent again,
+   * first (SPEC 48). Ids it did not hold are ignored and counted.
+   */
+  giveBack(ids: readonly number[]): void
   /** The workers behind the peer (its subtree) changed: its credit follows. */
   setWorkers(workers: number): void
   /** The peer is gone: the jobs it held are lent again. Idempotent. */
@@ -131,13 +139,21 @@ export function lendToRemote(
   pull(outcomes, subStream.sink)
   read()
   const borrower: RemoteBorrower = {
-    receive(received) {
-      if (closed || received.length === 0) return
+    receive(received, msPerItem) {
+      if (closed) return
+      if (msPerItem !== undefined) sizing.reported(msPerItem)
+      if (received.length === 0) return updateCredit()
       const heldBefore = subStream.held
       inbox.push([...received])
       wake()
       answered += Math.max(0, heldBefore - subStream.held)
       sizing.received(received.length, subStream.held)
+      updateCredit()
+      read()
+    },
+    giveBack(ids) {
+      if (closed || ids.length === 0) return
+      subStream.giveBack(ids)
       updateCredit()
       read()
     },
