@@ -157,9 +157,15 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
       const firstSentAt = answer(receivedCount, now)
       const finished = now - roundTripMs / 2
       const started = Math.max(firstSentAt + roundTripMs / 2, finishedAt ?? Number.NEGATIVE_INFINITY)
-      busyMs += Math.max(0, finished - started)
-      answers += receivedCount
-      finishedAt = finished
+      // Answers that came back within the round trip measured tell nothing of the borrower's speed: the
+      // round trip was measured longer than it is (a busy machine's late event loops), and taking them as
+      // free made a borrower holding more look faster, and earn more, without end.
+      const tellsNothing = roundTripMs > 0 && finished <= started
+      if (!tellsNothing) {
+        busyMs += Math.max(0, finished - started)
+        answers += receivedCount
+      }
+      finishedAt = Math.max(finished, finishedAt ?? Number.NEGATIVE_INFINITY)
       if (answers >= Math.max(1, batch / 2)) {
         sample(Math.max(MIN_MS_PER_ITEM, busyMs / answers))
         busyMs = 0

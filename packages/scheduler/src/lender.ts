@@ -211,6 +211,7 @@ class Lending implements SubStreamHost {
    */
   givenBack(sub: LentSubStream, ids: readonly number[]): number {
     let held = 0
+    const back: Item[] = []
     for (const id of ids) {
       const item = sub.release(id)
       if (item === undefined) {
@@ -224,8 +225,10 @@ class Lending implements SubStreamHost {
       }
       this.counts.lent--
       this.letGo(item, sub)
-      if (item.holder === undefined) this.relend.pushFront(item)
+      if (item.holder === undefined) back.push(item)
     }
+    // To the front, in the order given.
+    for (let i = back.length - 1; i >= 0; i--) this.relend.pushFront(back[i] as Item)
     this.drive()
     return held
   }
