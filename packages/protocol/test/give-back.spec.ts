@@ -23,7 +23,9 @@ describe('recall and return messages (stealing)', () => {
       expect(() => parseTreeWorkMessage({ type: 'recall', count })).toThrow(ProtocolError)
     }
     for (const ids of [[-1], [1.5], ['1'], [null], 'ids', undefined, { 0: 1 }]) {
-      expect(() => parseVolunteerMessage(text({ type: 'return', ids }))).toThrow(/ids must be an array of job ids/)
+      expect(() => parseVolunteerMessage(text({ type: 'return', ids }))).toThrow(
+        /ids must be an array of job ids/,
+      )
       expect(() => parseTreeWorkMessage({ type: 'return', ids })).toThrow(ProtocolError)
     }
   })
@@ -36,7 +38,11 @@ describe('the msPerItem of an outcomes message', () => {
     const wire = toWire({ type: 'outcomes', outcomes, msPerItem: 1_000.5 })
     expect(wire).toMatchObject({ msPerItem: 1_000.5 })
     expect(parseVolunteerMessage(text(wire))).toEqual({ type: 'outcomes', outcomes, msPerItem: 1_000.5 })
-    expect(parseTreeWorkMessage(JSON.parse(text(wire)))).toEqual({ type: 'outcomes', outcomes, msPerItem: 1_000.5 })
+    expect(parseTreeWorkMessage(JSON.parse(text(wire)))).toEqual({
+      type: 'outcomes',
+      outcomes,
+      msPerItem: 1_000.5,
+    })
     const without = toWire({ type: 'outcomes', outcomes })
     expect(without).not.toHaveProperty('msPerItem')
     expect(parseVolunteerMessage(text(without))).toEqual({ type: 'outcomes', outcomes })

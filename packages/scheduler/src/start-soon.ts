@@ -11,7 +11,8 @@ import { ADAPTIVE_BATCH_MS, BATCHES_IN_FLIGHT, MAX_HIDDEN_ROUND_TRIP_MS } from '
 export function startSoonCredit(concurrency: number, msPerItem: number | undefined, roundTripMs = 0): number {
   const slots = Math.max(1, concurrency)
   if (msPerItem === undefined || !(msPerItem > 0)) return slots * BATCHES_IN_FLIGHT
-  const horizonMs = BATCHES_IN_FLIGHT * ADAPTIVE_BATCH_MS + Math.min(Math.max(0, roundTripMs), MAX_HIDDEN_ROUND_TRIP_MS)
+  const horizonMs =
+    BATCHES_IN_FLIGHT * ADAPTIVE_BATCH_MS + Math.min(Math.max(0, roundTripMs), MAX_HIDDEN_ROUND_TRIP_MS)
   const perSlot = Math.max(BATCHES_IN_FLIGHT, Math.ceil(horizonMs / msPerItem))
   return Math.min(Number.MAX_SAFE_INTEGER, slots * perSlot)
 }

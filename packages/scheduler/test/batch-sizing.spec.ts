@@ -1,7 +1,11 @@
 import type { Job } from '@pando/protocol'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { ADAPTIVE_BATCH_MS, ADAPTIVE_MAX_BATCH_PER_WORKER, MAX_HIDDEN_ROUND_TRIP_MS } from '../src/constants.ts'
+import {
+  ADAPTIVE_BATCH_MS,
+  ADAPTIVE_MAX_BATCH_PER_WORKER,
+  MAX_HIDDEN_ROUND_TRIP_MS,
+} from '../src/constants.ts'
 import { adaptiveBatchSizing, createLender, fixedBatchSizing, lendToRemote } from '../src/index.ts'
 import { VirtualClock } from './sim.ts'
 import { jobs, success } from './util.ts'

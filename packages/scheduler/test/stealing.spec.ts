@@ -50,7 +50,10 @@ describe('stealing (49)', () => {
     pull(lender.source, pull.drain())
     const recalls: string[] = []
     const big = lender.lendStream({ credit: 4, onRecall: (count) => recalls.push(`big ${String(count)}`) })
-    const small = lender.lendStream({ credit: 2, onRecall: (count) => recalls.push(`small ${String(count)}`) })
+    const small = lender.lendStream({
+      credit: 2,
+      onRecall: (count) => recalls.push(`small ${String(count)}`),
+    })
     const a = manualBorrower(big)
     const b = manualBorrower(small)
     a.read()

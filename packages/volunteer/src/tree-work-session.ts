@@ -196,7 +196,9 @@ export class TreeWorkSession {
     this.#msPerItem = undefined
     groups.forEach((group, i) => {
       const last = i === groups.length - 1 && msPerItem !== undefined
-      this.#sendUp(last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group })
+      this.#sendUp(
+        last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group },
+      )
     })
   }
 }

@@ -64,7 +64,9 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     if (groups.length === 0 && msPerItem !== undefined) groups.push([])
     groups.forEach((group, i) => {
       const last = i === groups.length - 1 && msPerItem !== undefined
-      connection.send(last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group })
+      connection.send(
+        last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group },
+      )
     })
   }
 

@@ -17,7 +17,12 @@ function builderAt(start = 1_700_000_000_000): { builder: ReportBuilder; advance
   return { builder: new ReportBuilder(() => now), advance: (ms) => (now += ms) }
 }
 
-const measured = (items: number, itemTime: number) => ({ items, itemTime, ownTime: itemTime, reported: undefined })
+const measured = (items: number, itemTime: number) => ({
+  items,
+  itemTime,
+  ownTime: itemTime,
+  reported: undefined,
+})
 
 describe('ReportBuilder', () => {
   describe('#build', () => {

@@ -17,7 +17,12 @@ function fakeWorker(options: { delay?: number; failed?: boolean } = {}): WorkerC
       await new Promise((resolve) => setTimeout(resolve, options.delay ?? 0))
       return {
         outcomes: jobs.map((job) => ({ id: job.id, ok: true, result: String(Number(job.value) ** 2) })),
-        figures: { items: jobs.length, itemTime: 5 * jobs.length, ownTime: 5 * jobs.length, reported: undefined },
+        figures: {
+          items: jobs.length,
+          itemTime: 5 * jobs.length,
+          ownTime: 5 * jobs.length,
+          reported: undefined,
+        },
       }
     },
     terminate(): void {
