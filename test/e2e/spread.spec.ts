@@ -72,16 +72,6 @@ describe('work spreads over tabs joining one after another on a busy machine', (
     // The pages show their counts within a quarter of a second (BUSY_VIEW_INTERVAL).
     await expect.poll(async () => (await counts()).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(ITEMS)
     const processed = await counts()
-    console.log(
-      'SHARES',
-      processed.join(' / '),
-      run
-        .stderr()
-        .split('\n')
-        .filter((l) => !l.includes('monitoring'))
-        .join('\n'),
-      JSON.stringify(monitoringLines(run.stderr()).map((l) => l.root.childrenUnprocessedInputs)),
-    )
     for (const count of processed) expect(count, `items per tab: ${processed.join(' / ')}`).toBeGreaterThan(0)
     // What each tab held, as it reported it every second: only lines where every tab is a leaf of the
     // root (a relay's figure counts its children's items too).
