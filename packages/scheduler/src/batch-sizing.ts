@@ -71,7 +71,10 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
  * `ADAPTIVE_MAX_BATCH_PER_WORKER` jobs per worker.
  *
  * The credit is two batches, plus the jobs the borrower computes in one round trip (`setRoundTrip`), so that
- * it never waits for its next jobs however far it is. The time it computed is told apart from the time jobs
+ * it never waits for its next jobs however far it is, and never more than it will start soon
+ * (`startSoonCredit`: a round trip hides at most `MAX_HIDDEN_ROUND_TRIP_MS`). The time per item is the larger
+ * of the answers' timing and the borrower's own figure (`reported`): items that wait overlap in a Worker and
+ * would otherwise look cheap. The time it computed is told apart from the time jobs
  * and answers travel by the round trip: answers come back in the order the jobs were sent (FIFO, near
  * enough), and the borrower started on an answer's jobs half a round trip after the first of them was sent,
  * or when it finished the previous answer if that was later; it finished half a round trip before the answer

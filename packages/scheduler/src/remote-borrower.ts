@@ -64,8 +64,11 @@ function tooLarge(job: Job, maxChars: number): Outcome {
  * Lends `subStream`'s jobs to a peer: what the lender gives is cut into messages of at most one batch (and
  * `maxMessageChars`) and passed to `send`. The sub-stream's credit is two batches per worker, so one batch
  * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed,
- * and the credit also covers the round trip to it. It never exceeds what the peer earned by answering
- * (`earnedCredit`): a new peer, or a child claiming a thousand workers, starts with a couple of items.
+ * and the credit also covers the round trip to it, but never more than the peer will start soon
+ * (`startSoonCredit`, SPEC 50: two items per worker of slow items). It never exceeds what the peer earned by
+ * answering (`earnedCredit`): a new peer, or a child claiming a thousand workers, starts with a couple of
+ * items. When another borrower waits idle, the lender may ask for unstarted items back (`onRecall` of the
+ * sub-stream, SPEC 49); what the peer gives back comes in through `giveBack`.
  */
 export function lendToRemote(
   subStream: SubStream,
