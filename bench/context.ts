@@ -11,6 +11,8 @@ export const MODULES = {
   collatz: join(ROOT, 'examples/collatz.js'),
   /** "ID:MS" → ID after MS ms, without the processor: items a tab holds for a known time. */
   hold: join(ROOT, 'bench/fixtures/hold.cjs'),
+  /** "ID:MS" → ID after MS ms of computing: CPU-bound items of a known size. */
+  spin: join(ROOT, 'bench/fixtures/spin.cjs'),
 }
 
 /** Whether a transport can be measured here, and why not. */

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['overhead', 'scaling', 'far', 'join', 'recovery', 'memory', 'journal'] as const
+export const SCENARIOS = [
+  'overhead',
+  'scaling',
+  'far',
+  'join',
+  'recovery',
+  'memory',
+  'journal',
+  'spread',
+] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** Transports a tab can be told to use (see `Transport` in tabs.ts); `auto` is what a plain URL gets. */
@@ -33,6 +42,10 @@ export interface Sizes {
   readonly memoryItems: number
   /** Items of the journal scenario, per configuration. */
   readonly journalItems: number
+  /** Items of 1 s of the spread scenario (over 4 tabs). */
+  readonly spreadWaitItems: number
+  /** CPU-bound items of the spread scenario per tab, by item size in ms. */
+  readonly spreadCpuItemsPerTab: Readonly<Record<10 | 150, number>>
 }
 
 export const FULL_SIZES: Sizes = {
@@ -46,6 +59,8 @@ export const FULL_SIZES: Sizes = {
   joinDegrees: [10, 3],
   memoryItems: 1_000_000,
   journalItems: 200_000,
+  spreadWaitItems: 200,
+  spreadCpuItemsPerTab: { 10: 1_000, 150: 60 },
 }
 
 export const QUICK_SIZES: Sizes = {
@@ -59,6 +74,8 @@ export const QUICK_SIZES: Sizes = {
   joinDegrees: [10, 3],
   memoryItems: 100_000,
   journalItems: 20_000,
+  spreadWaitItems: 40,
+  spreadCpuItemsPerTab: { 10: 200, 150: 20 },
 }
 
 export const USAGE = `Usage: npm run bench -- [OPTIONS]   (or: node scripts/loopback-only.mjs tsx bench/run.ts [OPTIONS])

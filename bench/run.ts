@@ -24,6 +24,7 @@ import { memory } from './scenarios/memory.ts'
 import { overhead } from './scenarios/overhead.ts'
 import { recovery } from './scenarios/recovery.ts'
 import { scaling } from './scenarios/scaling.ts'
+import { spread } from './scenarios/spread.ts'
 import { launchTabs, type Tabs } from './tabs.ts'
 import { checkTransport } from './transports.ts'
 
@@ -35,6 +36,7 @@ const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioR
   recovery,
   memory,
   journal,
+  spread,
 }
 
 const log = (message: string): void => {

@@ -10,6 +10,8 @@ export const MESSAGE_TYPES = [
   'outcomes',
   'status',
   'jobs',
+  'recall',
+  'return',
   'welcome',
   'error',
   'join',

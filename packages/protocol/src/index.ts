@@ -66,6 +66,7 @@ export {
   type VolunteerToRoot,
 } from './volunteer-messages.ts'
 export { parseVolunteerMessage, parseRootMessage } from './validate.ts'
+export { type RecallMessage, type ReturnMessage } from './give-back.ts'
 export {
   MAX_MONITOR_MESSAGE_BYTES,
   MAX_VOLUNTEER_REPORT_BYTES,

@@ -1,4 +1,5 @@
 import type { Job, Outcome } from './job.ts'
+import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
 
 /**
@@ -17,8 +18,12 @@ export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
 export type TreeWorkMessage =
   /** Parent → child: a batch of items to process (the child may lend them on to its own children). */
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
-  /** Child → parent: outcomes of items it was lent. */
-  | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
+  /** Child → parent: outcomes of items it was lent (with its own time per item, as on a WebSocket). */
+  | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[]; readonly msPerItem?: number }
+  /** Parent → child: give back up to `count` items not started yet (see `give-back.ts`). */
+  | RecallMessage
+  /** Child → parent: items it was lent and will not compute, to lend elsewhere (see `give-back.ts`). */
+  | ReturnMessage
   /**
    * Child → parent, every reporting interval: the latest report of each volunteer in the child's subtree,
    * the child's own included (one entry per volunteer; see `combineReports`).

@@ -5,6 +5,7 @@ import { ProtocolError } from './errors.ts'
 import { parseJsonText } from './json-text.ts'
 import { checkArray } from './validate.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
+import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 
 /**
@@ -18,7 +19,11 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
     case 'jobs':
       return { type: 'jobs', jobs: jobsFromWire(message) }
     case 'outcomes':
-      return { type: 'outcomes', outcomes: outcomesFromWire(message) }
+      return withMsPerItem({ type: 'outcomes', outcomes: outcomesFromWire(message) }, message)
+    case 'recall':
+      return recallFromWire(message)
+    case 'return':
+      return returnFromWire(message)
     case 'status':
       return { type: 'status', reports: checkArray(message.reports, checkVolunteerReport, 'reports') }
     default:

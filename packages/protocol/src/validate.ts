@@ -5,6 +5,7 @@ import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
+import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
 
 /** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
 export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
@@ -26,11 +27,13 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
         deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
       }
     case 'outcomes':
-      return { type: 'outcomes', outcomes: outcomesFromWire(message) }
+      return withMsPerItem({ type: 'outcomes', outcomes: outcomesFromWire(message) }, message)
     case 'status':
       return { type: 'status', report: checkVolunteerReport(message.report) }
     case 'heartbeat':
       return { type: 'heartbeat' }
+    case 'return':
+      return returnFromWire(message)
     default:
       throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }
@@ -53,6 +56,8 @@ export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_
     }
     case 'jobs':
       return { type: 'jobs', jobs: jobsFromWire(message) }
+    case 'recall':
+      return recallFromWire(message)
     case 'error':
       return { type: 'error', reason: typeof message.reason === 'string' ? message.reason : 'unknown' }
     default:

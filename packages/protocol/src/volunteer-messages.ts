@@ -1,4 +1,5 @@
 import type { Job, Outcome } from './job.ts'
+import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
 
 /**
@@ -30,14 +31,21 @@ export type RootToVolunteer =
   | { readonly type: 'welcome'; readonly volunteerId: string; readonly config: VolunteerConfig }
   /** A batch of items to process. */
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
+  /** Give back up to `count` items not started yet (an idle volunteer waits for them): see `give-back.ts`. */
+  | RecallMessage
   /** The root is closing the connection for this reason (protocol violation, version mismatch, shutdown). */
   | { readonly type: 'error'; readonly reason: string }
 
 export type VolunteerToRoot =
   /** First message of a connection. */
   | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
-  /** Outcomes of items it was given, in any order, in batches. */
-  | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
+  /**
+   * Outcomes of items it was given, in any order, in batches; with its Workers' own time per item, in ms,
+   * once a batch is over (`msPerItem`: honest for items that wait, see the scheduler's `BatchSizing.reported`).
+   */
+  | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[]; readonly msPerItem?: number }
+  /** Items it was lent and will not compute, to lend elsewhere (not a failure): see `give-back.ts`. */
+  | ReturnMessage
   /**
    * A sign of life from the page itself, every half heartbeat: WebSocket pings are answered by the browser
    * even when the page is frozen, so the root needs this to notice a frozen or hung tab.

@@ -1,5 +1,6 @@
 import { systemClock, type LenderClock } from './clock.ts'
 import { Deque } from './deque.ts'
+import { startSoonCredit } from './start-soon.ts'
 import {
   ADAPTIVE_BATCH_MS,
   ADAPTIVE_MAX_BATCH_PER_WORKER,
@@ -29,6 +30,12 @@ export interface BatchSizing {
   sent(count: number, heldBefore: number): void
   /** `count` outcomes came back, after which the borrower holds `heldAfter`. */
   received(count: number, heldAfter: number): void
+  /**
+   * The borrower's own time per item, in ms per worker, as its Workers timed them (see `WorkerFigures`): items
+   * that wait (timers, fetches) overlap in a Worker, so answers timed here make them look cheap; this figure
+   * does not. The sizing takes the larger of the two, so a borrower cannot make itself look faster by saying so.
+   */
+  reported(msPerItem: number): void
 }
 
 /** Answers faster than this (several in one clock tick) count as this fast, in ms per item. */
@@ -50,6 +57,7 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
     setRoundTrip: () => undefined,
     sent: () => undefined,
     received: () => undefined,
+    reported: () => undefined,
   }
 }
 
@@ -63,7 +71,10 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
  * `ADAPTIVE_MAX_BATCH_PER_WORKER` jobs per worker.
  *
  * The credit is two batches, plus the jobs the borrower computes in one round trip (`setRoundTrip`), so that
- * it never waits for its next jobs however far it is. The time it computed is told apart from the time jobs
+ * it never waits for its next jobs however far it is, and never more than it will start soon
+ * (`startSoonCredit`: a round trip hides at most `MAX_HIDDEN_ROUND_TRIP_MS`). The time per item is the larger
+ * of the answers' timing and the borrower's own figure (`reported`): items that wait overlap in a Worker and
+ * would otherwise look cheap. The time it computed is told apart from the time jobs
  * and answers travel by the round trip: answers come back in the order the jobs were sent (FIFO, near
  * enough), and the borrower started on an answer's jobs half a round trip after the first of them was sent,
  * or when it finished the previous answer if that was later; it finished half a round trip before the answer
@@ -73,8 +84,16 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
 export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemClock): BatchSizing {
   let count = Math.max(1, workers)
   let batch = count
-  /** Smoothed ms per item; undefined until the first sample. */
-  let msPerItem: number | undefined
+  /** Smoothed ms per item, as the answers are timed here; undefined until the first sample. */
+  let timedMs: number | undefined
+  /** Smoothed ms per item, as the borrower's Workers timed them; undefined until it says. */
+  let reportedMs: number | undefined
+  /** The time per item that sizes batches and credit: the larger of the two (honest for items that wait). */
+  const msPerItem = (): number | undefined =>
+    timedMs === undefined ? reportedMs : reportedMs === undefined ? timedMs : Math.max(timedMs, reportedMs)
+  const smooth = (smoothed: number | undefined, ms: number): number =>
+    // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
+    smoothed === undefined ? ms : smoothed * (ms / smoothed) ** ADAPTIVE_SMOOTHING
   let roundTripMs = 0
   /** Jobs sent and not answered, by message, oldest first: when, and how many of its jobs are left. */
   const unanswered = new Deque<{ readonly at: number; left: number }>()
@@ -84,12 +103,15 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
   let busyMs = 0
   let answers = 0
   const bounds = (): [number, number] => [count, ADAPTIVE_MAX_BATCH_PER_WORKER * count]
-  const sample = (ms: number): void => {
-    // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
-    msPerItem = msPerItem === undefined ? ms : msPerItem * (ms / msPerItem) ** ADAPTIVE_SMOOTHING
+  const resize = (): void => {
+    const ms = msPerItem() as number
     const [min, max] = bounds()
-    const wanted = Math.round(ADAPTIVE_BATCH_MS / msPerItem)
+    const wanted = Math.round(ADAPTIVE_BATCH_MS / ms)
     batch = Math.min(max, ADAPTIVE_MAX_GROWTH * batch, Math.max(min, wanted))
+  }
+  const sample = (ms: number): void => {
+    timedMs = smooth(timedMs, ms)
+    resize()
   }
   /** Takes `answered` jobs off the oldest messages; returns when the first of them was sent. */
   const answer = (answered: number, now: number): number => {
@@ -111,8 +133,10 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
     },
     get credit() {
       const [, max] = bounds()
-      const inRoundTrip = msPerItem === undefined ? 0 : Math.ceil(roundTripMs / msPerItem)
-      return safeCredit(BATCHES_IN_FLIGHT * batch + Math.min(BATCHES_IN_FLIGHT * max, inRoundTrip))
+      const ms = msPerItem()
+      const inRoundTrip = ms === undefined ? 0 : Math.ceil(roundTripMs / ms)
+      const wanted = BATCHES_IN_FLIGHT * batch + Math.min(BATCHES_IN_FLIGHT * max, inRoundTrip)
+      return safeCredit(Math.min(wanted, startSoonCredit(count, ms, roundTripMs)))
     },
     setWorkers(workersNow) {
       count = Math.max(1, workersNow)
@@ -136,9 +160,15 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
       const firstSentAt = answer(receivedCount, now)
       const finished = now - roundTripMs / 2
       const started = Math.max(firstSentAt + roundTripMs / 2, finishedAt ?? Number.NEGATIVE_INFINITY)
-      busyMs += Math.max(0, finished - started)
-      answers += receivedCount
-      finishedAt = finished
+      // Answers that came back within the round trip measured tell nothing of the borrower's speed: the
+      // round trip was measured longer than it is (a busy machine's late event loops), and taking them as
+      // free made a borrower holding more look faster, and earn more, without end.
+      const tellsNothing = roundTripMs > 0 && finished <= started
+      if (!tellsNothing) {
+        busyMs += Math.max(0, finished - started)
+        answers += receivedCount
+      }
+      finishedAt = Math.max(finished, finishedAt ?? Number.NEGATIVE_INFINITY)
       if (answers >= Math.max(1, batch / 2)) {
         sample(Math.max(MIN_MS_PER_ITEM, busyMs / answers))
         busyMs = 0
@@ -148,6 +178,11 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
         unanswered.clear()
         finishedAt = undefined
       }
+    },
+    reported(ms) {
+      if (!Number.isFinite(ms) || ms <= 0) return
+      reportedMs = smooth(reportedMs, Math.max(MIN_MS_PER_ITEM, ms))
+      resize()
     },
   }
 }

@@ -27,7 +27,9 @@ export interface LendingChild {
  * child's channel as `jobs` messages of at most one batch (fixed, or following the child's speed), and whose
  * credit is two batches per worker the child reports (capped: a hostile child cannot make it unsafe), plus,
  * with adaptive batches, what the child computes in a round trip to it (`roundTripMs`, read live).
- * Outcomes the child sends come back through `receive`, matched by channel. A child that leaves is closed,
+ * Outcomes the child sends come back through `receive`, matched by channel; items it gives back, through
+ * `giveBack`; when another borrower waits idle, a child holding items is sent a `recall` (SPEC 49). A child
+ * that leaves is closed,
  * and what it held is lent again to the others. Used by tabs and by a Node root alike.
  */
 export class ChildLending {
@@ -56,20 +58,23 @@ export class ChildLending {
     const channel = child.channel
     if (this.#closed || this.#children.has(channel)) return
     // Dropped by the lender (its subtree fails far more items than the others): the link goes too.
-    const subStream = this.#lender.lendStream({
-      name: child.id ?? `child ${String(child.index)}`,
-      onDropped: () => channel.close(),
-    })
-    const send = (jobs: Job[]): void => {
+    const sendDown = (message: TreeWorkMessage): void => {
       // Jobs that cannot be sent stay held by the sub-stream until the channel's close (`remove`) lends them
       // again; a send that fails on an open channel closes it, so that this happens.
       if (channel.state !== 'open') return
       try {
-        channel.send(toWire({ type: 'jobs', jobs } satisfies TreeWorkMessage))
+        channel.send(toWire(message))
       } catch {
         channel.close()
       }
     }
+    const subStream = this.#lender.lendStream({
+      name: child.id ?? `child ${String(child.index)}`,
+      onDropped: () => channel.close(),
+      // Another child or the node's own Worker waits idle: ask this one for what it has not started.
+      onRecall: (count) => sendDown({ type: 'recall', count }),
+    })
+    const send = (jobs: Job[]): void => sendDown({ type: 'jobs', jobs })
     const borrower = lendToRemote(subStream, send, {
       batchSize: this.#batchSize,
       workers: child.workers,
@@ -93,8 +98,13 @@ export class ChildLending {
   }
 
   /** Hands a child's outcomes to the lender (nothing, for a channel that is no child: see `has`). */
-  receive(channel: ChildChannel, outcomes: readonly Outcome[]): void {
-    this.#children.get(channel)?.receive(outcomes)
+  receive(channel: ChildChannel, outcomes: readonly Outcome[], msPerItem?: number): void {
+    this.#children.get(channel)?.receive(outcomes, msPerItem)
+  }
+
+  /** A child gave back items it will not compute (a `return` message): they are lent again first. */
+  giveBack(channel: ChildChannel, ids: readonly number[]): void {
+    this.#children.get(channel)?.giveBack(ids)
   }
 
   /** Stops lending to every child. Idempotent. */

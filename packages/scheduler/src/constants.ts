@@ -127,3 +127,11 @@ export const EARNED_CREDIT_PER_ANSWER = 4
  * API, a liar), not the items'. Three tell a pattern from a volunteer's bad luck with one or two items.
  */
 export const DISCREDIT_AFTER_DISPROVED = 3
+
+/**
+ * The longest round trip, in ms, a remote borrower's credit hides (see `startSoonCredit`): a borrower farther
+ * than this waits a little between batches, rather than hold work others could start. Round trips measured
+ * on a busy machine grow to seconds (every event loop behind them is late), and credit to cover them let one
+ * tab hold a hundred items of 1 s while others idled; half a second covers any volunteer on a real network.
+ */
+export const MAX_HIDDEN_ROUND_TRIP_MS = 500

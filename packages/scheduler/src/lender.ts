@@ -8,6 +8,7 @@ import { resolveOptions, type ResolvedOptions } from './options.ts'
 import { RelendQueue } from './relend-queue.ts'
 import { ArrivalQueue, ReorderWindow, type Outbox } from './reorder-window.ts'
 import { Stragglers } from './stragglers.ts'
+import { idleWaiting, pickRecall } from './stealing.ts'
 import { LentSubStream, type SubStreamHost } from './sub-stream.ts'
 import { DiscreditedError } from './errors.ts'
 import type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
@@ -76,7 +77,13 @@ class Lending implements SubStreamHost {
 
   lendStream(options: LendStreamOptions = {}): SubStream {
     const name = options.name ?? `sub-stream ${String(++this.subStreamCount)}`
-    const sub = new LentSubStream(this, name, options.credit ?? DEFAULT_CREDIT, options.onDropped)
+    const sub = new LentSubStream(
+      this,
+      name,
+      options.credit ?? DEFAULT_CREDIT,
+      options.onDropped,
+      options.onRecall,
+    )
     if (this.lendingOver) sub.finish()
     else this.open.add(sub)
     return sub
@@ -198,6 +205,34 @@ class Lending implements SubStreamHost {
     this.drive()
   }
 
+  /**
+   * `sub` gave back these items, unstarted (48): each it held goes to the front of the re-lend queue, unless
+   * its other holder computes it or it is settled; ids it did not hold are ignored and counted.
+   */
+  givenBack(sub: LentSubStream, ids: readonly number[]): number {
+    let held = 0
+    const back: Item[] = []
+    for (const id of ids) {
+      const item = sub.release(id)
+      if (item === undefined) {
+        this.counts.ignored++
+        continue
+      }
+      held++
+      if (item.settled) {
+        sub.settledElsewhere--
+        continue
+      }
+      this.counts.lent--
+      this.letGo(item, sub)
+      if (item.holder === undefined) back.push(item)
+    }
+    // To the front, in the order given.
+    for (let i = back.length - 1; i >= 0; i--) this.relend.pushFront(back[i] as Item)
+    this.drive()
+    return held
+  }
+
   /** `sub` no longer holds `item`; returns when it got it. A copy due for the item is called off. */
   private letGo(item: Item, sub: LentSubStream): number {
     if (this.copyDue === item) this.copyDue = undefined
@@ -292,6 +327,7 @@ class Lending implements SubStreamHost {
         this.emit()
         this.lookAhead()
         this.end()
+        this.steal()
       } while (this.dirty)
       this.watch()
     } finally {
@@ -314,7 +350,7 @@ class Lending implements SubStreamHost {
 
   /** Answers every waiting read that has free credit with all that can be given to it right now. */
   private lend(): void {
-    for (const sub of this.waiting) {
+    for (const sub of this.lendOrder()) {
       if (!this.canLend()) return
       if (!sub.wantsJobs) {
         this.waiting.delete(sub) // its read was ended (source aborted)
@@ -330,6 +366,18 @@ class Lending implements SubStreamHost {
       for (const item of items) if (hold(item, sub, at)) this.counts.speculated++
       sub.give(items)
     }
+  }
+
+  /**
+   * The waiting sub-streams, idle ones (holding nothing the run waits for) first: items given back (48) go to
+   * a borrower that has nothing to do before the one that gave them back can take them again.
+   */
+  private lendOrder(): Iterable<LentSubStream> {
+    if (this.relend.size === 0 || this.waiting.size < 2) return this.waiting
+    const idle: LentSubStream[] = []
+    const busy: LentSubStream[] = []
+    for (const sub of this.waiting) (idleWaiting(sub) ? idle : busy).push(sub)
+    return [...idle, ...busy]
   }
 
   private canLend(): boolean {
@@ -418,6 +466,20 @@ class Lending implements SubStreamHost {
     if (sub.holding.has(item.job.id)) return false
     if (item.failedBy?.has(sub) === true && this.elsewhere(item, sub)) return false
     return sub.proven || !this.elsewhere(item, sub, (other) => other.proven)
+  }
+
+  /**
+   * Stealing (49): when nothing is left to lend and sub-streams wait idle, asks the one that holds the most
+   * to give back what it has not started, for them.
+   */
+  private steal(): void {
+    if (this.lendingOver || this.canLend()) return
+    let wanted = 0
+    for (const sub of this.waiting) if (sub.accepting && idleWaiting(sub)) wanted += sub.free
+    const recall = pickRecall(this.open, wanted)
+    if (recall === undefined || recall.count <= 0) return
+    recall.from.recalling = true
+    recall.from.onRecall?.(recall.count)
   }
 
   /** Makes sure a check runs when the head would become a straggler (speculating only). */

@@ -17,6 +17,11 @@ export class RelendQueue {
     this.queue.push(item)
   }
 
+  /** Puts an item a borrower gave back before all others: it waited longest. */
+  pushFront(item: Item): void {
+    this.queue.unshift(item)
+  }
+
   /**
    * Moves up to `max` items into `into`, oldest first. An item `leave(item)` says is for someone else (the
    * borrower failed it, or fails more than it computes, and a better one may take it) is left in place.

@@ -7,8 +7,16 @@ import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
 export interface RemoteBorrower {
-  /** Hands outcomes received from the peer to the lender. */
-  receive(outcomes: readonly Outcome[]): void
+  /**
+   * Hands outcomes received from the peer to the lender, with the peer's own time per item if it said
+   * (`msPerItem`, see `BatchSizing.reported`).
+   */
+  receive(outcomes: readonly Outcome[], msPerItem?: number): void
+  /**
+   * The peer gave back items it was lent and will not compute (a `return` message): they are lent again,
+   * first (SPEC 48). Ids it did not hold are ignored and counted.
+   */
+  giveBack(ids: readonly number[]): void
   /** The workers behind the peer (its subtree) changed: its credit follows. */
   setWorkers(workers: number): void
   /** The peer is gone: the jobs it held are lent again. Idempotent. */
@@ -56,8 +64,11 @@ function tooLarge(job: Job, maxChars: number): Outcome {
  * Lends `subStream`'s jobs to a peer: what the lender gives is cut into messages of at most one batch (and
  * `maxMessageChars`) and passed to `send`. The sub-stream's credit is two batches per worker, so one batch
  * travels while the peer computes the other; with `batchSize: 'auto'` the batch follows the peer's speed,
- * and the credit also covers the round trip to it. It never exceeds what the peer earned by answering
- * (`earnedCredit`): a new peer, or a child claiming a thousand workers, starts with a couple of items.
+ * and the credit also covers the round trip to it, but never more than the peer will start soon
+ * (`startSoonCredit`, SPEC 50: two items per worker of slow items). It never exceeds what the peer earned by
+ * answering (`earnedCredit`): a new peer, or a child claiming a thousand workers, starts with a couple of
+ * items. When another borrower waits idle, the lender may ask for unstarted items back (`onRecall` of the
+ * sub-stream, SPEC 49); what the peer gives back comes in through `giveBack`.
  */
 export function lendToRemote(
   subStream: SubStream,
@@ -131,13 +142,21 @@ export function lendToRemote(
   pull(outcomes, subStream.sink)
   read()
   const borrower: RemoteBorrower = {
-    receive(received) {
-      if (closed || received.length === 0) return
+    receive(received, msPerItem) {
+      if (closed) return
+      if (msPerItem !== undefined) sizing.reported(msPerItem)
+      if (received.length === 0) return updateCredit()
       const heldBefore = subStream.held
       inbox.push([...received])
       wake()
       answered += Math.max(0, heldBefore - subStream.held)
       sizing.received(received.length, subStream.held)
+      updateCredit()
+      read()
+    },
+    giveBack(ids) {
+      if (closed || ids.length === 0) return
+      subStream.giveBack(ids)
       updateCredit()
       read()
     },

@@ -14,6 +14,8 @@ export interface SubStreamHost {
   changed(sub: LentSubStream): void
   /** It closed while holding `held`, to be lent again. */
   closed(sub: LentSubStream, held: Item[]): void
+  /** It gave back the items of these ids, unstarted; returns how many it held. */
+  givenBack(sub: LentSubStream, ids: readonly number[]): number
 }
 
 const ignore = (): void => {}
@@ -44,6 +46,8 @@ export class LentSubStream implements SubStream {
   /** Dropped for failing far more than the others: its failures no longer count against any item. */
   discredited = false
   closed = false
+  /** A recall was sent and not yet answered (by an outcome or a give-back): no other is sent meanwhile. */
+  recalling = false
   private creditLimit: number
   private pendingRead: SourceCallback<Job[]> | undefined
   /** What its source ends with once closed: `true`, or the reason given to `close`. */
@@ -58,6 +62,8 @@ export class LentSubStream implements SubStream {
     readonly name: string,
     credit: number,
     private readonly onDropped?: (reason: Error) => void,
+    /** Asks the borrower to give back unstarted items (`LendStreamOptions.onRecall`). */
+    readonly onRecall?: (count: number) => void,
   ) {
     checkCredit(credit)
     this.creditLimit = credit
@@ -101,6 +107,11 @@ export class LentSubStream implements SubStream {
 
   close(reason?: Error): void {
     this.closeWith(reason ?? true)
+  }
+
+  giveBack(ids: readonly number[]): number {
+    this.recalling = false
+    return this.host.givenBack(this, ids)
   }
 
   /** The lender drops it: closed with `reason`, and its owner told. */
@@ -205,6 +216,7 @@ export class LentSubStream implements SubStream {
       this.upstreamDone = true
       return this.closeWith(true)
     }
+    this.recalling = false
     this.host.outcomes(this, outcomes ?? [])
     if (this.inLoop) this.again = true
     else this.loop()

@@ -111,6 +111,13 @@ export interface LendStreamOptions {
    * SPEC 44), with the reason it was closed with, so that its owner closes the connection behind it too.
    */
   onDropped?: (reason: Error) => void
+  /**
+   * Asks the borrower to give back up to `count` items it holds and has not started (SPEC 49): the lender
+   * calls it when another sub-stream waits with nothing to lend while this one holds more than it runs. The
+   * borrower answers with `giveBack` (a remote one through a `return` message), or not at all. Without it,
+   * nothing is ever recalled from this sub-stream.
+   */
+  onRecall?: (count: number) => void
 }
 
 /**
@@ -129,6 +136,12 @@ export interface SubStream {
   setCredit(credit: number): void
   /** Closes the sub-stream from outside (heartbeat missed, peer misbehaved). Idempotent. */
   close(reason?: Error): void
+  /**
+   * Gives back items it was lent and will not compute (not a failure): each goes to the front of the re-lend
+   * queue, for another sub-stream. An id it does not hold is ignored and counted (`ignored`), as a stray
+   * outcome is (SPEC 48). Returns how many it held.
+   */
+  giveBack(ids: readonly number[]): number
   /** Jobs lent to it and not yet answered. */
   readonly held: number
   readonly closed: boolean

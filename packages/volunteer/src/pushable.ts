@@ -7,6 +7,8 @@ export interface Pushable<T> {
   push(value: T): void
   /** Ends the source once the queued values are read. Idempotent. */
   end(): void
+  /** Takes back up to `count` queued values not read yet, the last pushed first; all of them by default. */
+  takeBack(count?: number): T[]
 }
 
 /** Creates a {@link Pushable}. */
@@ -49,6 +51,9 @@ export function createPushable<T>(): Pushable<T> {
     end() {
       ended = true
       answer()
+    },
+    takeBack(count = queue.length) {
+      return queue.splice(Math.max(0, queue.length - count))
     },
   }
 }

@@ -180,8 +180,12 @@ export class TreeVolunteer {
       this.#violation(channel, "a message that is neither the overlay's nor work")
     } else if (message.type === 'jobs' && fromParent) {
       this.#session?.receiveJobs(message.jobs)
+    } else if (message.type === 'recall' && fromParent) {
+      this.#session?.recall(message.count)
     } else if (message.type === 'outcomes' && !fromParent) {
-      this.#session?.receiveOutcomes(channel, message.outcomes)
+      this.#session?.receiveOutcomes(channel, message.outcomes, message.msPerItem)
+    } else if (message.type === 'return' && !fromParent) {
+      this.#session?.receiveReturn(channel, message.ids)
     } else if (message.type === 'status' && !fromParent) {
       if (message.reports.length > MAX_MONITORED_VOLUNTEERS) {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)

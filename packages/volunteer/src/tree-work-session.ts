@@ -20,6 +20,8 @@ export interface JobRunner {
   add(jobs: readonly Job[]): void
   /** Stops: queued jobs are dropped, no more outcomes. Idempotent. */
   close(): void
+  /** Takes up to `count` queued jobs it has not started (see `VolunteerSession.recall`). */
+  recall?(count: number): Job[]
 }
 
 export interface TreeWorkSessionOptions {
@@ -32,8 +34,11 @@ export interface TreeWorkSessionOptions {
 export interface TreeWorkSessionComponents {
   /** Sends a work message to the parent. */
   readonly sendUp: (message: TreeWorkMessage) => void
-  /** Starts this tab's runner, which hands its outcomes to `onOutcomes`. */
-  readonly createRunner: (onOutcomes: (outcomes: Outcome[]) => void) => JobRunner
+  /**
+   * Starts this tab's runner, which hands its outcomes to `onOutcomes`, with its Worker's own time per item
+   * when it has it (see `VolunteerSession`).
+   */
+  readonly createRunner: (onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void) => JobRunner
 }
 
 /** pull-stream's drain has `abort` at run time; its types leave it out. */
@@ -61,6 +66,8 @@ export class TreeWorkSession {
   /** Ids lent to this tab and not yet answered: a job sent twice is taken once. */
   readonly #pending = new Set<number>()
   #outbox: Outcome[] = []
+  /** The Worker's own time per item over its last batch, not yet sent up. */
+  #msPerItem: number | undefined
   #flushing = false
   #closed = false
 
@@ -72,8 +79,16 @@ export class TreeWorkSession {
     this.#output = pull.drain((settled: Settled) => this.#settled(settled)) as AbortableSink<Settled>
     this.#output(this.#lender.source)
     let borrower: RemoteBorrower | undefined
-    this.#runner = components.createRunner((outcomes) => borrower?.receive(outcomes))
-    const own = this.#lender.lendStream({ name: 'worker' })
+    this.#runner = components.createRunner((outcomes, msPerItem) => {
+      // The parent hears it with the next outcomes that go up: its lender sizes this subtree by it too.
+      if (msPerItem !== undefined) this.#msPerItem = msPerItem
+      borrower?.receive(outcomes, msPerItem)
+    })
+    // A child waits idle while the Worker has jobs queued: they go to the child (SPEC 49 of the scheduler).
+    const own = this.#lender.lendStream({
+      name: 'worker',
+      onRecall: (count) => borrower?.giveBack((this.#runner.recall?.(count) ?? []).map((job) => job.id)),
+    })
     borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), { batchSize: options.batchSize })
     this.#runnerBorrower = borrower
     this.#children = new ChildLending(this.#lender, options.batchSize)
@@ -109,9 +124,40 @@ export class TreeWorkSession {
     this.#children.remove(channel)
   }
 
-  /** Outcomes a child sent. */
-  receiveOutcomes(channel: PeerChannel, outcomes: readonly Outcome[]): void {
-    if (!this.#closed) this.#children.receive(channel, outcomes)
+  /** Outcomes a child sent, with its own time per item if it gave one. */
+  receiveOutcomes(channel: PeerChannel, outcomes: readonly Outcome[], msPerItem?: number): void {
+    if (!this.#closed) this.#children.receive(channel, outcomes, msPerItem)
+  }
+
+  /** Items a child gave back (a `return` message): lent again, first. */
+  receiveReturn(channel: PeerChannel, ids: readonly number[]): void {
+    if (!this.#closed) this.#children.giveBack(channel, ids)
+  }
+
+  /**
+   * The parent asks for up to `count` items back (a `recall`): those it sent that this tab has not lent on
+   * yet (not to its Worker, nor to a child) go back in a `return` message, an empty one when there are none.
+   */
+  recall(count: number): void {
+    if (!this.#closed) this.#giveBack(this.#input.takeBack(count))
+  }
+
+  /**
+   * Gives every item this tab has not started back to the parent, and returns how many: those it has not
+   * lent on yet. Jobs queued for its Worker go back to its own lender, for its children (or its Worker).
+   */
+  returnUnstarted(): number {
+    if (this.#closed) return 0
+    const jobs = this.#input.takeBack()
+    this.#giveBack(jobs)
+    const queued = this.#runner.recall?.(Number.MAX_SAFE_INTEGER) ?? []
+    if (queued.length > 0) this.#runnerBorrower.giveBack(queued.map((job) => job.id))
+    return jobs.length
+  }
+
+  #giveBack(jobs: readonly Job[]): void {
+    for (const job of jobs) this.#pending.delete(job.id)
+    this.#sendUp({ type: 'return', ids: jobs.map((job) => job.id) })
   }
 
   /** Ends the session: the runner stops, children are no longer lent to, held items are dropped. Idempotent. */
@@ -145,8 +191,14 @@ export class TreeWorkSession {
     const outcomes = this.#outbox
     this.#outbox = []
     if (this.#closed || outcomes.length === 0) return
-    for (const group of packOutcomes(outcomes, this.#options.maxMessageChars)) {
-      this.#sendUp({ type: 'outcomes', outcomes: group })
-    }
+    const groups = packOutcomes(outcomes, this.#options.maxMessageChars)
+    const msPerItem = this.#msPerItem
+    this.#msPerItem = undefined
+    groups.forEach((group, i) => {
+      const last = i === groups.length - 1 && msPerItem !== undefined
+      this.#sendUp(
+        last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group },
+      )
+    })
   }
 }

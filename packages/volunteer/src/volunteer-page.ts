@@ -84,14 +84,17 @@ export class VolunteerPage {
    * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
    * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
    */
-  startWorker(options: VolunteerSessionOptions, onOutcomes: (outcomes: Outcome[]) => void): VolunteerSession {
+  startWorker(
+    options: VolunteerSessionOptions,
+    onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void,
+  ): VolunteerSession {
     this.view.showMessage(undefined)
     const worker = new VolunteerSession(
       options,
       {
-        onOutcomes: (outcomes) => {
+        onOutcomes: (outcomes, msPerItem) => {
           this.#count(outcomes)
-          onOutcomes(outcomes)
+          onOutcomes(outcomes, msPerItem)
         },
         onBusy: (busy) => {
           if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')

@@ -3,7 +3,7 @@ import { STUCK_WORKER_PING_MS } from './constants.ts'
 import { ItemDeadline, itemTimeoutOutcome } from './item-deadline.ts'
 import type { BatchResult } from './worker-api.ts'
 import { WorkerClient } from './worker-client.ts'
-import { NO_FIGURES, type WorkerFigures } from './worker-figures.ts'
+import { NO_FIGURES, ownTimePerItem, type WorkerFigures } from './worker-figures.ts'
 
 export interface VolunteerSessionOptions {
   /** Absolute URL of the user's bundle. */
@@ -17,8 +17,11 @@ export interface VolunteerSessionOptions {
 
 /** What a session reports to the page. */
 export interface SessionEvents {
-  /** Outcomes to send to the root: each once, as the Worker reports them during a batch and at its end. */
-  onOutcomes: (outcomes: Outcome[]) => void
+  /**
+   * Outcomes to send to the root: each once, as the Worker reports them during a batch and at its end; at
+   * its end, with the Worker's own time per item over the batch (`WorkerFigures.ownTime`), when it timed any.
+   */
+  onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void
   /** The Worker started a batch (`true`) or has nothing left to do (`false`). */
   onBusy: (busy: boolean) => void
   /** The module could not be loaded; every job will be answered with this error. */
@@ -97,6 +100,24 @@ export class VolunteerSession {
     void this.#pump()
   }
 
+  /**
+   * Takes up to `count` jobs it holds and has not started (the last queued first: the lender lends them again
+   * first, and the session keeps those it would run next), for the root to lend elsewhere (a `recall`).
+   */
+  recall(count: number): Job[] {
+    if (this.#closed || count <= 0) return []
+    return this.#queue.splice(Math.max(0, this.#queue.length - count))
+  }
+
+  /**
+   * Takes every job it holds and has not started: queued, and waiting to run again alone. What the Worker
+   * runs now goes on to its outcomes. For a pause: the caller gives them back to the root.
+   */
+  returnUnstarted(): Job[] {
+    if (this.#closed) return []
+    return [...this.#suspects.splice(0), ...this.#queue.splice(0)]
+  }
+
   /** Ends the session: the Worker is terminated and queued jobs are dropped. Idempotent. */
   close(): void {
     if (this.#closed) return
@@ -128,16 +149,17 @@ export class VolunteerSession {
         // Outcomes go out as the Worker reports them (every PROGRESS_INTERVAL_MS at most), not only at the
         // batch's end: a far lender hears of them sooner, and lends again sooner.
         const delivered = new Set<number>()
-        const deliver = (outcomes: readonly Outcome[]): void => {
+        const deliver = (outcomes: readonly Outcome[], msPerItem?: number): void => {
           const fresh = outcomes.filter((outcome) => !delivered.has(outcome.id))
           for (const outcome of fresh) delivered.add(outcome.id)
-          if (fresh.length > 0 && !this.#closed) this.#events.onOutcomes(fresh)
+          if ((fresh.length > 0 || msPerItem !== undefined) && !this.#closed)
+            this.#events.onOutcomes(fresh, msPerItem)
         }
         const { outcomes, figures } = await this.#runQueued(deliver)
         this.#inBatch = 0
         if (this.#closed) return
         this.#events.onFigures?.(figures)
-        deliver(outcomes)
+        deliver(outcomes, ownTimePerItem(figures))
       }
       if (worked && !this.#closed) this.#events.onBusy(false)
     } finally {

@@ -1,6 +1,7 @@
 import {
   VOLUNTEER_PROTOCOL_VERSION,
   parseRootMessage,
+  type Job,
   type Outcome,
   type RootToVolunteer,
   withPageToken,
@@ -57,8 +58,21 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
     },
   })
 
-  const sendOutcomes = (outcomes: Outcome[]): void => {
-    for (const group of packOutcomes(outcomes)) connection.send({ type: 'outcomes', outcomes: group })
+  /** Outcomes go up in groups; the Worker's own time per item, with the last (alone if there are none). */
+  const sendOutcomes = (outcomes: Outcome[], msPerItem?: number): void => {
+    const groups = packOutcomes(outcomes)
+    if (groups.length === 0 && msPerItem !== undefined) groups.push([])
+    groups.forEach((group, i) => {
+      const last = i === groups.length - 1 && msPerItem !== undefined
+      connection.send(
+        last ? { type: 'outcomes', outcomes: group, msPerItem } : { type: 'outcomes', outcomes: group },
+      )
+    })
+  }
+
+  /** Gives jobs back to the root (a `recall` answered, or a pause), an empty list included. */
+  const sendReturn = (jobs: readonly Job[]): void => {
+    connection.send({ type: 'return', ids: jobs.map((job) => job.id) })
   }
 
   // A report is built only when it can be sent (welcomed), and covers the time since the previous one.
@@ -96,6 +110,10 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         } else {
           session.add(message.jobs)
         }
+        break
+      case 'recall':
+        // Only jobs not started yet go back; what the Worker runs goes on to its outcomes.
+        if (session !== undefined) sendReturn(session.recall(message.count))
         break
       case 'error':
         view.showMessage(`The root closed the connection: ${message.reason}`)

@@ -17,7 +17,12 @@ function builderAt(start = 1_700_000_000_000): { builder: ReportBuilder; advance
   return { builder: new ReportBuilder(() => now), advance: (ms) => (now += ms) }
 }
 
-const measured = (items: number, itemTime: number) => ({ items, itemTime, reported: undefined })
+const measured = (items: number, itemTime: number) => ({
+  items,
+  itemTime,
+  ownTime: itemTime,
+  reported: undefined,
+})
 
 describe('ReportBuilder', () => {
   describe('#build', () => {
@@ -88,6 +93,7 @@ describe('ReportBuilder', () => {
       builder.recordFigures({
         items: 4,
         itemTime: 400,
+        ownTime: 400,
         reported: { calls: 2, nbItems: 12, units: 'BigNums', cpuTime: 1_500, dataTransferTime: 600 },
       })
       expect(builder.build('', PLACE)).toMatchObject({

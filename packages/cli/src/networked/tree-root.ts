@@ -83,13 +83,14 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('message', (channel, message) => {
     try {
       const work = parseTreeWorkMessage(message)
-      if (!children.has(channel) || work === undefined || work.type === 'jobs') {
+      if (!children.has(channel) || work === undefined || work.type === 'jobs' || work.type === 'recall') {
         throw new Error('unexpected message from a child')
       }
       if (work.type === 'outcomes') {
-        children.receive(channel, work.outcomes)
+        children.receive(channel, work.outcomes, work.msPerItem)
         options.board.countOutcomes(channel, work.outcomes.length)
-      } else options.board.update(channel, work.reports)
+      } else if (work.type === 'return') children.giveBack(channel, work.ids)
+      else options.board.update(channel, work.reports)
     } catch {
       channel.close()
     }

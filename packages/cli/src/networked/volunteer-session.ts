@@ -111,6 +111,8 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       const subStream = options.lender.lendStream({
         name: options.volunteerId,
         onDropped: (reason) => reject(`'${deviceName}' ${reason.message}`, CLOSE_DISCREDITED),
+        // Another volunteer waits idle: this one gives back what it has not started (a `return`).
+        onRecall: (count) => send({ type: 'recall', count }),
       })
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
@@ -122,9 +124,10 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     }
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')
     if (message.type === 'outcomes') {
-      borrower.receive(message.outcomes)
+      borrower.receive(message.outcomes, message.msPerItem)
       options.board.countOutcomes(socket, message.outcomes.length)
-    } else if (message.type === 'status') {
+    } else if (message.type === 'return') borrower.giveBack(message.ids)
+    else if (message.type === 'status') {
       // Its place is the root's to say, not the page's: a volunteer cannot pose as another.
       const place = {
         id: options.volunteerId,
