@@ -34,8 +34,16 @@ export type RootToVolunteer =
   | { readonly type: 'error'; readonly reason: string }
 
 export type VolunteerToRoot =
-  /** First message of a connection. */
-  | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
+  /**
+   * First message of a connection. `workers`: the Workers the tab runs (1 to `MAX_TAB_WORKERS`; 1 when
+   * absent), which its credit counts.
+   */
+  | {
+      readonly type: 'hello'
+      readonly protocolVersion: number
+      readonly deviceName: string
+      readonly workers: number
+    }
   /** Outcomes of items it was given, in any order, in batches. */
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }
   /**

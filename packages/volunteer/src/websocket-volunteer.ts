@@ -10,7 +10,7 @@ import { DEFAULT_ITEM_TIMEOUT } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
 import { fetchWebSocketSettings } from './run-config.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
-import type { VolunteerSession } from './volunteer-session.ts'
+import type { WorkerPool } from './worker-pool.ts'
 
 /**
  * The WebSocket transport (`#protocol=websocket`, or the fallback): the tab is a direct child of the root
@@ -21,7 +21,7 @@ import type { VolunteerSession } from './volunteer-session.ts'
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
-  let session: VolunteerSession | undefined
+  let session: WorkerPool | undefined
   let volunteerId: string | undefined
   let itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
   view.setTransport('WebSocket')
@@ -34,6 +34,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         type: 'hello',
         protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
         deviceName: page.deviceName,
+        workers: page.workers,
       })
     },
     onMessage: (data) => {
@@ -84,7 +85,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
-        session = page.startWorker(
+        session = page.startWorkers(
           { bundleUrl: withPageToken(message.config.bundleUrl, location.href), itemTimeoutMs },
           sendOutcomes,
         )

@@ -112,8 +112,11 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         name: options.volunteerId,
         onDropped: (reason) => reject(`'${deviceName}' ${reason.message}`, CLOSE_DISCREDITED),
       })
+      // Its Workers (bounded by the hello's check) each start on an item before it answered any.
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
+        workers: message.workers,
+        unprovenWorkers: message.workers,
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
         ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
@@ -132,6 +135,9 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         children: 0,
       } as const
       options.board.update(socket, [{ ...message.report, ...place }])
+      // Its volunteer may have changed its Workers since its hello: the credit follows (what it earned
+      // by answering still bounds it).
+      borrower.setWorkers(message.report.workers)
     }
   }
 

@@ -62,6 +62,18 @@ function columns(colors: ColorRegistry): Column[] {
       render: text((r) => String(r.depth)),
     },
     {
+      key: 'workers',
+      label: 'Workers',
+      numeric: true,
+      sortValue: (r) => r.workers,
+      render: (r, _c, cell) => {
+        // Its CPU-use setting and its pause, beside the Workers they apply to.
+        const limited = r.cpuLimit < 100 ? ` at ${formatPercent(r.cpuLimit)}` : ''
+        cell.textContent = `${String(r.workers)}${limited}${r.paused ? ', paused' : ''}`
+        cell.classList.toggle('paused', r.paused)
+      },
+    },
+    {
       key: 'processed',
       label: 'Processed',
       numeric: true,
@@ -131,7 +143,8 @@ function compare(a: number | string, b: number | string): number {
 
 /**
  * The sortable table of volunteers, `#volunteers-table`: one `tbody` row per volunteer with `data-id`,
- * cells with `data-column` (`device`, `id`, `transport`, `depth`, `processed`, `throughput`, `cpu`,
+ * cells with `data-column` (`device`, `id`, `transport`, `depth`, `workers` (with the CPU use below 100 % and
+ * `, paused`), `processed`, `throughput`, `cpu`,
  * `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
  * the sorted header has `aria-sort`.
  */
