@@ -65,9 +65,8 @@ function statistics(value: unknown, what: string): Statistics {
   }
 }
 
-/** A report's `paused`: a boolean, false when absent (a page that cannot pause). */
+/** A report's `paused`: a boolean. */
 function paused(value: unknown): boolean {
-  if (value === undefined) return false
   if (typeof value !== 'boolean') throw new ProtocolError('report.paused is not a boolean')
   return value
 }
@@ -100,9 +99,10 @@ export function checkVolunteerReport(value: unknown): VolunteerReport {
     inFlight: count(r.inFlight, 'report.inFlight'),
     processed: count(r.processed, 'report.processed'),
     failures: count(r.failures, 'report.failures'),
-    workers: tabWorkers(r.workers, 'report.workers'),
-    cpuLimit: cpuLimit(r.cpuLimit, 'report.cpuLimit'),
-    paused: paused(r.paused),
+    // What the tab offers: each checked when the page says it (an older page does not).
+    ...(r.workers === undefined ? {} : { workers: tabWorkers(r.workers, 'report.workers') }),
+    ...(r.cpuLimit === undefined ? {} : { cpuLimit: cpuLimit(r.cpuLimit, 'report.cpuLimit') }),
+    ...(r.paused === undefined ? {} : { paused: paused(r.paused) }),
   }
 }
 

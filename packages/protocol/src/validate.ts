@@ -25,7 +25,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
         type: 'hello',
         protocolVersion: message.protocolVersion,
         deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
-        workers: tabWorkers(message.workers, 'hello.workers'),
+        ...(message.workers === undefined ? {} : { workers: tabWorkers(message.workers, 'hello.workers') }),
       }
     case 'outcomes':
       return { type: 'outcomes', outcomes: outcomesFromWire(message) }

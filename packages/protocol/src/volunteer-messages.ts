@@ -35,14 +35,14 @@ export type RootToVolunteer =
 
 export type VolunteerToRoot =
   /**
-   * First message of a connection. `workers`: the Workers the tab runs (1 to `MAX_TAB_WORKERS`; 1 when
-   * absent), which its credit counts.
+   * First message of a connection. `workers`: the Workers the tab runs (1 to `MAX_TAB_WORKERS`; absent
+   * from an older page: 1), which its credit counts.
    */
   | {
       readonly type: 'hello'
       readonly protocolVersion: number
       readonly deviceName: string
-      readonly workers: number
+      readonly workers?: number
     }
   /** Outcomes of items it was given, in any order, in batches. */
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[] }

@@ -115,8 +115,8 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       // Its Workers (bounded by the hello's check) each start on an item before it answered any.
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
-        workers: message.workers,
-        unprovenWorkers: message.workers,
+        workers: message.workers ?? 1,
+        unprovenWorkers: message.workers ?? 1,
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
         ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
@@ -137,7 +137,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       options.board.update(socket, [{ ...message.report, ...place }])
       // Its volunteer may have changed its Workers since its hello: the credit follows (what it earned
       // by answering still bounds it).
-      borrower.setWorkers(message.report.workers)
+      borrower.setWorkers(message.report.workers ?? 1)
     }
   }
 

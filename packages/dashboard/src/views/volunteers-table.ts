@@ -65,12 +65,14 @@ function columns(colors: ColorRegistry): Column[] {
       key: 'workers',
       label: 'Workers',
       numeric: true,
-      sortValue: (r) => r.workers,
+      sortValue: (r) => r.workers ?? 1,
       render: (r, _c, cell) => {
         // Its CPU-use setting and its pause, beside the Workers they apply to.
-        const limited = r.cpuLimit < 100 ? ` at ${formatPercent(r.cpuLimit)}` : ''
-        cell.textContent = `${String(r.workers)}${limited}${r.paused ? ', paused' : ''}`
-        cell.classList.toggle('paused', r.paused)
+        const cpuLimit = r.cpuLimit ?? 100
+        const limited = cpuLimit < 100 ? ` at ${formatPercent(cpuLimit)}` : ''
+        const paused = r.paused ?? false
+        cell.textContent = `${String(r.workers ?? 1)}${limited}${paused ? ', paused' : ''}`
+        cell.classList.toggle('paused', paused)
       },
     },
     {
