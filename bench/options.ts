@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util'
 
-export const SCENARIOS = ['overhead', 'scaling', 'far', 'join', 'recovery', 'memory', 'journal'] as const
+export const SCENARIOS = [
+  'overhead',
+  'scaling',
+  'workers',
+  'far',
+  'join',
+  'recovery',
+  'memory',
+  'journal',
+] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** Transports a tab can be told to use (see `Transport` in tabs.ts); `auto` is what a plain URL gets. */
