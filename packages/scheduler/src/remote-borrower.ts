@@ -9,7 +9,7 @@ import {
 import pull, { type Source, type SourceCallback } from 'pull-stream'
 import { batchSizing, type BatchSize } from './batch-sizing.ts'
 import type { LenderClock } from './clock.ts'
-import { EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
+import { BATCHES_IN_FLIGHT, EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
 import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
@@ -54,6 +54,14 @@ export interface RemoteLendingOptions {
  */
 export const earnedCredit = (answered: number, unproven = UNPROVEN_CREDIT): number =>
   unproven + EARNED_CREDIT_PER_ANSWER * answered
+
+/**
+ * The free credit a remote borrower waits for before it reads more jobs: a whole batch, or half its credit
+ * when trust (`earnedCredit`) holds the credit under two batches, so that a tab trusted with 2 Workers and a
+ * credit of 2 gets its second item at once instead of after its first answer.
+ */
+export const wholeBatch = (batch: number, credit: number): number =>
+  Math.max(1, Math.min(batch, Math.ceil(credit / BATCHES_IN_FLIGHT)))
 
 /**
  * What a peer trusted with `workers` Workers may hold before it answered anything: `UNPROVEN_CREDIT` per
@@ -137,7 +145,8 @@ export function lendToRemote(
   let ended = false
   const read = (): void => {
     if (reading || ended || closed) return
-    if (subStream.held > 0 && subStream.credit - subStream.held < sizing.batch) return
+    if (subStream.held > 0 && subStream.credit - subStream.held < wholeBatch(sizing.batch, subStream.credit))
+      return
     reading = true
     subStream.source(null, (end, jobs) => {
       reading = false
