@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 export const SCENARIOS = [
   'overhead',
   'scaling',
+  'workers',
   'far',
   'join',
   'recovery',

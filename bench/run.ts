@@ -25,12 +25,14 @@ import { overhead } from './scenarios/overhead.ts'
 import { recovery } from './scenarios/recovery.ts'
 import { scaling } from './scenarios/scaling.ts'
 import { spread } from './scenarios/spread.ts'
+import { workers } from './scenarios/workers.ts'
 import { launchTabs, type Tabs } from './tabs.ts'
 import { checkTransport } from './transports.ts'
 
 const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioResult>> = {
   overhead,
   scaling,
+  workers,
   far,
   join: joinScenario,
   recovery,

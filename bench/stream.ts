@@ -18,13 +18,22 @@ export type Placement =
       readonly tabs: number
       readonly transport: ForcedTransport
       readonly oneWayMs?: number
+      /** Workers per tab (`#workers=N`). @default the tab's own default */
+      readonly workers?: number
+      /** The CPU use chosen on each tab's page before the items come, in percent. @default 100 */
+      readonly cpuLimit?: number
     }
 
 export function placementLabel(placement: Placement): string {
   if (placement.kind === 'local') return '--local'
   const tabs = placement.tabs === 1 ? '1 tab' : `${placement.tabs} tabs`
   const away = placement.oneWayMs === undefined ? '' : `, ${String(2 * placement.oneWayMs)} ms round trip`
-  return `${tabs}, ${TRANSPORT_NAMES[placement.transport]}${away}`
+  const workers =
+    placement.workers === undefined
+      ? ''
+      : `, ${String(placement.workers)} Worker${placement.workers === 1 ? '' : 's'}`
+  const cpu = placement.cpuLimit === undefined ? '' : `, ${String(placement.cpuLimit)} % CPU`
+  return `${tabs}, ${TRANSPORT_NAMES[placement.transport]}${away}${workers}${cpu}`
 }
 
 export interface StreamRequest {
@@ -79,8 +88,12 @@ export async function streamItems(
         proxy = await startDelayProxy(Number(new URL(url).port), placement.oneWayMs)
         url = `http://localhost:${String(proxy.port)}/${new URL(url).search}`
       }
-      const pages = await tabs.open(url, placement.transport, placement.tabs, 'bench')
+      const pages = await tabs.open(url, placement.transport, placement.tabs, 'bench', placement.workers)
       await tabs.waitUntilReady(pages)
+      const { cpuLimit } = placement
+      if (cpuLimit !== undefined) {
+        await Promise.all(pages.map((page) => page.selectOption('#cpu-limit', String(cpuLimit))))
+      }
       const shown = await Promise.all(pages.map((page) => tabs.read(page)))
       const wanted = TRANSPORT_NAMES[placement.transport]
       const wrong = shown.find((reading) => reading.transport !== undefined && reading.transport !== wanted)

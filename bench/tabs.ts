@@ -54,8 +54,11 @@ export interface Tabs {
   readonly browser: VolunteerBrowser
   readonly context: BrowserContext
   readonly chromiumVersion: string
-  /** Opens `count` tabs on `url` at once, named `NAME-1…`, with the transport asked for in the hash. */
-  open(url: string, transport: Transport, count: number, name: string): Promise<Page[]>
+  /**
+   * Opens `count` tabs on `url` at once, named `NAME-1…`, with the transport asked for in the hash, and
+   * `workers` Workers each when given.
+   */
+  open(url: string, transport: Transport, count: number, name: string, workers?: number): Promise<Page[]>
   read(page: Page): Promise<TabReading>
   /** Resolves once every page is ready (has a Worker and a parent). */
   waitUntilReady(pages: readonly Page[], timeoutMs?: number): Promise<void>
@@ -64,9 +67,10 @@ export interface Tabs {
   close(): Promise<void>
 }
 
-export function tabUrl(url: string, transport: Transport, name: string): string {
+export function tabUrl(url: string, transport: Transport, name: string, workers?: number): string {
   const hash = transport === 'auto' ? '' : `protocol=${transport}&`
-  return `${url}#${hash}device=${encodeURIComponent(name)}`
+  const workersEntry = workers === undefined ? '' : `&workers=${String(workers)}`
+  return `${url}#${hash}device=${encodeURIComponent(name)}${workersEntry}`
 }
 
 export async function launchTabs(): Promise<Tabs> {
@@ -102,10 +106,10 @@ export async function launchTabs(): Promise<Tabs> {
     browser,
     context,
     chromiumVersion: browser.browser.version(),
-    open: (url, transport, count, name) =>
+    open: (url, transport, count, name, workers) =>
       Promise.all(
         Array.from({ length: count }, (_, index) =>
-          browser.open(tabUrl(url, transport, `${name}-${index + 1}`)),
+          browser.open(tabUrl(url, transport, `${name}-${index + 1}`, workers)),
         ),
       ),
     read,

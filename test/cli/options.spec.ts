@@ -29,6 +29,16 @@ describe.concurrent('pando --help and --version', () => {
     expect((await runPando(['-h'])).stdout).toBe(result.stdout)
   })
 
+  it('--workers takes 0 to 64 Workers per --volunteers tab, and says so', async () => {
+    const help = (await runPando(['--help'])).stdout
+    expect(optionHelp(help, '--workers')).toContain('[default: 0]')
+    expect(await runPando(['examples/square.js', '1', '--workers', '65'])).toMatchObject({
+      stdout: '',
+      stderr: "pando: --workers must be a whole number from 0 to 64, not 65 (see 'pando --help')\n",
+      code: 2,
+    })
+  })
+
   it('--version prints the version', async () => {
     expect(await runPando(['--version'])).toEqual({
       stdout: `${VERSION}\n`,
@@ -97,11 +107,11 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
   })
 
   it('refuses a key that is not an option, or a value of the wrong type', async () => {
-    const unknown = tempHome('{"workers": 5}')
+    const unknown = tempHome('{"threads": 5}')
     expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
-      `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "workers", which is not an option ` +
+      `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "threads", which is not an option ` +
         '(the keys are the option names: stdin, local, sync-stdio, retries, max-result-size, on-error, error-marker, port, listen, open, allow-host, batch-size, heartbeat, item-timeout, ' +
-        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, host, secret, seed, ' +
+        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, workers, host, secret, seed, ' +
         'journal, resume, resume-failed, joblog, cache, cache-size): fix or remove it\n',
     )
     const wrongType = tempHome('{"local": "yes"}')

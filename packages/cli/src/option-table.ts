@@ -4,7 +4,7 @@
  * an option cannot exist in one place and not in the others.
  */
 
-import { DEFAULT_MAX_RESULT_CHARS } from '@pando/protocol'
+import { DEFAULT_MAX_RESULT_CHARS, MAX_TAB_WORKERS } from '@pando/protocol'
 
 /** An on/off option: `--local`, `--no-local`, `--local=false`, or `"local": false` in the config file. */
 export interface BooleanOptionSpec {
@@ -222,6 +222,14 @@ export const OPTION_TABLE = {
     describe:
       'Open this many headless Chromium tabs as volunteers on this machine ($PANDO_CHROMIUM, else ' +
       'chromium, chromium-browser or google-chrome on the PATH, else where they are usually installed).',
+  },
+  workers: {
+    kind: 'count',
+    default: 0,
+    max: MAX_TAB_WORKERS,
+    describe:
+      `Workers each --volunteers tab runs (1 to ${MAX_TAB_WORKERS}); 0, the default, leaves it to the tab: ` +
+      "one less than the machine's cores, at least 1.",
   },
   host: {
     kind: 'text',

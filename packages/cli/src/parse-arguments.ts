@@ -50,6 +50,8 @@ export interface RunOptions {
   readonly itemTimeoutMs: number
   readonly startIdle: boolean
   readonly volunteers: number
+  /** `--workers`: Workers per `--volunteers` tab; 0 leaves it to the tab. */
+  readonly workers: number
   readonly degree: number
   readonly bootstrapTimeoutMs: number
   readonly iceAddresses: 'loopback' | 'private' | 'any'
@@ -146,6 +148,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       itemTimeoutMs: values['item-timeout'],
       startIdle: values['start-idle'],
       volunteers: values.volunteers,
+      workers: values.workers,
       degree: values.degree,
       bootstrapTimeoutMs: values['bootstrap-timeout'],
       iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],

@@ -112,7 +112,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     if (chromium !== undefined) {
       const tabs = await launchVolunteerBrowser(chromium)
       releases.push(() => tabs.close())
-      await tabs.open(server.urls[0] ?? '', options.volunteers)
+      await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
     }
     return await Promise.race([channel.deliver(lender.source), stopped])
   } finally {

@@ -35,6 +35,7 @@ describe('parseArguments', () => {
       itemTimeoutMs: 60_000,
       startIdle: true,
       volunteers: 0,
+      workers: 0,
       degree: 10,
       bootstrapTimeoutMs: 10_000,
       iceAddresses: 'any',

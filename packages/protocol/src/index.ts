@@ -31,6 +31,7 @@ export { withPageToken } from './access-token.ts'
 export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {
   MAX_DEVICE_NAME_LENGTH,
+  MAX_TAB_WORKERS,
   MAX_VOLUNTEER_HELLO_CHARS,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,
@@ -67,6 +68,7 @@ export {
 } from './volunteer-messages.ts'
 export { parseVolunteerMessage, parseRootMessage } from './validate.ts'
 export { type RecallMessage, type ReturnMessage } from './give-back.ts'
+export { CPU_LIMITS, cpuLimit, tabWorkers } from './tab-settings.ts'
 export {
   MAX_MONITOR_MESSAGE_BYTES,
   MAX_VOLUNTEER_REPORT_BYTES,

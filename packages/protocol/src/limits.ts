@@ -10,6 +10,12 @@
 export const MAX_DEVICE_NAME_LENGTH = 100
 
 /**
+ * The most Workers one tab may say it runs, in its `hello` and its reports (and the most a tab starts): a
+ * bound on what the root believes of a page before it answered anything. 64 covers the largest desktops.
+ */
+export const MAX_TAB_WORKERS = 64
+
+/**
  * The largest first message on `/volunteer`, in characters: a `hello` is some 100. Until a socket has said
  * hello it may send no more than this; a larger frame is refused as too big (1009) before it is parsed,
  * however large the endpoint's own limit is.

@@ -11,6 +11,7 @@ import { ProtocolError } from './errors.ts'
 import { isRecord, type Json } from './envelope.ts'
 import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
+import { cpuLimit, tabWorkers } from './tab-settings.ts'
 
 /** Longest volunteer id accepted, in characters. */
 const MAX_ID_LENGTH = 64
@@ -64,6 +65,12 @@ function statistics(value: unknown, what: string): Statistics {
   }
 }
 
+/** A report's `paused`: a boolean. */
+function paused(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ProtocolError('report.paused is not a boolean')
+  return value
+}
+
 /** Validates a report already parsed from JSON (e.g. inside another message). @throws {ProtocolError} */
 export function checkVolunteerReport(value: unknown): VolunteerReport {
   const r = record(value, 'report')
@@ -92,6 +99,10 @@ export function checkVolunteerReport(value: unknown): VolunteerReport {
     inFlight: count(r.inFlight, 'report.inFlight'),
     processed: count(r.processed, 'report.processed'),
     failures: count(r.failures, 'report.failures'),
+    // What the tab offers: each checked when the page says it (an older page does not).
+    ...(r.workers === undefined ? {} : { workers: tabWorkers(r.workers, 'report.workers') }),
+    ...(r.cpuLimit === undefined ? {} : { cpuLimit: cpuLimit(r.cpuLimit, 'report.cpuLimit') }),
+    ...(r.paused === undefined ? {} : { paused: paused(r.paused) }),
   }
 }
 

@@ -60,6 +60,12 @@ export interface VolunteerReport {
   readonly processed: number
   /** Items on which the module failed on this volunteer since it joined. */
   readonly failures: number
+  /** Workers the tab runs, 1 to `MAX_TAB_WORKERS` (absent from a page that does not say: 1). */
+  readonly workers?: number
+  /** Its CPU-use setting: the share of each Worker's time it computes, in percent (absent: 100, no limit). */
+  readonly cpuLimit?: number
+  /** Whether its volunteer paused it: it starts no item, and its subtree keeps working (absent: false). */
+  readonly paused?: boolean
 }
 
 /** One edge of the volunteer tree: `parent` is `null` for a child of the root. */

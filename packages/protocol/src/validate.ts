@@ -1,5 +1,6 @@
 import { isRecord, parseEnvelope } from './envelope.ts'
 import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
+import { tabWorkers } from './tab-settings.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
@@ -25,6 +26,7 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
         type: 'hello',
         protocolVersion: message.protocolVersion,
         deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
+        ...(message.workers === undefined ? {} : { workers: tabWorkers(message.workers, 'hello.workers') }),
       }
     case 'outcomes':
       return withMsPerItem({ type: 'outcomes', outcomes: outcomesFromWire(message) }, message)

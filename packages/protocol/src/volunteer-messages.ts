@@ -37,8 +37,16 @@ export type RootToVolunteer =
   | { readonly type: 'error'; readonly reason: string }
 
 export type VolunteerToRoot =
-  /** First message of a connection. */
-  | { readonly type: 'hello'; readonly protocolVersion: number; readonly deviceName: string }
+  /**
+   * First message of a connection. `workers`: the Workers the tab runs (1 to `MAX_TAB_WORKERS`; absent
+   * from an older page: 1), which its credit counts.
+   */
+  | {
+      readonly type: 'hello'
+      readonly protocolVersion: number
+      readonly deviceName: string
+      readonly workers?: number
+    }
   /**
    * Outcomes of items it was given, in any order, in batches; with its Workers' own time per item, in ms,
    * once a batch is over (`msPerItem`: honest for items that wait, see the scheduler's `BatchSizing.reported`).

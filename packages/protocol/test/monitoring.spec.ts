@@ -270,6 +270,12 @@ describe('parseVolunteerReport', () => {
     })
   })
 
+  it('keeps what the tab offers (its Workers, CPU use, pause) when it says, and leaves it out when not', () => {
+    const offer = { workers: 3, cpuLimit: 50, paused: true }
+    expect(parseVolunteerReport(JSON.stringify(report(offer)))).toEqual(report(offer))
+    expect(parseVolunteerReport(JSON.stringify(report()))).not.toHaveProperty('workers')
+  })
+
   it('cuts long device and unit names', () => {
     const parsed = parseVolunteerReport(JSON.stringify(report({ deviceName: 'x'.repeat(500) })))
     expect(parsed.deviceName).toHaveLength(100)
@@ -287,6 +293,11 @@ describe('parseVolunteerReport', () => {
     ['an empty id', { ...report(), id: '' }],
     ['a huge id', { ...report(), id: 'x'.repeat(65) }],
     ['a bad parent', { ...report(), parent: 7 }],
+    ['no Workers', { ...report(), workers: 0 }],
+    ['more Workers than a tab may run', { ...report(), workers: 65 }],
+    ['a CPU use of 0', { ...report(), cpuLimit: 0 }],
+    ['a CPU use over 100', { ...report(), cpuLimit: 101 }],
+    ['a paused that is no boolean', { ...report(), paused: 'yes' }],
   ])('rejects %s', (_, value) => {
     const data = typeof value === 'string' ? value : JSON.stringify(value)
     expect(() => parseVolunteerReport(data)).toThrow(ProtocolError)

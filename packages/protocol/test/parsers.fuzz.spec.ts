@@ -104,6 +104,9 @@ const report = shape({
   inFlight: int(),
   processed: int(),
   failures: int(),
+  workers: opt(int(1, 64)),
+  cpuLimit: opt((value) => typeof value === 'number' && value > 0 && value <= 100),
+  paused: opt((value) => typeof value === 'boolean'),
 })
 const outcome = oneOf(
   shape({ id: int(), ok: lit(true), result: str }),
@@ -135,6 +138,7 @@ const VOLUNTEER_TO_ROOT = oneOf(
     type: lit('hello'),
     protocolVersion: (value) => typeof value === 'number',
     deviceName: shortStr(100),
+    workers: opt(int(1, 64)),
   }),
   outcomes,
   shape({ type: lit('status'), report }),

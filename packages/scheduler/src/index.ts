@@ -11,4 +11,4 @@ export {
   type BatchSizing,
 } from './batch-sizing.ts'
 export { DiscreditedError } from './errors.ts'
-export { earnedCredit } from './remote-borrower.ts'
+export { earnedCredit, unprovenCredit } from './remote-borrower.ts'

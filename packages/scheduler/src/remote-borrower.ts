@@ -1,8 +1,15 @@
-import { WIRE_ENVELOPE_CHARS, jobJsonLength, packByLength, type Job, type Outcome } from '@pando/protocol'
+import {
+  MAX_TAB_WORKERS,
+  WIRE_ENVELOPE_CHARS,
+  jobJsonLength,
+  packByLength,
+  type Job,
+  type Outcome,
+} from '@pando/protocol'
 import pull, { type Source, type SourceCallback } from 'pull-stream'
 import { batchSizing, type BatchSize } from './batch-sizing.ts'
 import type { LenderClock } from './clock.ts'
-import { EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
+import { BATCHES_IN_FLIGHT, EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
 import type { SubStream } from './types.ts'
 
 /** The lender's side of a borrower reached by messages (a volunteer's WebSocket, a data channel). */
@@ -29,6 +36,13 @@ export interface RemoteLendingOptions {
   /** Workers behind the peer, at first. @default 1 */
   readonly workers?: number
   /**
+   * Workers the lender trusts the peer to run before it answered anything (a tab's own Workers, as its page
+   * or its `hello` says, bounded by `MAX_TAB_WORKERS`): its unproven credit is one item per Worker
+   * (`unprovenCredit`), so that a tab with 2 Workers starts both. Claims made later (`setWorkers`, a
+   * subtree's reports) earn no such trust. @default 1
+   */
+  readonly unprovenWorkers?: number
+  /**
    * Largest message of jobs, in characters of JSON. A job that cannot fit on its own is not sent: it is
    * answered at once with an `ItemTooLargeError`. @default no limit
    */
@@ -46,8 +60,23 @@ export interface RemoteLendingOptions {
  * The most a peer that has answered `answered` items may hold, whatever its batch sizing says: trust is
  * earned by answers (see `UNPROVEN_CREDIT`), so a peer that takes items and never answers pins only a few.
  */
-export const earnedCredit = (answered: number): number =>
-  UNPROVEN_CREDIT + EARNED_CREDIT_PER_ANSWER * answered
+export const earnedCredit = (answered: number, unproven = UNPROVEN_CREDIT): number =>
+  unproven + EARNED_CREDIT_PER_ANSWER * answered
+
+/**
+ * The free credit a remote borrower waits for before it reads more jobs: a whole batch, or half its credit
+ * when trust (`earnedCredit`) holds the credit under two batches, so that a tab trusted with 2 Workers and a
+ * credit of 2 gets its second item at once instead of after its first answer.
+ */
+export const wholeBatch = (batch: number, credit: number): number =>
+  Math.max(1, Math.min(batch, Math.ceil(credit / BATCHES_IN_FLIGHT)))
+
+/**
+ * What a peer trusted with `workers` Workers may hold before it answered anything: `UNPROVEN_CREDIT` per
+ * Worker, the Workers bounded by `MAX_TAB_WORKERS` (and at least one).
+ */
+export const unprovenCredit = (workers: number): number =>
+  UNPROVEN_CREDIT * Math.min(MAX_TAB_WORKERS, Math.max(1, Math.floor(workers)))
 
 function tooLarge(job: Job, maxChars: number): Outcome {
   return {
@@ -83,6 +112,7 @@ export function lendToRemote(
   let closed = false
   /** Items the peer answered (outcomes for items it held; strays earn nothing). */
   let answered = 0
+  const unproven = unprovenCredit(options.unprovenWorkers ?? 1)
 
   const outcomes: Source<Outcome[]> = (abort, cb) => {
     if (abort) return cb(true)
@@ -99,7 +129,7 @@ export function lendToRemote(
   }
   const updateCredit = (): void => {
     if (options.roundTrip !== undefined) sizing.setRoundTrip(options.roundTrip())
-    const credit = Math.min(sizing.credit, earnedCredit(answered))
+    const credit = Math.min(sizing.credit, earnedCredit(answered, unproven))
     if (!closed && subStream.credit !== credit) subStream.setCredit(credit)
   }
   const lend = (jobs: Job[]): void => {
@@ -126,7 +156,8 @@ export function lendToRemote(
   let ended = false
   const read = (): void => {
     if (reading || ended || closed) return
-    if (subStream.held > 0 && subStream.credit - subStream.held < sizing.batch) return
+    if (subStream.held > 0 && subStream.credit - subStream.held < wholeBatch(sizing.batch, subStream.credit))
+      return
     reading = true
     subStream.source(null, (end, jobs) => {
       reading = false

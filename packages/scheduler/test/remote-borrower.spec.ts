@@ -1,8 +1,8 @@
-import type { Job } from '@pando/protocol'
+import { MAX_TAB_WORKERS, type Job } from '@pando/protocol'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
 import { EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from '../src/constants.ts'
-import { createLender, lendToRemote } from '../src/index.ts'
+import { createLender, lendToRemote, unprovenCredit } from '../src/index.ts'
 import { collect, jobs, success } from './util.ts'
 
 describe('lendToRemote', () => {
@@ -64,6 +64,27 @@ describe('lendToRemote', () => {
     // Outcomes for items it does not hold earn it nothing.
     remote.receive([{ id: 50, ok: true, result: 'forged' }])
     expect(sent.flat()).toHaveLength(UNPROVEN_CREDIT)
+  })
+
+  it('starts a borrower trusted with N Workers with N items, bounded by MAX_TAB_WORKERS', () => {
+    const lender = createLender()
+    pull(pull.values(jobs(1_000)), lender.sink)
+    const sent: Job[][] = []
+    lendToRemote(lender.lendStream(), (batch) => sent.push(batch), {
+      batchSize: 'auto',
+      workers: 2,
+      unprovenWorkers: 2,
+    })
+    expect(sent.flat()).toHaveLength(2 * UNPROVEN_CREDIT)
+    const claims: Job[][] = []
+    const claimant = lendToRemote(lender.lendStream(), (batch) => claims.push(batch), {
+      batchSize: 'auto',
+      workers: 1_000,
+      unprovenWorkers: 1_000,
+    })
+    claimant.setWorkers(100_000)
+    expect(claims.flat()).toHaveLength(MAX_TAB_WORKERS * UNPROVEN_CREDIT)
+    expect(unprovenCredit(0)).toBe(UNPROVEN_CREDIT)
   })
 
   it("grows a peer's credit by four items per item it answers, up to its batch sizing", () => {

@@ -57,3 +57,6 @@ export const STALE_REPORT_INTERVALS = 3
  * so some 300 volunteers fit; beyond, the deepest ones are left out (see `boundReports`).
  */
 export const MAX_TREE_STATUS_BYTES = 192 * 1024
+
+/** localStorage key of the tab's settings the volunteer chose: Workers, CPU use, automatic pauses. */
+export const TAB_SETTINGS_STORAGE_KEY = 'pando.tabSettings'

@@ -15,6 +15,16 @@ export interface ReportPlace {
   readonly inFlight: number
 }
 
+/** What the volunteer offers, at the time of a report: its Workers, its CPU use, whether it is paused. */
+export interface ReportOffer {
+  readonly workers: number
+  readonly cpuLimit: number
+  readonly paused: boolean
+}
+
+/** A tab that says nothing of its offer: one Worker, no limit, not paused. */
+const ONE_WORKER: ReportOffer = { workers: 1, cpuLimit: 100, paused: false }
+
 /** Figures are rounded to this many decimals: finer is noise, and reports travel up the tree often. */
 const DECIMALS = 3
 const round = (value: number): number => Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS
@@ -77,7 +87,7 @@ export class ReportBuilder {
   }
 
   /** The report of the interval that ends now; the next interval starts. */
-  build(deviceName: string, place: ReportPlace): VolunteerReport {
+  build(deviceName: string, place: ReportPlace, offer: ReportOffer = ONE_WORKER): VolunteerReport {
     const now = this.#now()
     const duration = Math.max(0, now - this.#intervalStart)
     const interval = this.#interval
@@ -116,6 +126,9 @@ export class ReportBuilder {
       inFlight: place.inFlight,
       processed: this.#processed,
       failures: this.#failures,
+      workers: offer.workers,
+      cpuLimit: offer.cpuLimit,
+      paused: offer.paused,
     }
   }
 }

@@ -58,15 +58,19 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   view.showMessage(undefined)
   page.prestartWorker(config.bundleUrl)
 
-  const tree = new TreeVolunteer(config, {
-    connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
-    signaling,
-    createRunner: (onOutcomes) =>
-      page.startWorker({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
-    buildReport: (place) => page.buildReport(place),
-    onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
-  })
+  const tree = new TreeVolunteer(
+    { ...config, workers: page.workers },
+    {
+      connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
+      signaling,
+      createRunner: (onOutcomes) =>
+        page.startWorkers({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
+      buildReport: (place) => page.buildReport(place),
+      onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
+    },
+  )
   const node = tree.node
+  page.onWorkersChange((workers) => tree.setWorkers(workers))
   const showPosition = (): void => view.setPosition(node.depth, node.parentId)
   const showChildren = (): void => view.setChildren(node.children.length)
   node.on('parent', () => {

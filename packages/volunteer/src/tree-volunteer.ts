@@ -29,6 +29,8 @@ export type TreeVolunteerOptions = Pick<
 > & {
   /** The node's id. @default 16 random hex digits */
   readonly id?: string
+  /** The tab's own Workers: its own runner's credit, and what its node reports up. @default 1 */
+  readonly workers?: number
 }
 
 /** Collaborators: the transport, and what runs the jobs. */
@@ -67,14 +69,22 @@ export class TreeVolunteer {
   readonly #subtree = new SubtreeReports<PeerChannel>()
   #session: TreeWorkSession | undefined
   #reportTimer: unknown
+  #workers: number
 
   constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
     this.#options = options
     this.#components = components
     this.#clock = components.clock ?? systemClock
     const { degree, bootstrapTimeoutMs, heartbeatMs, id } = options
+    this.#workers = options.workers ?? 1
     this.node = createTreeNode(
-      { degree, bootstrapTimeoutMs, heartbeatMs, ...(id === undefined ? {} : { id }) },
+      {
+        degree,
+        bootstrapTimeoutMs,
+        heartbeatMs,
+        workers: this.#workers,
+        ...(id === undefined ? {} : { id }),
+      },
       {
         connector: components.connector,
         signaling: components.signaling,
@@ -107,6 +117,13 @@ export class TreeVolunteer {
     if (this.#components.buildReport !== undefined) this.#scheduleReport()
   }
 
+  /** The volunteer changed the tab's Workers: its own credit follows, and its node reports them up. */
+  setWorkers(workers: number): void {
+    this.#workers = workers
+    this.#session?.setRunnerWorkers(workers)
+    if (!this.node.isClosed) this.node.setWorkers(workers)
+  }
+
   /** Leaves the tree. Idempotent. */
   close(): void {
     this.node.close()
@@ -115,7 +132,7 @@ export class TreeVolunteer {
   #startSession(parent: PeerChannel): void {
     this.#endSession()
     const session = new TreeWorkSession(
-      { batchSize: this.#options.batchSize },
+      { batchSize: this.#options.batchSize, workers: this.#workers },
       {
         sendUp: (message) => {
           if (parent.state === 'open') parent.send(toWire(message))

@@ -14,7 +14,7 @@ import { TREE_LENDER_WINDOW } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
 import { createPushable, type Pushable } from './pushable.ts'
 
-/** What runs jobs on this tab: its Worker (a `VolunteerSession`), or a stand-in in tests. */
+/** What runs jobs on this tab: its Workers (a `WorkerPool`), or a stand-in in tests. */
 export interface JobRunner {
   /** Queues jobs; their outcomes come back through the callback given at creation, in any order. */
   add(jobs: readonly Job[]): void
@@ -29,6 +29,8 @@ export interface TreeWorkSessionOptions {
   readonly batchSize: BatchSize
   /** Largest `outcomes` message to the parent, in characters of JSON. @default MAX_TREE_MESSAGE_CHARS */
   readonly maxMessageChars?: number
+  /** The tab's own Workers: its runner's credit is two batches per Worker, one item each at first. @default 1 */
+  readonly workers?: number
 }
 
 export interface TreeWorkSessionComponents {
@@ -72,7 +74,7 @@ export class TreeWorkSession {
   #closed = false
 
   constructor(options: TreeWorkSessionOptions, components: TreeWorkSessionComponents) {
-    this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, ...options }
+    this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, workers: 1, ...options }
     this.#sendUp = components.sendUp
     this.#lender = createLender({ ordered: false, retries: 0, window: TREE_LENDER_WINDOW })
     this.#lender.sink(this.#input.source)
@@ -84,12 +86,18 @@ export class TreeWorkSession {
       if (msPerItem !== undefined) this.#msPerItem = msPerItem
       borrower?.receive(outcomes, msPerItem)
     })
-    // A child waits idle while the Worker has jobs queued: they go to the child (SPEC 49 of the scheduler).
+    // A child waits idle while the Workers have jobs queued: they go to the child (SPEC 49 of the scheduler).
     const own = this.#lender.lendStream({
       name: 'worker',
       onRecall: (count) => borrower?.giveBack((this.#runner.recall?.(count) ?? []).map((job) => job.id)),
     })
-    borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), { batchSize: options.batchSize })
+    // Its own Workers are no stranger's claim: each starts on an item at once (`unprovenWorkers`).
+    const workers = this.#options.workers
+    borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), {
+      batchSize: options.batchSize,
+      workers,
+      unprovenWorkers: workers,
+    })
     this.#runnerBorrower = borrower
     this.#children = new ChildLending(this.#lender, options.batchSize)
   }
@@ -97,6 +105,11 @@ export class TreeWorkSession {
   /** Items the parent lent this session and got no outcome for yet: held by this tab and its subtree. */
   get held(): number {
     return this.#pending.size
+  }
+
+  /** The volunteer changed the tab's Workers: its own runner's credit follows. */
+  setRunnerWorkers(workers: number): void {
+    if (!this.#closed) this.#runnerBorrower.setWorkers(workers)
   }
 
   /** Jobs the parent sent. */

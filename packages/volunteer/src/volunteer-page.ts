@@ -1,4 +1,4 @@
-import { ITEM_TIMEOUT_ERROR, type Outcome, type VolunteerReport } from '@pando/protocol'
+import { ITEM_TIMEOUT_ERROR, type Job, type Outcome, type VolunteerReport } from '@pando/protocol'
 import { VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
@@ -8,12 +8,22 @@ import {
   resolveDeviceName,
   type NameStorage,
 } from './device-name.ts'
+import { PauseReasons, watchBattery, watchVisibility, type PauseReason } from './auto-pause.ts'
+import { ControlsView } from './controls-view.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { SpareWorker } from './spare-worker.ts'
+import {
+  hashWithWorkers,
+  loadTabSettings,
+  saveTabSettings,
+  workersFromHash,
+  type TabSettings,
+} from './tab-settings.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
 import { VolunteerSession, type VolunteerSessionOptions } from './volunteer-session.ts'
 import { WorkerClient } from './worker-client.ts'
+import { WorkerPool } from './worker-pool.ts'
 
 function localStorageOrUndefined(): NameStorage | undefined {
   try {
@@ -24,9 +34,10 @@ function localStorageOrUndefined(): NameStorage | undefined {
 }
 
 /**
- * What both transports share: the view, the device name, and this tab's Worker, whose outcomes are counted
- * (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or into the tab's lender, and whose
- * figures make the tab's status reports (`buildReport`).
+ * What both transports share: the view, the device name, and this tab's Workers (a {@link WorkerPool}), whose
+ * outcomes are counted (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or
+ * into the tab's lender, and whose figures make the tab's status reports (`buildReport`). The volunteer's
+ * controls (see {@link ControlsView}) set the Workers, the CPU use and the pauses, remembered for the origin.
  */
 export class VolunteerPage {
   readonly view: StatusView
@@ -35,8 +46,12 @@ export class VolunteerPage {
   readonly #counts = { processed: 0, failed: 0, timedOut: 0 }
   readonly #reports = new ReportBuilder()
   readonly #spare = new SpareWorker((bundleUrl) => WorkerClient.start(bundleUrl))
+  readonly #pauses = new PauseReasons()
+  readonly #controls: ControlsView
+  readonly #workersListeners: ((workers: number) => void)[] = []
+  #settings: TabSettings
   #deviceName: string
-  #worker: VolunteerSession | undefined
+  #pool: WorkerPool | undefined
 
   constructor(view: StatusView) {
     this.view = view
@@ -60,7 +75,51 @@ export class VolunteerPage {
         history.replaceState(null, '', hashWithDeviceName(location.hash, this.#deviceName))
       }
     })
-    setInterval(() => view.setThroughput(this.#meter.rate(performance.now())), VIEW_REFRESH_INTERVAL)
+    this.#settings = loadTabSettings({
+      hash: location.hash,
+      storage: this.#storage,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+    })
+    this.#controls = new ControlsView(document, this.#settings, {
+      onWorkers: (workers) => this.#setWorkers(workers),
+      onCpuLimit: (cpuLimit) => {
+        this.#save({ cpuLimit })
+        this.#pool?.setCpuLimit(cpuLimit)
+      },
+      onPause: (paused) =>
+        this.#applyPause(paused ? this.#pauses.set('you', true) : this.#pauses.resumeByVolunteer()),
+      onPauseWhenHidden: (enabled) => {
+        this.#save({ pauseWhenHidden: enabled })
+        this.#autoPause('hidden', enabled && document.visibilityState === 'hidden')
+      },
+      onPauseOnBattery: (enabled) => {
+        this.#save({ pauseOnBattery: enabled })
+        if (!enabled) this.#autoPause('battery', false)
+      },
+    })
+    watchVisibility(document, (hidden) => this.#autoPause('hidden', hidden && this.#settings.pauseWhenHidden))
+    void watchBattery(navigator, (onBattery) =>
+      this.#autoPause('battery', onBattery && this.#settings.pauseOnBattery),
+    )
+    setInterval(() => {
+      view.setThroughput(this.#meter.rate(performance.now()))
+      if (this.#pool !== undefined) this.#controls.setDutyCycle(this.#pool.dutyCycle.share)
+    }, VIEW_REFRESH_INTERVAL)
+  }
+
+  /** Workers this tab runs, as its volunteer chose (or `#workers=N`, or one less than its cores). */
+  get workers(): number {
+    return this.#settings.workers
+  }
+
+  /** Whether the tab is paused (by its volunteer, or by itself). */
+  get paused(): boolean {
+    return this.#pauses.paused
+  }
+
+  /** Calls `listener` whenever the volunteer changes the Workers (the transports tell the root). */
+  onWorkersChange(listener: (workers: number) => void): void {
+    this.#workersListeners.push(listener)
   }
 
   get deviceName(): string {
@@ -69,7 +128,11 @@ export class VolunteerPage {
 
   /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
   buildReport(place: ReportPlace): VolunteerReport {
-    return this.#reports.build(this.#deviceName, place)
+    return this.#reports.build(this.#deviceName, place, {
+      workers: this.#settings.workers,
+      cpuLimit: this.#settings.cpuLimit,
+      paused: this.#pauses.paused,
+    })
   }
 
   /**
@@ -81,34 +144,76 @@ export class VolunteerPage {
   }
 
   /**
-   * Starts a Worker with the bundle loaded (a `VolunteerSession`): the status follows it while it is the
-   * latest one started, and its outcomes are counted, then handed to `onOutcomes`.
+   * Starts the tab's Workers with the bundle loaded (a {@link WorkerPool} of `VolunteerSession`s, the first
+   * taking the spare): the status follows them while the pool is the latest one started, and their outcomes
+   * are counted, then handed to `onOutcomes`.
    */
-  startWorker(
+  startWorkers(
     options: VolunteerSessionOptions,
     onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void,
-  ): VolunteerSession {
+    onHandBack?: (jobs: Job[]) => void,
+  ): WorkerPool {
     this.view.showMessage(undefined)
-    const worker = new VolunteerSession(
-      options,
+    this.#pool?.close()
+    const pool = new WorkerPool(
+      { workers: this.#settings.workers, cpuLimit: this.#settings.cpuLimit, paused: this.#pauses.paused },
       {
+        createLane: (events) => {
+          const session = new VolunteerSession(
+            options,
+            {
+              ...events,
+              onLoadError: (error) =>
+                this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
+            },
+            { startWorker: (bundleUrl) => this.#spare.take(bundleUrl) },
+          )
+          session.start()
+          return session
+        },
+        ...(onHandBack === undefined ? {} : { onHandBack }),
         onOutcomes: (outcomes, msPerItem) => {
           this.#count(outcomes)
           onOutcomes(outcomes, msPerItem)
         },
         onBusy: (busy) => {
-          if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')
+          if (this.#pool === pool) this.view.setStatus(busy ? 'working' : 'idle')
         },
-        onLoadError: (error) =>
-          this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
         onFigures: (figures) => this.#reports.recordFigures(figures),
       },
-      { startWorker: (bundleUrl) => this.#spare.take(bundleUrl) },
     )
-    this.#worker = worker
+    this.#pool = pool
     this.view.setStatus('idle')
-    worker.start()
-    return worker
+    return pool
+  }
+
+  #save(change: Partial<TabSettings>): void {
+    this.#settings = { ...this.#settings, ...change }
+    saveTabSettings(this.#storage, this.#settings)
+  }
+
+  #setWorkers(workers: number): void {
+    if (workers === this.#settings.workers) return
+    this.#save({ workers })
+    if (workersFromHash(location.hash) !== undefined) {
+      history.replaceState(null, '', hashWithWorkers(location.hash, workers))
+    }
+    this.#pool?.resize(workers)
+    for (const listener of this.#workersListeners) listener(workers)
+  }
+
+  #autoPause(reason: PauseReason, on: boolean): void {
+    this.#applyPause(this.#pauses.set(reason, on))
+  }
+
+  /** Shows the pause and applies it to the Workers (`changed`: whether the tab's paused state changed). */
+  #applyPause(changed: boolean): void {
+    const paused = this.#pauses.paused
+    const reason = this.#pauses.shown
+    this.#controls.setPaused(paused, reason === 'you' ? undefined : reason)
+    if (!changed) return
+    if (paused) this.#pool?.pause()
+    else this.#pool?.resume()
   }
 
   #count(outcomes: readonly Outcome[]): void {

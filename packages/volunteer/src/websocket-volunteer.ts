@@ -11,7 +11,7 @@ import { DEFAULT_ITEM_TIMEOUT } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
 import { fetchWebSocketSettings } from './run-config.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
-import type { VolunteerSession } from './volunteer-session.ts'
+import type { WorkerPool } from './worker-pool.ts'
 
 /**
  * The WebSocket transport (`#protocol=websocket`, or the fallback): the tab is a direct child of the root
@@ -22,7 +22,7 @@ import type { VolunteerSession } from './volunteer-session.ts'
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
-  let session: VolunteerSession | undefined
+  let session: WorkerPool | undefined
   let volunteerId: string | undefined
   let itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
   view.setTransport('WebSocket')
@@ -35,6 +35,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         type: 'hello',
         protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
         deviceName: page.deviceName,
+        workers: page.workers,
       })
     },
     onMessage: (data) => {
@@ -98,9 +99,11 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
-        session = page.startWorker(
+        session = page.startWorkers(
           { bundleUrl: withPageToken(message.config.bundleUrl, location.href), itemTimeoutMs },
           sendOutcomes,
+          // A pause gives back what no Worker started: the root lends it to others at once.
+          sendReturn,
         )
         break
       case 'jobs':

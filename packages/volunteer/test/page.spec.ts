@@ -107,13 +107,25 @@ describe('volunteer page', { timeout: 15_000 }, () => {
   it('says hello with the device name from the URL hash, and shows it', async () => {
     const page = await open('#protocol=ws;device=Alice_Laptop;')
     const socket = await root.connection('Alice Laptop')
+    // By default, one Worker less than the machine's cores, at least one.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency)
     expect(socket.messages[0]).toEqual({
       type: 'hello',
       protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
       deviceName: 'Alice Laptop',
+      workers: Math.max(1, cores - 1),
     })
     expect(await page.inputValue('#device-name')).toBe('Alice Laptop')
     expect(await page.textContent('#status')).toBe('connecting')
+  })
+
+  it('says in its hello the Workers #workers=N asks for, and shows them in its controls', async () => {
+    const page = await open('#protocol=ws;device=Three;workers=3;')
+    const socket = await root.connection('Three')
+    expect(socket.messages[0]).toMatchObject({ type: 'hello', deviceName: 'Three', workers: 3 })
+    expect(await page.inputValue('#workers')).toBe('3')
+    expect(await page.inputValue('#cpu-limit')).toBe('100')
+    expect(await page.textContent('#pause')).toBe('Pause')
   })
 
   it('answers jobs by id, an item that throws included, and keeps the connection', async () => {

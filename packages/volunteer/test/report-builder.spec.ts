@@ -52,7 +52,16 @@ describe('ReportBuilder', () => {
         dataTransferStats: { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 },
         processed: 2,
         failures: 1,
+        workers: 1,
+        cpuLimit: 100,
+        paused: false,
       })
+    })
+
+    it('says what the tab offers: its Workers, its CPU use, whether it is paused', () => {
+      const { builder } = builderAt()
+      const offer = { workers: 2, cpuLimit: 50, paused: true }
+      expect(builder.build('Phone', PLACE, offer)).toMatchObject(offer)
     })
 
     it('starts a new interval at each report: figures are per interval, totals are not', () => {

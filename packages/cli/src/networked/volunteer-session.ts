@@ -114,8 +114,11 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         // Another volunteer waits idle: this one gives back what it has not started (a `return`).
         onRecall: (count) => send({ type: 'recall', count }),
       })
+      // Its Workers (bounded by the hello's check) each start on an item before it answered any.
       borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
         batchSize: options.batchSize,
+        workers: message.workers ?? 1,
+        unprovenWorkers: message.workers ?? 1,
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
         ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
@@ -137,6 +140,9 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         children: 0,
       } as const
       options.board.update(socket, [{ ...message.report, ...place }])
+      // Its volunteer may have changed its Workers since its hello: the credit follows (what it earned
+      // by answering still bounds it).
+      borrower.setWorkers(message.report.workers ?? 1)
     }
   }
 

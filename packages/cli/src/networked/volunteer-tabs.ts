@@ -12,8 +12,11 @@ export const CHROMIUM_ARGS = [
 ]
 
 export interface VolunteerTabs {
-  /** Opens `count` tabs on `url`, as volunteers that run on this machine. */
-  open(url: string, count: number): Promise<void>
+  /**
+   * Opens `count` tabs on `url`, as volunteers that run on this machine, each with `workers` Workers
+   * (`#workers=N`), or as many as the tab chooses when 0.
+   */
+  open(url: string, count: number, workers?: number): Promise<void>
   /** Closes every tab and the browser (which removes its profile directory). Idempotent. */
   close(): Promise<void>
 }
@@ -35,13 +38,14 @@ export async function launchVolunteerBrowser(executablePath: string): Promise<Vo
   })
   let closing: Promise<void> | undefined
   return {
-    async open(url, count) {
+    async open(url, count, workers = 0) {
+      const workersEntry = workers > 0 ? `;workers=${String(workers)}` : ''
       const context = await browser.newContext()
       await context.grantPermissions(['camera', 'microphone'])
       await Promise.all(
         Array.from({ length: count }, async (_, index) => {
           const page = await context.newPage()
-          await page.goto(`${url}#device=tab-${index + 1}`)
+          await page.goto(`${url}#device=tab-${index + 1}${workersEntry}`)
         }),
       )
     },

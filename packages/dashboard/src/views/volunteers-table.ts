@@ -84,6 +84,20 @@ function columns(colors: ColorRegistry): Column[] {
       render: text((r) => String(r.depth)),
     },
     {
+      key: 'workers',
+      label: 'Workers',
+      numeric: true,
+      sortValue: (r) => r.workers ?? 1,
+      render: (r, _c, cell) => {
+        // Its CPU-use setting and its pause, beside the Workers they apply to.
+        const cpuLimit = r.cpuLimit ?? 100
+        const limited = cpuLimit < 100 ? ` at ${formatPercent(cpuLimit)}` : ''
+        const paused = r.paused ?? false
+        cell.textContent = `${String(r.workers ?? 1)}${limited}${paused ? ', paused' : ''}`
+        cell.classList.toggle('paused', paused)
+      },
+    },
+    {
       key: 'processed',
       label: 'Processed',
       numeric: true,
@@ -154,7 +168,8 @@ function compare(a: number | string, b: number | string): number {
 
 /**
  * The sortable table of volunteers, `#volunteers-table`: one `tbody` row per volunteer with `data-id`,
- * cells with `data-column` (`device`, `id`, `transport`, `depth`, `processed`, `throughput`, `cpu`,
+ * cells with `data-column` (`device`, `id`, `transport`, `depth`, `workers` (with the CPU use below 100 % and
+ * `, paused`), `processed`, `throughput`, `cpu`,
  * `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
  * the sorted header has `aria-sort`. `#table-hint` says that the table scrolls sideways, when it does.
  */
