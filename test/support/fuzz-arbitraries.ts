@@ -12,6 +12,8 @@ export const MESSAGE_TYPES = [
   'jobs',
   'welcome',
   'error',
+  'progress',
+  'finished',
   'join',
   'answer',
   'rejected',
@@ -247,8 +249,17 @@ export const volunteerMessage = fc.oneof(
 )
 
 /** Work messages a tree child sends its parent, nearly valid. */
+/** The run's progress, as the root sends it down every link. */
+export const progressMessage = fc.record({
+  type: fc.constant('progress'),
+  done: fc.nat(),
+  total: fc.option(fc.nat(), { nil: null }),
+})
+
 export const treeWorkMessage = fc.oneof(
   nearly(outcomesMessage()),
+  nearly(progressMessage),
+  fc.constant({ type: 'finished' }),
   nearly(
     fc.record({ type: fc.constant('status'), reports: fc.array(nearly(volunteerReport), { maxLength: 3 }) }),
   ),

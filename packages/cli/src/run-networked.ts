@@ -4,10 +4,13 @@ import path from 'node:path'
 import { BUNDLE_FILENAME, bundleModule } from '@pando/bundler'
 import {
   RUN_CONFIG_FILENAME,
+  RUN_FINISHED_GRACE_MS,
   RUN_PATH,
   VOLUNTEER_PROTOCOL_VERSION,
+  type MonitorStatus,
   type ProcessFunction,
   type RunConfig,
+  type RunProgress,
 } from '@pando/protocol'
 import type { BatchSize, Lender } from '@pando/scheduler'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
@@ -26,7 +29,7 @@ import { ReportBoard } from './monitoring/report-board.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import { printQrCode } from './networked/qr-code.ts'
 import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
-import { serveVolunteer } from './networked/volunteer-session.ts'
+import { serveVolunteer, type ServedVolunteer } from './networked/volunteer-session.ts'
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds } from './networked/run-ids.ts'
@@ -52,6 +55,22 @@ const iceServersOf = (options: RunOptions): { urls: string }[] => options.iceSer
 
 /** What must be undone at the end of a run, last started first. */
 type Release = () => unknown
+
+/** The volunteers' pages, as the root tells them about the run: the same to both transports. */
+interface VolunteerPages {
+  /** Passes the run's progress to every page (down the tree, and on each WebSocket). */
+  sendProgress(progress: RunProgress): void
+  /** Tells every page the run is over; they stop instead of reconnecting. */
+  finish(): void
+}
+
+/** What the pages are told of a status: items done, and the total once known. */
+const progressOf = (status: MonitorStatus): RunProgress => ({
+  done: status.totals.done,
+  total: status.run.itemsTotal,
+})
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** What a run needs of its server: the one it starts, or a remote `pando-server` (`--host`). */
 type VolunteerHost = Pick<
@@ -83,7 +102,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     const lender = createRootLender(channel.items, options, channel.record)
     const board = new ReportBoard()
-    const server = await serveVolunteers(options, runDir, lender, board, releases, stop)
+    const { server, pages } = await serveVolunteers(options, runDir, lender, board, releases, stop)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
@@ -95,7 +114,10 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       networked: true,
       progress: options.progress,
       quiet: options.quiet,
-      broadcast: (status) => server.broadcastStatus(status),
+      broadcast: (status) => {
+        server.broadcastStatus(status)
+        pages.sendProgress(progressOf(status))
+      },
     })
     releases.push(() => reporting.stop())
     if (!options.startIdle) {
@@ -106,10 +128,15 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases.push(() => tabs.close())
       await tabs.open(server.urls[0] ?? '', options.volunteers)
     }
-    return await Promise.race([
+    const ending = await Promise.race([
       channel.deliver(pull(lender.source, errorPolicy(options.onError, options.errorMarker, channel.origin))),
       stopped,
     ])
+    // The run is over, whatever its ending: the pages say so instead of waiting to reconnect.
+    pages.sendProgress(progressOf(reporting.status()))
+    pages.finish()
+    await sleep(RUN_FINISHED_GRACE_MS)
+    return ending
   } finally {
     unregister()
     await releaseAll()
@@ -121,6 +148,7 @@ function runConfig(options: RunOptions): RunConfig {
   return {
     protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
     bundleUrl: BUNDLE_URL,
+    moduleName: moduleNameOf(options),
     degree: options.degree,
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
@@ -131,9 +159,12 @@ function runConfig(options: RunOptions): RunConfig {
   }
 }
 
+/** The module's file name, shown on the volunteers' pages. */
+const moduleNameOf = (options: RunOptions): string => path.basename(options.module)
+
 /**
  * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
- * lending from `lender`.
+ * lending from `lender`; `pages` reaches the volunteers of both.
  */
 async function serveVolunteers(
   options: RunOptions,
@@ -142,14 +173,15 @@ async function serveVolunteers(
   board: ReportBoard,
   releases: Release[],
   stop: (error: Error) => void,
-): Promise<VolunteerHost> {
+): Promise<{ server: VolunteerHost; pages: VolunteerPages }> {
   let connected = 0
   let tree: TreeRoot | undefined
+  const served = new Set<ServedVolunteer>()
   const ids = createRunIds(options.seed)
-  const onVolunteer = (socket: VolunteerSocket): void =>
-    serveVolunteer(socket, {
+  const onVolunteer = (socket: VolunteerSocket): void => {
+    const volunteer = serveVolunteer(socket, {
       lender,
-      config: { bundleUrl: BUNDLE_URL },
+      config: { bundleUrl: BUNDLE_URL, moduleName: moduleNameOf(options) },
       batchSize: batchSizeOf(options),
       volunteerId: ids.volunteerId(),
       heartbeatMs: options.heartbeatMs,
@@ -160,6 +192,9 @@ async function serveVolunteers(
       onLeave: (reason) =>
         printNotice(`a volunteer left: ${terminalText(reason, PEER_TEXT_CHARS)} (${--connected} connected)`),
     })
+    served.add(volunteer)
+    socket.onClose(() => served.delete(volunteer))
+  }
   const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
     tree?.handleJoinSignal(message)
   const server: VolunteerHost =
@@ -208,7 +243,17 @@ async function serveVolunteers(
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
   })
   releases.push(() => tree?.close())
-  return server
+  const pages: VolunteerPages = {
+    sendProgress: (progress) => {
+      tree?.sendProgress(progress)
+      for (const volunteer of served) volunteer.sendProgress(progress)
+    },
+    finish: () => {
+      tree?.finish()
+      for (const volunteer of served) volunteer.finish()
+    },
+  }
+  return { server, pages }
 }
 
 function lostMessage(host: string, reason: string): string {

@@ -6,6 +6,7 @@ import { parseJsonText } from './json-text.ts'
 import { checkArray } from './validate.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
+import { checkRunProgress } from './run-progress.ts'
 
 /**
  * Checks a work message received on a tree link (already parsed from JSON by the channel); `undefined`
@@ -21,6 +22,10 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
       return { type: 'outcomes', outcomes: outcomesFromWire(message) }
     case 'status':
       return { type: 'status', reports: checkArray(message.reports, checkVolunteerReport, 'reports') }
+    case 'progress':
+      return { type: 'progress', ...checkRunProgress(message) }
+    case 'finished':
+      return { type: 'finished' }
     default:
       return undefined
   }

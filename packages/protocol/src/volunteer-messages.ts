@@ -1,5 +1,6 @@
 import type { Job, Outcome } from './job.ts'
 import type { VolunteerReport } from './monitoring.ts'
+import type { RunProgress } from './run-progress.ts'
 
 /**
  * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
@@ -23,6 +24,8 @@ export const MAX_VOLUNTEER_MESSAGE_CHARS = MAX_VOLUNTEER_MESSAGE_BYTES / 2
 export interface VolunteerConfig {
   /** URL of the user's module bundled for a Worker, relative to the page. */
   readonly bundleUrl: string
+  /** The name of the module the run maps over the items (its file name), shown on the page. */
+  readonly moduleName: string
 }
 
 export type RootToVolunteer =
@@ -30,6 +33,8 @@ export type RootToVolunteer =
   | { readonly type: 'welcome'; readonly volunteerId: string; readonly config: VolunteerConfig }
   /** A batch of items to process. */
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
+  /** How far the run is, once per reporting interval (see `RunProgress`). */
+  | ({ readonly type: 'progress' } & RunProgress)
   /** The root is closing the connection for this reason (protocol violation, version mismatch, shutdown). */
   | { readonly type: 'error'; readonly reason: string }
 

@@ -10,10 +10,12 @@ import {
 } from '@pando/overlay'
 import {
   MAX_MONITORED_VOLUNTEERS,
+  RUN_FINISHED_GRACE_MS,
   parseTreeWorkMessage,
   ProtocolError,
   toWire,
   type RunConfig,
+  type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
@@ -48,6 +50,13 @@ export interface TreeVolunteerComponents {
   readonly clock?: Clock
   /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
   readonly onProtocolError?: (error: ProtocolError) => void
+  /** The parent passed on how far the run is (already passed on to the children). */
+  readonly onProgress?: (progress: RunProgress) => void
+  /**
+   * The parent said the run is over: the tab has passed it on to its children, stopped its work, and leaves
+   * the tree (after `RUN_FINISHED_GRACE_MS`) without rejoining.
+   */
+  readonly onFinished?: () => void
 }
 
 /**
@@ -58,6 +67,9 @@ export interface TreeVolunteerComponents {
  *
  * Every `reportingIntervalMs`, while it has a parent, the tab sends it a `status`: its own report and the
  * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}).
+ *
+ * What the root says of the run comes down from the parent and is passed on to every child: `progress`, and
+ * `finished`, after which the tab stops working and leaves the tree for good.
  */
 export class TreeVolunteer {
   readonly node: TreeNode
@@ -67,6 +79,7 @@ export class TreeVolunteer {
   readonly #subtree = new SubtreeReports<PeerChannel>()
   #session: TreeWorkSession | undefined
   #reportTimer: unknown
+  #finished = false
 
   constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
     this.#options = options
@@ -110,6 +123,33 @@ export class TreeVolunteer {
   /** Leaves the tree. Idempotent. */
   close(): void {
     this.node.close()
+  }
+
+  /** Whether the parent said the run is over. */
+  get finished(): boolean {
+    return this.#finished
+  }
+
+  /** Sends `message` to every open child link (one closing meanwhile is leaving anyway). */
+  #sendToChildren(message: TreeWorkMessage): void {
+    for (const child of this.node.children) {
+      if (child.channel.state !== 'open') continue
+      try {
+        child.channel.send(message)
+      } catch {
+        // The channel is closing.
+      }
+    }
+  }
+
+  #finish(): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#sendToChildren({ type: 'finished' })
+    this.#endSession()
+    this.#clock.clearTimeout(this.#reportTimer)
+    this.#components.onFinished?.()
+    this.#clock.setTimeout(() => this.close(), RUN_FINISHED_GRACE_MS)
   }
 
   #startSession(parent: PeerChannel): void {
@@ -180,6 +220,11 @@ export class TreeVolunteer {
       this.#violation(channel, "a message that is neither the overlay's nor work")
     } else if (message.type === 'jobs' && fromParent) {
       this.#session?.receiveJobs(message.jobs)
+    } else if (message.type === 'progress' && fromParent) {
+      this.#sendToChildren(message)
+      this.#components.onProgress?.({ done: message.done, total: message.total })
+    } else if (message.type === 'finished' && fromParent) {
+      this.#finish()
     } else if (message.type === 'outcomes' && !fromParent) {
       this.#session?.receiveOutcomes(channel, message.outcomes)
     } else if (message.type === 'status' && !fromParent) {

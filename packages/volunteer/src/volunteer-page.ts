@@ -1,4 +1,4 @@
-import { ITEM_TIMEOUT_ERROR, type Outcome, type VolunteerReport } from '@pando/protocol'
+import { ITEM_TIMEOUT_ERROR, type Outcome, type RunProgress, type VolunteerReport } from '@pando/protocol'
 import { VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
@@ -8,6 +8,7 @@ import {
   resolveDeviceName,
   type NameStorage,
 } from './device-name.ts'
+import { statusOf, type LinkPhase } from './page-state.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { SpareWorker } from './spare-worker.ts'
@@ -24,9 +25,12 @@ function localStorageOrUndefined(): NameStorage | undefined {
 }
 
 /**
- * What both transports share: the view, the device name, and this tab's Worker, whose outcomes are counted
- * (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or into the tab's lender, and whose
- * figures make the tab's status reports (`buildReport`).
+ * What both transports share: the view, the device name, the page's status, and this tab's Worker, whose
+ * outcomes are counted (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or
+ * into the tab's lender, and whose figures make the tab's status reports (`buildReport`).
+ *
+ * The status shown follows three things (see `statusOf`): the link's phase, which the transport sets
+ * (`setPhase`), whether the Worker is busy, and whether the volunteer paused the tab (`setPaused`).
  */
 export class VolunteerPage {
   readonly view: StatusView
@@ -37,6 +41,9 @@ export class VolunteerPage {
   readonly #spare = new SpareWorker((bundleUrl) => WorkerClient.start(bundleUrl))
   #deviceName: string
   #worker: VolunteerSession | undefined
+  #phase: LinkPhase = 'joining'
+  #busy = false
+  #paused = false
 
   constructor(view: StatusView) {
     this.view = view
@@ -45,17 +52,20 @@ export class VolunteerPage {
       storage: this.#storage,
       platform: navigator.platform,
     })
-    view.setStatus('connecting')
+    this.#showStatus()
+    view.setRun(undefined, location.host)
+    view.setRunProgress(undefined)
     view.setDeviceName(this.#deviceName)
     view.setCounts(0, 0, 0)
     view.setThroughput(0)
     view.setPosition(undefined, undefined)
     view.setChildren(0)
-    // A new name is used from the next connection.
+    // A new name goes to the root with the next status report (and in the next hello).
     view.onDeviceNameChange((input) => {
       this.#deviceName = cleanDeviceName(input) ?? this.#deviceName
       view.setDeviceName(this.#deviceName)
       rememberDeviceName(this.#storage, this.#deviceName)
+      view.showDeviceNameSaved()
       if (deviceNameFromHash(location.hash) !== undefined) {
         history.replaceState(null, '', hashWithDeviceName(location.hash, this.#deviceName))
       }
@@ -65,6 +75,49 @@ export class VolunteerPage {
 
   get deviceName(): string {
     return this.#deviceName
+  }
+
+  /** Whether the root said the run is over: the transports stop for good. */
+  get finished(): boolean {
+    return this.#phase === 'finished'
+  }
+
+  /** Where the link to the run stands, as the transport knows it; nothing changes it once `finished`. */
+  setPhase(phase: LinkPhase): void {
+    if (this.#phase === 'finished') return
+    this.#phase = phase
+    if (phase !== 'connected') this.#busy = false
+    this.#showStatus()
+  }
+
+  /** The volunteer paused (or resumed) this tab: the status says so until the run is finished. */
+  setPaused(paused: boolean): void {
+    this.#paused = paused
+    this.#showStatus()
+  }
+
+  /** The run's name (the module's file name), once known. */
+  setModuleName(name: string): void {
+    this.view.setRun(name, location.host)
+  }
+
+  /** How far the run is, as the root said last. */
+  setRunProgress(progress: RunProgress): void {
+    this.view.setRunProgress(progress)
+  }
+
+  /**
+   * The root said the run is over: the Worker stops and the page says so; the transport has stopped (or
+   * stops) its links. Idempotent.
+   */
+  finish(): void {
+    this.#worker?.close()
+    this.#worker = undefined
+    this.setPhase('finished')
+  }
+
+  #showStatus(): void {
+    this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused))
   }
 
   /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
@@ -94,7 +147,9 @@ export class VolunteerPage {
           onOutcomes(outcomes)
         },
         onBusy: (busy) => {
-          if (this.#worker === worker) this.view.setStatus(busy ? 'working' : 'idle')
+          if (this.#worker !== worker) return
+          this.#busy = busy
+          this.#showStatus()
         },
         onLoadError: (error) =>
           this.view.showMessage(`The module could not be loaded: ${error.name}: ${error.message}`),
@@ -103,7 +158,8 @@ export class VolunteerPage {
       { startWorker: (bundleUrl) => this.#spare.take(bundleUrl) },
     )
     this.#worker = worker
-    this.view.setStatus('idle')
+    this.#busy = false
+    this.setPhase('connected')
     worker.start()
     return worker
   }

@@ -4,7 +4,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bundleModule } from '@pando/bundler'
-import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig, type VolunteerReport } from '@pando/protocol'
+import {
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_RUN_FINISHED,
+  CLOSE_TRY_AGAIN_LATER,
+  NO_RUN_REASON,
+  RUN_FINISHED_REASON,
+  VOLUNTEER_PROTOCOL_VERSION,
+  type RunConfig,
+  type VolunteerReport,
+} from '@pando/protocol'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +25,7 @@ import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 const REPORTING_CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
   bundleUrl: '/bundles/good/bundle.js',
+  moduleName: 'test-module.cjs',
   degree: 2,
   bootstrapTimeoutMs: 5_000,
   heartbeatMs: 2_000,
@@ -99,7 +109,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: `id-${name}`,
-      config: { bundleUrl: `bundles/${bundle}/bundle.js` },
+      config: { bundleUrl: `bundles/${bundle}/bundle.js`, moduleName: `${bundle}.cjs` },
     })
     return { page, socket }
   }
@@ -113,7 +123,8 @@ describe('volunteer page', { timeout: 15_000 }, () => {
       deviceName: 'Alice Laptop',
     })
     expect(await page.inputValue('#device-name')).toBe('Alice Laptop')
-    expect(await page.textContent('#status')).toBe('connecting')
+    expect(await page.textContent('#status')).toBe('Joining')
+    expect(await page.getAttribute('#status', 'data-status')).toBe('joining')
   })
 
   it('answers jobs by id, an item that throws included, and keeps the connection', async () => {
@@ -143,7 +154,9 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     // No run/config.json here: the page fell back to the WebSocket at once.
     expect(await page.textContent('#transport')).toBe('WebSocket')
     expect(await page.textContent('#depth')).toBe('1')
-    await expect.poll(() => page.textContent('#status')).toBe('idle')
+    // Handed nothing more: waiting for work, not "idle".
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
+    expect(await page.textContent('#module-name')).toBe('good.cjs')
     expect(await page.textContent('#throughput')).toMatch(/^\d+(\.\d+)? items\/s$/)
   })
 
@@ -176,7 +189,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: 'id-Stuck',
-      config: { bundleUrl: '/bundles/good/bundle.js' },
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'loop' }] })
     const start = Date.now()
@@ -234,13 +247,14 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
     await socket.outcomes([0])
     socket.socket.terminate()
-    await expect.poll(() => page.textContent('#status')).toBe('reconnecting')
+    await expect.poll(() => page.textContent('#status')).toBe('Reconnecting')
+    expect(await page.isHidden('#message')).toBe(true)
 
     const again = await root.connection('Phoenix')
     again.send({
       type: 'welcome',
       volunteerId: 'id-Phoenix-2',
-      config: { bundleUrl: 'bundles/good/bundle.js' },
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     again.send({ type: 'jobs', jobs: [{ id: 1, value: '7' }] })
     expect((await again.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '49' })
@@ -248,10 +262,54 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     expect(await page.textContent('#volunteer-id')).toBe('id-Phoenix-2')
   })
 
-  it('shows the reason the root gives for closing', async () => {
+  it('shows the reason the root gives for refusing it', async () => {
     const { page, socket } = await join('Refused')
     socket.send({ type: 'error', reason: 'protocol version 0 is not supported' })
+    socket.socket.close(CLOSE_PROTOCOL_ERROR, 'protocol version 0 is not supported')
     await expect.poll(() => page.textContent('#message')).toContain('protocol version 0 is not supported')
+  })
+
+  it('shows the run: its module, where it comes from, and its progress as the root sends it', async () => {
+    const { page, socket } = await join('Watcher')
+    await expect.poll(() => page.textContent('#module-name')).toBe('good.cjs')
+    expect(await page.textContent('#run-host')).toBe(new URL(root.origin).host)
+    expect(await page.textContent('#run-progress')).toBe('–')
+    socket.send({ type: 'progress', done: 1234, total: null })
+    await expect.poll(() => page.textContent('#run-progress')).toBe('1,234 items done')
+    socket.send({ type: 'progress', done: 1500, total: 2000 })
+    await expect.poll(() => page.textContent('#run-progress')).toBe('1,500 of 2,000 items done')
+    expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('1500')
+  })
+
+  it('says the run is finished when closed with CLOSE_RUN_FINISHED, and does not come back', async () => {
+    const { page, socket } = await join('Done')
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
+    await socket.outcomes([0])
+    socket.socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
+    await expect.poll(() => page.textContent('#status')).toBe('Finished')
+    expect(await page.textContent('#status-detail')).toBe(
+      'The run is finished — thank you. You may close this tab.',
+    )
+    expect(await page.isHidden('#message')).toBe(true)
+    // It would have come back within its back-off (250 ms at first); it does not.
+    await expect(root.connection('Done', 1_500)).rejects.toThrow('no volunteer named Done said hello')
+    expect(await page.textContent('#status')).toBe('Finished')
+  })
+
+  it('waits for a run, with no warning, while a pando-server has no root', async () => {
+    const { page, socket } = await join('Early')
+    socket.send({ type: 'error', reason: NO_RUN_REASON })
+    socket.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for a run')
+    expect(await page.isHidden('#message')).toBe(true)
+    // It keeps trying: the next root gets it.
+    const again = await root.connection('Early')
+    again.send({
+      type: 'welcome',
+      volunteerId: 'id-Early-2',
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
+    })
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
   })
 
   it('sends its status each interval of the run config, with the figures the module gives report()', async () => {
@@ -260,7 +318,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: 'id-Reporter',
-      config: { bundleUrl: '/bundles/good/bundle.js' },
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     // The module calls report({ nbItems: 1 }) for numbers only: 'slow:50' and 'throw' are not counted.
     const values = ['1', '2', 'slow:50', 'throw', '3']

@@ -7,7 +7,12 @@ import {
   type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
-import { parseTreeWorkMessage, type RelayToJoiner } from '@pando/protocol'
+import {
+  parseTreeWorkMessage,
+  type RelayToJoiner,
+  type RunProgress,
+  type TreeWorkMessage,
+} from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import { nodeWrtc } from './node-wrtc.ts'
@@ -38,6 +43,10 @@ export type RelayedJoinSignal = Omit<JoinSignalMessage, 'signal'> & { readonly s
 export interface TreeRoot {
   /** Takes a joiner's signal from the relay. */
   handleJoinSignal(message: RelayedJoinSignal): void
+  /** Passes the run's progress to every child (each passes it on down its subtree). */
+  sendProgress(progress: RunProgress): void
+  /** Tells every child the run is over (each passes it on down its subtree, then leaves the tree). */
+  finish(): void
   /** Closes every child link. */
   close(): void
 }
@@ -79,11 +88,9 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('message', (channel, message) => {
     try {
       const work = parseTreeWorkMessage(message)
-      if (!children.has(channel) || work === undefined || work.type === 'jobs') {
-        throw new Error('unexpected message from a child')
-      }
-      if (work.type === 'outcomes') children.receive(channel, work.outcomes)
-      else options.board.update(channel, work.reports)
+      if (work?.type === 'outcomes' && children.has(channel)) children.receive(channel, work.outcomes)
+      else if (work?.type === 'status' && children.has(channel)) options.board.update(channel, work.reports)
+      else throw new Error('unexpected message from a child')
     } catch {
       channel.close()
     }
@@ -94,8 +101,20 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('join-rejected', (message: JoinRejectedMessage) =>
     options.sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
   )
+  const sendToChildren = (message: TreeWorkMessage): void => {
+    for (const child of root.children) {
+      if (child.channel.state !== 'open') continue
+      try {
+        child.channel.send(message)
+      } catch {
+        // The channel is closing: that child is leaving anyway.
+      }
+    }
+  }
   return {
     handleJoinSignal: (message) => root.handleJoinSignal(message as JoinSignalMessage),
+    sendProgress: (progress) => sendToChildren({ type: 'progress', ...progress }),
+    finish: () => sendToChildren({ type: 'finished' }),
     close: () => root.close(),
   }
 }
