@@ -15,7 +15,7 @@ export const STATUS_TEXT: Record<VolunteerStatus, { readonly label: string; read
   working: { label: 'Working', detail: 'This tab is computing items.' },
   'waiting-for-work': {
     label: 'Waiting for work',
-    detail: 'Other volunteers hold the items left for now; this tab gets more as soon as there are some.',
+    detail: 'No item for this tab right now; it gets more as soon as there are some.',
   },
   paused: { label: 'Paused', detail: 'This tab computes nothing until you resume it.' },
   reconnecting: {
@@ -40,12 +40,15 @@ function element<T extends HTMLElement>(doc: Document, id: string, type: new () 
 /** A count as people read it: `12,345`. */
 const count = (value: number): string => value.toLocaleString('en-US')
 
+/** `1 item`, `2 items`, `12,345 items`. */
+const items = (value: number): string => `${count(value)} ${value === 1 ? 'item' : 'items'}`
+
 /**
  * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text is the status's
  * label, its `data-status` the {@link VolunteerStatus}) and `#status-detail` (the sentence under it),
  * `#module-name` and `#run-host` (what runs, for whom), `#run-progress` (the run's items done, and of how
  * many once known) and its bar `#run-progress-bar`, `#device-name` (an input, saved on change, then
- * `#device-name-saved` shows), `#processed`, `#failed` and `#timed-out` (outcomes of this tab's own Worker),
+ * `#device-name-saved` shows), `#processed` (a plain number, `#processed-unit` after it), `#failed` and `#timed-out` (outcomes of this tab's own Worker),
  * `#throughput`, `#message` (a real error, else hidden), and in the "Details" disclosure the tab's place in
  * the tree: `#volunteer-id`, `#transport` (`WebRTC` or `WebSocket`; `#transport-note` says why after a
  * fallback), `#depth`, `#children`, `#parent-id`
@@ -63,6 +66,7 @@ export class StatusView {
   readonly #deviceNameSaved: HTMLElement
   readonly #volunteerId: HTMLElement
   readonly #processed: HTMLElement
+  readonly #processedUnit: HTMLElement
   readonly #failed: HTMLElement
   readonly #timedOut: HTMLElement
   readonly #throughput: HTMLElement
@@ -92,6 +96,7 @@ export class StatusView {
     this.#deviceNameSaved = element(doc, 'device-name-saved', HTMLElement)
     this.#volunteerId = element(doc, 'volunteer-id', HTMLElement)
     this.#processed = element(doc, 'processed', HTMLElement)
+    this.#processedUnit = element(doc, 'processed-unit', HTMLElement)
     this.#failed = element(doc, 'failed', HTMLElement)
     this.#timedOut = element(doc, 'timed-out', HTMLElement)
     this.#throughput = element(doc, 'throughput', HTMLElement)
@@ -138,16 +143,16 @@ export class StatusView {
   setRunProgress(progress: RunProgress | undefined): void {
     const bar = this.#runProgressBar
     if (progress === undefined) {
-      this.#runProgress.textContent = '–'
+      this.#runProgress.textContent = 'No figures yet'
       bar.hidden = true
       return
     }
     const { done, total } = progress
     if (total === null) {
-      this.#runProgress.textContent = `${count(done)} items done`
+      this.#runProgress.textContent = `${items(done)} done`
       bar.hidden = true
     } else {
-      this.#runProgress.textContent = `${count(done)} of ${count(total)} items done`
+      this.#runProgress.textContent = `${count(done)} of ${items(total)} done`
       bar.max = Math.max(total, 1)
       bar.value = Math.min(done, total)
       bar.hidden = false
@@ -217,6 +222,7 @@ export class StatusView {
     const key = counts?.join(' ') ?? ''
     if (counts !== undefined && key !== this.#shown.counts) {
       this.#processed.textContent = String(counts[0])
+      this.#processedUnit.textContent = counts[0] === 1 ? 'item computed' : 'items computed'
       this.#failed.textContent = String(counts[1])
       this.#timedOut.textContent = String(counts[2])
     }

@@ -273,7 +273,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     const { page, socket } = await join('Watcher')
     await expect.poll(() => page.textContent('#module-name')).toBe('good.cjs')
     expect(await page.textContent('#run-host')).toBe(new URL(root.origin).host)
-    expect(await page.textContent('#run-progress')).toBe('–')
+    expect(await page.textContent('#run-progress')).toBe('No figures yet')
     socket.send({ type: 'progress', done: 1234, total: null })
     await expect.poll(() => page.textContent('#run-progress')).toBe('1,234 items done')
     socket.send({ type: 'progress', done: 1500, total: 2000 })
