@@ -356,7 +356,30 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await page.fill('#device-name', '  Bob  ')
     await page.press('#device-name', 'Enter')
     expect(await page.inputValue('#device-name')).toBe('Bob')
+    expect(await page.isVisible('#device-name-saved')).toBe(true)
     await page.reload()
     await root.connection('Bob')
+  })
+
+  it('sends an edited device name with its next status report, on the same connection', async () => {
+    const page = await open('reporting/#protocol=websocket;device=Before;')
+    const socket = await root.connection('Before')
+    socket.send({
+      type: 'welcome',
+      volunteerId: 'id-Renamed',
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
+    })
+    await page.fill('#device-name', 'After')
+    await page.press('#device-name', 'Enter')
+    const renamed = await socket.until((messages) =>
+      messages.some(
+        (message) =>
+          message.type === 'status' &&
+          (message as unknown as { report: VolunteerReport }).report.deviceName === 'After',
+      )
+        ? true
+        : undefined,
+    )
+    expect(renamed).toBe(true)
   })
 })
