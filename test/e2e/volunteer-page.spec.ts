@@ -26,7 +26,8 @@ const SECRET = 'e2e-secret-of-the-page-test'
 const MODULE = 'examples/square-delay.js'
 /** Slow enough items that a tab is seen working. */
 const ENV = { SQUARE_DELAY_MS: '100' }
-const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab.'
+const FINISHED_TEXT =
+  'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.'
 /** A volunteer or tree id as the page used to show it: 16 hex digits. */
 const HEX_ID = /\b[0-9a-f]{16}\b/
 

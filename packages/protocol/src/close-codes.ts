@@ -55,8 +55,9 @@ export const CLOSE_DISCREDITED = 4001
 /**
  * Application code for the end of a run: the root closes each WebSocket volunteer with it (and the reason
  * {@link RUN_FINISHED_REASON}) once the run is over, whether its root serves the page or a `pando-server`
- * relays it. A page closed with it stops: it does not reconnect. (Tabs in the WebRTC tree learn it from a
- * `finished` message on their parent's link instead.)
+ * relays it. A page closed with it says the run is finished, and comes back quietly in case another run
+ * starts at the same address. (Tabs in the WebRTC tree learn it from a `finished` message on their parent's
+ * link instead.)
  */
 export const CLOSE_RUN_FINISHED = 4002
 
@@ -64,8 +65,8 @@ export const CLOSE_RUN_FINISHED = 4002
 export const RUN_FINISHED_REASON = 'run finished'
 
 /**
- * How long a peer that tells others the run is over (the root; a tab passing `finished` on to its children)
- * waits before it closes its own links, so that those last messages and close frames get out; in ms.
+ * How long the root waits, once it has told the pages the run is over, before it closes its links and its
+ * server, so that those last messages and close frames get out; in ms.
  */
 export const RUN_FINISHED_GRACE_MS = 250
 

@@ -31,7 +31,7 @@ export type TreeWorkMessage =
    */
   | ({ readonly type: 'progress' } & RunProgress)
   /**
-   * Parent → child, once: the run is over. The tab passes it on to its children, then leaves the tree and
-   * does not rejoin (the `/volunteer` socket's `CLOSE_RUN_FINISHED` says the same).
+   * Parent → child, once: the run is over. The tab passes it on to its children and stops working (the
+   * `/volunteer` socket's `CLOSE_RUN_FINISHED` says the same).
    */
   | { readonly type: 'finished' }

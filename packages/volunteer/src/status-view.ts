@@ -24,7 +24,8 @@ export const STATUS_TEXT: Record<VolunteerStatus, { readonly label: string; read
   },
   finished: {
     label: 'Finished',
-    detail: 'The run is finished — thank you. You may close this tab.',
+    detail:
+      'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.',
   },
 }
 

@@ -10,7 +10,6 @@ import {
 } from '@pando/overlay'
 import {
   MAX_MONITORED_VOLUNTEERS,
-  RUN_FINISHED_GRACE_MS,
   parseTreeWorkMessage,
   ProtocolError,
   toWire,
@@ -53,8 +52,9 @@ export interface TreeVolunteerComponents {
   /** The parent passed on how far the run is (already passed on to the children). */
   readonly onProgress?: (progress: RunProgress) => void
   /**
-   * The parent said the run is over: the tab has passed it on to its children, stopped its work, and leaves
-   * the tree (after `RUN_FINISHED_GRACE_MS`) without rejoining.
+   * The parent said the run is over: the tab has passed it on to its children and stopped its work. It
+   * stays in the tree as it is; when the root leaves, it rejoins by itself, as after any lost parent, and so
+   * joins the next run at the same address.
    */
   readonly onFinished?: () => void
 }
@@ -69,7 +69,7 @@ export interface TreeVolunteerComponents {
  * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}).
  *
  * What the root says of the run comes down from the parent and is passed on to every child: `progress`, and
- * `finished`, after which the tab stops working and leaves the tree for good.
+ * `finished`, after which the tab's work session ends (the next parent starts a new one).
  */
 export class TreeVolunteer {
   readonly node: TreeNode
@@ -125,7 +125,7 @@ export class TreeVolunteer {
     this.node.close()
   }
 
-  /** Whether the parent said the run is over. */
+  /** Whether the parent said the run is over (until a new parent). */
   get finished(): boolean {
     return this.#finished
   }
@@ -147,13 +147,12 @@ export class TreeVolunteer {
     this.#finished = true
     this.#sendToChildren({ type: 'finished' })
     this.#endSession()
-    this.#clock.clearTimeout(this.#reportTimer)
     this.#components.onFinished?.()
-    this.#clock.setTimeout(() => this.close(), RUN_FINISHED_GRACE_MS)
   }
 
   #startSession(parent: PeerChannel): void {
     this.#endSession()
+    this.#finished = false
     const session = new TreeWorkSession(
       { batchSize: this.#options.batchSize },
       {

@@ -77,14 +77,13 @@ export class VolunteerPage {
     return this.#deviceName
   }
 
-  /** Whether the root said the run is over: the transports stop for good. */
-  get finished(): boolean {
-    return this.#phase === 'finished'
-  }
-
-  /** Where the link to the run stands, as the transport knows it; nothing changes it once `finished`. */
+  /**
+   * Where the link to the run stands, as the transport knows it. Once `finished`, only a new run (the tab
+   * `connected` again, as tabs go from run to run at one address) changes it: the lost links and refused
+   * joins that follow the end of a run are no news.
+   */
   setPhase(phase: LinkPhase): void {
-    if (this.#phase === 'finished') return
+    if (this.#phase === 'finished' && phase !== 'connected') return
     this.#phase = phase
     if (phase !== 'connected') this.#busy = false
     this.#showStatus()
@@ -107,8 +106,8 @@ export class VolunteerPage {
   }
 
   /**
-   * The root said the run is over: the Worker stops and the page says so; the transport has stopped (or
-   * stops) its links. Idempotent.
+   * The root said the run is over: the Worker stops and the page says so until the tab joins another run
+   * (the transport keeps trying, quietly). Idempotent.
    */
   finish(): void {
     this.#worker?.close()

@@ -21,9 +21,10 @@ import type { VolunteerSession } from './volunteer-session.ts'
  * report every reporting interval. The interval and the item deadline come from `run/config.json`, read
  * before connecting, else the defaults.
  *
- * The close says what comes next (see `closeMeaning`): `CLOSE_RUN_FINISHED` ends it for good (finished);
- * a `pando-server` without a root makes it wait for a run; a refusal shows the root's reason; anything else
- * is a lost link, rejoined quietly.
+ * The close says what comes next (see `closeMeaning`): `CLOSE_RUN_FINISHED` means the run is finished
+ * (the page says so, and comes back quietly in case another run starts at the same address); a
+ * `pando-server` without a root makes it wait for a run; a refusal shows the root's reason; anything else is
+ * a lost link, rejoined quietly.
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
@@ -64,7 +65,6 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
       view.setPosition(undefined, undefined)
       const meaning = closeMeaning(code, reason)
       if (meaning === 'finished') {
-        connection.stop()
         page.finish()
       } else if (meaning === 'no-run') {
         page.setPhase('waiting-for-run')

@@ -38,6 +38,9 @@ const REPORTING_CONFIG: RunConfig = {
 /** Under /deadline/ the page finds a run config with a short item deadline. */
 const DEADLINE_CONFIG: RunConfig = { ...REPORTING_CONFIG, itemTimeoutMs: 1_000 }
 
+const FINISHED_TEXT =
+  'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.'
+
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
 async function buildPage(outDir: string): Promise<void> {
@@ -281,19 +284,26 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('1500')
   })
 
-  it('says the run is finished when closed with CLOSE_RUN_FINISHED, and does not come back', async () => {
+  it('says the run is finished when closed with CLOSE_RUN_FINISHED, and joins the next run quietly', async () => {
     const { page, socket } = await join('Done')
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
     await socket.outcomes([0])
     socket.socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
     await expect.poll(() => page.textContent('#status')).toBe('Finished')
-    expect(await page.textContent('#status-detail')).toBe(
-      'The run is finished — thank you. You may close this tab.',
-    )
+    expect(await page.textContent('#status-detail')).toBe(FINISHED_TEXT)
     expect(await page.isHidden('#message')).toBe(true)
-    // It would have come back within its back-off (250 ms at first); it does not.
-    await expect(root.connection('Done', 1_500)).rejects.toThrow('no volunteer named Done said hello')
+    // It comes back in case another run starts here; a close that is no run yet leaves it finished.
+    const between = await root.connection('Done')
+    between.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
+    const next = await root.connection('Done')
     expect(await page.textContent('#status')).toBe('Finished')
+    next.send({
+      type: 'welcome',
+      volunteerId: 'id-Done-2',
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'next.cjs' },
+    })
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
+    expect(await page.textContent('#module-name')).toBe('next.cjs')
   })
 
   it('waits for a run, with no warning, while a pando-server has no root', async () => {
