@@ -177,6 +177,7 @@ async function serveVolunteers(
   let connected = 0
   let tree: TreeRoot | undefined
   const served = new Set<ServedVolunteer>()
+  let runFinished = false
   const ids = createRunIds(options.seed)
   const onVolunteer = (socket: VolunteerSocket): void => {
     const volunteer = serveVolunteer(socket, {
@@ -192,6 +193,11 @@ async function serveVolunteers(
       onLeave: (reason) =>
         printNotice(`a volunteer left: ${terminalText(reason, PEER_TEXT_CHARS)} (${--connected} connected)`),
     })
+    // A page that comes back in the last moments of a run is told at once that it is over.
+    if (runFinished) {
+      volunteer.finish()
+      return
+    }
     served.add(volunteer)
     socket.onClose(() => served.delete(volunteer))
   }
@@ -249,6 +255,7 @@ async function serveVolunteers(
       for (const volunteer of served) volunteer.sendProgress(progress)
     },
     finish: () => {
+      runFinished = true
       tree?.finish()
       for (const volunteer of served) volunteer.finish()
     },

@@ -4,6 +4,7 @@ import {
   type AnswerSignalMessage,
   type JoinRejectedMessage,
   type JoinSignalMessage,
+  type PeerChannel,
   type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
@@ -75,9 +76,21 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     },
   )
   const children = new ChildLending(options.lender, options.batchSize)
+  let finished = false
+  /** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
+  const sendTo = (channel: PeerChannel, message: TreeWorkMessage): void => {
+    if (channel.state !== 'open') return
+    try {
+      channel.send(message)
+    } catch {
+      // The channel is closing.
+    }
+  }
   root.on('child', (child) => {
     children.add(child)
     options.onChild?.('joined', children.size)
+    // A tab that joins in the last moments of a run is told at once that it is over.
+    if (finished) sendTo(child.channel, { type: 'finished' })
   })
   root.on('child-report', (child) => children.update(child))
   root.on('child-left', (child) => {
@@ -102,19 +115,15 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     options.sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
   )
   const sendToChildren = (message: TreeWorkMessage): void => {
-    for (const child of root.children) {
-      if (child.channel.state !== 'open') continue
-      try {
-        child.channel.send(message)
-      } catch {
-        // The channel is closing: that child is leaving anyway.
-      }
-    }
+    for (const child of root.children) sendTo(child.channel, message)
   }
   return {
     handleJoinSignal: (message) => root.handleJoinSignal(message as JoinSignalMessage),
     sendProgress: (progress) => sendToChildren({ type: 'progress', ...progress }),
-    finish: () => sendToChildren({ type: 'finished' }),
+    finish: () => {
+      finished = true
+      sendToChildren({ type: 'finished' })
+    },
     close: () => root.close(),
   }
 }
