@@ -26,8 +26,7 @@ const SECRET = 'e2e-secret-of-the-page-test'
 const MODULE = 'examples/square-delay.js'
 /** Slow enough items that a tab is seen working. */
 const ENV = { SQUARE_DELAY_MS: '100' }
-const FINISHED_TEXT =
-  'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.'
+const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab.'
 /** A volunteer or tree id as the page used to show it: 16 hex digits. */
 const HEX_ID = /\b[0-9a-f]{16}\b/
 
@@ -81,6 +80,7 @@ async function expectFinished(tabs: readonly Page[], host: string, items: number
     expect(view.status).toBe('finished')
     expect(view.label).toBe('Finished')
     expect(view.detail).toBe(FINISHED_TEXT)
+    expect(view.note).toBe('If another run starts here, this tab joins it.')
     expect(view.runProgress).toBe(`${items} of ${items} items done`)
     expectCalmView(view, host)
   }

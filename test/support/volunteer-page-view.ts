@@ -9,6 +9,8 @@ export interface PageView {
   /** The status's label and its sentence, as shown. */
   readonly label: string
   readonly detail: string
+  /** The note after the sentence, `''` when there is none. */
+  readonly note: string
   /** What runs and for whom. */
   readonly moduleName: string
   readonly host: string
@@ -31,6 +33,7 @@ export function readPageView(page: Page): Promise<PageView> {
       status: document.getElementById('status')?.dataset.status ?? '',
       label: text('status'),
       detail: text('status-detail'),
+      note: text('status-note'),
       moduleName: text('module-name'),
       host: text('run-host'),
       runProgress: text('run-progress'),

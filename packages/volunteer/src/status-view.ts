@@ -5,8 +5,11 @@ import type { VolunteerStatus } from './page-state.ts'
 /** How the page reaches the root, as shown. */
 export type TransportName = 'WebRTC' | 'WebSocket'
 
-/** Each status as the page words it: a short label, and a sentence for the volunteer. */
-export const STATUS_TEXT: Record<VolunteerStatus, { readonly label: string; readonly detail: string }> = {
+/** Each status as the page words it: a short label, a sentence for the volunteer, and maybe a note after it. */
+export const STATUS_TEXT: Record<
+  VolunteerStatus,
+  { readonly label: string; readonly detail: string; readonly note?: string }
+> = {
   'waiting-for-run': {
     label: 'Waiting for a run',
     detail: 'No computation is running here yet. This tab joins by itself when one starts.',
@@ -24,8 +27,8 @@ export const STATUS_TEXT: Record<VolunteerStatus, { readonly label: string; read
   },
   finished: {
     label: 'Finished',
-    detail:
-      'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.',
+    detail: 'The run is finished — thank you. You may close this tab.',
+    note: 'If another run starts here, this tab joins it.',
   },
 }
 
@@ -46,7 +49,7 @@ const items = (value: number): string => `${count(value)} ${value === 1 ? 'item'
 
 /**
  * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text is the status's
- * label, its `data-status` the {@link VolunteerStatus}) and `#status-detail` (the sentence under it),
+ * label, its `data-status` the {@link VolunteerStatus}) and `#status-detail` (the sentence under it; `#status-note` a note after it, when there is one),
  * `#module-name` and `#run-host` (what runs, for whom), `#run-progress` (the run's items done, and of how
  * many once known) and its bar `#run-progress-bar`, `#device-name` (an input, saved on change, then
  * `#device-name-saved` shows), `#processed` (a plain number, `#processed-unit` after it), `#failed` and `#timed-out` (outcomes of this tab's own Worker),
@@ -59,6 +62,7 @@ export class StatusView {
   readonly #doc: Document
   readonly #status: HTMLElement
   readonly #statusDetail: HTMLElement
+  readonly #statusNote: HTMLElement
   readonly #moduleName: HTMLElement
   readonly #runHost: HTMLElement
   readonly #runProgress: HTMLElement
@@ -89,6 +93,7 @@ export class StatusView {
     this.#doc = doc
     this.#status = element(doc, 'status', HTMLElement)
     this.#statusDetail = element(doc, 'status-detail', HTMLElement)
+    this.#statusNote = element(doc, 'status-note', HTMLElement)
     this.#moduleName = element(doc, 'module-name', HTMLElement)
     this.#runHost = element(doc, 'run-host', HTMLElement)
     this.#runProgress = element(doc, 'run-progress', HTMLElement)
@@ -131,6 +136,8 @@ export class StatusView {
     this.#status.textContent = text.label
     this.#status.dataset.status = status
     this.#statusDetail.textContent = text.detail
+    this.#statusNote.textContent = text.note ?? ''
+    this.#statusNote.hidden = text.note === undefined
     this.#doc.body.dataset.status = status
   }
 

@@ -38,8 +38,7 @@ const REPORTING_CONFIG: RunConfig = {
 /** Under /deadline/ the page finds a run config with a short item deadline. */
 const DEADLINE_CONFIG: RunConfig = { ...REPORTING_CONFIG, itemTimeoutMs: 1_000 }
 
-const FINISHED_TEXT =
-  'The run is finished — thank you. You may close this tab. If another run starts here, this tab joins it.'
+const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab.'
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
