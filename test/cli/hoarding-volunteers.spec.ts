@@ -3,7 +3,7 @@
 // stdout stays exact, and the run finishes.
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { MAX_VOLUNTEER_SOCKETS_PER_ADDRESS } from '@pando/protocol'
+import { CLOSE_RUN_FINISHED, MAX_VOLUNTEER_SOCKETS_PER_ADDRESS } from '@pando/protocol'
 import {
   seqLines,
   startPando,
@@ -55,8 +55,8 @@ describe('pando with hostile volunteers', () => {
     // Each hoarder got one item: it had answered none (earnedCredit); the honest ones got the rest, and
     // copies of what the hoarders held (the straggler copy goes to a volunteer that has answered).
     for (const hoarder of hoarders) expect(hoarder.jobsReceived()).toBeLessThanOrEqual(1)
-    // Closed by the root at the end of the run (1001), not dropped.
-    for (const volunteer of honest) expect((await volunteer.closing).code).toBe(1001)
+    // Closed by the root at the end of the run (CLOSE_RUN_FINISHED), not dropped.
+    for (const volunteer of honest) expect((await volunteer.closing).code).toBe(CLOSE_RUN_FINISHED)
     expect(result.stderr).not.toMatch(/silent for|dropped/)
   }, 90_000)
 
@@ -84,7 +84,7 @@ describe('pando with hostile volunteers', () => {
       /a volunteer left: 'failer-\d' failed \d+ items \(\d+ of them computed by other volunteers\) and computed 0: dropped/,
     )
     expect(result.stderr).not.toMatch(/'honest-0' failed/)
-    expect((await honest.closing).code).toBe(1001)
+    expect((await honest.closing).code).toBe(CLOSE_RUN_FINISHED)
   }, 90_000)
 
   it('drops a volunteer that answers no ping, however many unsolicited pongs and page heartbeats it sends', async () => {
@@ -105,7 +105,7 @@ describe('pando with hostile volunteers', () => {
     const { code } = await liar.closing
     clearInterval(pongs)
     const result = await run.exited
-    expect(code).toBe(1006) // terminated by the ping heartbeat, not closed at the end of the run (1001)
+    expect(code).toBe(1006) // terminated by the ping heartbeat, not closed at the end of the run (CLOSE_RUN_FINISHED)
     expect(result.stdout).toBe(squares(300))
     expect(result.code).toBe(0)
   }, 90_000)
@@ -122,8 +122,8 @@ describe('pando with hostile volunteers', () => {
     expect(result.stdout).toBe(squares(2_000))
     expect(result.code).toBe(0)
     expect(result.stderr).not.toMatch(/silent for/)
-    // Closed by the root at the end of the run (1001), not dropped as silent (4000) or terminated (1006).
-    expect((await honest.closing).code).toBe(1001)
+    // Closed by the root at the end of the run (CLOSE_RUN_FINISHED), not dropped as silent (4000) or terminated (1006).
+    expect((await honest.closing).code).toBe(CLOSE_RUN_FINISHED)
     expect(honest.jobsReceived()).toBeGreaterThan(0)
   }, 90_000)
 })

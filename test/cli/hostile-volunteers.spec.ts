@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import {
+  CLOSE_RUN_FINISHED,
   MAX_JSON_DEPTH,
   MAX_VIEWERS_PER_ADDRESS,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
@@ -95,7 +96,7 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).not.toMatch(/'honest' left|volunteer left: silent/)
     // The honest volunteer stayed to the end: it is closed as the run ends, not dropped.
-    expect((await closing).code).toBe(1001)
+    expect((await closing).code).toBe(CLOSE_RUN_FINISHED)
     expect(memory.peakMb()).toBeGreaterThan(0)
     expect(memory.peakMb()).toBeLessThan(PEAK_RSS_BOUND_MB)
   }, 120_000)

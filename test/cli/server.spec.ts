@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { createServer as createTcpServer } from 'node:net'
-import { parseRootMessage, toWire } from '@pando/protocol'
+import { CLOSE_RUN_FINISHED, parseRootMessage, toWire } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createRunIds } from '../../packages/cli/src/networked/run-ids.ts'
@@ -190,9 +190,13 @@ describe('pando --host', () => {
     expect(result.code).toBe(0)
     for (const volunteer of volunteers) expect(volunteer.computed).toBeGreaterThan(0)
     expect(volunteers.map((v) => v.received[0]?.type)).toEqual(['welcome', 'welcome'])
-    // The root's statuses reached the server's dashboards; its volunteers were closed when it left.
+    // The root's statuses reached the server's dashboards; it told its volunteers the run was over (through
+    // the server) before it left.
     expect(statuses.length).toBeGreaterThan(0)
-    expect(await Promise.all(volunteers.map(async (v) => (await v.closed).code))).toEqual([1012, 1012])
+    expect(await Promise.all(volunteers.map(async (v) => (await v.closed).code))).toEqual([
+      CLOSE_RUN_FINISHED,
+      CLOSE_RUN_FINISHED,
+    ])
     await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over \(1000\)/)
     expect(result.stderr).toMatch(
       /^pando: volunteers can join at http:\/\/localhost:\d+\/\?token=[\w-]{32}\n/,

@@ -122,7 +122,7 @@ describe('a frozen volunteer tab (its main thread paused, its connections open)'
       // The first tab joins alone and is lent every item.
       const first = await open(url, protocol, 'frozen')
       await waitForJoin(run, first, joined)
-      await first.waitForSelector('#status[data-status="idle"]')
+      await first.waitForSelector('#status[data-status="waiting-for-work"]')
       expect(await first.textContent('#transport')).toBe(shown)
       run.child.stdin.end(seqLines(0, ITEMS, (n) => `${n}:${HOLD_MS}`))
       await first.waitForSelector('#status[data-status="working"]')

@@ -103,17 +103,16 @@ describe('a separate pando-server, with real tabs', () => {
     runs.push(server)
     const { port, url } = await waitForServer(server)
     const early = await browser.open(url, 'early')
-    // No run yet: the page falls back to the WebSocket, which the server closes with the reason, again and
-    // again with back-off, until a root registers.
-    await early.waitForFunction(() => /no run yet/.test(document.body.textContent ?? ''), undefined, {
-      timeout: 15_000,
-    })
+    // No run yet: the page waits for one (its config answers 503), with no warning, until a root registers.
+    await early.waitForSelector('#status[data-status="waiting-for-run"]', { timeout: 15_000 })
+    expect(await early.isHidden('#message')).toBe(true)
     const root = startPando(
       ['examples/square-delay.js', '--stdin', '--host', `localhost:${port}`, '--ice-addresses', 'loopback'],
       { env },
     )
     runs.push(root)
-    await root.waitForStderr(/volunteer 'early' joined \(1 connected\)/, 15_000)
+    // It joins the tree, not the WebSocket fallback: waiting was no failure.
+    await root.waitForStderr(/a tab joined the WebRTC tree \(1 connected to the root directly\)/, 15_000)
     root.child.stdin.end(seqLines(0, 100))
     const result = await root.exited
     expect(result.stdout).toBe(seqLines(0, 100, (n) => String(n * n)))

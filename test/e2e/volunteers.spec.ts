@@ -105,7 +105,7 @@ describe('pando with volunteers in browser tabs', () => {
     await first.close()
     await run.waitForLines(150)
     const late = await browser.open(url, 'late')
-    await late.waitForSelector('#transport:not(:empty)')
+    await late.waitForSelector('#transport:not(:empty)', { state: 'attached' })
     await late.waitForFunction(() => document.querySelector('#depth')?.textContent?.trim() === '1')
     run.child.stdin.end(seqLines(200, 400))
     const { code } = await run.exited

@@ -14,6 +14,8 @@ export const MESSAGE_TYPES = [
   'return',
   'welcome',
   'error',
+  'progress',
+  'finished',
   'join',
   'answer',
   'rejected',
@@ -249,8 +251,17 @@ export const volunteerMessage = fc.oneof(
 )
 
 /** Work messages a tree child sends its parent, nearly valid. */
+/** The run's progress, as the root sends it down every link. */
+export const progressMessage = fc.record({
+  type: fc.constant('progress'),
+  done: fc.nat(),
+  total: fc.option(fc.nat(), { nil: null }),
+})
+
 export const treeWorkMessage = fc.oneof(
   nearly(outcomesMessage()),
+  nearly(progressMessage),
+  fc.constant({ type: 'finished' }),
   nearly(
     fc.record({ type: fc.constant('status'), reports: fc.array(nearly(volunteerReport), { maxLength: 3 }) }),
   ),

@@ -4,10 +4,13 @@ import path from 'node:path'
 import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
   RUN_CONFIG_FILENAME,
+  RUN_FINISHED_GRACE_MS,
   RUN_PATH,
   VOLUNTEER_PROTOCOL_VERSION,
+  type MonitorStatus,
   type ProcessFunction,
   type RunConfig,
+  type RunProgress,
 } from '@pando/protocol'
 import type { BatchSize, Lender } from '@pando/scheduler'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
@@ -26,7 +29,7 @@ import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunMonitor } from './monitoring/run-monitor.ts'
 import { printQrCode } from './networked/qr-code.ts'
 import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
-import { serveVolunteer } from './networked/volunteer-session.ts'
+import { serveVolunteer, type ServedVolunteer } from './networked/volunteer-session.ts'
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds } from './networked/run-ids.ts'
@@ -54,6 +57,22 @@ const iceServersOf = (options: RunOptions): { urls: string }[] => options.iceSer
 
 /** What must be undone at the end of a run, last started first. */
 type Release = () => unknown
+
+/** The volunteers' pages, as the root tells them about the run: the same to both transports. */
+interface VolunteerPages {
+  /** Passes the run's progress to every page (down the tree, and on each WebSocket). */
+  sendProgress(progress: RunProgress): void
+  /** Tells every page the run is over; they stop instead of reconnecting. */
+  finish(): void
+}
+
+/** What the pages are told of a status: items done, and the total once known. */
+const progressOf = (status: MonitorStatus): RunProgress => ({
+  done: status.totals.done,
+  total: status.run.itemsTotal,
+})
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** What a run needs of its server: the one it starts, or a remote `pando-server` (`--host`). */
 type VolunteerHost = Pick<
@@ -87,7 +106,13 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     const lender = createRootLender(channel.items, options, channel.record)
     const board = new ReportBoard()
-    const server = await serveVolunteers(options, runDir, { lender, board, roster }, releases, stop)
+    const { server, pages } = await serveVolunteers(
+      options,
+      runDir,
+      { lender, board, roster },
+      releases,
+      stop,
+    )
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
@@ -99,7 +124,10 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       roster,
       progress: options.progress,
       quiet: options.quiet,
-      broadcast: (status) => server.broadcastStatus(status),
+      broadcast: (status) => {
+        server.broadcastStatus(status)
+        pages.sendProgress(progressOf(status))
+      },
     })
     // On a signal, the releases run without the `finally` below.
     releases.push(() => {
@@ -114,7 +142,12 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases.push(() => tabs.close())
       await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
     }
-    return await Promise.race([channel.deliver(lender.source), stopped])
+    const ending = await Promise.race([channel.deliver(lender.source), stopped])
+    // The run is over, whatever its ending: the pages say so instead of waiting to reconnect.
+    pages.sendProgress(progressOf(reporting.status()))
+    pages.finish()
+    await sleep(RUN_FINISHED_GRACE_MS)
+    return ending
   } finally {
     // Before anything is released: the volunteers that the end of the run disconnects are no news, and the
     // final status (the summary, the dashboards' last view) counts the volunteers still connected.
@@ -130,6 +163,7 @@ function runConfig(options: RunOptions): RunConfig {
   return {
     protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
     bundleUrl: BUNDLE_URL,
+    moduleName: moduleNameOf(options),
     degree: options.degree,
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
@@ -140,9 +174,12 @@ function runConfig(options: RunOptions): RunConfig {
   }
 }
 
+/** The module's file name, shown on the volunteers' pages. */
+const moduleNameOf = (options: RunOptions): string => path.basename(options.module)
+
 /**
  * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
- * lending from `lender`.
+ * lending from `lender`; `pages` reaches the volunteers of both.
  */
 async function serveVolunteers(
   options: RunOptions,
@@ -150,13 +187,15 @@ async function serveVolunteers(
   { lender, board, roster }: { lender: Lender; board: ReportBoard; roster: VolunteerRoster },
   releases: Release[],
   stop: (error: Error) => void,
-): Promise<VolunteerHost> {
+): Promise<{ server: VolunteerHost; pages: VolunteerPages }> {
   let tree: TreeRoot | undefined
+  const served = new Set<ServedVolunteer>()
+  let runFinished = false
   const ids = createRunIds(options.seed)
-  const onVolunteer = (socket: VolunteerSocket): void =>
-    serveVolunteer(socket, {
+  const onVolunteer = (socket: VolunteerSocket): void => {
+    const volunteer = serveVolunteer(socket, {
       lender,
-      config: { bundleUrl: BUNDLE_URL },
+      config: { bundleUrl: BUNDLE_URL, moduleName: moduleNameOf(options) },
       batchSize: batchSizeOf(options),
       volunteerId: ids.volunteerId(),
       heartbeatMs: options.heartbeatMs,
@@ -165,6 +204,14 @@ async function serveVolunteers(
       onJoin: (device) => roster.join(socket, 1, terminalText(device, PEER_NAME_CHARS)),
       onLeave: (reason) => roster.leave(socket, terminalText(reason, PEER_TEXT_CHARS)),
     })
+    // A page that comes back in the last moments of a run is told at once that it is over.
+    if (runFinished) {
+      volunteer.finish()
+      return
+    }
+    served.add(volunteer)
+    socket.onClose(() => served.delete(volunteer))
+  }
   const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
     tree?.handleJoinSignal(message)
   const server: VolunteerHost =
@@ -212,7 +259,18 @@ async function serveVolunteers(
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
   })
   releases.push(() => tree?.close())
-  return server
+  const pages: VolunteerPages = {
+    sendProgress: (progress) => {
+      tree?.sendProgress(progress)
+      for (const volunteer of served) volunteer.sendProgress(progress)
+    },
+    finish: () => {
+      runFinished = true
+      tree?.finish()
+      for (const volunteer of served) volunteer.finish()
+    },
+  }
+  return { server, pages }
 }
 
 function lostMessage(host: string, reason: string): string {

@@ -52,6 +52,30 @@ export const CLOSE_RECONNECT = 4000
  */
 export const CLOSE_DISCREDITED = 4001
 
+/**
+ * Application code for the end of a run: the root closes each WebSocket volunteer with it (and the reason
+ * {@link RUN_FINISHED_REASON}) once the run is over, whether its root serves the page or a `pando-server`
+ * relays it. A page closed with it says the run is finished, and comes back quietly in case another run
+ * starts at the same address. (Tabs in the WebRTC tree learn it from a `finished` message on their parent's
+ * link instead.)
+ */
+export const CLOSE_RUN_FINISHED = 4002
+
+/** The reason sent with {@link CLOSE_RUN_FINISHED}. */
+export const RUN_FINISHED_REASON = 'run finished'
+
+/**
+ * How long the root waits, once it has told the pages the run is over, before it closes its links and its
+ * server, so that those last messages and close frames get out; in ms.
+ */
+export const RUN_FINISHED_GRACE_MS = 250
+
+/**
+ * What a `pando-server` with no root registered tells a tab, with 1013 on `/volunteer` and in its `/join`
+ * rejections: a page that reads it is waiting for a run, not failing.
+ */
+export const NO_RUN_REASON = 'no run yet: waiting for a root to register'
+
 /** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
 export const MAX_CLOSE_REASON_BYTES = 123
 

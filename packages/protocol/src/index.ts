@@ -23,6 +23,10 @@ export {
   CLOSE_TRY_AGAIN_LATER,
   CLOSE_RECONNECT,
   CLOSE_DISCREDITED,
+  CLOSE_RUN_FINISHED,
+  RUN_FINISHED_REASON,
+  RUN_FINISHED_GRACE_MS,
+  NO_RUN_REASON,
   MAX_CLOSE_REASON_BYTES,
   fitCloseReason,
 } from './close-codes.ts'
@@ -115,6 +119,7 @@ export {
   type OutcomesOnWire,
 } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export { checkRunProgress, type RunProgress } from './run-progress.ts'
 export {
   ROOT_LINK_VERSION,
   MAX_ROOT_LINK_MESSAGE_BYTES,

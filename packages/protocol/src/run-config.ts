@@ -7,6 +7,8 @@ export interface RunConfig {
   readonly protocolVersion: number
   /** URL of the user's module bundled for a Worker, relative to the page. */
   readonly bundleUrl: string
+  /** The name of the module the run maps over the items (its file name, no directory), shown on the page. */
+  readonly moduleName: string
   /** Children a tab accepts before it delegates joiners to them. */
   readonly degree: number
   /** A join attempt is given up after this long. */

@@ -1,6 +1,7 @@
 import type { Job, Outcome } from './job.ts'
 import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
+import type { RunProgress } from './run-progress.ts'
 
 /**
  * Largest `jobs` or `outcomes` message on a tree link, in characters of JSON. Browsers cap a data-channel
@@ -29,3 +30,13 @@ export type TreeWorkMessage =
    * the child's own included (one entry per volunteer; see `combineReports`).
    */
   | { readonly type: 'status'; readonly reports: readonly VolunteerReport[] }
+  /**
+   * Parent → child, once per reporting interval: how far the run is, from the root; each tab passes it on to
+   * its children.
+   */
+  | ({ readonly type: 'progress' } & RunProgress)
+  /**
+   * Parent → child, once: the run is over. The tab passes it on to its children and stops working (the
+   * `/volunteer` socket's `CLOSE_RUN_FINISHED` says the same).
+   */
+  | { readonly type: 'finished' }

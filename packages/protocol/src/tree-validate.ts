@@ -7,6 +7,7 @@ import { checkArray } from './validate.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
+import { checkRunProgress } from './run-progress.ts'
 
 /**
  * Checks a work message received on a tree link (already parsed from JSON by the channel); `undefined`
@@ -26,6 +27,10 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
       return returnFromWire(message)
     case 'status':
       return { type: 'status', reports: checkArray(message.reports, checkVolunteerReport, 'reports') }
+    case 'progress':
+      return { type: 'progress', ...checkRunProgress(message) }
+    case 'finished':
+      return { type: 'finished' }
     default:
       return undefined
   }

@@ -7,6 +7,7 @@ import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
+import { checkRunProgress } from './run-progress.ts'
 
 /** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
 export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
@@ -50,12 +51,16 @@ export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_
       if (
         typeof message.volunteerId !== 'string' ||
         !isRecord(config) ||
-        typeof config.bundleUrl !== 'string'
+        typeof config.bundleUrl !== 'string' ||
+        typeof config.moduleName !== 'string'
       ) {
         throw new ProtocolError('malformed welcome')
       }
-      return { type: 'welcome', volunteerId: message.volunteerId, config: { bundleUrl: config.bundleUrl } }
+      const { bundleUrl, moduleName } = config
+      return { type: 'welcome', volunteerId: message.volunteerId, config: { bundleUrl, moduleName } }
     }
+    case 'progress':
+      return { type: 'progress', ...checkRunProgress(message) }
     case 'jobs':
       return { type: 'jobs', jobs: jobsFromWire(message) }
     case 'recall':

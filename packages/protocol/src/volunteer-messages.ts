@@ -1,6 +1,7 @@
 import type { Job, Outcome } from './job.ts'
 import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
+import type { RunProgress } from './run-progress.ts'
 
 /**
  * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
@@ -24,6 +25,8 @@ export const MAX_VOLUNTEER_MESSAGE_CHARS = MAX_VOLUNTEER_MESSAGE_BYTES / 2
 export interface VolunteerConfig {
   /** URL of the user's module bundled for a Worker, relative to the page. */
   readonly bundleUrl: string
+  /** The name of the module the run maps over the items (its file name), shown on the page. */
+  readonly moduleName: string
 }
 
 export type RootToVolunteer =
@@ -33,6 +36,8 @@ export type RootToVolunteer =
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
   /** Give back up to `count` items not started yet (an idle volunteer waits for them): see `give-back.ts`. */
   | RecallMessage
+  /** How far the run is, once per reporting interval (see `RunProgress`). */
+  | ({ readonly type: 'progress' } & RunProgress)
   /** The root is closing the connection for this reason (protocol violation, version mismatch, shutdown). */
   | { readonly type: 'error'; readonly reason: string }
 

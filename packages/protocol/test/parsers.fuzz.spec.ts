@@ -144,15 +144,19 @@ const VOLUNTEER_TO_ROOT = oneOf(
   shape({ type: lit('status'), report }),
   shape({ type: lit('heartbeat') }),
 )
+const progress = shape({ type: lit('progress'), done: int(), total: oneOf(int(), lit(null)) })
 const ROOT_TO_VOLUNTEER = oneOf(
-  shape({ type: lit('welcome'), volunteerId: str, config: shape({ bundleUrl: str }) }),
+  shape({ type: lit('welcome'), volunteerId: str, config: shape({ bundleUrl: str, moduleName: str }) }),
   shape({ type: lit('jobs'), jobs: arr(job) }),
+  progress,
   shape({ type: lit('error'), reason: str }),
 )
 const TREE_WORK = oneOf(
   shape({ type: lit('jobs'), jobs: arr(job) }),
   outcomes,
   shape({ type: lit('status'), reports: arr(report) }),
+  progress,
+  shape({ type: lit('finished') }),
 )
 const JOINER_SIGNAL = shape({ type: lit('join'), seq: int(), weight: int(1), signal: nonNull })
 const ROOT_TO_SERVER = oneOf(

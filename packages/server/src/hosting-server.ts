@@ -1,4 +1,4 @@
-import { CLOSE_TRY_AGAIN_LATER, ROOT_PATH } from '@pando/protocol'
+import { CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON, ROOT_PATH } from '@pando/protocol'
 import type { WebSocket } from 'ws'
 import type { AccessOptions } from './access.ts'
 import { DEFAULT_HEARTBEAT_MS } from './constants.ts'
@@ -6,9 +6,6 @@ import type { JoinRelayOptions } from './join-relay.ts'
 import { RootRegistry, type RootRegistryEvent } from './root-registry.ts'
 import { createServer, type PandoServer } from './server.ts'
 import { closeVolunteer } from './volunteer-tunnel.ts'
-
-/** What a tab that comes while no root is registered is told; it tries again by itself. */
-const NO_ROOT_REASON = 'no run yet: waiting for a root to register'
 
 export interface HostingServerOptions {
   /** TCP port; 0 picks a free one. @default 5000 */
@@ -69,7 +66,7 @@ export async function createHostingServer(options: HostingServerOptions): Promis
     ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
   })
   const refuseVolunteer = (socket: WebSocket): void => {
-    closeVolunteer(socket, CLOSE_TRY_AGAIN_LATER, NO_ROOT_REASON)
+    closeVolunteer(socket, CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
   }
   try {
     server = await createServer({
@@ -86,7 +83,7 @@ export async function createHostingServer(options: HostingServerOptions): Promis
         ...options.join,
         onJoinSignal: (message) => {
           if (!registry.forwardJoinSignal(message)) {
-            server?.sendToJoiner(message.origin, { type: 'rejected', reason: NO_ROOT_REASON })
+            server?.sendToJoiner(message.origin, { type: 'rejected', reason: NO_RUN_REASON })
           }
         },
       },

@@ -26,7 +26,7 @@ if (choice === 'websocket') {
     ...(choice === 'auto'
       ? {
           fallBack: (reason: string) => {
-            page.view.showMessage(`Using the WebSocket: ${reason}.`)
+            page.view.setTransportNote(`The WebSocket is used: ${reason}.`)
             useWebSocket()
           },
         }

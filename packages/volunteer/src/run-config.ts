@@ -43,9 +43,11 @@ export function checkRunConfig(value: unknown): RunConfig {
     )
   }
   if (typeof config.bundleUrl !== 'string' || config.bundleUrl === '') fail('bundleUrl', 'a URL')
+  if (typeof config.moduleName !== 'string') fail('moduleName', 'a string')
   return {
     protocolVersion,
     bundleUrl: config.bundleUrl,
+    moduleName: config.moduleName,
     degree: integer(config, 'degree'),
     bootstrapTimeoutMs: integer(config, 'bootstrapTimeoutMs'),
     heartbeatMs: integer(config, 'heartbeatMs', 0),
@@ -56,13 +58,20 @@ export function checkRunConfig(value: unknown): RunConfig {
   }
 }
 
+/** The server has no run to serve yet (a `pando-server` with no root registered answers 503). */
+export class NoRunYetError extends Error {
+  override readonly name = 'NoRunYetError'
+}
+
 /**
  * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
- * back absolute (resolved against the page). Both carry the page's access token. @throws when the root serves none, or a bad one
+ * back absolute (resolved against the page). Both carry the page's access token. @throws a
+ * {@link NoRunYetError} while the server has no run (503), another error when the root serves none, or a bad one
  */
 export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fetch): Promise<RunConfig> {
   const url = new URL(withPageToken(RUN_CONFIG_PATH, pageUrl))
   const response = await fetchFn(url, { cache: 'no-store' })
+  if (response.status === 503) throw new NoRunYetError(`${url.pathname}: no run yet (HTTP 503)`)
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
   const config = checkRunConfig(await response.json())
   return { ...config, bundleUrl: withPageToken(config.bundleUrl, pageUrl) }
@@ -70,10 +79,11 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
 
 /**
  * What a WebSocket volunteer takes from the run's config: its timings, and the bundle's absolute URL to start
- * a Worker early (`undefined` without a config: the root's welcome names the bundle anyway).
+ * a Worker early and the module's name (`undefined` without a config: the root's welcome names both anyway).
  */
 export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs' | 'heartbeatMs'> & {
   readonly bundleUrl: string | undefined
+  readonly moduleName: string | undefined
 }
 
 /**
@@ -86,17 +96,18 @@ export async function fetchWebSocketSettings(
   fetchFn: typeof fetch = fetch,
 ): Promise<WebSocketSettings> {
   try {
-    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl } = await fetchRunConfig(
+    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl, moduleName } = await fetchRunConfig(
       pageUrl,
       fetchFn,
     )
-    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl }
+    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl, moduleName }
   } catch {
     return {
       reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
       itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
       heartbeatMs: DEFAULT_HEARTBEAT,
       bundleUrl: undefined,
+      moduleName: undefined,
     }
   }
 }

@@ -1,17 +1,39 @@
+import type { RunProgress } from '@pando/protocol'
 import { BUSY_VIEW_INTERVAL } from './constants.ts'
+import type { VolunteerStatus } from './page-state.ts'
 
 /** How the page reaches the root, as shown. */
 export type TransportName = 'WebRTC' | 'WebSocket'
 
-/** What the page shows as its status. */
-export type VolunteerStatus = 'connecting' | 'idle' | 'working' | 'reconnecting'
-
-const STATUS_TEXT: Record<VolunteerStatus, string> = {
-  connecting: 'connecting',
-  idle: 'idle',
-  working: 'working',
-  reconnecting: 'reconnecting',
+/** Each status as the page words it: a short label, a sentence for the volunteer, and maybe a note after it. */
+export const STATUS_TEXT: Record<
+  VolunteerStatus,
+  { readonly label: string; readonly detail: string; readonly note?: string }
+> = {
+  'waiting-for-run': {
+    label: 'Waiting for a run',
+    detail: 'No computation is running here yet. This tab joins by itself when one starts.',
+  },
+  joining: { label: 'Joining', detail: 'Joining the computation…' },
+  working: { label: 'Working', detail: 'This tab is computing items.' },
+  'waiting-for-work': {
+    label: 'Waiting for work',
+    detail: 'No item for this tab right now; it gets more as soon as there are some.',
+  },
+  paused: { label: 'Paused', detail: 'This tab computes nothing until you resume it.' },
+  reconnecting: {
+    label: 'Reconnecting',
+    detail: 'The link to the computation was lost; this tab rejoins by itself.',
+  },
+  finished: {
+    label: 'Finished',
+    detail: 'The run is finished — thank you. You may close this tab.',
+    note: 'If another run starts here, this tab joins it.',
+  },
 }
+
+/** How long "Saved" shows beside the device name after an edit, in ms. */
+const SAVED_NOTE_MS = 2_000
 
 function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {
   const found = doc.getElementById(id)
@@ -19,22 +41,43 @@ function element<T extends HTMLElement>(doc: Document, id: string, type: new () 
   return found
 }
 
+/** A count as people read it: `12,345`. */
+const count = (value: number): string => value.toLocaleString('en-US')
+
+/** `1 item`, `2 items`, `12,345 items`. */
+const items = (value: number): string => `${count(value)} ${value === 1 ? 'item' : 'items'}`
+
 /**
- * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text and `data-status`
- * are the status), `#device-name` (an input), `#volunteer-id`, `#processed`, `#failed` and `#timed-out`
- * (outcomes of this tab's own Worker), `#throughput`, `#message`, and the tab's place in the tree:
- * `#transport` (`WebRTC` or `WebSocket`), `#depth`, `#children`, `#parent-id` (`–` when unknown).
+ * The page's DOM, behind a few setters. Tests rely on the element ids: `#status` (its text is the status's
+ * label, its `data-status` the {@link VolunteerStatus}) and `#status-detail` (the sentence under it; `#status-note` a note after it, when there is one),
+ * `#module-name` and `#run-host` (what runs, for whom), `#run-progress` (the run's items done, and of how
+ * many once known) and its bar `#run-progress-bar`, `#device-name` (an input, saved on change, then
+ * `#device-name-saved` shows), `#processed` (a plain number, `#processed-unit` after it), `#failed` and `#timed-out` (outcomes of this tab's own Worker),
+ * `#throughput`, `#message` (a real error, else hidden), and in the "Details" disclosure the tab's place in
+ * the tree: `#volunteer-id`, `#transport` (`WebRTC` or `WebSocket`; `#transport-note` says why after a
+ * fallback), `#depth`, `#children`, `#parent-id`
+ * (`–` when unknown).
  */
 export class StatusView {
+  readonly #doc: Document
   readonly #status: HTMLElement
+  readonly #statusDetail: HTMLElement
+  readonly #statusNote: HTMLElement
+  readonly #moduleName: HTMLElement
+  readonly #runHost: HTMLElement
+  readonly #runProgress: HTMLElement
+  readonly #runProgressBar: HTMLProgressElement
   readonly #deviceName: HTMLInputElement
+  readonly #deviceNameSaved: HTMLElement
   readonly #volunteerId: HTMLElement
   readonly #processed: HTMLElement
+  readonly #processedUnit: HTMLElement
   readonly #failed: HTMLElement
   readonly #timedOut: HTMLElement
   readonly #throughput: HTMLElement
   readonly #message: HTMLElement
   readonly #transport: HTMLElement
+  readonly #transportNote: HTMLElement
   readonly #depth: HTMLElement
   readonly #children: HTMLElement
   readonly #parentId: HTMLElement
@@ -44,32 +87,43 @@ export class StatusView {
   #shown: { status: VolunteerStatus | undefined; counts: string } = { status: undefined, counts: '' }
   #lastShown = Number.NEGATIVE_INFINITY
   #showLater: ReturnType<typeof setTimeout> | undefined
+  #savedTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(doc: Document) {
+    this.#doc = doc
     this.#status = element(doc, 'status', HTMLElement)
+    this.#statusDetail = element(doc, 'status-detail', HTMLElement)
+    this.#statusNote = element(doc, 'status-note', HTMLElement)
+    this.#moduleName = element(doc, 'module-name', HTMLElement)
+    this.#runHost = element(doc, 'run-host', HTMLElement)
+    this.#runProgress = element(doc, 'run-progress', HTMLElement)
+    this.#runProgressBar = element(doc, 'run-progress-bar', HTMLProgressElement)
     this.#deviceName = element(doc, 'device-name', HTMLInputElement)
+    this.#deviceNameSaved = element(doc, 'device-name-saved', HTMLElement)
     this.#volunteerId = element(doc, 'volunteer-id', HTMLElement)
     this.#processed = element(doc, 'processed', HTMLElement)
+    this.#processedUnit = element(doc, 'processed-unit', HTMLElement)
     this.#failed = element(doc, 'failed', HTMLElement)
     this.#timedOut = element(doc, 'timed-out', HTMLElement)
     this.#throughput = element(doc, 'throughput', HTMLElement)
     this.#message = element(doc, 'message', HTMLElement)
     this.#transport = element(doc, 'transport', HTMLElement)
+    this.#transportNote = element(doc, 'transport-note', HTMLElement)
     this.#depth = element(doc, 'depth', HTMLElement)
     this.#children = element(doc, 'children', HTMLElement)
     this.#parentId = element(doc, 'parent-id', HTMLElement)
   }
 
   /**
-   * The status goes from working to idle and back at every batch, dozens of times a second with quick items,
-   * and each change shown costs the page a frame (style, layout, paint) taken from its Worker's core. So
-   * `idle` is shown like the counts: at once after a quiet spell, then at most every `BUSY_VIEW_INTERVAL`
-   * (the latest state last), by when the next batch has usually made the tab `working` again. Any other
-   * status is shown at once: the first item of a tab shows when it comes.
+   * The status goes from working to waiting for work and back at every batch, dozens of times a second with
+   * quick items, and each change shown costs the page a frame (style, layout, paint) taken from its Worker's
+   * core. So `waiting-for-work` is shown like the counts: at once after a quiet spell, then at most every
+   * `BUSY_VIEW_INTERVAL` (the latest state last), by when the next batch has usually made the tab `working`
+   * again. Any other status is shown at once: the first item of a tab shows when it comes.
    */
   setStatus(status: VolunteerStatus): void {
     this.#statusNow = status
-    if (status === 'idle') {
+    if (status === 'waiting-for-work') {
       this.#showBusy()
     } else if (status !== this.#shown.status) {
       this.#showStatus(status)
@@ -78,8 +132,39 @@ export class StatusView {
   }
 
   #showStatus(status: VolunteerStatus): void {
-    this.#status.textContent = STATUS_TEXT[status]
+    const text = STATUS_TEXT[status]
+    this.#status.textContent = text.label
     this.#status.dataset.status = status
+    this.#statusDetail.textContent = text.detail
+    this.#statusNote.textContent = text.note ?? ''
+    this.#statusNote.hidden = text.note === undefined
+    this.#doc.body.dataset.status = status
+  }
+
+  /** What runs: the module's name; and for whom: the host the page came from. */
+  setRun(moduleName: string | undefined, host: string): void {
+    this.#moduleName.textContent = moduleName ?? 'a computation'
+    this.#runHost.textContent = host
+  }
+
+  /** How far the run is, as the root last said; `undefined` until it has. */
+  setRunProgress(progress: RunProgress | undefined): void {
+    const bar = this.#runProgressBar
+    if (progress === undefined) {
+      this.#runProgress.textContent = 'No figures yet'
+      bar.hidden = true
+      return
+    }
+    const { done, total } = progress
+    if (total === null) {
+      this.#runProgress.textContent = `${items(done)} done`
+      bar.hidden = true
+    } else {
+      this.#runProgress.textContent = `${count(done)} of ${items(total)} done`
+      bar.max = Math.max(total, 1)
+      bar.value = Math.min(done, total)
+      bar.hidden = false
+    }
   }
 
   setDeviceName(name: string): void {
@@ -91,12 +176,25 @@ export class StatusView {
     this.#deviceName.addEventListener('change', () => listener(this.#deviceName.value))
   }
 
+  /** Says for a moment that the name was saved. */
+  showDeviceNameSaved(): void {
+    this.#deviceNameSaved.hidden = false
+    clearTimeout(this.#savedTimer)
+    this.#savedTimer = setTimeout(() => (this.#deviceNameSaved.hidden = true), SAVED_NOTE_MS)
+  }
+
   setVolunteerId(id: string | undefined): void {
     this.#volunteerId.textContent = id ?? '–'
   }
 
   setTransport(transport: TransportName): void {
     this.#transport.textContent = transport
+  }
+
+  /** Why the page uses its transport, when it is not the first choice (the WebRTC join failed…). */
+  setTransportNote(text: string): void {
+    this.#transportNote.textContent = text
+    this.#transportNote.hidden = false
   }
 
   /** The tab's place in the tree: its depth (the root's children are at 1) and its parent's id. */
@@ -132,6 +230,7 @@ export class StatusView {
     const key = counts?.join(' ') ?? ''
     if (counts !== undefined && key !== this.#shown.counts) {
       this.#processed.textContent = String(counts[0])
+      this.#processedUnit.textContent = counts[0] === 1 ? 'item computed' : 'items computed'
       this.#failed.textContent = String(counts[1])
       this.#timedOut.textContent = String(counts[2])
     }
@@ -143,7 +242,7 @@ export class StatusView {
     this.#throughput.textContent = `${itemsPerSecond.toFixed(digits)} items/s`
   }
 
-  /** Shows a message for people (a load error, the root's reason for closing); `undefined` hides it. */
+  /** Shows a real problem for people (a load error, the root's reason for refusing the page); `undefined` hides it. */
   showMessage(text: string | undefined): void {
     this.#message.textContent = text ?? ''
     this.#message.hidden = text === undefined

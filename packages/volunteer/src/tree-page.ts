@@ -3,7 +3,8 @@ import { reconnectDelay, type RunConfig } from '@pando/protocol'
 import { FALLBACK_FAILED_JOINS } from './constants.ts'
 import { JoinFallback } from './join-fallback.ts'
 import { JoinSignaling } from './join-signaling.ts'
-import { fetchRunConfig } from './run-config.ts'
+import { isNoRunRefusal } from './page-state.ts'
+import { fetchRunConfig, NoRunYetError } from './run-config.ts'
 import { TreeVolunteer } from './tree-volunteer.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
 
@@ -20,13 +21,21 @@ export interface TreePageOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** The run's config; without a fallback, retried with back-off until the root serves a good one. */
+/**
+ * The run's config; without a fallback, retried with back-off until the root serves a good one. While the
+ * server has no run (a `pando-server` with no root yet) the page waits for one, fallback or not.
+ */
 async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<RunConfig | Error> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetchRunConfig(location.href)
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error))
+      if (failure instanceof NoRunYetError) {
+        page.setPhase('waiting-for-run')
+        await sleep(reconnectDelay(attempt))
+        continue
+      }
       if (canFallBack) return failure
       page.view.showMessage(`The run's configuration could not be loaded: ${failure.message}`)
       await sleep(reconnectDelay(attempt))
@@ -56,6 +65,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
     return view.showMessage('This browser has no WebRTC: open the page with #protocol=websocket.')
   }
   view.showMessage(undefined)
+  page.setPhase('joining')
+  page.setModuleName(config.moduleName)
   page.prestartWorker(config.bundleUrl)
 
   const tree = new TreeVolunteer(
@@ -67,6 +78,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
         page.startWorkers({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
       buildReport: (place) => page.buildReport(place),
       onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
+      onProgress: (progress) => page.setRunProgress(progress),
+      onFinished: () => page.finish(),
     },
   )
   const node = tree.node
@@ -74,13 +87,17 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   const showPosition = (): void => view.setPosition(node.depth, node.parentId)
   const showChildren = (): void => view.setChildren(node.children.length)
   node.on('parent', () => {
-    view.setStatus('idle')
+    page.setPhase('connected')
     showPosition()
   })
   node.on('position', showPosition)
   node.on('parent-lost', () => {
-    view.setStatus('reconnecting')
+    page.setPhase('reconnecting')
     showPosition()
+  })
+  // A pando-server whose root left refuses joins until the next one registers: the tab waits for a run.
+  node.on('join-failed', (error) => {
+    if (isNoRunRefusal(error)) page.setPhase('waiting-for-run')
   })
   node.on('child', showChildren)
   node.on('child-left', showChildren)

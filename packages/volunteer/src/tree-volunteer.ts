@@ -14,6 +14,7 @@ import {
   ProtocolError,
   toWire,
   type RunConfig,
+  type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
@@ -50,6 +51,14 @@ export interface TreeVolunteerComponents {
   readonly clock?: Clock
   /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
   readonly onProtocolError?: (error: ProtocolError) => void
+  /** The parent passed on how far the run is (already passed on to the children). */
+  readonly onProgress?: (progress: RunProgress) => void
+  /**
+   * The parent said the run is over: the tab has passed it on to its children and stopped its work. It
+   * stays in the tree as it is; when the root leaves, it rejoins by itself, as after any lost parent, and so
+   * joins the next run at the same address.
+   */
+  readonly onFinished?: () => void
 }
 
 /**
@@ -60,6 +69,9 @@ export interface TreeVolunteerComponents {
  *
  * Every `reportingIntervalMs`, while it has a parent, the tab sends it a `status`: its own report and the
  * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}).
+ *
+ * What the root says of the run comes down from the parent and is passed on to every child: `progress`, and
+ * `finished`, after which the tab's work session ends (the next parent starts a new one).
  */
 export class TreeVolunteer {
   readonly node: TreeNode
@@ -70,6 +82,7 @@ export class TreeVolunteer {
   #session: TreeWorkSession | undefined
   #reportTimer: unknown
   #workers: number
+  #finished = false
 
   constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
     this.#options = options
@@ -129,8 +142,34 @@ export class TreeVolunteer {
     this.node.close()
   }
 
+  /** Whether the parent said the run is over (until a new parent). */
+  get finished(): boolean {
+    return this.#finished
+  }
+
+  /** Sends `message` to every open child link (one closing meanwhile is leaving anyway). */
+  #sendToChildren(message: TreeWorkMessage): void {
+    for (const child of this.node.children) {
+      if (child.channel.state !== 'open') continue
+      try {
+        child.channel.send(message)
+      } catch {
+        // The channel is closing.
+      }
+    }
+  }
+
+  #finish(): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#sendToChildren({ type: 'finished' })
+    this.#endSession()
+    this.#components.onFinished?.()
+  }
+
   #startSession(parent: PeerChannel): void {
     this.#endSession()
+    this.#finished = false
     const session = new TreeWorkSession(
       { batchSize: this.#options.batchSize, workers: this.#workers },
       {
@@ -199,6 +238,11 @@ export class TreeVolunteer {
       this.#session?.receiveJobs(message.jobs)
     } else if (message.type === 'recall' && fromParent) {
       this.#session?.recall(message.count)
+    } else if (message.type === 'progress' && fromParent) {
+      this.#sendToChildren(message)
+      this.#components.onProgress?.({ done: message.done, total: message.total })
+    } else if (message.type === 'finished' && fromParent) {
+      this.#finish()
     } else if (message.type === 'outcomes' && !fromParent) {
       this.#session?.receiveOutcomes(channel, message.outcomes, message.msPerItem)
     } else if (message.type === 'return' && !fromParent) {

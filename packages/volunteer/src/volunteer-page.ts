@@ -1,4 +1,10 @@
-import { ITEM_TIMEOUT_ERROR, type Job, type Outcome, type VolunteerReport } from '@pando/protocol'
+import {
+  ITEM_TIMEOUT_ERROR,
+  type Job,
+  type Outcome,
+  type RunProgress,
+  type VolunteerReport,
+} from '@pando/protocol'
 import { VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
@@ -10,6 +16,7 @@ import {
 } from './device-name.ts'
 import { PauseReasons, watchBattery, watchVisibility, type PauseReason } from './auto-pause.ts'
 import { ControlsView } from './controls-view.ts'
+import { statusOf, type LinkPhase } from './page-state.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import type { StatusView } from './status-view.ts'
 import { SpareWorker } from './spare-worker.ts'
@@ -34,10 +41,14 @@ function localStorageOrUndefined(): NameStorage | undefined {
 }
 
 /**
- * What both transports share: the view, the device name, and this tab's Workers (a {@link WorkerPool}), whose
- * outcomes are counted (`#processed`, `#failed`, `#timed-out`, `#throughput`) before they go to the root or
- * into the tab's lender, and whose figures make the tab's status reports (`buildReport`). The volunteer's
- * controls (see {@link ControlsView}) set the Workers, the CPU use and the pauses, remembered for the origin.
+ * What both transports share: the view, the device name, the page's status, and this tab's Workers (a
+ * {@link WorkerPool}), whose outcomes are counted (`#processed`, `#failed`, `#timed-out`, `#throughput`)
+ * before they go to the root or into the tab's lender, and whose figures make the tab's status reports
+ * (`buildReport`). The volunteer's controls (see {@link ControlsView}) set the Workers, the CPU use and the
+ * pauses, remembered for the origin.
+ *
+ * The status shown follows three things (see `statusOf`): the link's phase, which the transport sets
+ * (`setPhase`), whether a Worker is busy, and whether the volunteer paused the tab (`setPaused`).
  */
 export class VolunteerPage {
   readonly view: StatusView
@@ -52,6 +63,9 @@ export class VolunteerPage {
   #settings: TabSettings
   #deviceName: string
   #pool: WorkerPool | undefined
+  #phase: LinkPhase = 'joining'
+  #busy = false
+  #paused = false
 
   constructor(view: StatusView) {
     this.view = view
@@ -60,17 +74,20 @@ export class VolunteerPage {
       storage: this.#storage,
       platform: navigator.platform,
     })
-    view.setStatus('connecting')
+    this.#showStatus()
+    view.setRun(undefined, location.host)
+    view.setRunProgress(undefined)
     view.setDeviceName(this.#deviceName)
     view.setCounts(0, 0, 0)
     view.setThroughput(0)
     view.setPosition(undefined, undefined)
     view.setChildren(0)
-    // A new name is used from the next connection.
+    // A new name goes to the root with the next status report (and in the next hello).
     view.onDeviceNameChange((input) => {
       this.#deviceName = cleanDeviceName(input) ?? this.#deviceName
       view.setDeviceName(this.#deviceName)
       rememberDeviceName(this.#storage, this.#deviceName)
+      view.showDeviceNameSaved()
       if (deviceNameFromHash(location.hash) !== undefined) {
         history.replaceState(null, '', hashWithDeviceName(location.hash, this.#deviceName))
       }
@@ -126,6 +143,48 @@ export class VolunteerPage {
     return this.#deviceName
   }
 
+  /**
+   * Where the link to the run stands, as the transport knows it. Once `finished`, only a new run (the tab
+   * `connected` again, as tabs go from run to run at one address) changes it: the lost links and refused
+   * joins that follow the end of a run are no news.
+   */
+  setPhase(phase: LinkPhase): void {
+    if (this.#phase === 'finished' && phase !== 'connected') return
+    this.#phase = phase
+    if (phase !== 'connected') this.#busy = false
+    this.#showStatus()
+  }
+
+  /** The volunteer paused (or resumed) this tab: the status says so until the run is finished. */
+  setPaused(paused: boolean): void {
+    this.#paused = paused
+    this.#showStatus()
+  }
+
+  /** The run's name (the module's file name), once known. */
+  setModuleName(name: string): void {
+    this.view.setRun(name, location.host)
+  }
+
+  /** How far the run is, as the root said last. */
+  setRunProgress(progress: RunProgress): void {
+    this.view.setRunProgress(progress)
+  }
+
+  /**
+   * The root said the run is over: the Workers stop and the page says so until the tab joins another run
+   * (the transport keeps trying, quietly). Idempotent.
+   */
+  finish(): void {
+    this.#pool?.close()
+    this.#pool = undefined
+    this.setPhase('finished')
+  }
+
+  #showStatus(): void {
+    this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused))
+  }
+
   /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
   buildReport(place: ReportPlace): VolunteerReport {
     return this.#reports.build(this.#deviceName, place, {
@@ -177,13 +236,16 @@ export class VolunteerPage {
           onOutcomes(outcomes, msPerItem)
         },
         onBusy: (busy) => {
-          if (this.#pool === pool) this.view.setStatus(busy ? 'working' : 'idle')
+          if (this.#pool !== pool) return
+          this.#busy = busy
+          this.#showStatus()
         },
         onFigures: (figures) => this.#reports.recordFigures(figures),
       },
     )
     this.#pool = pool
-    this.view.setStatus('idle')
+    this.#busy = false
+    this.setPhase('connected')
     return pool
   }
 
@@ -211,6 +273,7 @@ export class VolunteerPage {
     const paused = this.#pauses.paused
     const reason = this.#pauses.shown
     this.#controls.setPaused(paused, reason === 'you' ? undefined : reason)
+    this.setPaused(paused)
     if (!changed) return
     if (paused) this.#pool?.pause()
     else this.#pool?.resume()

@@ -1,4 +1,5 @@
 import {
+  CLOSE_RECONNECT,
   VOLUNTEER_PROTOCOL_VERSION,
   parseRootMessage,
   type Job,
@@ -9,6 +10,7 @@ import {
 import { Connection } from './connection.ts'
 import { DEFAULT_ITEM_TIMEOUT } from './constants.ts'
 import { packOutcomes } from './outcome-batches.ts'
+import { closeMeaning } from './page-state.ts'
 import { fetchWebSocketSettings } from './run-config.ts'
 import type { VolunteerPage } from './volunteer-page.ts'
 import type { WorkerPool } from './worker-pool.ts'
@@ -19,11 +21,19 @@ import type { WorkerPool } from './worker-pool.ts'
  * connection drops; jobs held then are dropped (the root lends them again). Once welcomed, it sends its status
  * report every reporting interval. The interval and the item deadline come from `run/config.json`, read
  * before connecting, else the defaults.
+ *
+ * The close says what comes next (see `closeMeaning`): `CLOSE_RUN_FINISHED` means the run is finished
+ * (the page says so, and comes back quietly in case another run starts at the same address); a
+ * `pando-server` without a root makes it wait for a run; a refusal shows the root's reason; anything else is
+ * a lost link, rejoined quietly.
  */
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
   let session: WorkerPool | undefined
   let volunteerId: string | undefined
+  let welcomedOnce = false
+  /** The root's reason in an `error` message, shown if the close that follows is a refusal. */
+  let refusal: string | undefined
   let itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
   view.setTransport('WebSocket')
   view.setPosition(undefined, undefined)
@@ -44,18 +54,27 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         message = parseRootMessage(data)
       } catch (error) {
         view.showMessage(`The root sent a message this page does not understand (${String(error)}).`)
-        connection.reconnect(4002, 'protocol error')
+        connection.reconnect(CLOSE_RECONNECT, 'protocol error')
         return
       }
       handle(message)
     },
-    onClose: () => {
+    onClose: ({ code, reason }) => {
       session?.close()
       session = undefined
       volunteerId = undefined
-      view.setStatus('reconnecting')
       view.setVolunteerId(undefined)
       view.setPosition(undefined, undefined)
+      const meaning = closeMeaning(code, reason)
+      if (meaning === 'finished') {
+        page.finish()
+      } else if (meaning === 'no-run') {
+        page.setPhase('waiting-for-run')
+      } else {
+        if (meaning === 'refused') view.showMessage(`The root closed the connection: ${refusal ?? reason}`)
+        page.setPhase(welcomedOnce ? 'reconnecting' : 'joining')
+      }
+      refusal = undefined
     },
   })
 
@@ -95,7 +114,9 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
       case 'welcome':
         session?.close()
         connection.resetBackoff()
+        welcomedOnce = true
         volunteerId = message.volunteerId
+        page.setModuleName(message.config.moduleName)
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
@@ -109,7 +130,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
       case 'jobs':
         if (session === undefined) {
           view.showMessage('The root sent jobs before its welcome.')
-          connection.reconnect(4002, 'jobs before welcome')
+          connection.reconnect(CLOSE_RECONNECT, 'jobs before welcome')
         } else {
           session.add(message.jobs)
         }
@@ -118,8 +139,11 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         // Only jobs not started yet go back; what the Worker runs goes on to its outcomes.
         if (session !== undefined) sendReturn(session.recall(message.count))
         break
+      case 'progress':
+        page.setRunProgress(message)
+        break
       case 'error':
-        view.showMessage(`The root closed the connection: ${message.reason}`)
+        refusal = message.reason
         break
     }
   }
@@ -131,6 +155,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
 
   void fetchWebSocketSettings(location.href).then((settings) => {
     itemTimeoutMs = settings.itemTimeoutMs
+    if (settings.moduleName !== undefined) page.setModuleName(settings.moduleName)
     if (settings.bundleUrl !== undefined) page.prestartWorker(settings.bundleUrl)
     connection.start()
     setInterval(sendStatus, settings.reportingIntervalMs)

@@ -4,7 +4,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bundleModule } from '@pando/bundler'
-import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig, type VolunteerReport } from '@pando/protocol'
+import {
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_RUN_FINISHED,
+  CLOSE_TRY_AGAIN_LATER,
+  NO_RUN_REASON,
+  RUN_FINISHED_REASON,
+  VOLUNTEER_PROTOCOL_VERSION,
+  type RunConfig,
+  type VolunteerReport,
+} from '@pando/protocol'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +25,7 @@ import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 const REPORTING_CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
   bundleUrl: '/bundles/good/bundle.js',
+  moduleName: 'test-module.cjs',
   degree: 2,
   bootstrapTimeoutMs: 5_000,
   heartbeatMs: 2_000,
@@ -27,6 +37,8 @@ const REPORTING_CONFIG: RunConfig = {
 
 /** Under /deadline/ the page finds a run config with a short item deadline. */
 const DEADLINE_CONFIG: RunConfig = { ...REPORTING_CONFIG, itemTimeoutMs: 1_000 }
+
+const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab.'
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
@@ -99,7 +111,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: `id-${name}`,
-      config: { bundleUrl: `bundles/${bundle}/bundle.js` },
+      config: { bundleUrl: `bundles/${bundle}/bundle.js`, moduleName: `${bundle}.cjs` },
     })
     return { page, socket }
   }
@@ -116,7 +128,8 @@ describe('volunteer page', { timeout: 15_000 }, () => {
       workers: Math.max(1, cores - 1),
     })
     expect(await page.inputValue('#device-name')).toBe('Alice Laptop')
-    expect(await page.textContent('#status')).toBe('connecting')
+    expect(await page.textContent('#status')).toBe('Joining')
+    expect(await page.getAttribute('#status', 'data-status')).toBe('joining')
   })
 
   it('says in its hello the Workers #workers=N asks for, and shows them in its controls', async () => {
@@ -155,7 +168,9 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     // No run/config.json here: the page fell back to the WebSocket at once.
     expect(await page.textContent('#transport')).toBe('WebSocket')
     expect(await page.textContent('#depth')).toBe('1')
-    await expect.poll(() => page.textContent('#status')).toBe('idle')
+    // Handed nothing more: waiting for work, not "idle".
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
+    expect(await page.textContent('#module-name')).toBe('good.cjs')
     expect(await page.textContent('#throughput')).toMatch(/^\d+(\.\d+)? items\/s$/)
   })
 
@@ -188,7 +203,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: 'id-Stuck',
-      config: { bundleUrl: '/bundles/good/bundle.js' },
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'loop' }] })
     const start = Date.now()
@@ -246,13 +261,14 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
     await socket.outcomes([0])
     socket.socket.terminate()
-    await expect.poll(() => page.textContent('#status')).toBe('reconnecting')
+    await expect.poll(() => page.textContent('#status')).toBe('Reconnecting')
+    expect(await page.isHidden('#message')).toBe(true)
 
     const again = await root.connection('Phoenix')
     again.send({
       type: 'welcome',
       volunteerId: 'id-Phoenix-2',
-      config: { bundleUrl: 'bundles/good/bundle.js' },
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     again.send({ type: 'jobs', jobs: [{ id: 1, value: '7' }] })
     expect((await again.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '49' })
@@ -260,10 +276,61 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     expect(await page.textContent('#volunteer-id')).toBe('id-Phoenix-2')
   })
 
-  it('shows the reason the root gives for closing', async () => {
+  it('shows the reason the root gives for refusing it', async () => {
     const { page, socket } = await join('Refused')
     socket.send({ type: 'error', reason: 'protocol version 0 is not supported' })
+    socket.socket.close(CLOSE_PROTOCOL_ERROR, 'protocol version 0 is not supported')
     await expect.poll(() => page.textContent('#message')).toContain('protocol version 0 is not supported')
+  })
+
+  it('shows the run: its module, where it comes from, and its progress as the root sends it', async () => {
+    const { page, socket } = await join('Watcher')
+    await expect.poll(() => page.textContent('#module-name')).toBe('good.cjs')
+    expect(await page.textContent('#run-host')).toBe(new URL(root.origin).host)
+    expect(await page.textContent('#run-progress')).toBe('No figures yet')
+    socket.send({ type: 'progress', done: 1234, total: null })
+    await expect.poll(() => page.textContent('#run-progress')).toBe('1,234 items done')
+    socket.send({ type: 'progress', done: 1500, total: 2000 })
+    await expect.poll(() => page.textContent('#run-progress')).toBe('1,500 of 2,000 items done')
+    expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('1500')
+  })
+
+  it('says the run is finished when closed with CLOSE_RUN_FINISHED, and joins the next run quietly', async () => {
+    const { page, socket } = await join('Done')
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: '2' }] })
+    await socket.outcomes([0])
+    socket.socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
+    await expect.poll(() => page.textContent('#status')).toBe('Finished')
+    expect(await page.textContent('#status-detail')).toBe(FINISHED_TEXT)
+    expect(await page.isHidden('#message')).toBe(true)
+    // It comes back in case another run starts here; a close that is no run yet leaves it finished.
+    const between = await root.connection('Done')
+    between.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
+    const next = await root.connection('Done')
+    expect(await page.textContent('#status')).toBe('Finished')
+    next.send({
+      type: 'welcome',
+      volunteerId: 'id-Done-2',
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'next.cjs' },
+    })
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
+    expect(await page.textContent('#module-name')).toBe('next.cjs')
+  })
+
+  it('waits for a run, with no warning, while a pando-server has no root', async () => {
+    const { page, socket } = await join('Early')
+    socket.send({ type: 'error', reason: NO_RUN_REASON })
+    socket.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for a run')
+    expect(await page.isHidden('#message')).toBe(true)
+    // It keeps trying: the next root gets it.
+    const again = await root.connection('Early')
+    again.send({
+      type: 'welcome',
+      volunteerId: 'id-Early-2',
+      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
+    })
+    await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
   })
 
   it('sends its status each interval of the run config, with the figures the module gives report()', async () => {
@@ -272,7 +339,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({
       type: 'welcome',
       volunteerId: 'id-Reporter',
-      config: { bundleUrl: '/bundles/good/bundle.js' },
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     // The module calls report({ nbItems: 1 }) for numbers only: 'slow:50' and 'throw' are not counted.
     const values = ['1', '2', 'slow:50', 'throw', '3']
@@ -310,7 +377,30 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await page.fill('#device-name', '  Bob  ')
     await page.press('#device-name', 'Enter')
     expect(await page.inputValue('#device-name')).toBe('Bob')
+    expect(await page.isVisible('#device-name-saved')).toBe(true)
     await page.reload()
     await root.connection('Bob')
+  })
+
+  it('sends an edited device name with its next status report, on the same connection', async () => {
+    const page = await open('reporting/#protocol=websocket;device=Before;')
+    const socket = await root.connection('Before')
+    socket.send({
+      type: 'welcome',
+      volunteerId: 'id-Renamed',
+      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
+    })
+    await page.fill('#device-name', 'After')
+    await page.press('#device-name', 'Enter')
+    const renamed = await socket.until((messages) =>
+      messages.some(
+        (message) =>
+          message.type === 'status' &&
+          (message as unknown as { report: VolunteerReport }).report.deviceName === 'After',
+      )
+        ? true
+        : undefined,
+    )
+    expect(renamed).toBe(true)
   })
 })

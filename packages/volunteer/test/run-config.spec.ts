@@ -1,10 +1,11 @@
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { checkRunConfig, fetchRunConfig, fetchWebSocketSettings } from '../src/run-config.ts'
+import { checkRunConfig, fetchRunConfig, fetchWebSocketSettings, NoRunYetError } from '../src/run-config.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
   bundleUrl: 'run/bundle.js',
+  moduleName: 'test-module.cjs',
   degree: 10,
   bootstrapTimeoutMs: 60_000,
   heartbeatMs: 2_000,
@@ -48,12 +49,24 @@ describe('fetchRunConfig', () => {
   })
 })
 
+describe('fetchRunConfig', () => {
+  it('says there is no run yet on a 503 (a pando-server with no root), and fails on another status', async () => {
+    await expect(fetchRunConfig('http://host:5000/', respond(503, 'no run'))).rejects.toBeInstanceOf(
+      NoRunYetError,
+    )
+    const notFound = fetchRunConfig('http://host:5000/', respond(404, {}))
+    await expect(notFound).rejects.toThrow('/run/config.json: HTTP 404')
+    await expect(notFound).rejects.not.toBeInstanceOf(NoRunYetError)
+  })
+})
+
 describe('fetchWebSocketSettings', () => {
-  it("is the root's interval, deadline, heartbeat and bundle, or the defaults of 3 s, 60 s and 2 s and no bundle when there is no usable config", async () => {
+  it("is the root's interval, deadline, heartbeat bundle and module, or the defaults of 3 s, 60 s and 2 s and no bundle when there is no usable config", async () => {
     const defaults = { reportingIntervalMs: 3_000, itemTimeoutMs: 60_000, heartbeatMs: 2_000 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, CONFIG))).toEqual({
       ...defaults,
       bundleUrl: 'http://host:5000/run/bundle.js',
+      moduleName: 'test-module.cjs',
     })
     const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0, heartbeatMs: 500 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, fast))).toEqual({
@@ -61,8 +74,9 @@ describe('fetchWebSocketSettings', () => {
       itemTimeoutMs: 0,
       heartbeatMs: 500,
       bundleUrl: 'http://host:5000/run/bundle.js',
+      moduleName: 'test-module.cjs',
     })
-    const none = { ...defaults, bundleUrl: undefined }
+    const none = { ...defaults, bundleUrl: undefined, moduleName: undefined }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(404, {}))).toEqual(none)
     const bad = { ...CONFIG, reportingIntervalMs: -5 }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, bad))).toEqual(none)

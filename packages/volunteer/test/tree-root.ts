@@ -179,7 +179,11 @@ export class TreeRoot {
         return
       }
       if (message.type === 'hello' && borrower === undefined) {
-        send({ type: 'welcome', volunteerId, config: { bundleUrl: config.bundleUrl } })
+        send({
+          type: 'welcome',
+          volunteerId,
+          config: { bundleUrl: config.bundleUrl, moduleName: config.moduleName },
+        })
         const subStream = this.#lender.lendStream({ name: volunteerId })
         borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
           batchSize: config.batchSize,

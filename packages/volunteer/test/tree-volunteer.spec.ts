@@ -16,6 +16,8 @@ import {
   type Job,
   type Outcome,
   type ProtocolError,
+  type RunProgress,
+  type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
 import { ChildLending, createLender, type Settled } from '@pando/scheduler'
@@ -61,6 +63,9 @@ interface Tab {
   /** Jobs its runner was given. */
   readonly ran: Job[]
   readonly protocolErrors: ProtocolError[]
+  /** What the root said of the run, as this tab heard it. */
+  readonly progress: RunProgress[]
+  readonly finished: { value: boolean }
 }
 
 /** A root with a lender (as tree-root.ts, minus WebRTC) and tabs, on a memory network. */
@@ -110,12 +115,16 @@ class MemoryTree {
   addTab(): Tab {
     const ran: Job[] = []
     const protocolErrors: ProtocolError[] = []
+    const progress: RunProgress[] = []
+    const finished = { value: false }
     const clock = this.clock
     const volunteer = new TreeVolunteer(OPTIONS, {
       connector: this.network.connector,
       signaling: this.signaling,
       clock,
       onProtocolError: (error) => protocolErrors.push(error),
+      onProgress: (value) => progress.push(value),
+      onFinished: () => (finished.value = true),
       buildReport: (place) => fakeReport(place, clock.now()),
       createRunner: (onOutcomes) => {
         let closed = false
@@ -133,7 +142,7 @@ class MemoryTree {
       },
     })
     volunteer.start()
-    const tab = { volunteer, ran, protocolErrors }
+    const tab = { volunteer, ran, protocolErrors, progress, finished }
     this.tabs.push(tab)
     return tab
   }
@@ -153,6 +162,11 @@ class MemoryTree {
   /** What the root knows of the tree: one report per volunteer, from its children's statuses. */
   reports(): VolunteerReport[] {
     return combineReports(...this.statuses.values())
+  }
+
+  /** Sends a message from the root to each of its children. */
+  sendDown(message: TreeWorkMessage): void {
+    for (const child of this.root.children) child.channel.send(message)
   }
 
   joined(): boolean {
@@ -183,6 +197,38 @@ async function sixTabs(): Promise<MemoryTree> {
 }
 
 describe('TreeVolunteer', () => {
+  it("passes the run's progress and its end down the whole tree; each tab stops working and stays", async () => {
+    const tree = await sixTabs()
+    tree.sendDown({ type: 'progress', done: 7, total: null })
+    tree.sendDown({ type: 'progress', done: 10, total: 10 })
+    await tree.run(() => tree.tabs.every((tab) => tab.progress.length === 2))
+    for (const tab of tree.tabs) {
+      expect(tab.progress).toEqual([
+        { done: 7, total: null },
+        { done: 10, total: 10 },
+      ])
+    }
+    tree.sendDown({ type: 'finished' })
+    await tree.run(() => tree.tabs.every((tab) => tab.finished.value))
+    for (const tab of tree.tabs) {
+      expect(tab.volunteer.finished).toBe(true)
+      expect(tab.volunteer.session).toBeUndefined()
+      expect(tab.volunteer.node.isClosed).toBe(false)
+      expect(tab.protocolErrors).toEqual([])
+    }
+  })
+
+  it('closes the link of a child that sends what only a parent may (progress, finished)', async () => {
+    const tree = await sixTabs()
+    const parent = tree.tabs.find((tab) => tab.volunteer.node.children.length > 0) as Tab
+    const child = parent.volunteer.node.children[0]
+    const childTab = tree.tabs.find((tab) => tab.volunteer.node.id === child?.id) as Tab
+    childTab.volunteer.node.parent?.send({ type: 'finished' } satisfies TreeWorkMessage)
+    await tree.run(() => parent.protocolErrors.length > 0)
+    expect(parent.protocolErrors.map((error) => error.message)).toEqual(["a child may not send 'finished'"])
+    expect(parent.volunteer.finished).toBe(false)
+  })
+
   it('lends to its own Worker and to its children: each item comes out once, interior tabs computing too', async () => {
     const tree = await sixTabs()
     const depths = tree.tabs.map((tab) => tab.volunteer.node.depth)

@@ -19,6 +19,7 @@ import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
   bundleUrl: 'run/bundle.js',
+  moduleName: 'test-module.cjs',
   degree: 2,
   // Short, so that a rejoin attempt lost on the way (sent towards a tab that just closed) is retried soon.
   bootstrapTimeoutMs: 3_000,

@@ -4,10 +4,16 @@ import {
   type AnswerSignalMessage,
   type JoinRejectedMessage,
   type JoinSignalMessage,
+  type PeerChannel,
   type Random,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
-import { parseTreeWorkMessage, type RelayToJoiner } from '@pando/protocol'
+import {
+  parseTreeWorkMessage,
+  type RelayToJoiner,
+  type RunProgress,
+  type TreeWorkMessage,
+} from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { VolunteerRoster } from '../monitoring/volunteer-roster.ts'
@@ -39,6 +45,10 @@ export type RelayedJoinSignal = Omit<JoinSignalMessage, 'signal'> & { readonly s
 export interface TreeRoot {
   /** Takes a joiner's signal from the relay. */
   handleJoinSignal(message: RelayedJoinSignal): void
+  /** Passes the run's progress to every child (each passes it on down its subtree). */
+  sendProgress(progress: RunProgress): void
+  /** Tells every child the run is over (each passes it on down its subtree, then leaves the tree). */
+  finish(): void
   /** Closes every child link. */
   close(): void
 }
@@ -67,9 +77,21 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     },
   )
   const children = new ChildLending(options.lender, options.batchSize)
+  let finished = false
+  /** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
+  const sendTo = (channel: PeerChannel, message: TreeWorkMessage): void => {
+    if (channel.state !== 'open') return
+    try {
+      channel.send(message)
+    } catch {
+      // The channel is closing.
+    }
+  }
   root.on('child', (child) => {
     children.add(child)
     options.roster?.join(child.channel, child.size)
+    // A tab that joins in the last moments of a run is told at once that it is over.
+    if (finished) sendTo(child.channel, { type: 'finished' })
   })
   root.on('child-report', (child) => {
     children.update(child)
@@ -83,14 +105,14 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('message', (channel, message) => {
     try {
       const work = parseTreeWorkMessage(message)
-      if (!children.has(channel) || work === undefined || work.type === 'jobs' || work.type === 'recall') {
-        throw new Error('unexpected message from a child')
-      }
+      if (!children.has(channel) || work === undefined) throw new Error('unexpected message from a child')
+      // Only what a child sends up is taken: jobs, recall, progress and finished go down.
       if (work.type === 'outcomes') {
         children.receive(channel, work.outcomes, work.msPerItem)
         options.board.countOutcomes(channel, work.outcomes.length)
       } else if (work.type === 'return') children.giveBack(channel, work.ids)
-      else options.board.update(channel, work.reports)
+      else if (work.type === 'status') options.board.update(channel, work.reports)
+      else throw new Error('unexpected message from a child')
     } catch {
       channel.close()
     }
@@ -101,8 +123,16 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   root.on('join-rejected', (message: JoinRejectedMessage) =>
     options.sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
   )
+  const sendToChildren = (message: TreeWorkMessage): void => {
+    for (const child of root.children) sendTo(child.channel, message)
+  }
   return {
     handleJoinSignal: (message) => root.handleJoinSignal(message as JoinSignalMessage),
+    sendProgress: (progress) => sendToChildren({ type: 'progress', ...progress }),
+    finish: () => {
+      finished = true
+      sendToChildren({ type: 'finished' })
+    },
     close: () => root.close(),
   }
 }

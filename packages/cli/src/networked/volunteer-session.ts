@@ -3,6 +3,8 @@ import {
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_RECONNECT,
+  CLOSE_RUN_FINISHED,
+  RUN_FINISHED_REASON,
   fitCloseReason,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
@@ -13,6 +15,7 @@ import {
   ProtocolError,
   VOLUNTEER_PROTOCOL_VERSION,
   type RootToVolunteer,
+  type RunProgress,
   type VolunteerConfig,
 } from '@pando/protocol'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
@@ -48,13 +51,24 @@ export interface VolunteerSessionOptions {
   readonly onLeave?: (reason: string) => void
 }
 
+/** What the root can tell a volunteer it serves, whatever it is doing. */
+export interface ServedVolunteer {
+  /** Passes the run's progress on, once the volunteer is welcomed. */
+  sendProgress(progress: RunProgress): void
+  /**
+   * The run is over: closes the connection with `CLOSE_RUN_FINISHED`, so the page stops instead of coming
+   * back. Not a leave to report: `onLeave` is not called.
+   */
+  finish(): void
+}
+
 /**
  * Serves one volunteer's WebSocket (a real one, or one tunnelled from a remote `pando-server`): waits for
  * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
  * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
  * is lent again, and the root goes on.
  */
-export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): void {
+export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): ServedVolunteer {
   let borrower: RemoteBorrower | undefined
   let left = false
   let heardAt = performance.now()
@@ -70,14 +84,15 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     }
   }, checkEvery)
   watchdog.unref()
-  const leave = (reason: string): void => {
+  /** The volunteer is gone (or sent away); `onLeave` hears it unless `quietly` (the run's end). */
+  const leave = (reason: string, quietly = false): void => {
     if (left) return
     left = true
     clearTimeout(helloTimer)
     clearInterval(watchdog)
     borrower?.close(new Error(reason))
     options.board.remove(socket)
-    if (borrower !== undefined) options.onLeave?.(reason)
+    if (borrower !== undefined && !quietly) options.onLeave?.(reason)
   }
   const reject = (reason: string, code = CLOSE_PROTOCOL_ERROR): void => {
     clearTimeout(helloTimer)
@@ -159,5 +174,15 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       )
     }
   })
-  socket.onClose(leave)
+  socket.onClose((reason) => leave(reason))
+  return {
+    sendProgress: (progress) => {
+      if (!left && borrower !== undefined) send({ type: 'progress', ...progress })
+    },
+    finish: () => {
+      if (left) return
+      leave(RUN_FINISHED_REASON, true)
+      socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
+    },
+  }
 }
