@@ -1,5 +1,5 @@
 // Injected into every volunteer tab before its own scripts (playwright's addInitScript). It records, in the
-// tab's performance.now() milliseconds, when the page loaded, when it was ready (#status idle or working:
+// tab's performance.now() milliseconds, when the page loaded, when it was ready (#status waiting-for-work or working:
 // a Worker and a parent) and when it got its first item (#status working, or #processed above 0), as the
 // elements change (a MutationObserver, no polling); window.__pandoBenchRead() returns that and what the page
 // shows. Plain JavaScript, not TypeScript: tsx would add helpers that do not exist in the page.
@@ -31,11 +31,11 @@
     const check = (changes) => {
       const at = performance.now()
       const state = status.dataset.status
-      // A status may go working → idle within one task: the old values tell.
+      // A status may go working → waiting-for-work within one task: the old values tell.
       const wasWorking = changes.some((change) => change.target === status && change.oldValue === 'working')
       const hasItems = state === 'working' || wasWorking
       const hasOutcomes = Number(processed.textContent) > 0
-      if (record.readyAt === null && (state === 'idle' || hasItems)) record.readyAt = at
+      if (record.readyAt === null && (state === 'waiting-for-work' || hasItems)) record.readyAt = at
       if (record.firstProcessedAt === null && hasOutcomes) record.firstProcessedAt = at
       if (record.firstItemAt === null && (hasItems || hasOutcomes)) record.firstItemAt = at
     }

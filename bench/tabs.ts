@@ -12,7 +12,7 @@ export type Transport = 'websocket' | 'webrtc' | 'auto'
 /** What the probe (page-probe.js) records in a tab, in the tab's `performance.now()` ms (`null`: not yet). */
 interface ProbeRecord {
   readonly loadAt: number | null
-  /** First `#status` of `idle` or `working`: the tab has a Worker and a parent (the root or a tab). */
+  /** First `#status` of `waiting-for-work` or `working`: the tab has a Worker and a parent (the root or a tab). */
   readonly readyAt: number | null
   /** First `#status` of `working`, or first `#processed` above 0: the tab holds its first item. */
   readonly firstItemAt: number | null

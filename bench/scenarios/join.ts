@@ -273,7 +273,7 @@ export async function join(context: BenchContext): Promise<ScenarioResult> {
     rows,
     notes: [
       'tabs open the plain URL (no #protocol): they join the WebRTC tree and fall back to the WebSocket if it fails',
-      '"first item": the tab shows #status "working" (or a processed count) for the first time, seen by a MutationObserver in the tab; "joined": it shows "idle" (a parent and a Worker) for the first time',
+      '"first item": the tab shows #status "working" (or a processed count) for the first time, seen by a MutationObserver in the tab; "joined": it shows "waiting-for-work" (a parent and a Worker) for the first time',
       `failed joins: /join WebSockets a tab opened (one per attempt) beyond the one that joined; n/a when no tab tried the tree`,
       `items are held ${HOLD_MS} ms each without CPU, batch size ${BATCH_SIZE}, so that every tab can hold items at once`,
       'bare page (lower bound): as many tabs of a page whose only work after its load event is to open a WebSocket to its server and hear one message; "median" and "slowest" are load event → that message. One Chromium serializes WebSocket handshakes to one server (RFC 6455 §4.1, 10 ms apart at least), and the tabs share 2 cores: no join can beat this row',

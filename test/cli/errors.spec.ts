@@ -67,9 +67,9 @@ describe.concurrent('pando usage errors (status 2)', () => {
   })
 
   it('unknown option', async () => {
-    expect(await runPando(['examples/square.js', '--local', '--workers', '3', '1'])).toEqual(
+    expect(await runPando(['examples/square.js', '--local', '--threads', '3', '1'])).toEqual(
       usageError(
-        "unknown option --workers: run 'pando --help' to see the options (put an item that starts with '-' after '--')",
+        "unknown option --threads: run 'pando --help' to see the options (put an item that starts with '-' after '--')",
       ),
     )
   })

@@ -17,19 +17,20 @@ describe.concurrent('pando monitoring on the terminal', () => {
   })
 
   it('prints the progress line with --progress, one per interval when not a terminal', async () => {
+    // 400 items of 10 ms take some 4 s however the local Worker batches them: several intervals of 1 s.
     const result = await runPando(
       ['examples/square-delay.js', '--local', '--stdin', '--progress', '--reporting-interval', '1'],
-      { input: seqLines(0, 150), env: { SQUARE_DELAY_MS: '10' } },
+      { input: seqLines(0, 400), env: { SQUARE_DELAY_MS: '10' } },
     )
     expect(result.code).toBe(0)
-    expect(result.stdout).toBe(seqLines(0, 150, (n) => String(n * n)))
+    expect(result.stdout).toBe(seqLines(0, 400, (n) => String(n * n)))
     const lines = result.stderr.trimEnd().split('\n')
     const summary = lines.pop()
     expect(lines.length).toBeGreaterThanOrEqual(2)
     for (const line of lines)
-      expect(line).toMatch(/^pando: \d+(\/150)? done · \d+ items\/s( · ETA \d+:\d\d)? · \d+:\d\d$/)
+      expect(line).toMatch(/^pando: \d+(\/400)? done · \d+ items\/s( · ETA \d+:\d\d)? · \d+:\d\d$/)
     // Then the summary line, in place of a last progress line.
-    expect(summary).toMatch(/^pando: 150 items in \d+:\d\d · \d+(\.\d)? items\/s · 0 retries · 0 failures$/)
+    expect(summary).toMatch(/^pando: 400 items in \d+:\d\d · \d+(\.\d)? items\/s · 0 retries · 0 failures$/)
   })
 
   it('writes the status in the original shape with DEBUG=pando-computing:monitoring', async () => {

@@ -1,5 +1,6 @@
 // Stealing through the real CLI and real sockets (issue 13 §1): an idle volunteer waits while another holds
 // items it has not started; the root sends the holder a `recall`, the holder's `return` goes to the idle one.
+import { CLOSE_RUN_FINISHED } from '@pando/protocol'
 import { expect, describe, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { seqLines, startPando, waitForServer } from '../support/pando-process.ts'
@@ -38,8 +39,8 @@ describe('stealing over the volunteer WebSocket', () => {
     const result = await run.exited
     expect(result.stdout).toBe(seqLines(0, 3, (n) => String(n * n)))
     expect(result.code).toBe(0)
-    // The stray id is ignored: the holder is not closed for it, and finishes with the run (1001).
-    expect(await holder.closed()).toBe(1001)
+    // The stray id is ignored: the holder is not closed for it, and finishes with the run (4002).
+    expect(await holder.closed()).toBe(CLOSE_RUN_FINISHED)
     expect(result.stderr).not.toMatch(/protocol|dropped|silent for/)
   }, 60_000)
 })

@@ -41,12 +41,15 @@ describe('pando --item-timeout', () => {
     return run
   }
 
-  it('with --on-error mark: the marker in place of 13, exact results elsewhere, status 0', async () => {
+  it('with --on-error mark: the marker in place of 13, exact results elsewhere, status 1', async () => {
     const { exited } = await stuckRun(['--on-error', 'mark', '--error-marker', 'STUCK'])
     const { stdout, stderr, code } = await exited
     expect(stdout).toBe(seqLines(1, ITEMS + 1, (n) => (n === 13 ? 'STUCK' : String(n * n))))
     expect(stderr).toMatch(new RegExp(`pando: marked: ${FAILURE.source}`))
-    expect(code).toBe(0)
+    expect(stderr).toContain(
+      'pando: 1 item failed and was marked "STUCK" (--on-error mark): every other result was written\n',
+    )
+    expect(code).toBe(1)
     const timedOut = await Promise.all(
       browser.context.pages().map(async (page) => Number(await page.textContent('#timed-out'))),
     )

@@ -143,8 +143,11 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
     }
     const ending = await Promise.race([channel.deliver(lender.source), stopped])
-    // The run is over, whatever its ending: the pages say so instead of waiting to reconnect.
-    pages.sendProgress(progressOf(reporting.status()))
+    // The run is over, whatever its ending. The last status first, while every volunteer is connected (the
+    // dashboards' last view and the pages' last progress count them all), then the pages are told, and say
+    // so instead of waiting to reconnect.
+    roster.end()
+    reporting.stop()
     pages.finish()
     await sleep(RUN_FINISHED_GRACE_MS)
     return ending
