@@ -61,11 +61,8 @@ describe('Workers per tab, CPU use and pause', () => {
       timeout: 30_000,
     })
 
-  it('runs the items of one tab with #workers=2 on two Workers at once, and the dashboard shows 2', async () => {
-    const { run, url } = await startRoot(['--reporting-interval', '1'])
-    const tab = await browser.open(`${url}#device=Two;workers=2;`)
-    await joined(tab)
-    expect(await tab.inputValue('#workers')).toBe('2')
+  /** Opens the run's dashboard beside the tabs and waits for its one volunteer's Workers column to read `text`. */
+  const expectDashboardWorkers = async (url: string, text: string): Promise<void> => {
     const dashboard = await browser.context.newPage()
     const dashboardUrl = new URL('monitor/', url)
     dashboardUrl.search = new URL(url).search
@@ -74,7 +71,15 @@ describe('Workers per tab, CPU use and pause', () => {
       .poll(() => dashboard.textContent('#volunteers-table tbody tr [data-column="workers"]'), {
         timeout: 15_000,
       })
-      .toBe('2')
+      .toBe(text)
+  }
+
+  it('runs the items of one tab with #workers=2 on two Workers at once, and the dashboard shows 2', async () => {
+    const { run, url } = await startRoot(['--reporting-interval', '1'])
+    const tab = await browser.open(`${url}#device=Two;workers=2;`)
+    await joined(tab)
+    expect(await tab.inputValue('#workers')).toBe('2')
+    await expectDashboardWorkers(url, '2')
     run.child.stdin.end(seqLines(0, 12))
     const { code } = await run.exited
     expect(code).toBe(0)
@@ -100,15 +105,7 @@ describe('Workers per tab, CPU use and pause', () => {
     const tab = await browser.open(`${url}#device=Half;workers=1;`)
     await joined(tab)
     await tab.selectOption('#cpu-limit', '50')
-    const dashboard = await browser.context.newPage()
-    const dashboardUrl = new URL('monitor/', url)
-    dashboardUrl.search = new URL(url).search
-    await dashboard.goto(dashboardUrl.href)
-    await expect
-      .poll(() => dashboard.textContent('#volunteers-table tbody tr [data-column="workers"]'), {
-        timeout: 15_000,
-      })
-      .toBe('1 at 50%')
+    await expectDashboardWorkers(url, '1 at 50%')
     run.child.stdin.end(seqLines(0, 8))
     const { code } = await run.exited
     expect(code).toBe(0)
