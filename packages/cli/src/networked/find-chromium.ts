@@ -72,11 +72,9 @@ export function findChromium(search: ChromiumSearch = THIS_PROCESS): string {
         'set it to the path of a Chromium or Chrome binary, or unset it to search the PATH',
     )
   }
-  const found = [...onPath(search), ...installedLocations(search.platform, search.env)].find(
-    search.isExecutable,
-  )
-  if (found !== undefined) return found
   const locations = installedLocations(search.platform, search.env)
+  const found = [...onPath(search), ...locations].find(search.isExecutable)
+  if (found !== undefined) return found
   throw new UsageError(
     `--volunteers needs Chromium, and none was found: tried ${CHROMIUM_COMMANDS.join(', ')} on the PATH` +
       `${locations.length === 0 ? '' : ` and ${locations.join(', ')}`}: install it (Debian: apt-get install ` +
