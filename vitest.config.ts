@@ -18,6 +18,11 @@ export default defineConfig({
   test: {
     // TMPDIR is a directory of the test run, removed at its end: no test leaves temporary files behind.
     globalSetup: ['test/support/scoped-tmpdir.ts'],
+    // Two test files at a time, whatever their project: most of an end-to-end file's time is spent waiting
+    // (heartbeats, item delays, tabs joining), so two of them share 2 cores well. Without this, vitest runs
+    // every file one after another on a 2-core machine (its default is one worker fewer than the cores, and
+    // files of a project without file parallelism run last, alone).
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -34,8 +39,6 @@ export default defineConfig({
           include: ['test/e2e/**/*.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // Each file drives its own Chromium and pando processes: on 2 cores, one file at a time.
-          fileParallelism: false,
         },
       },
       {
@@ -45,8 +48,6 @@ export default defineConfig({
           include: ['test/bench/**/*.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // The harness drives Chromium and pando processes of its own: one file at a time.
-          fileParallelism: false,
         },
       },
     ],
