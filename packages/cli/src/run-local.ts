@@ -18,7 +18,7 @@ export async function runLocal(
 ): Promise<RunEnding> {
   channel.record?.begin(await sourceIdentity(options.module))
   const lender = createRootLender(channel.items, options, channel.record)
-  const stopLocal = lendLocally(lender, process, options.itemTimeoutMs)
+  const stopLocal = lendLocally(lender, process, options.itemTimeout)
   const reporting = startRunReporting({
     lender,
     intervalMs: options.reportingIntervalMs,

@@ -135,7 +135,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       reporting?.stop()
     })
     if (!options.startIdle && process !== undefined) {
-      releases.push(lendLocally(lender, process, options.itemTimeoutMs))
+      releases.push(lendLocally(lender, process, options.itemTimeout))
     }
     if (chromium !== undefined) {
       const tabs = await launchVolunteerBrowser(chromium)
@@ -172,7 +172,8 @@ function runConfig(options: RunOptions): RunConfig {
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
     reportingIntervalMs: options.reportingIntervalMs,
-    itemTimeoutMs: options.itemTimeoutMs,
+    // A relative --item-timeout is refused without --local (see parse-arguments.ts).
+    itemTimeoutMs: typeof options.itemTimeout === 'number' ? options.itemTimeout : 0,
     iceServers: iceServersOf(options),
   }
 }
