@@ -41,7 +41,11 @@ export function helpText(
     const setting = settings[name]
     const shown =
       setting === undefined ? shownDefault(name) : `${showValue(name, setting.value)} (from ${setting.from})`
-    return optionBlock(`${optionFlags(name)}  [default: ${shown}]`, OPTION_TABLE[name].describe)
+    const head = `${optionFlags(name)}  [default: ${shown}]`
+    // A default too long for the line of the flags goes first below them.
+    return head.length + 2 <= HELP_WIDTH
+      ? optionBlock(head, OPTION_TABLE[name].describe)
+      : optionBlock(optionFlags(name), `[default: ${shown}] ${OPTION_TABLE[name].describe}`)
   })
   const actions = ACTIONS.map((action) => optionBlock(action.flags, action.describe))
   return [usage, '', 'Options:', ...blocks, ...actions, '', epilogue].join('\n')

@@ -514,7 +514,7 @@ function checkDuration(
   return {
     ok: false,
     reason:
-      `must be a time such as ${examples}${least} (a bare number is ${BARE_UNIT_NAMES[spec.bareUnit]}), ` +
+      `must be a time${least} such as ${examples} (a bare number is ${BARE_UNIT_NAMES[spec.bareUnit]}), ` +
       `not ${show(value)}`,
   }
 }

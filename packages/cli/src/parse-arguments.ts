@@ -88,27 +88,30 @@ export interface ParseContext {
 
 const USAGE = `Usage: pando MODULE [ITEMS..] [OPTIONS]
 
-Applies the function exported by MODULE to every item and writes one result line per item to standard
-output, in input order. Messages go to standard error.
+Applies the function exported by MODULE to every item and writes one result
+line per item to standard output, in input order. Messages go to standard error.
 
-  MODULE   a .js, .cjs or .mjs file, relative or absolute, exporting either
-           module.exports['/pando/1.0.0'] = function (item, callback) { … }   (the original form) or
-           export default async function (item) { … }                          (the modern form)
-  ITEMS    the items, each passed to the function as the string typed (1.0 stays 1.0);
-           put items that start with '-' after '--'`
+  MODULE  a .js, .cjs or .mjs file, relative or absolute, exporting either
+            module.exports['/pando/1.0.0'] = function (item, callback) { … }
+          (the original form) or
+            export default async function (item) { … }
+          (the modern form)
+  ITEMS   the items, each passed to the function as the string typed (1.0
+          stays 1.0); put items that start with '-' after '--'`
 
 const EPILOGUE = `Times take a unit: 250ms, 90s, 5m, 1h (a bare number keeps the option's unit).
 
-Each option can be set by an environment variable, PANDO_ and its name in capitals:
-PANDO_PORT=9000, PANDO_ITEM_TIMEOUT=90s, PANDO_QUIET=true. Defaults come from the
-configuration file: --config FILE, else ~/.config/pando/config.json ($XDG_CONFIG_HOME),
-else ~/.pando/config.json; a JSON object whose keys are the option names, e.g.
-{"local": true, "retries": 3, "heartbeat": "2s"}. The command line overrides the
-environment, which overrides the file (--no-local turns a boolean off).
+Every option can be set by an environment variable, PANDO_ and its name in
+capitals: PANDO_PORT=9000, PANDO_ITEM_TIMEOUT=90s, PANDO_QUIET=true. Defaults
+come from the configuration file: --config FILE, else
+$XDG_CONFIG_HOME/pando/config.json (~/.config/pando/config.json), else
+~/.pando/config.json; a JSON object whose keys are the option names, e.g.
+{"local": true, "retries": 3, "heartbeat": "2s"}. The command line overrides
+the environment, which overrides the file (--no-local turns a boolean off).
 
-Exit status: 0 when every item was processed (or the reader of stdout closed it early);
-1 when the function failed on an item more times than --retries allows; 2 for a usage
-error; 130 when interrupted.`
+Exit status: 0 when every item was processed (or the reader of stdout closed it
+early); 1 when the function failed on an item more times than --retries allows;
+2 for a usage error; 130 when interrupted.`
 
 /** Keys yargs adds that are not options: its own, and the one-letter names of options. */
 const NOT_OPTIONS = new Set([
