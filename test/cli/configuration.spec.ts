@@ -20,7 +20,7 @@ function readmeOptions(): Map<string, string> {
   const section = readme.slice(readme.indexOf('\n### Options\n'), readme.indexOf('\n### Output, messages'))
   const rows = new Map<string, string>()
   for (const line of section.split('\n')) {
-    const cells = /^\| (`-[^|]*?) \| ([^|]*?) \|/.exec(line)
+    const cells = /^\| (`-[^|]*?) \|\s*([^|]*?)\s*\|/.exec(line)
     if (cells) rows.set((cells[1] ?? '').replaceAll('`', ''), (cells[2] ?? '').replaceAll('`', ''))
   }
   return rows
