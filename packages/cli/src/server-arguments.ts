@@ -77,7 +77,7 @@ const SERVER_OPTIONS = {
   },
   'ice-addresses': { describe: OPTION_TABLE['ice-addresses'].describe, default: 'any' },
   seed: {
-    describe: "A whole number that makes the join attempts' ids reproducible (see packages/cli/README.md).",
+    describe: "A whole number that makes the join attempts' ids reproducible.",
     default: 'none',
   },
 } as const
