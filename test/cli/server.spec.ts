@@ -290,7 +290,7 @@ describe('pando --host', () => {
     const hostOnly = await runPando(['examples/square.js', '1', '--host', 'example.org:5000'])
     expect(hostOnly.stderr).toBe(
       'pando: --host needs the secret of the pando-server at example.org:5000: set PANDO_SECRET, or "secret" in ' +
-        '~/.pando/config.json (or --secret, which other users of this machine can see)\n',
+        'the configuration file (or --secret, which other users of this machine can see)\n',
     )
     expect(hostOnly.code).toBe(2)
   })

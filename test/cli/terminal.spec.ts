@@ -53,3 +53,22 @@ describe.concurrent('pando on a terminal (a pseudo-terminal)', () => {
     ])
   })
 })
+
+describe('DEBUG=pando-computing:* on a terminal', () => {
+  it('writes each debug line above the progress line, never over it or glued to it', async () => {
+    const run = await runInPseudoTerminal(
+      ['examples/square-delay.js', '--local', '--reporting-interval', '1', '1', '2', '3'],
+      { SQUARE_DELAY_MS: '700', DEBUG: 'pando-computing:scheduler', DEBUG_COLORS: 'no' },
+    )
+    expect(run.code).toBe(0)
+    // eslint-disable-next-line no-control-regex -- the erase-line sequence is what it is about
+    expect(run.raw).toMatch(/\r\x1b\[2Kpando: \d\/3 done/)
+    const debug =
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z pando-computing:scheduler local (opened|lent|answered|closed)[^·]*$/
+    const screen = run.screen.slice(0, -1)
+    for (const line of screen) expect(line).toMatch(new RegExp(`^(1|4|9)$|${debug.source}`))
+    expect(screen.filter((line) => /^\d+$/.test(line))).toEqual(['1', '4', '9'])
+    expect(screen.filter((line) => / local lent /.test(line))).toHaveLength(3)
+    expect(run.screen.at(-1)).toMatch(localSummary(3))
+  })
+})

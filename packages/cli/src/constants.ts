@@ -23,8 +23,14 @@ export const MESSAGE_PREFIX = 'pando: '
 /** The most characters of an item quoted in an error message, so a huge line does not flood the terminal. */
 export const ITEM_PREVIEW_LENGTH = 60
 
-/** The configuration file, relative to the home directory. Its keys are the long option names. */
-export const CONFIG_FILE = '.pando/config.json'
+/** The configuration file, relative to `$XDG_CONFIG_HOME` (`~/.config`). Its keys are the long option names. */
+export const XDG_CONFIG_FILE = 'pando/config.json'
+
+/** The original's configuration file, relative to the home directory, read when the XDG one does not exist. */
+export const LEGACY_CONFIG_FILE = '.pando/config.json'
+
+/** Where the configuration is read from, for people (the help, messages). */
+export const CONFIG_FILES_TEXT = `~/.config/${XDG_CONFIG_FILE}, else ~/${LEGACY_CONFIG_FILE}`
 
 /** The name a processing module requires to reach the runtime API (`report()`), as in the original Pando. */
 export const RUNTIME_MODULE = 'pando-computing'

@@ -15,8 +15,13 @@ export function configureMessages(options: { progressLine?: { clear(): void }; q
 
 /** Writes one message for people on stderr, with the `pando: ` prefix. */
 export function printMessage(message: string): void {
+  writeAboveProgressLine(`${MESSAGE_PREFIX}${message}\n`)
+}
+
+/** Writes `text` (whole lines) on stderr, the progress line erased first: it comes back below. */
+export function writeAboveProgressLine(text: string): void {
   progressLine?.clear()
-  process.stderr.write(`${MESSAGE_PREFIX}${message}\n`)
+  process.stderr.write(text)
 }
 
 /** Writes a notice (a volunteer joined…), unless `--quiet`. */

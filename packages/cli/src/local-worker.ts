@@ -8,6 +8,8 @@ import {
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import pull, { type Through } from 'pull-stream'
+import type { DurationValue } from './duration.ts'
+import { ItemDeadline } from './relative-timeout.ts'
 
 /** The name of the local sub-stream, for the lender's diagnostics. */
 export const LOCAL_WORKER_NAME = 'local'
@@ -17,12 +19,13 @@ const GIVEN_UP = 'the item was given up on (a late result is ignored)'
 
 export interface LocalWorkerOptions {
   /**
-   * The item deadline (`--item-timeout`), in ms: an item whose promise or callback has not settled this long
-   * after it started fails with an `ItemTimeoutError`, as on a volunteer; 0 for none. A synchronous endless
-   * loop is beyond its reach: it holds the only thread, the deadline's timer with it.
+   * The item deadline (`--item-timeout`), in ms or relative to the median item time (`300%`): an item whose
+   * promise or callback has not settled this long after it started fails with an `ItemTimeoutError`, as on a
+   * volunteer; 0 for none. A synchronous endless loop is beyond its reach: it holds the only thread, the
+   * deadline's timer with it.
    * @default 0
    */
-  readonly itemTimeoutMs?: number
+  readonly itemTimeout?: DurationValue
   /** Aborted when the run ends: the deadline of an item still running is cleared, and keeps nothing alive. */
   readonly signal?: AbortSignal
 }
@@ -36,7 +39,7 @@ export function localWorker(
   process: ProcessFunction,
   options: LocalWorkerOptions = {},
 ): Through<Job[], Outcome[]> {
-  const deadline = new LocalDeadline(options.itemTimeoutMs ?? 0)
+  const deadline = new LocalDeadline(options.itemTimeout ?? 0)
   options.signal?.addEventListener('abort', () => deadline.stop(), { once: true })
   return pull.asyncMap((jobs: Job[], cb) => {
     processBatch(process, jobs, deadline).then(
@@ -50,10 +53,14 @@ export function localWorker(
  * Lends `lender`'s items, one at a time, to the function in this process (`--local`, `--no-start-idle`),
  * under the item deadline. Returns what stops it: the deadline of an item still running is cleared.
  */
-export function lendLocally(lender: Lender, process: ProcessFunction, itemTimeoutMs: number): () => void {
+export function lendLocally(
+  lender: Lender,
+  process: ProcessFunction,
+  itemTimeout: DurationValue,
+): () => void {
   const worker = lender.lendStream({ credit: 1, name: LOCAL_WORKER_NAME })
   const ended = new AbortController()
-  pull(worker.source, localWorker(process, { itemTimeoutMs, signal: ended.signal }), worker.sink)
+  pull(worker.source, localWorker(process, { itemTimeout, signal: ended.signal }), worker.sink)
   return () => ended.abort()
 }
 
@@ -88,18 +95,25 @@ const TIMED_OUT: unique symbol = Symbol('timed out')
  * The item deadline of the local worker, which runs one item at a time. One timer watches the running item,
  * set again only when it fires early (a timer per item cost as much as a trivial item). The timer keeps the
  * process alive while an item runs, since a promise that never settles holds nothing that would (the run
- * would end before the deadline, its item unsettled); `stop()` clears it.
+ * would end before the deadline, its item unsettled); `stop()` clears it. A relative deadline (`300%`)
+ * measures each item that settles.
  */
 export class LocalDeadline {
-  /** The deadline, in ms; 0 (or less) for none: `race` then waits as long as the work takes. */
-  readonly timeoutMs: number
+  readonly #deadline: ItemDeadline
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** When the timer fires (`performance.now()` time): set again sooner when the deadline shrinks. */
+  #timerAt = Infinity
   /** The running item: when it started, and how to give it up. */
   #running: { readonly startedAt: number; readonly giveUp: () => void } | undefined
   #stopped = false
 
-  constructor(timeoutMs: number) {
-    this.timeoutMs = timeoutMs
+  constructor(timeout: DurationValue) {
+    this.#deadline = new ItemDeadline(timeout)
+  }
+
+  /** The deadline now, in ms; 0 (or less) for none: `race` then waits as long as the work takes. */
+  get timeoutMs(): number {
+    return this.#deadline.ms
   }
 
   /**
@@ -111,10 +125,12 @@ export class LocalDeadline {
     return new Promise((resolve, reject) => {
       const running = { startedAt: performance.now(), giveUp: () => resolve(TIMED_OUT) }
       const settled = (): void => {
-        if (this.#running === running) this.#running = undefined
+        if (this.#running !== running) return
+        this.#running = undefined
+        this.#deadline.measure(performance.now() - running.startedAt)
       }
       this.#running = running
-      this.#timer ??= setTimeout(() => this.#check(), this.timeoutMs)
+      this.#watch(running.startedAt + this.timeoutMs)
       let result: Promise<T>
       try {
         result = work()
@@ -144,14 +160,22 @@ export class LocalDeadline {
     this.#timer = undefined
   }
 
+  /** Makes the timer fire by `at` (one timer for every item: it is set again only to fire sooner). */
+  #watch(at: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= at) return
+    clearTimeout(this.#timer)
+    this.#timerAt = at
+    this.#timer = setTimeout(() => this.#check(), Math.max(0, at - performance.now()))
+  }
+
   /** The timer fired: the running item is given up if it is past the deadline, else watched on. */
   #check(): void {
     this.#timer = undefined
     const running = this.#running
     if (running === undefined || this.#stopped) return
-    const left = running.startedAt + this.timeoutMs - performance.now()
-    if (left > 0) {
-      this.#timer = setTimeout(() => this.#check(), left)
+    const at = running.startedAt + this.timeoutMs
+    if (at > performance.now()) {
+      this.#watch(at)
       return
     }
     this.#running = undefined

@@ -1,52 +1,85 @@
 /**
  * Every option `pando` accepts, with its description and built-in default, in one table. The parser
- * (`parse-arguments.ts`), the configuration file (`config-file.ts`) and the help text all come from it, so
- * an option cannot exist in one place and not in the others.
+ * (`parse-arguments.ts`), the environment variables (`environment-options.ts`), the configuration file
+ * (`config-file.ts`) and the help (`help-text.ts`) all come from it, so an option cannot exist in one place
+ * and not in the others.
  */
 
 import { DEFAULT_MAX_RESULT_CHARS, MAX_TAB_WORKERS } from '@pando/protocol'
+import { CONFIG_FILES_TEXT } from './constants.ts'
+import {
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+} from './relative-timeout.ts'
+import { formatDuration, parseDuration, type DurationUnit, type DurationValue } from './duration.ts'
 
-/** An on/off option: `--local`, `--no-local`, `--local=false`, or `"local": false` in the config file. */
-export interface BooleanOptionSpec {
-  readonly kind: 'boolean'
-  readonly default: boolean
+/** What every kind of option may say besides its value. */
+interface OptionSpecBase {
   readonly describe: string
+  /** A one-letter name besides the long one: `-q` for `--quiet`. */
+  readonly alias?: string
+  /** The value's name in the help and the README's table: `--port N`, `--journal FILE`. */
+  readonly valueName?: string
   /** The default as the help shows it, when the run decides it (`auto`); `default` is then what it falls back to. */
   readonly shownDefault?: string
 }
 
+/** An on/off option: `--local`, `--no-local`, `--local=false`, or `"local": false` in the config file. */
+export interface BooleanOptionSpec extends OptionSpecBase {
+  readonly kind: 'boolean'
+  readonly default: boolean
+}
+
 /** A whole number of 0 or more: `--retries 3`, `--retries=3`, or `"retries": 3` in the config file. */
-export interface CountOptionSpec {
+export interface CountOptionSpec extends OptionSpecBase {
   readonly kind: 'count'
   readonly default: number
-  readonly describe: string
   /** The smallest value accepted. @default 0 */
   readonly min?: number
   /** The largest value accepted. @default Number.MAX_SAFE_INTEGER */
   readonly max?: number
 }
 
+/**
+ * A time: `--heartbeat 2s`, `--heartbeat 1500ms`, `--heartbeat 1500` (a bare number in `bareUnit`, what the
+ * option always meant), or `"heartbeat": "2s"` / `"heartbeat": 1500` in the config file. Held in ms.
+ */
+export interface DurationOptionSpec extends OptionSpecBase {
+  readonly kind: 'duration'
+  /** In ms. */
+  readonly default: number
+  /** What a number without a unit means. */
+  readonly bareUnit: DurationUnit
+  /** The shortest accepted, in ms (0 is always accepted when it is the default's "off"). @default 0 */
+  readonly min?: number
+  /** Whether a percentage of the median item time is accepted (`300%`). */
+  readonly relative?: boolean
+}
+
 /** One of a few words: `--ice-addresses loopback`, or `"ice-addresses": "loopback"` in the config file. */
-export interface ChoiceOptionSpec {
+export interface ChoiceOptionSpec extends OptionSpecBase {
   readonly kind: 'choice'
   readonly choices: readonly string[]
   readonly default: string
-  readonly describe: string
 }
 
 /** Free text: `--error-marker ERROR`, or a comma-separated list such as `--ice-servers stun:a,stun:b`. */
-export interface TextOptionSpec {
+export interface TextOptionSpec extends OptionSpecBase {
   readonly kind: 'text'
   readonly default: string
-  readonly describe: string
   /** A secret: the help shows whether it is set, never its value, and errors never quote it. */
   readonly sensitive?: boolean
 }
 
-export type OptionSpec = BooleanOptionSpec | CountOptionSpec | ChoiceOptionSpec | TextOptionSpec
+export type OptionSpec =
+  BooleanOptionSpec | CountOptionSpec | DurationOptionSpec | ChoiceOptionSpec | TextOptionSpec
 
 /** The value an option holds, by its kind. */
-export type OptionValue = boolean | number | string
+export type OptionValue = boolean | number | string | DurationValue
+
+/** Where an option's value was given: the command line, an environment variable, the configuration file. */
+export type OptionSource = 'text' | 'environment' | 'json'
 
 export const OPTION_TABLE = {
   stdin: {
@@ -59,6 +92,7 @@ export const OPTION_TABLE = {
   local: {
     kind: 'boolean',
     default: false,
+    alias: 'l',
     describe: 'Process the items in this Node process, one at a time, with no server and no volunteers.',
   },
   'sync-stdio': {
@@ -88,6 +122,7 @@ export const OPTION_TABLE = {
     kind: 'choice',
     choices: ['abort', 'skip', 'mark'],
     default: 'abort',
+    valueName: 'MODE',
     describe:
       'What to do with an item the function still fails on after --retries: abort (write the results before ' +
       'it, name it on stderr, exit 1), skip (name it on stderr and leave its line out), or mark (name it on ' +
@@ -97,17 +132,22 @@ export const OPTION_TABLE = {
   'error-marker': {
     kind: 'text',
     default: '',
+    valueName: 'TEXT',
+    shownDefault: "''",
     describe: 'The line written in place of a failed item with --on-error mark (an empty line by default).',
   },
   port: {
     kind: 'count',
     default: 5000,
     max: 65_535,
+    alias: 'p',
     describe: 'TCP port of the volunteer page and its WebSocket; 0 picks a free port.',
   },
   listen: {
     kind: 'text',
     default: '',
+    valueName: 'ADDRESS',
+    shownDefault: '127.0.0.1 with --volunteers, else every interface',
     describe:
       'The address (interface) to listen on: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every ' +
       'interface. Unset, it is 127.0.0.1 with --volunteers (tabs of this machine only), every interface ' +
@@ -124,6 +164,8 @@ export const OPTION_TABLE = {
   'allow-host': {
     kind: 'text',
     default: '',
+    valueName: 'NAMES',
+    shownDefault: 'none',
     describe:
       'Host names the server may be reached by, comma-separated, besides IP addresses, localhost and this ' +
       "machine's name (e.g. a name in DNS, or a reverse proxy's): requests for any other Host are refused, " +
@@ -132,24 +174,31 @@ export const OPTION_TABLE = {
   'batch-size': {
     kind: 'count',
     default: 0,
+    shownDefault: '0 (adaptive)',
     describe:
       'Items sent to a volunteer per message. A volunteer holds at most two batches, so one travels while it ' +
       'computes the other; its Worker starts every item of a batch at once. 0 (the default) fits each ' +
       "volunteer's batch to its speed: about 20 ms of its work, from 1 item up to 4096 per Worker.",
   },
   heartbeat: {
-    kind: 'count',
+    kind: 'duration',
     default: 2_000,
+    bareUnit: 'ms',
     min: 100,
     describe:
-      'Milliseconds between two pings of a volunteer; one that misses a ping is dropped and the items it held ' +
-      'are given to others.',
+      'Time between two pings of a volunteer (2s, 1500ms; a bare number is ms); one that misses a ping is ' +
+      'dropped and the items it held are given to others.',
   },
   'item-timeout': {
-    kind: 'count',
-    default: 60_000,
+    kind: 'duration',
+    default: RELATIVE_TIMEOUT_WARMUP_MS,
+    bareUnit: 'ms',
+    relative: true,
     describe:
-      "Milliseconds a volunteer's Worker may run without finishing an item before it is stopped and replaced; " +
+      "How long a volunteer's Worker may run without finishing an item before it is stopped and replaced " +
+      '(90s, 2m; a bare number is ms). 300% is three times the median time of the items measured so far, ' +
+      `${RELATIVE_TIMEOUT_FLOOR_MS / 1000} s at least (${RELATIVE_TIMEOUT_WARMUP_MS / 1000} s until ` +
+      `${RELATIVE_TIMEOUT_SAMPLES} items are measured); ` +
       'the item it was stuck on fails with an ItemTimeoutError (then --retries and --on-error apply). 0 turns ' +
       'it off. In this process (--local, --no-start-idle), an item whose promise or callback has not settled ' +
       'by then fails the same way; a synchronous endless loop here cannot be interrupted.',
@@ -168,16 +217,19 @@ export const OPTION_TABLE = {
       'Children a node of the WebRTC tree (the root or a tab) takes before it passes new volunteers on to them.',
   },
   'bootstrap-timeout': {
-    kind: 'count',
+    kind: 'duration',
     default: 10_000,
+    bareUnit: 'ms',
     min: 100,
     describe:
-      'Milliseconds a WebRTC join may take before it is given up (and retried, or the tab falls back).',
+      'How long a WebRTC join may take before it is given up (and retried, or the tab falls back); a bare ' +
+      'number is ms.',
   },
   'ice-addresses': {
     kind: 'choice',
     choices: ['loopback', 'private', 'any'],
     default: 'any',
+    valueName: 'RANGE',
     describe:
       'Which addresses the ICE candidates that tabs exchange may carry: loopback (127.0.0.0/8 and ::1), private ' +
       '(loopback plus LAN ranges and mDNS names), or any. Candidates outside are dropped by the relay.',
@@ -185,16 +237,19 @@ export const OPTION_TABLE = {
   'ice-servers': {
     kind: 'text',
     default: '',
+    valueName: 'URLS',
+    shownDefault: 'none',
     describe:
       'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
   },
   'reporting-interval': {
-    kind: 'count',
-    default: 3,
-    min: 1,
+    kind: 'duration',
+    default: 3_000,
+    bareUnit: 's',
+    min: 1_000,
     describe:
-      'Seconds between two status reports of each volunteer, and between two statuses of the run (the ' +
-      'dashboard, the progress line, DEBUG=pando-computing:monitoring).',
+      'Time between two status reports of each volunteer, and between two statuses of the run (the ' +
+      'dashboard, the progress line, DEBUG=pando-computing:monitoring); a bare number is seconds.',
   },
   progress: {
     kind: 'boolean',
@@ -208,6 +263,7 @@ export const OPTION_TABLE = {
   quiet: {
     kind: 'boolean',
     default: false,
+    alias: 'q',
     describe:
       'No progress line and no notices of volunteers joining and leaving; errors and URLs are still shown.',
   },
@@ -234,6 +290,8 @@ export const OPTION_TABLE = {
   host: {
     kind: 'text',
     default: '',
+    valueName: 'HOST:PORT',
+    shownDefault: 'none',
     describe:
       'Use the pando-server at HOST:PORT (started elsewhere with pando-server) instead of starting a server ' +
       'here: this process registers with it as the root of the run, with its secret.',
@@ -241,6 +299,8 @@ export const OPTION_TABLE = {
   secret: {
     kind: 'text',
     default: '',
+    valueName: 'S',
+    shownDefault: 'none',
     sensitive: true,
     describe:
       'The secret of the pando-server given by --host. Prefer $PANDO_SECRET or "secret" in the ' +
@@ -249,14 +309,17 @@ export const OPTION_TABLE = {
   seed: {
     kind: 'text',
     default: '',
+    valueName: 'N',
+    shownDefault: 'none',
     describe:
       'A whole number (0 to 4294967295) that makes the ids this process gives reproducible: the join ' +
-      "attempts' of its in-process server, the WebSocket volunteers' and its own in the tree (see " +
-      'packages/cli/README.md).',
+      "attempts' of its in-process server, the WebSocket volunteers' and its own in the tree.",
   },
   journal: {
     kind: 'text',
     default: '',
+    valueName: 'FILE',
+    shownDefault: 'none',
     describe:
       'Record the run in FILE (the module, the options that change results, each finished item), so that ' +
       '--resume can finish it after a crash. FILE must not exist unless --resume is given.',
@@ -276,6 +339,8 @@ export const OPTION_TABLE = {
   joblog: {
     kind: 'text',
     default: '',
+    valueName: 'FILE',
+    shownDefault: 'none',
     describe:
       "Write a line per finished item to FILE in GNU parallel's --joblog columns (the volunteer as Host, " +
       'the item as Command); --resume appends to it.',
@@ -283,26 +348,43 @@ export const OPTION_TABLE = {
   cache: {
     kind: 'text',
     default: '',
+    valueName: 'DIR',
+    shownDefault: 'none',
     describe:
       'Remember the results of the module on each item in the directory DIR, and reuse them in later runs.',
   },
   'cache-size': {
     kind: 'count',
     default: 256,
+    valueName: 'MB',
     min: 1,
     describe: 'Megabytes --cache may hold; the least recently used results go first.',
+  },
+  config: {
+    kind: 'text',
+    default: '',
+    alias: 'c',
+    valueName: 'FILE',
+    shownDefault: CONFIG_FILES_TEXT,
+    describe:
+      'Read the defaults of the options from FILE, a JSON object keyed by option name, instead of from the ' +
+      'usual configuration file.',
   },
 } as const satisfies Record<string, OptionSpec>
 
 export type OptionName = keyof typeof OPTION_TABLE
 
-/** The value of every option, after the config file and the command line. */
+/** The value of every option, after the config file, the environment and the command line. */
 export type OptionValues = {
   -readonly [K in OptionName]: (typeof OPTION_TABLE)[K]['kind'] extends 'boolean'
     ? boolean
     : (typeof OPTION_TABLE)[K]['kind'] extends 'count'
       ? number
-      : string
+      : (typeof OPTION_TABLE)[K]['kind'] extends 'duration'
+        ? (typeof OPTION_TABLE)[K] extends { relative: true }
+          ? DurationValue
+          : number
+        : string
 }
 
 export const OPTION_NAMES = Object.keys(OPTION_TABLE) as OptionName[]
@@ -318,27 +400,69 @@ export function builtInDefaults(): OptionValues {
   return values as OptionValues
 }
 
+/** The option's flags as the help and the README's table write them: `-p, --port N`, `--local`. */
+export function optionFlags(name: OptionName): string {
+  const spec: OptionSpec = OPTION_TABLE[name]
+  const short = spec.alias === undefined ? '' : `-${spec.alias}, `
+  return spec.kind === 'boolean' ? `${short}--${name}` : `${short}--${name} ${valueName(spec)}`
+}
+
+function valueName(spec: OptionSpec): string {
+  if (spec.valueName !== undefined) return spec.valueName
+  switch (spec.kind) {
+    case 'count':
+      return 'N'
+    case 'duration':
+      return 'TIME'
+    case 'choice':
+      return spec.choices.join('|')
+    default:
+      return 'VALUE'
+  }
+}
+
+/** An option's built-in default as the help and the README's table show it. */
+export function shownDefault(name: OptionName): string {
+  const spec: OptionSpec = OPTION_TABLE[name]
+  if (spec.shownDefault !== undefined) return spec.shownDefault
+  return showValue(name, spec.default)
+}
+
+/** A value of an option for people (a secret is never shown: see {@link TextOptionSpec.sensitive}). */
+export function showValue(name: OptionName, value: OptionValue): string {
+  const spec: OptionSpec = OPTION_TABLE[name]
+  if (spec.kind === 'duration') return formatDuration(value as DurationValue)
+  if (spec.kind === 'text' && spec.sensitive === true) return 'set'
+  return value === '' ? "''" : String(value)
+}
+
 /**
- * Checks a value given for an option: from the command line, where a count is the text typed
- * (`from: 'text'`), or from the config file, where it must be a JSON number (`from: 'json'`). Returns the
- * value, or the reason it is not acceptable.
+ * Checks a value given for an option: from the command line (`text`) or an environment variable
+ * (`environment`), where it is the text typed, or from the config file, where a count must be a JSON number
+ * and a duration a number (in the option's bare unit) or text (`json`). Returns the value, or the reason it
+ * is not acceptable.
  */
 export function checkOptionValue(
   name: OptionName,
   value: unknown,
-  from: 'text' | 'json',
+  from: OptionSource,
 ): { ok: true; value: OptionValue } | { ok: false; reason: string } {
   const spec: OptionSpec = OPTION_TABLE[name]
   switch (spec.kind) {
     case 'boolean':
+      if (from === 'environment' && typeof value === 'string' && /^(true|false|1|0)$/.test(value)) {
+        return { ok: true, value: value === 'true' || value === '1' }
+      }
       return typeof value === 'boolean'
         ? { ok: true, value }
         : { ok: false, reason: `must be true or false, not ${show(value)}` }
     case 'count':
       return checkCount(
         spec,
-        from === 'text' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+        from !== 'json' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
       )
+    case 'duration':
+      return checkDuration(spec, value, from)
     case 'choice':
       return typeof value === 'string' && spec.choices.includes(value)
         ? { ok: true, value }
@@ -363,6 +487,36 @@ function checkCount(
   }
   const range = spec.max === undefined ? `of ${min} or more` : `from ${min} to ${max}`
   return { ok: false, reason: `must be a whole number ${range}, not ${show(count)}` }
+}
+
+const BARE_UNIT_NAMES = { ms: 'ms', s: 'seconds', m: 'minutes', h: 'hours' } as const
+
+function checkDuration(
+  spec: DurationOptionSpec,
+  value: unknown,
+  from: OptionSource,
+): { ok: true; value: DurationValue } | { ok: false; reason: string } {
+  const relative = spec.relative === true
+  const parsed =
+    typeof value === 'string'
+      ? parseDuration(value, spec.bareUnit, relative)
+      : from === 'json' && typeof value === 'number' && value >= 0
+        ? parseDuration(String(value), spec.bareUnit, relative)
+        : undefined
+  const min = spec.min ?? 0
+  if (parsed !== undefined && typeof parsed !== 'number' && parsed.percent > 0)
+    return { ok: true, value: parsed }
+  if (typeof parsed === 'number' && Number.isSafeInteger(parsed) && parsed >= min) {
+    return { ok: true, value: parsed }
+  }
+  const examples = relative ? '90s, 1500ms, 2m, 1h or 300%' : '90s, 1500ms, 2m or 1h'
+  const least = min > 0 ? ` of ${formatDuration(min)} or more` : ''
+  return {
+    ok: false,
+    reason:
+      `must be a time${least} such as ${examples} (a bare number is ${BARE_UNIT_NAMES[spec.bareUnit]}), ` +
+      `not ${show(value)}`,
+  }
 }
 
 function show(value: unknown): string {

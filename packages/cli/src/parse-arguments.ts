@@ -7,13 +7,17 @@ import {
   checkOptionValue,
   isOptionName,
   type OptionName,
+  type OptionSpec,
   type OptionValue,
   type OptionValues,
 } from './option-table.ts'
 import type { ConfigFile } from './config-file.ts'
+import type { DurationValue } from './duration.ts'
+import { environmentVariable, readEnvironmentOptions, type Environment } from './environment-options.ts'
+import { helpText, type ShownSetting } from './help-text.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
-import { SECRET_VARIABLE, givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
+import { givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -46,8 +50,11 @@ export interface RunOptions {
   readonly allowHosts: readonly string[]
   readonly batchSize: number
   readonly heartbeatMs: number
-  /** `--item-timeout`: the item deadline (volunteers, `--local`, `--no-start-idle`), in ms; 0 for none. */
-  readonly itemTimeoutMs: number
+  /**
+   * `--item-timeout`: the item deadline (volunteers, `--local`, `--no-start-idle`), in ms (0 for none), or
+   * relative to the median item time (see `relative-timeout.ts`).
+   */
+  readonly itemTimeout: DurationValue
   readonly startIdle: boolean
   readonly volunteers: number
   /** `--workers`: Workers per `--volunteers` tab; 0 leaves it to the tab. */
@@ -73,44 +80,69 @@ export interface RunOptions {
 export interface ParseContext {
   /** The configuration file's defaults, already read (see `readConfigFile`). */
   readonly config: ConfigFile
+  /** The `PANDO_<OPTION>` variables override the configuration file (see `environment-options.ts`). @default {} */
+  readonly env?: Environment
   /** Printed by `--version`. */
   readonly version: string
 }
 
 const USAGE = `Usage: pando MODULE [ITEMS..] [OPTIONS]
 
-Applies the function exported by MODULE to every item and writes one result line per item to standard
-output, in input order. Messages go to standard error.
+Applies the function exported by MODULE to every item and writes one result
+line per item to standard output, in input order. Messages go to standard error.
 
-  MODULE   a .js, .cjs or .mjs file, relative or absolute, exporting either
-           module.exports['/pando/1.0.0'] = function (item, callback) { … }   (the original form) or
-           export default async function (item) { … }                          (the modern form)
-  ITEMS    the items, each passed to the function as the string typed (1.0 stays 1.0);
-           put items that start with '-' after '--'`
+  MODULE  a .js, .cjs or .mjs file, relative or absolute, exporting either
+            module.exports['/pando/1.0.0'] = function (item, callback) { … }
+          (the original form) or
+            export default async function (item) { … }
+          (the modern form)
+  ITEMS   the items, each passed to the function as the string typed (1.0
+          stays 1.0); put items that start with '-' after '--'`
 
-const EPILOGUE = `Defaults come from ~/.pando/config.json when it exists: a JSON object whose keys are
-the option names, e.g. {"local": true, "retries": 3}. The command line overrides it
-(--no-local turns a boolean off).
+const EPILOGUE = `Times take a unit: 250ms, 90s, 5m, 1h (a bare number keeps the option's unit).
 
-Exit status: 0 when every item was processed (or the reader of stdout closed it early);
-1 when the function failed on an item more times than --retries allows; 2 for a usage
-error; 130 when interrupted.`
+Every option can be set by an environment variable, PANDO_ and its name in
+capitals: PANDO_PORT=9000, PANDO_ITEM_TIMEOUT=90s, PANDO_QUIET=true. Defaults
+come from the configuration file: --config FILE, else
+$XDG_CONFIG_HOME/pando/config.json (~/.config/pando/config.json), else
+~/.pando/config.json; a JSON object whose keys are the option names, e.g.
+{"local": true, "retries": 3, "heartbeat": "2s"}. The command line overrides
+the environment, which overrides the file (--no-local turns a boolean off).
 
-/** Keys yargs adds that are not options. */
-const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v'])
+Exit status: 0 when every item was processed (or the reader of stdout closed it
+early); 1 when the function failed on an item more times than --retries allows;
+2 for a usage error; 130 when interrupted.`
+
+/** Keys yargs adds that are not options: its own, and the one-letter names of options. */
+const NOT_OPTIONS = new Set([
+  '_',
+  '$0',
+  '--',
+  'help',
+  'h',
+  'version',
+  'v',
+  ...OPTION_NAMES.flatMap((name): string[] => {
+    const spec: OptionSpec = OPTION_TABLE[name]
+    return spec.alias === undefined ? [] : [spec.alias]
+  }),
+])
 
 /**
- * Understands the command line, with `config`'s values as defaults.
+ * Understands the command line, with the environment's `PANDO_<OPTION>` values, then `config`'s, as defaults.
  * @throws {UsageError} for an unknown option, a bad value, no module, or items that cannot be used
  */
 export async function parseArguments(args: readonly string[], context: ParseContext): Promise<Command> {
   checkBooleanAssignments(args)
-  const parser = buildParser(args, context.config)
+  const environment = readEnvironmentOptions(context.env ?? {})
+  const parser = buildParser(args)
   const argv = (await parser.parseAsync()) as Record<string, unknown>
-  if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
+  if (argv['help'] === true) {
+    return { kind: 'help', text: helpText(USAGE, EPILOGUE, shownSettings(environment, context.config)) }
+  }
   if (argv['version'] === true) return { kind: 'version', text: context.version }
   checkUnknownOptions(argv)
-  const values = optionValues(argv)
+  const values = optionValues(argv, { ...builtInDefaults(), ...context.config.values, ...environment })
   const positionals = [...(argv['_'] as unknown[]), ...((argv['--'] as unknown[] | undefined) ?? [])].map(
     String,
   )
@@ -129,6 +161,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
         `configuration file sets it)`,
     )
   }
+  checkRelativeTimeout(values)
   return {
     kind: 'run',
     options: {
@@ -145,7 +178,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       ...accessOptions(values, args),
       batchSize: values['batch-size'],
       heartbeatMs: values.heartbeat,
-      itemTimeoutMs: values['item-timeout'],
+      itemTimeout: values['item-timeout'],
       startIdle: values['start-idle'],
       volunteers: values.volunteers,
       workers: values.workers,
@@ -156,10 +189,11 @@ export async function parseArguments(args: readonly string[], context: ParseCont
         .split(',')
         .map((url) => url.trim())
         .filter((url) => url !== ''),
-      reportingIntervalMs: values['reporting-interval'] * 1000,
+      reportingIntervalMs: values['reporting-interval'],
       progress:
         givenOnCommandLine(args, 'progress') ||
         givenOnCommandLine(args, 'no-progress') ||
+        Object.hasOwn(environment, 'progress') ||
         Object.hasOwn(context.config.values, 'progress')
           ? values.progress
           : undefined,
@@ -171,12 +205,10 @@ export async function parseArguments(args: readonly string[], context: ParseCont
   }
 }
 
-function buildParser(args: readonly string[], config: ConfigFile): Argv {
-  const defaults = { ...builtInDefaults(), ...config.values }
+/** The parser of the command line alone: the defaults are layered after (see {@link optionValues}). */
+function buildParser(args: readonly string[]): Argv {
   let parser = yargs([...args])
     .scriptName('pando')
-    .usage(USAGE)
-    .epilogue(EPILOGUE)
     .locale('en')
     .parserConfiguration({
       'parse-numbers': false,
@@ -188,39 +220,58 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
     .help(false)
     .version(false)
     .exitProcess(false)
-    .wrap(Math.min(100, yargs().terminalWidth() || 100))
     .fail((message: string | null, error: Error | null) => {
       throw new UsageError(
         describeParserFailure(message ?? error?.message ?? 'cannot parse the command line'),
       )
     })
   for (const name of OPTION_NAMES) {
-    const spec = OPTION_TABLE[name]
-    const fromConfig = Object.hasOwn(config.values, name) ? ' (from the configuration file)' : ''
+    const spec: OptionSpec = OPTION_TABLE[name]
     parser = parser.option(name, {
-      describe: spec.describe,
-      default: defaults[name],
-      defaultDescription:
-        'sensitive' in spec
-          ? defaults[name] === ''
-            ? 'none'
-            : `set (from $${SECRET_VARIABLE} or the configuration file)`
-          : 'shownDefault' in spec && fromConfig === ''
-            ? spec.shownDefault
-            : `${String(defaults[name])}${fromConfig}`,
-      ...(spec.kind === 'boolean' ? { type: 'boolean' } : { requiresArg: true, nargs: 1 }),
-      ...(spec.kind === 'choice' || spec.kind === 'text' ? { type: 'string' } : {}),
+      ...(spec.alias === undefined ? {} : { alias: spec.alias }),
+      ...(spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', requiresArg: true, nargs: 1 }),
     })
   }
   return parser
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help and exit.' })
-    .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version number and exit.' })
+    .option('help', { alias: 'h', type: 'boolean' })
+    .option('version', { alias: 'v', type: 'boolean' })
+}
+
+/** What the help shows as the defaults that the environment and the configuration file set. */
+function shownSettings(
+  environment: Partial<OptionValues>,
+  config: ConfigFile,
+): Partial<Record<OptionName, ShownSetting>> {
+  const settings: Partial<Record<OptionName, ShownSetting>> = {}
+  for (const name of OPTION_NAMES) {
+    const fromEnvironment = environment[name]
+    const fromConfig = config.values[name]
+    if (fromEnvironment !== undefined) {
+      settings[name] = { value: fromEnvironment, from: `$${environmentVariable(name)}` }
+    } else if (fromConfig !== undefined) {
+      settings[name] = { value: fromConfig, from: 'the configuration file' }
+    }
+  }
+  return settings
 }
 
 function describeParserFailure(message: string): string {
   const missing = /^Not enough arguments following: (.+)$/.exec(message)
   if (missing) return `--${missing[1]} needs a value, e.g. --${missing[1]} 3 (see 'pando --help')`
   return `${message} (see 'pando --help')`
+}
+
+/**
+ * `--item-timeout N%` is measured where the items are computed: only this process can do it so far (the
+ * volunteers' Workers take a fixed time). @throws {UsageError}
+ */
+function checkRelativeTimeout(values: OptionValues): void {
+  const timeout = values['item-timeout']
+  if (typeof timeout === 'number' || values.local) return
+  throw new UsageError(
+    `--item-timeout ${timeout.percent}% is relative to the item times measured in this process: it needs ` +
+      "--local (volunteers' Workers take a time such as --item-timeout 90s)",
+  )
 }
 
 /** yargs reads `--local=maybe` as false: refuse anything but true or false after a boolean's '='. */
@@ -248,9 +299,14 @@ function checkUnknownOptions(argv: Record<string, unknown>): void {
   }
 }
 
-function optionValues(argv: Record<string, unknown>): OptionValues {
+/** Each option's value: typed on the command line, else from `defaults` (already checked). */
+function optionValues(argv: Record<string, unknown>, defaults: OptionValues): OptionValues {
   const values: Record<string, OptionValue> = {}
   for (const name of OPTION_NAMES) {
+    if (argv[name] === undefined) {
+      values[name] = defaults[name]
+      continue
+    }
     const checked = checkOptionValue(name, argv[name], 'text')
     if (!checked.ok) throw new UsageError(`--${name} ${checked.reason} (see 'pando --help')`)
     values[name as OptionName] = checked.value

@@ -1,4 +1,3 @@
-import type { ConfigFile } from './config-file.ts'
 import { UsageError } from './errors.ts'
 import { parseServerAddress, type ServerAddress } from './networked/host-address.ts'
 import type { OptionValues } from './option-table.ts'
@@ -69,21 +68,9 @@ export function remoteOptions(args: readonly string[], values: OptionValues): Re
   if (secret === undefined) {
     throw new UsageError(
       `--host needs the secret of the pando-server at ${host.display}: set ${SECRET_VARIABLE}, or "secret" in ` +
-        '~/.pando/config.json (or --secret, which other users of this machine can see)',
+        'the configuration file (or --secret, which other users of this machine can see)',
     )
   }
   if (secret.length < MIN_SECRET_LENGTH) throw new UsageError(secretTooShort('pando'))
   return { host, secret, seed }
-}
-
-/**
- * `config` with `$PANDO_SECRET` in place of its `"secret"` when the variable is set: the command line
- * overrides both, the variable overrides the file.
- */
-export function withEnvironmentSecret(
-  config: ConfigFile,
-  env: Readonly<Record<string, string | undefined>>,
-): ConfigFile {
-  const secret = env[SECRET_VARIABLE]
-  return secret === undefined || secret === '' ? config : { ...config, values: { ...config.values, secret } }
 }

@@ -1,6 +1,7 @@
 import type { ProcessFunction } from '@pando/protocol'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { createRootLender } from './lend-items.ts'
+import { withSchedulerDebug } from './monitoring/debug-log.ts'
 import { lendLocally } from './local-worker.ts'
 import { sourceIdentity } from './journal/module-identity.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
@@ -17,8 +18,8 @@ export async function runLocal(
   options: RunOptions,
 ): Promise<RunEnding> {
   channel.record?.begin(await sourceIdentity(options.module))
-  const lender = createRootLender(channel.items, options, channel.record)
-  const stopLocal = lendLocally(lender, process, options.itemTimeoutMs)
+  const lender = withSchedulerDebug(createRootLender(channel.items, options, channel.record))
+  const stopLocal = lendLocally(lender, process, options.itemTimeout)
   const reporting = startRunReporting({
     lender,
     intervalMs: options.reportingIntervalMs,

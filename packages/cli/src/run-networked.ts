@@ -22,6 +22,7 @@ import { onShutdown } from './shutdown.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { bundleIdentity } from './journal/module-identity.ts'
 import { createRootLender } from './lend-items.ts'
+import { withSchedulerDebug } from './monitoring/debug-log.ts'
 import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
 import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
@@ -104,7 +105,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
-    const lender = createRootLender(channel.items, options, channel.record)
+    const lender = withSchedulerDebug(createRootLender(channel.items, options, channel.record))
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
@@ -135,7 +136,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       reporting?.stop()
     })
     if (!options.startIdle && process !== undefined) {
-      releases.push(lendLocally(lender, process, options.itemTimeoutMs))
+      releases.push(lendLocally(lender, process, options.itemTimeout))
     }
     if (chromium !== undefined) {
       const tabs = await launchVolunteerBrowser(chromium)
@@ -172,7 +173,8 @@ function runConfig(options: RunOptions): RunConfig {
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
     reportingIntervalMs: options.reportingIntervalMs,
-    itemTimeoutMs: options.itemTimeoutMs,
+    // A relative --item-timeout is refused without --local (see parse-arguments.ts).
+    itemTimeoutMs: typeof options.itemTimeout === 'number' ? options.itemTimeout : 0,
     iceServers: iceServersOf(options),
   }
 }

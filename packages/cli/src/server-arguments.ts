@@ -1,7 +1,7 @@
 import yargs from 'yargs'
 import type { ConfigFile } from './config-file.ts'
 import { UsageError } from './errors.ts'
-import { OPTION_TABLE, checkOptionValue, type OptionName } from './option-table.ts'
+import { OPTION_TABLE, checkOptionValue, type OptionName, type OptionValue } from './option-table.ts'
 import { parseAllowedHosts, parseListenAddress } from './access-options.ts'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE, parseSeed, secretTooShort } from './remote-options.ts'
 
@@ -77,7 +77,7 @@ const SERVER_OPTIONS = {
   },
   'ice-addresses': { describe: OPTION_TABLE['ice-addresses'].describe, default: 'any' },
   seed: {
-    describe: "A whole number that makes the join attempts' ids reproducible (see packages/cli/README.md).",
+    describe: "A whole number that makes the join attempts' ids reproducible.",
     default: 'none',
   },
 } as const
@@ -171,7 +171,7 @@ function checkArguments(argv: Record<string, unknown>): void {
 }
 
 /** A value checked as `pando` checks its option of the same name. */
-function shared(name: OptionName, text: string): number | string | boolean {
+function shared(name: OptionName, text: string): OptionValue {
   const checked = checkOptionValue(name, text, 'text')
   if (!checked.ok) throw new UsageError(`--${name} ${checked.reason} (see 'pando-server --help')`)
   return checked.value

@@ -8,7 +8,7 @@ import { parseServerArguments, type ServerCommand } from './server-arguments.ts'
 let command: ServerCommand | undefined
 try {
   command = await parseServerArguments(process.argv.slice(2), {
-    config: readConfigFile(homedir()),
+    config: readConfigFile(homedir(), { env: process.env }),
     env: process.env,
     version: packageVersion(),
   })

@@ -183,7 +183,7 @@ describe('localWorker', () => {
     ])
   })
 
-  describe('with itemTimeoutMs', () => {
+  describe('with itemTimeout', () => {
     beforeEach(() => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     })
@@ -200,7 +200,7 @@ describe('localWorker', () => {
         [{ id: 2, value: '3' }],
       ]
       let outcomes: Outcome[][] | undefined
-      void run(batches, localWorker(hangsOn('x'), { itemTimeoutMs: 500 })).then((o) => (outcomes = o))
+      void run(batches, localWorker(hangsOn('x'), { itemTimeout: 500 })).then((o) => (outcomes = o))
       await vi.advanceTimersByTimeAsync(499)
       expect(outcomes).toBeUndefined()
       await vi.advanceTimersByTimeAsync(1)
@@ -219,7 +219,7 @@ describe('localWorker', () => {
 
     it('clears the deadline of the item running when its signal aborts: the run has ended', async () => {
       const ended = new AbortController()
-      const worker = localWorker(hangsOn('x'), { itemTimeoutMs: 500, signal: ended.signal })
+      const worker = localWorker(hangsOn('x'), { itemTimeout: 500, signal: ended.signal })
       void run([[{ id: 0, value: 'x' }]], worker)
       await expect.poll(() => vi.getTimerCount()).toBe(1)
       ended.abort()

@@ -2,7 +2,6 @@ import type { VolunteerReport } from '@pando/protocol'
 import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it, vi } from 'vitest'
-import { isDebugEnabled } from '../src/monitoring/debug-namespaces.ts'
 import { formatDuration, progressText, summaryText } from '../src/monitoring/progress-line.ts'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
 import { startRunMonitor } from '../src/monitoring/run-monitor.ts'
@@ -210,19 +209,5 @@ describe('progressText', () => {
     expect(formatDuration(0)).toBe('0:00')
     expect(formatDuration(65_000)).toBe('1:05')
     expect(formatDuration(3_723_000)).toBe('1:02:03')
-  })
-})
-
-describe('isDebugEnabled', () => {
-  it.each([
-    ['pando-computing:monitoring', true],
-    ['pando-computing:*', true],
-    ['*', true],
-    ['pando-computing:*,-pando-computing:monitoring', false],
-    ['other', false],
-    ['other pando-computing:monitoring', true],
-    ['', false],
-  ])('DEBUG=%j: %s', (debug, expected) => {
-    expect(isDebugEnabled('pando-computing:monitoring', debug)).toBe(expected)
   })
 })

@@ -32,7 +32,7 @@ describe('parseArguments', () => {
       allowHosts: [],
       batchSize: 0,
       heartbeatMs: 2000,
-      itemTimeoutMs: 60_000,
+      itemTimeout: 60_000,
       startIdle: true,
       volunteers: 0,
       workers: 0,
@@ -74,8 +74,8 @@ describe('parseArguments', () => {
   })
 
   it('reads --item-timeout in ms, 0 turning it off, and says in the help what it does in this process', async () => {
-    expect((await options(['m.js', '--item-timeout', '1500'])).itemTimeoutMs).toBe(1_500)
-    expect((await options(['m.js', '--item-timeout=0'])).itemTimeoutMs).toBe(0)
+    expect((await options(['m.js', '--item-timeout', '1500'])).itemTimeout).toBe(1_500)
+    expect((await options(['m.js', '--item-timeout=0'])).itemTimeout).toBe(0)
     await expect(parse(['m.js', '--item-timeout', '-1'])).rejects.toThrow('--item-timeout')
     const help = await parse(['--help'])
     if (help.kind !== 'help') throw new Error('expected help')
@@ -94,7 +94,7 @@ describe('parseArguments', () => {
     expect((await options(['m.js'], config)).progress).toBe(true)
     expect((await options(['m.js', '--no-progress'], config)).progress).toBe(false)
     expect(((await parse(['--help'])) as { text: string }).text).toMatch(
-      /--progress[\s\S]*\[boolean\] \[default: auto\]/,
+      /\n {2}--progress {2}\[default: auto\]\n/,
     )
   })
 
@@ -189,7 +189,7 @@ describe('parseArguments: --host, --secret, --seed', () => {
     const help = await parse(['--help'], withSecret('hunter2'))
     if (help.kind !== 'help') throw new Error('expected help')
     expect(help.text).not.toContain('hunter2')
-    expect(help.text).toContain('[default: set (from $PANDO_SECRET or the configuration file)]')
+    expect(help.text).toContain('--secret S  [default: set (from the configuration file)]')
   })
 
   it.each([
@@ -250,5 +250,96 @@ describe('parseArguments: the run record', () => {
     await expect(record(['m.js', '--journal', 'j', '--sync-stdio'])).rejects.toThrow(
       '--journal cannot be used with --sync-stdio: the peer, not pando, owns what was delivered',
     )
+  })
+})
+
+describe('parseArguments: durations, short flags, environment', () => {
+  const withEnv = async (
+    args: string[],
+    env: Record<string, string>,
+    config = NO_CONFIG,
+  ): Promise<RunOptions> => {
+    const command = await parseArguments(args, { config, env, version: '1' })
+    if (command.kind !== 'run') throw new Error('expected a run')
+    return command.options
+  }
+
+  it('reads times with units, bare numbers in each option’s own unit', async () => {
+    expect(
+      await options(['m.js', '--heartbeat', '2s', '--item-timeout=90s', '--bootstrap-timeout', '1m']),
+    ).toMatchObject({ heartbeatMs: 2_000, itemTimeout: 90_000, bootstrapTimeoutMs: 60_000 })
+    expect(await options(['m.js', '--reporting-interval', '2', '--heartbeat', '300'])).toMatchObject({
+      reportingIntervalMs: 2_000,
+      heartbeatMs: 300,
+    })
+    expect((await options(['m.js', '--reporting-interval', '1.5s'])).reportingIntervalMs).toBe(1_500)
+  })
+
+  it('reads --item-timeout 300% with --local, and refuses it for volunteers', async () => {
+    expect((await options(['m.js', '-l', '--item-timeout', '300%'])).itemTimeout).toEqual({ percent: 300 })
+    await expect(parse(['m.js', '--item-timeout', '300%'])).rejects.toThrow(
+      "--item-timeout 300% is relative to the item times measured in this process: it needs --local (volunteers' " +
+        'Workers take a time such as --item-timeout 90s)',
+    )
+  })
+
+  it.each([
+    [
+      ['m.js', '--heartbeat', '2sec'],
+      /^--heartbeat must be a time of 100ms or more such as 90s, 1500ms, 2m or 1h \(a bare number is ms\), not "2sec"/,
+    ],
+    [['m.js', '--heartbeat', '50ms'], /^--heartbeat must be a time of 100ms or more/],
+    [
+      ['m.js', '--reporting-interval', '0.5'],
+      /^--reporting-interval must be a time of 1s or more .*\(a bare number is seconds\), not "0.5"/,
+    ],
+    [['m.js', '--bootstrap-timeout', '300%'], /^--bootstrap-timeout must be a time/],
+    [['m.js', '--item-timeout', '0%'], /^--item-timeout must be a time such as 90s, 1500ms, 2m, 1h or 300%/],
+  ])('refuses the time %j', async (args, message) => {
+    await expect(parse(args)).rejects.toThrow(message)
+  })
+
+  it('takes -q, -p, -l and -c as --quiet, --port, --local and --config', async () => {
+    expect(await options(['m.js', '-q', '-p', '9000', '-l', '-c', 'x.json'])).toMatchObject({
+      quiet: true,
+      port: 9000,
+      local: true,
+    })
+    await expect(parse(['m.js', '-p', 'x'])).rejects.toThrow(
+      /^--port must be a whole number from 0 to 65535, not "x"/,
+    )
+  })
+
+  it('takes PANDO_<OPTION> variables: command line > environment > config file > built-in default', async () => {
+    const config: ConfigFile = { path: NO_CONFIG.path, values: { port: 7000, retries: 5, heartbeat: 4_000 } }
+    expect(await withEnv(['m.js'], { PANDO_PORT: '9000', PANDO_ITEM_TIMEOUT: '90s' }, config)).toMatchObject({
+      port: 9000,
+      retries: 5,
+      itemTimeout: 90_000,
+      heartbeatMs: 4_000,
+      degree: 10,
+    })
+    expect((await withEnv(['m.js', '--port', '8000'], { PANDO_PORT: '9000' }, config)).port).toBe(8000)
+    expect((await withEnv(['m.js', '--no-quiet'], { PANDO_QUIET: '1' })).quiet).toBe(false)
+    expect((await withEnv(['m.js'], { PANDO_PROGRESS: 'false' })).progress).toBe(false)
+    expect((await withEnv(['m.js', '--host', 'h.org'], { PANDO_SECRET: 'from-env-0123456789' })).secret).toBe(
+      'from-env-0123456789',
+    )
+  })
+
+  it('names the variable of a bad value, and never quotes a secret', async () => {
+    await expect(withEnv(['m.js'], { PANDO_RETRIES: 'many' })).rejects.toThrow(
+      /^\$PANDO_RETRIES \(--retries\) must be a whole number of 0 or more, not "many": fix or unset it$/,
+    )
+  })
+
+  it('shows the defaults of the environment in the help', async () => {
+    const help = await parseArguments(['--help'], {
+      config: NO_CONFIG,
+      env: { PANDO_PORT: '9000' },
+      version: '1',
+    })
+    if (help.kind !== 'help') throw new Error('expected help')
+    expect(help.text).toContain('  -p, --port N  [default: 9000 (from $PANDO_PORT)]\n')
   })
 })

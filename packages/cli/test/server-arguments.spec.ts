@@ -109,7 +109,7 @@ describe('parseServerArguments', () => {
       undefined,
       /^--port must be a whole number from 0 to 65535, not 70000 \(see 'pando-server --help'\)$/,
     ],
-    [['--heartbeat', '10'], undefined, /^--heartbeat must be a whole number of 100 or more/],
+    [['--heartbeat', '10'], undefined, /^--heartbeat must be a time of 100ms or more such as 90s/],
     [
       ['--ice-addresses', 'lan'],
       undefined,

@@ -1,7 +1,7 @@
 import { toOriginalMonitoringStatus, type MonitorStatus } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import { configureMessages, printMessage } from '../exit.ts'
-import { isDebugEnabled, MONITORING_NAMESPACE } from './debug-namespaces.ts'
+import { debugMonitoring } from './debug-log.ts'
 import { ProgressLine, progressText, summaryText } from './progress-line.ts'
 import { ReportBoard } from './report-board.ts'
 import { startRunMonitor, type RunMonitor } from './run-monitor.ts'
@@ -29,13 +29,12 @@ export interface RunReportingOptions {
   readonly stderr?: NodeJS.WriteStream
   /** Where the results go: when it is a terminal, the line is cleared before each write. */
   readonly stdout?: NodeJS.WriteStream
-  readonly env?: NodeJS.ProcessEnv
 }
 
 /**
  * Everything a run tells about itself as it goes, every reporting interval: the status to the dashboards,
  * the progress line on stderr (on a terminal, or with `--progress`; never with `--no-progress` or
- * `--quiet`), and the original's monitoring JSON with `DEBUG=pando-computing:monitoring`. At the end, the
+ * `--quiet`), and the original's monitoring JSON with `DEBUG=pando-computing:monitoring` (see `debug-log.ts`). At the end, the
  * last status to the dashboards and, where the progress line was shown, the summary line.
  */
 export function startRunReporting(options: RunReportingOptions): RunMonitor {
@@ -56,7 +55,6 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
   const restoreStdout =
     line !== undefined && onTerminal && stdout.isTTY ? clearBeforeWrites(stdout, line) : undefined
   configureMessages({ ...(line === undefined ? {} : { progressLine: line }), quiet: options.quiet })
-  const debug = isDebugEnabled(MONITORING_NAMESPACE, (options.env ?? process.env).DEBUG)
   const monitor = startRunMonitor({
     lender: options.lender,
     board: options.board ?? new ReportBoard(),
@@ -65,12 +63,9 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
     ...(options.itemsTotal === undefined ? {} : { itemsTotal: options.itemsTotal }),
     onStatus: (status) => {
       options.broadcast?.(status)
-      if (debug) {
-        line?.clear()
-        // The `debug` package's format when stderr is not a terminal, which the original's logs have.
+      if (debugMonitoring.enabled) {
         // Volunteers' names are in it: JSON escapes the C0 controls, terminalJson the rest.
-        const json = terminalJson(JSON.stringify(toOriginalMonitoringStatus(status)))
-        stderr.write(`${new Date(status.timestamp).toISOString()} ${MONITORING_NAMESPACE} ${json}\n`)
+        debugMonitoring('%s', terminalJson(JSON.stringify(toOriginalMonitoringStatus(status))))
       }
       last = status
       line?.show()

@@ -1,3 +1,5 @@
+import { debugVolunteers } from './debug-log.ts'
+
 /**
  * The volunteers connected now, whatever their transport, and the notices of their joins and leaves: one
  * count for the notices, the progress line and the dashboard's VOLUNTEERS, right from the first join (the
@@ -49,6 +51,7 @@ export class VolunteerRoster {
     if (size === undefined) return
     this.#sizes.delete(link)
     this.#connected -= size
+    debugVolunteers('a link of %d left: %s (%d connected)', size, reason, this.#connected)
     if (size > 0) this.#say(`${size === 1 ? 'a volunteer' : `${size} volunteers`} left: ${reason}`)
   }
 
@@ -64,6 +67,12 @@ export class VolunteerRoster {
     this.#sizes.set(link, wanted)
     this.#connected += delta
     this.#most = Math.max(this.#most, this.#connected)
+    debugVolunteers(
+      '%s: %d behind its link (%d connected)',
+      name === undefined ? 'a link' : `'${name}'`,
+      wanted,
+      this.#connected,
+    )
     if (delta > 0) {
       const who =
         name !== undefined ? `volunteer '${name}'` : delta === 1 ? 'a volunteer' : `${delta} volunteers`

@@ -1,0 +1,59 @@
+import type { DurationValue } from './duration.ts'
+
+/** Items measured before `--item-timeout N%` applies: until then, {@link RELATIVE_TIMEOUT_WARMUP_MS} does. */
+export const RELATIVE_TIMEOUT_SAMPLES = 3
+
+/**
+ * The item deadline of `--item-timeout N%` until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured: the
+ * option's built-in default, so that the first items, slow or not, have the time they always had.
+ */
+export const RELATIVE_TIMEOUT_WARMUP_MS = 60_000
+
+/**
+ * The least item deadline of `--item-timeout N%`: N% of a median of a few ms would give up items that a
+ * pause of the garbage collector delayed.
+ */
+export const RELATIVE_TIMEOUT_FLOOR_MS = 1_000
+
+/** The latest item times the median is taken over: enough to be steady, few enough to sort at each item. */
+const WINDOW = 255
+
+/**
+ * An item deadline, fixed (`--item-timeout 90s`) or relative to the median time of the items measured so far
+ * (`--item-timeout 300%`, as GNU parallel's `--timeout 300%`): {@link RELATIVE_TIMEOUT_WARMUP_MS} until
+ * {@link RELATIVE_TIMEOUT_SAMPLES} items are measured, then the percentage of the median of the latest
+ * {@link WINDOW}, never less than {@link RELATIVE_TIMEOUT_FLOOR_MS}.
+ */
+export class ItemDeadline {
+  readonly #value: DurationValue
+  readonly #times: number[] = []
+  #median: number | undefined
+
+  constructor(value: DurationValue) {
+    this.#value = value
+  }
+
+  /** The deadline now, in ms; 0 for none. */
+  get ms(): number {
+    if (typeof this.#value === 'number') return this.#value
+    if (this.#times.length < RELATIVE_TIMEOUT_SAMPLES) return RELATIVE_TIMEOUT_WARMUP_MS
+    this.#median ??= median(this.#times)
+    return Math.max(RELATIVE_TIMEOUT_FLOOR_MS, Math.round((this.#median * this.#value.percent) / 100))
+  }
+
+  /** Counts the time an item took (one that succeeded or failed, not one given up). */
+  measure(ms: number): void {
+    if (typeof this.#value === 'number') return
+    this.#times.push(ms)
+    if (this.#times.length > WINDOW) this.#times.shift()
+    this.#median = undefined
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}

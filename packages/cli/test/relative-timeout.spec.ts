@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import {
+  ItemDeadline,
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+} from '../src/relative-timeout.ts'
+
+describe('ItemDeadline', () => {
+  it('is the fixed time it was given, whatever the items took', () => {
+    const deadline = new ItemDeadline(90_000)
+    deadline.measure(5)
+    expect(deadline.ms).toBe(90_000)
+  })
+
+  it('is the warm-up time until enough items are measured, then the percentage of their median', () => {
+    const deadline = new ItemDeadline({ percent: 300 })
+    expect(RELATIVE_TIMEOUT_SAMPLES).toBe(3)
+    expect(deadline.ms).toBe(RELATIVE_TIMEOUT_WARMUP_MS)
+    deadline.measure(2_000)
+    deadline.measure(10_000)
+    expect(deadline.ms).toBe(RELATIVE_TIMEOUT_WARMUP_MS)
+    deadline.measure(3_000)
+    expect(deadline.ms).toBe(9_000)
+    deadline.measure(4_000)
+    expect(deadline.ms).toBe(10_500)
+  })
+
+  it('is never shorter than the floor, for items of a few ms', () => {
+    const deadline = new ItemDeadline({ percent: 200 })
+    for (let i = 0; i < 10; i++) deadline.measure(2)
+    expect(deadline.ms).toBe(RELATIVE_TIMEOUT_FLOOR_MS)
+  })
+})
