@@ -7,3 +7,16 @@ export class DiscreditedError extends Error {
     this.name = 'DiscreditedError'
   }
 }
+
+/** What the root closes a volunteer with when replication finds it outvoted too often (see SPEC 56). */
+export class OutvotedError extends Error {
+  constructor(standing: { readonly outvoted: number; readonly agreed: number }) {
+    super(
+      `was outvoted on ${String(standing.outvoted)} items (its results differed from the agreed ones) and agreed on ${String(standing.agreed)}: excluded`,
+    )
+    this.name = 'OutvotedError'
+  }
+}
+
+/** The failure of an item whose copies never reached a quorum within `--max-replicas` (see SPEC 55). */
+export const DISAGREEMENT_ERROR = 'DisagreementError'
