@@ -1,5 +1,5 @@
 import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
-import { createLender, type Lender } from '@pando/scheduler'
+import { createLender, createReplicatingLender, type Lender, type Standing } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { RunRecord } from './journal/run-record.ts'
 
@@ -9,6 +9,21 @@ export interface RootLenderOptions {
   readonly retries: number
   /** `--max-result-size`, in characters. */
   readonly maxResultChars: number
+  /** `--replicas` and `--max-replicas`. */
+  readonly replicas: number
+  readonly maxReplicas: number
+}
+
+/** The root's lender, and each volunteer's standing when it replicates. */
+export interface RootLender extends Lender {
+  /** Every volunteer that answered a copy, with its standing (replication only: empty otherwise). */
+  standings(): Standing[]
+}
+
+/** What the root is told of the volunteers' standing. */
+export interface TrustEvents {
+  /** A volunteer was excluded for its results (replication): the notice is the caller's to write. */
+  readonly onExcluded?: (standing: Standing) => void
 }
 
 /**
@@ -19,15 +34,17 @@ export interface RootLenderOptions {
  * item; results waiting in the reorder window count against its budget (`REORDER_WINDOW_CHARS`, or four
  * results of the largest size when that is more), past which no new item is read. With a `record`, the
  * items whose outcome is known (from the journal or the cache) are not lent: their outcomes join the results
- * in order.
+ * in order. With `replicas` above 1, each item is computed by that many distinct volunteers and written once
+ * their answers agree (the scheduler's SPEC 52–56).
  */
 export function createRootLender(
   items: Source<string>,
   options: RootLenderOptions,
   record?: RunRecord,
-): Lender {
-  const { retries, maxResultChars } = options
-  const lender = createLender({
+  events: TrustEvents = {},
+): RootLender {
+  const { retries, maxResultChars, replicas, maxReplicas } = options
+  const lenderOptions = {
     ordered: true,
     retries,
     maxResultChars,
@@ -35,7 +52,15 @@ export function createRootLender(
     // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
     lookAhead: true,
     nameSettler: record !== undefined,
-  })
+  }
+  const lender: RootLender =
+    replicas > 1
+      ? createReplicatingLender(lenderOptions, {
+          replicas,
+          maxReplicas,
+          ...(events.onExcluded === undefined ? {} : { onExcluded: events.onExcluded }),
+        })
+      : { ...createLender(lenderOptions), standings: () => [] }
   let id = 0
   const jobs = pull(
     items,

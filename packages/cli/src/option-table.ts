@@ -84,6 +84,25 @@ export const OPTION_TABLE = {
       'with a ResultTooLargeError (then --retries and --on-error apply), so no volunteer can fill the memory ' +
       'of this process. Raise it for a function whose results are larger.',
   },
+  replicas: {
+    kind: 'count',
+    default: 1,
+    min: 1,
+    max: 32,
+    describe:
+      'How many distinct volunteers compute each item (1 to 32). With 2 or more, an item is written only ' +
+      'once that many agree on its output line; on a disagreement it is computed by more volunteers until ' +
+      'one line holds a strict majority of at least --replicas + 1 answers, and a volunteer outvoted again ' +
+      'and again is excluded. Each item then costs about --replicas times the work. Not with --local.',
+  },
+  'max-replicas': {
+    kind: 'count',
+    default: 0,
+    describe:
+      'The most volunteers that compute one item when they disagree (at least --replicas, at most 64; 0: ' +
+      'twice --replicas, plus one). Past it the item fails with a DisagreementError naming the volunteers ' +
+      'and what each gave, and --on-error applies.',
+  },
   'on-error': {
     kind: 'choice',
     choices: ['abort', 'skip', 'mark'],

@@ -12,7 +12,7 @@ import {
   type RunConfig,
   type RunProgress,
 } from '@pando/protocol'
-import type { BatchSize, Lender } from '@pando/scheduler'
+import type { BatchSize, Lender, Standing } from '@pando/scheduler'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
@@ -104,7 +104,9 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
-    const lender = createRootLender(channel.items, options, channel.record)
+    const lender = createRootLender(channel.items, options, channel.record, {
+      onExcluded: (standing) => printMessage(exclusionMessage(standing)),
+    })
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
@@ -274,6 +276,15 @@ async function serveVolunteers(
     },
   }
   return { server, pages }
+}
+
+/** The stderr line naming a volunteer excluded for its results (replication). */
+export function exclusionMessage(standing: Standing): string {
+  const { name, outvoted, agreed } = standing
+  return (
+    `volunteer ${terminalText(name, PEER_NAME_CHARS)} is excluded: its results were outvoted on ${String(outvoted)} ` +
+    `items and agreed on ${String(agreed)}; what it held is computed by others`
+  )
 }
 
 function lostMessage(host: string, reason: string): string {
