@@ -35,7 +35,7 @@ describe('--replicas over the volunteer WebSocket', () => {
       /a volunteer left: 'liar' was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded/,
     )
     expect(result.stderr).toMatch(
-      /volunteer \S+ is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
+      /volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
     )
     for (const volunteer of [liar, ...honest]) {
       const items = volunteer.jobs().map((job) => itemOf(job.id))

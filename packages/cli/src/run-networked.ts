@@ -282,7 +282,7 @@ async function serveVolunteers(
 export function exclusionMessage(standing: Standing): string {
   const { name, outvoted, agreed } = standing
   return (
-    `volunteer ${terminalText(name, PEER_NAME_CHARS)} is excluded: its results were outvoted on ${String(outvoted)} ` +
+    `volunteer '${terminalText(name, PEER_NAME_CHARS)}' is excluded: its results were outvoted on ${String(outvoted)} ` +
     `items and agreed on ${String(agreed)}; what it held is computed by others`
   )
 }
