@@ -74,7 +74,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     )
   }, 60_000)
 
-  it('refuses --replicas with --local, and --max-replicas below --replicas (status 2)', async () => {
+  it('refuses --replicas with --local, --max-replicas below --replicas, and a bad --spot-check (status 2)', async () => {
     const local = await runPando(['examples/square.js', '--local', '--replicas', '2', '1'])
     expect(local).toEqual({
       stdout: '',
@@ -86,7 +86,22 @@ describe('--replicas over the volunteer WebSocket', () => {
     const below = await runPando(['examples/square.js', '--replicas', '3', '--max-replicas', '2', '1'])
     expect(below).toEqual({
       stdout: '',
-      stderr: "pando: --max-replicas must be from --replicas (3) to 64, not 2 (see 'pando --help')\n",
+      stderr: "pando: --max-replicas must be from --replicas (3) to 63, not 2 (see 'pando --help')\n",
+      code: 2,
+      signal: null,
+    })
+    const share = await runPando(['examples/square.js', '--spot-check', '1.5', '1'])
+    expect(share).toEqual({
+      stdout: '',
+      stderr: `pando: --spot-check must be a share from 0 to 1, e.g. 0.05, not "1.5" (see 'pando --help')\n`,
+      code: 2,
+      signal: null,
+    })
+    const judge = await runPando(['examples/square.js', '--spot-check', '0.1', '--no-start-idle', '1'])
+    expect(judge).toEqual({
+      stdout: '',
+      stderr:
+        'pando: --spot-check needs volunteers to check, and this process apart as the judge: not with --no-start-idle\n',
       code: 2,
       signal: null,
     })

@@ -46,16 +46,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   it.each(TRANSPORTS)(
     'over %s: exact output, the liar excluded and named, exit 0',
     async (protocol) => {
-      run = startPando([
-        FIXTURE,
-        '--stdin',
-        '--port',
-        '0',
-        '--replicas',
-        '2',
-        '--ice-addresses',
-        'loopback',
-      ])
+      run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', '2', '--ice-addresses', 'loopback'])
       const [url = ''] = await run.waitForStderr(PRINTED_URL)
       // The liar first, so that it is lent copies before the honest tabs take them all.
       await openLiar(url, protocol)
@@ -76,4 +67,25 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
     },
     180_000,
   )
+
+  it('--spot-check 1 over websocket: this process checks every item, the liar is caught and excluded at once, exact output, exit 0', async () => {
+    run = startPando([FIXTURE, '--stdin', '--port', '0', '--spot-check', '1', '--ice-addresses', 'loopback'])
+    const [url = ''] = await run.waitForStderr(PRINTED_URL)
+    await openLiar(url, 'websocket')
+    await run.waitForStderr(/joined \(1 connected\)/, 60_000)
+    for (const device of ['honest-1', 'honest-2'])
+      await browser.open(`${url}#protocol=websocket;device=${device};`)
+    await run.waitForStderr(/joined \(3 connected\)/, 60_000)
+    run.child.stdin.end(seqLines(0, ITEMS - 1))
+
+    const result = await run.exited
+    expect(result.stdout).toBe(seqLines(0, ITEMS - 1, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /pando: volunteer '[^']+' is excluded: its result differed from this process's own on a spot check; what it held is computed by others/,
+    )
+    expect(result.stderr).toMatch(
+      /a volunteer left: 'liar' gave a result that differed from the root's own on a spot check: excluded/,
+    )
+  }, 180_000)
 })

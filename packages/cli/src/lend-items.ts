@@ -2,6 +2,7 @@ import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
 import { createLender, createReplicatingLender, type Lender, type Standing } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { RunRecord } from './journal/run-record.ts'
+import { LOCAL_WORKER_NAME } from './local-worker.ts'
 
 /** What the root's lender takes from the run's options. */
 export interface RootLenderOptions {
@@ -9,9 +10,10 @@ export interface RootLenderOptions {
   readonly retries: number
   /** `--max-result-size`, in characters. */
   readonly maxResultChars: number
-  /** `--replicas` and `--max-replicas`. */
+  /** `--replicas`, `--max-replicas` and `--spot-check`. */
   readonly replicas: number
   readonly maxReplicas: number
+  readonly spotCheck: number
 }
 
 /** The root's lender, and each volunteer's standing when it replicates. */
@@ -35,7 +37,8 @@ export interface TrustEvents {
  * results of the largest size when that is more), past which no new item is read. With a `record`, the
  * items whose outcome is known (from the journal or the cache) are not lent: their outcomes join the results
  * in order. With `replicas` above 1, each item is computed by that many distinct volunteers and written once
- * their answers agree (the scheduler's SPEC 52–56).
+ * their answers agree (the scheduler's SPEC 52–56); with `spotCheck`, that share of the items is also computed
+ * by this process (`lendLocally`, whose sub-stream is the ground truth: SPEC 57).
  */
 export function createRootLender(
   items: Source<string>,
@@ -43,7 +46,7 @@ export function createRootLender(
   record?: RunRecord,
   events: TrustEvents = {},
 ): RootLender {
-  const { retries, maxResultChars, replicas, maxReplicas } = options
+  const { retries, maxResultChars, replicas, maxReplicas, spotCheck } = options
   const lenderOptions = {
     ordered: true,
     retries,
@@ -54,10 +57,12 @@ export function createRootLender(
     nameSettler: record !== undefined,
   }
   const lender: RootLender =
-    replicas > 1
+    replicas > 1 || spotCheck > 0
       ? createReplicatingLender(lenderOptions, {
           replicas,
           maxReplicas,
+          spotCheck,
+          groundTruth: LOCAL_WORKER_NAME,
           ...(events.onExcluded === undefined ? {} : { onExcluded: events.onExcluded }),
         })
       : { ...createLender(lenderOptions), standings: () => [] }

@@ -99,9 +99,17 @@ export const OPTION_TABLE = {
     kind: 'count',
     default: 0,
     describe:
-      'The most volunteers that compute one item when they disagree (at least --replicas, at most 64; 0: ' +
+      'The most volunteers that compute one item when they disagree (at least --replicas, at most 63; 0: ' +
       'twice --replicas, plus one). Past it the item fails with a DisagreementError naming the volunteers ' +
       'and what each gave, and --on-error applies.',
+  },
+  'spot-check': {
+    kind: 'text',
+    default: '0',
+    describe:
+      'The share of items (0 to 1, e.g. 0.05) that this process also computes itself, as ground truth: a ' +
+      "volunteer whose result differs from this process's own is excluded at once. It costs this process " +
+      'that share of the work. Not with --local or --no-start-idle.',
   },
   'on-error': {
     kind: 'choice',

@@ -36,6 +36,7 @@ export interface RunOptions {
   /** `--replicas` and `--max-replicas`: see `trust-options.ts`. */
   readonly replicas: number
   readonly maxReplicas: number
+  readonly spotCheck: number
   /** `--max-result-size`: the largest result kept, in characters; a larger one fails its item. */
   readonly maxResultChars: number
   readonly onError: 'abort' | 'skip' | 'mark'

@@ -136,7 +136,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       roster.end()
       reporting?.stop()
     })
-    if (!options.startIdle && process !== undefined) {
+    if ((!options.startIdle || options.spotCheck > 0) && process !== undefined) {
       releases.push(lendLocally(lender, process, options.itemTimeoutMs))
     }
     if (chromium !== undefined) {
@@ -280,11 +280,12 @@ async function serveVolunteers(
 
 /** The stderr line naming a volunteer excluded for its results (replication). */
 export function exclusionMessage(standing: Standing): string {
-  const { name, outvoted, agreed } = standing
-  return (
-    `volunteer '${terminalText(name, PEER_NAME_CHARS)}' is excluded: its results were outvoted on ${String(outvoted)} ` +
-    `items and agreed on ${String(agreed)}; what it held is computed by others`
-  )
+  const { name, outvoted, agreed, caught } = standing
+  const why =
+    caught > 0
+      ? "its result differed from this process's own on a spot check"
+      : `its results were outvoted on ${String(outvoted)} items and agreed on ${String(agreed)}`
+  return `volunteer '${terminalText(name, PEER_NAME_CHARS)}' is excluded: ${why}; what it held is computed by others`
 }
 
 function lostMessage(host: string, reason: string): string {

@@ -18,5 +18,13 @@ export class OutvotedError extends Error {
   }
 }
 
+/** What the root closes a volunteer with when a spot check catches it (see SPEC 57). */
+export class CaughtError extends Error {
+  constructor() {
+    super("gave a result that differed from the root's own on a spot check: excluded")
+    this.name = 'CaughtError'
+  }
+}
+
 /** The failure of an item whose copies never reached a quorum within `--max-replicas` (see SPEC 55). */
 export const DISAGREEMENT_ERROR = 'DisagreementError'

@@ -20,11 +20,11 @@ export {
 } from './batch-sizing.ts'
 export { DiscreditedError } from './errors.ts'
 export { earnedCredit, unprovenCredit } from './remote-borrower.ts'
-export { OutvotedError, DISAGREEMENT_ERROR } from './errors.ts'
+export { CaughtError, OutvotedError, DISAGREEMENT_ERROR } from './errors.ts'
 export {
   createReplicatingLender,
   type ReplicatingLender,
   type ReplicationOptions,
 } from './replication/replicating-lender.ts'
 export type { Standing } from './replication/reputation.ts'
-export { COPY_SLOTS } from './replication/copy-ids.ts'
+export { MAX_REPLICAS } from './replication/copy-ids.ts'

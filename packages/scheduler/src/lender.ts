@@ -243,6 +243,11 @@ class Lending implements SubStreamHost {
     return unhold(item, sub)
   }
 
+  /** Whether `sub` takes new items, or only what waits in the re-lend queue (57). */
+  private takesNew(sub: LentSubStream): boolean {
+    return this.options.placement?.takesNew?.(sub.name) ?? true
+  }
+
   /** Whether the placement (52) lets `sub` take `item`; a `true` counts `sub` as holding it there. */
   private placed(item: Item, sub: LentSubStream): boolean {
     return this.options.placement?.claim(item.job, sub.name) ?? true
@@ -414,6 +419,7 @@ class Lending implements SubStreamHost {
     }
     if (this.relend.size > 0)
       this.relend.take(max, items, (item) => this.leave(item, sub) || !this.placed(item, sub))
+    if (!this.takesNew(sub)) return items
     while (items.length < max && this.fresh.size > 0) this.offer(this.fresh.shift() as Item, sub, items)
     if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max, sub)
     return items
@@ -495,7 +501,8 @@ class Lending implements SubStreamHost {
   private steal(): void {
     if (this.lendingOver || this.canLend()) return
     let wanted = 0
-    for (const sub of this.waiting) if (sub.accepting && idleWaiting(sub)) wanted += sub.free
+    for (const sub of this.waiting)
+      if (sub.accepting && idleWaiting(sub) && this.takesNew(sub)) wanted += sub.free
     const recall = pickRecall(this.open, wanted)
     if (recall === undefined || recall.count <= 0) return
     recall.from.recalling = true

@@ -116,6 +116,12 @@ export interface Placement {
   claim(job: Job, name: string): boolean
   /** `name` no longer holds `job`: it `answered` it (success or failure), or closed or gave it back. */
   release(job: Job, name: string, answered: boolean): void
+  /**
+   * Whether the sub-stream named `name` takes new items at all (SPEC 57): one that does not is lent only from
+   * the re-lend queue, where the jobs others were refused wait, and asks nothing of others by stealing.
+   * @default every sub-stream does
+   */
+  takesNew?(name: string): boolean
 }
 
 export interface LendStreamOptions {

@@ -195,4 +195,48 @@ describe('placement under churn (SPEC 52–54)', () => {
       }),
     ])
   })
+
+  it('spot checks (SPEC 57): the ground truth takes only the checked copies, and a liar is excluded when first caught', () => {
+    let draws = 0
+    const lender = createReplicatingLender(
+      { retries: 0 },
+      {
+        replicas: 1,
+        maxReplicas: 3,
+        spotCheck: 0.5,
+        groundTruth: 'local',
+        random: () => (draws++ % 2) * 0.9,
+      },
+    )
+    pull(pull.values(jobs(8)), lender.sink)
+    const out = drain(lender)
+    const dropped: string[] = []
+    const local = manualBorrower(lender.lendStream({ name: 'local', credit: 4 }))
+    const liar = manualBorrower(
+      lender.lendStream({ name: 'liar', credit: 1, onDropped: (e) => void dropped.push(e.message) }),
+    )
+    const honest = manualBorrower(lender.lendStream({ name: 'honest', credit: 4 }))
+    const localGot: number[] = []
+    for (let round = 0; round < 40 && !out.ended(); round++) {
+      if (liar.ended() === null) {
+        liar.answer([...liar.holding.values()].map((j) => ({ id: j.id, ok: true, result: '42' })))
+        if (!liar.reading() && liar.ended() === null) liar.read()
+      }
+      for (const b of [honest, local]) {
+        if (b === local) localGot.push(...[...b.holding.values()].map((j) => j.id))
+        b.answerAll()
+        if (!b.reading()) b.read()
+      }
+    }
+    expect(out.ended()).toBe(true)
+    // Items 0, 2, 4, 6 were drawn for a check: their second copy (copy 1) and nothing else went to 'local'.
+    expect([...new Set(localGot)].sort((a, b) => a - b)).toEqual([1, 2 * 64 + 1, 4 * 64 + 1, 6 * 64 + 1])
+    const liarStanding = lender.standings().find((s) => s.name === 'liar')
+    expect(dropped).toEqual(["gave a result that differed from the root's own on a spot check: excluded"])
+    expect(liarStanding).toMatchObject({ caught: 1 })
+    // Unchecked items the liar answered before it was caught keep its answer: spot checks alone bound the
+    // damage, they do not undo it (README: Trust model).
+    const wrong = out.values.filter((v) => v.ok && v.result === '42').length
+    expect(wrong).toBeLessThanOrEqual(1)
+  })
 })

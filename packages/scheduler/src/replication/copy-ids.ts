@@ -9,3 +9,6 @@ export const copyId = (item: number, copy: number): number => item * COPY_SLOTS 
 
 /** The item a copy's job id belongs to. */
 export const itemOfCopy = (id: number): number => Math.floor(id / COPY_SLOTS)
+
+/** The most copies `--max-replicas` may ask for: one slot is kept for a spot check's copy. */
+export const MAX_REPLICAS = COPY_SLOTS - 1

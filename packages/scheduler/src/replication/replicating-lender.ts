@@ -2,10 +2,10 @@ import type { Job, SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_WINDOW } from '../constants.ts'
 import { Deque } from '../deque.ts'
-import { DISAGREEMENT_ERROR, OutvotedError } from '../errors.ts'
+import { CaughtError, DISAGREEMENT_ERROR, OutvotedError } from '../errors.ts'
 import { createLender } from '../lender.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
-import { COPY_SLOTS, copyId, itemOfCopy } from './copy-ids.ts'
+import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
 import { judge, type Answer } from './quorum.ts'
 import { Reputation, type Standing } from './reputation.ts'
 
@@ -17,6 +17,15 @@ export interface ReplicationOptions {
   readonly maxReplicas: number
   /** Told when a volunteer is excluded, with its standing (after its sub-stream was dropped). */
   readonly onExcluded?: (standing: Standing) => void
+  /**
+   * Spot checks (SPEC 57): the share of items (0 to 1) also computed by the sub-stream named
+   * `groundTruth` (the root itself), whose answer is taken as right. @default 0
+   */
+  readonly spotCheck?: number
+  /** The name of the sub-stream that computes the spot checks, and only them. @default 'local' */
+  readonly groundTruth?: string
+  /** Draws the spot-checked items (and nothing else). @default Math.random */
+  readonly random?: () => number
 }
 
 /** A lender that replicates: the items' settled values, and each volunteer's standing. */
@@ -42,6 +51,8 @@ interface Replicated {
   readonly answered: Set<string>
   /** What it is emitted as, once decided. */
   verdict: Settled | undefined
+  /** The job id of its spot check's copy, for the ground truth only; -1 when it is not checked. */
+  readonly spotCopy: number
 }
 
 /** The failure of an item whose copies never agreed. */
@@ -67,9 +78,12 @@ export function createReplicatingLender(
   const { replicas, maxReplicas } = replication
   if (!Number.isSafeInteger(replicas) || replicas < 1)
     throw new RangeError(`replicas must be an integer ≥ 1, got ${String(replicas)}`)
-  if (!Number.isSafeInteger(maxReplicas) || maxReplicas < replicas || maxReplicas > COPY_SLOTS)
+  const spotCheck = replication.spotCheck ?? 0
+  if (!(spotCheck >= 0 && spotCheck <= 1))
+    throw new RangeError(`spotCheck must be a share from 0 to 1, got ${String(spotCheck)}`)
+  if (!Number.isSafeInteger(maxReplicas) || maxReplicas < replicas || maxReplicas > MAX_REPLICAS)
     throw new RangeError(
-      `maxReplicas must be an integer from replicas (${String(replicas)}) to ${String(COPY_SLOTS)}, got ${String(maxReplicas)}`,
+      `maxReplicas must be an integer from replicas (${String(replicas)}) to ${String(MAX_REPLICAS)}, got ${String(maxReplicas)}`,
     )
   return new Replication(lenderOptions, replication).lender()
 }
@@ -102,17 +116,23 @@ class Replication implements Placement {
   #emitted = 0
   /** Items read and not yet decided. */
   #undecided = 0
+  readonly #spotCheck: number
+  readonly #groundTruth: string
+  readonly #random: () => number
 
   constructor(
     lenderOptions: LenderOptions,
     private readonly replication: ReplicationOptions,
   ) {
     this.#window = lenderOptions.window ?? DEFAULT_WINDOW
+    this.#spotCheck = replication.spotCheck ?? 0
+    this.#groundTruth = replication.groundTruth ?? 'local'
+    this.#random = replication.random ?? Math.random
     this.#inner = createLender({
       ...lenderOptions,
       ordered: true,
       nameSettler: true,
-      window: this.#window * replication.maxReplicas,
+      window: this.#window * (replication.maxReplicas + 1),
       placement: this,
     })
     this.#inner.sink((abort, cb) => this.readCopy(abort, cb))
@@ -141,10 +161,16 @@ class Replication implements Placement {
   claim(job: Job, name: string): boolean {
     const item = this.#items.get(itemOfCopy(job.id))
     if (item === undefined) return true
+    // The ground truth takes the spot checks' copies, and nothing else (57).
+    if ((job.id === item.spotCopy) !== (name === this.#groundTruth)) return false
     if (this.#reputation.isExcluded(name)) return false
     if (item.holders.has(name) || item.answered.has(name)) return false
     item.holders.set(name, 1)
     return true
+  }
+
+  takesNew(name: string): boolean {
+    return name !== this.#groundTruth
   }
 
   release(job: Job, name: string, answered: boolean): void {
@@ -237,21 +263,25 @@ class Replication implements Placement {
   }
 
   private admit(job: Job): void {
+    const checked = this.#spotCheck > 0 && this.#random() < this.#spotCheck
+    const copies = this.replication.replicas + (checked ? 1 : 0)
     const item: Replicated = {
       job,
       nextCopy: 0,
-      live: this.replication.replicas,
+      live: copies,
       answers: [],
       holders: new Map(),
       answered: new Set(),
       verdict: undefined,
+      // The last of its first copies.
+      spotCopy: checked ? copyId(job.id, copies - 1) : -1,
     }
     this.#read++
     this.#undecided++
     this.#items.set(job.id, item)
     this.#order.push(item)
     this.#current = item
-    this.#currentLeft = this.replication.replicas
+    this.#currentLeft = copies
   }
 
   // The output: the inner lender's settled copies, judged, and emitted in item order.
@@ -344,6 +374,7 @@ class Replication implements Placement {
 
   private decide(item: Replicated): void {
     if (item.answers.length < item.live) return // copies outstanding
+    if (item.spotCopy >= 0) return this.decideChecked(item)
     const judgement = judge(item.answers, this.replication.replicas)
     if (judgement.kind === 'more') {
       if (item.live >= this.replication.maxReplicas || item.nextCopy >= COPY_SLOTS) {
@@ -364,6 +395,29 @@ class Replication implements Placement {
     for (const name of judgement.outvoted) if (this.#reputation.deservesExclusion(name)) this.exclude(name)
   }
 
+  /**
+   * A spot-checked item (57): the ground truth's answer is the item's result; every volunteer that gave
+   * another is caught, and excluded at once.
+   */
+  private decideChecked(item: Replicated): void {
+    const truth = item.answers.find((answer) => answer.by === this.#groundTruth)
+    if (truth === undefined) return // struck? cannot be: the ground truth is never excluded
+    const caught: string[] = []
+    for (const { by, result } of item.answers) {
+      if (by === this.#groundTruth) continue
+      if (result === truth.result) this.#reputation.of(by).agreed++
+      else {
+        const standing = this.#reputation.of(by)
+        standing.outvoted++
+        standing.caught++
+        caught.push(by)
+      }
+    }
+    const { id, value } = item.job
+    this.settle(item, { id, value, ok: true, result: truth.result, by: truth.by })
+    for (const name of caught) if (!this.#reputation.isExcluded(name)) this.exclude(name, new CaughtError())
+  }
+
   /** The item is decided, for good: the inner input may end once none is left undecided. */
   private settle(item: Replicated, verdict: Settled): void {
     item.verdict = verdict
@@ -375,9 +429,8 @@ class Replication implements Placement {
    * Excludes a volunteer (SPEC 56): its sub-stream is dropped (what it holds is lent again, and its owner
    * closes the connection), and its answers to undecided items are struck, each replaced by a new copy.
    */
-  private exclude(name: string): void {
+  private exclude(name: string, reason: Error = new OutvotedError(this.#reputation.of(name))): void {
     const standing = this.#reputation.of(name)
-    const reason = new OutvotedError(standing)
     standing.excluded = reason.message
     const entry = this.#subStreams.get(name)
     if (entry !== undefined) {

@@ -6,6 +6,8 @@ export interface Standing {
   agreed: number
   /** Items where its result lost the vote, or differed from the root's own (a spot check). */
   outvoted: number
+  /** Of those, the spot checks it failed (its result differed from the root's own). */
+  caught: number
   /** Copies it answered with the function's failure, after the retries. */
   failed: number
   /** Of those, the item timeouts (`ItemTimeoutError`). */
@@ -31,7 +33,7 @@ export class Reputation {
   of(name: string): Standing {
     let standing = this.#standings.get(name)
     if (standing === undefined) {
-      standing = { name, agreed: 0, outvoted: 0, failed: 0, timedOut: 0 }
+      standing = { name, agreed: 0, outvoted: 0, caught: 0, failed: 0, timedOut: 0 }
       this.#standings.set(name, standing)
     }
     return standing
