@@ -18,7 +18,15 @@ const lie = (job: { id: number }): Outcome => ({ id: job.id, ok: true, result: '
 
 describe('--replicas over the volunteer WebSocket', () => {
   it('writes the agreed results, never gives two copies of an item to one volunteer, and excludes a liar', async () => {
-    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0', '--replicas', '2'])
+    const run = startPando([
+      'examples/square-no-delay.js',
+      '--stdin',
+      '--port',
+      '0',
+      '--replicas',
+      '2',
+      '--progress',
+    ])
     const server = await waitForServer(run)
     const liar = new FakeVolunteer(server, { answer: lie })
     await liar.join(1, 'liar')
@@ -37,6 +45,8 @@ describe('--replicas over the volunteer WebSocket', () => {
     expect(result.stderr).toMatch(
       /volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
     )
+    // The summary line names it too.
+    expect(result.stderr).toMatch(/ · volunteers judged: 4, excluded: '[^']+' \(outvoted \d+ times\)\n$/)
     for (const volunteer of [liar, ...honest]) {
       const items = volunteer.jobs().map((job) => itemOf(job.id))
       expect(new Set(items).size).toBe(items.length)

@@ -120,6 +120,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
     reporting = startRunReporting({
       lender,
+      ...(options.replicas > 1 || options.spotCheck > 0 ? { standings: () => lender.standings() } : {}),
       board,
       intervalMs: options.reportingIntervalMs,
       ...(options.stdin ? {} : { itemsTotal: options.items.length }),
