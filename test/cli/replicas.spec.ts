@@ -100,6 +100,13 @@ describe('--replicas over the volunteer WebSocket', () => {
       code: 2,
       signal: null,
     })
+    const auto = await runPando(['examples/square.js', '--replicas', 'many', '1'])
+    expect(auto).toEqual({
+      stdout: '',
+      stderr: `pando: --replicas must be a whole number from 1 to 32, or auto, not "many" (see 'pando --help')\n`,
+      code: 2,
+      signal: null,
+    })
     const share = await runPando(['examples/square.js', '--spot-check', '1.5', '1'])
     expect(share).toEqual({
       stdout: '',

@@ -88,4 +88,23 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
       /a volunteer left: 'liar' gave a result that differed from the root's own on a spot check: excluded/,
     )
   }, 180_000)
+
+  it('--replicas auto over websocket: the liar never earns trust, is excluded and named, exact output, exit 0', async () => {
+    run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', 'auto', '--ice-addresses', 'loopback'])
+    const [url = ''] = await run.waitForStderr(PRINTED_URL)
+    await openLiar(url, 'websocket')
+    await run.waitForStderr(/joined \(1 connected\)/, 60_000)
+    for (const device of ['honest-1', 'honest-2', 'honest-3'])
+      await browser.open(`${url}#protocol=websocket;device=${device};`)
+    await run.waitForStderr(/joined \(4 connected\)/, 60_000)
+    run.child.stdin.end(seqLines(0, ITEMS - 1))
+
+    const result = await run.exited
+    expect(result.stdout).toBe(seqLines(0, ITEMS - 1, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /pando: volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
+    )
+    expect(result.stderr).not.toMatch(/agreed on [1-9]\d*; what it held/)
+  }, 180_000)
 })

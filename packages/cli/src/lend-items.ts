@@ -14,6 +14,8 @@ export interface RootLenderOptions {
   readonly replicas: number
   readonly maxReplicas: number
   readonly spotCheck: number
+  /** `--replicas auto`: adaptive replication. */
+  readonly adaptive: boolean
 }
 
 /** The root's lender, and each volunteer's standing when it replicates. */
@@ -46,7 +48,7 @@ export function createRootLender(
   record?: RunRecord,
   events: TrustEvents = {},
 ): RootLender {
-  const { retries, maxResultChars, replicas, maxReplicas, spotCheck } = options
+  const { retries, maxResultChars, replicas, maxReplicas, spotCheck, adaptive } = options
   const lenderOptions = {
     ordered: true,
     retries,
@@ -62,6 +64,7 @@ export function createRootLender(
           replicas,
           maxReplicas,
           spotCheck,
+          adaptive,
           groundTruth: LOCAL_WORKER_NAME,
           ...(events.onExcluded === undefined ? {} : { onExcluded: events.onExcluded }),
         })

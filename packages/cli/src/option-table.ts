@@ -85,15 +85,15 @@ export const OPTION_TABLE = {
       'of this process. Raise it for a function whose results are larger.',
   },
   replicas: {
-    kind: 'count',
-    default: 1,
-    min: 1,
-    max: 32,
+    kind: 'text',
+    default: '1',
     describe:
-      'How many distinct volunteers compute each item (1 to 32). With 2 or more, an item is written only ' +
-      'once that many agree on its output line; on a disagreement it is computed by more volunteers until ' +
-      'one line holds a strict majority of at least --replicas + 1 answers, and a volunteer outvoted again ' +
-      'and again is excluded. Each item then costs about --replicas times the work. Not with --local.',
+      'How many distinct volunteers compute each item (1 to 32), or auto. With 2 or more, an item is written ' +
+      'only once that many agree on its output line; on a disagreement it is computed by more volunteers ' +
+      'until one line holds a strict majority of at least --replicas + 1 answers, and a volunteer outvoted ' +
+      'again and again is excluded. Each item then costs about --replicas times the work. auto: a volunteer ' +
+      'that agreed with others on 10 items and was never outvoted computes items alone, re-checked one time ' +
+      'in ten; the others need 2 agreeing answers. Not with --local.',
   },
   'max-replicas': {
     kind: 'count',

@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly replicas: number
   readonly maxReplicas: number
   readonly spotCheck: number
+  /** `--replicas auto`. */
+  readonly adaptive: boolean
   /** `--max-result-size`: the largest result kept, in characters; a larger one fails its item. */
   readonly maxResultChars: number
   readonly onError: 'abort' | 'skip' | 'mark'

@@ -142,7 +142,7 @@ describe('placement under churn (SPEC 52–54)', () => {
     )
     // The runs did see volunteers leave with copies in hand.
     expect(churn).toBeGreaterThan(50)
-  })
+  }, 120_000)
 
   it('excludes a liar outvoted twice: its connection is dropped with the reason, its held copies go elsewhere', () => {
     const lender = createReplicatingLender({ retries: 2 }, { replicas: 2, maxReplicas: 5 })
@@ -238,5 +238,41 @@ describe('placement under churn (SPEC 52–54)', () => {
     // damage, they do not undo it (README: Trust model).
     const wrong = out.values.filter((v) => v.ok && v.result === '42').length
     expect(wrong).toBeLessThanOrEqual(1)
+  })
+
+  it('adaptive replication (SPEC 58): trusted volunteers get single copies, a liar never earns trust and is excluded', () => {
+    let seed = 7
+    const random = (): number => ((seed = (seed * 16_807) % 2_147_483_647) - 1) / 2_147_483_646
+    const n = 200
+    const lender = createReplicatingLender(
+      { retries: 0 },
+      { replicas: 2, maxReplicas: 5, adaptive: true, random },
+    )
+    pull(pull.values(jobs(n)), lender.sink)
+    const out = drain(lender)
+    const make = (name: string) => manualBorrower(lender.lendStream({ name, credit: 2 }))
+    const liar = make('liar')
+    const honest = [make('a'), make('b'), make('c')]
+    let copies = 0
+    for (let round = 0; round < 20 * n && !out.ended(); round++) {
+      if (liar.ended() === null) {
+        copies += liar.holding.size
+        liar.answer([...liar.holding.values()].map((j) => ({ id: j.id, ok: true, result: '42' })))
+        if (!liar.reading() && liar.ended() === null) liar.read()
+      }
+      for (const h of honest) {
+        copies += h.holding.size
+        h.answerAll()
+        if (!h.reading()) h.read()
+      }
+    }
+    expect(out.ended()).toBe(true)
+    expect(out.values.map((v) => (v.ok ? v.result : 'failed'))).toEqual(jobs(n).map((j) => negate(j.value)))
+    const standings = new Map(lender.standings().map((s) => [s.name, s]))
+    expect(standings.get('liar')?.excluded).toMatch(/excluded$/)
+    expect(standings.get('liar')?.agreed).toBe(0)
+    // Once trusted, honest volunteers mostly compute alone: far fewer than two copies per item.
+    expect(copies).toBeLessThan(1.5 * n)
+    expect(copies).toBeGreaterThanOrEqual(n)
   })
 })

@@ -7,7 +7,7 @@ import { createLender } from '../lender.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
 import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
 import { judge, type Answer } from './quorum.ts'
-import { Reputation, type Standing } from './reputation.ts'
+import { Reputation, TRUSTED_RECHECK_SHARE, type Standing } from './reputation.ts'
 
 /** How items are replicated (SPEC 52–56). */
 export interface ReplicationOptions {
@@ -15,6 +15,12 @@ export interface ReplicationOptions {
   readonly replicas: number
   /** The most copies of one item (`--max-replicas`), at least `replicas`, at most `COPY_SLOTS`. */
   readonly maxReplicas: number
+  /**
+   * Adaptive replication (`--replicas auto`, SPEC 58): each item is lent once; the answer of a trusted
+   * volunteer is taken (but for random re-checks), any other needs `replicas` agreeing answers.
+   * @default false
+   */
+  readonly adaptive?: boolean
   /** Told when a volunteer is excluded, with its standing (after its sub-stream was dropped). */
   readonly onExcluded?: (standing: Standing) => void
   /**
@@ -53,6 +59,8 @@ interface Replicated {
   verdict: Settled | undefined
   /** The job id of its spot check's copy, for the ground truth only; -1 when it is not checked. */
   readonly spotCopy: number
+  /** The agreeing answers it needs: `replicas`, or 1 while adaptive replication may take one on trust. */
+  needed: number
 }
 
 /** The failure of an item whose copies never agreed. */
@@ -264,7 +272,8 @@ class Replication implements Placement {
 
   private admit(job: Job): void {
     const checked = this.#spotCheck > 0 && this.#random() < this.#spotCheck
-    const copies = this.replication.replicas + (checked ? 1 : 0)
+    const needed = this.replication.adaptive === true ? 1 : this.replication.replicas
+    const copies = needed + (checked ? 1 : 0)
     const item: Replicated = {
       job,
       nextCopy: 0,
@@ -275,6 +284,7 @@ class Replication implements Placement {
       verdict: undefined,
       // The last of its first copies.
       spotCopy: checked ? copyId(job.id, copies - 1) : -1,
+      needed,
     }
     this.#read++
     this.#undecided++
@@ -375,7 +385,17 @@ class Replication implements Placement {
   private decide(item: Replicated): void {
     if (item.answers.length < item.live) return // copies outstanding
     if (item.spotCopy >= 0) return this.decideChecked(item)
-    const judgement = judge(item.answers, this.replication.replicas)
+    if (item.needed === 1 && this.replication.replicas > 1 && !this.takenOnTrust(item)) {
+      // Adaptive replication: an answer not taken on trust needs `replicas` agreeing ones (58).
+      item.needed = this.replication.replicas
+    }
+    if (item.needed === 1 && item.answers.length === 1) {
+      const { id, value } = item.job
+      const [only] = item.answers as [Answer]
+      this.settle(item, { id, value, ok: true, result: only.result, by: only.by })
+      return
+    }
+    const judgement = judge(item.answers, item.needed)
     if (judgement.kind === 'more') {
       if (item.live >= this.replication.maxReplicas || item.nextCopy >= COPY_SLOTS) {
         const error = disagreement(item.answers, this.replication.maxReplicas)
@@ -393,6 +413,16 @@ class Replication implements Placement {
     for (const name of judgement.outvoted) this.#reputation.of(name).outvoted++
     this.settle(item, { id, value, ok: true, result: judgement.result, by: judgement.agreed.join(',') })
     for (const name of judgement.outvoted) if (this.#reputation.deservesExclusion(name)) this.exclude(name)
+  }
+
+  /**
+   * Adaptive replication (58): whether the item's only answer is taken on its volunteer's word: it is
+   * trusted, and the item was not drawn for a re-check.
+   */
+  private takenOnTrust(item: Replicated): boolean {
+    const [only] = item.answers
+    if (only === undefined || item.answers.length !== 1) return false
+    return this.#reputation.isTrusted(only.by) && this.#random() >= TRUSTED_RECHECK_SHARE
   }
 
   /**

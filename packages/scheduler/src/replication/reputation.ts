@@ -25,6 +25,15 @@ export const EXCLUDE_AFTER_OUTVOTED = 2
 /** The share of its judged items a volunteer may be outvoted on and stay. */
 export const EXCLUDE_OUTVOTED_SHARE = 0.1
 
+/**
+ * Adaptive replication (SPEC 58): a volunteer whose answers were agreed on this many items, and never
+ * outvoted, is trusted: an item it answers is taken on its word, but for random re-checks.
+ */
+export const TRUSTED_AFTER_AGREED = 10
+
+/** Adaptive replication: the share of a trusted volunteer's answers that are checked all the same. */
+export const TRUSTED_RECHECK_SHARE = 0.1
+
 /** Each volunteer's standing for the run, by name. */
 export class Reputation {
   readonly #standings = new Map<string, Standing>()
@@ -46,6 +55,13 @@ export class Reputation {
 
   isExcluded(name: string): boolean {
     return this.#standings.get(name)?.excluded !== undefined
+  }
+
+  /** Whether `name` has earned trust (SPEC 58): agreed often, never outvoted, not excluded. */
+  isTrusted(name: string): boolean {
+    const standing = this.#standings.get(name)
+    if (standing === undefined || standing.excluded !== undefined) return false
+    return standing.agreed >= TRUSTED_AFTER_AGREED && standing.outvoted === 0
   }
 
   /** Whether `name` has now been outvoted often enough to be excluded (and is not yet). */
