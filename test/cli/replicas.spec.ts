@@ -30,7 +30,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     const server = await waitForServer(run)
     const liar = new FakeVolunteer(server, { answer: lie })
     await liar.join(1, 'liar')
-    const honest = [0, 1, 2].map((i) => new FakeVolunteer(server, { answer: square }))
+    const honest = [0, 1, 2].map(() => new FakeVolunteer(server, { answer: square }))
     for (const [i, volunteer] of honest.entries()) await volunteer.join(1, `honest-${String(i)}`)
     await run.waitForStderr(/volunteer 'honest-2' joined/)
     run.child.stdin.end(seqLines(0, 199))
