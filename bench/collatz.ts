@@ -17,7 +17,13 @@ const collatzInputs = (count: number): string => seqLines(0, count, (i) => Strin
 export interface CollatzRun {
   readonly placement: Placement
   readonly items: number
+  /** More `pando` options (`--replicas 2`). */
+  readonly args?: readonly string[]
 }
+
+/** A run's label: where its items go, and its extra options. */
+const runLabel = (config: CollatzRun): string =>
+  [placementLabel(config.placement), ...(config.args ?? [])].join(' ')
 
 /**
  * Streams Collatz items (`examples/collatz.js`, about 10 ms each) through each configuration, `runs` times
@@ -36,6 +42,7 @@ export async function measureCollatz(
       (
         await streamItems(context, {
           module: MODULES.collatz,
+          ...(config.args === undefined ? {} : { args: config.args }),
           placement: config.placement,
           input: () => collatzInputs(config.items),
           items: config.items,
@@ -43,7 +50,7 @@ export async function measureCollatz(
       ).record,
     (config, run, record) =>
       context.log(
-        `${scenario}: ${placementLabel(config.placement)}, run ${run + 1}: ${
+        `${scenario}: ${runLabel(config)}, run ${run + 1}: ${
           record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
         }`,
       ),
@@ -54,7 +61,7 @@ export async function measureCollatz(
   const rows = configs.map((config, index): Row => {
     const runs = records.get(config) ?? []
     return {
-      label: placementLabel(config.placement),
+      label: runLabel(config),
       config,
       figures: {
         items: config.items,

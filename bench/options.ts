@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'memory',
   'journal',
   'spread',
+  'replicas',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 

@@ -25,6 +25,7 @@ import { overhead } from './scenarios/overhead.ts'
 import { recovery } from './scenarios/recovery.ts'
 import { scaling } from './scenarios/scaling.ts'
 import { spread } from './scenarios/spread.ts'
+import { replicas } from './scenarios/replicas.ts'
 import { workers } from './scenarios/workers.ts'
 import { launchTabs, type Tabs } from './tabs.ts'
 import { checkTransport } from './transports.ts'
@@ -39,6 +40,7 @@ const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioR
   memory,
   journal,
   spread,
+  replicas,
 }
 
 const log = (message: string): void => {

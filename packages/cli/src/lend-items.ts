@@ -1,7 +1,8 @@
 import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
-import { createLender, type Lender } from '@pando/scheduler'
+import { createLender, createReplicatingLender, type Lender, type Standing } from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { RunRecord } from './journal/run-record.ts'
+import { LOCAL_WORKER_NAME } from './local-worker.ts'
 
 /** What the root's lender takes from the run's options. */
 export interface RootLenderOptions {
@@ -9,6 +10,24 @@ export interface RootLenderOptions {
   readonly retries: number
   /** `--max-result-size`, in characters. */
   readonly maxResultChars: number
+  /** `--replicas`, `--max-replicas` and `--spot-check`. */
+  readonly replicas: number
+  readonly maxReplicas: number
+  readonly spotCheck: number
+  /** `--replicas auto`: adaptive replication. */
+  readonly adaptive: boolean
+}
+
+/** The root's lender, and each volunteer's standing when it replicates. */
+export interface RootLender extends Lender {
+  /** Every volunteer that answered a copy, with its standing (replication only: empty otherwise). */
+  standings(): Standing[]
+}
+
+/** What the root is told of the volunteers' standing. */
+export interface TrustEvents {
+  /** A volunteer was excluded for its results (replication): the notice is the caller's to write. */
+  readonly onExcluded?: (standing: Standing) => void
 }
 
 /**
@@ -19,15 +38,18 @@ export interface RootLenderOptions {
  * item; results waiting in the reorder window count against its budget (`REORDER_WINDOW_CHARS`, or four
  * results of the largest size when that is more), past which no new item is read. With a `record`, the
  * items whose outcome is known (from the journal or the cache) are not lent: their outcomes join the results
- * in order.
+ * in order. With `replicas` above 1, each item is computed by that many distinct volunteers and written once
+ * their answers agree (the scheduler's SPEC 52–56); with `spotCheck`, that share of the items is also computed
+ * by this process (`lendLocally`, whose sub-stream is the ground truth: SPEC 57).
  */
 export function createRootLender(
   items: Source<string>,
   options: RootLenderOptions,
   record?: RunRecord,
-): Lender {
-  const { retries, maxResultChars } = options
-  const lender = createLender({
+  events: TrustEvents = {},
+): RootLender {
+  const { retries, maxResultChars, replicas, maxReplicas, spotCheck, adaptive } = options
+  const lenderOptions = {
     ordered: true,
     retries,
     maxResultChars,
@@ -35,7 +57,18 @@ export function createRootLender(
     // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
     lookAhead: true,
     nameSettler: record !== undefined,
-  })
+  }
+  const lender: RootLender =
+    replicas > 1 || spotCheck > 0
+      ? createReplicatingLender(lenderOptions, {
+          replicas,
+          maxReplicas,
+          spotCheck,
+          adaptive,
+          groundTruth: LOCAL_WORKER_NAME,
+          ...(events.onExcluded === undefined ? {} : { onExcluded: events.onExcluded }),
+        })
+      : { ...createLender(lenderOptions), standings: () => [] }
   let id = 0
   const jobs = pull(
     items,

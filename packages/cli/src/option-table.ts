@@ -118,6 +118,33 @@ export const OPTION_TABLE = {
       'with a ResultTooLargeError (then --retries and --on-error apply), so no volunteer can fill the memory ' +
       'of this process. Raise it for a function whose results are larger.',
   },
+  replicas: {
+    kind: 'text',
+    default: '1',
+    describe:
+      'How many distinct volunteers compute each item (1 to 32), or auto. With 2 or more, an item is written ' +
+      'only once that many agree on its output line; on a disagreement it is computed by more volunteers ' +
+      'until one line holds a strict majority of at least --replicas + 1 answers, and a volunteer outvoted ' +
+      'again and again is excluded. Each item then costs about --replicas times the work. auto: a volunteer ' +
+      'that agreed with others on 10 items and was never outvoted computes items alone, re-checked one time ' +
+      'in ten; the others need 2 agreeing answers. Not with --local.',
+  },
+  'max-replicas': {
+    kind: 'count',
+    default: 0,
+    describe:
+      'The most volunteers that compute one item when they disagree (at least --replicas, at most 63; 0: ' +
+      'twice --replicas, plus one). Past it the item fails with a DisagreementError naming the volunteers ' +
+      'and what each gave, and --on-error applies.',
+  },
+  'spot-check': {
+    kind: 'text',
+    default: '0',
+    describe:
+      'The share of items (0 to 1, e.g. 0.05) that this process also computes itself, as ground truth: a ' +
+      "volunteer whose result differs from this process's own is excluded at once. It costs this process " +
+      'that share of the work. Not with --local or --no-start-idle.',
+  },
   'on-error': {
     kind: 'choice',
     choices: ['abort', 'skip', 'mark'],

@@ -17,6 +17,7 @@ import { environmentVariable, readEnvironmentOptions, type Environment } from '.
 import { helpText, type ShownSetting } from './help-text.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
+import { trustOptions } from './trust-options.ts'
 import { givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
@@ -36,6 +37,12 @@ export interface RunOptions {
   readonly local: boolean
   readonly syncStdio: boolean
   readonly retries: number
+  /** `--replicas` and `--max-replicas`: see `trust-options.ts`. */
+  readonly replicas: number
+  readonly maxReplicas: number
+  readonly spotCheck: number
+  /** `--replicas auto`. */
+  readonly adaptive: boolean
   /** `--max-result-size`: the largest result kept, in characters; a larger one fails its item. */
   readonly maxResultChars: number
   readonly onError: 'abort' | 'skip' | 'mark'
@@ -172,6 +179,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       syncStdio: values['sync-stdio'],
       retries: values.retries,
       maxResultChars: values['max-result-size'],
+      ...trustOptions(values),
       onError: values['on-error'] as RunOptions['onError'],
       errorMarker: values['error-marker'],
       port: values.port,

@@ -12,7 +12,7 @@ import {
   type RunConfig,
   type RunProgress,
 } from '@pando/protocol'
-import type { BatchSize, Lender } from '@pando/scheduler'
+import type { BatchSize, Lender, Standing } from '@pando/scheduler'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
@@ -105,7 +105,11 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
-    const lender = withSchedulerDebug(createRootLender(channel.items, options, channel.record))
+    const lender = withSchedulerDebug(
+      createRootLender(channel.items, options, channel.record, {
+        onExcluded: (standing) => printMessage(exclusionMessage(standing)),
+      }),
+    )
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
@@ -119,6 +123,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
     reporting = startRunReporting({
       lender,
+      ...(options.replicas > 1 || options.spotCheck > 0 ? { standings: () => lender.standings() } : {}),
       board,
       intervalMs: options.reportingIntervalMs,
       ...(options.stdin ? {} : { itemsTotal: options.items.length }),
@@ -135,7 +140,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       roster.end()
       reporting?.stop()
     })
-    if (!options.startIdle && process !== undefined) {
+    if ((!options.startIdle || options.spotCheck > 0) && process !== undefined) {
       releases.push(lendLocally(lender, process, options.itemTimeout))
     }
     if (chromium !== undefined) {
@@ -276,6 +281,16 @@ async function serveVolunteers(
     },
   }
   return { server, pages }
+}
+
+/** The stderr line naming a volunteer excluded for its results (replication). */
+export function exclusionMessage(standing: Standing): string {
+  const { name, outvoted, agreed, caught } = standing
+  const why =
+    caught > 0
+      ? "its result differed from this process's own on a spot check"
+      : `its results were outvoted on ${String(outvoted)} items and agreed on ${String(agreed)}`
+  return `volunteer '${terminalText(name, PEER_NAME_CHARS)}' is excluded: ${why}; what it held is computed by others`
 }
 
 function lostMessage(host: string, reason: string): string {

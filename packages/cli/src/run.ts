@@ -40,7 +40,8 @@ async function run(options: RunOptions): Promise<void> {
   installRuntimeModuleResolution()
   const cwd = globalThis.process.cwd()
   // The function runs here with --local and --no-start-idle; otherwise only the volunteers' Workers run it.
-  const computesHere = options.local || !options.startIdle
+  // It is also the judge of the spot checks.
+  const computesHere = options.local || !options.startIdle || options.spotCheck > 0
   const process = computesHere
     ? await loadProcessFunction(options.module, cwd)
     : await checkModuleForWorkers(options.module, cwd)

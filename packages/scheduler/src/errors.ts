@@ -7,3 +7,24 @@ export class DiscreditedError extends Error {
     this.name = 'DiscreditedError'
   }
 }
+
+/** What the root closes a volunteer with when replication finds it outvoted too often (see SPEC 56). */
+export class OutvotedError extends Error {
+  constructor(standing: { readonly outvoted: number; readonly agreed: number }) {
+    super(
+      `was outvoted on ${String(standing.outvoted)} items (its results differed from the agreed ones) and agreed on ${String(standing.agreed)}: excluded`,
+    )
+    this.name = 'OutvotedError'
+  }
+}
+
+/** What the root closes a volunteer with when a spot check catches it (see SPEC 57). */
+export class CaughtError extends Error {
+  constructor() {
+    super("gave a result that differed from the root's own on a spot check: excluded")
+    this.name = 'CaughtError'
+  }
+}
+
+/** The failure of an item whose copies never reached a quorum within `--max-replicas` (see SPEC 55). */
+export const DISAGREEMENT_ERROR = 'DisagreementError'

@@ -144,7 +144,7 @@ class Lending implements SubStreamHost {
         continue
       }
       this.counts.lent--
-      const lentAt = this.letGo(item, sub)
+      const lentAt = this.letGo(item, sub, true)
       if (outcome.ok && outcome.result.length > this.options.maxResultChars) {
         this.failed(sub, item, resultTooLarge(outcome.result.length, this.options.maxResultChars))
       } else if (outcome.ok) {
@@ -233,10 +233,24 @@ class Lending implements SubStreamHost {
     return held
   }
 
-  /** `sub` no longer holds `item`; returns when it got it. A copy due for the item is called off. */
-  private letGo(item: Item, sub: LentSubStream): number {
+  /**
+   * `sub` no longer holds `item` (it `answered` it, or closed or gave it back); returns when it got it. A
+   * copy due for the item is called off.
+   */
+  private letGo(item: Item, sub: LentSubStream, answered = false): number {
     if (this.copyDue === item) this.copyDue = undefined
+    this.options.placement?.release(item.job, sub.name, answered)
     return unhold(item, sub)
+  }
+
+  /** Whether `sub` takes new items, or only what waits in the re-lend queue (57). */
+  private takesNew(sub: LentSubStream): boolean {
+    return this.options.placement?.takesNew?.(sub.name) ?? true
+  }
+
+  /** Whether the placement (52) lets `sub` take `item`; a `true` counts `sub` as holding it there. */
+  private placed(item: Item, sub: LentSubStream): boolean {
+    return this.options.placement?.claim(item.job, sub.name) ?? true
   }
 
   /**
@@ -399,14 +413,25 @@ class Lending implements SubStreamHost {
    */
   private collect(sub: LentSubStream, max: number): Item[] {
     const items: Item[] = []
-    if (this.copyDue !== undefined && this.mayCopy(this.copyDue, sub)) {
+    if (this.copyDue !== undefined && this.mayCopy(this.copyDue, sub) && this.placed(this.copyDue, sub)) {
       items.push(this.copyDue)
       this.copyDue = undefined
     }
-    if (this.relend.size > 0) this.relend.take(max, items, (item) => this.leave(item, sub))
-    while (items.length < max && this.fresh.size > 0) items.push(this.fresh.shift() as Item)
-    if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max)
+    if (this.relend.size > 0)
+      this.relend.take(max, items, (item) => this.leave(item, sub) || !this.placed(item, sub))
+    if (!this.takesNew(sub)) return items
+    while (items.length < max && this.fresh.size > 0) this.offer(this.fresh.shift() as Item, sub, items)
+    if (items.length < max && this.worthReading(max - items.length)) this.readInto(items, max, sub)
     return items
+  }
+
+  /**
+   * Puts `item` in `sub`'s batch, or, when the placement keeps it from `sub` (52), in the re-lend queue for
+   * another sub-stream.
+   */
+  private offer(item: Item, sub: LentSubStream, items: Item[]): void {
+    if (this.placed(item, sub)) items.push(item)
+    else this.relend.push(item)
   }
 
   /**
@@ -422,12 +447,12 @@ class Lending implements SubStreamHost {
     return room >= Math.min(wanted, Math.ceil(window / 4)) || !this.outbox.hasNext()
   }
 
-  /** Reads as many items as the input gives synchronously, up to `max` in `items`. */
-  private readInto(items: Item[], max: number): void {
+  /** Reads as many items as the input gives synchronously, up to `max` in `items` for `sub`. */
+  private readInto(items: Item[], max: number, sub: LentSubStream): void {
     while (items.length < max && this.canRead()) {
       const job = this.input.read()
       if (job === undefined) return
-      items.push(this.admit(job))
+      this.offer(this.admit(job), sub, items)
     }
   }
 
@@ -436,6 +461,7 @@ class Lending implements SubStreamHost {
    * when it fails more than it computes (`suspect`) and one that does not could take the item (21).
    */
   private leave(item: Item, sub: LentSubStream): boolean {
+    if (item.failures === 0) return false
     if (item.failedBy?.has(sub) === true) return this.elsewhere(item, sub)
     return sub.suspect && this.elsewhere(item, sub, (other) => !other.suspect)
   }
@@ -475,7 +501,8 @@ class Lending implements SubStreamHost {
   private steal(): void {
     if (this.lendingOver || this.canLend()) return
     let wanted = 0
-    for (const sub of this.waiting) if (sub.accepting && idleWaiting(sub)) wanted += sub.free
+    for (const sub of this.waiting)
+      if (sub.accepting && idleWaiting(sub) && this.takesNew(sub)) wanted += sub.free
     const recall = pickRecall(this.open, wanted)
     if (recall === undefined || recall.count <= 0) return
     recall.from.recalling = true

@@ -6,7 +6,7 @@ import {
   DEFAULT_SPECULATE_MULTIPLE,
   DEFAULT_WINDOW,
 } from './constants.ts'
-import type { LenderOptions } from './types.ts'
+import type { LenderOptions, Placement } from './types.ts'
 
 export interface ResolvedOptions {
   readonly ordered: boolean
@@ -21,6 +21,7 @@ export interface ResolvedOptions {
   readonly lookAhead: boolean
   readonly nameSettler: boolean
   readonly clock: LenderClock
+  readonly placement: Placement | undefined
 }
 
 /** Applies the defaults and checks the values: a `RangeError` names the first bad option. */
@@ -38,6 +39,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     lookAhead = false,
     nameSettler = false,
     clock = systemClock,
+    placement,
   } = options
   checkCount('window', window, 1)
   checkCount('retries', retries, 0)
@@ -61,6 +63,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     clock,
     lookAhead,
     nameSettler,
+    placement,
   }
 }
 

@@ -24,14 +24,15 @@ export class RelendQueue {
 
   /**
    * Moves up to `max` items into `into`, oldest first. An item `leave(item)` says is for someone else (the
-   * borrower failed it, or fails more than it computes, and a better one may take it) is left in place.
+   * borrower failed it, or fails more than it computes, and a better one may take it; or the placement
+   * keeps it from this borrower) is left in place.
    */
   take(max: number, into: Item[], leave: (item: Item) => boolean): void {
     let skipped: Item[] | undefined
     let left = this.queue.size
     while (into.length < max && left-- > 0) {
       const item = this.queue.shift() as Item
-      if (item.failures > 0 && leave(item)) (skipped ??= []).push(item)
+      if (leave(item)) (skipped ??= []).push(item)
       else into.push(item)
     }
     // Put the skipped items back at the front, in their order, so they keep their priority.

@@ -96,6 +96,32 @@ export interface LenderOptions {
    * @default the platform's: `performance.now`, `setTimeout`, `clearTimeout`
    */
   clock?: LenderClock
+  /**
+   * Where each job may go (SPEC 52–54): asked before a job joins a sub-stream's batch, told when a holding
+   * ends. Replication uses it to keep the copies of one item on distinct volunteers. Without it, a job may
+   * go to any sub-stream that the other rules allow.
+   */
+  placement?: Placement
+}
+
+/**
+ * The lender's placement hook (SPEC 52–54). Jobs are told apart by id: the copies of one item are distinct
+ * jobs to the lender, and only the placement knows they belong together.
+ */
+export interface Placement {
+  /**
+   * Whether the sub-stream named `name` may take `job` now. A `true` is a commitment: the lender lends it
+   * there, and the placement counts `name` as holding it until {@link release}.
+   */
+  claim(job: Job, name: string): boolean
+  /** `name` no longer holds `job`: it `answered` it (success or failure), or closed or gave it back. */
+  release(job: Job, name: string, answered: boolean): void
+  /**
+   * Whether the sub-stream named `name` takes new items at all (SPEC 57): one that does not is lent only from
+   * the re-lend queue, where the jobs others were refused wait, and asks nothing of others by stealing.
+   * @default every sub-stream does
+   */
+  takesNew?(name: string): boolean
 }
 
 export interface LendStreamOptions {

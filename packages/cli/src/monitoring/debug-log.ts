@@ -29,7 +29,7 @@ createDebug.log = (...args: unknown[]): void => writeAboveProgressLine(`${format
  * `lender` with each sub-stream's lending told on the scheduler namespace when it is on: opened, items lent
  * (their ids), outcomes back (how many failed), recalls, drops, closes. The same lender when it is off.
  */
-export function withSchedulerDebug(lender: Lender): Lender {
+export function withSchedulerDebug<L extends Lender>(lender: L): L {
   if (!debugScheduler.enabled) return lender
   return {
     ...lender,

@@ -1,4 +1,6 @@
 import type { MonitorStatus } from '@pando/protocol'
+import type { Standing } from '@pando/scheduler'
+import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
 
 /** Formats a duration in ms as `1:02:03` or `2:03`. */
 export function formatDuration(ms: number): string {
@@ -35,7 +37,11 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
  * volunteers connected at once (networked runs), items lent again after their volunteer left ("retries"),
  * and the module's failures (each failed attempt).
  */
-export function summaryText(status: MonitorStatus, mostVolunteers: number | undefined): string {
+export function summaryText(
+  status: MonitorStatus,
+  mostVolunteers: number | undefined,
+  standings?: readonly Standing[],
+): string {
   const { totals, run } = status
   const parts = [
     `${plural(totals.done, 'item')} in ${formatDuration(run.elapsedMs)}`,
@@ -43,7 +49,21 @@ export function summaryText(status: MonitorStatus, mostVolunteers: number | unde
   ]
   if (mostVolunteers !== undefined) parts.push(plural(mostVolunteers, 'volunteer'))
   parts.push(plural(totals.relent, 'retry').replace('retrys', 'retries'), plural(totals.failed, 'failure'))
+  if (standings !== undefined) parts.push(standingText(standings))
   return parts.join(' · ')
+}
+
+/**
+ * The volunteers' standing, for the summary of a run that replicates or spot-checks: how many had their
+ * results judged, and which were excluded (`volunteers judged: 4, excluded: 'child 0' (outvoted 3 times)`).
+ */
+export function standingText(standings: readonly Standing[]): string {
+  const excluded = standings.filter((standing) => standing.excluded !== undefined)
+  const named = excluded.map(
+    ({ name, outvoted, caught }) =>
+      `'${terminalText(name, PEER_NAME_CHARS)}' (${caught > 0 ? 'caught by a spot check' : `outvoted ${plural(outvoted, 'time')}`})`,
+  )
+  return `volunteers judged: ${String(standings.length)}, excluded: ${named.length === 0 ? 'none' : named.join(', ')}`
 }
 
 /**

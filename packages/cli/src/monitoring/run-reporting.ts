@@ -1,5 +1,5 @@
 import { toOriginalMonitoringStatus, type MonitorStatus } from '@pando/protocol'
-import type { Lender } from '@pando/scheduler'
+import type { Lender, Standing } from '@pando/scheduler'
 import { configureMessages, printMessage } from '../exit.ts'
 import { debugMonitoring } from './debug-log.ts'
 import { ProgressLine, progressText, summaryText } from './progress-line.ts'
@@ -10,6 +10,8 @@ import { terminalJson } from '../terminal-text.ts'
 
 export interface RunReportingOptions {
   readonly lender: Lender
+  /** The volunteers' standing, for the summary, when the run replicates or spot-checks. */
+  readonly standings?: () => readonly Standing[]
   /** Where volunteers' reports go; a local run has none. */
   readonly board?: ReportBoard
   readonly intervalMs: number
@@ -82,7 +84,7 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
       monitor.stop()
       restoreStdout?.()
       configureMessages({ quiet: options.quiet })
-      if (line !== undefined) printMessage(summaryText(monitor.status(), roster?.most))
+      if (line !== undefined) printMessage(summaryText(monitor.status(), roster?.most, options.standings?.()))
     },
   }
 }
