@@ -9,6 +9,11 @@ export interface RootLenderOptions {
   readonly retries: number
   /** `--max-result-size`, in characters. */
   readonly maxResultChars: number
+  /**
+   * The largest item lent, in characters of JSON (`MAX_LINK_ITEM_CHARS` when only volunteers compute): a
+   * larger one fails at once as a transport limit. @default no limit
+   */
+  readonly maxItemChars?: number
 }
 
 /**
@@ -26,11 +31,12 @@ export function createRootLender(
   options: RootLenderOptions,
   record?: RunRecord,
 ): Lender {
-  const { retries, maxResultChars } = options
+  const { retries, maxResultChars, maxItemChars = Number.POSITIVE_INFINITY } = options
   const lender = createLender({
     ordered: true,
     retries,
     maxResultChars,
+    maxItemChars,
     windowChars: Math.max(REORDER_WINDOW_CHARS, 4 * maxResultChars),
     // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
     lookAhead: true,

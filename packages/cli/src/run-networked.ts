@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
+  MAX_LINK_ITEM_CHARS,
   RUN_CONFIG_FILENAME,
   RUN_FINISHED_GRACE_MS,
   RUN_PATH,
@@ -104,7 +105,9 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
-    const lender = createRootLender(channel.items, options, channel.record)
+    // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
+    const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
+    const lender = createRootLender(channel.items, { ...options, maxItemChars }, channel.record)
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
