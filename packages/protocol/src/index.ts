@@ -128,6 +128,13 @@ export {
   type OutcomesOnWire,
 } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export {
+  LABEL_SEPARATOR,
+  SHORT_ID_LENGTH,
+  browserDeviceName,
+  isBrowserDeviceName,
+  volunteerLabel,
+} from './volunteer-label.ts'
 export { checkRunProgress, type RunProgress } from './run-progress.ts'
 export {
   ROOT_LINK_VERSION,
