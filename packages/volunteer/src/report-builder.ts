@@ -29,6 +29,15 @@ const ONE_WORKER: ReportOffer = { workers: 1, cpuLimit: 100, paused: false }
 const DECIMALS = 3
 const round = (value: number): number => Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS
 
+/**
+ * The busy share of the tab's Workers, 0 to 100: the items' time as a percentage of the interval, per Worker.
+ * Unbounded, it exceeded 100: items of one batch run at once in a Worker (their waits overlap), a tab runs
+ * several Workers, and a batch's whole time counts in the interval it ends in.
+ */
+export function busyPercent(itemTimePercent: number, workers: number): number {
+  return Math.min(100, Math.max(0, itemTimePercent / Math.max(1, workers)))
+}
+
 function roundedStatistics(stats: RunningStatistics): VolunteerReport['throughputStats'] {
   const { average, standardDeviation, maximum, minimum } = stats.snapshot()
   return {
@@ -97,7 +106,7 @@ export class ReportBuilder {
     const perSecond = (value: number): number => (duration > 0 ? (value * 1000) / duration : 0)
     const percent = (ms: number): number => (duration > 0 ? (ms * 100) / duration : 0)
     const throughput = perSecond(nbItems)
-    const cpuUsage = percent(cpuTime)
+    const cpuUsage = busyPercent(percent(cpuTime), offer.workers)
     const dataTransferLoad = percent(dataTransferTime)
     this.#throughput.add(throughput)
     this.#cpuUsage.add(cpuUsage)

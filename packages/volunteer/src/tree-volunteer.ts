@@ -164,6 +164,8 @@ export class TreeVolunteer {
     this.#finished = true
     this.#sendToChildren({ type: 'finished' })
     this.#endSession()
+    // The root's last status waits a moment for these: what this tab computed since its last report.
+    this.#sendStatus()
     this.#components.onFinished?.()
   }
 
@@ -252,6 +254,8 @@ export class TreeVolunteer {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)
       } else {
         this.#subtree.update(channel, message.reports)
+        // After the end, a child's last report goes up at once, not at the next interval (see `#finish`).
+        if (this.#finished) this.#sendStatus()
       }
     } else {
       this.#violation(channel, `a ${fromParent ? 'parent' : 'child'} may not send '${message.type}'`)

@@ -26,6 +26,19 @@ const measured = (items: number, itemTime: number) => ({
 
 describe('ReportBuilder', () => {
   describe('#build', () => {
+    it('gives the busy share per Worker, never over 100 % when items overlap or a batch ends late', () => {
+      const { builder, advance } = builderAt()
+      advance(1_000)
+      // 4 items of 1 s that waited at once in each of 2 Workers, and a batch begun in the last interval.
+      builder.recordFigures(measured(8, 8_000))
+      builder.recordFigures(measured(1, 900))
+      const offer = { workers: 2, cpuLimit: 100, paused: false }
+      expect(builder.build('Phone', PLACE, offer).cpuUsage).toBe(100)
+      advance(1_000)
+      builder.recordFigures(measured(1, 1_000))
+      expect(builder.build('Phone', PLACE, offer).cpuUsage).toBe(50)
+    })
+
     it("measures items and worker time when the module reports nothing, and copies the tab's place", () => {
       const { builder, advance } = builderAt()
       advance(2_000)
