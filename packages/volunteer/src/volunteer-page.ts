@@ -194,13 +194,19 @@ export class VolunteerPage {
     this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused))
   }
 
-  /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
-  buildReport(place: ReportPlace): VolunteerReport {
-    return this.#reports.build(this.#deviceName, place, {
+  /**
+   * This tab's status report for the interval that ends now, or its `final` one, at the end of the run (see
+   * `ReportBuilder`).
+   */
+  buildReport(place: ReportPlace, final = false): VolunteerReport {
+    const offer = {
       workers: this.#settings.workers,
       cpuLimit: this.#settings.cpuLimit,
       paused: this.#pauses.paused,
-    })
+    }
+    return final
+      ? this.#reports.final(this.#deviceName, place, offer)
+      : this.#reports.build(this.#deviceName, place, offer)
   }
 
   /**

@@ -26,6 +26,18 @@ const measured = (items: number, itemTime: number) => ({
 
 describe('ReportBuilder', () => {
   describe('#build', () => {
+    it('keeps the rates of the last whole interval in the final report, with the counts as they stand', () => {
+      const { builder, advance } = builderAt()
+      advance(1_000)
+      builder.recordFigures(measured(10, 1_000))
+      const last = builder.build('Phone', PLACE)
+      advance(100)
+      builder.recordOutcomes([{ id: 0, ok: true, result: '0' }])
+      const final = builder.final('Phone', { ...PLACE, inFlight: 0 })
+      expect(final).toEqual({ ...last, inFlight: 0, processed: 1, timestamp: last.timestamp + 100 })
+      expect(final.throughput).toBe(10)
+    })
+
     it('gives the busy share per Worker, never over 100 % when items overlap or a batch ends late', () => {
       const { builder, advance } = builderAt()
       advance(1_000)
