@@ -52,7 +52,7 @@ export function toTreeFrames(text: string, chunkChars = TREE_CHUNK_CHARS): strin
     )
   }
   const parts: string[] = []
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(text.length, start + chunkChars)
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--
     parts.push(text.slice(start, end))

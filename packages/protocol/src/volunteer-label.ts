@@ -46,9 +46,7 @@ const SYSTEM_NAMES = new Set([...SYSTEMS.map(([, name]) => name), UNKNOWN_SYSTEM
 /** Whether `name` is one {@link browserDeviceName} gives: the volunteer did not choose it. */
 export function isBrowserDeviceName(name: string): boolean {
   const parts = name.split(LABEL_SEPARATOR)
-  return (
-    parts.length === 2 && BROWSER_NAMES.has(parts[0] as string) && SYSTEM_NAMES.has(parts[1] as string)
-  )
+  return parts.length === 2 && BROWSER_NAMES.has(parts[0] as string) && SYSTEM_NAMES.has(parts[1] as string)
 }
 
 /**

@@ -1,4 +1,11 @@
-import { MAX_LINK_ITEM_CHARS, MAX_TREE_MESSAGE_CHARS, toWire, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
+import {
+  MAX_LINK_ITEM_CHARS,
+  MAX_TREE_MESSAGE_CHARS,
+  toWire,
+  type Job,
+  type Outcome,
+  type TreeWorkMessage,
+} from '@pando/protocol'
 import type { BatchSize } from './batch-sizing.ts'
 import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
 import type { Lender } from './types.ts'

@@ -2,7 +2,10 @@ import {
   RESULT_TOO_LARGE_ERROR,
   TRANSPORT_LIMIT_ERROR,
   jsonStringLength,
-  type Job, type Outcome, type SerializedError } from '@pando/protocol'
+  type Job,
+  type Outcome,
+  type SerializedError,
+} from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_CREDIT, DISCREDIT_AFTER_DISPROVED } from './constants.ts'
 import { Deque } from './deque.ts'

@@ -48,10 +48,7 @@ describe('createLender', () => {
         return success(j)
       })
       const values = ['a', 'x'.repeat(4), 'b', 'é""']
-      pull(
-        pull.values(values.map((value, id) => ({ id, value }))),
-        lender.sink,
-      )
+      pull(pull.values(values.map((value, id) => ({ id, value }))), lender.sink)
       const out = await collect(lender)
       expect(out.map((x) => [x.id, x.ok])).toEqual([
         [0, true],
