@@ -1,4 +1,4 @@
-import type { SerializedError } from '@pando/protocol'
+import { TRANSPORT_LIMIT_ERROR, type SerializedError } from '@pando/protocol'
 import { ITEM_PREVIEW_LENGTH } from './constants.ts'
 import { PEER_TEXT_CHARS, terminalJson, terminalText } from './terminal-text.ts'
 
@@ -45,7 +45,15 @@ export function itemFailureMessage(
     readonly attempts: number
   },
 ): string {
-  const attempts = failed.attempts === 1 ? '1 attempt' : `${failed.attempts} attempts`
+  const attempts = failed.attempts === 1 ? '1 attempt' : `${String(failed.attempts)} attempts`
+  if (failed.error.name === TRANSPORT_LIMIT_ERROR) {
+    // The item or its result is larger than any link carries: no fault of the function.
+    const tried = failed.attempts === 0 ? 'never sent' : attempts
+    return (
+      `a transport limit on ${itemPosition(origin, failed.id)}, ${itemPreview(failed.value)} ` +
+      `(${tried}, not a failure of the function): ${terminalText(failed.error.message, PEER_TEXT_CHARS)}`
+    )
+  }
   return (
     `the function failed on ${itemPosition(origin, failed.id)}, ${itemPreview(failed.value)} ` +
     `(${attempts}): ${errorSummary(failed.error)}`

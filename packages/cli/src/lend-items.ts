@@ -10,6 +10,11 @@ export interface RootLenderOptions {
   readonly retries: number
   /** `--max-result-size`, in characters. */
   readonly maxResultChars: number
+  /**
+   * The largest item lent, in characters of JSON (`MAX_LINK_ITEM_CHARS` when only volunteers compute): a
+   * larger one fails at once as a transport limit. @default no limit
+   */
+  readonly maxItemChars?: number
   /** `--replicas`, `--max-replicas` and `--spot-check`. */
   readonly replicas: number
   readonly maxReplicas: number
@@ -49,10 +54,12 @@ export function createRootLender(
   events: TrustEvents = {},
 ): RootLender {
   const { retries, maxResultChars, replicas, maxReplicas, spotCheck, adaptive } = options
+  const { maxItemChars = Number.POSITIVE_INFINITY } = options
   const lenderOptions = {
     ordered: true,
     retries,
     maxResultChars,
+    maxItemChars,
     windowChars: Math.max(REORDER_WINDOW_CHARS, 4 * maxResultChars),
     // The root looks one item ahead, so that an empty input ends a run that no volunteer has joined.
     lookAhead: true,

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
+  MAX_LINK_ITEM_CHARS,
   RUN_CONFIG_FILENAME,
   RUN_FINISHED_GRACE_MS,
   RUN_PATH,
@@ -63,6 +64,11 @@ type Release = () => unknown
 interface VolunteerPages {
   /** Passes the run's progress to every page (down the tree, and on each WebSocket). */
   sendProgress(progress: RunProgress): void
+  /**
+   * Tells the tabs of the WebRTC tree the run is over: each sends its last report up at once, its subtree's
+   * with it, so that the last status counts what every tab computed, at any depth.
+   */
+  finishTree(): void
   /** Tells every page the run is over; they stop instead of reconnecting. */
   finish(): void
 }
@@ -105,8 +111,10 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     await bundle(options.module, runDir)
     await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
     channel.record?.begin(await bundleIdentity(runDir))
+    // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
+    const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
     const lender = withSchedulerDebug(
-      createRootLender(channel.items, options, channel.record, {
+      createRootLender(channel.items, { ...options, maxItemChars }, channel.record, {
         onExcluded: (standing) => printMessage(exclusionMessage(standing)),
       }),
     )
@@ -149,10 +157,13 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
     }
     const ending = await Promise.race([channel.deliver(lender.source), stopped])
-    // The run is over, whatever its ending. The last status first, while every volunteer is connected (the
-    // dashboards' last view and the pages' last progress count them all), then the pages are told, and say
-    // so instead of waiting to reconnect.
+    // The run is over, whatever its ending. The tree's tabs are told first, and their last reports come up
+    // within the grace; then the last status, while every volunteer is connected (the dashboards' last view
+    // and the pages' last progress count them all); then the WebSocket pages are told, and say so instead of
+    // waiting to reconnect.
     roster.end()
+    pages.finishTree()
+    await sleep(RUN_FINISHED_GRACE_MS)
     reporting.stop()
     pages.finish()
     await sleep(RUN_FINISHED_GRACE_MS)
@@ -274,6 +285,7 @@ async function serveVolunteers(
       tree?.sendProgress(progress)
       for (const volunteer of served) volunteer.sendProgress(progress)
     },
+    finishTree: () => tree?.finish(),
     finish: () => {
       runFinished = true
       tree?.finish()

@@ -1,22 +1,21 @@
-import type { MonitorStatus, VolunteerReport } from '@pando/protocol'
-
-/** Characters of a volunteer's id shown after a name that other volunteers share. */
-const SHORT_ID_LENGTH = 4
+import { volunteerLabel, type MonitorStatus, type VolunteerReport } from '@pando/protocol'
 
 /**
- * What the dashboard calls each volunteer, by id, the same in the legend, the tree, the bars and the table:
- * the name it chose, or its browser's default (its platform, such as "Linux x86_64"); when several share
- * that name, each gets the start of its id after it (`Linux x86_64 #3f2a`), so that no two look alike.
+ * What the dashboard calls each volunteer, by id, the same in the legend, the tree, the bars and the table
+ * (and on the terminal: see `volunteerLabel`): the name it chose, or its browser and OS and the start of its
+ * id (`Chrome · Linux · 3fa2`); a chosen name that several share gets the start of the id too
+ * (`Alice · 3fa2`), so that no two look alike.
  */
 export function volunteerLabels(reports: readonly VolunteerReport[]): Map<string, string> {
   const byName = new Map<string, number>()
-  for (const report of reports) byName.set(report.deviceName, (byName.get(report.deviceName) ?? 0) + 1)
+  for (const report of reports) {
+    const name = report.deviceName.trim()
+    byName.set(name, (byName.get(name) ?? 0) + 1)
+  }
   return new Map(
     reports.map((report) => {
-      const name = report.deviceName.trim()
-      const shared = (byName.get(report.deviceName) ?? 0) > 1
-      const short = `#${report.id.slice(0, SHORT_ID_LENGTH)}`
-      return [report.id, name === '' ? `volunteer ${short}` : shared ? `${name} ${short}` : name]
+      const shared = (byName.get(report.deviceName.trim()) ?? 0) > 1
+      return [report.id, volunteerLabel(report.deviceName, report.id, shared)]
     }),
   )
 }

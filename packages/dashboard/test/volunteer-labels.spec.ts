@@ -3,28 +3,28 @@ import { labelled, volunteerLabels } from '../src/volunteer-labels.ts'
 import { statusAt } from './scenario.ts'
 
 describe('volunteerLabels', () => {
-  it('keeps a name of its own, and adds the start of the id to a name that others share', () => {
+  it('adds the start of the id to a browser default name, and to a chosen name only when others share it', () => {
     const status = statusAt(3)
     const [a, b, c] = status.volunteers
     if (a === undefined || b === undefined || c === undefined)
       throw new Error('the scenario has 3 volunteers')
     const reports = [
-      { ...a, id: '3f2a9c', deviceName: 'Linux x86_64' },
-      { ...b, id: '77b01e', deviceName: 'Linux x86_64' },
+      { ...a, id: '3f2a9c', deviceName: 'Chrome · Linux' },
+      { ...b, id: '77b01e', deviceName: 'Firefox · Windows' },
       { ...c, id: 'c0ffee', deviceName: 'Alice' },
       { ...c, id: 'deadbeef', deviceName: '' },
+      { ...c, id: 'b0b0', deviceName: 'Bob' },
+      { ...c, id: 'b1b1', deviceName: 'Bob ' },
     ]
-    expect([...volunteerLabels(reports).values()]).toEqual([
-      'Linux x86_64 #3f2a',
-      'Linux x86_64 #77b0',
+    const expected = [
+      'Chrome · Linux · 3f2a',
+      'Firefox · Windows · 77b0',
       'Alice',
-      'volunteer #dead',
-    ])
-    expect(labelled({ ...status, volunteers: reports }).volunteers.map((r) => r.deviceName)).toEqual([
-      'Linux x86_64 #3f2a',
-      'Linux x86_64 #77b0',
-      'Alice',
-      'volunteer #dead',
-    ])
+      'volunteer · dead',
+      'Bob · b0b0',
+      'Bob · b1b1',
+    ]
+    expect([...volunteerLabels(reports).values()]).toEqual(expected)
+    expect(labelled({ ...status, volunteers: reports }).volunteers.map((r) => r.deviceName)).toEqual(expected)
   })
 })

@@ -39,6 +39,8 @@ export {
   MAX_VOLUNTEER_HELLO_CHARS,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,
+  MAX_LINK_ITEM_CHARS,
+  TRANSPORT_LIMIT_ERROR,
   DEFAULT_MAX_RESULT_CHARS,
   RESULT_TOO_LARGE_ERROR,
   REORDER_WINDOW_CHARS,
@@ -105,6 +107,13 @@ export {
 } from './monitoring-validate.ts'
 export { MAX_TREE_MESSAGE_CHARS, type TreeWorkMessage } from './tree-messages.ts'
 export {
+  TREE_CHUNK_CHARS,
+  MAX_TREE_CHUNKED_MESSAGE_CHARS,
+  MAX_TREE_CHUNKS,
+  TreeFrameAssembler,
+  toTreeFrames,
+} from './tree-chunks.ts'
+export {
   MAX_JOIN_SIGNALS,
   MAX_JOIN_MESSAGE_BYTES,
   type JoinerSignal,
@@ -119,6 +128,13 @@ export {
   type OutcomesOnWire,
 } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export {
+  LABEL_SEPARATOR,
+  SHORT_ID_LENGTH,
+  browserDeviceName,
+  isBrowserDeviceName,
+  volunteerLabel,
+} from './volunteer-label.ts'
 export { checkRunProgress, type RunProgress } from './run-progress.ts'
 export {
   ROOT_LINK_VERSION,

@@ -38,6 +38,22 @@ export const VOLUNTEER_HELLO_TIMEOUT_MS = 10_000
 export const MAX_TREE_LINK_MESSAGE_CHARS = 256 * 1024
 
 /**
+ * The largest item or result any link carries, in characters of JSON (its value as a JSON string): a tree
+ * link splits a message into chunks (`tree-chunks.ts`) up to this plus one ordinary message's room, and a
+ * volunteer WebSocket frame (16 MiB) holds this much even if every character takes three bytes of UTF-8.
+ * A larger item is not lent at all but fails at once with a {@link TRANSPORT_LIMIT_ERROR} (not retried);
+ * a larger result is answered with that error by the volunteer instead of being sent.
+ * @default 4 Mi characters
+ */
+export const MAX_LINK_ITEM_CHARS = 4 * 1024 * 1024
+
+/**
+ * The name of the error of an item or result larger than {@link MAX_LINK_ITEM_CHARS}: a limit of the
+ * transport, not a failure of the function.
+ */
+export const TRANSPORT_LIMIT_ERROR = 'TransportLimitError'
+
+/**
  * The default largest result, in characters (`--max-result-size`): a larger one is not kept but fails its
  * item with a {@link RESULT_TOO_LARGE_ERROR}, so one item's result cannot take the root's memory.
  * @default 1 MiB of characters

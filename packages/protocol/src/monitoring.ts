@@ -40,7 +40,10 @@ export interface VolunteerReport {
   readonly dataTransferTime: number
   /** `nbItems` per second over the interval. */
   readonly throughput: number
-  /** `cpuTime` as a percentage of the interval. May exceed 100 when items overlap. */
+  /**
+   * How busy the tab's Workers were: `cpuTime` as a percentage of the interval, per Worker, at most 100
+   * (items that overlap in a Worker, and a batch counted in the interval it ends in, would take it over).
+   */
   readonly cpuUsage: number
   /** `dataTransferTime` as a percentage of the interval. */
   readonly dataTransferLoad: number

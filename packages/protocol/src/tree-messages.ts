@@ -6,8 +6,8 @@ import type { RunProgress } from './run-progress.ts'
 /**
  * Largest `jobs` or `outcomes` message on a tree link, in characters of JSON. Browsers cap a data-channel
  * message at 256 KiB (Chromium's `maxMessageSize`); a quarter of that in characters stays under it even if
- * every character takes three bytes of UTF-8. A larger batch is split; a single larger item or result is
- * answered with an error instead (`ItemTooLargeError`, `ResultTooLargeError`).
+ * every character takes three bytes of UTF-8. A larger batch is split into several messages; a message of a
+ * single larger item or result travels in chunks (`tree-chunks.ts`), up to `MAX_LINK_ITEM_CHARS`.
  */
 export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
 

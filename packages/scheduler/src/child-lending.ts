@@ -1,4 +1,11 @@
-import { MAX_TREE_MESSAGE_CHARS, toWire, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
+import {
+  MAX_LINK_ITEM_CHARS,
+  MAX_TREE_MESSAGE_CHARS,
+  toWire,
+  type Job,
+  type Outcome,
+  type TreeWorkMessage,
+} from '@pando/protocol'
 import type { BatchSize } from './batch-sizing.ts'
 import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
 import type { Lender } from './types.ts'
@@ -79,6 +86,7 @@ export class ChildLending {
       batchSize: this.#batchSize,
       workers: child.workers,
       maxMessageChars: MAX_TREE_MESSAGE_CHARS,
+      maxItemChars: MAX_LINK_ITEM_CHARS,
       roundTrip: () => child.roundTripMs ?? 0,
     })
     this.#children.set(channel, borrower)

@@ -1,4 +1,11 @@
-import { RESULT_TOO_LARGE_ERROR, type Job, type Outcome, type SerializedError } from '@pando/protocol'
+import {
+  RESULT_TOO_LARGE_ERROR,
+  TRANSPORT_LIMIT_ERROR,
+  jsonStringLength,
+  type Job,
+  type Outcome,
+  type SerializedError,
+} from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_CREDIT, DISCREDIT_AFTER_DISPROVED } from './constants.ts'
 import { Deque } from './deque.ts'
@@ -317,15 +324,24 @@ class Lending implements SubStreamHost {
   }
 
   private lateAnswer(job: Job | undefined): void {
-    if (job !== undefined && !this.lendingOver) this.fresh.push(this.admit(job))
+    const item = job !== undefined && !this.lendingOver ? this.admit(job) : undefined
+    if (item !== undefined) this.fresh.push(item)
     this.drive()
   }
 
-  private admit(job: Job): Item {
+  /**
+   * Takes a job read from the input: its item, to lend, or `undefined` for one over `maxItemChars`, settled
+   * at once as failed (a transport limit: no borrower could be sent it).
+   */
+  private admit(job: Job): Item | undefined {
     this.counts.read++
     const item = newItem(job, this.outbox.reserve())
     if (this.stragglers !== undefined) this.unemitted.push(item)
-    return item
+    const chars = this.options.maxItemChars === Infinity ? 0 : jsonStringLength(job.value)
+    if (chars <= this.options.maxItemChars) return item
+    const error = itemTooLarge(chars, this.options.maxItemChars)
+    this.settle(item, { id: job.id, value: job.value, ok: false, error, attempts: 0 })
+    return undefined
   }
 
   private drive(): void {
@@ -359,7 +375,8 @@ class Lending implements SubStreamHost {
     if (this.outputWaiting === undefined || this.counts.read !== this.counts.emitted) return
     if (this.fresh.size > 0 || this.relend.size > 0 || !this.canRead()) return
     const job = this.input.read()
-    if (job !== undefined) this.fresh.push(this.admit(job))
+    const item = job === undefined ? undefined : this.admit(job)
+    if (item !== undefined) this.fresh.push(item)
   }
 
   /** Answers every waiting read that has free credit with all that can be given to it right now. */
@@ -452,7 +469,8 @@ class Lending implements SubStreamHost {
     while (items.length < max && this.canRead()) {
       const job = this.input.read()
       if (job === undefined) return
-      this.offer(this.admit(job), sub, items)
+      const item = this.admit(job)
+      if (item !== undefined) this.offer(item, sub, items)
     }
   }
 
@@ -608,6 +626,14 @@ class Lending implements SubStreamHost {
     if (this.outputEnd === null) this.endOutput(true)
     this.endLending()
     this.input.abort(abort, () => cb(abort))
+  }
+}
+
+/** The failure of an item of `chars` characters of JSON, over `maxItemChars`. */
+function itemTooLarge(chars: number, maxItemChars: number): SerializedError {
+  return {
+    name: TRANSPORT_LIMIT_ERROR,
+    message: `the item is ${String(chars)} characters of JSON; a link to a volunteer carries at most ${String(maxItemChars)}`,
   }
 }
 

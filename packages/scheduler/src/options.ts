@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   readonly window: number
   readonly windowChars: number
   readonly maxResultChars: number
+  readonly maxItemChars: number
   readonly retries: number
   readonly speculate: boolean
   readonly speculateMultiple: number
@@ -31,6 +32,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     window = DEFAULT_WINDOW,
     windowChars = Number.POSITIVE_INFINITY,
     maxResultChars = Number.POSITIVE_INFINITY,
+    maxItemChars = Number.POSITIVE_INFINITY,
     retries = DEFAULT_RETRIES,
     speculate = ordered,
     speculateMultiple = DEFAULT_SPECULATE_MULTIPLE,
@@ -45,6 +47,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
   checkCount('retries', retries, 0)
   checkAtLeast('windowChars', windowChars, 1)
   checkAtLeast('maxResultChars', maxResultChars, 0)
+  checkAtLeast('maxItemChars', maxItemChars, 0)
   if (speculate && !ordered)
     throw new RangeError('speculate needs ordered: true (it copies the reorder head)')
   checkFinite('speculateMultiple', speculateMultiple, Number.MIN_VALUE)
@@ -55,6 +58,7 @@ export function resolveOptions(options: LenderOptions): ResolvedOptions {
     window,
     windowChars,
     maxResultChars,
+    maxItemChars,
     retries,
     speculate,
     speculateMultiple,

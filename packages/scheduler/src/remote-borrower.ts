@@ -1,7 +1,9 @@
 import {
   MAX_TAB_WORKERS,
+  TRANSPORT_LIMIT_ERROR,
   WIRE_ENVELOPE_CHARS,
   jobJsonLength,
+  jsonStringLength,
   packByLength,
   type Job,
   type Outcome,
@@ -43,10 +45,15 @@ export interface RemoteLendingOptions {
    */
   readonly unprovenWorkers?: number
   /**
-   * Largest message of jobs, in characters of JSON. A job that cannot fit on its own is not sent: it is
-   * answered at once with an `ItemTooLargeError`. @default no limit
+   * Largest message of jobs, in characters of JSON: jobs are packed into messages of at most this. A job
+   * that cannot fit on its own goes alone in a message (which the link splits into chunks). @default no limit
    */
   readonly maxMessageChars?: number
+  /**
+   * Largest job the link carries, in characters of JSON (`MAX_LINK_ITEM_CHARS`): a larger one is not sent
+   * but answered at once with a `TransportLimitError`. @default no limit
+   */
+  readonly maxItemChars?: number
   /**
    * The round trip to the peer in ms, as last measured (0 when unknown): with `batchSize: 'auto'`, the peer's
    * credit covers it, so that a far peer never waits for jobs. Read whenever the credit is worked out.
@@ -83,8 +90,8 @@ function tooLarge(job: Job, maxChars: number): Outcome {
     id: job.id,
     ok: false,
     error: {
-      name: 'ItemTooLargeError',
-      message: `the item is ${JSON.stringify(job).length} characters of JSON; a message to this volunteer carries at most ${maxChars}`,
+      name: TRANSPORT_LIMIT_ERROR,
+      message: `the item is ${String(jsonStringLength(job.value))} characters of JSON; a link carries at most ${String(maxChars)}`,
     },
   }
 }
@@ -107,6 +114,7 @@ export function lendToRemote(
   const sizing = batchSizing(options.batchSize, options.workers, options.clock)
   const maxChars = options.maxMessageChars ?? Number.POSITIVE_INFINITY
   const room = maxChars - WIRE_ENVELOPE_CHARS
+  const maxItemChars = options.maxItemChars ?? Number.POSITIVE_INFINITY
   const inbox: Outcome[][] = []
   let waiting: SourceCallback<Outcome[]> | undefined
   let closed = false
@@ -134,16 +142,16 @@ export function lendToRemote(
   }
   const lend = (jobs: Job[]): void => {
     const heldBefore = subStream.held - jobs.length
-    const fitting = maxChars === Number.POSITIVE_INFINITY ? jobs : answerTooLarge(jobs)
+    const fitting = maxItemChars === Number.POSITIVE_INFINITY ? jobs : answerTooLarge(jobs)
     sizing.sent(fitting.length, heldBefore)
     for (const group of packByLength(fitting, room, jobJsonLength, sizing.batch)) send(group)
   }
-  /** The jobs that fit in a message; the others are answered at once. */
+  /** The jobs the link carries; the others are answered at once. */
   const answerTooLarge = (jobs: Job[]): Job[] => {
-    const fitting = jobs.filter((job) => jobJsonLength(job) + 1 <= room)
+    const fitting = jobs.filter((job) => jsonStringLength(job.value) <= maxItemChars)
     if (fitting.length === jobs.length) return jobs
     const sent = new Set(fitting)
-    const refused = jobs.filter((job) => !sent.has(job)).map((job) => tooLarge(job, maxChars))
+    const refused = jobs.filter((job) => !sent.has(job)).map((job) => tooLarge(job, maxItemChars))
     void Promise.resolve().then(() => borrower.receive(refused))
     return fitting
   }

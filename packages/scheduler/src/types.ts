@@ -68,6 +68,13 @@ export interface LenderOptions {
    */
   maxResultChars?: number
   /**
+   * The largest item lent, in characters of its value as JSON (`MAX_LINK_ITEM_CHARS` for volunteers): a
+   * larger one is never lent but settles at once as failed, with a `TransportLimitError` and 0 attempts
+   * (no borrower could be sent it, so retrying cannot help).
+   * @default Infinity (no limit)
+   */
+  maxItemChars?: number
+  /**
    * How many more times an item is lent after the user's function failed on it, to a sub-stream that has not
    * failed it yet whenever one is open. After that the item is emitted as failed.
    * @default 2

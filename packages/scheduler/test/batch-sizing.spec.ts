@@ -136,19 +136,21 @@ describe('fixed batch sizing', () => {
 })
 
 describe('message size limits', () => {
-  it('cuts a batch into messages that fit, and answers an item too large for any message with an error', async () => {
+  it('cuts a batch into messages that fit, sends a larger item alone, and answers one over maxItemChars with a TransportLimitError', async () => {
     const lender = createLender({ retries: 0 })
     const items: Job[] = [
       { id: 0, value: 'a'.repeat(500) },
       { id: 1, value: 'b'.repeat(500) },
-      { id: 2, value: 'c'.repeat(2_000) },
-      { id: 3, value: 'd' },
+      { id: 2, value: 'd' },
+      { id: 3, value: 'c'.repeat(2_000) },
+      { id: 4, value: 'e'.repeat(5_000) },
     ]
     pull(pull.values(items), lender.sink)
     const sent: Job[][] = []
     const remote = lendToRemote(lender.lendStream(), (batch) => sent.push(batch), {
       batchSize: 10,
       maxMessageChars: 1_000,
+      maxItemChars: 3_000,
     })
     const results = new Promise<unknown[]>((resolve) =>
       pull(
@@ -159,7 +161,7 @@ describe('message size limits', () => {
     // A new borrower may hold one item until it answers (earnedCredit), then five.
     expect(sent.map((batch) => batch.map((job) => job.id))).toEqual([[0]])
     remote.receive(sent.flat().map((job) => success(job, 'ok')))
-    expect(sent.slice(1).map((batch) => batch.map((job) => job.id))).toEqual([[1, 3]])
+    expect(sent.slice(1).map((batch) => batch.map((job) => job.id))).toEqual([[1, 2], [3]])
     remote.receive(
       sent
         .slice(1)
@@ -174,12 +176,13 @@ describe('message size limits', () => {
     expect(settled.map((item) => [item.id, item.ok])).toEqual([
       [0, true],
       [1, true],
-      [2, false],
+      [2, true],
       [3, true],
+      [4, false],
     ])
-    expect(settled[2]?.error).toEqual({
-      name: 'ItemTooLargeError',
-      message: 'the item is 2019 characters of JSON; a message to this volunteer carries at most 1000',
+    expect(settled[4]?.error).toEqual({
+      name: 'TransportLimitError',
+      message: 'the item is 5002 characters of JSON; a link carries at most 3000',
     })
   })
 })

@@ -39,6 +39,35 @@ describe('createLender', () => {
     })
   })
 
+  describe('maxItemChars', () => {
+    it('never lends an item over the limit: it settles at once, in its place, as a transport limit', async () => {
+      const lender = createLender({ maxItemChars: 5, retries: 2 })
+      const lent: number[] = []
+      syncBorrower(lender.lendStream({ credit: 4 }), (j) => {
+        lent.push(j.id)
+        return success(j)
+      })
+      const values = ['a', 'x'.repeat(4), 'b', 'é""']
+      pull(pull.values(values.map((value, id) => ({ id, value }))), lender.sink)
+      const out = await collect(lender)
+      expect(out.map((x) => [x.id, x.ok])).toEqual([
+        [0, true],
+        [1, false],
+        [2, true],
+        [3, false],
+      ])
+      expect(lent).toEqual([0, 2])
+      expect(out[1]).toMatchObject({
+        attempts: 0,
+        error: {
+          name: 'TransportLimitError',
+          message: 'the item is 6 characters of JSON; a link to a volunteer carries at most 5',
+        },
+      })
+      expect(lender.state().failures).toBe(0)
+    })
+  })
+
   describe('windowChars', () => {
     it('stops reading once the results waiting behind a stuck head take the budget, and goes on after', () => {
       const lender = createLender({ windowChars: 100, speculate: false })

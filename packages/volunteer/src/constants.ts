@@ -60,3 +60,15 @@ export const MAX_TREE_STATUS_BYTES = 192 * 1024
 
 /** localStorage key of the tab's settings the volunteer chose: Workers, CPU use, automatic pauses. */
 export const TAB_SETTINGS_STORAGE_KEY = 'pando.tabSettings'
+
+/**
+ * While the tab reconnects, how often it asks the server for the run's config (`RunWatch`), in ms: a server
+ * that is gone means the run is over (the root that served the page has exited).
+ */
+export const RUN_WATCH_INTERVAL_MS = 1_000
+
+/**
+ * Failed config requests in a row, while reconnecting, after which the page says the run is finished: more
+ * than one, so that a blip of the network is not taken for the end (the page still comes back if it was).
+ */
+export const RUN_WATCH_FAILURES = 2

@@ -1,4 +1,4 @@
-import { MAX_DEVICE_NAME_LENGTH } from '@pando/protocol'
+import { MAX_DEVICE_NAME_LENGTH, browserDeviceName } from '@pando/protocol'
 import { DEVICE_NAME_STORAGE_KEY } from './constants.ts'
 import { hashEntries } from './url-hash.ts'
 
@@ -33,19 +33,22 @@ export function hashWithDeviceName(hash: string, name: string): string {
   return `#${entries.map(([key, text]) => `${key}=${text}`).join(';')}`
 }
 
-/** A readable default: the platform the browser reports. */
-export function defaultDeviceName(platform: string | undefined): string {
-  return cleanDeviceName(platform ?? '') ?? 'Volunteer'
+/**
+ * A readable default: the browser and OS its user agent names (`Chrome · Linux`); the labels add the start
+ * of the volunteer's id to it (`volunteerLabel`).
+ */
+export function defaultDeviceName(userAgent: string | undefined): string {
+  return browserDeviceName(userAgent ?? '')
 }
 
 /**
  * The device name to use: the URL hash's `device=` first (as in the original, so a link can name a device),
- * else the name remembered in localStorage, else a default from the platform.
+ * else the name remembered in localStorage, else a default from the user agent.
  */
 export function resolveDeviceName(options: {
   hash: string
   storage: NameStorage | undefined
-  platform: string | undefined
+  userAgent: string | undefined
 }): string {
   const fromHash = deviceNameFromHash(options.hash)
   if (fromHash !== undefined) return fromHash
@@ -55,7 +58,7 @@ export function resolveDeviceName(options: {
   } catch {
     // Storage unavailable: fall through to the default.
   }
-  return (stored === null ? undefined : cleanDeviceName(stored)) ?? defaultDeviceName(options.platform)
+  return (stored === null ? undefined : cleanDeviceName(stored)) ?? defaultDeviceName(options.userAgent)
 }
 
 /** Remembers the name; returns false when storage is unavailable. */

@@ -1,26 +1,30 @@
 import {
+  MAX_LINK_ITEM_CHARS,
   MAX_VOLUNTEER_MESSAGE_CHARS,
-  RESULT_TOO_LARGE_ERROR,
+  TRANSPORT_LIMIT_ERROR,
   WIRE_ENVELOPE_CHARS,
+  WIRE_ITEM_FRAME_CHARS,
   outcomeJsonLength,
   packByLength,
   type Outcome,
 } from '@pando/protocol'
 
-function tooLarge(outcome: Outcome, size: number, maxChars: number): Outcome {
+function tooLarge(outcome: Outcome, size: number): Outcome {
   return {
     id: outcome.id,
     ok: false,
     error: {
-      name: RESULT_TOO_LARGE_ERROR,
-      message: `the result is ${size} characters of JSON; a volunteer sends at most ${String(maxChars)}`,
+      name: TRANSPORT_LIMIT_ERROR,
+      message: `the result is ${String(size)} characters of JSON; a link carries at most ${String(MAX_LINK_ITEM_CHARS)}`,
     },
   }
 }
 
 /**
  * Splits outcomes into groups that each fit in one `outcomes` message of at most `maxChars` characters of
- * JSON. An outcome that cannot fit on its own becomes an error outcome for its id.
+ * JSON; an outcome larger than that on its own gets a message of its own (a tree link carries it in chunks).
+ * One larger than any link carries (`MAX_LINK_ITEM_CHARS`, for its result as JSON) becomes a
+ * `TransportLimitError` outcome for its id.
  */
 export function packOutcomes(
   outcomes: readonly Outcome[],
@@ -28,9 +32,8 @@ export function packOutcomes(
 ): Outcome[][] {
   const room = maxChars - WIRE_ENVELOPE_CHARS
   const fitting = outcomes.map((outcome) => {
-    if (outcomeJsonLength(outcome) + 1 <= room) return outcome
-    const length = JSON.stringify(outcome).length + 1
-    return length <= room ? outcome : tooLarge(outcome, length, maxChars)
+    const size = outcomeJsonLength(outcome) - (outcome.ok ? WIRE_ITEM_FRAME_CHARS : 0)
+    return size <= MAX_LINK_ITEM_CHARS ? outcome : tooLarge(outcome, size)
   })
   return packByLength(fitting, room, outcomeJsonLength)
 }

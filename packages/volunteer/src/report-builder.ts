@@ -29,6 +29,15 @@ const ONE_WORKER: ReportOffer = { workers: 1, cpuLimit: 100, paused: false }
 const DECIMALS = 3
 const round = (value: number): number => Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS
 
+/**
+ * The busy share of the tab's Workers, 0 to 100: the items' time as a percentage of the interval, per Worker.
+ * Unbounded, it exceeded 100: items of one batch run at once in a Worker (their waits overlap), a tab runs
+ * several Workers, and a batch's whole time counts in the interval it ends in.
+ */
+export function busyPercent(itemTimePercent: number, workers: number): number {
+  return Math.min(100, Math.max(0, itemTimePercent / Math.max(1, workers)))
+}
+
 function roundedStatistics(stats: RunningStatistics): VolunteerReport['throughputStats'] {
   const { average, standardDeviation, maximum, minimum } = stats.snapshot()
   return {
@@ -55,6 +64,8 @@ export class ReportBuilder {
   #interval = { items: 0, itemTime: 0, nbItems: 0, cpuTime: 0, dataTransferTime: 0 }
   #units = 'items'
   #processed = 0
+  /** The report built last (see `final`). */
+  #last: VolunteerReport | undefined
   #failures = 0
   readonly #throughput = new RunningStatistics()
   readonly #cpuUsage = new RunningStatistics()
@@ -86,6 +97,37 @@ export class ReportBuilder {
     for (const outcome of outcomes) if (!outcome.ok) this.#failures += 1
   }
 
+  /**
+   * The last report of the run (the root waits for it before its last status): the counts as they stand
+   * now, with the rates of the last whole interval, since the moments after the run ended measure nothing.
+   */
+  final(deviceName: string, place: ReportPlace, offer: ReportOffer = ONE_WORKER): VolunteerReport {
+    const last = this.#last
+    if (last === undefined) return this.build(deviceName, place, offer)
+    return {
+      ...last,
+      ...this.#facts(deviceName, place, offer),
+      timestamp: this.#now(),
+    }
+  }
+
+  #facts(deviceName: string, place: ReportPlace, offer: ReportOffer) {
+    return {
+      id: place.id,
+      deviceName,
+      depth: place.depth,
+      parent: place.parent,
+      children: place.children,
+      transport: place.transport,
+      inFlight: place.inFlight,
+      processed: this.#processed,
+      failures: this.#failures,
+      workers: offer.workers,
+      cpuLimit: offer.cpuLimit,
+      paused: offer.paused,
+    } satisfies Partial<VolunteerReport>
+  }
+
   /** The report of the interval that ends now; the next interval starts. */
   build(deviceName: string, place: ReportPlace, offer: ReportOffer = ONE_WORKER): VolunteerReport {
     const now = this.#now()
@@ -97,16 +139,15 @@ export class ReportBuilder {
     const perSecond = (value: number): number => (duration > 0 ? (value * 1000) / duration : 0)
     const percent = (ms: number): number => (duration > 0 ? (ms * 100) / duration : 0)
     const throughput = perSecond(nbItems)
-    const cpuUsage = percent(cpuTime)
+    const cpuUsage = busyPercent(percent(cpuTime), offer.workers)
     const dataTransferLoad = percent(dataTransferTime)
     this.#throughput.add(throughput)
     this.#cpuUsage.add(cpuUsage)
     this.#dataTransferLoad.add(dataTransferLoad)
     this.#intervalStart = now
     this.#interval = { items: 0, itemTime: 0, nbItems: 0, cpuTime: 0, dataTransferTime: 0 }
-    return {
-      id: place.id,
-      deviceName,
+    this.#last = {
+      ...this.#facts(deviceName, place, offer),
       timestamp: now,
       lastReportInterval: duration,
       nbItems: round(nbItems),
@@ -119,16 +160,7 @@ export class ReportBuilder {
       throughputStats: roundedStatistics(this.#throughput),
       cpuUsageStats: roundedStatistics(this.#cpuUsage),
       dataTransferStats: roundedStatistics(this.#dataTransferLoad),
-      depth: place.depth,
-      parent: place.parent,
-      children: place.children,
-      transport: place.transport,
-      inFlight: place.inFlight,
-      processed: this.#processed,
-      failures: this.#failures,
-      workers: offer.workers,
-      cpuLimit: offer.cpuLimit,
-      paused: offer.paused,
     }
+    return this.#last
   }
 }

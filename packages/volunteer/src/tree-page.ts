@@ -76,7 +76,7 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
       signaling,
       createRunner: (onOutcomes) =>
         page.startWorkers({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
-      buildReport: (place) => page.buildReport(place),
+      buildReport: (place, final) => page.buildReport(place, final),
       onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
       onProgress: (progress) => page.setRunProgress(progress),
       onFinished: () => page.finish(),

@@ -46,7 +46,7 @@ export interface TreeVolunteerComponents {
    * Builds this tab's report for the interval that ends now (see `ReportBuilder`); without it the tab sends
    * no status. Its `timestamp` must be on `clock`.
    */
-  readonly buildReport?: (place: ReportPlace) => VolunteerReport
+  readonly buildReport?: (place: ReportPlace, final?: boolean) => VolunteerReport
   /** @default the overlay's system clock (`Date.now`) */
   readonly clock?: Clock
   /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
@@ -164,6 +164,8 @@ export class TreeVolunteer {
     this.#finished = true
     this.#sendToChildren({ type: 'finished' })
     this.#endSession()
+    // The root's last status waits a moment for these: what this tab computed since its last report.
+    this.#sendStatus(true)
     this.#components.onFinished?.()
   }
 
@@ -204,13 +206,16 @@ export class TreeVolunteer {
     }, this.#options.reportingIntervalMs)
   }
 
-  /** Sends the subtree's reports up; a report is built only when it can be sent, and covers the time since. */
-  #sendStatus(): void {
+  /**
+   * Sends the subtree's reports up; a report is built only when it can be sent, and covers the time since
+   * (the `final` one, at the end of the run, keeps the rates of the last whole interval).
+   */
+  #sendStatus(final = false): void {
     const parent = this.node.parent
     const build = this.#components.buildReport
     if (build === undefined || parent?.state !== 'open' || this.node.depth === undefined) return
     const maxAgeMs = STALE_REPORT_INTERVALS * this.#options.reportingIntervalMs
-    const reports = this.#subtree.combined(build(this.place()), this.#clock.now(), maxAgeMs)
+    const reports = this.#subtree.combined(build(this.place(), final), this.#clock.now(), maxAgeMs)
     try {
       parent.send({ type: 'status', reports } satisfies TreeWorkMessage)
     } catch {
@@ -252,6 +257,8 @@ export class TreeVolunteer {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)
       } else {
         this.#subtree.update(channel, message.reports)
+        // After the end, a child's last report goes up at once, not at the next interval (see `#finish`).
+        if (this.#finished) this.#sendStatus(true)
       }
     } else {
       this.#violation(channel, `a ${fromParent ? 'parent' : 'child'} may not send '${message.type}'`)

@@ -18,6 +18,8 @@ import { PauseReasons, watchBattery, watchVisibility, type PauseReason } from '.
 import { ControlsView } from './controls-view.ts'
 import { statusOf, type LinkPhase } from './page-state.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
+import { fetchRunConfig } from './run-config.ts'
+import { RunWatch } from './run-watch.ts'
 import type { StatusView } from './status-view.ts'
 import { SpareWorker } from './spare-worker.ts'
 import {
@@ -64,6 +66,11 @@ export class VolunteerPage {
   #deviceName: string
   #pool: WorkerPool | undefined
   #phase: LinkPhase = 'joining'
+  /** While reconnecting: whether the run still exists (its server gone means it is over). */
+  readonly #runWatch = new RunWatch({
+    check: () => fetchRunConfig(location.href),
+    onGone: () => this.finish(),
+  })
   #busy = false
   #paused = false
 
@@ -72,7 +79,7 @@ export class VolunteerPage {
     this.#deviceName = resolveDeviceName({
       hash: location.hash,
       storage: this.#storage,
-      platform: navigator.platform,
+      userAgent: navigator.userAgent,
     })
     this.#showStatus()
     view.setRun(undefined, location.host)
@@ -151,6 +158,8 @@ export class VolunteerPage {
   setPhase(phase: LinkPhase): void {
     if (this.#phase === 'finished' && phase !== 'connected') return
     this.#phase = phase
+    if (phase === 'reconnecting') this.#runWatch.start()
+    else this.#runWatch.stop()
     if (phase !== 'connected') this.#busy = false
     this.#showStatus()
   }
@@ -185,13 +194,19 @@ export class VolunteerPage {
     this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused))
   }
 
-  /** This tab's status report for the interval that ends now (see `ReportBuilder`). */
-  buildReport(place: ReportPlace): VolunteerReport {
-    return this.#reports.build(this.#deviceName, place, {
+  /**
+   * This tab's status report for the interval that ends now, or its `final` one, at the end of the run (see
+   * `ReportBuilder`).
+   */
+  buildReport(place: ReportPlace, final = false): VolunteerReport {
+    const offer = {
       workers: this.#settings.workers,
       cpuLimit: this.#settings.cpuLimit,
       paused: this.#pauses.paused,
-    })
+    }
+    return final
+      ? this.#reports.final(this.#deviceName, place, offer)
+      : this.#reports.build(this.#deviceName, place, offer)
   }
 
   /**

@@ -51,23 +51,30 @@ describe('hashWithDeviceName', () => {
   })
 })
 
+const LINUX_CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36'
+const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1'
+
 describe('resolveDeviceName', () => {
-  it('prefers the hash, then storage, then the platform', () => {
+  it('prefers the hash, then storage, then the browser and OS of the user agent', () => {
     const storage = memoryStorage({ [DEVICE_NAME_STORAGE_KEY]: 'Stored' })
-    expect(resolveDeviceName({ hash: '#device=Alice', storage, platform: 'Linux' })).toBe('Alice')
-    expect(resolveDeviceName({ hash: '', storage, platform: 'Linux' })).toBe('Stored')
-    expect(resolveDeviceName({ hash: '', storage: memoryStorage(), platform: 'Linux' })).toBe('Linux')
-    expect(resolveDeviceName({ hash: '', storage: undefined, platform: '' })).toBe('Volunteer')
+    expect(resolveDeviceName({ hash: '#device=Alice', storage, userAgent: LINUX_CHROME })).toBe('Alice')
+    expect(resolveDeviceName({ hash: '', storage, userAgent: LINUX_CHROME })).toBe('Stored')
+    expect(resolveDeviceName({ hash: '', storage: memoryStorage(), userAgent: LINUX_CHROME })).toBe(
+      'Chrome · Linux',
+    )
+    expect(resolveDeviceName({ hash: '', storage: undefined, userAgent: '' })).toBe('Browser · unknown OS')
   })
 
   it('survives a storage that throws', () => {
-    expect(resolveDeviceName({ hash: '', storage: broken, platform: 'iPhone' })).toBe('iPhone')
+    expect(resolveDeviceName({ hash: '', storage: broken, userAgent: IPHONE_SAFARI })).toBe('Safari · iOS')
     expect(rememberDeviceName(broken, 'x')).toBe(false)
   })
 
   it('bounds the length of a name', () => {
     expect(
-      resolveDeviceName({ hash: `#device=${'a'.repeat(500)}`, storage: undefined, platform: '' }),
+      resolveDeviceName({ hash: `#device=${'a'.repeat(500)}`, storage: undefined, userAgent: '' }),
     ).toHaveLength(100)
   })
 })

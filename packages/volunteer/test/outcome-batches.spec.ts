@@ -1,4 +1,4 @@
-import type { Outcome } from '@pando/protocol'
+import { MAX_LINK_ITEM_CHARS, type Outcome } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
 import { packOutcomes } from '../src/outcome-batches.ts'
 
@@ -20,10 +20,25 @@ describe('packOutcomes', () => {
     expect(groups.length).toBeGreaterThan(1)
   })
 
-  it('replaces a result that can never fit by an error for its id', () => {
-    const [[small, large]] = packOutcomes([ok(0, 10), ok(1, 5_000)], 1_000) as [Outcome[]]
+  it('sends a result larger than one message alone (a tree link carries it in chunks)', () => {
+    expect(packOutcomes([ok(0, 10), ok(1, 5_000), ok(2, 10)], 1_000)).toEqual([
+      [ok(0, 10)],
+      [ok(1, 5_000)],
+      [ok(2, 10)],
+    ])
+  })
+
+  it('replaces a result larger than any link carries by a TransportLimitError for its id', () => {
+    const [[small, large]] = packOutcomes([ok(0, 10), ok(1, MAX_LINK_ITEM_CHARS - 1)], 1_000) as [Outcome[]]
     expect(small).toEqual(ok(0, 10))
-    expect(large).toMatchObject({ id: 1, ok: false, error: { name: 'ResultTooLargeError' } })
+    expect(large).toEqual({
+      id: 1,
+      ok: false,
+      error: {
+        name: 'TransportLimitError',
+        message: `the result is ${String(MAX_LINK_ITEM_CHARS + 1)} characters of JSON; a link carries at most ${String(MAX_LINK_ITEM_CHARS)}`,
+      },
+    })
   })
 
   it('gives no message for no outcomes', () => {

@@ -26,6 +26,31 @@ const measured = (items: number, itemTime: number) => ({
 
 describe('ReportBuilder', () => {
   describe('#build', () => {
+    it('keeps the rates of the last whole interval in the final report, with the counts as they stand', () => {
+      const { builder, advance } = builderAt()
+      advance(1_000)
+      builder.recordFigures(measured(10, 1_000))
+      const last = builder.build('Phone', PLACE)
+      advance(100)
+      builder.recordOutcomes([{ id: 0, ok: true, result: '0' }])
+      const final = builder.final('Phone', { ...PLACE, inFlight: 0 })
+      expect(final).toEqual({ ...last, inFlight: 0, processed: 1, timestamp: last.timestamp + 100 })
+      expect(final.throughput).toBe(10)
+    })
+
+    it('gives the busy share per Worker, never over 100 % when items overlap or a batch ends late', () => {
+      const { builder, advance } = builderAt()
+      advance(1_000)
+      // 4 items of 1 s that waited at once in each of 2 Workers, and a batch begun in the last interval.
+      builder.recordFigures(measured(8, 8_000))
+      builder.recordFigures(measured(1, 900))
+      const offer = { workers: 2, cpuLimit: 100, paused: false }
+      expect(builder.build('Phone', PLACE, offer).cpuUsage).toBe(100)
+      advance(1_000)
+      builder.recordFigures(measured(1, 1_000))
+      expect(builder.build('Phone', PLACE, offer).cpuUsage).toBe(50)
+    })
+
     it("measures items and worker time when the module reports nothing, and copies the tab's place", () => {
       const { builder, advance } = builderAt()
       advance(2_000)

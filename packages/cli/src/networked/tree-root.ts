@@ -47,7 +47,7 @@ export interface TreeRoot {
   handleJoinSignal(message: RelayedJoinSignal): void
   /** Passes the run's progress to every child (each passes it on down its subtree). */
   sendProgress(progress: RunProgress): void
-  /** Tells every child the run is over (each passes it on down its subtree, then leaves the tree). */
+  /** Tells every child the run is over (each passes it on down its subtree, and sends its last report up). Idempotent. */
   finish(): void
   /** Closes every child link. */
   close(): void
@@ -130,6 +130,7 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     handleJoinSignal: (message) => root.handleJoinSignal(message as JoinSignalMessage),
     sendProgress: (progress) => sendToChildren({ type: 'progress', ...progress }),
     finish: () => {
+      if (finished) return
       finished = true
       sendToChildren({ type: 'finished' })
     },

@@ -9,6 +9,7 @@ import {
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
+  volunteerLabel,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   parseVolunteerMessage,
   toWire,
@@ -44,10 +45,10 @@ export interface VolunteerSessionOptions {
    * browser still answers WebSocket pings) is disconnected and its items lent again.
    */
   readonly heartbeatMs: number
-  /** Told when the volunteer joins and leaves, for the messages on stderr. */
   /** How long it may take to say hello, in ms. @default VOLUNTEER_HELLO_TIMEOUT_MS (10 s) */
   readonly helloTimeoutMs?: number
-  readonly onJoin?: (deviceName: string) => void
+  /** The volunteer said hello: with its label (`volunteerLabel`), its words, not yet safe for a terminal. */
+  readonly onJoin?: (label: string) => void
   readonly onLeave?: (reason: string) => void
 }
 
@@ -122,10 +123,11 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
       }
       clearTimeout(helloTimer)
       send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
-      const deviceName = message.deviceName
+      // What people call it, on the terminal as on the dashboard (`Chrome · Linux · 3fa2`, or its chosen name).
+      const label = volunteerLabel(message.deviceName, options.volunteerId)
       const subStream = options.lender.lendStream({
         name: options.volunteerId,
-        onDropped: (reason) => reject(`'${deviceName}' ${reason.message}`, CLOSE_DISCREDITED),
+        onDropped: (reason) => reject(`'${label}' ${reason.message}`, CLOSE_DISCREDITED),
         // Another volunteer waits idle: this one gives back what it has not started (a `return`).
         onRecall: (count) => send({ type: 'recall', count }),
       })
@@ -137,7 +139,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
         ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
-      options.onJoin?.(message.deviceName)
+      options.onJoin?.(label)
       return
     }
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')

@@ -13,7 +13,7 @@ const TRANSFER_COLOR = '#f28e2b'
 /** Height of one volunteer's row in the bar charts, in CSS pixels. */
 const BAR_ROW = 26
 /** Longest device name shown beside a bar, in characters and in CSS pixels. */
-const BAR_LABEL_LENGTH = 20
+const BAR_LABEL_LENGTH = 24
 const BAR_LABEL_WIDTH = 170
 
 let measuring: CanvasRenderingContext2D | null | undefined

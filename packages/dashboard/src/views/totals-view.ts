@@ -52,7 +52,8 @@ export class TotalsView {
     this.#set('in-flight', formatCount(totals.inFlight))
     this.#set('relent', formatCount(totals.relent))
     this.#set('failed', formatCount(totals.failed))
-    this.#set('rate', formatRate(totals.rate))
+    // Once the run is over nothing is computed: no rate now (the last status's would stay forever).
+    this.#set('rate', run.ended === true ? '–' : formatRate(totals.rate))
     this.#set('average-rate', formatRate(totals.averageRate))
     this.#set('volunteers', formatCount(totals.volunteers))
     this.#set('items', run.itemsTotal === null ? 'a stream of items' : `${formatCount(run.itemsTotal)} items`)

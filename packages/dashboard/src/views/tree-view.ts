@@ -9,12 +9,12 @@ const SVG = 'http://www.w3.org/2000/svg'
  * Horizontal distance between two leaves (room for a label, or only for a node when the tree is too wide to
  * name them all), and vertical distance between two levels, in pixels.
  */
-const COLUMN = 128
+const COLUMN = 140
 const NARROW_COLUMN = 30
-/** Characters of a name under its node: a default name and its short id (`Linux x86_64 #3f2a`) fit. */
-const TREE_LABEL_LENGTH = 20
+/** Characters of a name under its node: a default name and its short id (`Chrome · Linux · 3fa2`) fit. */
+const TREE_LABEL_LENGTH = 22
 const ROW = 78
-const MARGIN_X = 56
+const MARGIN_X = 76
 const MARGIN_TOP = 26
 const MARGIN_BOTTOM = 36
 const NODE_RADIUS = 11

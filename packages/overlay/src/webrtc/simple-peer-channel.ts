@@ -1,4 +1,11 @@
-import { MAX_TREE_LINK_MESSAGE_CHARS, parseJsonText } from '@pando/protocol'
+import {
+  MAX_TREE_CHUNKED_MESSAGE_CHARS,
+  MAX_TREE_LINK_MESSAGE_CHARS,
+  MessageTooLargeError,
+  TreeFrameAssembler,
+  parseJsonText,
+  toTreeFrames,
+} from '@pando/protocol'
 import SimplePeer from 'simple-peer'
 import type { ConnectOptions, Connector, PeerChannel, PeerChannelEvents, Signal } from '../channel.ts'
 import { Emitter } from '../emitter.ts'
@@ -20,8 +27,9 @@ export interface WebRtcConnectorOptions {
 }
 
 /**
- * A tree link over a WebRTC data channel (simple-peer): messages are JSON text. The joiner's end is the
- * initiator and emits the offer; ICE candidates trickle as further signals.
+ * A tree link over a WebRTC data channel (simple-peer): messages are JSON text, and one longer than a
+ * data-channel message may carry travels in chunks (`toTreeFrames`, joined by a `TreeFrameAssembler`). The
+ * joiner's end is the initiator and emits the offer; ICE candidates trickle as further signals.
  */
 export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>> implements PeerChannel<M> {
   #state: PeerChannel['state'] = 'connecting'
@@ -31,6 +39,8 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
    * by which time the other side, open already, may have sent (a parent's `position`, at once).
    */
   readonly #early: M[] = []
+  /** Joins the chunks of long messages from the peer, within bounds. */
+  readonly #assembler = new TreeFrameAssembler()
 
   constructor(connect: ConnectOptions, options: WebRtcConnectorOptions = {}) {
     super()
@@ -67,8 +77,10 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
   send(message: M): void {
     if (this.#state === 'connecting') throw new NotOpenError('the data channel is not open yet')
     if (this.#state === 'closed') throw new ClosedError('the data channel is closed')
+    // Over the bounds, the message is the sender's mistake: thrown, as a misuse, before anything is sent.
+    const frames = toTreeFrames(JSON.stringify(message))
     try {
-      this.#peer.send(JSON.stringify(message))
+      for (const frame of frames) this.#peer.send(frame)
     } catch (error) {
       // The data channel closed under simple-peer before it said so (node-datachannel throws "DataChannel
       // is closed"): the channel ends here, and the message is lost, as one sent just before a close may be.
@@ -95,10 +107,13 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
     let message: M
     try {
       // Bounded in size and nesting before it is parsed: the peer may not be a browser.
-      message = parseJsonText(
-        typeof data === 'string' ? data : String(data),
-        MAX_TREE_LINK_MESSAGE_CHARS,
-      ) as M
+      const frame = typeof data === 'string' ? data : String(data)
+      if (frame.length > MAX_TREE_LINK_MESSAGE_CHARS) {
+        throw new MessageTooLargeError(`message too large: ${String(frame.length)} characters`)
+      }
+      const text = this.#assembler.take(frame)
+      if (text === undefined) return
+      message = parseJsonText(text, MAX_TREE_CHUNKED_MESSAGE_CHARS) as M
     } catch (error) {
       this.#fail(new ProtocolError(`a data-channel message: ${(error as Error).message}`))
       return
