@@ -15,10 +15,15 @@ export const JOURNAL_SYNC_INTERVAL_MS = 200
 const ITEMS_OPEN = Buffer.from('{"i":[')
 const ITEMS_CLOSE = Buffer.from(']}')
 
-/** The items' buffer: the records of a few thousand trivial items; it grows for larger ones. */
-const ITEMS_BUFFER_BYTES = 64 * 1024
-/** Item buffers kept for the next records: those of the records being written, and one more. */
-const SPARE_ITEM_BUFFERS = 4
+/**
+ * The items' buffer: the record of some 5,000 trivial items, more than gather between two writes to stdout
+ * of `--local` at full speed. With 64 KiB, one record in six outgrew it and spare buffers often ran out:
+ * each growth or fresh buffer was new memory to fault in (about 200 for 500,000 items; now 2 or so). It
+ * grows for larger items.
+ */
+const ITEMS_BUFFER_BYTES = 256 * 1024
+/** Item buffers kept for the next records: those of the records being written, and a few more. */
+const SPARE_ITEM_BUFFERS = 8
 
 /**
  * Appends framed records to a journal file. Records gather in memory, the finished items written straight
