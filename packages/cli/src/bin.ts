@@ -1,5 +1,6 @@
 // The `pando` command: understands the command line, then hands over to `run.ts`.
 import { homedir } from 'node:os'
+import { isatty } from 'node:tty'
 import { readConfigFile } from './config-file.ts'
 import { exitWithError } from './exit.ts'
 import { packageVersion } from './package-version.ts'
@@ -12,6 +13,7 @@ try {
   command = await parseArguments(process.argv.slice(2), {
     config: withEnvironmentSecret(readConfigFile(homedir()), process.env),
     version: packageVersion(),
+    stdinIsTerminal: isatty(0),
   })
 } catch (error) {
   exitWithError(error)

@@ -11,6 +11,8 @@ export interface BooleanOptionSpec {
   readonly kind: 'boolean'
   readonly default: boolean
   readonly describe: string
+  /** A one-letter name besides the long one, as GNU parallel's (`-0`). */
+  readonly alias?: string
   /** The default as the help shows it, when the run decides it (`auto`); `default` is then what it falls back to. */
   readonly shownDefault?: string
 }
@@ -39,6 +41,8 @@ export interface TextOptionSpec {
   readonly kind: 'text'
   readonly default: string
   readonly describe: string
+  /** A one-letter name besides the long one, as GNU parallel's (`-a`, `-j`). */
+  readonly alias?: string
   /** A secret: the help shows whether it is set, never its value, and errors never quote it. */
   readonly sensitive?: boolean
 }
@@ -54,12 +58,15 @@ export const OPTION_TABLE = {
     default: false,
     describe:
       'Read the items from standard input, one per line, instead of from ITEMS. A line ends at \\n, and a \\r ' +
-      'just before it is dropped; an empty last line is not an item.',
+      'just before it is dropped; an empty last line is not an item. Without ITEMS or --arg-file, standard ' +
+      'input is read anyway when it is not a terminal (a pipe, a file); --no-stdin turns that off.',
   },
   local: {
     kind: 'boolean',
     default: false,
-    describe: 'Process the items in this Node process, one at a time, with no server and no volunteers.',
+    describe:
+      'Process the items in this Node process, one at a time (--jobs N at a time), with no server and no ' +
+      'volunteers.',
   },
   'sync-stdio': {
     kind: 'boolean',
@@ -291,6 +298,51 @@ export const OPTION_TABLE = {
     default: 256,
     min: 1,
     describe: 'Megabytes --cache may hold; the least recently used results go first.',
+  },
+  null: {
+    kind: 'boolean',
+    default: false,
+    alias: '0',
+    describe:
+      'Records end at NUL (\\0) instead of newline, as with GNU parallel -0: items read from stdin or ' +
+      '--arg-file may contain newlines, and each result is written followed by a NUL (a result that contains ' +
+      'a NUL fails its item).',
+  },
+  'arg-file': {
+    kind: 'text',
+    default: '',
+    alias: 'a',
+    describe:
+      'Read the items from FILE, one per line (per record with --null), instead of from ITEMS or standard ' +
+      'input; - is standard input.',
+  },
+  jobs: {
+    kind: 'text',
+    default: '1',
+    alias: 'j',
+    describe:
+      'With --local: how many items are computed at once, each in its own worker thread (N of them); 0 or ' +
+      "auto for one per core. 1 computes in this process's own thread. Results keep the input order.",
+  },
+  tag: {
+    kind: 'boolean',
+    default: false,
+    describe: 'Write each result after its item and a tab (ITEM\\tRESULT), as GNU parallel --tag.',
+  },
+  'dry-run': {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Print what the run would do (module, items, where they are computed, the URL volunteers would open) ' +
+      'on standard output, then exit 0: nothing is bundled or computed, no port is opened.',
+  },
+  halt: {
+    kind: 'text',
+    default: 'never',
+    describe:
+      'Stop early, as GNU parallel --halt WHEN,WHY: WHEN is soon (read no new item, finish those started) or ' +
+      'now (stop at once); WHY is fail=N or fail=N% (items failed, with --on-error skip or mark) or ' +
+      'success=N or success=N% (items done). Also never, 0, 1, 2, -1, -2 and N% as in GNU parallel.',
   },
 } as const satisfies Record<string, OptionSpec>
 

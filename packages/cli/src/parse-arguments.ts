@@ -7,6 +7,7 @@ import {
   checkOptionValue,
   isOptionName,
   type OptionName,
+  type OptionSpec,
   type OptionValue,
   type OptionValues,
 } from './option-table.ts'
@@ -14,6 +15,10 @@ import type { ConfigFile } from './config-file.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
 import { SECRET_VARIABLE, givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
+import { checkHaltFits, parseHaltPolicy, type HaltPolicy } from './halt-policy.ts'
+import { chooseItemInput } from './item-input.ts'
+import { parseJobs } from './local-jobs.ts'
+import { recordSeparator, type RecordSeparator } from './record-separator.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -68,6 +73,18 @@ export interface RunOptions {
   readonly seed: RemoteOptions['seed']
   /** `--journal`, `--resume`, `--resume-failed`, `--joblog`, `--cache`: see `journal/record-options.ts`. */
   readonly record: RecordOptions
+  /** `--arg-file FILE`: items come from FILE (see `item-input.ts`); undefined otherwise. */
+  readonly argFile: string | undefined
+  /** `--null`: records (items read, results written) end at NUL instead of newline. */
+  readonly recordSeparator: RecordSeparator
+  /** `--jobs`: items `--local` computes at once, each in a worker thread when more than 1. */
+  readonly jobs: number
+  /** `--tag`: each result is written after its item and a tab. */
+  readonly tag: boolean
+  /** `--dry-run`: say what the run would do, and do nothing. */
+  readonly dryRun: boolean
+  /** `--halt`: when to stop early; undefined for never. */
+  readonly halt: HaltPolicy | undefined
 }
 
 export interface ParseContext {
@@ -75,6 +92,8 @@ export interface ParseContext {
   readonly config: ConfigFile
   /** Printed by `--version`. */
   readonly version: string
+  /** Standard input is a terminal: without ITEMS it is not read unless `--stdin` says so. @default true */
+  readonly stdinIsTerminal?: boolean
 }
 
 const USAGE = `Usage: pando MODULE [ITEMS..] [OPTIONS]
@@ -96,8 +115,20 @@ Exit status: 0 when every item was processed (or the reader of stdout closed it 
 1 when the function failed on an item more times than --retries allows; 2 for a usage
 error; 130 when interrupted.`
 
-/** Keys yargs adds that are not options. */
-const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v'])
+/** Keys yargs adds that are not options: its own, and the one-letter names of options. */
+const NOT_OPTIONS = new Set([
+  '_',
+  '$0',
+  '--',
+  'help',
+  'h',
+  'version',
+  'v',
+  ...OPTION_NAMES.flatMap((name): string[] => {
+    const spec: OptionSpec = OPTION_TABLE[name]
+    return 'alias' in spec && spec.alias !== undefined ? [spec.alias] : []
+  }),
+])
 
 /**
  * Understands the command line, with `config`'s values as defaults.
@@ -105,7 +136,7 @@ const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v'])
  */
 export async function parseArguments(args: readonly string[], context: ParseContext): Promise<Command> {
   checkBooleanAssignments(args)
-  const parser = buildParser(args, context.config)
+  const parser = buildParser(withLongNull(args), context.config)
   const argv = (await parser.parseAsync()) as Record<string, unknown>
   if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
   if (argv['version'] === true) return { kind: 'version', text: context.version }
@@ -120,13 +151,22 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       "no MODULE given: run 'pando MODULE [ITEMS..]', e.g. 'pando examples/square.js --local 1 2 3' (see 'pando --help')",
     )
   }
-  const stdin = values.stdin || values['sync-stdio']
-  if (stdin && items.length > 0) {
-    const flag = values['sync-stdio'] ? '--sync-stdio' : '--stdin'
+  const { stdin, argFile } = chooseItemInput({
+    items,
+    stdin: values.stdin,
+    stdinChosen:
+      givenOnCommandLine(args, 'stdin') ||
+      givenOnCommandLine(args, 'no-stdin') ||
+      Object.hasOwn(context.config.values, 'stdin'),
+    syncStdio: values['sync-stdio'],
+    argFile: values['arg-file'],
+    stdinIsTerminal: context.stdinIsTerminal ?? true,
+  })
+  const halt = parseHaltPolicy(values.halt)
+  checkHaltFits(halt, values['on-error'])
+  if (values.null && values['sync-stdio']) {
     throw new UsageError(
-      `${items.length === 1 ? 'an item is' : `${items.length} items are`} given as arguments, but ${flag} ` +
-        `reads the items from standard input: drop the arguments or ${flag} (--no-${flag.slice(2)} if the ` +
-        `configuration file sets it)`,
+      '--null cannot be used with --sync-stdio, whose peer exchanges JSON values, not records',
     )
   }
   return {
@@ -167,6 +207,12 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       qr: values.qr,
       ...remoteOptions(args, values),
       record: recordOptions(values),
+      argFile,
+      recordSeparator: recordSeparator(values.null),
+      jobs: parseJobs(values.jobs, values.local),
+      tag: values.tag,
+      dryRun: values['dry-run'],
+      halt,
     },
   }
 }
@@ -208,6 +254,7 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
           : 'shownDefault' in spec && fromConfig === ''
             ? spec.shownDefault
             : `${String(defaults[name])}${fromConfig}`,
+      ...('alias' in spec ? { alias: spec.alias } : {}),
       ...(spec.kind === 'boolean' ? { type: 'boolean' } : { requiresArg: true, nargs: 1 }),
       ...(spec.kind === 'choice' || spec.kind === 'text' ? { type: 'string' } : {}),
     })
@@ -221,6 +268,14 @@ function describeParserFailure(message: string): string {
   const missing = /^Not enough arguments following: (.+)$/.exec(message)
   if (missing) return `--${missing[1]} needs a value, e.g. --${missing[1]} 3 (see 'pando --help')`
   return `${message} (see 'pando --help')`
+}
+
+/**
+ * `-0` as `--null`: yargs would read it as the number 0, an item. Only before `--`, where items start.
+ */
+function withLongNull(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--')
+  return args.map((arg, at) => (arg === '-0' && (end === -1 || at < end) ? '--null' : arg))
 }
 
 /** yargs reads `--local=maybe` as false: refuse anything but true or false after a boolean's '='. */

@@ -1,18 +1,19 @@
 import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
 import { exitWithError, printMessage } from './exit.ts'
-import { withErrorPolicy, type PolicyChannel } from './error-policy.ts'
-import { argumentChannel, stdinChannel } from './item-channel.ts'
+import { describeDryRun } from './dry-run.ts'
+import { haltedMessage, type Halted } from './halt-policy.ts'
 import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
+import type { ResultOptions } from './journal/journal-records.ts'
 import { recordsAnything } from './journal/record-options.ts'
-import { openRunRecord, type RunRecord } from './journal/run-record.ts'
+import { openRunRecord } from './journal/run-record.ts'
 import { checkModuleForWorkers, loadProcessFunction } from './load-module.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
+import { createRunChannel } from './run-channel.ts'
 import { runNetworked } from './run-networked.ts'
 import { installRuntimeModuleResolution } from './runtime-module.ts'
-import { syncStdioChannel } from './sync-stdio-channel.ts'
 
 /**
  * The composition root: does what the command line asked, then exits the process with the status that says
@@ -36,6 +37,11 @@ export async function execute(command: Command): Promise<void> {
 }
 
 async function run(options: RunOptions): Promise<void> {
+  if (options.dryRun) {
+    globalThis.process.stdout.write(describeDryRun(options, globalThis.process.cwd()))
+    exitAfterFlush(EXIT_OK)
+    return
+  }
   installProcessHandlers()
   installRuntimeModuleResolution()
   const cwd = globalThis.process.cwd()
@@ -47,18 +53,23 @@ async function run(options: RunOptions): Promise<void> {
   const record = recordsAnything(options.record)
     ? openRunRecord(
         options.record,
-        { onError: options.onError, errorMarker: options.errorMarker },
-        options.stdin ? 'stdin' : 'arguments',
+        resultOptions(options),
+        options.argFile !== undefined ? 'file' : options.stdin ? 'stdin' : 'arguments',
       )
     : undefined
-  const channel = createChannel(options, record)
+  const { channel, halt } = createRunChannel(options, record)
   const ending =
     options.local && process !== undefined
       ? await runLocal(process, channel, options)
       : await runNetworked({ options, channel, ...(process === undefined ? {} : { process }) })
   await record?.finish()
+  const halted = halt?.halted()
   switch (ending.kind) {
     case 'done':
+      if (halted !== undefined) {
+        exitHalted(halted, channel.failures())
+        return
+      }
       if (channel.failures() > 0) {
         printMessage(failuresMessage(channel.failures(), options))
         exitAfterFlush(EXIT_FAILED)
@@ -85,19 +96,24 @@ function failuresMessage(failures: number, options: RunOptions): string {
   return `${failures} ${what} ${how} (--on-error ${options.onError}): every other result was written`
 }
 
-function createChannel(options: RunOptions, record: RunRecord | undefined): PolicyChannel {
-  // With --sync-stdio there is no journal (the peer owns what was delivered), but --joblog and --cache work.
-  const output = options.syncStdio ? process.stdout : (record?.output(process.stdout) ?? process.stdout)
-  const channel = options.syncStdio
-    ? syncStdioChannel(process.stdin, process.stdout)
-    : options.stdin
-      ? stdinChannel(process.stdin, output)
-      : argumentChannel(options.items, output)
-  return withErrorPolicy(
-    record === undefined ? channel : { ...channel, record },
-    options.onError,
-    options.errorMarker,
-  )
+/**
+ * A run stopped by `--halt`: status 1 when items failed (a fail condition, or failures before a success
+ * one), 0 otherwise.
+ */
+function exitHalted(halted: Halted, failures: number): void {
+  printMessage(haltedMessage(halted))
+  exitAfterFlush(failures > 0 ? EXIT_FAILED : EXIT_OK)
+}
+
+/** The options that change what the run writes, which a journal's resume must keep. */
+function resultOptions(options: RunOptions): ResultOptions {
+  return {
+    onError: options.onError,
+    errorMarker: options.errorMarker,
+    // Written only when set, so that the journals of earlier runs (without them) still fit.
+    ...(options.recordSeparator === '\0' ? { null: true } : {}),
+    ...(options.tag ? { tag: true } : {}),
+  }
 }
 
 /**
