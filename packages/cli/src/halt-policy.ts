@@ -6,8 +6,8 @@ import { UsageError } from './errors.ts'
  * `--halt WHEN,WHY`, as GNU parallel's: stop the run early once enough items failed, succeeded or were done.
  * - WHEN: `soon` reads no new item and finishes (and writes) those already read; `now` writes nothing after
  *   the item that met the condition.
- * - WHY: `fail=N`, `success=N`, `done=N` (N items), or `…=N%` (N % of the items read so far: of all of them
- *   once the input has ended).
+ * - WHY: `fail=N`, `success=N`, `done=N` (N items), or `…=N%` (N % of all the items when their number is
+ *   known, ITEMS on the command line; else of the items read so far, all of them once the input has ended).
  * Items are counted as they are written, in input order, so the same input halts at the same item.
  */
 export interface HaltPolicy {
@@ -74,13 +74,15 @@ export interface Halted {
   readonly policy: HaltPolicy
   /** The items counted by the condition (failed, succeeded or done) when it was met. */
   readonly counted: number
-  /** The items read when it was met (what a percentage is of). */
-  readonly read: number
+  /** What a percentage is of: all the items, or those read when it was met. */
+  readonly of: number
 }
 
 /** Watches a run for its `--halt` condition: counts the items read and written, and stops the run. */
 export class HaltWatch {
   readonly #policy: HaltPolicy
+  /** The number of items, when known before they are read (ITEMS). */
+  readonly #total: number | undefined
   #read = 0
   #written = 0
   #failed = 0
@@ -88,8 +90,9 @@ export class HaltWatch {
   #stopReading = false
   #halted: Halted | undefined
 
-  constructor(policy: HaltPolicy) {
+  constructor(policy: HaltPolicy, total?: number) {
     this.#policy = policy
+    this.#total = total
   }
 
   /** What met the condition, once it was met. */
@@ -142,10 +145,10 @@ export class HaltWatch {
     if (!settled.ok) this.#failed++
     if (this.#halted !== undefined) return false
     const counted = this.#counted()
-    const needed =
-      this.#policy.count ?? Math.max(1, Math.ceil(((this.#policy.percent ?? 100) * this.#read) / 100))
+    const of = this.#total ?? this.#read
+    const needed = this.#policy.count ?? Math.max(1, Math.ceil(((this.#policy.percent ?? 100) * of) / 100))
     if (counted < needed) return false
-    this.#halted = { policy: this.#policy, counted, read: this.#read }
+    this.#halted = { policy: this.#policy, counted, of }
     this.#stopReading = true
     return true
   }
@@ -164,11 +167,11 @@ export class HaltWatch {
 
 /** The message of a halted run, for stderr: `halted by --halt soon,fail=2: 2 items failed; …`. */
 export function haltedMessage(halted: Halted): string {
-  const { policy, counted, read } = halted
+  const { policy, counted, of } = halted
   const items = counted === 1 ? '1 item' : `${counted} items`
   const what = { fail: 'failed', success: 'succeeded', done: 'were done' }[policy.why]
   const share =
-    policy.percent === undefined ? '' : ` (${Math.round((100 * counted) / read)}% of the ${read} read)`
+    policy.percent === undefined ? '' : ` (${Math.round((100 * counted) / of)}% of ${of})`
   const then =
     policy.when === 'soon'
       ? 'the items already read were finished and written, and no new item was read'

@@ -8,9 +8,9 @@ import type { Source } from 'pull-stream'
 export const WRITE_CHUNK_CHARS = 64 * 1024
 
 /**
- * Writes every value of `source` as one line on `output` (a record ended by `terminator`: NUL with `--null`). Lines are gathered into one write of up to
- * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the event
- * loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
+ * Writes every value of `source` as one line on `output` (a record ended by `terminator`: NUL with
+ * `--null`). Lines are gathered into one write of up to `chunkChars`; whatever is gathered when the source
+ * has to wait is written at the next turn of the event loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
  * read until 'drain'. Resolves when the source ends (its lines written); rejects when it errors.
  *
  * Once `stop` aborts (the process is ending), nothing more is written: only whole lines were handed to

@@ -30,7 +30,8 @@ export function createRunChannel(options: RunOptions, record: RunRecord | undefi
   )
   policy = deliveringThrough(policy, separatorCheck(options.recordSeparator))
   if (options.halt === undefined) return { channel: policy, halt: undefined }
-  const halt = new HaltWatch(options.halt)
+  const total = options.stdin || options.argFile !== undefined ? undefined : options.items.length
+  const halt = new HaltWatch(options.halt, total)
   policy = deliveringThrough({ ...policy, items: halt.items(policy.items) }, halt.results())
   return { channel: policy, halt }
 }

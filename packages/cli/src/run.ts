@@ -42,6 +42,12 @@ async function run(options: RunOptions): Promise<void> {
     exitAfterFlush(EXIT_OK)
     return
   }
+  if (options.items.length === 0 && !options.stdin && options.argFile === undefined) {
+    // Standard input is a terminal (a pipe would have been read), or --no-stdin: say where items come from.
+    printMessage(
+      'no items: give them as ITEMS, with --arg-file FILE, or on standard input (a pipe, or --stdin to type them)',
+    )
+  }
   installProcessHandlers()
   installRuntimeModuleResolution()
   const cwd = globalThis.process.cwd()
