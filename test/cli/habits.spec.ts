@@ -157,6 +157,26 @@ describe('pando -a FILE / --arg-file FILE', () => {
   })
 })
 
+describe('pando --tag and --null with --journal', () => {
+  it('refuses to resume a journal written with other records', async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), 'pando-habits-journal-')), 'run.journal')
+    const first = await runPando([ECHO, '--local', '--tag', '--journal', journal], { input: 'a\n' })
+    expect(first).toEqual({ stdout: 'a\t<a>\n', stderr: '', code: 0, signal: null })
+    expect(await runPando([ECHO, '--local', '--journal', journal, '--resume'], { input: 'a\n' })).toEqual({
+      stdout: '',
+      stderr: `pando: the journal ${journal} records a run with --tag: resume with it too, or give another journal\n`,
+      code: 2,
+      signal: null,
+    })
+    const resumed = await runPando([ECHO, '--local', '--journal', journal, '--resume', '-0'], {
+      input: 'a\0',
+    })
+    expect(resumed.stderr).toBe(
+      `pando: the journal ${journal} records a run without --null: resume without it too, or give another journal\n`,
+    )
+  })
+})
+
 describe('pando -j N / --jobs N', () => {
   it('computes 100 000 items in 3 worker threads, in input order', async () => {
     const result = await runPando(['examples/square-no-delay.js', '--local', '-j', '3'], {

@@ -105,14 +105,16 @@ output, in input order. Messages go to standard error.
            module.exports['/pando/1.0.0'] = function (item, callback) { … }   (the original form) or
            export default async function (item) { … }                          (the modern form)
   ITEMS    the items, each passed to the function as the string typed (1.0 stays 1.0);
-           put items that start with '-' after '--'`
+           put items that start with '-' after '--'. Without ITEMS, --stdin or --arg-file,
+           a standard input that is not a terminal (a pipe) is read, one item per line`
 
 const EPILOGUE = `Defaults come from ~/.pando/config.json when it exists: a JSON object whose keys are
 the option names, e.g. {"local": true, "retries": 3}. The command line overrides it
 (--no-local turns a boolean off).
 
 Exit status: 0 when every item was processed (or the reader of stdout closed it early);
-1 when the function failed on an item more times than --retries allows; 2 for a usage
+1 when the function failed on an item more times than --retries allows (also with
+--on-error skip or mark, and when --halt stopped the run after failures); 2 for a usage
 error; 130 when interrupted.`
 
 /** Keys yargs adds that are not options: its own, and the one-letter names of options. */
