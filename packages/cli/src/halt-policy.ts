@@ -170,8 +170,7 @@ export function haltedMessage(halted: Halted): string {
   const { policy, counted, of } = halted
   const items = counted === 1 ? '1 item' : `${counted} items`
   const what = { fail: 'failed', success: 'succeeded', done: 'were done' }[policy.why]
-  const share =
-    policy.percent === undefined ? '' : ` (${Math.round((100 * counted) / of)}% of ${of})`
+  const share = policy.percent === undefined ? '' : ` (${Math.round((100 * counted) / of)}% of ${of})`
   const then =
     policy.when === 'soon'
       ? 'the items already read were finished and written, and no new item was read'
