@@ -340,9 +340,10 @@ export const OPTION_TABLE = {
     kind: 'text',
     default: 'never',
     describe:
-      'Stop early, as GNU parallel --halt WHEN,WHY: WHEN is soon (read no new item, finish those started) or ' +
-      'now (stop at once); WHY is fail=N or fail=N% (items failed, with --on-error skip or mark) or ' +
-      'success=N or success=N% (items done). Also never, 0, 1, 2, -1, -2 and N% as in GNU parallel.',
+      'Stop early, as GNU parallel --halt WHEN,WHY: WHEN is soon (read no new item, finish and write those ' +
+      'read) or now (write nothing more); WHY is fail=N (items failed: needs --on-error skip or mark, but for ' +
+      'fail=1), success=N (items with a result) or done=N (both), N a count or a percentage (fail=10%). Items ' +
+      'are counted as written, in input order. Also never, 0, 1, 2, -1, -2 and N% as in GNU parallel.',
   },
 } as const satisfies Record<string, OptionSpec>
 
