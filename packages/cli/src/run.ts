@@ -9,6 +9,8 @@ import type { ResultOptions } from './journal/journal-records.ts'
 import { recordsAnything } from './journal/record-options.ts'
 import { openRunRecord } from './journal/run-record.ts'
 import { checkModuleForWorkers, loadProcessFunction } from './load-module.ts'
+import type { RunEnding } from './item-channel.ts'
+import type { PolicyChannel } from './error-policy.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
 import { createRunChannel } from './run-channel.ts'
@@ -36,6 +38,10 @@ export async function execute(command: Command): Promise<void> {
   }
 }
 
+/** Said when no item can come from anywhere: the run then ends at once, with status 0. */
+const NO_ITEMS_HINT =
+  'no items: give them as ITEMS, with --arg-file FILE, or on standard input (a pipe, or --stdin to type them)'
+
 async function run(options: RunOptions): Promise<void> {
   if (options.dryRun) {
     globalThis.process.stdout.write(describeDryRun(options, globalThis.process.cwd()))
@@ -44,9 +50,7 @@ async function run(options: RunOptions): Promise<void> {
   }
   if (options.items.length === 0 && !options.stdin && options.argFile === undefined) {
     // Standard input is a terminal (a pipe would have been read), or --no-stdin: say where items come from.
-    printMessage(
-      'no items: give them as ITEMS, with --arg-file FILE, or on standard input (a pipe, or --stdin to type them)',
-    )
+    printMessage(NO_ITEMS_HINT)
   }
   installProcessHandlers()
   installRuntimeModuleResolution()
@@ -69,7 +73,16 @@ async function run(options: RunOptions): Promise<void> {
       ? await runLocal(process, channel, options)
       : await runNetworked({ options, channel, ...(process === undefined ? {} : { process }) })
   await record?.finish()
-  const halted = halt?.halted()
+  exitWithEnding(ending, channel, halt?.halted(), options)
+}
+
+/** Ends the process with the status that says how the run ended, and a message when it is not 0. */
+function exitWithEnding(
+  ending: RunEnding,
+  channel: PolicyChannel,
+  halted: Halted | undefined,
+  options: RunOptions,
+): void {
   switch (ending.kind) {
     case 'done':
       if (halted !== undefined) {
