@@ -157,6 +157,17 @@ describe('pando -a FILE / --arg-file FILE', () => {
   })
 })
 
+describe('pando with a real volunteer tab', () => {
+  it('reads a pipe, NUL records and tags them the same way when a headless tab computes', async () => {
+    const result = await runPando(
+      [ECHO, '-0', '--tag', '--volunteers', '1', '--port', '0', '--ice-addresses', 'loopback', '--quiet'],
+      { input: 'a\nb\0c\0' },
+    )
+    expect(result.stdout).toBe('a\nb\t<a\nb>\0c\t<c>\0')
+    expect(result.code).toBe(0)
+  }, 180_000)
+})
+
 describe('pando --tag and --null with --journal', () => {
   it('refuses to resume a journal written with other records', async () => {
     const journal = join(mkdtempSync(join(tmpdir(), 'pando-habits-journal-')), 'run.journal')
