@@ -1,10 +1,11 @@
 import type { Readable, Writable } from 'node:stream'
 import type { Settled } from '@pando/scheduler'
-import pull, { type Source } from 'pull-stream'
+import pull, { type Source, type Through } from 'pull-stream'
 import type { ItemOrigin } from './item-label.ts'
 import type { RunRecord } from './journal/run-record.ts'
 import { lineSource } from './line-source.ts'
 import { WRITE_CHUNK_CHARS, writeLines } from './line-sink.ts'
+import type { RecordSeparator } from './record-separator.ts'
 import { onShutdown } from './shutdown.ts'
 
 /** An item whose retries are spent. */
@@ -33,18 +34,39 @@ export interface ItemChannel {
   readonly record?: RunRecord
 }
 
-/** Items typed on the command line, results as lines on `output`. */
-export function argumentChannel(items: readonly string[], output: Writable): ItemChannel {
+/** Items typed on the command line, results as lines (records ending at `separator`) on `output`. */
+export function argumentChannel(
+  items: readonly string[],
+  output: Writable,
+  separator: RecordSeparator = '\n',
+): ItemChannel {
   return {
     origin: 'arguments',
     items: pull.values([...items]),
-    deliver: (results) => deliverLines(results, output),
+    deliver: (results) => deliverLines(results, output, separator),
   }
 }
 
-/** Items read from `input`, one per line, results as lines on `output`. */
-export function stdinChannel(input: Readable, output: Writable): ItemChannel {
-  return { origin: 'stdin', items: lineSource(input), deliver: (results) => deliverLines(results, output) }
+/**
+ * Items read from `input` (stdin, or the `--arg-file`: `origin` says which), one per line or per record
+ * ending at `separator`, results as records ending at it on `output`.
+ */
+export function stdinChannel(
+  input: Readable,
+  output: Writable,
+  separator: RecordSeparator = '\n',
+  origin: 'stdin' | 'file' = 'stdin',
+): ItemChannel {
+  return {
+    origin,
+    items: lineSource(input, separator),
+    deliver: (results) => deliverLines(results, output, separator),
+  }
+}
+
+/** `channel`, its results passing through `through` on their way to be delivered. */
+export function deliveringThrough<C extends ItemChannel>(channel: C, through: Through<Settled, Settled>): C {
+  return { ...channel, deliver: (results: Source<Settled>) => channel.deliver(pull(results, through)) }
 }
 
 /**
@@ -73,12 +95,16 @@ export function resultLines(
  * Writes each result as a line, up to the first failed item. A shutdown (a signal, a closed output) stops
  * the writing at once, after whole lines only.
  */
-async function deliverLines(results: Source<Settled>, output: Writable): Promise<RunEnding> {
+async function deliverLines(
+  results: Source<Settled>,
+  output: Writable,
+  separator: RecordSeparator,
+): Promise<RunEnding> {
   const { lines, ending } = resultLines(results)
   const stop = new AbortController()
   const unregister = onShutdown(() => stop.abort())
   try {
-    await writeLines(lines, output, WRITE_CHUNK_CHARS, stop.signal)
+    await writeLines(lines, output, WRITE_CHUNK_CHARS, stop.signal, separator)
   } catch {
     // The error is in ending().
   } finally {

@@ -3,7 +3,7 @@ import { ITEM_PREVIEW_LENGTH } from './constants.ts'
 import { PEER_TEXT_CHARS, terminalJson, terminalText } from './terminal-text.ts'
 
 /** Where items come from, which decides how an item is named in messages. */
-export type ItemOrigin = 'arguments' | 'stdin' | 'peer'
+export type ItemOrigin = 'arguments' | 'stdin' | 'file' | 'peer'
 
 /** Names item `id` (0-based) for people: "line 8 of standard input", "item 3 of the command line". */
 export function itemPosition(origin: ItemOrigin, id: number): string {
@@ -11,6 +11,8 @@ export function itemPosition(origin: ItemOrigin, id: number): string {
   switch (origin) {
     case 'stdin':
       return `line ${n} of standard input`
+    case 'file':
+      return `line ${n} of the --arg-file`
     case 'arguments':
       return `item ${n} of the command line`
     case 'peer':

@@ -8,9 +8,9 @@ import type { Source } from 'pull-stream'
 export const WRITE_CHUNK_CHARS = 64 * 1024
 
 /**
- * Writes every value of `source` as one line on `output`. Lines are gathered into one write of up to
- * `chunkChars`; whatever is gathered when the source has to wait is written at the next turn of the event
- * loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
+ * Writes every value of `source` as one line on `output` (a record ended by `terminator`: NUL with
+ * `--null`). Lines are gathered into one write of up to `chunkChars`; whatever is gathered when the source
+ * has to wait is written at the next turn of the event loop, so no line waits for a later one. Backpressure: once `output.write` returns false, nothing more is
  * read until 'drain'. Resolves when the source ends (its lines written); rejects when it errors.
  *
  * Once `stop` aborts (the process is ending), nothing more is written: only whole lines were handed to
@@ -21,6 +21,7 @@ export function writeLines(
   output: Writable,
   chunkChars = WRITE_CHUNK_CHARS,
   stop?: AbortSignal,
+  terminator = '\n',
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let gathered = ''
@@ -64,7 +65,7 @@ export function writeLines(
             else reject(end)
             return
           }
-          gathered += `${line}\n`
+          gathered += `${line}${terminator}`
           if (gathered.length >= chunkChars) flush()
           if (!sync) loop()
         })

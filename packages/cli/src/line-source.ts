@@ -3,14 +3,15 @@ import type { Source } from 'pull-stream'
 import { LineSplitter } from './line-splitter.ts'
 
 /**
- * The lines of a readable stream (see {@link LineSplitter}) as a pull-stream source. It reads a chunk only
+ * The lines of a readable stream (see {@link LineSplitter}; records ending at `separator` with `--null`) as
+ * a pull-stream source. It reads a chunk only
  * when the lines already read are used up, so a slow consumer holds back the producer (backpressure).
  * Aborting it destroys the stream.
  */
-export function lineSource(input: Readable): Source<string> {
+export function lineSource(input: Readable, separator = '\n'): Source<string> {
   input.setEncoding('utf8')
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<string>
-  const splitter = new LineSplitter()
+  const splitter = new LineSplitter(separator)
   let lines: string[] = []
   let next = 0
   let ended = false

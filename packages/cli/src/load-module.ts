@@ -63,6 +63,16 @@ function processFunctionOf(namespace: unknown, modulePath: string): ProcessFunct
   }
 }
 
+/**
+ * Checks that the module is a file, without loading it.
+ * @throws {UsageError} when it is missing or not a file
+ */
+export function checkModuleFile(modulePath: string, cwd: string): string {
+  const path = resolve(cwd, modulePath)
+  checkIsFile(modulePath, path, cwd)
+  return path
+}
+
 function checkIsFile(modulePath: string, path: string, cwd: string): void {
   let isFile: boolean
   try {

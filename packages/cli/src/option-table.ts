@@ -17,7 +17,7 @@ import { formatDuration, parseDuration, type DurationUnit, type DurationValue } 
 /** What every kind of option may say besides its value. */
 interface OptionSpecBase {
   readonly describe: string
-  /** A one-letter name besides the long one: `-q` for `--quiet`. */
+  /** A one-letter name besides the long one: `-q` for `--quiet`, `-0` for `--null` as GNU parallel's. */
   readonly alias?: string
   /** The value's name in the help and the README's table: `--port N`, `--journal FILE`. */
   readonly valueName?: string
@@ -87,13 +87,16 @@ export const OPTION_TABLE = {
     default: false,
     describe:
       'Read the items from standard input, one per line, instead of from ITEMS. A line ends at \\n, and a \\r ' +
-      'just before it is dropped; an empty last line is not an item.',
+      'just before it is dropped; an empty last line is not an item. Without ITEMS or --arg-file, standard ' +
+      'input is read anyway when it is not a terminal (a pipe, a file); --no-stdin turns that off.',
   },
   local: {
     kind: 'boolean',
     default: false,
     alias: 'l',
-    describe: 'Process the items in this Node process, one at a time, with no server and no volunteers.',
+    describe:
+      'Process the items in this Node process, one at a time (--jobs N at a time), with no server and no ' +
+      'volunteers.',
   },
   'sync-stdio': {
     kind: 'boolean',
@@ -396,6 +399,55 @@ export const OPTION_TABLE = {
     describe:
       'Read the defaults of the options from FILE, a JSON object keyed by option name, instead of from the ' +
       'usual configuration file.',
+  },
+  null: {
+    kind: 'boolean',
+    default: false,
+    alias: '0',
+    describe:
+      'Records end at NUL (\\0) instead of newline, as with GNU parallel -0: items read from stdin or ' +
+      '--arg-file may contain newlines, and each result is written followed by a NUL (a result that contains ' +
+      'a NUL fails its item).',
+  },
+  'arg-file': {
+    kind: 'text',
+    default: '',
+    alias: 'a',
+    valueName: 'FILE',
+    describe:
+      'Read the items from FILE, one per line (per record with --null), instead of from ITEMS or standard ' +
+      'input; - is standard input.',
+  },
+  jobs: {
+    kind: 'text',
+    default: '1',
+    alias: 'j',
+    valueName: 'N',
+    describe:
+      'With --local: how many items are computed at once, each in its own worker thread (N of them); 0 or ' +
+      "auto for one per core. 1 computes in this process's own thread. Results keep the input order.",
+  },
+  tag: {
+    kind: 'boolean',
+    default: false,
+    describe: 'Write each result after its item and a tab (ITEM\\tRESULT), as GNU parallel --tag.',
+  },
+  'dry-run': {
+    kind: 'boolean',
+    default: false,
+    describe:
+      'Print what the run would do (module, items, where they are computed, the URL volunteers would open) ' +
+      'on standard output, then exit 0: nothing is bundled or computed, no port is opened.',
+  },
+  halt: {
+    kind: 'text',
+    default: 'never',
+    valueName: 'WHEN,WHY',
+    describe:
+      'Stop early, as GNU parallel --halt WHEN,WHY: WHEN is soon (read no new item, finish and write those ' +
+      'read) or now (write nothing more); WHY is fail=N (items failed: needs --on-error skip or mark, but for ' +
+      'fail=1), success=N (items with a result) or done=N (both), N a count or a percentage (fail=10%). Items ' +
+      'are counted as written, in input order. Also never, 0, 1, 2, -1, -2 and N% as in GNU parallel.',
   },
 } as const satisfies Record<string, OptionSpec>
 

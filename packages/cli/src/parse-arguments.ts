@@ -19,6 +19,10 @@ import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
 import { trustOptions } from './trust-options.ts'
 import { givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
+import { checkHaltFits, parseHaltPolicy, type HaltPolicy } from './halt-policy.ts'
+import { chooseItemInput } from './item-input.ts'
+import { parseJobs } from './local-jobs.ts'
+import { recordSeparator, type RecordSeparator } from './record-separator.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -82,6 +86,18 @@ export interface RunOptions {
   readonly seed: RemoteOptions['seed']
   /** `--journal`, `--resume`, `--resume-failed`, `--joblog`, `--cache`: see `journal/record-options.ts`. */
   readonly record: RecordOptions
+  /** `--arg-file FILE`: items come from FILE (see `item-input.ts`); undefined otherwise. */
+  readonly argFile: string | undefined
+  /** `--null`: records (items read, results written) end at NUL instead of newline. */
+  readonly recordSeparator: RecordSeparator
+  /** `--jobs`: items `--local` computes at once, each in a worker thread when more than 1. */
+  readonly jobs: number
+  /** `--tag`: each result is written after its item and a tab. */
+  readonly tag: boolean
+  /** `--dry-run`: say what the run would do, and do nothing. */
+  readonly dryRun: boolean
+  /** `--halt`: when to stop early; undefined for never. */
+  readonly halt: HaltPolicy | undefined
 }
 
 export interface ParseContext {
@@ -91,6 +107,8 @@ export interface ParseContext {
   readonly env?: Environment
   /** Printed by `--version`. */
   readonly version: string
+  /** Standard input is a terminal: without ITEMS it is not read unless `--stdin` says so. @default true */
+  readonly stdinIsTerminal?: boolean
 }
 
 const USAGE = `Usage: pando MODULE [ITEMS..] [OPTIONS]
@@ -104,7 +122,9 @@ line per item to standard output, in input order. Messages go to standard error.
             export default async function (item) { … }
           (the modern form)
   ITEMS   the items, each passed to the function as the string typed (1.0
-          stays 1.0); put items that start with '-' after '--'`
+          stays 1.0); put items that start with '-' after '--'. Without ITEMS,
+          --stdin or --arg-file, a standard input that is not a terminal (a
+          pipe) is read, one item per line`
 
 const EPILOGUE = `Times take a unit: 250ms, 90s, 5m, 1h (a bare number keeps the option's unit).
 
@@ -117,8 +137,9 @@ $XDG_CONFIG_HOME/pando/config.json (~/.config/pando/config.json), else
 the environment, which overrides the file (--no-local turns a boolean off).
 
 Exit status: 0 when every item was processed (or the reader of stdout closed it
-early); 1 when the function failed on an item more times than --retries allows;
-2 for a usage error; 130 when interrupted.`
+early); 1 when the function failed on an item more times than --retries allows
+(also with --on-error skip or mark, and when --halt stopped the run after
+failures); 2 for a usage error; 130 when interrupted.`
 
 /** Keys yargs adds that are not options: its own, and the one-letter names of options. */
 const NOT_OPTIONS = new Set([
@@ -142,7 +163,7 @@ const NOT_OPTIONS = new Set([
 export async function parseArguments(args: readonly string[], context: ParseContext): Promise<Command> {
   checkBooleanAssignments(args)
   const environment = readEnvironmentOptions(context.env ?? {})
-  const parser = buildParser(args)
+  const parser = buildParser(withLongNull(args))
   const argv = (await parser.parseAsync()) as Record<string, unknown>
   if (argv['help'] === true) {
     return { kind: 'help', text: helpText(USAGE, EPILOGUE, shownSettings(environment, context.config)) }
@@ -159,13 +180,23 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       "no MODULE given: run 'pando MODULE [ITEMS..]', e.g. 'pando examples/square.js --local 1 2 3' (see 'pando --help')",
     )
   }
-  const stdin = values.stdin || values['sync-stdio']
-  if (stdin && items.length > 0) {
-    const flag = values['sync-stdio'] ? '--sync-stdio' : '--stdin'
+  const { stdin, argFile } = chooseItemInput({
+    items,
+    stdin: values.stdin,
+    stdinChosen:
+      givenOnCommandLine(args, 'stdin') ||
+      givenOnCommandLine(args, 'no-stdin') ||
+      Object.hasOwn(environment, 'stdin') ||
+      Object.hasOwn(context.config.values, 'stdin'),
+    syncStdio: values['sync-stdio'],
+    argFile: values['arg-file'],
+    stdinIsTerminal: context.stdinIsTerminal ?? true,
+  })
+  const halt = parseHaltPolicy(values.halt)
+  checkHaltFits(halt, values['on-error'])
+  if (values.null && values['sync-stdio']) {
     throw new UsageError(
-      `${items.length === 1 ? 'an item is' : `${items.length} items are`} given as arguments, but ${flag} ` +
-        `reads the items from standard input: drop the arguments or ${flag} (--no-${flag.slice(2)} if the ` +
-        `configuration file sets it)`,
+      '--null cannot be used with --sync-stdio, whose peer exchanges JSON values, not records',
     )
   }
   checkRelativeTimeout(values)
@@ -209,6 +240,12 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       qr: values.qr,
       ...remoteOptions(args, values),
       record: recordOptions(values),
+      argFile,
+      recordSeparator: recordSeparator(values.null),
+      jobs: parseJobs(values.jobs, values.local),
+      tag: values.tag,
+      dryRun: values['dry-run'],
+      halt,
     },
   }
 }
@@ -280,6 +317,14 @@ function checkRelativeTimeout(values: OptionValues): void {
     `--item-timeout ${timeout.percent}% is relative to the item times measured in this process: it needs ` +
       "--local (volunteers' Workers take a time such as --item-timeout 90s)",
   )
+}
+
+/**
+ * `-0` as `--null`: yargs would read it as the number 0, an item. Only before `--`, where items start.
+ */
+function withLongNull(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--')
+  return args.map((arg, at) => (arg === '-0' && (end === -1 || at < end) ? '--null' : arg))
 }
 
 /** yargs reads `--local=maybe` as false: refuse anything but true or false after a boolean's '='. */

@@ -1,18 +1,21 @@
 import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
 import { exitWithError, printMessage } from './exit.ts'
-import { withErrorPolicy, type PolicyChannel } from './error-policy.ts'
-import { argumentChannel, stdinChannel } from './item-channel.ts'
+import { describeDryRun } from './dry-run.ts'
+import { haltedMessage, type Halted } from './halt-policy.ts'
 import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
+import type { ResultOptions } from './journal/journal-records.ts'
 import { recordsAnything } from './journal/record-options.ts'
-import { openRunRecord, type RunRecord } from './journal/run-record.ts'
+import { openRunRecord } from './journal/run-record.ts'
 import { checkModuleForWorkers, loadProcessFunction } from './load-module.ts'
+import type { RunEnding } from './item-channel.ts'
+import type { PolicyChannel } from './error-policy.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
+import { createRunChannel } from './run-channel.ts'
 import { runNetworked } from './run-networked.ts'
 import { installRuntimeModuleResolution } from './runtime-module.ts'
-import { syncStdioChannel } from './sync-stdio-channel.ts'
 
 /**
  * The composition root: does what the command line asked, then exits the process with the status that says
@@ -35,7 +38,20 @@ export async function execute(command: Command): Promise<void> {
   }
 }
 
+/** Said when no item can come from anywhere: the run then ends at once, with status 0. */
+const NO_ITEMS_HINT =
+  'no items: give them as ITEMS, with --arg-file FILE, or on standard input (a pipe, or --stdin to type them)'
+
 async function run(options: RunOptions): Promise<void> {
+  if (options.dryRun) {
+    globalThis.process.stdout.write(describeDryRun(options, globalThis.process.cwd()))
+    exitAfterFlush(EXIT_OK)
+    return
+  }
+  if (options.items.length === 0 && !options.stdin && options.argFile === undefined) {
+    // Standard input is a terminal (a pipe would have been read), or --no-stdin: say where items come from.
+    printMessage(NO_ITEMS_HINT)
+  }
   installProcessHandlers()
   installRuntimeModuleResolution()
   const cwd = globalThis.process.cwd()
@@ -48,18 +64,32 @@ async function run(options: RunOptions): Promise<void> {
   const record = recordsAnything(options.record)
     ? openRunRecord(
         options.record,
-        { onError: options.onError, errorMarker: options.errorMarker },
-        options.stdin ? 'stdin' : 'arguments',
+        resultOptions(options),
+        options.argFile !== undefined ? 'file' : options.stdin ? 'stdin' : 'arguments',
       )
     : undefined
-  const channel = createChannel(options, record)
+  const { channel, halt } = createRunChannel(options, record)
   const ending =
     options.local && process !== undefined
       ? await runLocal(process, channel, options)
       : await runNetworked({ options, channel, ...(process === undefined ? {} : { process }) })
   await record?.finish()
+  exitWithEnding(ending, channel, halt?.halted(), options)
+}
+
+/** Ends the process with the status that says how the run ended, and a message when it is not 0. */
+function exitWithEnding(
+  ending: RunEnding,
+  channel: PolicyChannel,
+  halted: Halted | undefined,
+  options: RunOptions,
+): void {
   switch (ending.kind) {
     case 'done':
+      if (halted !== undefined) {
+        exitHalted(halted, channel.failures())
+        return
+      }
       if (channel.failures() > 0) {
         printMessage(failuresMessage(channel.failures(), options))
         exitAfterFlush(EXIT_FAILED)
@@ -86,19 +116,24 @@ function failuresMessage(failures: number, options: RunOptions): string {
   return `${failures} ${what} ${how} (--on-error ${options.onError}): every other result was written`
 }
 
-function createChannel(options: RunOptions, record: RunRecord | undefined): PolicyChannel {
-  // With --sync-stdio there is no journal (the peer owns what was delivered), but --joblog and --cache work.
-  const output = options.syncStdio ? process.stdout : (record?.output(process.stdout) ?? process.stdout)
-  const channel = options.syncStdio
-    ? syncStdioChannel(process.stdin, process.stdout)
-    : options.stdin
-      ? stdinChannel(process.stdin, output)
-      : argumentChannel(options.items, output)
-  return withErrorPolicy(
-    record === undefined ? channel : { ...channel, record },
-    options.onError,
-    options.errorMarker,
-  )
+/**
+ * A run stopped by `--halt`: status 1 when items failed (a fail condition, or failures before a success
+ * one), 0 otherwise.
+ */
+function exitHalted(halted: Halted, failures: number): void {
+  printMessage(haltedMessage(halted))
+  exitAfterFlush(failures > 0 ? EXIT_FAILED : EXIT_OK)
+}
+
+/** The options that change what the run writes, which a journal's resume must keep. */
+function resultOptions(options: RunOptions): ResultOptions {
+  return {
+    onError: options.onError,
+    errorMarker: options.errorMarker,
+    // Written only when set, so that the journals of earlier runs (without them) still fit.
+    ...(options.recordSeparator === '\0' ? { null: true } : {}),
+    ...(options.tag ? { tag: true } : {}),
+  }
 }
 
 /**

@@ -24,6 +24,15 @@ describe('LineSplitter', () => {
     expect(split('last\r')).toEqual(['last'])
   })
 
+  it('with NUL as separator (--null), ends records at NUL only, by the same rules, and keeps \\r', () => {
+    const splitter = new LineSplitter('\0')
+    const records = [
+      ...['a\nb\0c', 'd\r\0', '\0', 'last'].flatMap((chunk) => splitter.push(chunk)),
+      ...splitter.end(),
+    ]
+    expect(records).toEqual(['a\nb', 'cd\r', '', 'last'])
+  })
+
   it('joins lines cut across chunks, \\r\\n included', () => {
     expect(split('ab', 'c\nd', 'e\r', '\nf')).toEqual(['abc', 'de', 'f'])
     expect(split('a', '', '\n')).toEqual(['a'])

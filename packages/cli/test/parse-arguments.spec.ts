@@ -58,6 +58,12 @@ describe('parseArguments', () => {
         cache: undefined,
         cacheMaxBytes: 256 * 1024 * 1024,
       },
+      argFile: undefined,
+      recordSeparator: '\n',
+      jobs: 1,
+      tag: false,
+      dryRun: false,
+      halt: undefined,
     })
   })
 
@@ -345,5 +351,47 @@ describe('parseArguments: durations, short flags, environment', () => {
     })
     if (help.kind !== 'help') throw new Error('expected help')
     expect(help.text).toContain('  -p, --port N  [default: 9000 (from $PANDO_PORT)]\n')
+  })
+})
+
+describe('parseArguments, the habits of GNU parallel', () => {
+  const piped = async (args: string[], config: ConfigFile = NO_CONFIG): Promise<RunOptions> => {
+    const command = await parseArguments(args, { config, version: '1', stdinIsTerminal: false })
+    if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`)
+    return command.options
+  }
+
+  it('reads a stdin that is not a terminal when no ITEMS, --stdin or --arg-file say otherwise', async () => {
+    expect((await piped(['m.js'])).stdin).toBe(true)
+    expect((await piped(['m.js', 'a'])).stdin).toBe(false)
+    expect((await piped(['m.js', '--no-stdin'])).stdin).toBe(false)
+    expect((await piped(['m.js'], { ...NO_CONFIG, values: { stdin: false } })).stdin).toBe(false)
+    expect(await piped(['m.js', '-a', 'items.txt'])).toMatchObject({ stdin: false, argFile: 'items.txt' })
+    expect(await piped(['m.js', '-a', '-'])).toMatchObject({ stdin: true, argFile: undefined })
+    expect((await options(['m.js'])).stdin).toBe(false)
+  })
+
+  it('reads -0 as --null before --, and as an item after it', async () => {
+    expect(await options(['m.js', '-0', 'x'])).toMatchObject({ recordSeparator: '\0', items: ['x'] })
+    expect(await options(['m.js', '--', '-0'])).toMatchObject({ recordSeparator: '\n', items: ['-0'] })
+  })
+
+  it('reads -j, --tag, --dry-run and --halt', async () => {
+    expect((await options(['m.js', '--local', '-j', '3'])).jobs).toBe(3)
+    expect((await options(['m.js', '--local', '--jobs=auto'])).jobs).toBeGreaterThanOrEqual(1)
+    expect(await options(['m.js', '--tag', '--dry-run'])).toMatchObject({ tag: true, dryRun: true })
+    expect((await options(['m.js', '--halt', 'now,success=2'])).halt).toEqual({
+      when: 'now',
+      why: 'success',
+      count: 2,
+      text: 'now,success=2',
+    })
+    expect((await options(['m.js', '--on-error', 'skip', '--halt', '5%'])).halt).toEqual({
+      when: 'soon',
+      why: 'fail',
+      percent: 5,
+      text: '5%',
+    })
+    expect((await options(['m.js', '--halt', 'never'])).halt).toBeUndefined()
   })
 })

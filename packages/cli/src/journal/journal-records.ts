@@ -15,6 +15,10 @@ export interface ModuleIdentity {
 export interface ResultOptions {
   readonly onError: 'abort' | 'skip' | 'mark'
   readonly errorMarker: string
+  /** `--null`: records end at NUL; absent for newlines. */
+  readonly null?: true
+  /** `--tag`: each result written after its item; absent otherwise. */
+  readonly tag?: true
 }
 
 /** The journal's first record. */

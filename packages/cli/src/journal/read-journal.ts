@@ -106,4 +106,15 @@ export function checkJournalFits(
       )
     }
   }
+  for (const [name, flag] of [
+    ['null', '--null'],
+    ['tag', '--tag'],
+  ] as const) {
+    if (header.options[name] !== options[name]) {
+      throw new UsageError(
+        `the journal ${path} records a run ${header.options[name] === true ? 'with' : 'without'} ${flag}: ` +
+          `resume ${header.options[name] === true ? 'with' : 'without'} it too, or give another journal`,
+      )
+    }
+  }
 }
