@@ -41,6 +41,8 @@ export interface TextOptionSpec {
   readonly describe: string
   /** A secret: the help shows whether it is set, never its value, and errors never quote it. */
   readonly sensitive?: boolean
+  /** The environment variable that gives it, over the configuration file (`--secret`: `$PANDO_SECRET`). */
+  readonly env?: string
 }
 
 export type OptionSpec = BooleanOptionSpec | CountOptionSpec | ChoiceOptionSpec | TextOptionSpec
@@ -186,7 +188,32 @@ export const OPTION_TABLE = {
     kind: 'text',
     default: '',
     describe:
-      'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
+      'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN. ' +
+      'A turn: server needs credentials: --turn-secret, or --turn-username and --turn-credential.',
+  },
+  'turn-secret': {
+    kind: 'text',
+    default: '',
+    sensitive: true,
+    env: 'PANDO_TURN_SECRET',
+    describe:
+      "The secret shared with the --ice-servers TURN servers (coturn's static-auth-secret with " +
+      'use-auth-secret): each volunteer page is given its own credentials, made from it, valid for a day. ' +
+      'Prefer $PANDO_TURN_SECRET or the configuration file: a command line is visible to other users.',
+  },
+  'turn-username': {
+    kind: 'text',
+    default: '',
+    describe:
+      'A fixed username for the --ice-servers TURN servers, given to every volunteer (with --turn-credential).',
+  },
+  'turn-credential': {
+    kind: 'text',
+    default: '',
+    sensitive: true,
+    describe:
+      'The fixed credential (password) of --turn-username; every volunteer page can read it. Prefer ' +
+      '--turn-secret, whose credentials expire.',
   },
   'reporting-interval': {
     kind: 'count',
@@ -242,6 +269,7 @@ export const OPTION_TABLE = {
     kind: 'text',
     default: '',
     sensitive: true,
+    env: 'PANDO_SECRET',
     describe:
       'The secret of the pando-server given by --host. Prefer $PANDO_SECRET or "secret" in the ' +
       'configuration file: a command line is visible to other users of the machine.',

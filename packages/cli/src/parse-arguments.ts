@@ -13,7 +13,8 @@ import {
 import type { ConfigFile } from './config-file.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
-import { SECRET_VARIABLE, givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
+import { iceOptions, type IceOptions } from './turn-options.ts'
+import { givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
 
 /** What to do, once the command line is understood. */
 export type Command =
@@ -55,8 +56,8 @@ export interface RunOptions {
   readonly degree: number
   readonly bootstrapTimeoutMs: number
   readonly iceAddresses: 'loopback' | 'private' | 'any'
-  /** STUN/TURN URLs; empty for none. */
-  readonly iceServers: readonly string[]
+  /** `--ice-servers` and the TURN credentials: see `turn-options.ts`. */
+  readonly ice: IceOptions
   readonly reportingIntervalMs: number
   /** `--progress` (true), `--no-progress` (false), or neither (`undefined`: on when stderr is a terminal). */
   readonly progress: boolean | undefined
@@ -152,10 +153,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       degree: values.degree,
       bootstrapTimeoutMs: values['bootstrap-timeout'],
       iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],
-      iceServers: values['ice-servers']
-        .split(',')
-        .map((url) => url.trim())
-        .filter((url) => url !== ''),
+      ice: iceOptions(values),
       reportingIntervalMs: values['reporting-interval'] * 1000,
       progress:
         givenOnCommandLine(args, 'progress') ||
@@ -204,7 +202,7 @@ function buildParser(args: readonly string[], config: ConfigFile): Argv {
         'sensitive' in spec
           ? defaults[name] === ''
             ? 'none'
-            : `set (from $${SECRET_VARIABLE} or the configuration file)`
+            : `set (from ${'env' in spec ? `$${spec.env} or ` : ''}the configuration file)`
           : 'shownDefault' in spec && fromConfig === ''
             ? spec.shownDefault
             : `${String(defaults[name])}${fromConfig}`,

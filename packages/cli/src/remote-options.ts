@@ -1,10 +1,16 @@
 import type { ConfigFile } from './config-file.ts'
 import { UsageError } from './errors.ts'
 import { parseServerAddress, type ServerAddress } from './networked/host-address.ts'
-import type { OptionValues } from './option-table.ts'
+import {
+  OPTION_NAMES,
+  OPTION_TABLE,
+  type OptionSpec,
+  type OptionValue,
+  type OptionValues,
+} from './option-table.ts'
 
 /** The environment variable that holds a `pando-server`'s secret, for `pando --host` and `pando-server`. */
-export const SECRET_VARIABLE = 'PANDO_SECRET'
+export const SECRET_VARIABLE = OPTION_TABLE.secret.env
 
 /** The shortest secret `pando --host` and `pando-server` take, in characters: 16 hex digits are 64 bits. */
 export const MIN_SECRET_LENGTH = 16
@@ -77,13 +83,22 @@ export function remoteOptions(args: readonly string[], values: OptionValues): Re
 }
 
 /**
- * `config` with `$PANDO_SECRET` in place of its `"secret"` when the variable is set: the command line
+ * `config` with the options that an environment variable gives (`$PANDO_SECRET`, `$PANDO_TURN_SECRET`, see
+ * `env` in the option table) in place of the file's, for each variable that is set: the command line
  * overrides both, the variable overrides the file.
  */
 export function withEnvironmentSecret(
   config: ConfigFile,
   env: Readonly<Record<string, string | undefined>>,
 ): ConfigFile {
-  const secret = env[SECRET_VARIABLE]
-  return secret === undefined || secret === '' ? config : { ...config, values: { ...config.values, secret } }
+  const values: Record<string, OptionValue | undefined> = { ...config.values }
+  let changed = false
+  for (const name of OPTION_NAMES) {
+    const spec: OptionSpec = OPTION_TABLE[name]
+    const value = spec.kind === 'text' && spec.env !== undefined ? env[spec.env] : undefined
+    if (value === undefined || value === '') continue
+    values[name] = value
+    changed = true
+  }
+  return changed ? { ...config, values: values as ConfigFile['values'] } : config
 }

@@ -118,7 +118,7 @@ export {
   type JobsOnWire,
   type OutcomesOnWire,
 } from './work-wire.ts'
-export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export { RUN_CONFIG_FILENAME, type IceServer, type RunConfig } from './run-config.ts'
 export { checkRunProgress, type RunProgress } from './run-progress.ts'
 export {
   ROOT_LINK_VERSION,
