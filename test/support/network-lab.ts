@@ -123,7 +123,8 @@ export function createNetworkLab(): NetworkLab {
     try {
       return (await run('nsenter', ['-t', String(ns.pid), '-n', 'sh', '-ec', script])).stdout
     } catch (error) {
-      throw new Error(`lab: ${ns.name}: ${script}: ${(error as { stderr?: string }).stderr ?? String(error)}`)
+      const stderr = (error as { stderr?: string }).stderr ?? String(error)
+      throw new Error(`lab: ${ns.name}: ${script}: ${stderr}`, { cause: error })
     }
   }
   // Waits until the holder has made its namespace (nsenter to a pid still in the old one would join ours).
