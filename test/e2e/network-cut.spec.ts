@@ -36,16 +36,17 @@ describe.skipIf(!labAvailable())('a host cut from the LAN mid-run', () => {
       const b = await openHostTabs(hosts.b, url, 1)
       tabs.push(b)
       const [interior] = await joinedTabs([b])
+      if (interior === undefined) throw new Error('no tab on B')
       const c = await openHostTabs(hosts.c, url, 2)
       tabs.push(c)
       const children = await joinedTabs([c])
-      expect([interior, ...children].map((tab) => `${tab.transport} ${tab.depth}`)).toEqual([
+      expect([interior, ...children].map((tab) => `${tab.transport} ${tab.depth}`).sort()).toEqual([
         'WebRTC 1',
         'WebRTC 2',
         'WebRTC 3',
       ])
       const child = children.find((tab) => tab.depth === 2)
-      expect(child?.parent).toBe(interior?.id)
+      expect(child?.parent).toBe(interior.id)
 
       run.child.stdin.write(seqLines(0, 200))
       await run.waitForLines(40)

@@ -19,11 +19,15 @@ export interface HostTabs {
   readonly pages: Page[]
 }
 
-/** Launches Chromium inside `host` and opens `count` tabs on `url`, named `HOST-1`, `HOST-2`… */
+/**
+ * Launches Chromium inside `host` and opens `count` tabs on `url`, named `HOST-1`, `HOST-2`… Each page keeps
+ * its peer connections in `window.__labPeers`, with the config each was made with (see {@link peerLinks}).
+ */
 export async function openHostTabs(host: LabHost, url: string, count: number): Promise<HostTabs> {
   const browser = await launchVolunteerBrowser({ executablePath: host.chromium, cameraPermission: false })
   const pages: Page[] = []
   try {
+    await browser.context.addInitScript(recordPeerConnections)
     for (let i = 1; i <= count; i++) pages.push(await browser.open(url, `${host.name}-${i}`))
   } catch (error) {
     await browser.close()
@@ -60,4 +64,55 @@ export async function joinedTabs(hosts: readonly HostTabs[], timeoutMs = 60_000)
     ),
   )
   return Promise.all(all.map(({ host, page }) => tabState(page, host.name)))
+}
+
+/** What a page's peer connection was given and which candidates it uses. */
+export interface PeerLink {
+  readonly state: string
+  /** The config's ICE servers, as the page gave them to `RTCPeerConnection`. */
+  readonly iceServers: readonly RTCIceServer[]
+  /** The candidate types of the selected pair (`host`, `srflx`, `prflx`, `relay`), when connected. */
+  readonly local?: string
+  readonly remote?: string
+}
+
+/** Runs in each page before its scripts: keeps every `RTCPeerConnection` the page makes, and its config. */
+function recordPeerConnections(): void {
+  const Native = window.RTCPeerConnection
+  const peers: { config: RTCConfiguration | undefined; connection: RTCPeerConnection }[] = []
+  Object.assign(window, { __labPeers: peers })
+  const Recording = function (config?: RTCConfiguration) {
+    const connection = new Native(config)
+    peers.push({ config, connection })
+    return connection
+  } as unknown as typeof RTCPeerConnection
+  Recording.prototype = Native.prototype
+  Object.assign(Recording, { generateCertificate: Native.generateCertificate.bind(Native) })
+  window.RTCPeerConnection = Recording
+}
+
+/** The peer connections of a page opened by {@link openHostTabs}: their configs and selected candidates. */
+export function peerLinks(page: Page): Promise<PeerLink[]> {
+  return page.evaluate(async () => {
+    const peers = (
+      window as unknown as { __labPeers: { config?: RTCConfiguration; connection: RTCPeerConnection }[] }
+    ).__labPeers
+    return Promise.all(
+      peers.map(async ({ config, connection }) => {
+        const link = { state: connection.connectionState, iceServers: config?.iceServers ?? [] }
+        const stats = await connection.getStats()
+        let pair: RTCIceCandidatePairStats | undefined
+        stats.forEach((report: RTCStats) => {
+          const transport = report as RTCTransportStats
+          if (report.type === 'transport' && transport.selectedCandidatePairId !== undefined) {
+            pair = stats.get(transport.selectedCandidatePairId) as RTCIceCandidatePairStats
+          }
+        })
+        if (pair === undefined) return link
+        const typeOf = (id: string): string | undefined =>
+          (stats.get(id) as { candidateType?: string } | undefined)?.candidateType
+        return { ...link, local: typeOf(pair.localCandidateId), remote: typeOf(pair.remoteCandidateId) }
+      }),
+    )
+  })
 }
