@@ -74,16 +74,31 @@ export interface PeerLink {
   /** The candidate types of the selected pair (`host`, `srflx`, `prflx`, `relay`), when connected. */
   readonly local?: string
   readonly remote?: string
+  /** The candidates it gathered (`local …`) and was given (`remote …`), as SDP attribute lines. */
+  readonly candidates: readonly string[]
 }
 
 /** Runs in each page before its scripts: keeps every `RTCPeerConnection` the page makes, and its config. */
 function recordPeerConnections(): void {
   const Native = window.RTCPeerConnection
-  const peers: { config: RTCConfiguration | undefined; connection: RTCPeerConnection }[] = []
+  const peers: {
+    config: RTCConfiguration | undefined
+    connection: RTCPeerConnection
+    candidates: string[]
+  }[] = []
   Object.assign(window, { __labPeers: peers })
   const Recording = function (config?: RTCConfiguration) {
     const connection = new Native(config)
-    peers.push({ config, connection })
+    const candidates: string[] = []
+    peers.push({ config, connection, candidates })
+    connection.addEventListener('icecandidate', (event) => {
+      if (event.candidate !== null) candidates.push(`local ${event.candidate.candidate}`)
+    })
+    const add = connection.addIceCandidate.bind(connection)
+    connection.addIceCandidate = (candidate?: RTCIceCandidateInit | null) => {
+      candidates.push(`remote ${candidate?.candidate ?? ''}`)
+      return add(candidate ?? undefined)
+    }
     return connection
   } as unknown as typeof RTCPeerConnection
   Recording.prototype = Native.prototype
@@ -95,11 +110,13 @@ function recordPeerConnections(): void {
 export function peerLinks(page: Page): Promise<PeerLink[]> {
   return page.evaluate(async () => {
     const peers = (
-      window as unknown as { __labPeers: { config?: RTCConfiguration; connection: RTCPeerConnection }[] }
+      window as unknown as {
+        __labPeers: { config?: RTCConfiguration; connection: RTCPeerConnection; candidates: string[] }[]
+      }
     ).__labPeers
     return Promise.all(
-      peers.map(async ({ config, connection }) => {
-        const link = { state: connection.connectionState, iceServers: config?.iceServers ?? [] }
+      peers.map(async ({ config, connection, candidates }) => {
+        const link = { state: connection.connectionState, iceServers: config?.iceServers ?? [], candidates }
         const stats = await connection.getStats()
         let pair: RTCIceCandidatePairStats | undefined
         stats.forEach((report: RTCStats) => {

@@ -164,13 +164,20 @@ export function createNetworkLab(): NetworkLab {
           `ip addr add ${uplink.address}/24 dev wan && ip link set wan up
            ip route add default via ${uplink.segment.gateway}`,
         )
+        // A router's firewall drops what comes unasked from outside, as home routers do. Without it, a peer's
+        // hole-punching check that arrives first leaves a conntrack entry on the router's own address that
+        // takes the very tuple the inside host's own check then needs, so masquerade picks another port and
+        // both sides' holes miss (seen: a root and a tab behind two such NATs could not connect).
         if (uplink.nat !== 'none') {
           const ports = uplink.nat === 'symmetric' ? ' random,fully-random' : ''
           await inside(
             ns,
             `nft add table ip nat
              nft add chain ip nat post '{ type nat hook postrouting priority 100; }'
-             nft add rule ip nat post oifname wan masquerade${ports}`,
+             nft add rule ip nat post oifname wan masquerade${ports}
+             nft add table ip filter
+             nft add chain ip filter input '{ type filter hook input priority 0; }'
+             nft add rule ip filter input iifname wan ct state new drop`,
           )
         }
       }
