@@ -15,8 +15,9 @@ const HELP = "see 'pando --help'"
 
 /**
  * Reads `--ice-servers`, `--turn-secret`, `--turn-username` and `--turn-credential` together: a TURN server
- * needs credentials (browsers refuse one without), a username needs its credential, and credentials with no
- * TURN server would do nothing. Errors never quote a secret. @throws {UsageError}
+ * needs credentials (browsers refuse one without) unless a `pando-server` (`--host`) makes them, a username
+ * needs its credential, and credentials with no TURN server would do nothing. Errors never quote a secret.
+ * @throws {UsageError}
  */
 export function iceOptions(values: OptionValues): IceOptions {
   const urls = values['ice-servers']
@@ -42,7 +43,8 @@ export function iceOptions(values: OptionValues): IceOptions {
       `TURN credentials are given, but --ice-servers names no turn: server (e.g. turn:turn.example.org:3478) (${HELP})`,
     )
   }
-  if (hasTurn && secret === undefined && fixed === undefined) {
+  // With --host, the pando-server may hold the secret (its --turn-secret) and make each page's credentials.
+  if (hasTurn && secret === undefined && fixed === undefined && values.host === '') {
     throw new UsageError(
       'a turn: server in --ice-servers needs credentials, which browsers require: set $PANDO_TURN_SECRET (the ' +
         `TURN server's shared secret), or give --turn-username and --turn-credential (${HELP})`,

@@ -49,6 +49,13 @@ describe('the TURN options', () => {
     expect(ice.turnSecret).toBe('typed')
   })
 
+  it('lets a root with --host name a TURN server without credentials: its pando-server makes them', async () => {
+    const { ice } = await run(['--ice-servers', TURN, '--host', 'example.org:5000'], {
+      PANDO_SECRET: 'secret-0123456789ab',
+    })
+    expect(ice).toEqual({ iceServers: [{ urls: TURN }], turnSecret: undefined })
+  })
+
   it.each([
     [[`--ice-servers=${TURN}`], /^a turn: server in --ice-servers needs credentials, which browsers require/],
     [['--turn-secret', 'hunter2'], /^TURN credentials are given, but --ice-servers names no turn: server/],
