@@ -2,10 +2,11 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { joinedTabs, openHostTabs, peerLinks, tabState, type HostTabs } from '../support/lab-tabs.ts'
 import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../support/network-lab.ts'
-import { PANDO, seqLines, startPando } from '../support/pando-process.ts'
+import { PANDO, PANDO_SERVER, seqLines, startPando } from '../support/pando-process.ts'
 import { TURN_PORT, startTurnServer, type TurnServer } from '../support/turn-server.ts'
 
 const TURN_SECRET = 'lab-turn-secret-0123456789'
+const SERVER_SECRET = 'lab-server-secret-0123456789'
 const SQUARE = path.join('examples', 'square-no-delay.js')
 
 /**
@@ -44,15 +45,7 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
 
   /** The root on the public host; B's tab joins it first, then C's joins under B's (degree 1). */
   async function runThroughNats(options: readonly string[], env: Record<string, string> = {}) {
-    const { file, args } = hosts.pub.command(PANDO, [
-      SQUARE,
-      '--stdin',
-      '--port',
-      '0',
-      '--degree',
-      '1',
-      ...options,
-    ])
+    const { file, args } = hosts.pub.command(PANDO, [SQUARE, '--stdin', '--degree', '1', ...options])
     const run = startPando(args, { bin: file, env })
     const [url = ''] = await run.waitForStderr(/http:\/\/203\.0\.113\.2:\d+\/\?token=[\w-]+/)
     const b = await openHostTabs(hosts.b, url, 1)
@@ -68,7 +61,7 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
 
   it('relays the data channel between two tabs through coturn with --turn-secret credentials', async () => {
     const { run, first, second, c } = await runThroughNats(
-      ['--ice-servers', `turn:203.0.113.3:${TURN_PORT}`],
+      ['--port', '0', '--ice-servers', `turn:203.0.113.3:${TURN_PORT}`],
       { PANDO_TURN_SECRET: TURN_SECRET },
     )
     try {
@@ -102,8 +95,50 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
     }
   })
 
+  it("relays them with credentials made by a pando-server's --turn-secret, for a root with --host", async () => {
+    const serverCommand = hosts.pub.command(PANDO_SERVER, ['--port', '0'])
+    const server = startPando(serverCommand.args, {
+      bin: serverCommand.file,
+      env: { PANDO_SECRET: SERVER_SECRET, PANDO_TURN_SECRET: TURN_SECRET },
+    })
+    try {
+      const [, port = ''] = await server.waitForStderr(/http:\/\/203\.0\.113\.2:(\d+)\/\?token=/)
+      // The root knows no TURN secret: it names the TURN server, and the pando-server gives the credentials.
+      const { run, first, second, c } = await runThroughNats(
+        ['--host', `203.0.113.2:${port}`, '--ice-servers', `turn:203.0.113.3:${TURN_PORT}`],
+        { PANDO_SECRET: SERVER_SECRET },
+      )
+      try {
+        expect([first.transport, first.depth, second.transport, second.depth]).toEqual([
+          'WebRTC',
+          1,
+          'WebRTC',
+          2,
+        ])
+        const [link] = (await peerLinks(c.pages[0] ?? (await Promise.reject(new Error('no tab'))))).filter(
+          (peer) => peer.state === 'connected',
+        )
+        expect(link?.iceServers[0]?.username).toMatch(/^\d+:[0-9a-f]{16}$/)
+        expect([link?.local, link?.remote]).toContain('relay')
+        run.child.stdin.end(seqLines(0, 200))
+        const result = await run.exited
+        expect(result.stdout).toBe(seqLines(0, 200, (n) => String(n * n)))
+        expect(result.code).toBe(0)
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL')
+      }
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  })
+
   it('falls back to the WebSocket without TURN, after the bootstrap timeout', async () => {
-    const { run, first, second, joinMs, c } = await runThroughNats(['--bootstrap-timeout', '3000'])
+    const { run, first, second, joinMs, c } = await runThroughNats([
+      '--port',
+      '0',
+      '--bootstrap-timeout',
+      '3000',
+    ])
     try {
       expect([first.transport, first.depth, second.transport]).toEqual(['WebRTC', 1, 'WebSocket'])
       const note = (await c.pages[0]?.textContent('#transport-note'))?.trim()

@@ -37,7 +37,7 @@ import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.
 import { findChromium } from './networked/find-chromium.ts'
 import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
-import { iceServersFor } from './turn-options.ts'
+import { iceServersFor, rootIceServers } from './turn-options.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
 export interface NetworkedRun {
@@ -255,7 +255,7 @@ async function serveVolunteers(
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
-    iceServers: iceServersFor(options.ice),
+    iceServers: rootIceServers(options.ice),
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board,

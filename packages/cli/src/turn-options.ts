@@ -66,3 +66,11 @@ export function iceServersFor(options: IceOptions): IceServer[] {
     ? [...options.iceServers]
     : withTurnCredentials(options.iceServers, () => timeLimitedTurnCredentials(turnSecret))
 }
+
+/**
+ * The ICE servers of the root's own peer connections: those of {@link iceServersFor}, less the TURN servers
+ * that have no credentials here (a `pando-server`'s `--turn-secret` makes them for the pages only).
+ */
+export function rootIceServers(options: IceOptions): IceServer[] {
+  return iceServersFor(options).filter((server) => !isTurnServer(server) || server.username !== undefined)
+}

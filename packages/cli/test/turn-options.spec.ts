@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConfigFile } from '../src/config-file.ts'
 import { parseArguments, type RunOptions } from '../src/parse-arguments.ts'
 import { withEnvironmentSecret } from '../src/remote-options.ts'
-import { iceServersFor } from '../src/turn-options.ts'
+import { iceServersFor, rootIceServers } from '../src/turn-options.ts'
 
 const NO_CONFIG: ConfigFile = { path: '/home/u/.pando/config.json', values: {} }
 const TURN = 'turn:203.0.113.1:3478'
@@ -54,6 +54,8 @@ describe('the TURN options', () => {
       PANDO_SECRET: 'secret-0123456789ab',
     })
     expect(ice).toEqual({ iceServers: [{ urls: TURN }], turnSecret: undefined })
+    // The root itself cannot use it.
+    expect(rootIceServers(ice)).toEqual([])
   })
 
   it.each([
