@@ -14,5 +14,17 @@ if [ -z "${PANDO_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The network lab of the e2e tests (test/support/network-lab.ts): nft for the routers' NAT, coturn's
+# turnserver for STUN and TURN on the lab's public segment. Without them those tests are skipped.
+if ! command -v nft >/dev/null || ! command -v turnserver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's nftables and coturn (for the network lab tests)…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables coturn >/dev/null
+  else
+    echo "setup: nft or turnserver not found: the network lab tests will be skipped (Debian: sudo apt-get install nftables coturn)." >&2
+  fi
+fi
+
 npm ci --no-audit --no-fund
 npm run build

@@ -111,7 +111,7 @@ describe.concurrent('pando with ~/.pando/config.json', () => {
     expect((await runPando(['examples/square.js', '1'], { home: unknown })).stderr).toBe(
       `pando: the configuration file ${join(unknown, '.pando/config.json')} sets "threads", which is not an option ` +
         '(the keys are the option names: stdin, local, sync-stdio, retries, max-result-size, replicas, max-replicas, spot-check, on-error, error-marker, port, listen, open, allow-host, batch-size, heartbeat, item-timeout, ' +
-        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, reporting-interval, progress, quiet, qr, volunteers, workers, host, secret, seed, ' +
+        'start-idle, degree, bootstrap-timeout, ice-addresses, ice-servers, turn-secret, turn-username, turn-credential, reporting-interval, progress, quiet, qr, volunteers, workers, host, secret, seed, ' +
         'journal, resume, resume-failed, joblog, cache, cache-size, null, arg-file, jobs, tag, dry-run, halt): fix or remove it\n',
     )
     const wrongType = tempHome('{"local": "yes"}')

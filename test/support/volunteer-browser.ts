@@ -13,17 +13,30 @@ export interface VolunteerBrowser {
   close(): Promise<void>
 }
 
+export interface VolunteerBrowserOptions {
+  /** The Chromium to run, e.g. a lab host's launcher (`LabHost.chromium`). @default $PANDO_CHROMIUM or Debian's */
+  readonly executablePath?: string
+  /**
+   * Whether the tabs have camera permission, which makes Chromium offer plain IP host candidates (127.0.0.1
+   * on loopback) instead of mDNS `.local` names. Real volunteers have not granted it: the lab's tabs run
+   * without. @default true
+   */
+  readonly cameraPermission?: boolean
+}
+
 /**
  * Launches Debian's Chromium (or `$PANDO_CHROMIUM`) with one context for every tab, as a crowd of
  * volunteers on one machine: one context costs far less than a context per tab.
  */
-export async function launchVolunteerBrowser(): Promise<VolunteerBrowser> {
+export async function launchVolunteerBrowser(
+  options: VolunteerBrowserOptions = {},
+): Promise<VolunteerBrowser> {
   const browser = await chromium.launch({
-    executablePath: process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: options.executablePath ?? process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   })
   const context = await browser.newContext()
-  await context.grantPermissions(['camera', 'microphone'])
+  if (options.cameraPermission !== false) await context.grantPermissions(['camera', 'microphone'])
   const violations: string[] = []
   context.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text())

@@ -270,7 +270,34 @@ export const OPTION_TABLE = {
     valueName: 'URLS',
     shownDefault: 'none',
     describe:
-      'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN.',
+      'STUN/TURN server URLs for WebRTC, comma-separated (e.g. stun:stun.example.org:3478); none on a LAN. ' +
+      'A turn: server needs credentials: --turn-secret, or --turn-username and --turn-credential.',
+  },
+  'turn-secret': {
+    kind: 'text',
+    default: '',
+    valueName: 'S',
+    sensitive: true,
+    describe:
+      "The secret shared with the --ice-servers TURN servers (coturn's static-auth-secret with " +
+      'use-auth-secret): each volunteer page is given its own credentials, made from it, valid for a day. ' +
+      'Prefer $PANDO_TURN_SECRET or the configuration file: a command line is visible to other users.',
+  },
+  'turn-username': {
+    kind: 'text',
+    default: '',
+    valueName: 'U',
+    describe:
+      'A fixed username for the --ice-servers TURN servers, given to every volunteer (with --turn-credential).',
+  },
+  'turn-credential': {
+    kind: 'text',
+    default: '',
+    valueName: 'C',
+    sensitive: true,
+    describe:
+      'The fixed credential (password) of --turn-username; every volunteer page can read it. Prefer ' +
+      '--turn-secret, whose credentials expire.',
   },
   'reporting-interval': {
     kind: 'duration',

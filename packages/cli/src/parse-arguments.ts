@@ -18,6 +18,7 @@ import { helpText, type ShownSetting } from './help-text.ts'
 import { recordOptions, type RecordOptions } from './journal/record-options.ts'
 import { accessOptions } from './access-options.ts'
 import { trustOptions } from './trust-options.ts'
+import { iceOptions, type IceOptions } from './turn-options.ts'
 import { givenOnCommandLine, remoteOptions, type RemoteOptions } from './remote-options.ts'
 import { checkHaltFits, parseHaltPolicy, type HaltPolicy } from './halt-policy.ts'
 import { chooseItemInput } from './item-input.ts'
@@ -73,8 +74,8 @@ export interface RunOptions {
   readonly degree: number
   readonly bootstrapTimeoutMs: number
   readonly iceAddresses: 'loopback' | 'private' | 'any'
-  /** STUN/TURN URLs; empty for none. */
-  readonly iceServers: readonly string[]
+  /** `--ice-servers` and the TURN credentials: see `turn-options.ts`. */
+  readonly ice: IceOptions
   readonly reportingIntervalMs: number
   /** `--progress` (true), `--no-progress` (false), or neither (`undefined`: on when stderr is a terminal). */
   readonly progress: boolean | undefined
@@ -224,10 +225,7 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       degree: values.degree,
       bootstrapTimeoutMs: values['bootstrap-timeout'],
       iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],
-      iceServers: values['ice-servers']
-        .split(',')
-        .map((url) => url.trim())
-        .filter((url) => url !== ''),
+      ice: iceOptions(values),
       reportingIntervalMs: values['reporting-interval'],
       progress:
         givenOnCommandLine(args, 'progress') ||

@@ -39,6 +39,7 @@ import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.
 import { findChromium } from './networked/find-chromium.ts'
 import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
+import { iceServersFor, rootIceServers } from './turn-options.ts'
 
 /** What a networked run gets: the same as a local one, plus the options (the module path, to bundle it). */
 export interface NetworkedRun {
@@ -53,9 +54,6 @@ const BUNDLE_URL = `${RUN_PATH.slice(1)}/${BUNDLE_FILENAME}`
 
 /** `--batch-size 0` (the default) lets each volunteer's batch follow its speed. */
 const batchSizeOf = (options: RunOptions): BatchSize => (options.batchSize === 0 ? 'auto' : options.batchSize)
-
-/** The STUN/TURN servers as RTCIceServer entries, for the pages and for the root alike. */
-const iceServersOf = (options: RunOptions): { urls: string }[] => options.iceServers.map((urls) => ({ urls }))
 
 /** What must be undone at the end of a run, last started first. */
 type Release = () => unknown
@@ -191,7 +189,9 @@ function runConfig(options: RunOptions): RunConfig {
     reportingIntervalMs: options.reportingIntervalMs,
     // A relative --item-timeout is refused without --local (see parse-arguments.ts).
     itemTimeoutMs: typeof options.itemTimeout === 'number' ? options.itemTimeout : 0,
-    iceServers: iceServersOf(options),
+    // The server this process starts makes each page's TURN credentials from the secret when it serves this
+    // file; a remote pando-server (`--host`) serves it as it is, so its pages share credentials made here.
+    iceServers: options.host === undefined ? [...options.ice.iceServers] : iceServersFor(options.ice),
   }
 }
 
@@ -248,6 +248,7 @@ async function serveVolunteers(
           dashboardDir: dashboardRoot,
           runDir,
           heartbeatMs: options.heartbeatMs,
+          ...(options.ice.turnSecret === undefined ? {} : { turnSecret: options.ice.turnSecret }),
           onVolunteer: (socket) => onVolunteer(wsVolunteerSocket(socket)),
           join: {
             addresses: options.iceAddresses,
@@ -272,7 +273,7 @@ async function serveVolunteers(
     bootstrapTimeoutMs: options.bootstrapTimeoutMs,
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
-    iceServers: iceServersOf(options),
+    iceServers: rootIceServers(options.ice),
     ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board,

@@ -62,6 +62,7 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
       port: options.port,
       ...(options.host === undefined ? {} : { host: options.host }),
       secret: options.secret,
+      ...(options.turnSecret === undefined ? {} : { turnSecret: options.turnSecret }),
       access: { token: options.open ? undefined : createAccessToken(), allowedHosts: options.allowHosts },
       volunteerDir: distRoot,
       dashboardDir: dashboardRoot,

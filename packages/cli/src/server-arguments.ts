@@ -2,6 +2,10 @@ import yargs from 'yargs'
 import type { ConfigFile } from './config-file.ts'
 import { UsageError } from './errors.ts'
 import { OPTION_TABLE, checkOptionValue, type OptionName, type OptionValue } from './option-table.ts'
+import { environmentVariable } from './environment-options.ts'
+
+/** The environment variable of the TURN secret, as for `pando`. */
+const TURN_SECRET_VARIABLE = environmentVariable('turn-secret')
 import { parseAllowedHosts, parseListenAddress } from './access-options.ts'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE, parseSeed, secretTooShort } from './remote-options.ts'
 
@@ -25,6 +29,11 @@ export interface ServerRunOptions {
   readonly heartbeatMs: number
   readonly iceAddresses: 'loopback' | 'private' | 'any'
   readonly seed: number | undefined
+  /**
+   * The secret shared with the TURN servers of the roots' runs: `--turn-secret`, else `$PANDO_TURN_SECRET`,
+   * else the config file's; `undefined` for none.
+   */
+  readonly turnSecret: string | undefined
 }
 
 export interface ServerParseContext {
@@ -43,7 +52,7 @@ WebSocket for runs whose root is elsewhere: on another machine,
 secret. One root at a time; volunteers wait between runs.`
 
 const EPILOGUE = `The secret: --secret, else $${SECRET_VARIABLE}, else "secret" in ~/.pando/config.json
-(no other key of that file applies to pando-server). There is no default: without
+(and "turn-secret" for --turn-secret; no other key of that file applies to pando-server). There is no default: without
 one, pando-server does not start. Prefer the variable or the file: other users of a
 machine can see a command line.
 
@@ -78,6 +87,11 @@ const SERVER_OPTIONS = {
   'ice-addresses': { describe: OPTION_TABLE['ice-addresses'].describe, default: 'any' },
   seed: {
     describe: "A whole number that makes the join attempts' ids reproducible.",
+    default: 'none',
+  },
+  'turn-secret': {
+    describe:
+      "The secret shared with the TURN servers that roots name without credentials (pando --host … --ice-servers turn:…): each page that loads the run's config gets time-limited credentials made from it. Prefer $PANDO_TURN_SECRET.",
     default: 'none',
   },
 } as const
@@ -149,6 +163,11 @@ export async function parseServerArguments(
         typed('ice-addresses') ?? 'any',
       ) as ServerRunOptions['iceAddresses'],
       seed: parseSeed(typed('seed') ?? '', 'pando-server --help'),
+      turnSecret: [
+        typed('turn-secret'),
+        context.env[TURN_SECRET_VARIABLE],
+        context.config.values['turn-secret'],
+      ].find((value) => value !== undefined && value !== ''),
     },
   }
 }

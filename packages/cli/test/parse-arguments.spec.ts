@@ -43,7 +43,7 @@ describe('parseArguments', () => {
       degree: 10,
       bootstrapTimeoutMs: 10_000,
       iceAddresses: 'any',
-      iceServers: [],
+      ice: { iceServers: [], turnSecret: undefined },
       reportingIntervalMs: 3000,
       progress: undefined,
       quiet: false,

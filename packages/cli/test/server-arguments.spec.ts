@@ -33,6 +33,7 @@ describe('parseServerArguments', () => {
       heartbeatMs: 2000,
       iceAddresses: 'any',
       seed: undefined,
+      turnSecret: undefined,
     })
   })
 
@@ -50,6 +51,8 @@ describe('parseServerArguments', () => {
       'loopback',
       '--seed',
       '7',
+      '--turn-secret',
+      'typed-turn',
     ]
     expect(await options(args)).toEqual({
       port: 0,
@@ -60,7 +63,18 @@ describe('parseServerArguments', () => {
       heartbeatMs: 500,
       iceAddresses: 'loopback',
       seed: 7,
+      turnSecret: 'typed-turn',
     })
+  })
+
+  it('takes the TURN secret from --turn-secret, else $PANDO_TURN_SECRET, else the config file', async () => {
+    const env = { PANDO_SECRET: 'from-env-0123456789', PANDO_TURN_SECRET: 'turn-from-env' }
+    const config: ConfigFile = { path: NO_CONFIG.path, values: { 'turn-secret': 'turn-from-file' } }
+    expect((await options(['--turn-secret', 'typed'], env, config)).turnSecret).toBe('typed')
+    expect((await options([], env, config)).turnSecret).toBe('turn-from-env')
+    expect((await options([], undefined, config)).turnSecret).toBe('turn-from-file')
+    const help = await parse(['--help'], env)
+    expect(help.kind === 'help' && help.text).not.toContain('turn-from-env')
   })
 
   it('takes --host as the old name of --listen', async () => {

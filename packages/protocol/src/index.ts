@@ -127,7 +127,7 @@ export {
   type JobsOnWire,
   type OutcomesOnWire,
 } from './work-wire.ts'
-export { RUN_CONFIG_FILENAME, type RunConfig } from './run-config.ts'
+export { RUN_CONFIG_FILENAME, type IceServer, type RunConfig } from './run-config.ts'
 export {
   LABEL_SEPARATOR,
   SHORT_ID_LENGTH,

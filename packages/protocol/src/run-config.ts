@@ -28,8 +28,19 @@ export interface RunConfig {
    * `ItemTimeoutError`. 0 disables it.
    */
   readonly itemTimeoutMs: number
-  /** STUN/TURN servers for WebRTC; empty on a LAN or on loopback. */
-  readonly iceServers: readonly { readonly urls: string | readonly string[] }[]
+  /**
+   * STUN/TURN servers for WebRTC; empty on a LAN or on loopback. A TURN server carries its username and
+   * credential: fixed ones (`--turn-username`, `--turn-credential`), or time-limited ones made for each page
+   * that fetches the config (`--turn-secret`, see {@link IceServer}).
+   */
+  readonly iceServers: readonly IceServer[]
+}
+
+/** One STUN or TURN server, as `RTCIceServer` takes it. Browsers refuse a `turn:` URL without credentials. */
+export interface IceServer {
+  readonly urls: string | readonly string[]
+  readonly username?: string
+  readonly credential?: string
 }
 
 /** The name of the file, in the run's directory, that holds the {@link RunConfig}. */

@@ -89,3 +89,11 @@ export const ROOT_MISSED_PINGS = 3
  * does not hold its connection (or a root's pending place) for ws's own 30 s.
  */
 export const CLOSE_GRACE_MS = 500
+
+/**
+ * How long the TURN credentials made from a shared secret (`--turn-secret`, coturn's `use-auth-secret`) stay
+ * valid, in seconds: a page fetches its run config once and keeps using the credentials for every join and
+ * rejoin of the run, so they outlast a long run; a leaked one still expires.
+ * @default 86_400 s (one day)
+ */
+export const TURN_CREDENTIAL_TTL_S = 86_400

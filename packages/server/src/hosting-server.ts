@@ -31,6 +31,8 @@ export interface HostingServerOptions {
    * given the token in its `welcome`. The root link itself needs no token: the secret guards it.
    */
   readonly access?: AccessOptions
+  /** The secret shared with the TURN servers of the roots' run configs (see `ServerOptions.turnSecret`). */
+  readonly turnSecret?: string
 }
 
 export interface HostingServer {
@@ -89,6 +91,7 @@ export async function createHostingServer(options: HostingServerOptions): Promis
       },
       endpoints: { [ROOT_PATH]: registry.wss },
       ...(options.access === undefined ? {} : { access: options.access }),
+      ...(options.turnSecret === undefined ? {} : { turnSecret: options.turnSecret }),
     })
   } catch (error) {
     await registry.close()

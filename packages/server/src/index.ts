@@ -12,8 +12,20 @@ export {
   type AddressRange,
 } from './address-ranges.ts'
 export { JoinRelay, type JoinRelayOptions, type JoinSignalForRoot } from './join-relay.ts'
-export { DEFAULT_HEARTBEAT_MS, WRONG_SECRET_DELAY_MS, MAX_WRONG_SECRETS } from './constants.ts'
+export {
+  DEFAULT_HEARTBEAT_MS,
+  WRONG_SECRET_DELAY_MS,
+  MAX_WRONG_SECRETS,
+  TURN_CREDENTIAL_TTL_S,
+} from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
 export { pongRoundTrip, startHeartbeat } from './heartbeat.ts'
 export { LoopStall, STALL_INTERVALS } from './loop-stall.ts'
 export { CONTENT_SECURITY_POLICY } from './security-headers.ts'
+export {
+  isTurnServer,
+  timeLimitedTurnCredentials,
+  withTurnCredentials,
+  type TimeLimitedOptions,
+  type TurnCredentials,
+} from './turn-credentials.ts'

@@ -29,6 +29,7 @@ import { startHeartbeat } from './heartbeat.ts'
 import { securityHeaders } from './security-headers.ts'
 import { JoinRelay, type JoinRelayOptions } from './join-relay.ts'
 import { createMonitorFeed } from './monitor-feed.ts'
+import { runConfigWithTurnCredentials } from './run-config-route.ts'
 import { createEndpoint } from './websocket-endpoint.ts'
 
 export interface ServerOptions {
@@ -64,6 +65,12 @@ export interface ServerOptions {
    * checked; without a token (the default here: `pando` always gives one unless `--open`), none is required.
    */
   access?: AccessOptions
+  /**
+   * The secret shared with the TURN servers of the run's config (coturn's `static-auth-secret`): each page
+   * that fetches `run/config.json` is given time-limited credentials for them, made from it. Without it, the
+   * config is served as the run wrote it.
+   */
+  turnSecret?: string
 }
 
 export interface PandoServer {
@@ -91,6 +98,11 @@ function createApp(options: ServerOptions, guard: AccessGuard): express.Express 
   app.disable('x-powered-by')
   app.use(securityHeaders())
   app.use(guard.middleware())
+  if (options.turnSecret !== undefined) {
+    const { runDir } = options
+    const dirNow = typeof runDir === 'string' ? () => runDir : runDir
+    app.use(RUN_PATH, runConfigWithTurnCredentials(dirNow, options.turnSecret))
+  }
   app.use(RUN_PATH, runFiles(options.runDir))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
   if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, pageFiles(options.dashboardDir))

@@ -21,9 +21,12 @@ function iceServers(value: unknown): RunConfig['iceServers'] {
   if (!Array.isArray(value)) fail('iceServers', 'an array')
   const urls = (entry: unknown): boolean =>
     typeof entry === 'string' || (Array.isArray(entry) && entry.every((url) => typeof url === 'string'))
+  const optionalText = (entry: unknown): boolean => entry === undefined || typeof entry === 'string'
   for (const server of value as unknown[]) {
-    if (typeof server !== 'object' || server === null || !urls((server as { urls?: unknown }).urls)) {
-      fail('iceServers', 'a list of { urls }')
+    const entry = (typeof server === 'object' && server !== null ? server : {}) as Record<string, unknown>
+    if (!urls(entry.urls)) fail('iceServers', 'a list of { urls }')
+    if (!optionalText(entry.username) || !optionalText(entry.credential)) {
+      fail('iceServers', 'a list of { urls } whose username and credential are text')
     }
   }
   return value as RunConfig['iceServers']

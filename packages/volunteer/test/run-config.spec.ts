@@ -23,6 +23,11 @@ describe('checkRunConfig', () => {
     expect(checkRunConfig(JSON.parse(JSON.stringify(CONFIG)))).toEqual(CONFIG)
   })
 
+  it("keeps the TURN servers' credentials", () => {
+    const iceServers = [{ urls: ['turn:203.0.113.1'], username: '1700000000:ab', credential: 'c2VjcmV0' }]
+    expect(checkRunConfig({ ...CONFIG, iceServers }).iceServers).toEqual(iceServers)
+  })
+
   it.each([
     [{ degree: 0 }, 'degree must be an integer ≥ 1'],
     [{ batchSize: 1.5 }, 'batchSize must be an integer ≥ 1'],
@@ -32,6 +37,10 @@ describe('checkRunConfig', () => {
     [{ itemTimeoutMs: undefined }, 'itemTimeoutMs must be an integer ≥ 0'],
     [{ bundleUrl: '' }, 'bundleUrl must be a URL'],
     [{ iceServers: [{ url: 'stun:x' }] }, 'iceServers must be a list of { urls }'],
+    [
+      { iceServers: [{ urls: 'turn:x', username: 1, credential: 'c' }] },
+      'iceServers must be a list of { urls } whose username and credential are text',
+    ],
     [{ protocolVersion: VOLUNTEER_PROTOCOL_VERSION + 1 }, 'reload the page'],
   ])('refuses %j', (change, message) => {
     expect(() => checkRunConfig({ ...CONFIG, ...change })).toThrow(message)

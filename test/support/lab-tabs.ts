@@ -1,0 +1,135 @@
+import type { Page } from 'playwright-core'
+import type { LabHost } from './network-lab.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from './volunteer-browser.ts'
+
+/** What a volunteer page shows of its place in the run. */
+export interface TabState {
+  readonly page: Page
+  readonly host: string
+  readonly id: string
+  readonly parent: string
+  readonly depth: number
+  readonly transport: string
+}
+
+/** A lab host's Chromium with its volunteer tabs: no camera permission, as real volunteers. */
+export interface HostTabs {
+  readonly host: LabHost
+  readonly browser: VolunteerBrowser
+  readonly pages: Page[]
+}
+
+/**
+ * Launches Chromium inside `host` and opens `count` tabs on `url`, named `HOST-1`, `HOST-2`… Each page keeps
+ * its peer connections in `window.__labPeers`, with the config each was made with (see {@link peerLinks}).
+ */
+export async function openHostTabs(host: LabHost, url: string, count: number): Promise<HostTabs> {
+  const browser = await launchVolunteerBrowser({ executablePath: host.chromium, cameraPermission: false })
+  const pages: Page[] = []
+  try {
+    await browser.context.addInitScript(recordPeerConnections)
+    for (let i = 1; i <= count; i++) pages.push(await browser.open(url, `${host.name}-${i}`))
+  } catch (error) {
+    await browser.close()
+    throw error
+  }
+  return { host, browser, pages }
+}
+
+/** The state a page shows. */
+export async function tabState(page: Page, host: string): Promise<TabState> {
+  const text = async (selector: string): Promise<string> => (await page.textContent(selector))?.trim() ?? ''
+  return {
+    page,
+    host,
+    id: await text('#volunteer-id'),
+    parent: await text('#parent-id'),
+    depth: Number(await text('#depth')),
+    transport: await text('#transport'),
+  }
+}
+
+/** Resolves once every tab of `hosts` shows a transport and a depth (or the WebSocket): it has joined. */
+export async function joinedTabs(hosts: readonly HostTabs[], timeoutMs = 60_000): Promise<TabState[]> {
+  const all = hosts.flatMap(({ host, pages }) => pages.map((page) => ({ host, page })))
+  await Promise.all(
+    all.map(({ page }) =>
+      page.waitForFunction(
+        () =>
+          Number(document.querySelector('#depth')?.textContent) >= 1 ||
+          /websocket/i.test(document.querySelector('#transport')?.textContent ?? ''),
+        undefined,
+        { timeout: timeoutMs },
+      ),
+    ),
+  )
+  return Promise.all(all.map(({ host, page }) => tabState(page, host.name)))
+}
+
+/** What a page's peer connection was given and which candidates it uses. */
+export interface PeerLink {
+  readonly state: string
+  /** The config's ICE servers, as the page gave them to `RTCPeerConnection`. */
+  readonly iceServers: readonly RTCIceServer[]
+  /** The candidate types of the selected pair (`host`, `srflx`, `prflx`, `relay`), when connected. */
+  readonly local?: string
+  readonly remote?: string
+  /** The candidates it gathered (`local …`) and was given (`remote …`), as SDP attribute lines. */
+  readonly candidates: readonly string[]
+}
+
+/** Runs in each page before its scripts: keeps every `RTCPeerConnection` the page makes, and its config. */
+function recordPeerConnections(): void {
+  const Native = window.RTCPeerConnection
+  const peers: {
+    config: RTCConfiguration | undefined
+    connection: RTCPeerConnection
+    candidates: string[]
+  }[] = []
+  Object.assign(window, { __labPeers: peers })
+  const Recording = function (config?: RTCConfiguration) {
+    const connection = new Native(config)
+    const candidates: string[] = []
+    peers.push({ config, connection, candidates })
+    connection.addEventListener('icecandidate', (event) => {
+      if (event.candidate !== null) candidates.push(`local ${event.candidate.candidate}`)
+    })
+    const add = connection.addIceCandidate.bind(connection)
+    connection.addIceCandidate = (candidate?: RTCIceCandidateInit | null) => {
+      candidates.push(`remote ${candidate?.candidate ?? ''}`)
+      return add(candidate ?? undefined)
+    }
+    return connection
+  } as unknown as typeof RTCPeerConnection
+  Recording.prototype = Native.prototype
+  Object.assign(Recording, { generateCertificate: Native.generateCertificate.bind(Native) })
+  window.RTCPeerConnection = Recording
+}
+
+/** The peer connections of a page opened by {@link openHostTabs}: their configs and selected candidates. */
+export function peerLinks(page: Page): Promise<PeerLink[]> {
+  return page.evaluate(async () => {
+    const peers = (
+      window as unknown as {
+        __labPeers: { config?: RTCConfiguration; connection: RTCPeerConnection; candidates: string[] }[]
+      }
+    ).__labPeers
+    return Promise.all(
+      peers.map(async ({ config, connection, candidates }) => {
+        const link = { state: connection.connectionState, iceServers: config?.iceServers ?? [], candidates }
+        const stats = await connection.getStats()
+        let pair: RTCIceCandidatePairStats | undefined
+        stats.forEach((report: RTCStats) => {
+          const transport = report as RTCTransportStats
+          if (report.type === 'transport' && transport.selectedCandidatePairId !== undefined) {
+            pair = stats.get(transport.selectedCandidatePairId) as RTCIceCandidatePairStats
+          }
+        })
+        if (pair === undefined) return link
+        const typeOf = (id: string): string | undefined =>
+          (stats.get(id) as { candidateType?: string } | undefined)?.candidateType
+        return { ...link, local: typeOf(pair.localCandidateId), remote: typeOf(pair.remoteCandidateId) }
+      }),
+    )
+  })
+}
