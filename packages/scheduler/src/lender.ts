@@ -124,7 +124,8 @@ class Lending implements SubStreamHost {
 
   /** See `Lender.withdraw` (SPEC 48a). */
   withdraw(max = Number.POSITIVE_INFINITY): Job[] {
-    if (this.options.ordered) throw new Error('an ordered lender cannot withdraw items: its output waits for them')
+    if (this.options.ordered)
+      throw new Error('an ordered lender cannot withdraw items: its output waits for them')
     const items: Item[] = []
     if (this.lendingOver || !(max > 0)) return []
     this.relend.take(max, items, () => false)
