@@ -54,7 +54,7 @@ describe('stealing over the volunteer WebSocket', () => {
     await expect.poll(() => pausing.jobsReceived()).toBe(1)
     // Paused: it says so first (its Workers count 0), then gives back what it holds unstarted.
     pausing.socket.send(JSON.stringify({ type: 'status', report: pausedReport('pausing', true) }))
-    const [held] = pausing.jobs() as [{ id: number }]
+    const held = pausing.jobs()[0] as { id: number }
     pausing.socket.send(JSON.stringify({ type: 'return', ids: [held.id] }))
     const other = new FakeVolunteer(server, { answer: square })
     await other.join(1, 'other')
