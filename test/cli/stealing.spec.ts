@@ -43,4 +43,57 @@ describe('stealing over the volunteer WebSocket', () => {
     expect(await holder.closed()).toBe(CLOSE_RUN_FINISHED)
     expect(result.stderr).not.toMatch(/protocol|dropped|silent for/)
   }, 60_000)
+
+  it('lends nothing to a volunteer whose status says paused, and lends what it returns to another', async () => {
+    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'])
+    const server = await waitForServer(run)
+    const pausing = new FakeVolunteer(server)
+    await pausing.join(1, 'pausing')
+    await run.waitForStderr(/volunteer 'pausing' joined/)
+    run.child.stdin.write(seqLines(0, 3))
+    await expect.poll(() => pausing.jobsReceived()).toBe(1)
+    // Paused: it says so first (its Workers count 0), then gives back what it holds unstarted.
+    pausing.socket.send(JSON.stringify({ type: 'status', report: pausedReport('pausing', true) }))
+    const held = pausing.jobs()[0] as { id: number }
+    pausing.socket.send(JSON.stringify({ type: 'return', ids: [held.id] }))
+    const other = new FakeVolunteer(server, { answer: square })
+    await other.join(1, 'other')
+    run.child.stdin.end(seqLines(3, 6))
+    const result = await run.exited
+    expect(result.stdout).toBe(seqLines(0, 6, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    // After its pause it was lent nothing: the one item it had, it gave back.
+    expect(pausing.jobsReceived()).toBe(1)
+    expect(other.jobs().map((job) => job.id)).toContain(held.id)
+  }, 60_000)
 })
+
+/** A volunteer's status report, as a page sends it, saying whether it is paused. */
+function pausedReport(deviceName: string, paused: boolean): Record<string, unknown> {
+  const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
+  return {
+    id: 'page',
+    deviceName,
+    timestamp: Date.now(),
+    lastReportInterval: 200,
+    nbItems: 0,
+    units: 'items',
+    cpuTime: 0,
+    dataTransferTime: 0,
+    throughput: 0,
+    cpuUsage: 0,
+    dataTransferLoad: 0,
+    throughputStats: stats,
+    cpuUsageStats: stats,
+    dataTransferStats: stats,
+    depth: 1,
+    parent: null,
+    children: 0,
+    transport: 'websocket',
+    inFlight: 0,
+    processed: 0,
+    failures: 0,
+    workers: 1,
+    paused,
+  }
+}

@@ -127,7 +127,7 @@ describe('Workers per tab, CPU use and pause', () => {
     expect(await tab.textContent('#pause')).toBe('Resume')
     expect(await tab.getAttribute('#pause', 'data-paused')).toBe('true')
     run.child.stdin.end(seqLines(0, 6))
-    // Items reach the paused tab (it keeps its place in the tree) but none starts.
+    // The paused tab keeps its place in the tree but offers no Worker: it is lent nothing, and starts nothing.
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     expect(await tab.textContent('#processed')).toBe('0')
     expect(run.stdout()).toBe('')

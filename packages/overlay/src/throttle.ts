@@ -24,6 +24,13 @@ export class Throttle {
     }, delay)
   }
 
+  /** Runs the action now; a run scheduled meanwhile is dropped (this one covers it). */
+  flush(): void {
+    this.cancel()
+    this.last = this.clock.now()
+    this.action()
+  }
+
   /** Forgets when the action last ran, so that the next request runs at once. */
   reset(): void {
     this.last = Number.NEGATIVE_INFINITY

@@ -145,11 +145,15 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     if (!this.closed) this.router.handle(message)
   }
 
-  /** Sets this node's own worker count (reported upward). */
+  /**
+   * Sets this node's own worker count (0 while its volunteer pauses it), reported upward at once: the
+   * parent's credit follows before anything the node sends after it (SPEC 15).
+   */
   setWorkers(workers: number): void {
     if (!Number.isSafeInteger(workers) || workers < 0) throw new RangeError('workers must be an integer ≥ 0')
+    if (workers === this.ownWorkers) return
     this.ownWorkers = workers
-    this.requestReport()
+    if (this.parentLink !== undefined) this.reporter.flush()
   }
 
   /** Leaves the tree: closes every channel and stops joining. Idempotent. */

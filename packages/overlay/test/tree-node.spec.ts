@@ -28,6 +28,19 @@ describe('TreeNode', () => {
       expect(parent.sentOf<SubtreeReportMessage>('subtree-report').at(-1)).toMatchObject({ workers: 4 })
     })
 
+    it('reports a change of its own workers at once, even within reportIntervalMs, and 0 while paused', () => {
+      const { node, parent } = joinedNode()
+      const reports = (): SubtreeReportMessage[] => parent.sentOf<SubtreeReportMessage>('subtree-report')
+      expect(reports()).toHaveLength(1)
+      node.setWorkers(0)
+      expect(reports()).toHaveLength(2)
+      expect(reports().at(-1)).toMatchObject({ workers: 0 })
+      node.setWorkers(0)
+      expect(reports()).toHaveLength(2)
+      node.setWorkers(2)
+      expect(reports().at(-1)).toMatchObject({ workers: 2 })
+    })
+
     it('sends at most one report per reportIntervalMs', () => {
       const { parent, clock } = joinedNode({ degree: 10 })
       for (let i = 0; i < 10; i++) parent.deliver(joinSignal(`x${String(i)}`))

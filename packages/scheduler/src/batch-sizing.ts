@@ -86,11 +86,19 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
   let batch = count
   /** Smoothed ms per item, as the answers are timed here; undefined until the first sample. */
   let timedMs: number | undefined
-  /** Smoothed ms per item, as the borrower's Workers timed them; undefined until it says. */
+  /** Smoothed ms per item of one Worker, as the borrower's Workers timed them; undefined until it says. */
   let reportedMs: number | undefined
-  /** The time per item that sizes batches and credit: the larger of the two (honest for items that wait). */
-  const msPerItem = (): number | undefined =>
-    timedMs === undefined ? reportedMs : reportedMs === undefined ? timedMs : Math.max(timedMs, reportedMs)
+  /**
+   * The borrower's time per item, all its Workers together, that sizes batches and credit: the larger of the
+   * answers' timing and its Workers' own figure shared among them (honest for items that wait). Its Workers
+   * run side by side: a Worker's 10 ms per item is 5 ms per item for a tab of 2 (taking the Worker's figure
+   * whole halved what a tab of 2 Workers was lent, and left one idle).
+   */
+  const msPerItem = (): number | undefined => {
+    const reported = reportedMs === undefined ? undefined : reportedMs / count
+    if (timedMs === undefined) return reported
+    return reported === undefined ? timedMs : Math.max(timedMs, reported)
+  }
   const smooth = (smoothed: number | undefined, ms: number): number =>
     // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
     smoothed === undefined ? ms : smoothed * (ms / smoothed) ** ADAPTIVE_SMOOTHING
@@ -136,7 +144,9 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
       const ms = msPerItem()
       const inRoundTrip = ms === undefined ? 0 : Math.ceil(roundTripMs / ms)
       const wanted = BATCHES_IN_FLIGHT * batch + Math.min(BATCHES_IN_FLIGHT * max, inRoundTrip)
-      return safeCredit(Math.min(wanted, startSoonCredit(count, ms, roundTripMs)))
+      // What each Worker starts soon is counted in its own time per item: the borrower's, times its Workers.
+      const perWorkerMs = ms === undefined ? undefined : ms * count
+      return safeCredit(Math.min(wanted, startSoonCredit(count, perWorkerMs, roundTripMs)))
     },
     setWorkers(workersNow) {
       count = Math.max(1, workersNow)

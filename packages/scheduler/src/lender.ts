@@ -31,6 +31,7 @@ export function createLender(options: LenderOptions = {}): Lender {
     source: (abort, cb) => lending.readOutput(abort, cb),
     lendStream: (streamOptions) => lending.lendStream(streamOptions),
     state: () => lending.state(),
+    withdraw: (max) => lending.withdraw(max),
   }
 }
 
@@ -59,7 +60,16 @@ class Lending implements SubStreamHost {
   private subStreamCount = 0
   /** Characters of the results settled and not yet emitted (see `windowChars`). */
   private heldChars = 0
-  private counts = { read: 0, emitted: 0, lent: 0, relent: 0, ignored: 0, failures: 0, speculated: 0 }
+  private counts = {
+    read: 0,
+    emitted: 0,
+    withdrawn: 0,
+    lent: 0,
+    relent: 0,
+    ignored: 0,
+    failures: 0,
+    speculated: 0,
+  }
   /** Lend→success times and the pending straggler check; only when speculating. */
   private readonly stragglers: Stragglers | undefined
   /** Items read and not yet emitted, in read order, when speculating: the first is the reorder head. */
@@ -102,11 +112,12 @@ class Lending implements SubStreamHost {
   }
 
   state(): LenderState {
-    const { read, emitted, lent, relent, ignored, failures, speculated } = this.counts
+    const { read, emitted, withdrawn, lent, relent, ignored, failures, speculated } = this.counts
     return {
       read,
       emitted,
-      pending: read - emitted,
+      pending: read - emitted - withdrawn,
+      withdrawn,
       relendQueue: this.relend.size,
       lent,
       subStreams: this.open.size,
@@ -116,6 +127,25 @@ class Lending implements SubStreamHost {
       speculated,
       inputEnded: this.input.ended,
     }
+  }
+
+  /** See `Lender.withdraw` (SPEC 48a). */
+  withdraw(max = Number.POSITIVE_INFINITY): Job[] {
+    if (this.options.ordered)
+      throw new Error('an ordered lender cannot withdraw items: its output waits for them')
+    const items: Item[] = []
+    if (this.lendingOver || !(max > 0)) return []
+    this.relend.take(max, items, () => false)
+    while (items.length < max && this.fresh.size > 0) items.push(this.fresh.shift() as Item)
+    this.counts.withdrawn += items.length
+    // The window has room again, and an input that ended may now be over.
+    if (items.length > 0) this.drive()
+    return items.map((item) => item.job)
+  }
+
+  /** Items read and neither emitted nor withdrawn. */
+  private get pendingCount(): number {
+    return this.counts.read - this.counts.emitted - this.counts.withdrawn
   }
 
   readOutput(abort: Abort, cb: SourceCallback<Settled>): void {
@@ -372,7 +402,7 @@ class Lending implements SubStreamHost {
    */
   private lookAhead(): void {
     if (!this.options.lookAhead) return
-    if (this.outputWaiting === undefined || this.counts.read !== this.counts.emitted) return
+    if (this.outputWaiting === undefined || this.pendingCount !== 0) return
     if (this.fresh.size > 0 || this.relend.size > 0 || !this.canRead()) return
     const job = this.input.read()
     const item = job === undefined ? undefined : this.admit(job)
@@ -419,7 +449,7 @@ class Lending implements SubStreamHost {
     return (
       this.input.ready &&
       !this.lendingOver &&
-      this.counts.read - this.counts.emitted < this.options.window &&
+      this.pendingCount < this.options.window &&
       this.heldChars < this.options.windowChars
     )
   }
@@ -460,7 +490,7 @@ class Lending implements SubStreamHost {
   private worthReading(wanted: number): boolean {
     if (!this.canRead()) return false
     const window = this.options.window
-    const room = window - (this.counts.read - this.counts.emitted)
+    const room = window - this.pendingCount
     return room >= Math.min(wanted, Math.ceil(window / 4)) || !this.outbox.hasNext()
   }
 
@@ -590,7 +620,7 @@ class Lending implements SubStreamHost {
       this.endLending()
     if (this.outputWaiting === undefined || !input.ended) return
     if (input.error !== undefined) this.endOutput(input.error)
-    else if (this.counts.read === this.counts.emitted) this.endOutput(true)
+    else if (this.pendingCount === 0) this.endOutput(true)
   }
 
   /** Nothing is lent, nor waiting to be: no item can come back to be lent again. */

@@ -26,7 +26,10 @@ export interface RemoteBorrower {
    * first (SPEC 48). Ids it did not hold are ignored and counted.
    */
   giveBack(ids: readonly number[]): void
-  /** The workers behind the peer (its subtree) changed: its credit follows. */
+  /**
+   * The workers behind the peer (its subtree) changed: its credit follows. With none (a paused tab, a
+   * subtree whose tabs are all paused) its credit is 0: it is lent nothing and keeps what it holds (SPEC 48).
+   */
   setWorkers(workers: number): void
   /** The peer is gone: the jobs it held are lent again. Idempotent. */
   close(reason?: Error): void
@@ -35,7 +38,7 @@ export interface RemoteBorrower {
 export interface RemoteLendingOptions {
   /** Jobs per message, or `'auto'` to follow the peer's speed (see `adaptiveBatchSizing`). */
   readonly batchSize: BatchSize
-  /** Workers behind the peer, at first. @default 1 */
+  /** Workers behind the peer, at first (0: none now, credit 0, see `setWorkers`). @default 1 */
   readonly workers?: number
   /**
    * Workers the lender trusts the peer to run before it answered anything (a tab's own Workers, as its page
@@ -121,6 +124,8 @@ export function lendToRemote(
   /** Items the peer answered (outcomes for items it held; strays earn nothing). */
   let answered = 0
   const unproven = unprovenCredit(options.unprovenWorkers ?? 1)
+  /** No Worker behind the peer now (paused): it gets nothing. */
+  let noWorkers = options.workers === 0
 
   const outcomes: Source<Outcome[]> = (abort, cb) => {
     if (abort) return cb(true)
@@ -137,7 +142,7 @@ export function lendToRemote(
   }
   const updateCredit = (): void => {
     if (options.roundTrip !== undefined) sizing.setRoundTrip(options.roundTrip())
-    const credit = Math.min(sizing.credit, earnedCredit(answered, unproven))
+    const credit = noWorkers ? 0 : Math.min(sizing.credit, earnedCredit(answered, unproven))
     if (!closed && subStream.credit !== credit) subStream.setCredit(credit)
   }
   const lend = (jobs: Job[]): void => {
@@ -200,6 +205,7 @@ export function lendToRemote(
       read()
     },
     setWorkers(workers) {
+      noWorkers = workers === 0
       sizing.setWorkers(workers)
       updateCredit()
       read()

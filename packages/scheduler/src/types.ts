@@ -185,8 +185,10 @@ export interface LenderState {
   readonly read: number
   /** Items emitted on the output. */
   readonly emitted: number
-  /** Items read and not yet emitted (at most the window). */
+  /** Items read and not yet emitted nor withdrawn (at most the window). */
   readonly pending: number
+  /** Items taken back with `withdraw`. */
+  readonly withdrawn: number
   /** Items waiting to be lent again after a sub-stream closed or a function failed. */
   readonly relendQueue: number
   /**
@@ -219,4 +221,12 @@ export interface Lender {
   readonly source: Source<Settled>
   lendStream(options?: LendStreamOptions): SubStream
   state(): LenderState
+  /**
+   * Takes back up to `max` items read and waiting to be lent (given back, left by a closed sub-stream, or
+   * read late), none of them held, the re-lend queue's first: they are no longer pending, and are never lent
+   * nor emitted (SPEC 48a). For a relay whose own lender got them from a parent (a paused tab): it gives
+   * them back up. Unordered lenders only: an ordered output would wait for them forever.
+   * @throws {Error} on an ordered lender
+   */
+  withdraw(max?: number): Job[]
 }

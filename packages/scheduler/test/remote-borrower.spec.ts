@@ -104,6 +104,35 @@ describe('lendToRemote', () => {
     }
   })
 
+  it('lends nothing to a peer with no Workers (paused), takes back what it returns, and lends again after', async () => {
+    const lender = createLender({ ordered: false })
+    pull(pull.values(jobs(20)), lender.sink)
+    pull(lender.source, pull.drain())
+    const sent: Job[][] = []
+    const subStream = lender.lendStream()
+    const remote = lendToRemote(subStream, (batch) => sent.push(batch), {
+      batchSize: 2,
+      workers: 2,
+      unprovenWorkers: 2,
+    })
+    expect(sent.flat().map((job) => job.id)).toEqual([0, 1])
+    // Paused: its credit drops to 0 and it keeps what it holds (its running items still count)...
+    remote.setWorkers(0)
+    expect(subStream.credit).toBe(0)
+    remote.receive([success(sent.flat()[0] as Job)])
+    await Promise.resolve()
+    expect(sent.flat()).toHaveLength(2)
+    // ...and what it gives back is not lent to it again: it waits for another borrower.
+    remote.giveBack([1, 1, 99])
+    expect(subStream.held).toBe(0)
+    expect(sent.flat()).toHaveLength(2)
+    expect(lender.state()).toMatchObject({ relendQueue: 1, ignored: 2 })
+    // Resumed, it gets the returned item first.
+    remote.setWorkers(2)
+    expect(sent.flat()[2]?.id).toBe(1)
+    remote.close()
+  })
+
   it('gives the items of a closed peer to another, and ignores what it says after', async () => {
     const lender = createLender()
     pull(pull.values(jobs(5)), lender.sink)

@@ -100,6 +100,23 @@ describe('honest time per item for items that wait (BatchSizing.reported)', () =
     expect(sizing.credit).toBe(BATCHES_IN_FLIGHT)
   })
 
+  it("shares a Worker's own time among the borrower's Workers: 2 Workers of 10 ms hold twice what 1 holds", () => {
+    const clock = new VirtualClock()
+    const sized = (workers: number): { batch: number; credit: number } => {
+      const sizing = adaptiveBatchSizing(workers, clock.lenderClock())
+      // Its Workers run side by side: 4 items per Worker in 40 ms, each 10 ms of its Worker's own time.
+      sizing.sent(4 * workers, 0)
+      clock.advance(40)
+      sizing.received(4 * workers, 0)
+      sizing.reported(10)
+      return { batch: sizing.batch, credit: sizing.credit }
+    }
+    const one = sized(1)
+    expect(one).toEqual({ batch: 2, credit: 4 })
+    // Taking the Worker's 10 ms for the whole tab's time per item lent 2 Workers what 1 gets (4): one idled.
+    expect(sized(2)).toEqual({ batch: 2 * one.batch, credit: 2 * one.credit })
+  })
+
   it('keeps a tab of 20 ms timers to two items when it tells its own time, where timing alone let it grow', () => {
     const honest = concurrentBorrower({ waitMs: 20, roundTripMs: 0, reportsOwnTime: true })
     const timedOnly = concurrentBorrower({ waitMs: 20, roundTripMs: 0 })

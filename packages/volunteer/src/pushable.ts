@@ -1,4 +1,5 @@
 import type { Abort, Source, SourceCallback } from 'pull-stream'
+import { takeFromBack } from './take-from-back.ts'
 
 /** A pull-stream source fed by hand: values pushed wait in a queue until read. */
 export interface Pushable<T> {
@@ -53,7 +54,7 @@ export function createPushable<T>(): Pushable<T> {
       answer()
     },
     takeBack(count = queue.length) {
-      return queue.splice(Math.max(0, queue.length - count))
+      return takeFromBack(queue, count)
     },
   }
 }

@@ -70,7 +70,7 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   page.prestartWorker(config.bundleUrl)
 
   const tree = new TreeVolunteer(
-    { ...config, workers: page.workers },
+    { ...config, workers: page.workers, paused: page.paused },
     {
       connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
       signaling,
@@ -84,6 +84,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   )
   const node = tree.node
   page.onWorkersChange((workers) => tree.setWorkers(workers))
+  // A paused tab keeps its place and relays for its children; what it holds unstarted goes back up.
+  page.onPauseChange((paused) => tree.setPaused(paused))
   const showPosition = (): void => view.setPosition(node.depth, node.parentId)
   const showChildren = (): void => view.setChildren(node.children.length)
   node.on('parent', () => {

@@ -32,6 +32,8 @@ export type TreeVolunteerOptions = Pick<
   readonly id?: string
   /** The tab's own Workers: its own runner's credit, and what its node reports up. @default 1 */
   readonly workers?: number
+  /** Whether the tab starts paused (see `setPaused`). @default false */
+  readonly paused?: boolean
 }
 
 /** Collaborators: the transport, and what runs the jobs. */
@@ -82,6 +84,7 @@ export class TreeVolunteer {
   #session: TreeWorkSession | undefined
   #reportTimer: unknown
   #workers: number
+  #paused: boolean
   #finished = false
 
   constructor(options: TreeVolunteerOptions, components: TreeVolunteerComponents) {
@@ -90,12 +93,13 @@ export class TreeVolunteer {
     this.#clock = components.clock ?? systemClock
     const { degree, bootstrapTimeoutMs, heartbeatMs, id } = options
     this.#workers = options.workers ?? 1
+    this.#paused = options.paused ?? false
     this.node = createTreeNode(
       {
         degree,
         bootstrapTimeoutMs,
         heartbeatMs,
-        workers: this.#workers,
+        workers: this.#ownWorkers(),
         ...(id === undefined ? {} : { id }),
       },
       {
@@ -134,7 +138,26 @@ export class TreeVolunteer {
   setWorkers(workers: number): void {
     this.#workers = workers
     this.#session?.setRunnerWorkers(workers)
-    if (!this.node.isClosed) this.node.setWorkers(workers)
+    if (!this.node.isClosed) this.node.setWorkers(this.#ownWorkers())
+  }
+
+  /**
+   * The volunteer paused (or resumed) the tab. It keeps its place in the tree and relays for its children;
+   * its node reports its own Workers as 0 at once, so that its parent lends it only what its children run,
+   * and then its session gives back what it holds unstarted (see `TreeWorkSession.setPaused`). While paused
+   * with no Worker left in its subtree, jobs its parent sent before it heard go straight back.
+   */
+  setPaused(paused: boolean): void {
+    if (paused === this.#paused) return
+    this.#paused = paused
+    // The report goes first: the parent must not lend the returned items straight back to this tab.
+    if (!this.node.isClosed) this.node.setWorkers(this.#ownWorkers())
+    this.#session?.setPaused(paused)
+  }
+
+  /** Workers of its own the tab offers: none while paused. */
+  #ownWorkers(): number {
+    return this.#paused ? 0 : this.#workers
   }
 
   /** Leaves the tree. Idempotent. */
@@ -173,7 +196,7 @@ export class TreeVolunteer {
     this.#endSession()
     this.#finished = false
     const session = new TreeWorkSession(
-      { batchSize: this.#options.batchSize, workers: this.#workers },
+      { batchSize: this.#options.batchSize, workers: this.#workers, paused: this.#paused },
       {
         sendUp: (message) => {
           if (parent.state === 'open') parent.send(toWire(message))
@@ -241,6 +264,7 @@ export class TreeVolunteer {
       this.#violation(channel, "a message that is neither the overlay's nor work")
     } else if (message.type === 'jobs' && fromParent) {
       this.#session?.receiveJobs(message.jobs)
+      if (this.#paused && this.node.subtree.workers === 0) this.#session?.returnWaiting()
     } else if (message.type === 'recall' && fromParent) {
       this.#session?.recall(message.count)
     } else if (message.type === 'progress' && fromParent) {

@@ -20,7 +20,7 @@ export interface JobRunner {
   add(jobs: readonly Job[]): void
   /** Stops: queued jobs are dropped, no more outcomes. Idempotent. */
   close(): void
-  /** Takes up to `count` queued jobs it has not started (see `VolunteerSession.recall`). */
+  /** Takes up to `count` queued jobs it has not started (see `WorkerPool.recall`). */
   recall?(count: number): Job[]
 }
 
@@ -31,6 +31,8 @@ export interface TreeWorkSessionOptions {
   readonly maxMessageChars?: number
   /** The tab's own Workers: its runner's credit is two batches per Worker, one item each at first. @default 1 */
   readonly workers?: number
+  /** Whether the tab starts paused (see `setPaused`). @default false */
+  readonly paused?: boolean
 }
 
 export interface TreeWorkSessionComponents {
@@ -70,11 +72,16 @@ export class TreeWorkSession {
   #outbox: Outcome[] = []
   /** The Worker's own time per item over its last batch, not yet sent up. */
   #msPerItem: number | undefined
+  /** The tab's own Workers, and whether its volunteer paused them (they then count 0). */
+  #workers: number
+  #paused: boolean
   #flushing = false
   #closed = false
 
   constructor(options: TreeWorkSessionOptions, components: TreeWorkSessionComponents) {
-    this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, workers: 1, ...options }
+    this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, workers: 1, paused: false, ...options }
+    this.#workers = this.#options.workers
+    this.#paused = this.#options.paused
     this.#sendUp = components.sendUp
     this.#lender = createLender({ ordered: false, retries: 0, window: TREE_LENDER_WINDOW })
     this.#lender.sink(this.#input.source)
@@ -92,11 +99,10 @@ export class TreeWorkSession {
       onRecall: (count) => borrower?.giveBack((this.#runner.recall?.(count) ?? []).map((job) => job.id)),
     })
     // Its own Workers are no stranger's claim: each starts on an item at once (`unprovenWorkers`).
-    const workers = this.#options.workers
     borrower = lendToRemote(own, (jobs) => this.#runner.add(jobs), {
       batchSize: options.batchSize,
-      workers,
-      unprovenWorkers: workers,
+      workers: this.#runnerWorkers(),
+      unprovenWorkers: this.#workers,
     })
     this.#runnerBorrower = borrower
     this.#children = new ChildLending(this.#lender, options.batchSize)
@@ -109,7 +115,30 @@ export class TreeWorkSession {
 
   /** The volunteer changed the tab's Workers: its own runner's credit follows. */
   setRunnerWorkers(workers: number): void {
-    if (!this.#closed) this.#runnerBorrower.setWorkers(workers)
+    this.#workers = workers
+    if (!this.#closed) this.#runnerBorrower.setWorkers(this.#runnerWorkers())
+  }
+
+  /**
+   * The volunteer paused (or resumed) the tab. Paused, its own Workers get nothing more (their credit is 0;
+   * the batches they run finish), and what the tab holds unstarted goes back: its Workers' queue to its own
+   * lender, which lends it to its children if one waits, and the rest, with what it has not lent on yet, to
+   * the parent in a `return` (scheduler SPEC 48). Its children keep working through it. Resumed, its
+   * Workers are lent to again.
+   */
+  setPaused(paused: boolean): void {
+    if (this.#closed || paused === this.#paused) return
+    this.#paused = paused
+    this.#runnerBorrower.setWorkers(this.#runnerWorkers())
+    if (!paused) return
+    const queued = this.#runner.recall?.(Number.MAX_SAFE_INTEGER) ?? []
+    if (queued.length > 0) this.#runnerBorrower.giveBack(queued.map((job) => job.id))
+    this.returnWaiting()
+  }
+
+  /** Workers of its own the tab's lender lends to: none while paused. */
+  #runnerWorkers(): number {
+    return this.#paused ? 0 : this.#workers
   }
 
   /** Jobs the parent sent. */
@@ -152,20 +181,28 @@ export class TreeWorkSession {
    * yet (not to its Worker, nor to a child) go back in a `return` message, an empty one when there are none.
    */
   recall(count: number): void {
-    if (!this.#closed) this.#giveBack(this.#input.takeBack(count))
+    if (!this.#closed) this.#giveBack(this.#waiting(count))
   }
 
   /**
-   * Gives every item this tab has not started back to the parent, and returns how many: those it has not
-   * lent on yet. Jobs queued for its Worker go back to its own lender, for its children (or its Worker).
+   * Gives back to the parent every item this tab holds and has not lent on (not to its Workers, nor to a
+   * child), in a `return` message if there is any, and returns how many.
    */
-  returnUnstarted(): number {
+  returnWaiting(): number {
     if (this.#closed) return 0
-    const jobs = this.#input.takeBack()
-    this.#giveBack(jobs)
-    const queued = this.#runner.recall?.(Number.MAX_SAFE_INTEGER) ?? []
-    if (queued.length > 0) this.#runnerBorrower.giveBack(queued.map((job) => job.id))
+    const jobs = this.#waiting(Number.MAX_SAFE_INTEGER)
+    if (jobs.length > 0) this.#giveBack(jobs)
     return jobs.length
+  }
+
+  /**
+   * Up to `count` items the tab holds and has not lent on: not read by its lender yet (the last sent first),
+   * then waiting in its lender to be lent again (given back by its Workers, or left by a child).
+   */
+  #waiting(count: number): Job[] {
+    const jobs = this.#input.takeBack(count)
+    if (jobs.length < count) jobs.push(...this.#lender.withdraw(count - jobs.length))
+    return jobs
   }
 
   #giveBack(jobs: readonly Job[]): void {

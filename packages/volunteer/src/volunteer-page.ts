@@ -62,6 +62,7 @@ export class VolunteerPage {
   readonly #pauses = new PauseReasons()
   readonly #controls: ControlsView
   readonly #workersListeners: ((workers: number) => void)[] = []
+  readonly #pauseListeners: ((paused: boolean) => void)[] = []
   #settings: TabSettings
   #deviceName: string
   #pool: WorkerPool | undefined
@@ -144,6 +145,14 @@ export class VolunteerPage {
   /** Calls `listener` whenever the volunteer changes the Workers (the transports tell the root). */
   onWorkersChange(listener: (workers: number) => void): void {
     this.#workersListeners.push(listener)
+  }
+
+  /**
+   * Calls `listener` whenever the tab is paused or resumed, so that the transport tells whoever lends to it:
+   * on a pause before the Workers hand back what they hold, on a resume after they may start again.
+   */
+  onPauseChange(listener: (paused: boolean) => void): void {
+    this.#pauseListeners.push(listener)
   }
 
   get deviceName(): string {
@@ -290,8 +299,13 @@ export class VolunteerPage {
     this.#controls.setPaused(paused, reason === 'you' ? undefined : reason)
     this.setPaused(paused)
     if (!changed) return
-    if (paused) this.#pool?.pause()
-    else this.#pool?.resume()
+    if (paused) {
+      for (const listener of this.#pauseListeners) listener(true)
+      this.#pool?.pause()
+    } else {
+      this.#pool?.resume()
+      for (const listener of this.#pauseListeners) listener(false)
+    }
   }
 
   #count(outcomes: readonly Outcome[]): void {

@@ -100,24 +100,6 @@ export class VolunteerSession {
     void this.#pump()
   }
 
-  /**
-   * Takes up to `count` jobs it holds and has not started (the last queued first: the lender lends them again
-   * first, and the session keeps those it would run next), for the root to lend elsewhere (a `recall`).
-   */
-  recall(count: number): Job[] {
-    if (this.#closed || count <= 0) return []
-    return this.#queue.splice(Math.max(0, this.#queue.length - count))
-  }
-
-  /**
-   * Takes every job it holds and has not started: queued, and waiting to run again alone. What the Worker
-   * runs now goes on to its outcomes. For a pause: the caller gives them back to the root.
-   */
-  returnUnstarted(): Job[] {
-    if (this.#closed) return []
-    return [...this.#suspects.splice(0), ...this.#queue.splice(0)]
-  }
-
   /** Ends the session: the Worker is terminated and queued jobs are dropped. Idempotent. */
   close(): void {
     if (this.#closed) return

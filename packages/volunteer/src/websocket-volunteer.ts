@@ -126,6 +126,8 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
           // A pause gives back what no Worker started: the root lends it to others at once.
           sendReturn,
         )
+        // Paused already: the root hears it before it lends (what it lent meanwhile comes back).
+        if (page.paused) sendStatus()
         break
       case 'jobs':
         if (session === undefined) {
@@ -147,6 +149,10 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         break
     }
   }
+
+  // A pause is told at once, before what the Workers hand back: the root counts no Worker of this tab (its
+  // credit is 0), so it lends the returned items to others, not back here; a resume, so it lends again.
+  page.onPauseChange(() => sendStatus())
 
   // The page's own sign of life: the browser answers WebSocket pings even when this page is frozen.
   const sendHeartbeat = (): void => {

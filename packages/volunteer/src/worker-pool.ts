@@ -1,5 +1,6 @@
 import type { Job, Outcome } from '@pando/protocol'
 import { DutyCycleMeter, restAfter } from './duty-cycle.ts'
+import { takeFromBack } from './take-from-back.ts'
 import type { WorkerFigures } from './worker-figures.ts'
 
 /** One Worker's runner as the pool drives it (a `VolunteerSession`, or a stand-in in tests). */
@@ -131,10 +132,14 @@ export class WorkerPool {
     return this.#duty
   }
 
-  /** Queues jobs lent to the tab. */
+  /**
+   * Queues jobs lent to the tab. While paused, with `onHandBack`, they go straight back (lent before the
+   * lender heard of the pause).
+   */
   add(jobs: readonly Job[]): void {
     if (this.#closed) return
     this.#queue.push(...jobs)
+    if (this.#paused) this.handBackUnstarted()
     this.#feed()
   }
 
@@ -179,8 +184,7 @@ export class WorkerPool {
    * for the lender to lend elsewhere (a `recall`). Batches a lane runs are started: they are not taken.
    */
   recall(count: number): Job[] {
-    const taken = Math.min(Math.max(0, Math.floor(count)), this.#queue.length)
-    return this.#queue.splice(this.#queue.length - taken, taken)
+    return takeFromBack(this.#queue, count)
   }
 
   /**

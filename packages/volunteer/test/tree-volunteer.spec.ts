@@ -108,6 +108,7 @@ class MemoryTree {
     this.root.on('message', (channel, raw) => {
       const message = parseTreeWorkMessage(raw)
       if (message?.type === 'outcomes') children.receive(channel, message.outcomes)
+      if (message?.type === 'return') children.giveBack(channel, message.ids)
       if (message?.type === 'status') this.statuses.set(channel, message.reports)
     })
   }
@@ -270,6 +271,45 @@ describe('TreeVolunteer', () => {
     await tree.run(() => tree.output.length >= 700)
     expectExact(tree.output, 700)
     orphans.forEach((tab, i) => expect(tab.ran.length).toBeGreaterThan(before[i] ?? 0))
+  })
+
+  it('pauses a tab with children: it runs nothing, keeps its place, relays to them, and works again once resumed', async () => {
+    const tree = await sixTabs()
+    const paused = tree.tabs.find((tab) => tab.volunteer.node.children.length > 0) as Tab
+    const place = { depth: paused.volunteer.node.depth, children: paused.volunteer.node.children.length }
+    const children = tree.tabs.filter((tab) => tab.volunteer.node.parentId === paused.volunteer.node.id)
+    paused.volunteer.setPaused(true)
+    const ranBefore = paused.ran.length
+    const childrenBefore = children.map((tab) => tab.ran.length)
+    tree.push(numbers(0, 300))
+    await tree.run(() => tree.output.length >= 300)
+    expectExact(tree.output, 300)
+    expect(paused.ran.length).toBe(ranBefore)
+    children.forEach((tab, i) => expect(tab.ran.length).toBeGreaterThan(childrenBefore[i] ?? 0))
+    expect({
+      depth: paused.volunteer.node.depth,
+      children: paused.volunteer.node.children.length,
+    }).toEqual(place)
+    paused.volunteer.setPaused(false)
+    tree.push(numbers(300, 300))
+    await tree.run(() => tree.output.length >= 600)
+    expectExact(tree.output, 600)
+    expect(paused.ran.length).toBeGreaterThan(ranBefore)
+  })
+
+  it('pauses a leaf mid-run: what it held unstarted goes back up and is computed by the others', async () => {
+    const tree = await sixTabs()
+    const leaf = tree.tabs.find((tab) => tab.volunteer.node.children.length === 0) as Tab
+    tree.push(numbers(0, 400))
+    await tree.run(() => leaf.ran.length > 0)
+    leaf.volunteer.setPaused(true)
+    // What its runner was given before the pause finishes (5 ms); nothing more reaches it.
+    await tree.run(() => false, 50)
+    const ranBefore = leaf.ran.length
+    await tree.run(() => tree.output.length >= 400)
+    expectExact(tree.output, 400)
+    expect(leaf.ran.length).toBe(ranBefore)
+    expect(leaf.volunteer.session?.held).toBe(0)
   })
 
   it("closes a link on a message that is neither the overlay's nor work, and one its role may not send", async () => {

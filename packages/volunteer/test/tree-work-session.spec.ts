@@ -41,12 +41,14 @@ describe('TreeWorkSession, stealing', () => {
     expect(sent.at(-1)).toEqual({ type: 'return', ids: [] }) // nothing unstarted: an empty answer
   })
 
-  it('gives every job it has not lent on back with returnUnstarted', () => {
+  it('gives every job it has not lent on back with returnWaiting', () => {
     const { session: work, sent } = session()
     work.receiveJobs(jobs(4))
-    expect(work.returnUnstarted()).toBe(3)
+    expect(work.returnWaiting()).toBe(3)
     expect(sent).toEqual([{ type: 'return', ids: [1, 2, 3] }])
     expect(work.held).toBe(1)
+    expect(work.returnWaiting()).toBe(0)
+    expect(sent).toHaveLength(1) // nothing to give back: no message
   })
 
   it("sends its Worker's own time per item up with the next outcomes", async () => {

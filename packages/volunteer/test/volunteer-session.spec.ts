@@ -111,25 +111,7 @@ describe('VolunteerSession', () => {
     })
   })
 
-  describe('#recall and #returnUnstarted (stealing, pause)', () => {
-    it('gives back queued jobs not started, the last queued first, never those of the running batch', async () => {
-      const worker = fakeWorker({ delay: 30 })
-      const seen = record()
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
-      session.start()
-      session.add(jobs(1))
-      await settle(5)
-      session.add([1, 2, 3, 4].map((id) => ({ id, value: String(id) })))
-      expect(session.recall(2).map((job) => job.id)).toEqual([3, 4])
-      expect(session.held).toBe(3)
-      expect(session.returnUnstarted().map((job) => job.id)).toEqual([1, 2])
-      expect(session.returnUnstarted()).toEqual([])
-      expect(session.recall(5)).toEqual([])
-      await settle(100)
-      expect(worker.batches.map((batch) => batch.map((job) => job.id))).toEqual([[0]])
-      expect(seen.outcomes.map((outcome) => outcome.id)).toEqual([0])
-    })
-
+  describe('own time per item', () => {
     it("hands over the Worker's own time per item with a batch's last outcomes", async () => {
       const worker = fakeWorker()
       const calls: [number, number | undefined][] = []

@@ -157,9 +157,9 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         children: 0,
       } as const
       options.board.update(socket, [{ ...message.report, ...place }])
-      // Its volunteer may have changed its Workers since its hello: the credit follows (what it earned
-      // by answering still bounds it).
-      borrower.setWorkers(message.report.workers ?? 1)
+      // Its volunteer may have changed its Workers since its hello, or paused it (no Worker then: credit
+      // 0, it is lent nothing): the credit follows (what it earned by answering still bounds it).
+      borrower.setWorkers(message.report.paused === true ? 0 : (message.report.workers ?? 1))
     }
   }
 
