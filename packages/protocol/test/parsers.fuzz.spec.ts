@@ -112,7 +112,10 @@ const outcome = oneOf(
   shape({ id: int(), ok: lit(true), result: str }),
   shape({ id: int(), ok: lit(false), error: shape({ name: str, message: str, stack: opt(str) }) }),
 )
-const outcomes = shape({ type: lit('outcomes'), outcomes: arr(outcome) })
+const outcomes = shape({ type: lit('outcomes'), outcomes: arr(outcome), msPerItem: opt(finite()) })
+// Stealing (protocol SPEC 9a): a lender asks for items back, a borrower gives back ids (maybe none).
+const recall = shape({ type: lit('recall'), count: int(1) })
+const giveBack = shape({ type: lit('return'), ids: arr(int()) })
 const job = shape({ id: int(), value: str })
 const monitor = shape({
   type: lit('status'),
@@ -143,6 +146,7 @@ const VOLUNTEER_TO_ROOT = oneOf(
   outcomes,
   shape({ type: lit('status'), report }),
   shape({ type: lit('heartbeat') }),
+  giveBack,
 )
 const progress = shape({ type: lit('progress'), done: int(), total: oneOf(int(), lit(null)) })
 const ROOT_TO_VOLUNTEER = oneOf(
@@ -150,6 +154,7 @@ const ROOT_TO_VOLUNTEER = oneOf(
   shape({ type: lit('jobs'), jobs: arr(job) }),
   progress,
   shape({ type: lit('error'), reason: str }),
+  recall,
 )
 const TREE_WORK = oneOf(
   shape({ type: lit('jobs'), jobs: arr(job) }),
@@ -157,6 +162,8 @@ const TREE_WORK = oneOf(
   shape({ type: lit('status'), reports: arr(report) }),
   progress,
   shape({ type: lit('finished') }),
+  recall,
+  giveBack,
 )
 const JOINER_SIGNAL = shape({ type: lit('join'), seq: int(), weight: int(1), signal: nonNull })
 const ROOT_TO_SERVER = oneOf(
