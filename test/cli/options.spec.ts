@@ -9,7 +9,8 @@ const VERSION = (
 
 /** The help text of one option: from its flag to the next option's. */
 function optionHelp(help: string, flag: string): string {
-  const start = help.search(new RegExp(`${flag}[ \\n]`))
+  // The option's own line (`  --stdin`, `  -l, --local`), not a mention of it in another's text.
+  const start = help.search(new RegExp(`(?<=\\n {2}(?:-\\S, )?)${flag}[ \\n]`))
   const next = help.slice(start + flag.length).search(/\n {2}-/)
   return help.slice(start, next < 0 ? undefined : start + flag.length + next)
 }

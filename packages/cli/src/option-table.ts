@@ -124,6 +124,7 @@ export const OPTION_TABLE = {
   replicas: {
     kind: 'text',
     default: '1',
+    valueName: 'N',
     describe:
       'How many distinct volunteers compute each item (1 to 32), or auto. With 2 or more, an item is written ' +
       'only once that many agree on its output line; on a disagreement it is computed by more volunteers ' +
@@ -135,6 +136,7 @@ export const OPTION_TABLE = {
   'max-replicas': {
     kind: 'count',
     default: 0,
+    shownDefault: '0 (2N + 1)',
     describe:
       'The most volunteers that compute one item when they disagree (at least --replicas, at most 63; 0: ' +
       'twice --replicas, plus one). Past it the item fails with a DisagreementError naming the volunteers ' +
@@ -143,6 +145,7 @@ export const OPTION_TABLE = {
   'spot-check': {
     kind: 'text',
     default: '0',
+    valueName: 'P',
     describe:
       'The share of items (0 to 1, e.g. 0.05) that this process also computes itself, as ground truth: a ' +
       "volunteer whose result differs from this process's own is excluded at once. It costs this process " +
@@ -276,6 +279,7 @@ export const OPTION_TABLE = {
   'turn-secret': {
     kind: 'text',
     default: '',
+    shownDefault: 'none',
     valueName: 'S',
     sensitive: true,
     describe:
@@ -286,6 +290,7 @@ export const OPTION_TABLE = {
   'turn-username': {
     kind: 'text',
     default: '',
+    shownDefault: 'none',
     valueName: 'U',
     describe:
       'A fixed username for the --ice-servers TURN servers, given to every volunteer (with --turn-credential).',
@@ -293,6 +298,7 @@ export const OPTION_TABLE = {
   'turn-credential': {
     kind: 'text',
     default: '',
+    shownDefault: 'none',
     valueName: 'C',
     sensitive: true,
     describe:
@@ -439,6 +445,7 @@ export const OPTION_TABLE = {
   'arg-file': {
     kind: 'text',
     default: '',
+    shownDefault: 'none',
     alias: 'a',
     valueName: 'FILE',
     describe:
