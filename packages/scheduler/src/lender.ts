@@ -129,7 +129,7 @@ class Lending implements SubStreamHost {
     }
   }
 
-  /** See `Lender.withdraw` (SPEC 48a). */
+  /** See `Lender.withdraw` (SPEC 48b). */
   withdraw(max = Number.POSITIVE_INFINITY): Job[] {
     if (this.options.ordered)
       throw new Error('an ordered lender cannot withdraw items: its output waits for them')
@@ -243,7 +243,7 @@ class Lending implements SubStreamHost {
   }
 
   /**
-   * `sub` gave back these items, unstarted (48): each it held goes to the front of the re-lend queue, unless
+   * `sub` gave back these items, unstarted (48a): each it held goes to the front of the re-lend queue, unless
    * its other holder computes it or it is settled; ids it did not hold are ignored and counted.
    */
   givenBack(sub: LentSubStream, ids: readonly number[]): number {
@@ -430,7 +430,7 @@ class Lending implements SubStreamHost {
   }
 
   /**
-   * The waiting sub-streams, idle ones (holding nothing the run waits for) first: items given back (48) go to
+   * The waiting sub-streams, idle ones (holding nothing the run waits for) first: items given back (48a) go to
    * a borrower that has nothing to do before the one that gave them back can take them again.
    */
   private lendOrder(): Iterable<LentSubStream> {

@@ -23,7 +23,7 @@ export interface RemoteBorrower {
   receive(outcomes: readonly Outcome[], msPerItem?: number): void
   /**
    * The peer gave back items it was lent and will not compute (a `return` message): they are lent again,
-   * first (SPEC 48). Ids it did not hold are ignored and counted.
+   * first (SPEC 48a). Ids it did not hold are ignored and counted.
    */
   giveBack(ids: readonly number[]): void
   /**

@@ -172,7 +172,7 @@ export interface SubStream {
   /**
    * Gives back items it was lent and will not compute (not a failure): each goes to the front of the re-lend
    * queue, for another sub-stream. An id it does not hold is ignored and counted (`ignored`), as a stray
-   * outcome is (SPEC 48). Returns how many it held.
+   * outcome is (SPEC 48a). Returns how many it held.
    */
   giveBack(ids: readonly number[]): number
   /** Jobs lent to it and not yet answered. */
@@ -224,7 +224,7 @@ export interface Lender {
   /**
    * Takes back up to `max` items read and waiting to be lent (given back, left by a closed sub-stream, or
    * read late), none of them held, the re-lend queue's first: they are no longer pending, and are never lent
-   * nor emitted (SPEC 48a). For a relay whose own lender got them from a parent (a paused tab): it gives
+   * nor emitted (SPEC 48b). For a relay whose own lender got them from a parent (a paused tab): it gives
    * them back up. Unordered lenders only: an ordered output would wait for them forever.
    * @throws {Error} on an ordered lender
    */

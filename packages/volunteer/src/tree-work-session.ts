@@ -123,7 +123,7 @@ export class TreeWorkSession {
    * The volunteer paused (or resumed) the tab. Paused, its own Workers get nothing more (their credit is 0;
    * the batches they run finish), and what the tab holds unstarted goes back: its Workers' queue to its own
    * lender, which lends it to its children if one waits, and the rest, with what it has not lent on yet, to
-   * the parent in a `return` (scheduler SPEC 48). Its children keep working through it. Resumed, its
+   * the parent in a `return` (scheduler SPEC 48a). Its children keep working through it. Resumed, its
    * Workers are lent to again.
    */
   setPaused(paused: boolean): void {

@@ -161,7 +161,7 @@ class Replication implements Placement {
         pending: this.#read - this.#emitted,
       }),
       standings: () => this.#reputation.all(),
-      // Ordered, as every root lender (SPEC 48a): its inner lender refuses.
+      // Ordered, as every root lender (SPEC 48b): its inner lender refuses.
       withdraw: (max) => this.#inner.withdraw(max),
     }
   }
