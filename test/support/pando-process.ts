@@ -153,7 +153,7 @@ export function startPando(args: readonly string[], options: RunOptions = {}): P
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    async waitForStderr(pattern, timeoutMs = 30_000) {
+    async waitForStderr(pattern, timeoutMs = 90_000) {
       await poll(
         () => pattern.test(stderr),
         () => `${pattern} on stderr; got: ${stderr}`,

@@ -176,12 +176,12 @@ describe('volunteer page', { timeout: 15_000 }, () => {
 
   it('runs the jobs of a batch concurrently', async () => {
     const { socket } = await join('Overlap')
-    const jobs = [0, 1, 2, 3, 4].map((id) => ({ id, value: 'slow:400' }))
+    const jobs = [0, 1, 2, 3, 4].map((id) => ({ id, value: 'slow:1000' }))
     const start = Date.now()
     socket.send({ type: 'jobs', jobs })
     await socket.outcomes([0, 1, 2, 3, 4])
-    // One after the other would take 2 s.
-    expect(Date.now() - start).toBeLessThan(1_500)
+    // One after the other would take 5 s; together, 1 s and whatever a busy machine adds.
+    expect(Date.now() - start).toBeLessThan(4_000)
   })
 
   it('fails the batch of a Worker that throws an uncaught error, then carries on with a new one', async () => {
