@@ -128,8 +128,6 @@ const SERVER_OPTIONS = {
   },
 } as const
 
-type ServerOptionName = keyof typeof SERVER_OPTIONS
-
 /** Keys yargs adds that are not options. */
 const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v', 'c'])
 

@@ -71,7 +71,10 @@ export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
           ownTime += ms
           onProgress?.([outcome])
           if (outcomes.length === jobs.length) {
-            resolve({ outcomes, figures: { ...NO_FIGURES, items: outcomes.length, itemTime: ownTime, ownTime } })
+            resolve({
+              outcomes,
+              figures: { ...NO_FIGURES, items: outcomes.length, itemTime: ownTime, ownTime },
+            })
           }
         }
         for (const job of jobs) {
