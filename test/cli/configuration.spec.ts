@@ -6,6 +6,7 @@ import { ROOT, runPando, tempHome } from '../support/pando-process.ts'
 const SQUARE = 'examples/square-no-delay.js'
 const FLAKY = 'test/cli/fixtures/flaky.cjs'
 const HANGS = 'test/cli/fixtures/hangs-on-one.cjs'
+const HANGS_ON_X = 'test/cli/fixtures/hangs-on-x.cjs'
 
 /** `text` written into `path`, its directories made. */
 function write(path: string, text: string): string {
@@ -140,17 +141,48 @@ describe.concurrent('pando: times with units', () => {
       signal: null,
     })
   })
+})
 
-  it('refuses --item-timeout 300% without --local', async () => {
-    expect(await runPando([SQUARE, '--item-timeout', '300%', '1'])).toEqual({
-      stdout: '',
-      stderr:
-        'pando: --item-timeout 300% is relative to the item times measured in this process: it needs --local ' +
-        "(volunteers' Workers take a time such as --item-timeout 90s)\n",
-      code: 2,
+describe('pando --item-timeout 300% with a real volunteer tab', () => {
+  it('--item-timeout 300% with a real tab: its Worker measures its items and gives up the one that hangs', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'x', 'h', 'i']
+    const result = await runPando([
+      HANGS_ON_X,
+      '--volunteers',
+      '1',
+      '--workers',
+      '1',
+      '--batch-size',
+      '1',
+      '--port',
+      '0',
+      '--ice-addresses',
+      'loopback',
+      '--quiet',
+      '--item-timeout',
+      '300%',
+      '--retries',
+      '0',
+      '--on-error',
+      'mark',
+      ...items,
+    ])
+    // Items take 50 ms: once 3 are measured, the deadline is the floor, 1 s (3 × 50 ms is less).
+    expect({
+      ...result,
+      stderr: result.stderr.split('\n').filter((line) => !/ at http:/.test(line)),
+    }).toEqual({
+      stdout: 'a\nb\nc\nd\ne\nf\ng\n\nh\ni\n',
+      stderr: [
+        'pando: marked: the function failed on item 8 of the command line, "x" (1 attempt): ItemTimeoutError: no ' +
+          'result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced',
+        'pando: 1 item failed and was marked "" (--on-error mark): every other result was written',
+        '',
+      ],
+      code: 1,
       signal: null,
     })
-  })
+  }, 180_000)
 })
 
 describe.concurrent('pando: short flags and PANDO_<OPTION> variables', () => {

@@ -1,5 +1,7 @@
 import { once } from 'node:events'
+import { writeFileSync } from 'node:fs'
 import { createServer as createTcpServer } from 'node:net'
+import { join } from 'node:path'
 import { CLOSE_RUN_FINISHED, parseRootMessage, toWire } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -102,17 +104,53 @@ async function freePort(): Promise<number> {
 const squares = (count: number): string => seqLines(0, count, (n) => String(n * n))
 
 describe('pando-server', () => {
-  it('refuses to start without a secret, and says how to set one', async () => {
-    const result = await runPando(['--port', '0'], { bin: PANDO_SERVER })
+  it('refuses to start without a secret, and says how to set one in the file it reads', async () => {
+    const home = tempHome()
+    const result = await runPando(['--port', '0'], { bin: PANDO_SERVER, home })
     expect(result).toEqual({
       stdout: '',
       stderr:
         'pando-server: no secret: pando-server needs one, which a root must give to register. Set one that is ' +
         'hard to guess, e.g. export PANDO_SECRET=$(openssl rand -hex 16), or put it as "secret" in ' +
-        "~/.pando/config.json (or --secret, which other users of this machine can see); then give the same to 'pando --host'\n",
+        `${join(home, '.pando/config.json')} (or --secret, which other users of this machine can see); then ` +
+        "give the same to 'pando --host'\n",
       code: 2,
       signal: null,
     })
+  })
+
+  it('takes --config FILE (or -c) and PANDO_<OPTION>, and names the file it reads', async () => {
+    const home = tempHome()
+    const file = join(home, 'server.json')
+    writeFileSync(file, '{"port": 6001}')
+    const noSecret = await runPando(['-c', file], { bin: PANDO_SERVER, home })
+    expect(noSecret).toMatchObject({ stdout: '', code: 2 })
+    expect(noSecret.stderr).toContain(`or put it as "secret" in ${file} (or --secret`)
+    expect(await runPando(['--config', join(home, 'none.json')], { bin: PANDO_SERVER, home })).toEqual({
+      stdout: '',
+      stderr:
+        `pando-server: the configuration file ${join(home, 'none.json')} given by --config does not exist: fix ` +
+        'the path, or drop --config\n',
+      code: 2,
+      signal: null,
+    })
+    expect(
+      await runPando([], { bin: PANDO_SERVER, home, env: { ...WITH_SECRET, PANDO_ICE_ADDRESSES: 'lan' } }),
+    ).toEqual({
+      stdout: '',
+      stderr:
+        'pando-server: $PANDO_ICE_ADDRESSES (--ice-addresses) must be one of loopback, private, any, not "lan": ' +
+        'fix or unset it\n',
+      code: 2,
+      signal: null,
+    })
+    // The secret from the file, the port from the environment over the file's 6001.
+    writeFileSync(file, `{"port": 6001, "secret": "${SECRET}"}`)
+    const server = startPando(['-c', file], { bin: PANDO_SERVER, home, env: { PANDO_PORT: '0' } })
+    running.push(server)
+    const [, port] = await server.waitForStderr(SERVER_URL)
+    expect(Number(port)).not.toBe(6001)
+    expect(Number(port)).not.toBe(5000)
   })
 
   it('takes its secret from the configuration file, and lists its options in --help', async () => {
@@ -132,6 +170,7 @@ describe('pando-server', () => {
       '--heartbeat',
       '--ice-addresses',
       '--seed',
+      '--config',
       '--help',
     ]) {
       expect(help.stdout).toContain(flag)

@@ -7,6 +7,8 @@ import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunt
 
 const URL_PATTERN = PRINTED_URL
 const MODULE = path.join('test', 'e2e', 'fixtures', 'stuck-on-13.cjs')
+/** 50 ms an item, and never a result for "x". */
+const HANGS_ON_X = path.join('test', 'cli', 'fixtures', 'hangs-on-x.cjs')
 const ITEMS = 30
 const TIMEOUT_ERROR =
   'ItemTimeoutError: no result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced'
@@ -62,5 +64,30 @@ describe('pando --item-timeout', () => {
     expect(stdout).toBe(seqLines(1, 13, (n) => String(n * n)))
     expect(stderr).toMatch(new RegExp(`pando: ${FAILURE.source}`))
     expect(code).toBe(1)
+  })
+
+  it('300% over the WebSocket: the tab measures its items and gives up the one that never settles', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f', 'x', 'g', 'h']
+    run = startPando(
+      [HANGS_ON_X, '--port', '0', '--batch-size', '1', '--item-timeout', '300%', '--retries', '0'].concat([
+        '--on-error',
+        'mark',
+        '--error-marker',
+        'GIVEN-UP',
+        ...items,
+      ]),
+    )
+    const [url = ''] = await run.waitForStderr(URL_PATTERN)
+    const page = await browser.context.newPage()
+    await page.goto(`${url}#protocol=websocket;workers=1`)
+    const { stdout, stderr, code } = await run.exited
+    expect(stdout).toBe('a\nb\nc\nd\ne\nf\nGIVEN-UP\ng\nh\n')
+    // 50 ms items: 300% of their median is under the floor of 1 s.
+    expect(stderr).toContain(
+      'pando: marked: the function failed on item 7 of the command line, "x" (1 attempt): ItemTimeoutError: no ' +
+        'result within the item deadline of 1000 ms (--item-timeout): the Worker was stopped and replaced\n',
+    )
+    expect(code).toBe(1)
+    expect(await page.textContent('#transport')).toBe('WebSocket')
   })
 })

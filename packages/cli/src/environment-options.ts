@@ -19,12 +19,16 @@ export function environmentVariable(name: OptionName): string {
 
 /**
  * The options the environment sets, each from its {@link environmentVariable}, written as on the command line
- * (`PANDO_ITEM_TIMEOUT=90s`; a boolean is `true`, `false`, `1` or `0`). An empty variable sets nothing.
+ * (`PANDO_ITEM_TIMEOUT=90s`; a boolean is `true`, `false`, `1` or `0`). An empty variable sets nothing. Only
+ * the options `names` are read (every one by default; `pando-server` reads those it has).
  * @throws {UsageError} naming the variable, for a value the option does not take (a secret never quoted)
  */
-export function readEnvironmentOptions(env: Environment): Partial<OptionValues> {
+export function readEnvironmentOptions(
+  env: Environment,
+  names: readonly OptionName[] = OPTION_NAMES,
+): Partial<OptionValues> {
   const values: Partial<Record<OptionName, OptionValue>> = {}
-  for (const name of OPTION_NAMES) {
+  for (const name of names) {
     const variable = environmentVariable(name)
     const text = env[variable]
     if (text === undefined || text === '') continue

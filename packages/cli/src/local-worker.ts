@@ -2,6 +2,7 @@ import {
   formatResult,
   itemTimeoutError,
   serializeError,
+  ItemTimeoutRule,
   type Job,
   type Outcome,
   type ProcessFunction,
@@ -9,7 +10,6 @@ import {
 import type { Lender } from '@pando/scheduler'
 import pull, { type Through } from 'pull-stream'
 import type { DurationValue } from './duration.ts'
-import { ItemDeadline } from './relative-timeout.ts'
 
 /** The name of the local sub-stream, for the lender's diagnostics. */
 export const LOCAL_WORKER_NAME = 'local'
@@ -99,7 +99,7 @@ const TIMED_OUT: unique symbol = Symbol('timed out')
  * measures each item that settles.
  */
 export class LocalDeadline {
-  readonly #deadline: ItemDeadline
+  readonly #deadline: ItemTimeoutRule
   #timer: ReturnType<typeof setTimeout> | undefined
   /** When the timer fires (`performance.now()` time): set again sooner when the deadline shrinks. */
   #timerAt = Infinity
@@ -108,7 +108,7 @@ export class LocalDeadline {
   #stopped = false
 
   constructor(timeout: DurationValue) {
-    this.#deadline = new ItemDeadline(timeout)
+    this.#deadline = new ItemTimeoutRule(timeout)
   }
 
   /** The deadline now, in ms; 0 (or less) for none: `race` then waits as long as the work takes. */

@@ -5,13 +5,14 @@
  * and not in the others.
  */
 
-import { DEFAULT_MAX_RESULT_CHARS, MAX_TAB_WORKERS } from '@pando/protocol'
-import { CONFIG_FILES_TEXT } from './constants.ts'
 import {
+  DEFAULT_MAX_RESULT_CHARS,
+  MAX_TAB_WORKERS,
   RELATIVE_TIMEOUT_FLOOR_MS,
   RELATIVE_TIMEOUT_SAMPLES,
   RELATIVE_TIMEOUT_WARMUP_MS,
-} from './relative-timeout.ts'
+} from '@pando/protocol'
+import { CONFIG_FILES_TEXT } from './constants.ts'
 import { formatDuration, parseDuration, type DurationUnit, type DurationValue } from './duration.ts'
 
 /** What every kind of option may say besides its value. */
@@ -229,7 +230,8 @@ export const OPTION_TABLE = {
     relative: true,
     describe:
       "How long a volunteer's Worker may run without finishing an item before it is stopped and replaced " +
-      '(90s, 2m; a bare number is ms). 300% is three times the median time of the items measured so far, ' +
+      '(90s, 2m; a bare number is ms). 300% is three times the median time of the items measured so far ' +
+      'where they run (in each tab, and in this process), ' +
       `${RELATIVE_TIMEOUT_FLOOR_MS / 1000} s at least (${RELATIVE_TIMEOUT_WARMUP_MS / 1000} s until ` +
       `${RELATIVE_TIMEOUT_SAMPLES} items are measured); ` +
       'the item it was stuck on fails with an ItemTimeoutError (then --retries and --on-error apply). 0 turns ' +

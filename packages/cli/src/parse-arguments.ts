@@ -64,7 +64,7 @@ export interface RunOptions {
   readonly heartbeatMs: number
   /**
    * `--item-timeout`: the item deadline (volunteers, `--local`, `--no-start-idle`), in ms (0 for none), or
-   * relative to the median item time (see `relative-timeout.ts`).
+   * relative to the median item time (see `ItemTimeoutRule` in `@pando/protocol`).
    */
   readonly itemTimeout: DurationValue
   readonly startIdle: boolean
@@ -200,7 +200,6 @@ export async function parseArguments(args: readonly string[], context: ParseCont
       '--null cannot be used with --sync-stdio, whose peer exchanges JSON values, not records',
     )
   }
-  checkRelativeTimeout(values)
   return {
     kind: 'run',
     options: {
@@ -302,19 +301,6 @@ function describeParserFailure(message: string): string {
   const missing = /^Not enough arguments following: (.+)$/.exec(message)
   if (missing) return `--${missing[1]} needs a value, e.g. --${missing[1]} 3 (see 'pando --help')`
   return `${message} (see 'pando --help')`
-}
-
-/**
- * `--item-timeout N%` is measured where the items are computed: only this process can do it so far (the
- * volunteers' Workers take a fixed time). @throws {UsageError}
- */
-function checkRelativeTimeout(values: OptionValues): void {
-  const timeout = values['item-timeout']
-  if (typeof timeout === 'number' || values.local) return
-  throw new UsageError(
-    `--item-timeout ${timeout.percent}% is relative to the item times measured in this process: it needs ` +
-      "--local (volunteers' Workers take a time such as --item-timeout 90s)",
-  )
 }
 
 /**

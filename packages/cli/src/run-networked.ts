@@ -187,8 +187,10 @@ function runConfig(options: RunOptions): RunConfig {
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
     reportingIntervalMs: options.reportingIntervalMs,
-    // A relative --item-timeout is refused without --local (see parse-arguments.ts).
-    itemTimeoutMs: typeof options.itemTimeout === 'number' ? options.itemTimeout : 0,
+    // A relative --item-timeout is measured in each tab, from the items its Workers time.
+    ...(typeof options.itemTimeout === 'number'
+      ? { itemTimeoutMs: options.itemTimeout }
+      : { itemTimeoutMs: 0, itemTimeoutPercent: options.itemTimeout.percent }),
     // The server this process starts makes each page's TURN credentials from the secret when it serves this
     // file; a remote pando-server (`--host`) serves it as it is, so its pages share credentials made here.
     iceServers: options.host === undefined ? [...options.ice.iceServers] : iceServersFor(options.ice),

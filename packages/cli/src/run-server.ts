@@ -16,18 +16,21 @@ import type { ServerCommand, ServerRunOptions } from './server-arguments.ts'
 /** Every message of `pando-server` starts with this, on stderr. */
 const SERVER_PREFIX = 'pando-server: '
 
-function print(message: string): void {
+/** Writes a message of `pando-server` on stderr, after its prefix. */
+export function printServerMessage(message: string): void {
   process.stderr.write(`${SERVER_PREFIX}${message}\n`)
 }
 
 /** Reports an error and exits: status 2 for a usage error, 1 otherwise. */
 export function exitServerWithError(error: unknown): void {
   if (isUsageError(error)) {
-    print(error.message)
+    printServerMessage(error.message)
     process.exitCode = error.exitCode
     return
   }
-  print(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  printServerMessage(
+    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  )
   process.exitCode = EXIT_FAILED
 }
 
@@ -71,7 +74,7 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
         addresses: options.iceAddresses,
         ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
       },
-      onEvent: (event) => print(describeEvent(event)),
+      onEvent: (event) => printServerMessage(describeEvent(event)),
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
@@ -88,9 +91,9 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
     throw error
   }
   const [first = ''] = server.urls
-  print(`volunteers can join at ${server.urls.join(' or ')} (they wait for a root between runs)`)
-  print(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
-  print(`a root registers with: pando MODULE --host ${new URL(first).host} (and the secret)`)
+  printServerMessage(`volunteers can join at ${server.urls.join(' or ')} (they wait for a root between runs)`)
+  printServerMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
+  printServerMessage(`a root registers with: pando MODULE --host ${new URL(first).host} (and the secret)`)
   return server
 }
 

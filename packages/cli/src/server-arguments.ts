@@ -1,13 +1,34 @@
 import yargs from 'yargs'
-import type { ConfigFile } from './config-file.ts'
-import { UsageError } from './errors.ts'
-import { OPTION_TABLE, checkOptionValue, type OptionName, type OptionValue } from './option-table.ts'
-import { environmentVariable } from './environment-options.ts'
-
-/** The environment variable of the TURN secret, as for `pando`. */
-const TURN_SECRET_VARIABLE = environmentVariable('turn-secret')
 import { parseAllowedHosts, parseListenAddress } from './access-options.ts'
+import type { ConfigFile } from './config-file.ts'
+import { CONFIG_FILES_TEXT } from './constants.ts'
+import { readEnvironmentOptions, type Environment } from './environment-options.ts'
+import { UsageError } from './errors.ts'
+import {
+  OPTION_TABLE,
+  checkOptionValue,
+  type OptionName,
+  type OptionValue,
+  type OptionValues,
+} from './option-table.ts'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE, parseSeed, secretTooShort } from './remote-options.ts'
+
+/**
+ * The options of `pando-server` that `pando` has too, with the same meaning: their `PANDO_<OPTION>` variable
+ * and their key in the configuration file set them, as for `pando` (the command line first, then the
+ * environment, then the file). Not `host`: to `pando`, `--host` is the remote server.
+ */
+const DEFAULTED_OPTIONS = [
+  'port',
+  'listen',
+  'open',
+  'allow-host',
+  'secret',
+  'heartbeat',
+  'ice-addresses',
+  'seed',
+  'turn-secret',
+] as const satisfies readonly OptionName[]
 
 /** What `pando-server` is asked to do. */
 export type ServerCommand =
@@ -37,10 +58,13 @@ export interface ServerRunOptions {
 }
 
 export interface ServerParseContext {
-  /** The configuration file: only its `"secret"` is read. */
+  /**
+   * The configuration file (`--config FILE`, else the usual one; see `readConfigFile`): its keys of
+   * {@link DEFAULTED_OPTIONS} apply.
+   */
   readonly config: ConfigFile
-  /** The environment, for `$PANDO_SECRET`. */
-  readonly env: Readonly<Record<string, string | undefined>>
+  /** The environment, for the `PANDO_<OPTION>` variables of {@link DEFAULTED_OPTIONS}. */
+  readonly env: Environment
   readonly version: string
 }
 
@@ -51,10 +75,14 @@ WebSocket for runs whose root is elsewhere: on another machine,
 'pando MODULE --host HOST:PORT' registers as the root of a run, with the server's
 secret. One root at a time; volunteers wait between runs.`
 
-const EPILOGUE = `The secret: --secret, else $${SECRET_VARIABLE}, else "secret" in ~/.pando/config.json
-(and "turn-secret" for --turn-secret; no other key of that file applies to pando-server). There is no default: without
-one, pando-server does not start. Prefer the variable or the file: other users of a
-machine can see a command line.
+const EPILOGUE = `The secret: --secret, else $${SECRET_VARIABLE}, else "secret" in the configuration file.
+There is no default: without one, pando-server does not start. Prefer the variable or
+the file: other users of a machine can see a command line.
+
+Defaults: each option but --host (the old name of --listen) and --config is also read
+from PANDO_<OPTION> (PANDO_PORT, PANDO_ICE_ADDRESSES…), else from its key in the
+configuration file ("port", "ice-addresses"…), the file pando reads: --config FILE,
+else $PANDO_CONFIG, else ${CONFIG_FILES_TEXT}.
 
 The access token: the printed URLs carry a random ?token=, made at start, which every
 page, run file, feed and socket requires (the root link needs the secret instead; the
@@ -94,12 +122,14 @@ const SERVER_OPTIONS = {
       "The secret shared with the TURN servers that roots name without credentials (pando --host … --ice-servers turn:…): each page that loads the run's config gets time-limited credentials made from it. Prefer $PANDO_TURN_SECRET.",
     default: 'none',
   },
+  config: {
+    describe: 'Read the defaults from FILE instead of the usual configuration file (see below).',
+    default: CONFIG_FILES_TEXT,
+  },
 } as const
 
-type ServerOptionName = keyof typeof SERVER_OPTIONS
-
 /** Keys yargs adds that are not options. */
-const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v'])
+const NOT_OPTIONS = new Set(['_', '$0', '--', 'help', 'h', 'version', 'v', 'c'])
 
 /** Understands `pando-server`'s command line. @throws {UsageError} */
 export async function parseServerArguments(
@@ -133,6 +163,7 @@ export async function parseServerArguments(
   for (const [name, spec] of Object.entries(SERVER_OPTIONS)) {
     parser = parser.option(name, {
       describe: spec.describe,
+      ...(name === 'config' ? { alias: 'c' } : {}),
       ...(name === 'open' ? { type: 'boolean' } : { type: 'string', requiresArg: true, nargs: 1 }),
       ...(spec.default === undefined ? {} : { defaultDescription: spec.default }),
     })
@@ -144,32 +175,41 @@ export async function parseServerArguments(
   if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
   if (argv['version'] === true) return { kind: 'version', text: context.version }
   checkArguments(argv)
-  const typed = (name: ServerOptionName): string | undefined => argv[name] as string | undefined
-  const listen = typed('listen') ?? typed('host') ?? ''
+  const defaults = defaultsOf(context)
+  /** The option's value: typed, else from the environment or the file, else `pando`'s built-in default. */
+  const value = <K extends (typeof DEFAULTED_OPTIONS)[number]>(name: K): OptionValues[K] => {
+    const typed = argv[name]
+    if (typeof typed === 'boolean') return typed as OptionValues[K]
+    if (typeof typed === 'string') return shared(name, typed) as OptionValues[K]
+    return defaults[name] ?? (OPTION_TABLE[name].default as OptionValues[K])
+  }
+  const oldListen = argv['host'] as string | undefined
+  const listen = argv['listen'] === undefined && oldListen !== undefined ? oldListen : value('listen')
+  const turnSecret = value('turn-secret')
   return {
     kind: 'serve',
     options: {
-      port: shared('port', typed('port') ?? String(OPTION_TABLE.port.default)) as number,
+      port: value('port'),
       host: listen === '' ? undefined : parseListenAddress(listen, 'pando-server --help'),
-      open: argv['open'] === true,
-      allowHosts: parseAllowedHosts(typed('allow-host') ?? '', 'pando-server --help'),
-      secret: secretOf(typed('secret'), context),
-      heartbeatMs: shared(
-        'heartbeat',
-        typed('heartbeat') ?? String(OPTION_TABLE.heartbeat.default),
-      ) as number,
-      iceAddresses: shared(
-        'ice-addresses',
-        typed('ice-addresses') ?? 'any',
-      ) as ServerRunOptions['iceAddresses'],
-      seed: parseSeed(typed('seed') ?? '', 'pando-server --help'),
-      turnSecret: [
-        typed('turn-secret'),
-        context.env[TURN_SECRET_VARIABLE],
-        context.config.values['turn-secret'],
-      ].find((value) => value !== undefined && value !== ''),
+      open: value('open'),
+      allowHosts: parseAllowedHosts(value('allow-host'), 'pando-server --help'),
+      secret: secretOf(value('secret'), context.config),
+      heartbeatMs: value('heartbeat'),
+      iceAddresses: value('ice-addresses') as ServerRunOptions['iceAddresses'],
+      seed: parseSeed(value('seed'), 'pando-server --help'),
+      turnSecret: turnSecret === '' ? undefined : turnSecret,
     },
   }
+}
+
+/** The values of {@link DEFAULTED_OPTIONS} that the environment, else the configuration file, sets. */
+function defaultsOf(context: ServerParseContext): Partial<OptionValues> {
+  const fromFile: Partial<Record<OptionName, OptionValue>> = {}
+  for (const name of DEFAULTED_OPTIONS) {
+    const value = context.config.values[name]
+    if (value !== undefined) fromFile[name] = value
+  }
+  return { ...(fromFile as Partial<OptionValues>), ...readEnvironmentOptions(context.env, DEFAULTED_OPTIONS) }
 }
 
 function checkArguments(argv: Record<string, unknown>): void {
@@ -196,15 +236,12 @@ function shared(name: OptionName, text: string): OptionValue {
   return checked.value
 }
 
-function secretOf(typed: string | undefined, context: ServerParseContext): string {
-  const fromConfig = context.config.values.secret
-  const secret = [typed, context.env[SECRET_VARIABLE], fromConfig].find(
-    (value) => value !== undefined && value !== '',
-  )
-  if (secret === undefined) {
+/** The secret (`''` for none). @throws {UsageError} when there is none, or it is too short */
+function secretOf(secret: string, config: ConfigFile): string {
+  if (secret === '') {
     throw new UsageError(
       'no secret: pando-server needs one, which a root must give to register. Set one that is hard to guess, ' +
-        `e.g. export ${SECRET_VARIABLE}=$(openssl rand -hex 16), or put it as "secret" in ~/.pando/config.json ` +
+        `e.g. export ${SECRET_VARIABLE}=$(openssl rand -hex 16), or put it as "secret" in ${config.path} ` +
         `(or --secret, which other users of this machine can see); then give the same to 'pando --host'`,
     )
   }

@@ -108,6 +108,71 @@ describe('parseServerArguments', () => {
     expect((await options([], {}, config)).secret).toBe('from-file-0123456789')
   })
 
+  it('takes PANDO_<OPTION> for its options, over the configuration file, under the command line', async () => {
+    const env = {
+      PANDO_SECRET: 'from-env-0123456789',
+      PANDO_PORT: '0',
+      PANDO_LISTEN: '127.0.0.1',
+      PANDO_OPEN: '1',
+      PANDO_ALLOW_HOST: 'pando.example.org',
+      PANDO_HEARTBEAT: '3s',
+      PANDO_ICE_ADDRESSES: 'loopback',
+      PANDO_SEED: '9',
+      // Not an option of pando-server: never read, even when pando would refuse it.
+      PANDO_RETRIES: 'many',
+    }
+    const config: ConfigFile = {
+      path: '/home/u/.config/pando/config.json',
+      values: { port: 6000, heartbeat: 500, 'ice-addresses': 'private', seed: '4', retries: 3, host: 'x:1' },
+    }
+    expect(await options([], env, config)).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      open: true,
+      allowHosts: ['pando.example.org'],
+      secret: 'from-env-0123456789',
+      heartbeatMs: 3_000,
+      iceAddresses: 'loopback',
+      seed: 9,
+      turnSecret: undefined,
+    })
+    expect(await options([], { PANDO_SECRET: 'from-env-0123456789' }, config)).toMatchObject({
+      port: 6000,
+      host: undefined,
+      heartbeatMs: 500,
+      iceAddresses: 'private',
+      seed: 4,
+    })
+    expect(
+      await options(['--port', '7000', '--no-open', '--heartbeat', '1s', '--host', '::1'], env, config),
+    ).toMatchObject({ port: 7000, open: false, heartbeatMs: 1_000, host: '::1' })
+  })
+
+  it('takes --config FILE and -c FILE (read before, by readConfigFile), and names the file read', async () => {
+    const config: ConfigFile = { path: '/srv/pando.json', values: {} }
+    for (const args of [
+      ['--config', '/srv/pando.json'],
+      ['-c', '/srv/pando.json'],
+      ['--config=/srv/pando.json'],
+    ]) {
+      await expect(parse(args, {}, config)).rejects.toThrow(
+        'put it as "secret" in /srv/pando.json (or --secret, which other users of this machine can see)',
+      )
+    }
+    const help = await parse(['--help'])
+    expect(help.kind === 'help' && help.text).toMatch(/-c, --config\s+Read the defaults from FILE instead/)
+  })
+
+  it('names the variable of a bad value, never quoting a secret', async () => {
+    await expect(parse([], { PANDO_SECRET: 'from-env-0123456789', PANDO_HEARTBEAT: '2sec' })).rejects.toThrow(
+      /^\$PANDO_HEARTBEAT \(--heartbeat\) must be a time of 100ms or more such as 90s, 1500ms, 2m or 1h \(a bare number is ms\), not "2sec": fix or unset it$/,
+    )
+    await expect(parse([], { PANDO_SECRET: 'short' })).rejects.toThrow(
+      /^the secret of pando-server is too short/,
+    )
+    await expect(parse([], { PANDO_SECRET: 'short' })).rejects.not.toThrow(/"short"/)
+  })
+
   it('answers --help without showing a secret, and --version', async () => {
     const help = await parse(['--help'], { PANDO_SECRET: 'hunter2' })
     if (help.kind !== 'help') throw new Error('expected help')

@@ -151,3 +151,10 @@ export {
   type RootToServer,
   type ServerToRoot,
 } from './root-link.ts'
+export {
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+  ItemTimeoutRule,
+  type ItemTimeout,
+} from './item-timeout-rule.ts'

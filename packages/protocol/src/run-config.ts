@@ -29,6 +29,12 @@ export interface RunConfig {
    */
   readonly itemTimeoutMs: number
   /**
+   * A relative item deadline (`--item-timeout 300%`), as a percentage of the median time of the items the
+   * tab's Worker has timed, by the rule of `ItemTimeoutRule`; `itemTimeoutMs` is then 0, and ignored. Absent
+   * for a fixed deadline.
+   */
+  readonly itemTimeoutPercent?: number
+  /**
    * STUN/TURN servers for WebRTC; empty on a LAN or on loopback. A TURN server carries its username and
    * credential: fixed ones (`--turn-username`, `--turn-credential`), or time-limited ones made for each page
    * that fetches the config (`--turn-secret`, see {@link IceServer}).

@@ -13,6 +13,14 @@ function integer(config: Record<string, unknown>, field: string, min = 1): numbe
   return value
 }
 
+/** `itemTimeoutPercent`: absent, or a finite percentage above 0. */
+function optionalPercent(config: Record<string, unknown>, field: string): number | undefined {
+  const value = config[field]
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(field, 'a number > 0')
+  return value
+}
+
 function batchSize(config: Record<string, unknown>): RunConfig['batchSize'] {
   return config['batchSize'] === 'auto' ? 'auto' : integer(config, 'batchSize')
 }
@@ -57,6 +65,7 @@ export function checkRunConfig(value: unknown): RunConfig {
     batchSize: batchSize(config),
     reportingIntervalMs: integer(config, 'reportingIntervalMs'),
     itemTimeoutMs: integer(config, 'itemTimeoutMs', 0),
+    itemTimeoutPercent: optionalPercent(config, 'itemTimeoutPercent'),
     iceServers: iceServers(config.iceServers),
   }
 }
@@ -84,7 +93,10 @@ export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fe
  * What a WebSocket volunteer takes from the run's config: its timings, and the bundle's absolute URL to start
  * a Worker early and the module's name (`undefined` without a config: the root's welcome names both anyway).
  */
-export type WebSocketSettings = Pick<RunConfig, 'reportingIntervalMs' | 'itemTimeoutMs' | 'heartbeatMs'> & {
+export type WebSocketSettings = Pick<
+  RunConfig,
+  'reportingIntervalMs' | 'itemTimeoutMs' | 'itemTimeoutPercent' | 'heartbeatMs'
+> & {
   readonly bundleUrl: string | undefined
   readonly moduleName: string | undefined
 }
@@ -99,11 +111,10 @@ export async function fetchWebSocketSettings(
   fetchFn: typeof fetch = fetch,
 ): Promise<WebSocketSettings> {
   try {
-    const { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl, moduleName } = await fetchRunConfig(
-      pageUrl,
-      fetchFn,
-    )
-    return { reportingIntervalMs, itemTimeoutMs, heartbeatMs, bundleUrl, moduleName }
+    const config = await fetchRunConfig(pageUrl, fetchFn)
+    const { reportingIntervalMs, itemTimeoutMs, itemTimeoutPercent, heartbeatMs, bundleUrl, moduleName } =
+      config
+    return { reportingIntervalMs, itemTimeoutMs, itemTimeoutPercent, heartbeatMs, bundleUrl, moduleName }
   } catch {
     return {
       reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,

@@ -75,7 +75,14 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
       connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
       signaling,
       createRunner: (onOutcomes) =>
-        page.startWorkers({ bundleUrl: config.bundleUrl, itemTimeoutMs: config.itemTimeoutMs }, onOutcomes),
+        page.startWorkers(
+          {
+            bundleUrl: config.bundleUrl,
+            itemTimeoutMs: config.itemTimeoutMs,
+            itemTimeoutPercent: config.itemTimeoutPercent,
+          },
+          onOutcomes,
+        ),
       buildReport: (place, final) => page.buildReport(place, final),
       onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
       onProgress: (progress) => page.setRunProgress(progress),

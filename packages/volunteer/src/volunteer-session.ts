@@ -1,4 +1,10 @@
-import { serializeError, type Job, type Outcome, type SerializedError } from '@pando/protocol'
+import {
+  ItemTimeoutRule,
+  serializeError,
+  type Job,
+  type Outcome,
+  type SerializedError,
+} from '@pando/protocol'
 import { STUCK_WORKER_PING_MS } from './constants.ts'
 import { ItemDeadline, itemTimeoutOutcome } from './item-deadline.ts'
 import type { BatchResult } from './worker-api.ts'
@@ -13,6 +19,12 @@ export interface VolunteerSessionOptions {
    * while it holds some is terminated and replaced. 0 disables it.
    */
   readonly itemTimeoutMs: number
+  /**
+   * A relative item deadline (`RunConfig.itemTimeoutPercent`, `--item-timeout 300%`): that percentage of the
+   * median time of the items this session's Workers timed, by the rule of `ItemTimeoutRule`, instead of
+   * `itemTimeoutMs`.
+   */
+  readonly itemTimeoutPercent?: number | undefined
 }
 
 /** What a session reports to the page. */
@@ -46,12 +58,15 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * terminated, and replaced before the next batch. Outcomes it sent meanwhile stand. If it still answers a
  * ping, its pending items were waiting: each fails with an `ItemTimeoutError`. If it does not, it is stuck in
  * synchronous code, and only a lone pending item can be blamed: several (whose results could not get out)
- * run again one batch each, so that the one stuck fails alone and the others are not failed with it.
+ * run again one batch each, so that the one stuck fails alone and the others are not failed with it. A
+ * relative deadline (`itemTimeoutPercent`) is taken anew for each batch from the items timed so far: each
+ * batch counts its items at the Worker's own time per item (`WorkerFigures.ownTime`).
  */
 export class VolunteerSession {
   readonly #options: VolunteerSessionOptions
   readonly #events: SessionEvents
   readonly #components: SessionComponents
+  readonly #timeout: ItemTimeoutRule
   readonly #queue: Job[] = []
   /** Jobs pending in a Worker that got stuck, with others: each runs again alone, before the queue. */
   readonly #suspects: Job[] = []
@@ -68,6 +83,11 @@ export class VolunteerSession {
     components?: Partial<SessionComponents>,
   ) {
     this.#options = options
+    this.#timeout = new ItemTimeoutRule(
+      options.itemTimeoutPercent === undefined
+        ? options.itemTimeoutMs
+        : { percent: options.itemTimeoutPercent },
+    )
     this.#events = events
     this.#components = { startWorker: (url) => WorkerClient.start(url), ...components }
   }
@@ -141,7 +161,9 @@ export class VolunteerSession {
         this.#inBatch = 0
         if (this.#closed) return
         this.#events.onFigures?.(figures)
-        deliver(outcomes, ownTimePerItem(figures))
+        const msPerItem = ownTimePerItem(figures)
+        if (msPerItem !== undefined) this.#timeout.measure(msPerItem, figures.items)
+        deliver(outcomes, msPerItem)
       }
       if (worked && !this.#closed) this.#events.onBusy(false)
     } finally {
@@ -190,7 +212,7 @@ export class VolunteerSession {
     batch: readonly Job[],
     onProgress: (outcomes: readonly Outcome[]) => void,
   ): Promise<BatchResult> {
-    const timeoutMs = this.#options.itemTimeoutMs
+    const timeoutMs = this.#timeout.ms
     if (timeoutMs <= 0) return worker.process(batch, onProgress)
     const settled = new Map<number, Outcome>()
     const deadline = new ItemDeadline(timeoutMs)
@@ -212,7 +234,7 @@ export class VolunteerSession {
         sleep(STUCK_WORKER_PING_MS).then(() => 'stuck' as const),
       ])
       if (typeof verdict !== 'string') return verdict
-      return this.#missedDeadline(worker, batch, settled, verdict)
+      return this.#missedDeadline(worker, batch, settled, verdict, timeoutMs)
     } finally {
       deadline.stop()
     }
@@ -224,6 +246,7 @@ export class VolunteerSession {
     batch: readonly Job[],
     settled: ReadonlyMap<number, Outcome>,
     verdict: 'waiting' | 'stuck',
+    timeoutMs: number,
   ): BatchResult {
     const outcomes = [...settled.values()]
     const pending = batch.filter((job) => !settled.has(job.id))
@@ -233,7 +256,6 @@ export class VolunteerSession {
     if (verdict === 'stuck' && pending.length > 1) {
       this.#suspects.push(...pending)
     } else {
-      const timeoutMs = this.#options.itemTimeoutMs
       for (const job of pending) outcomes.push(itemTimeoutOutcome(job.id, timeoutMs))
     }
     return { outcomes, figures: NO_FIGURES }

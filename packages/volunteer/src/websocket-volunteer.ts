@@ -35,6 +35,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
   /** The root's reason in an `error` message, shown if the close that follows is a refusal. */
   let refusal: string | undefined
   let itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
+  let itemTimeoutPercent: number | undefined
   view.setTransport('WebSocket')
   view.setPosition(undefined, undefined)
   view.setChildren(0)
@@ -121,7 +122,11 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         // A WebSocket volunteer is a child of the root, whose id it is not told.
         view.setPosition(1, undefined)
         session = page.startWorkers(
-          { bundleUrl: withPageToken(message.config.bundleUrl, location.href), itemTimeoutMs },
+          {
+            bundleUrl: withPageToken(message.config.bundleUrl, location.href),
+            itemTimeoutMs,
+            itemTimeoutPercent,
+          },
           sendOutcomes,
           // A pause gives back what no Worker started: the root lends it to others at once.
           sendReturn,
@@ -161,6 +166,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
 
   void fetchWebSocketSettings(location.href).then((settings) => {
     itemTimeoutMs = settings.itemTimeoutMs
+    itemTimeoutPercent = settings.itemTimeoutPercent
     if (settings.moduleName !== undefined) page.setModuleName(settings.moduleName)
     if (settings.bundleUrl !== undefined) page.prestartWorker(settings.bundleUrl)
     connection.start()

@@ -23,6 +23,13 @@ describe('checkRunConfig', () => {
     expect(checkRunConfig(JSON.parse(JSON.stringify(CONFIG)))).toEqual(CONFIG)
   })
 
+  it('keeps a relative item deadline (--item-timeout 300%)', () => {
+    expect(checkRunConfig({ ...CONFIG, itemTimeoutMs: 0, itemTimeoutPercent: 300 })).toMatchObject({
+      itemTimeoutMs: 0,
+      itemTimeoutPercent: 300,
+    })
+  })
+
   it("keeps the TURN servers' credentials", () => {
     const iceServers = [{ urls: ['turn:203.0.113.1'], username: '1700000000:ab', credential: 'c2VjcmV0' }]
     expect(checkRunConfig({ ...CONFIG, iceServers }).iceServers).toEqual(iceServers)
@@ -35,6 +42,8 @@ describe('checkRunConfig', () => {
     [{ heartbeatMs: -1 }, 'heartbeatMs must be an integer ≥ 0'],
     [{ itemTimeoutMs: -1 }, 'itemTimeoutMs must be an integer ≥ 0'],
     [{ itemTimeoutMs: undefined }, 'itemTimeoutMs must be an integer ≥ 0'],
+    [{ itemTimeoutPercent: 0 }, 'itemTimeoutPercent must be a number > 0'],
+    [{ itemTimeoutPercent: '300%' }, 'itemTimeoutPercent must be a number > 0'],
     [{ bundleUrl: '' }, 'bundleUrl must be a URL'],
     [{ iceServers: [{ url: 'stun:x' }] }, 'iceServers must be a list of { urls }'],
     [
@@ -77,10 +86,17 @@ describe('fetchWebSocketSettings', () => {
       bundleUrl: 'http://host:5000/run/bundle.js',
       moduleName: 'test-module.cjs',
     })
-    const fast = { ...CONFIG, reportingIntervalMs: 1_000, itemTimeoutMs: 0, heartbeatMs: 500 }
+    const fast = {
+      ...CONFIG,
+      reportingIntervalMs: 1_000,
+      itemTimeoutMs: 0,
+      itemTimeoutPercent: 250,
+      heartbeatMs: 500,
+    }
     expect(await fetchWebSocketSettings('http://host:5000/', respond(200, fast))).toEqual({
       reportingIntervalMs: 1_000,
       itemTimeoutMs: 0,
+      itemTimeoutPercent: 250,
       heartbeatMs: 500,
       bundleUrl: 'http://host:5000/run/bundle.js',
       moduleName: 'test-module.cjs',

@@ -50,7 +50,7 @@ export interface ScriptedWorkerLog {
 
 /**
  * A stand-in for a `WorkerClient`, on the (fake) timers, whose jobs say what they do: `N:MS` squares N after
- * MS ms (and reports it as progress), `wait` never settles but leaves the event loop free (it answers pings),
+ * MS ms (and reports it as progress, and MS as its own time in the batch's figures), `wait` never settles but leaves the event loop free (it answers pings),
  * `loop` is an endless synchronous loop: from it on nothing of the batch settles and nothing answers.
  */
 export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
@@ -63,11 +63,19 @@ export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
       log.batches.push(jobs.map((job) => job.id))
       return new Promise((resolve) => {
         const outcomes: Outcome[] = []
-        const settle = (outcome: Outcome): void => {
+        // Each item's own time is its MS: the figures of a batch that ends.
+        let ownTime = 0
+        const settle = (outcome: Outcome, ms: number): void => {
           if (!live()) return
           outcomes.push(outcome)
+          ownTime += ms
           onProgress?.([outcome])
-          if (outcomes.length === jobs.length) resolve({ outcomes, figures: NO_FIGURES })
+          if (outcomes.length === jobs.length) {
+            resolve({
+              outcomes,
+              figures: { ...NO_FIGURES, items: outcomes.length, itemTime: ownTime, ownTime },
+            })
+          }
         }
         for (const job of jobs) {
           if (job.value === 'loop') {
@@ -77,7 +85,7 @@ export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
           if (job.value === 'wait') continue
           const [value = '', delay = '0'] = job.value.split(':')
           const result = String(Number(value) ** 2)
-          setTimeout(() => settle({ id: job.id, ok: true, result }), Number(delay))
+          setTimeout(() => settle({ id: job.id, ok: true, result }, Number(delay)), Number(delay))
         }
       })
     },

@@ -1,4 +1,10 @@
-import type { Job, Outcome, SerializedError } from '@pando/protocol'
+import {
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+  type Job,
+  type Outcome,
+  type SerializedError,
+} from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { VolunteerSession } from '../src/volunteer-session.ts'
 import type { BatchResult } from '../src/worker-api.ts'
@@ -193,7 +199,10 @@ describe('VolunteerSession', () => {
     })
 
     /** A session with the deadline, on scripted Workers; `workers` lists those it started. */
-    function deadlineSession(itemTimeoutMs = DEADLINE): {
+    function deadlineSession(
+      itemTimeoutMs = DEADLINE,
+      itemTimeoutPercent?: number,
+    ): {
       session: VolunteerSession
       seen: ReturnType<typeof record>
       workers: ScriptedWorkerLog[]
@@ -201,13 +210,17 @@ describe('VolunteerSession', () => {
     } {
       const seen = record()
       const workers: ScriptedWorkerLog[] = []
-      const session = new VolunteerSession({ bundleUrl: 'u', itemTimeoutMs }, seen.events, {
-        startWorker: async () => {
-          const worker = scriptedWorker()
-          workers.push(worker)
-          return worker
+      const session = new VolunteerSession(
+        { bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent },
+        seen.events,
+        {
+          startWorker: async () => {
+            const worker = scriptedWorker()
+            workers.push(worker)
+            return worker
+          },
         },
-      })
+      )
       session.start()
       return { session, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
     }
@@ -299,7 +312,8 @@ describe('VolunteerSession', () => {
         const calls: number[][] = []
         const onOutcomes = seen.events.onOutcomes
         seen.events.onOutcomes = (outcomes) => {
-          calls.push(outcomes.map((outcome) => outcome.id))
+          // The batch's end brings its own time per item, with no outcome left: not counted here.
+          if (outcomes.length > 0) calls.push(outcomes.map((outcome) => outcome.id))
           onOutcomes(outcomes)
         }
         session.add(values('1:10', '2:300', '3:600'))
@@ -310,6 +324,65 @@ describe('VolunteerSession', () => {
         expect(calls).toEqual([[0], [1], [2]])
         expect(seen.outcomes.map((outcome) => outcome.id)).toEqual([0, 1, 2])
       }
+    })
+
+    describe('relative (--item-timeout 300%)', () => {
+      const timedOut = expect.objectContaining({
+        ok: false,
+        error: expect.objectContaining({ name: 'ItemTimeoutError' }),
+      })
+
+      it('waits the warm-up minute until 3 items are timed, then 3 medians, 1 s at least', async () => {
+        const { session, seen, byId } = deadlineSession(0, 300)
+        // Only 2 items timed: a Worker waiting 59 s on the third is not given up.
+        session.add(values('1:500', '2:500'))
+        await vi.advanceTimersByTimeAsync(600)
+        session.add([{ id: 2, value: 'wait' }])
+        await vi.advanceTimersByTimeAsync(RELATIVE_TIMEOUT_WARMUP_MS - 1_000)
+        expect(seen.outcomes).toHaveLength(2)
+        await vi.advanceTimersByTimeAsync(1_000 + PING)
+        expect(byId().get(2)).toEqual({
+          id: 2,
+          ok: false,
+          error: {
+            name: 'ItemTimeoutError',
+            message:
+              'no result within the item deadline of 60000 ms (--item-timeout): the Worker was stopped and replaced',
+          },
+        })
+        // 3 items timed at 500 ms: the deadline is 1.5 s.
+        session.add([{ id: 3, value: '3:500' }])
+        await vi.advanceTimersByTimeAsync(600)
+        session.add([{ id: 4, value: 'wait' }])
+        await vi.advanceTimersByTimeAsync(1_400)
+        expect(byId().has(4)).toBe(false)
+        await vi.advanceTimersByTimeAsync(100 + PING)
+        expect(byId().get(4)).toMatchObject({
+          error: { message: expect.stringContaining('item deadline of 1500 ms') },
+        })
+      })
+
+      it('follows the median of the items the Worker timed, batch after batch, never under the floor', async () => {
+        const { session, seen, byId } = deadlineSession(0, 200)
+        session.add(values('1:10', '2:10', '3:10'))
+        await vi.advanceTimersByTimeAsync(20)
+        expect(seen.outcomes).toHaveLength(3)
+        // A median of 10 ms: 20 ms by the rule, the floor of 1 s applies.
+        session.add([{ id: 3, value: 'wait' }])
+        await vi.advanceTimersByTimeAsync(RELATIVE_TIMEOUT_FLOOR_MS + PING)
+        expect(byId().get(3)).toEqual(timedOut)
+        // Slower items now, within the deadline: the median moves to 900 ms, the deadline to 1.8 s.
+        session.add(values('a', 'b', 'c', 'd', 'e', '1:900', '2:900', '3:900', '4:900', '5:900').slice(5))
+        await vi.advanceTimersByTimeAsync(1_000)
+        expect(seen.outcomes.slice(4).map((outcome) => outcome.ok)).toEqual([true, true, true, true, true])
+        session.add([{ id: 10, value: 'wait' }])
+        await vi.advanceTimersByTimeAsync(1_700)
+        expect(byId().get(10)).toBe(undefined)
+        await vi.advanceTimersByTimeAsync(100 + PING)
+        expect(byId().get(10)).toMatchObject({
+          error: { message: expect.stringContaining('item deadline of 1800 ms') },
+        })
+      })
     })
 
     it('has no deadline with itemTimeoutMs 0', async () => {

@@ -1,4 +1,8 @@
-import type { DurationValue } from './duration.ts'
+/**
+ * An item deadline as `--item-timeout` gives it: milliseconds (0 for none), or a percentage of the median
+ * time of the items measured so far (`300%`).
+ */
+export type ItemTimeout = number | { readonly percent: number }
 
 /** Items measured before `--item-timeout N%` applies: until then, {@link RELATIVE_TIMEOUT_WARMUP_MS} does. */
 export const RELATIVE_TIMEOUT_SAMPLES = 3
@@ -19,17 +23,18 @@ export const RELATIVE_TIMEOUT_FLOOR_MS = 1_000
 const WINDOW = 255
 
 /**
- * An item deadline, fixed (`--item-timeout 90s`) or relative to the median time of the items measured so far
- * (`--item-timeout 300%`, as GNU parallel's `--timeout 300%`): {@link RELATIVE_TIMEOUT_WARMUP_MS} until
- * {@link RELATIVE_TIMEOUT_SAMPLES} items are measured, then the percentage of the median of the latest
- * {@link WINDOW}, never less than {@link RELATIVE_TIMEOUT_FLOOR_MS}.
+ * The rule of an item deadline, fixed (`--item-timeout 90s`) or relative to the median time of the items
+ * measured so far (`--item-timeout 300%`, as GNU parallel's `--timeout 300%`): {@link RELATIVE_TIMEOUT_WARMUP_MS}
+ * until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured, then the percentage of the median of the latest
+ * {@link WINDOW}, never less than {@link RELATIVE_TIMEOUT_FLOOR_MS}. One rule wherever items are computed: in
+ * the root (`--local`, `--no-start-idle`) and in each volunteer tab's Worker, each measuring its own items.
  */
-export class ItemDeadline {
-  readonly #value: DurationValue
+export class ItemTimeoutRule {
+  readonly #value: ItemTimeout
   readonly #times: number[] = []
   #median: number | undefined
 
-  constructor(value: DurationValue) {
+  constructor(value: ItemTimeout) {
     this.#value = value
   }
 
@@ -41,11 +46,14 @@ export class ItemDeadline {
     return Math.max(RELATIVE_TIMEOUT_FLOOR_MS, Math.round((this.#median * this.#value.percent) / 100))
   }
 
-  /** Counts the time an item took (one that succeeded or failed, not one given up). */
-  measure(ms: number): void {
-    if (typeof this.#value === 'number') return
-    this.#times.push(ms)
-    if (this.#times.length > WINDOW) this.#times.shift()
+  /**
+   * Counts the time an item took (one that succeeded or failed, not one given up), or `count` items that
+   * took `ms` each (a batch timed as a whole).
+   */
+  measure(ms: number, count = 1): void {
+    if (typeof this.#value === 'number' || count < 1) return
+    for (let left = Math.min(count, WINDOW); left > 0; left--) this.#times.push(ms)
+    if (this.#times.length > WINDOW) this.#times.splice(0, this.#times.length - WINDOW)
     this.#median = undefined
   }
 }
