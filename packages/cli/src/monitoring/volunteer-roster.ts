@@ -7,9 +7,15 @@ import { debugVolunteers } from './debug-log.ts'
  *
  * Volunteers are counted by the link they reach the root by: a WebSocket volunteer is one; a child of the
  * root in the WebRTC tree is its whole subtree (its size, as the overlay last reported it, at least 1).
+ *
+ * A join is announced with the volunteer's label, whatever its transport: a WebSocket volunteer's comes with
+ * its hello; a tree tab is counted at once, and announced when a status from its link first names it (a tab
+ * sends one as soon as it has a parent, and each tab passes a newcomer's on at once).
  */
 export class VolunteerRoster {
   readonly #sizes = new Map<unknown, number>()
+  /** The ids of the volunteers announced by name, per tree link (at most as many as are behind it). */
+  readonly #announced = new Map<unknown, Set<string>>()
   readonly #notify: (message: string) => void
   #connected = 0
   #most = 0
@@ -31,8 +37,9 @@ export class VolunteerRoster {
   }
 
   /**
-   * A link joined, with `size` volunteers behind it. `name` is the device name the volunteer chose, when the
-   * root knows it at once (a WebSocket volunteer's hello), already made safe for the terminal.
+   * A link joined, with `size` volunteers behind it. `name` is the volunteer's label, when the root knows it
+   * at once (a WebSocket volunteer's hello), already made safe for the terminal; without it, the notice
+   * waits for {@link named}.
    */
   join(link: unknown, size = 1, name?: string): void {
     if (this.#sizes.has(link)) return
@@ -45,11 +52,29 @@ export class VolunteerRoster {
     if (this.#sizes.has(link)) this.#resize(link, size)
   }
 
+  /**
+   * A status from tree link `link` named these volunteers (their labels already made safe for the
+   * terminal): those not announced yet are, as joined, as long as the link has that many behind it.
+   */
+  named(link: unknown, volunteers: readonly { readonly id: string; readonly label: string }[]): void {
+    const size = this.#sizes.get(link)
+    if (size === undefined) return
+    const announced = this.#announced.get(link) ?? new Set<string>()
+    this.#announced.set(link, announced)
+    for (const { id, label } of volunteers) {
+      if (announced.size >= size) return
+      if (announced.has(id)) continue
+      announced.add(id)
+      this.#say(`volunteer '${label}' joined`)
+    }
+  }
+
   /** A link closed, for `reason` (already made safe for the terminal): its volunteers left. */
   leave(link: unknown, reason: string): void {
     const size = this.#sizes.get(link)
     if (size === undefined) return
     this.#sizes.delete(link)
+    this.#announced.delete(link)
     this.#connected -= size
     debugVolunteers('a link of %d left: %s (%d connected)', size, reason, this.#connected)
     if (size > 0) this.#say(`${size === 1 ? 'a volunteer' : `${size} volunteers`} left: ${reason}`)
@@ -74,9 +99,7 @@ export class VolunteerRoster {
       this.#connected,
     )
     if (delta > 0) {
-      const who =
-        name !== undefined ? `volunteer '${name}'` : delta === 1 ? 'a volunteer' : `${delta} volunteers`
-      this.#say(`${who} joined`)
+      if (name !== undefined) this.#say(`volunteer '${name}' joined`)
     } else {
       this.#say(`${-delta === 1 ? 'a volunteer' : `${-delta} volunteers`} left`)
     }
