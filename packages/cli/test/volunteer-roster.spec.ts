@@ -45,6 +45,12 @@ describe('VolunteerRoster', () => {
     roster.named(child, named)
     roster.named({}, named)
     expect(notices).toEqual(["volunteer 'tab 0' joined (1 connected)"])
+    // A name that came before its link's size grew is announced when it does.
+    roster.resize(child, 2)
+    expect(notices).toEqual([
+      "volunteer 'tab 0' joined (1 connected)",
+      "volunteer 'tab 1' joined (2 connected)",
+    ])
   })
 
   it('says nothing once the run has ended, and still counts', () => {

@@ -18,7 +18,7 @@ import {
 } from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
-import type { VolunteerRoster } from '../monitoring/volunteer-roster.ts'
+import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
 import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
@@ -144,6 +144,6 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
 }
 
 /** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
-function namedInNotices(report: VolunteerReport): { id: string; label: string } {
+function namedInNotices(report: VolunteerReport): NamedVolunteer {
   return { id: report.id, label: terminalText(volunteerLabel(report.deviceName, report.id), PEER_NAME_CHARS) }
 }
