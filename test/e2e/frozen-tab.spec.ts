@@ -42,7 +42,7 @@ const TRANSPORTS: readonly TransportCase[] = [
   {
     protocol: 'webrtc',
     shown: 'WebRTC',
-    joined: /pando: a volunteer joined \(1 connected\)/,
+    joined: /pando: volunteer 'frozen' joined \(1 connected\)/,
     dropped: /pando: a volunteer left: its WebRTC link closed \(0 connected\)/,
   },
 ]

@@ -29,7 +29,7 @@ describe('frames of nested arrays on /volunteer, with real tabs computing', () =
     await browser.open(`${url}#protocol=websocket;device=ws-tab;`)
     await browser.open(`${url}#protocol=webrtc;device=rtc-tab;`)
     await run.waitForStderr(/volunteer 'ws-tab' joined/)
-    await run.waitForStderr(/a volunteer joined/)
+    await run.waitForStderr(/volunteer 'rtc-tab' joined/)
     run.child.stdin.write(seqLines(0, 20_000))
     await run.waitForLines(1)
     const before = run.stderr().length

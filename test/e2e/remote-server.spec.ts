@@ -75,9 +75,11 @@ describe('a separate pando-server, with real tabs', () => {
       'WebRTC',
     ])
     expect(await text(websocketTab, '#transport')).toBe('WebSocket')
-    // One count for both transports: the fourth to join, whichever, says 4.
-    await root.waitForStderr(/volunteer 'ws-tab' joined \(\d connected\)/)
-    await root.waitForStderr(/(a volunteer|volunteer 'ws-tab') joined \(4 connected\)/)
+    // One wording and one count for both transports: each is named, and the fourth, whichever, says 4.
+    for (const name of ['tab-1', 'tab-2', 'tab-3', 'ws-tab']) {
+      await root.waitForStderr(new RegExp(`volunteer '${name}' joined \\(\\d connected\\)`))
+    }
+    expect(root.stderr()).toMatch(/volunteer '(tab-\d|ws-tab)' joined \(4 connected\)/)
 
     root.child.stdin.end(seqLines(0, ITEMS))
     const result = await root.exited
@@ -112,7 +114,7 @@ describe('a separate pando-server, with real tabs', () => {
     )
     runs.push(root)
     // It joins the tree, not the WebSocket fallback: waiting was no failure.
-    await root.waitForStderr(/a volunteer joined \(1 connected\)/, 15_000)
+    await root.waitForStderr(/volunteer 'early' joined \(1 connected\)/, 15_000)
     root.child.stdin.end(seqLines(0, 100))
     const result = await root.exited
     expect(result.stdout).toBe(seqLines(0, 100, (n) => String(n * n)))

@@ -23,7 +23,7 @@ describe('pando with a volunteer tab, on a terminal (a pseudo-terminal)', () => 
     expect(run.screen).toEqual([
       expect.stringMatching(new RegExp(`^pando: volunteers can join at ${url}/\\?token=[\\w-]{32}$`)),
       expect.stringMatching(new RegExp(`^pando: the dashboard is at ${url}/monitor/\\?token=[\\w-]{32}$`)),
-      'pando: a volunteer joined (1 connected)',
+      "pando: volunteer 'tab-1' joined (1 connected)",
       '1',
       '4',
       '9',

@@ -78,7 +78,11 @@ describe('the WebRTC tree, through the real CLI', () => {
       expect(joined.every((tab) => /webrtc/i.test(tab.transport))).toBe(true)
       expect(Math.max(...joined.map((tab) => tab.depth))).toBeGreaterThanOrEqual(3)
       expect(joined.every((tab) => tab.children <= 2)).toBe(true)
-      expect(run.stderr()).toMatch(/a volunteer joined \(\d+ connected\)/)
+      // Each tab is announced by name, however deep it joined (its first status names it to the root).
+      for (let i = 1; i <= TABS; i++) {
+        await run.waitForStderr(new RegExp(`volunteer 'tab-${String(i)}' joined \\(\\d+ connected\\)`))
+      }
+      expect(run.stderr()).not.toMatch(/a volunteer joined|volunteers joined/)
 
       run.child.stdin.write(seqLines(0, 1000))
       await run.waitForLines(300)

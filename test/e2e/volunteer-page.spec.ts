@@ -174,7 +174,7 @@ describe('the volunteer page tells the truth', () => {
     runs.push(root)
     // The tab that waited on the tree page joins the tree, not the WebSocket fallback.
     // Either may come first: each notice counts the volunteers connected then.
-    await root.waitForStderr(/a volunteer joined \([12] connected\)/, 20_000)
+    await root.waitForStderr(/volunteer 'tree-tab' joined \([12] connected\)/, 20_000)
     await root.waitForStderr(/volunteer 'ws-tab' joined \([12] connected\)/, 20_000)
     await Promise.all(tabs.map((tab) => waitForStatus(tab, 'waiting-for-work', 15_000)))
     expect(await Promise.all(tabs.map((tab) => tab.textContent('#transport')))).toEqual([

@@ -38,9 +38,14 @@ export function boundReports(
 export class SubtreeReports<Link = unknown> {
   readonly #byChild = new Map<Link, readonly VolunteerReport[]>()
 
-  /** A child's latest status: it replaces what that child sent before. */
-  update(child: Link, reports: readonly VolunteerReport[]): void {
+  /**
+   * A child's latest status: it replaces what that child sent before. Returns whether it names a volunteer
+   * that no child had named yet (one that just joined the subtree: its parent tells the root at once).
+   */
+  update(child: Link, reports: readonly VolunteerReport[]): boolean {
+    const known = new Set([...this.#byChild.values()].flatMap((list) => list.map((report) => report.id)))
     this.#byChild.set(child, reports)
+    return reports.some((report) => !known.has(report.id))
   }
 
   /** A child left: its subtree's entries go with it. */

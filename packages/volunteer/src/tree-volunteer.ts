@@ -70,7 +70,9 @@ export interface TreeVolunteerComponents {
  * from the parent, outcomes and status reports from children; anything else on a link closes it.
  *
  * Every `reportingIntervalMs`, while it has a parent, the tab sends it a `status`: its own report and the
- * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}).
+ * latest its children passed up for their subtrees, one per volunteer (see {@link SubtreeReports}). It also
+ * sends one at once when it gets a new parent, and when a child's status names a volunteer new to its
+ * subtree: the root names each tab in its notice of the join from these.
  *
  * What the root says of the run comes down from the parent and is passed on to every child: `progress`, and
  * `finished`, after which the tab's work session ends (the next parent starts a new one).
@@ -83,6 +85,8 @@ export class TreeVolunteer {
   readonly #subtree = new SubtreeReports<PeerChannel>()
   #session: TreeWorkSession | undefined
   #reportTimer: unknown
+  /** Whether this tab sent its current parent a status yet. */
+  #introduced = false
   #workers: number
   #paused: boolean
   #finished = false
@@ -109,6 +113,13 @@ export class TreeVolunteer {
       },
     )
     this.node.on('parent', (channel) => this.#startSession(channel))
+    // A new parent hears of this tab at once (its first position gives the depth a report needs), not at the
+    // next interval: the root names the tab in its notice of the join from that report.
+    this.node.on('position', () => {
+      if (this.#introduced) return
+      this.#introduced = true
+      this.#sendStatus()
+    })
     this.node.on('parent-lost', () => this.#endSession())
     this.node.on('close', () => {
       this.#endSession()
@@ -194,6 +205,7 @@ export class TreeVolunteer {
 
   #startSession(parent: PeerChannel): void {
     this.#endSession()
+    this.#introduced = false
     this.#finished = false
     const session = new TreeWorkSession(
       { batchSize: this.#options.batchSize, workers: this.#workers, paused: this.#paused },
@@ -280,9 +292,11 @@ export class TreeVolunteer {
       if (message.reports.length > MAX_MONITORED_VOLUNTEERS) {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)
       } else {
-        this.#subtree.update(channel, message.reports)
-        // After the end, a child's last report goes up at once, not at the next interval (see `#finish`).
+        const namesNewcomer = this.#subtree.update(channel, message.reports)
+        // After the end, a child's last report goes up at once, not at the next interval (see `#finish`);
+        // so does one that names a volunteer new to the subtree, for the root's notice of its joining.
         if (this.#finished) this.#sendStatus(true)
+        else if (namesNewcomer) this.#sendStatus()
       }
     } else {
       this.#violation(channel, `a ${fromParent ? 'parent' : 'child'} may not send '${message.type}'`)

@@ -10,13 +10,16 @@ import {
 } from '@pando/overlay'
 import {
   parseTreeWorkMessage,
+  volunteerLabel,
   type RelayToJoiner,
   type RunProgress,
   type TreeWorkMessage,
+  type VolunteerReport,
 } from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import type { ReportBoard } from '../monitoring/report-board.ts'
-import type { VolunteerRoster } from '../monitoring/volunteer-roster.ts'
+import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
+import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
 export interface TreeRootOptions {
@@ -111,8 +114,10 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
         children.receive(channel, work.outcomes, work.msPerItem)
         options.board.countOutcomes(channel, work.outcomes.length)
       } else if (work.type === 'return') children.giveBack(channel, work.ids)
-      else if (work.type === 'status') options.board.update(channel, work.reports)
-      else throw new Error('unexpected message from a child')
+      else if (work.type === 'status') {
+        options.board.update(channel, work.reports)
+        options.roster?.named(channel, work.reports.map(namedInNotices))
+      } else throw new Error('unexpected message from a child')
     } catch {
       channel.close()
     }
@@ -136,4 +141,9 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     },
     close: () => root.close(),
   }
+}
+
+/** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
+function namedInNotices(report: VolunteerReport): NamedVolunteer {
+  return { id: report.id, label: terminalText(volunteerLabel(report.deviceName, report.id), PEER_NAME_CHARS) }
 }

@@ -78,14 +78,18 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
     if (this.#state === 'connecting') throw new NotOpenError('the data channel is not open yet')
     if (this.#state === 'closed') throw new ClosedError('the data channel is closed')
     // Over the bounds, the message is the sender's mistake: thrown, as a misuse, before anything is sent.
-    const frames = toTreeFrames(JSON.stringify(message))
-    try {
-      for (const frame of frames) this.#peer.send(frame)
-    } catch (error) {
-      // The data channel closed under simple-peer before it said so (node-datachannel throws "DataChannel
-      // is closed"): the channel ends here, and the message is lost, as one sent just before a close may be.
-      this.#fail(error instanceof Error ? error : new Error(String(error)))
-    }
+    // Written to simple-peer's stream, not sent on the data channel at once: the stream hands a frame to the
+    // data channel only while the channel's send buffer is under 64 KiB, and queues the rest in order, so a
+    // burst of long messages never overflows that buffer (Chromium closes a data channel whose buffer passes
+    // 16 MiB). A failed send (node-datachannel throws "DataChannel is closed" when the channel closed under
+    // simple-peer before it said so) destroys the peer, whose `error` then `close` end this channel; a
+    // destroyed peer drops its queue: those messages are lost, as ones sent just before a close may be.
+    for (const frame of toTreeFrames(JSON.stringify(message))) this.#peer.write(frame)
+  }
+
+  /** Bytes waiting in the data channel's own send buffer (not those queued before it); 0 when closed. */
+  get bufferedAmount(): number {
+    return this.#state === 'closed' ? 0 : this.#peer.bufferSize
   }
 
   signal(signal: Signal): void {
