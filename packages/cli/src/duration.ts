@@ -1,16 +1,19 @@
+import type { ItemTimeout } from '@pando/protocol'
+
 /** Milliseconds in each unit a duration may be written in: `90s`, `1.5m`, `250ms`, `2h`. */
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const
 
 /** A unit of {@link UNIT_MS}: what a bare number means for an option (`--heartbeat 2000` is ms). */
 export type DurationUnit = keyof typeof UNIT_MS
 
-/** A time relative to the median item time measured so far: `--item-timeout 300%`. */
-export interface RelativeDuration {
-  readonly percent: number
-}
+/**
+ * A duration option's value: milliseconds, or (where the option allows it) a percentage of the median item
+ * time. The shape of `--item-timeout` that the volunteers' run config carries too (`ItemTimeout`).
+ */
+export type DurationValue = ItemTimeout
 
-/** A duration option's value: milliseconds, or (where the option allows it) a percentage of the median. */
-export type DurationValue = number | RelativeDuration
+/** A time relative to the median item time measured so far: `--item-timeout 300%`. */
+export type RelativeDuration = Exclude<ItemTimeout, number>
 
 const DURATION = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|%)?$/
 
