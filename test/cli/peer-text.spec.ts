@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { startPando, waitForServer } from '../support/pando-process.ts'
+import { volunteerReport } from '../support/volunteer-report.ts'
 
 /**
  * What a hostile volunteer writes where pando quotes it: a clear-screen (CSI), a window title (OSC), an
@@ -52,7 +53,7 @@ describe('pando and what volunteers say', () => {
     const volunteer = new FakeVolunteer(await waitForServer(run))
     await volunteer.join(1, 'tab')
     const deviceName = '\u009b2J\u202eevil\x7f'
-    volunteer.socket.send(JSON.stringify({ type: 'status', report: report(deviceName) }))
+    volunteer.socket.send(JSON.stringify({ type: 'status', report: volunteerReport({ deviceName }) }))
     const [line = ''] = await run.waitForStderr(/pando-computing:monitoring .*evil.*/)
     run.child.kill('SIGINT')
     expect((await run.exited).code).toBe(130)
@@ -62,31 +63,3 @@ describe('pando and what volunteers say', () => {
     expect(JSON.stringify(json)).toContain(JSON.stringify(deviceName))
   })
 })
-
-/** A volunteer's status report, as a page sends it, under `deviceName`. */
-function report(deviceName: string): Record<string, unknown> {
-  const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
-  return {
-    id: 'page',
-    deviceName,
-    timestamp: Date.now(),
-    lastReportInterval: 200,
-    nbItems: 0,
-    units: 'items',
-    cpuTime: 0,
-    dataTransferTime: 0,
-    throughput: 0,
-    cpuUsage: 0,
-    dataTransferLoad: 0,
-    throughputStats: stats,
-    cpuUsageStats: stats,
-    dataTransferStats: stats,
-    depth: 1,
-    parent: null,
-    children: 0,
-    transport: 'websocket',
-    inFlight: 0,
-    processed: 0,
-    failures: 0,
-  }
-}

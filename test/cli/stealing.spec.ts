@@ -4,6 +4,7 @@ import { CLOSE_RUN_FINISHED } from '@pando/protocol'
 import { expect, describe, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { seqLines, startPando, waitForServer } from '../support/pando-process.ts'
+import { volunteerReport } from '../support/volunteer-report.ts'
 
 const square = (job: { id: number; value: string }) => ({
   id: job.id,
@@ -53,7 +54,12 @@ describe('stealing over the volunteer WebSocket', () => {
     run.child.stdin.write(seqLines(0, 3))
     await expect.poll(() => pausing.jobsReceived()).toBe(1)
     // Paused: it says so first (its Workers count 0), then gives back what it holds unstarted.
-    pausing.socket.send(JSON.stringify({ type: 'status', report: pausedReport('pausing', true) }))
+    pausing.socket.send(
+      JSON.stringify({
+        type: 'status',
+        report: volunteerReport({ deviceName: 'pausing', workers: 1, paused: true }),
+      }),
+    )
     const held = pausing.jobs()[0] as { id: number }
     pausing.socket.send(JSON.stringify({ type: 'return', ids: [held.id] }))
     const other = new FakeVolunteer(server, { answer: square })
@@ -67,33 +73,3 @@ describe('stealing over the volunteer WebSocket', () => {
     expect(other.jobs().map((job) => job.id)).toContain(held.id)
   }, 60_000)
 })
-
-/** A volunteer's status report, as a page sends it, saying whether it is paused. */
-function pausedReport(deviceName: string, paused: boolean): Record<string, unknown> {
-  const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
-  return {
-    id: 'page',
-    deviceName,
-    timestamp: Date.now(),
-    lastReportInterval: 200,
-    nbItems: 0,
-    units: 'items',
-    cpuTime: 0,
-    dataTransferTime: 0,
-    throughput: 0,
-    cpuUsage: 0,
-    dataTransferLoad: 0,
-    throughputStats: stats,
-    cpuUsageStats: stats,
-    dataTransferStats: stats,
-    depth: 1,
-    parent: null,
-    children: 0,
-    transport: 'websocket',
-    inFlight: 0,
-    processed: 0,
-    failures: 0,
-    workers: 1,
-    paused,
-  }
-}
