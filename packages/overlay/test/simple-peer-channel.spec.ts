@@ -11,8 +11,20 @@ const MAX_BUFFERED = 64 * 1024 + 3 * TREE_CHUNK_CHARS
 
 const opened: PeerChannel[] = []
 
-/** Two connected channels (the first the initiator), closed after the test. */
+/**
+ * Two connected channels (the first the initiator), closed after the test. The connection itself is not what
+ * these tests check: a pair that libdatachannel closes while connecting ("Got a remote candidate without ICE
+ * transport", a candidate handled before its description, seen about once in 13 runs) is made again, once.
+ */
 async function openPair(): Promise<[PeerChannel, PeerChannel]> {
+  try {
+    return await connectOnce()
+  } catch {
+    return await connectOnce()
+  }
+}
+
+async function connectOnce(): Promise<[PeerChannel, PeerChannel]> {
   const pair = connectPair(createWebRtcConnector({ wrtc: nodeWrtc, bindAddress: '127.0.0.1' }))
   opened.push(...pair)
   await Promise.all(
