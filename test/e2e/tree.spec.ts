@@ -30,16 +30,23 @@ async function stateOf(page: Page): Promise<TabState> {
   }
 }
 
-/** Resolves once every page shows a depth: it has joined the tree. */
+/**
+ * Resolves with every page's state once all of them show a depth at the same time: they have joined the
+ * tree. A tab may rejoin while others still join (its depth reads "–" meanwhile), so the states are read
+ * again until one reading finds every tab in place.
+ */
 async function allJoined(pages: readonly Page[]): Promise<TabState[]> {
-  await Promise.all(
-    pages.map((page) =>
-      page.waitForFunction(() => Number(document.querySelector('#depth')?.textContent) >= 1, undefined, {
-        timeout: 30_000,
-      }),
-    ),
-  )
-  return Promise.all(pages.map(stateOf))
+  let states: TabState[] = []
+  await expect
+    .poll(
+      async () => {
+        states = await Promise.all(pages.map(stateOf))
+        return states.every((tab) => tab.depth >= 1)
+      },
+      { timeout: 60_000, interval: 250 },
+    )
+    .toBe(true)
+  return states
 }
 
 describe('the WebRTC tree, through the real CLI', () => {
