@@ -254,7 +254,7 @@ describe('pando --host', () => {
       stdout: '',
       stderr:
         `pando: pando-server at localhost:${port} refused this root: wrong secret (give the server's secret ` +
-        'with PANDO_SECRET, --secret, or "secret" in ~/.pando/config.json)\n',
+        'with PANDO_SECRET, --secret, or "secret" in the configuration file: see --config in pando --help)\n',
       code: 2,
       signal: null,
     })
@@ -281,7 +281,9 @@ describe('pando --host', () => {
 
   it('keeps its link and its run when volunteers of the server send frames of nested arrays', async () => {
     const { port, printed } = await startServer()
-    const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin'])
+    // A frame of nested arrays takes the root a while to refuse on a busy machine: the volunteers that send
+    // them send no heartbeat meanwhile, and must be refused for their frames, not dropped for their silence.
+    const root = await startRoot(port, ['examples/square-no-delay.js', '--stdin', '--heartbeat', '30s'])
     const honest = new FakeVolunteer(printed, { compute: true, name: 'honest' })
     await root.waitForStderr(/volunteer 'honest' joined/)
     root.child.stdin.write(seqLines(0, 500))

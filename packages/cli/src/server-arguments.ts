@@ -109,8 +109,9 @@ const SERVER_OPTIONS = {
   secret: { describe: 'What a root must give to register (see below).', default: undefined },
   heartbeat: {
     describe:
-      'Milliseconds between two pings of a volunteer, a dashboard or the root; one that misses a ping is dropped.',
-    default: '2000',
+      'Time between two pings of a volunteer, a dashboard or the root (2s, 1500ms; a bare number is ms); one ' +
+      'that misses a ping is dropped.',
+    default: '2s',
   },
   'ice-addresses': { describe: OPTION_TABLE['ice-addresses'].describe, default: 'any' },
   seed: {

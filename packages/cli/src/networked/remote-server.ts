@@ -339,7 +339,7 @@ function refusalMessage(where: string, reason: string): string {
   if (reason === 'wrong secret') {
     return (
       `${where} refused this root: wrong secret (give the server's secret with PANDO_SECRET, --secret, or ` +
-      `"secret" in ~/.pando/config.json)`
+      `"secret" in the configuration file: see --config in pando --help)`
     )
   }
   return `${where} refused this root: ${reason}`
