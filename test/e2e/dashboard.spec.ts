@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT, seqLines, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL
 const SCREENSHOT = path.join(ROOT, 'test-results', 'dashboard-e2e.png')
@@ -71,26 +71,17 @@ async function rowsNamed(dashboard: Page, names: readonly string[]): Promise<Map
 }
 
 describe('the dashboard during a run', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
+  const { browser, startPando } = useVolunteerBrowser({ checkCsp: true })
   let modules: string
+  let run: PandoRun | undefined
 
-  beforeAll(async () => {
+  beforeAll(() => {
     modules = mkdtempSync(path.join(tmpdir(), 'pando-dashboard-e2e-'))
     writeFileSync(path.join(modules, 'square-slowly.js'), SQUARE_SLOWLY)
     writeFileSync(path.join(modules, 'square-reporting.js'), SQUARE_REPORTING)
-    browser = await launchVolunteerBrowser()
   })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    const violations = browser.cspViolations()
-    await browser.close()
+  afterAll(() => {
     rmSync(modules, { recursive: true, force: true })
-    expect(violations).toEqual([])
   })
 
   /** Starts `pando` on one of the modules with stdin left open, and returns the volunteer page's URL. */

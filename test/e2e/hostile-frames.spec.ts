@@ -1,29 +1,16 @@
 // Frames of nested arrays sent to the root's `/volunteer` while real tabs compute (issue 12): each is refused
 // before it is parsed, and the tabs, over WebRTC and over the WebSocket, are never dropped as silent.
 import { MAX_JSON_DEPTH } from '@pando/protocol'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, waitForServer, type PandoRun } from '../support/pando-process.ts'
+import { describe, expect, it } from 'vitest'
+import { seqLines, waitForServer } from '../support/pando-process.ts'
 import { NESTED_FRAME, sendVolunteerFrame } from '../support/nested-frames.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 describe('frames of nested arrays on /volunteer, with real tabs computing', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   it('are refused with a code and a reason, and no tab is dropped: exact output, exit 0', async () => {
-    run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'])
+    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0'])
     const server = await waitForServer(run)
     const { url } = server
     await browser.open(`${url}#protocol=websocket;device=ws-tab;`)

@@ -1,9 +1,9 @@
 // `--item-timeout` through the real CLI: a module stuck in an endless loop on one item, two real tabs.
 // With `--local`: test/cli/local.spec.ts.
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { seqLines, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL
 const MODULE = path.join('test', 'e2e', 'fixtures', 'stuck-on-13.cjs')
@@ -17,24 +17,11 @@ const FAILURE = new RegExp(
 )
 
 describe('pando --item-timeout', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   /** Runs the module over 1..30 with two tabs and a deadline of 1 s. */
   async function stuckRun(extra: string[]): Promise<PandoRun> {
-    run = startPando(
+    const run = startPando(
       [MODULE, '--stdin', '--port', '0', '--ice-addresses', 'loopback', '--item-timeout', '1000', ...extra],
       { input: seqLines(1, ITEMS + 1) },
     )
@@ -68,7 +55,7 @@ describe('pando --item-timeout', () => {
 
   it('300% over the WebSocket: the tab measures its items and gives up the one that never settles', async () => {
     const items = ['a', 'b', 'c', 'd', 'e', 'f', 'x', 'g', 'h']
-    run = startPando(
+    const run = startPando(
       [HANGS_ON_X, '--port', '0', '--batch-size', '1', '--item-timeout', '300%', '--retries', '0'].concat([
         '--on-error',
         'mark',

@@ -9,9 +9,9 @@
 // paused tab's items are taken back. Nothing of the product is replaced.
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const BUSY_TAGGED = path.join(import.meta.dirname, 'fixtures', 'busy-tagged.cjs')
 const HEARTBEAT_MS = 2_000
@@ -136,21 +136,10 @@ async function pauseHolding(tab: Page): Promise<{ pausedAt: number; first: Noted
 }
 
 describe('pausing a tab mid-run', () => {
-  let browser: VolunteerBrowser
+  const { browser, startPando } = useVolunteerBrowser({
+    setUp: (launched) => launched.context.addInitScript(recordReturns),
+  })
   let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-    await browser.context.addInitScript(recordReturns)
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
 
   /**
    * Runs FIRST items on tabs A and B, pauses A once it has computed some, lets B (and A's subtree) finish

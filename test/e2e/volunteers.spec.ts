@@ -1,9 +1,10 @@
 import net from 'node:net'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startDelayProxy } from '../support/delay-proxy.ts'
 import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { launchVolunteerBrowser } from '../support/volunteer-browser.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL
 
@@ -18,25 +19,11 @@ async function freePort(): Promise<number> {
 const example = (name: string): string => path.join('examples', name)
 
 describe('pando with volunteers in browser tabs', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    const violations = browser.cspViolations()
-    await browser.close()
-    expect(violations).toEqual([])
-  })
+  const rig = useVolunteerBrowser({ checkCsp: true })
+  const { browser } = rig
 
   const startRoot = async (args: string[], input?: string): Promise<{ run: PandoRun; url: string }> => {
-    run = startPando([...args, '--port', '0'], input === undefined ? {} : { input })
+    const run = rig.startPando([...args, '--port', '0'], input === undefined ? {} : { input })
     const [url] = await run.waitForStderr(URL_PATTERN)
     return { run, url }
   }

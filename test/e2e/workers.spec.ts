@@ -3,9 +3,9 @@
 // each item (test/e2e/fixtures/worker-id.cjs), so that the output shows which Workers computed.
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const WORKER_ID = path.join(import.meta.dirname, 'fixtures', 'worker-id.cjs')
 
@@ -33,25 +33,10 @@ function overlapAcrossWorkers(ran: readonly Ran[]): boolean {
 }
 
 describe('Workers per tab, CPU use and pause', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    const violations = browser.cspViolations()
-    await browser.close()
-    expect(violations).toEqual([])
-  })
+  const { browser, startPando } = useVolunteerBrowser({ checkCsp: true })
 
   const startRoot = async (args: string[]): Promise<{ run: PandoRun; url: string }> => {
-    run = startPando([WORKER_ID, '--stdin', '--port', '0', '--ice-addresses', 'loopback', ...args])
+    const run = startPando([WORKER_ID, '--stdin', '--port', '0', '--ice-addresses', 'loopback', ...args])
     const [url] = await run.waitForStderr(PRINTED_URL)
     return { run, url }
   }
