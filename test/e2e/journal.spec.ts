@@ -46,10 +46,7 @@ function noteWork(): void {
     }
   }
   const send = WebSocket.prototype.send
-  WebSocket.prototype.send = function (
-    this: WebSocket,
-    data: string | ArrayBufferLike | Blob | ArrayBufferView,
-  ) {
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
     // Once the root is gone, the Worker's last outcomes go nowhere: they count as held.
     if (
       this.readyState === WebSocket.OPEN &&
