@@ -47,7 +47,7 @@ function noteWork(): void {
   }
   const send = WebSocket.prototype.send
   WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
-    // Once the root is gone, the Worker's last outcomes go nowhere: they count as held.
+    // Outcomes sent once the page saw its socket close count as held: they never reach a root.
     if (
       this.readyState === WebSocket.OPEN &&
       typeof data === 'string' &&
