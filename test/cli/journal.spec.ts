@@ -12,8 +12,14 @@ const ITEMS = 1500
 /** The most items computed but not yet journaled when the root is killed, in this test (see below). */
 const IN_FLIGHT_BOUND = 300
 
-/** How many items a journal records. */
-const journaledItems = (journal: string): number => journaledPositions(journal).length
+/** The positions (0-based) of the items counted.cjs computed, in the order it started them. */
+const computedItems = (countFile: string): number[] =>
+  readFileSync(countFile, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => Number(line) - 1)
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
 
 function scratch(): { dir: string; input: string; output: string; journal: string; countFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pando-journal-'))
@@ -29,28 +35,41 @@ describe('pando --journal --resume (--local)', () => {
     for (let round = 0; round < 6; round++) {
       const files = scratch()
       const args = [MODULE, '--local', '--stdin', '--journal', files.journal]
+      /** Computations noted so far (lines of the count file), and items journaled (a prefix of the input). */
       let computed = 0
+      let journaled = 0
+      let computedTwice = 0
       // Two crashes, at random points, then a resume to the end.
       for (const resume of [false, true]) {
         const killAfter = computed + 1 + Math.floor(Math.random() * (ITEMS - computed - 1) * 0.6)
         const killed = await runWithFiles(resume ? [...args, '--resume'] : args, { ...files, killAfter })
         expect(killed.signal, killed.stderr).toBe('SIGKILL')
-        const computedNow = countLines(files.countFile)
-        // In flight: computed (the count is written first) but not yet in the journal when it was killed:
-        // the item computing, and those settled while the last records were being written (off the main
-        // thread: the output waits for the journal, the computing does not). Tens under load, never a whole
-        // run's worth.
-        const inFlight = computedNow - journaledItems(files.journal)
+        const session = computedItems(files.countFile).slice(computed)
+        const positions = journaledPositions(files.journal)
+        // The journal holds a prefix of the input, each item once (outcomes are recorded in input order); the
+        // session computed each item at most once, none the journal held when it started, and every one the
+        // journal gained.
+        expect(positions).toEqual(range(0, positions.length))
+        expect(new Set(session).size).toBe(session.length)
+        expect(session.filter((n) => n < journaled)).toEqual([])
+        expect(session.slice(0, positions.length - journaled)).toEqual(range(journaled, positions.length))
+        // In flight: computed (the count is written first) but not in the journal when it was killed: the
+        // item computing, and those settled while the last records were being written (off the main thread:
+        // the output waits for the journal, the computing does not). Tens under load, never a whole run's worth.
+        const inFlight = session.filter((n) => n >= positions.length).length
         inFlights.push(inFlight)
         expect(inFlight).toBeLessThanOrEqual(IN_FLIGHT_BOUND)
-        computed = computedNow
+        computedTwice += inFlight
+        computed += session.length
+        journaled = positions.length
       }
       const last = await runWithFiles([...args, '--resume'], files)
       expect(last).toEqual({ code: 0, signal: null, stderr: expect.any(String) as string })
       expect(readFileSync(files.output, 'utf8')).toBe(expected)
-      const twice = countLines(files.countFile) - ITEMS
-      expect(twice).toBeGreaterThanOrEqual(0)
-      expect(twice).toBeLessThanOrEqual(2 * IN_FLIGHT_BOUND)
+      // The last session computed exactly what the journal lacked: each item ran once, and again only if it
+      // was in flight at a kill.
+      expect(computedItems(files.countFile).slice(computed)).toEqual(range(journaled, ITEMS))
+      expect(countLines(files.countFile)).toBe(ITEMS + computedTwice)
     }
     console.log(`items in flight at each kill: ${inFlights.join(', ')}`)
     // 18 runs of pando: 51-54 s at a load of 17-20 on 2 cores, too close to the default 60 s.

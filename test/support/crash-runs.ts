@@ -16,6 +16,8 @@ export interface FileRun {
   readonly killAfter?: number
   /** A run that outlives this is killed and the test fails. @default 90 s */
   readonly timeoutMs?: number
+  /** Called with all of standard error so far, each time more comes (to wait for the printed URL). */
+  readonly onStderr?: (stderr: string) => void
 }
 
 export interface FileRunResult {
@@ -60,7 +62,10 @@ export function runWithFiles(args: readonly string[], run: FileRun): Promise<Fil
   closeSync(stdin)
   closeSync(stdout)
   let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    run.onStderr?.(stderr)
+  })
   const watch =
     run.killAfter === undefined && run.killAtBytes === undefined
       ? undefined
