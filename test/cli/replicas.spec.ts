@@ -18,15 +18,10 @@ const lie = (job: { id: number }): Outcome => ({ id: job.id, ok: true, result: '
 
 describe('--replicas over the volunteer WebSocket', () => {
   it('writes the agreed results, never gives two copies of an item to one volunteer, and excludes a liar', async () => {
-    const run = startPando([
-      'examples/square-no-delay.js',
-      '--stdin',
-      '--port',
-      '0',
-      '--replicas',
-      '2',
-      '--progress',
-    ])
+    const run = startPando(
+      ['examples/square-no-delay.js', '--stdin', '--port', '0', '--replicas', '2', '--progress'],
+      { env: { DEBUG: 'pando-computing:trust', DEBUG_COLORS: 'no' } },
+    )
     const server = await waitForServer(run)
     const liar = new FakeVolunteer(server, { answer: lie })
     await liar.join(1, 'liar')
@@ -46,7 +41,19 @@ describe('--replicas over the volunteer WebSocket', () => {
       /volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
     )
     // The summary line names it too.
-    expect(result.stderr).toMatch(/ · volunteers judged: 4, excluded: '[^']+' \(outvoted \d+ times\)\n$/)
+    const [, liarId = ''] =
+      / · volunteers judged: 4, excluded: '([^']+)' \(outvoted \d+ times\)\n$/.exec(result.stderr) ?? []
+    expect(liarId).not.toBe('')
+    // DEBUG=pando-computing:trust tells each volunteer's standing as it changes: the liar's last line says
+    // why it is excluded; each honest volunteer's, agreements only.
+    const standings = new Map<string, string>()
+    for (const [, id = '', line = ''] of result.stderr.matchAll(/ pando-computing:trust '([^']+)' (.*)\n/g))
+      standings.set(id, line)
+    expect(standings.size).toBe(4)
+    expect(standings.get(liarId)).toMatch(
+      /^agreed 0, outvoted \d+, failed 0, excluded: was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded$/,
+    )
+    for (const [id, line] of standings) if (id !== liarId) expect(line).toMatch(/^agreed \d+, outvoted 0, failed 0$/)
     for (const volunteer of [liar, ...honest]) {
       const items = volunteer.jobs().map((job) => itemOf(job.id))
       expect(new Set(items).size).toBe(items.length)
