@@ -73,6 +73,7 @@ export {
   type VolunteerToRoot,
 } from './volunteer-messages.ts'
 export { parseVolunteerMessage, parseRootMessage } from './validate.ts'
+export { browserMark } from './browser-mark.ts'
 export { type RecallMessage, type ReturnMessage } from './give-back.ts'
 export { CPU_LIMITS, cpuLimit, tabWorkers } from './tab-settings.ts'
 export {
