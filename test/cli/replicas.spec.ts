@@ -63,6 +63,43 @@ describe('--replicas over the volunteer WebSocket', () => {
     expect(copies).toBeGreaterThanOrEqual(400)
   }, 90_000)
 
+  it('refuses a page that comes back with the browser mark of an excluded volunteer, and admits one without', async () => {
+    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0', '--replicas', '2'])
+    const server = await waitForServer(run)
+    const liar = new FakeVolunteer(server, { answer: lie })
+    await liar.join(1, 'liar')
+    const honest = [0, 1].map(() => new FakeVolunteer(server, { answer: square }))
+    for (const [i, volunteer] of honest.entries()) await volunteer.join(1, `honest-${String(i)}`)
+    await run.waitForStderr(/volunteer 'honest-1' joined/)
+    run.child.stdin.write(seqLines(0, 99))
+    expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
+    const mark = liar.welcomeMark()
+    expect(mark).toMatch(/^[\w-]{24}$/)
+
+    // Its page reloads: same browser, same mark.
+    const again = new FakeVolunteer(server, { answer: lie })
+    await again.join(1, 'liar', mark)
+    expect(await again.closing).toEqual({
+      code: CLOSE_DISCREDITED,
+      reason: expect.stringMatching(/^this browser was excluded earlier in this run: it was outvoted on \d+ items/),
+    })
+    expect(again.jobsReceived()).toBe(0)
+    await run.waitForStderr(
+      /a volunteer was refused: 'liar' came back from a browser excluded earlier in this run \(it was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded\)/,
+    )
+    // A page that forgot its mark (a private window) cannot be told from a newcomer: it is welcomed.
+    const forgetful = new FakeVolunteer(server, { answer: square })
+    await forgetful.join(1, 'forgetful')
+    await run.waitForStderr(/volunteer 'forgetful' joined/)
+    expect(forgetful.welcomeMark()).not.toBe(mark)
+    run.child.stdin.end(seqLines(100, 199))
+
+    const result = await run.exited
+    expect(result.stdout).toBe(seqLines(0, 199, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect(result.stderr.match(/is excluded/g)).toHaveLength(1)
+  }, 90_000)
+
   it('fails an item whose copies never agree within --max-replicas, naming each volunteer and its answer', async () => {
     const run = startPando([
       'examples/square-no-delay.js',
