@@ -137,7 +137,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
       await browser.open(`${url}#protocol=websocket;device=${device};`)
     await run.waitForStderr(/joined \(3 connected\)/, 60_000)
     // Half the items, so that the run is still going when the liar comes back.
-    run.child.stdin.write(seqLines(0, ITEMS / 2 - 1))
+    run.child.stdin.write(seqLines(0, ITEMS / 2))
     await run.waitForStderr(/volunteer '[^']+' is excluded/, 60_000)
     await liar.reload()
     await run.waitForStderr(

@@ -76,6 +76,22 @@ function columns(colors: ColorRegistry): Column[] {
       },
     },
     {
+      key: 'standing',
+      label: 'Standing',
+      title: 'Its results, when the run replicates or spot-checks: agreed, outvoted, failed; trusted (computes alone) or excluded',
+      numeric: false,
+      // Right after the id, in sight on a phone. Doubted first when sorted the other way.
+      sortValue: (r, c) => {
+        const standing = c.standingOf?.(r.id)
+        return standing === undefined ? -1 : standing.agreed - 1_000 * standing.outvoted
+      },
+      render: (r, c, cell) => {
+        const standing = c.standingOf?.(r.id)
+        cell.textContent = standingCellText(standing)
+        cell.classList.toggle('bad', isDoubted(standing))
+      },
+    },
+    {
       key: 'transport',
       label: 'Transport',
       numeric: false,
@@ -154,22 +170,6 @@ function columns(colors: ColorRegistry): Column[] {
       },
     },
     {
-      key: 'standing',
-      label: 'Standing',
-      title: 'Its results, when the run replicates or spot-checks: agreed, outvoted, failed; trusted (computes alone) or excluded',
-      numeric: false,
-      // Doubted first when sorted the other way: outvoted count, then agreements.
-      sortValue: (r, c) => {
-        const standing = c.standingOf?.(r.id)
-        return standing === undefined ? -1 : standing.agreed - 1_000 * standing.outvoted
-      },
-      render: (r, c, cell) => {
-        const standing = c.standingOf?.(r.id)
-        cell.textContent = standingCellText(standing)
-        cell.classList.toggle('bad', isDoubted(standing))
-      },
-    },
-    {
       key: 'age',
       label: 'Last report',
       numeric: true,
@@ -190,10 +190,9 @@ function compare(a: number | string, b: number | string): number {
 
 /**
  * The sortable table of volunteers, `#volunteers-table`: one `tbody` row per volunteer with `data-id`,
- * cells with `data-column` (`device`, `id`, `transport`, `depth`, `workers` (with the CPU use below 100 % and
- * `, paused`), `processed`, `throughput`, `cpu`,
- * `transfer`, `in-flight`, `failures`, `standing` (shown only when the run judges results: the table has the
- * class `judged`), `age`). A header click sorts by that column (again: the other way);
+ * cells with `data-column` (`device`, `id`, `standing` (shown only when the run judges results: the table
+ * has the class `judged`), `transport`, `depth`, `workers` (with the CPU use below 100 % and `, paused`),
+ * `processed`, `throughput`, `cpu`, `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
  * the sorted header has `aria-sort`. `#table-hint` says that the table scrolls sideways, when it does.
  */
 export class VolunteersTable {
