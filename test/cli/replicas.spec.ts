@@ -53,7 +53,8 @@ describe('--replicas over the volunteer WebSocket', () => {
     expect(standings.get(liarId)).toMatch(
       /^agreed 0, outvoted \d+, failed 0, excluded: was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded$/,
     )
-    for (const [id, line] of standings) if (id !== liarId) expect(line).toMatch(/^agreed \d+, outvoted 0, failed 0$/)
+    for (const [id, line] of standings)
+      if (id !== liarId) expect(line).toMatch(/^agreed \d+, outvoted 0, failed 0$/)
     for (const volunteer of [liar, ...honest]) {
       const items = volunteer.jobs().map((job) => itemOf(job.id))
       expect(new Set(items).size).toBe(items.length)
@@ -81,7 +82,9 @@ describe('--replicas over the volunteer WebSocket', () => {
     await again.join(1, 'liar', mark)
     expect(await again.closing).toEqual({
       code: CLOSE_DISCREDITED,
-      reason: expect.stringMatching(/^this browser was excluded earlier in this run: it was outvoted on \d+ items/),
+      reason: expect.stringMatching(
+        /^this browser was excluded earlier in this run: it was outvoted on \d+ items/,
+      ),
     })
     expect(again.jobsReceived()).toBe(0)
     await run.waitForStderr(

@@ -147,7 +147,9 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
     // The page shows why.
     await expect
       .poll(() => liar.textContent('#message'), { timeout: 30_000 })
-      .toMatch(/^The root closed the connection: this browser was excluded earlier in this run: it was outvoted/)
+      .toMatch(
+        /^The root closed the connection: this browser was excluded earlier in this run: it was outvoted/,
+      )
     run.child.stdin.end(seqLines(ITEMS / 2, ITEMS - 1))
 
     const result = await run.exited

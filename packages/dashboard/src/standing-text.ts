@@ -13,7 +13,8 @@ export function standingCellText(standing: VolunteerStanding | undefined): strin
   const parts = [`${String(agreed)} agreed`]
   if (trusted) parts.unshift('trusted')
   if (outvoted > 0) parts.push(`${String(outvoted)} outvoted`)
-  if (failed > 0) parts.push(`${String(failed)} failed${timedOut > 0 ? ` (${String(timedOut)} timed out)` : ''}`)
+  if (failed > 0)
+    parts.push(`${String(failed)} failed${timedOut > 0 ? ` (${String(timedOut)} timed out)` : ''}`)
   return parts.join(' · ')
 }
 

@@ -343,9 +343,9 @@ describe('parseMonitorMessage', () => {
     expect(bad([{ ...standing, id: '' }])).toThrow(/standing.id/)
     expect(bad({})).toThrow(/standings is not an array/)
     const long = { ...standing, excluded: 'x'.repeat(1_000) }
-    expect(parseMonitorMessage(JSON.stringify({ ...sent, standings: [long] })).standings?.[0]?.excluded).toHaveLength(
-      200,
-    )
+    expect(
+      parseMonitorMessage(JSON.stringify({ ...sent, standings: [long] })).standings?.[0]?.excluded,
+    ).toHaveLength(200)
   })
 
   it('enforces its size limits', () => {

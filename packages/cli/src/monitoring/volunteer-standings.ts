@@ -1,8 +1,4 @@
-import {
-  MAX_EXCLUSION_REASON_LENGTH,
-  MAX_MONITORED_ID_LENGTH,
-  type VolunteerStanding,
-} from '@pando/protocol'
+import { MAX_EXCLUSION_REASON_LENGTH, MAX_MONITORED_ID_LENGTH, type VolunteerStanding } from '@pando/protocol'
 import type { StandingSnapshot } from '@pando/scheduler'
 import { debugTrust } from './debug-log.ts'
 import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'

@@ -78,7 +78,8 @@ function columns(colors: ColorRegistry): Column[] {
     {
       key: 'standing',
       label: 'Standing',
-      title: 'Its results, when the run replicates or spot-checks: agreed, outvoted, failed; trusted (computes alone) or excluded',
+      title:
+        'Its results, when the run replicates or spot-checks: agreed, outvoted, failed; trusted (computes alone) or excluded',
       numeric: false,
       // Right after the id, in sight on a phone. Doubted first when sorted the other way.
       sortValue: (r, c) => {
