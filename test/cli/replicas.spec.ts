@@ -72,7 +72,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     const honest = [0, 1].map(() => new FakeVolunteer(server, { answer: square }))
     for (const [i, volunteer] of honest.entries()) await volunteer.join(1, `honest-${String(i)}`)
     await run.waitForStderr(/volunteer 'honest-1' joined/)
-    run.child.stdin.write(seqLines(0, 99))
+    run.child.stdin.write(seqLines(0, 100))
     expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
     const mark = liar.welcomeMark()
     expect(mark).toMatch(/^[\w-]{24}$/)
