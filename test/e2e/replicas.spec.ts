@@ -112,11 +112,19 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
         )
       await expect.poll(async () => (await listed()).map(({ id }) => id)).toEqual(excludedIds)
       for (const { id, text } of await listed())
-        expect(text).toMatch(new RegExp(`^(liar|${id}) — outvoted \\d+ times?, agreed 0$`))
+        expect(text).toMatch(new RegExp(`^(liar( · \\w+)?|${id}) — outvoted \\d+ times?, agreed 0$`))
       expect(await dashboard.isVisible('#excluded-volunteers')).toBe(true)
       const shown = await standingsShown(dashboard)
-      expect([...shown.keys()].sort()).toEqual(['honest-1', 'honest-2', 'honest-3'])
-      for (const standing of shown.values()) expect(standing).toMatch(/^[1-9]\d* agreed$/)
+      for (const device of ['honest-1', 'honest-2', 'honest-3'])
+        expect(shown.get(device)).toMatch(/^[1-9]\d* agreed$/)
+      // In the tree, an excluded child's page joins again under a new id (no browser mark there yet): a row
+      // of the liar's then has no agreement. Over the WebSocket its browser is refused: no row.
+      const others = [...shown.keys()].filter((device) => !device.startsWith('honest-'))
+      if (protocol === 'websocket') expect(others).toEqual([])
+      for (const device of others) {
+        expect(device).toMatch(/^liar/)
+        expect(shown.get(device)).not.toMatch(/[1-9]\d* agreed/)
+      }
       expect(await dashboard.isVisible('#volunteers-table th[data-column="standing"]')).toBe(true)
       await dashboard.screenshot({ path: screenshot(`replicas-dashboard-${protocol}.png`), fullPage: true })
       await dashboard.setViewportSize({ width: 390, height: 844 })
