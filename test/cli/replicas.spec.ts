@@ -18,15 +18,10 @@ const lie = (job: { id: number }): Outcome => ({ id: job.id, ok: true, result: '
 
 describe('--replicas over the volunteer WebSocket', () => {
   it('writes the agreed results, never gives two copies of an item to one volunteer, and excludes a liar', async () => {
-    const run = startPando([
-      'examples/square-no-delay.js',
-      '--stdin',
-      '--port',
-      '0',
-      '--replicas',
-      '2',
-      '--progress',
-    ])
+    const run = startPando(
+      ['examples/square-no-delay.js', '--stdin', '--port', '0', '--replicas', '2', '--progress'],
+      { env: { DEBUG: 'pando-computing:trust', DEBUG_COLORS: 'no' } },
+    )
     const server = await waitForServer(run)
     const liar = new FakeVolunteer(server, { answer: lie })
     await liar.join(1, 'liar')
@@ -46,7 +41,20 @@ describe('--replicas over the volunteer WebSocket', () => {
       /volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,
     )
     // The summary line names it too.
-    expect(result.stderr).toMatch(/ · volunteers judged: 4, excluded: '[^']+' \(outvoted \d+ times\)\n$/)
+    const [, liarId = ''] =
+      / · volunteers judged: 4, excluded: '([^']+)' \(outvoted \d+ times\)\n$/.exec(result.stderr) ?? []
+    expect(liarId).not.toBe('')
+    // DEBUG=pando-computing:trust tells each volunteer's standing as it changes: the liar's last line says
+    // why it is excluded; each honest volunteer's, agreements only.
+    const standings = new Map<string, string>()
+    for (const [, id = '', line = ''] of result.stderr.matchAll(/ pando-computing:trust '([^']+)' (.*)\n/g))
+      standings.set(id, line)
+    expect(standings.size).toBe(4)
+    expect(standings.get(liarId)).toMatch(
+      /^agreed 0, outvoted \d+, failed 0, excluded: was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded$/,
+    )
+    for (const [id, line] of standings)
+      if (id !== liarId) expect(line).toMatch(/^agreed \d+, outvoted 0, failed 0$/)
     for (const volunteer of [liar, ...honest]) {
       const items = volunteer.jobs().map((job) => itemOf(job.id))
       expect(new Set(items).size).toBe(items.length)
@@ -54,6 +62,45 @@ describe('--replicas over the volunteer WebSocket', () => {
     // Each item was computed twice at least: 400 copies, and more for those the liar took part in.
     const copies = [liar, ...honest].reduce((sum, volunteer) => sum + volunteer.jobsReceived(), 0)
     expect(copies).toBeGreaterThanOrEqual(400)
+  }, 90_000)
+
+  it('refuses a page that comes back with the browser mark of an excluded volunteer, and admits one without', async () => {
+    const run = startPando(['examples/square-no-delay.js', '--stdin', '--port', '0', '--replicas', '2'])
+    const server = await waitForServer(run)
+    const liar = new FakeVolunteer(server, { answer: lie })
+    await liar.join(1, 'liar')
+    const honest = [0, 1].map(() => new FakeVolunteer(server, { answer: square }))
+    for (const [i, volunteer] of honest.entries()) await volunteer.join(1, `honest-${String(i)}`)
+    await run.waitForStderr(/volunteer 'honest-1' joined/)
+    run.child.stdin.write(seqLines(0, 100))
+    expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
+    const mark = liar.welcomeMark()
+    expect(mark).toMatch(/^[\w-]{24}$/)
+
+    // Its page reloads: same browser, same mark.
+    const again = new FakeVolunteer(server, { answer: lie })
+    await again.join(1, 'liar', mark)
+    expect(await again.closing).toEqual({
+      code: CLOSE_DISCREDITED,
+      reason: expect.stringMatching(
+        /^this browser was excluded earlier in this run: it was outvoted on \d+ items/,
+      ),
+    })
+    expect(again.jobsReceived()).toBe(0)
+    await run.waitForStderr(
+      /a volunteer was refused: 'liar' came back from a browser excluded earlier in this run \(it was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded\)/,
+    )
+    // A page that forgot its mark (a private window) cannot be told from a newcomer: it is welcomed.
+    const forgetful = new FakeVolunteer(server, { answer: square })
+    await forgetful.join(1, 'forgetful')
+    await run.waitForStderr(/volunteer 'forgetful' joined/)
+    expect(forgetful.welcomeMark()).not.toBe(mark)
+    run.child.stdin.end(seqLines(100, 199))
+
+    const result = await run.exited
+    expect(result.stdout).toBe(seqLines(0, 199, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect(result.stderr.match(/is excluded/g)).toHaveLength(1)
   }, 90_000)
 
   it('fails an item whose copies never agree within --max-replicas, naming each volunteer and its answer', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { WORKER_MODULE_GLOBAL } from '@pando/protocol'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
+import { PRINTED_URL, ROOT, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
 import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
 
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'square-50ms.cjs')
@@ -15,6 +15,9 @@ const ITEMS = 60
 const TAMPERING = `\n;self[${JSON.stringify(WORKER_MODULE_GLOBAL)}] = { default: async () => 42 }\n`
 
 const TRANSPORTS = ['websocket', 'webrtc'] as const
+
+/** Where the dashboard's screenshots go, to be looked at. */
+const screenshot = (name: string): string => path.join(ROOT, 'test-results', name)
 
 describe('--replicas 2 with a tab running a tampered bundle', () => {
   let browser: VolunteerBrowser
@@ -43,11 +46,45 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
     return page
   }
 
+  /** Opens the run's dashboard (its address is the volunteer page's, under `monitor/`). */
+  async function openDashboard(url: string): Promise<Page> {
+    const dashboard = await browser.context.newPage()
+    await dashboard.setViewportSize({ width: 1280, height: 900 })
+    const dashboardUrl = new URL('monitor/', url)
+    dashboardUrl.search = new URL(url).search
+    await dashboard.goto(dashboardUrl.href)
+    return dashboard
+  }
+
+  /** Each row of the dashboard's volunteers table: its device name and its standing, as shown. */
+  async function standingsShown(dashboard: Page): Promise<Map<string, string>> {
+    const rows = await dashboard.$$eval('#volunteers-table tbody tr', (trs) =>
+      trs.map((tr) => {
+        const cell = (column: string): string =>
+          tr.querySelector(`[data-column="${column}"]`)?.textContent?.trim() ?? ''
+        return [cell('device'), cell('standing')] as const
+      }),
+    )
+    return new Map(rows)
+  }
+
   it.each(TRANSPORTS)(
-    'over %s: exact output, the liar excluded and named, exit 0',
+    'over %s: exact output, the liar excluded and named (stderr, dashboard), exit 0',
     async (protocol) => {
-      run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', '2', '--ice-addresses', 'loopback'])
+      run = startPando([
+        FIXTURE,
+        '--stdin',
+        '--port',
+        '0',
+        '--replicas',
+        '2',
+        '--ice-addresses',
+        'loopback',
+        '--reporting-interval',
+        '1',
+      ])
       const [url = ''] = await run.waitForStderr(PRINTED_URL)
+      const dashboard = await openDashboard(url)
       // The liar first, so that it is lent copies before the honest tabs take them all.
       await openLiar(url, protocol)
       await run.waitForStderr(/joined \(1 connected\)/, 60_000)
@@ -64,9 +101,78 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
       )
       // Only the liar: no honest tab is ever outvoted.
       expect(result.stderr).not.toMatch(/agreed on [1-9]\d*; what it held/)
+
+      // The dashboard keeps the last status: the honest tabs' agreements in the table, the liar (gone from
+      // it) under "Excluded for their results", by the name it had while it reported; each time it was
+      // excluded (its page joins again after its link closed, under a new id), once.
+      const excludedIds = [...result.stderr.matchAll(/volunteer '([^']+)' is excluded/g)].map(([, id]) => id)
+      const listed = async (): Promise<{ id: string; text: string }[]> =>
+        dashboard.$$eval('#excluded-list li', (lis) =>
+          lis.map((li) => ({ id: li.getAttribute('data-id') ?? '', text: li.textContent ?? '' })),
+        )
+      await expect.poll(async () => (await listed()).map(({ id }) => id)).toEqual(excludedIds)
+      for (const { id, text } of await listed())
+        expect(text).toMatch(new RegExp(`^(liar( · \\w+)?|${id}) — outvoted \\d+ times?, agreed 0$`))
+      expect(await dashboard.isVisible('#excluded-volunteers')).toBe(true)
+      const shown = await standingsShown(dashboard)
+      // A tree child lent to before its first report is judged as `child N` (the scheduler's ChildLending),
+      // a name its row cannot show: `not judged yet` (README, the trust model).
+      const honestStanding =
+        protocol === 'websocket' ? /^[1-9]\d* agreed$/ : /^([1-9]\d* agreed|not judged yet)$/
+      for (const device of ['honest-1', 'honest-2', 'honest-3'])
+        expect(shown.get(device)).toMatch(honestStanding)
+      // In the tree, an excluded child's page joins again under a new id (no browser mark there yet): a row
+      // of the liar's then has no agreement. Over the WebSocket its browser is refused: no row.
+      const others = [...shown.keys()].filter((device) => !device.startsWith('honest-'))
+      if (protocol === 'websocket') expect(others).toEqual([])
+      for (const device of others) {
+        expect(device).toMatch(/^liar/)
+        expect(shown.get(device)).not.toMatch(/[1-9]\d* agreed/)
+      }
+      expect(await dashboard.isVisible('#volunteers-table th[data-column="standing"]')).toBe(true)
+      await dashboard.screenshot({ path: screenshot(`replicas-dashboard-${protocol}.png`), fullPage: true })
+      await dashboard.setViewportSize({ width: 390, height: 844 })
+      // On a phone the table scrolls inside its panel: the page itself does not.
+      expect(await dashboard.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+      await dashboard.screenshot({
+        path: screenshot(`replicas-dashboard-${protocol}-phone.png`),
+        fullPage: true,
+      })
     },
     180_000,
   )
+
+  it('a liar that reloads its page after its exclusion is refused (its browser is remembered), exact output, exit 0', async () => {
+    run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', '2', '--ice-addresses', 'loopback'])
+    const [url = ''] = await run.waitForStderr(PRINTED_URL)
+    const liar = await openLiar(url, 'websocket')
+    await run.waitForStderr(/joined \(1 connected\)/, 60_000)
+    for (const device of ['honest-1', 'honest-2'])
+      await browser.open(`${url}#protocol=websocket;device=${device};`)
+    await run.waitForStderr(/joined \(3 connected\)/, 60_000)
+    // Half the items, so that the run is still going when the liar comes back.
+    run.child.stdin.write(seqLines(0, ITEMS / 2))
+    await run.waitForStderr(/volunteer '[^']+' is excluded/, 60_000)
+    await liar.reload()
+    await run.waitForStderr(
+      /a volunteer was refused: 'liar' came back from a browser excluded earlier in this run \(it was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded\)/,
+      60_000,
+    )
+    // The page shows why.
+    await expect
+      .poll(() => liar.textContent('#message'), { timeout: 30_000 })
+      .toMatch(
+        /^The root closed the connection: this browser was excluded earlier in this run: it was outvoted/,
+      )
+    run.child.stdin.end(seqLines(ITEMS / 2, ITEMS - 1))
+
+    const result = await run.exited
+    // What the run said, should it end otherwise.
+    expect(result.stdout, result.stderr).toBe(seqLines(0, ITEMS - 1, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    // Excluded once: it never computed again under a new id.
+    expect([...result.stderr.matchAll(/volunteer '[^']+' is excluded/g)]).toHaveLength(1)
+  }, 180_000)
 
   it('--spot-check 1 over websocket: this process checks every item, the liar is caught and excluded at once, exact output, exit 0', async () => {
     run = startPando([FIXTURE, '--stdin', '--port', '0', '--spot-check', '1', '--ice-addresses', 'loopback'])

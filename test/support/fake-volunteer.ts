@@ -8,6 +8,8 @@ export interface VolunteerReceived {
   readonly type: string
   readonly jobs?: { id: number; value: string }[]
   readonly reason?: string
+  /** A `welcome`'s mark for this browser. */
+  readonly browserMark?: string
 }
 
 /** How often a fake volunteer sends its heartbeat: well within the root's default (every 1 s of 2 s). */
@@ -52,10 +54,14 @@ export class FakeVolunteer {
     })
   }
 
-  /** Waits for the socket to open, then says hello, and sends heartbeats as a page does. */
-  async join(protocolVersion = 1, deviceName = 'fake'): Promise<void> {
+  /**
+   * Waits for the socket to open, then says hello (with the `browserMark` a page kept, if given), and sends
+   * heartbeats as a page does.
+   */
+  async join(protocolVersion = 1, deviceName = 'fake', browserMark?: string): Promise<void> {
     await once(this.socket, 'open')
-    this.socket.send(JSON.stringify({ type: 'hello', protocolVersion, deviceName }))
+    const mark = browserMark === undefined ? {} : { browserMark }
+    this.socket.send(JSON.stringify({ type: 'hello', protocolVersion, deviceName, ...mark }))
     if (!this.#heartbeat) return
     const timer = setInterval(() => {
       if (this.socket.readyState === WebSocket.OPEN) this.socket.send('{"type":"heartbeat"}')
@@ -102,6 +108,11 @@ export class FakeVolunteer {
         setImmediate(sendSome)
       }
     })
+  }
+
+  /** The browser mark its `welcome` gave, once welcomed (a run that judges results gives one). */
+  welcomeMark(): string | undefined {
+    return this.received.find((message) => message.type === 'welcome')?.browserMark
   }
 
   /** Jobs received so far. */

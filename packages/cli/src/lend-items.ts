@@ -1,5 +1,11 @@
 import { REORDER_WINDOW_CHARS, type Job } from '@pando/protocol'
-import { createLender, createReplicatingLender, type Lender, type Standing } from '@pando/scheduler'
+import {
+  createLender,
+  createReplicatingLender,
+  type Lender,
+  type Standing,
+  type StandingSnapshot,
+} from '@pando/scheduler'
 import pull, { type Source } from 'pull-stream'
 import type { RunRecord } from './journal/run-record.ts'
 import { LOCAL_WORKER_NAME } from './local-worker.ts'
@@ -26,7 +32,7 @@ export interface RootLenderOptions {
 /** The root's lender, and each volunteer's standing when it replicates. */
 export interface RootLender extends Lender {
   /** Every volunteer that answered a copy, with its standing (replication only: empty otherwise). */
-  standings(): Standing[]
+  standings(): StandingSnapshot[]
 }
 
 /** What the root is told of the volunteers' standing. */

@@ -26,6 +26,7 @@ import { createRootLender } from './lend-items.ts'
 import { withSchedulerDebug } from './monitoring/debug-log.ts'
 import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
+import { BrowserMarks } from './networked/browser-marks.ts'
 import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunMonitor } from './monitoring/run-monitor.ts'
@@ -111,16 +112,21 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
     const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
+    // Only a run that judges results excludes volunteers, and needs to know their browsers again.
+    const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
     const lender = withSchedulerDebug(
       createRootLender(channel.items, { ...options, maxItemChars }, channel.record, {
-        onExcluded: (standing) => printMessage(exclusionMessage(standing)),
+        onExcluded: (standing) => {
+          printMessage(exclusionMessage(standing))
+          marks?.exclude(standing.name, standing.excluded ?? 'was excluded')
+        },
       }),
     )
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
       runDir,
-      { lender, board, roster },
+      { lender, board, roster, ...(marks === undefined ? {} : { marks }) },
       releases,
       stop,
     )
@@ -207,7 +213,12 @@ const moduleNameOf = (options: RunOptions): string => path.basename(options.modu
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,
-  { lender, board, roster }: { lender: Lender; board: ReportBoard; roster: VolunteerRoster },
+  {
+    lender,
+    board,
+    roster,
+    marks,
+  }: { lender: Lender; board: ReportBoard; roster: VolunteerRoster; marks?: BrowserMarks },
   releases: Release[],
   stop: (error: Error) => void,
 ): Promise<{ server: VolunteerHost; pages: VolunteerPages }> {
@@ -226,6 +237,15 @@ async function serveVolunteers(
       // The name and the reason are the volunteer's words (a reason may quote what it sent).
       onJoin: (device) => roster.join(socket, 1, terminalText(device, PEER_NAME_CHARS)),
       onLeave: (reason) => roster.leave(socket, terminalText(reason, PEER_TEXT_CHARS)),
+      ...(marks === undefined
+        ? {}
+        : {
+            marks,
+            onRefused: (device: string, why: string) =>
+              printNotice(
+                `a volunteer was refused: '${terminalText(device, PEER_NAME_CHARS)}' came back from a browser excluded earlier in this run (it ${why})`,
+              ),
+          }),
     })
     // A page that comes back in the last moments of a run is told at once that it is over.
     if (runFinished) {

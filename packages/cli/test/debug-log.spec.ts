@@ -4,6 +4,7 @@ import pull from 'pull-stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { configureMessages } from '../src/exit.ts'
 import { debugMonitoring, withSchedulerDebug } from '../src/monitoring/debug-log.ts'
+import { standingsDebugLog } from '../src/monitoring/volunteer-standings.ts'
 
 afterEach(() => {
   createDebug.disable()
@@ -30,6 +31,27 @@ describe('DEBUG=pando-computing:*', () => {
     debugMonitoring('%s', '{"root":{}}')
     expect(written[0]).toBe('<clear>')
     expect(written[1]).toMatch(/^\d{4}-\d\d-\d\dT\S+Z pando-computing:monitoring \{"root":\{\}\}\n$/)
+  })
+
+  it('tells each volunteer’s standing on the trust namespace when it changes, and nothing when it is off', () => {
+    const standing = { id: 'v1', agreed: 12, outvoted: 0, caught: 0, failed: 0, timedOut: 0, trusted: true }
+    const quiet = captureStderr()
+    standingsDebugLog()([standing])
+    expect(quiet).toEqual([])
+    createDebug.enable('pando-computing:trust')
+    createDebug.inspectOpts = { ...createDebug.inspectOpts, colors: false }
+    const written = captureStderr()
+    const log = standingsDebugLog()
+    const liar = { ...standing, id: 'v2', agreed: 0, outvoted: 3, failed: 2, timedOut: 1, trusted: false }
+    log([standing, liar])
+    // Unchanged: not told again; changed: told.
+    log([standing, { ...liar, excluded: 'was outvoted on 3 items: excluded\x1b[2J' }])
+    const lines = written.filter((w) => w !== '<clear>').map((w) => w.replace(/^\S+ /, ''))
+    expect(lines).toEqual([
+      "pando-computing:trust 'v1' agreed 12, outvoted 0, failed 0, trusted\n",
+      "pando-computing:trust 'v2' agreed 0, outvoted 3, failed 2 (1 timed out)\n",
+      "pando-computing:trust 'v2' agreed 0, outvoted 3, failed 2 (1 timed out), excluded: was outvoted on 3 items: excluded\\x1b[2J\n",
+    ])
   })
 
   it('tells the scheduler’s lending when its namespace is on, and changes nothing when it is off', async () => {

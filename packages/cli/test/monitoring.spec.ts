@@ -205,6 +205,28 @@ describe('progressText', () => {
     ).toBe('1 item in 1:05 · 12 items/s · 0 retries · 1 failure')
   })
 
+  it('ends the summary of a run that judges results with the volunteers judged, trusted and excluded, and why', () => {
+    const status = {
+      type: 'status' as const,
+      timestamp: 0,
+      run: { startedAt: 0, elapsedMs: 1_000, itemsTotal: 4 },
+      totals: { read: 4, done: 4, inFlight: 0, relent: 0, failed: 0, volunteers: 0, rate: 0, averageRate: 4 },
+      volunteers: [],
+      tree: [],
+    }
+    const standing = { agreed: 12, outvoted: 0, caught: 0, failed: 0, timedOut: 0, trusted: true }
+    const standings = [
+      { ...standing, name: 'a' },
+      { ...standing, name: 'b', trusted: false },
+      { ...standing, name: 'liar', agreed: 0, outvoted: 12, trusted: false, excluded: 'outvoted' },
+      { ...standing, name: 'spy', agreed: 0, outvoted: 1, caught: 1, trusted: false, excluded: 'caught' },
+    ]
+    expect(summaryText(status, 4, standings)).toBe(
+      "4 items in 0:01 · 4.0 items/s · 4 volunteers · 0 retries · 0 failures · volunteers judged: 4, trusted: 1, excluded: 'liar' (outvoted 12 times), 'spy' (caught by a spot check)",
+    )
+    expect(summaryText(status, 4, standings.slice(1, 2))).toMatch(/ · volunteers judged: 1, excluded: none$/)
+  })
+
   it('formats durations', () => {
     expect(formatDuration(0)).toBe('0:00')
     expect(formatDuration(65_000)).toBe('1:05')

@@ -10,6 +10,7 @@ import { ColorRegistry } from './palette.ts'
 import { labelled } from './volunteer-labels.ts'
 import { HistoryChart, LoadBars, ThroughputBars } from './views/charts.ts'
 import { element } from './views/dom.ts'
+import { ExcludedView } from './views/excluded-view.ts'
 import { TotalsView } from './views/totals-view.ts'
 import { TreeView } from './views/tree-view.ts'
 import { VolunteersTable, type RowContext } from './views/volunteers-table.ts'
@@ -26,6 +27,9 @@ const historyChart = new HistoryChart(element(document, 'chart-history', HTMLEle
 const throughputBars = new ThroughputBars(element(document, 'chart-throughput', HTMLElement), colors)
 const loadBars = new LoadBars(element(document, 'chart-load', HTMLElement))
 const tree = new TreeView(element(document, 'tree', HTMLElement), colors)
+const excluded = new ExcludedView(document)
+/** Each volunteer's label as it last reported: an excluded one is named after it left. */
+const labels = new Map<string, string>()
 
 let last: { status: MonitorStatus; receivedAt: number } | undefined
 /** While disconnected, time stands still at the moment the connection dropped. */
@@ -39,7 +43,10 @@ function sinceLast(): number {
 }
 
 function rowContext(status: MonitorStatus, since: number): RowContext {
-  return { ageOf: (report) => Math.max(0, status.timestamp - report.timestamp) + since }
+  const ageOf = (report: VolunteerReport): number => Math.max(0, status.timestamp - report.timestamp) + since
+  if (status.standings === undefined) return { ageOf }
+  const standings = new Map(status.standings.map((standing) => [standing.id, standing]))
+  return { ageOf, standingOf: (id) => standings.get(id) }
 }
 
 function show(received: MonitorStatus): void {
@@ -62,6 +69,8 @@ function show(received: MonitorStatus): void {
   loadBars.update(shown)
   tree.update(status.tree, status.volunteers)
   table.update(status.volunteers, rowContext(status, 0), status.totals.volunteers)
+  for (const report of status.volunteers) labels.set(report.id, report.deviceName)
+  excluded.update(status.standings ?? [], (id) => labels.get(id) ?? id)
   totals.show(status, 0)
   document.title = `${formatCount(status.totals.done)} done · ${formatRate(status.totals.rate)}/s · Pando monitor`
 }

@@ -73,12 +73,15 @@ export {
   type VolunteerToRoot,
 } from './volunteer-messages.ts'
 export { parseVolunteerMessage, parseRootMessage } from './validate.ts'
+export { browserMark } from './browser-mark.ts'
 export { type RecallMessage, type ReturnMessage } from './give-back.ts'
 export { CPU_LIMITS, cpuLimit, tabWorkers } from './tab-settings.ts'
 export {
   MAX_MONITOR_MESSAGE_BYTES,
   MAX_VOLUNTEER_REPORT_BYTES,
   MAX_MONITORED_VOLUNTEERS,
+  MAX_MONITORED_ID_LENGTH,
+  MAX_EXCLUSION_REASON_LENGTH,
   ROOT_ID,
   RunningStatistics,
   statisticsOf,
@@ -89,6 +92,7 @@ export {
   type Statistics,
   type Transport,
   type VolunteerReport,
+  type VolunteerStanding,
   type TreeEdge,
   type MonitorStatus,
   type MonitorMessage,

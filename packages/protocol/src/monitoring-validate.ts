@@ -1,11 +1,14 @@
 import {
   MAX_MONITORED_VOLUNTEERS,
   MAX_MONITOR_MESSAGE_BYTES,
+  MAX_EXCLUSION_REASON_LENGTH,
+  MAX_MONITORED_ID_LENGTH,
   MAX_VOLUNTEER_REPORT_BYTES,
   type MonitorMessage,
   type Statistics,
   type TreeEdge,
   type VolunteerReport,
+  type VolunteerStanding,
 } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
 import { isRecord, type Json } from './envelope.ts'
@@ -13,8 +16,6 @@ import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
 import { cpuLimit, tabWorkers } from './tab-settings.ts'
 
-/** Longest volunteer id accepted, in characters. */
-const MAX_ID_LENGTH = 64
 /** Unit names longer than this are cut (device names, to `MAX_DEVICE_NAME_LENGTH`). */
 const MAX_UNITS_LENGTH = 40
 
@@ -38,7 +39,7 @@ function count(value: unknown, what: string, minimum = 0): number {
 }
 
 function id(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_MONITORED_ID_LENGTH) {
     throw new ProtocolError(`${what} is not an id`)
   }
   return value
@@ -152,5 +153,25 @@ export function checkMonitorMessage(value: unknown): MonitorMessage {
     },
     volunteers: list(message.volunteers, 'volunteers').map(checkVolunteerReport),
     tree: list(message.tree, 'tree').map(treeEdge),
+    ...(message.standings === undefined
+      ? {}
+      : { standings: list(message.standings, 'standings').map(volunteerStanding) }),
+  }
+}
+
+function volunteerStanding(value: unknown): VolunteerStanding {
+  const standing = record(value, 'standing')
+  if (typeof standing.trusted !== 'boolean') throw new ProtocolError('standing.trusted is not a boolean')
+  return {
+    id: id(standing.id, 'standing.id'),
+    agreed: count(standing.agreed, 'standing.agreed'),
+    outvoted: count(standing.outvoted, 'standing.outvoted'),
+    caught: count(standing.caught, 'standing.caught'),
+    failed: count(standing.failed, 'standing.failed'),
+    timedOut: count(standing.timedOut, 'standing.timedOut'),
+    trusted: standing.trusted,
+    ...(standing.excluded === undefined
+      ? {}
+      : { excluded: text(standing.excluded, 'standing.excluded', MAX_EXCLUSION_REASON_LENGTH) }),
   }
 }

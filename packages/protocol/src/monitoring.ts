@@ -77,6 +77,35 @@ export interface TreeEdge {
   readonly parent: string | null
 }
 
+/**
+ * What the run knows of one volunteer's results, when it replicates or spot-checks (`--replicas`,
+ * `--spot-check`: the scheduler's SPEC 52–58). Counted per volunteer the root lends to.
+ */
+export interface VolunteerStanding {
+  /** The volunteer's id (a report's `id`), or `local` for the root's own computation. */
+  readonly id: string
+  /** Items where its result was the one agreed. */
+  readonly agreed: number
+  /** Items where its result lost the vote, or differed from the root's own on a spot check. */
+  readonly outvoted: number
+  /** Of those, the spot checks it failed. */
+  readonly caught: number
+  /** Attempts on which the module failed on it (each one, retried elsewhere or not). */
+  readonly failed: number
+  /** Of those, the item timeouts. */
+  readonly timedOut: number
+  /** `--replicas auto`: it has earned trust, and computes items alone (one in ten re-checked). */
+  readonly trusted: boolean
+  /** Set once it is excluded: why (its results were outvoted, or it was caught by a spot check). */
+  readonly excluded?: string
+}
+
+/** Longest volunteer id the feed accepts, in characters. */
+export const MAX_MONITORED_ID_LENGTH = 64
+
+/** Longest exclusion reason a standing carries, in characters. */
+export const MAX_EXCLUSION_REASON_LENGTH = 200
+
 /** The root's status, pushed to every dashboard each reporting interval (and to a viewer that connects). */
 export interface MonitorStatus {
   readonly type: 'status'
@@ -112,6 +141,11 @@ export interface MonitorStatus {
   /** One report per volunteer, wherever it is in the tree. */
   readonly volunteers: readonly VolunteerReport[]
   readonly tree: readonly TreeEdge[]
+  /**
+   * Each volunteer's standing, those that left or were excluded included, when the run replicates or
+   * spot-checks (absent otherwise).
+   */
+  readonly standings?: readonly VolunteerStanding[]
 }
 
 /** Messages on the dashboards' WebSocket (`/monitor/feed`), root to viewer. Viewers send nothing. */

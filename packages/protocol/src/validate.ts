@@ -3,6 +3,7 @@ import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { tabWorkers } from './tab-settings.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
+import { browserMark } from './browser-mark.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
@@ -28,6 +29,9 @@ export function parseVolunteerMessage(data: string, maxBytes = MAX_VOLUNTEER_MES
         protocolVersion: message.protocolVersion,
         deviceName: message.deviceName.slice(0, MAX_DEVICE_NAME_LENGTH),
         ...(message.workers === undefined ? {} : { workers: tabWorkers(message.workers, 'hello.workers') }),
+        ...(message.browserMark === undefined
+          ? {}
+          : { browserMark: browserMark(message.browserMark, 'hello.browserMark') }),
       }
     case 'outcomes':
       return withMsPerItem({ type: 'outcomes', outcomes: outcomesFromWire(message) }, message)
@@ -57,7 +61,14 @@ export function parseRootMessage(data: string, maxBytes = MAX_VOLUNTEER_MESSAGE_
         throw new ProtocolError('malformed welcome')
       }
       const { bundleUrl, moduleName } = config
-      return { type: 'welcome', volunteerId: message.volunteerId, config: { bundleUrl, moduleName } }
+      return {
+        type: 'welcome',
+        volunteerId: message.volunteerId,
+        config: { bundleUrl, moduleName },
+        ...(message.browserMark === undefined
+          ? {}
+          : { browserMark: browserMark(message.browserMark, 'welcome.browserMark') }),
+      }
     }
     case 'progress':
       return { type: 'progress', ...checkRunProgress(message) }

@@ -30,8 +30,17 @@ export interface VolunteerConfig {
 }
 
 export type RootToVolunteer =
-  /** Answer to `hello`: the volunteer's id and what to run. */
-  | { readonly type: 'welcome'; readonly volunteerId: string; readonly config: VolunteerConfig }
+  /**
+   * Answer to `hello`: the volunteer's id and what to run; `browserMark`, the mark the root knows this
+   * browser by, for the page to keep and send in its next `hello` (see `browser-mark.ts`; absent from an
+   * older root).
+   */
+  | {
+      readonly type: 'welcome'
+      readonly volunteerId: string
+      readonly config: VolunteerConfig
+      readonly browserMark?: string
+    }
   /** A batch of items to process. */
   | { readonly type: 'jobs'; readonly jobs: readonly Job[] }
   /** Give back up to `count` items not started yet (an idle volunteer waits for them): see `give-back.ts`. */
@@ -44,13 +53,15 @@ export type RootToVolunteer =
 export type VolunteerToRoot =
   /**
    * First message of a connection. `workers`: the Workers the tab runs (1 to `MAX_TAB_WORKERS`; absent
-   * from an older page: 1), which its credit counts.
+   * from an older page: 1), which its credit counts. `browserMark`: the mark a root's `welcome` gave this
+   * browser, when the page kept one (see `browser-mark.ts`).
    */
   | {
       readonly type: 'hello'
       readonly protocolVersion: number
       readonly deviceName: string
       readonly workers?: number
+      readonly browserMark?: string
     }
   /**
    * Outcomes of items it was given, in any order, in batches; with its Workers' own time per item, in ms,

@@ -332,6 +332,22 @@ describe('parseMonitorMessage', () => {
     expect(bad({ ...sent, volunteers: {} })).toThrow(/not an array/)
   })
 
+  it("carries each volunteer's standing when the run judges results, checked field by field", () => {
+    const standing = { id: 'a', agreed: 3, outvoted: 2, caught: 0, failed: 1, timedOut: 1, trusted: false }
+    const excluded = { ...standing, id: 'b', excluded: 'was outvoted on 2 items: excluded' }
+    const sent = { ...status([report()]), standings: [standing, excluded] }
+    expect(parseMonitorMessage(JSON.stringify(sent))).toEqual(sent)
+    const bad = (value: unknown) => () => parseMonitorMessage(JSON.stringify({ ...sent, standings: value }))
+    expect(bad([{ ...standing, agreed: -1 }])).toThrow(/standing.agreed/)
+    expect(bad([{ ...standing, trusted: 'yes' }])).toThrow(/standing.trusted/)
+    expect(bad([{ ...standing, id: '' }])).toThrow(/standing.id/)
+    expect(bad({})).toThrow(/standings is not an array/)
+    const long = { ...standing, excluded: 'x'.repeat(1_000) }
+    expect(
+      parseMonitorMessage(JSON.stringify({ ...sent, standings: [long] })).standings?.[0]?.excluded,
+    ).toHaveLength(200)
+  })
+
   it('enforces its size limits', () => {
     const sent = status([])
     expect(() => parseMonitorMessage(JSON.stringify(sent), 10)).toThrow(/too large/)

@@ -26,5 +26,5 @@ export {
   type ReplicatingLender,
   type ReplicationOptions,
 } from './replication/replicating-lender.ts'
-export type { Standing } from './replication/reputation.ts'
+export type { Standing, StandingSnapshot } from './replication/reputation.ts'
 export { MAX_REPLICAS } from './replication/copy-ids.ts'

@@ -181,17 +181,21 @@ class Lending implements SubStreamHost {
         continue
       }
       this.counts.lent--
-      const lentAt = this.letGo(item, sub, true)
-      if (outcome.ok && outcome.result.length > this.options.maxResultChars) {
-        this.failed(sub, item, resultTooLarge(outcome.result.length, this.options.maxResultChars))
-      } else if (outcome.ok) {
+      const failure = outcome.ok
+        ? outcome.result.length > this.options.maxResultChars
+          ? resultTooLarge(outcome.result.length, this.options.maxResultChars)
+          : undefined
+        : outcome.error
+      const lentAt = this.letGo(item, sub, true, failure)
+      if (failure !== undefined) this.failed(sub, item, failure)
+      else if (outcome.ok) {
         sub.succeeded++
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt, sub)
         const { id, value } = item.job
         this.settle(item, { id, value, ok: true, result: outcome.result, ...this.settler(sub) })
         if (item.failedBy !== undefined) discredited = this.disprove(item.failedBy, discredited)
-      } else this.failed(sub, item, outcome.error)
+      }
     }
     // Closed after the loop: closing lends again what they hold, which must not happen halfway through it.
     for (const bad of discredited ?? []) bad.drop(new DiscreditedError(bad))
@@ -271,12 +275,12 @@ class Lending implements SubStreamHost {
   }
 
   /**
-   * `sub` no longer holds `item` (it `answered` it, or closed or gave it back); returns when it got it. A
-   * copy due for the item is called off.
+   * `sub` no longer holds `item` (it `answered` it, with `failure` when the function failed, or closed or gave
+   * it back); returns when it got it. A copy due for the item is called off.
    */
-  private letGo(item: Item, sub: LentSubStream, answered = false): number {
+  private letGo(item: Item, sub: LentSubStream, answered = false, failure?: SerializedError): number {
     if (this.copyDue === item) this.copyDue = undefined
-    this.options.placement?.release(item.job, sub.name, answered)
+    this.options.placement?.release(item.job, sub.name, answered, failure)
     return unhold(item, sub)
   }
 

@@ -121,8 +121,11 @@ export interface Placement {
    * there, and the placement counts `name` as holding it until {@link release}.
    */
   claim(job: Job, name: string): boolean
-  /** `name` no longer holds `job`: it `answered` it (success or failure), or closed or gave it back. */
-  release(job: Job, name: string, answered: boolean): void
+  /**
+   * `name` no longer holds `job`: it `answered` it (success, or the function's `failure`: each failed
+   * attempt, retried or not), or closed or gave it back.
+   */
+  release(job: Job, name: string, answered: boolean, failure?: SerializedError): void
   /**
    * Whether the sub-stream named `name` takes new items at all (SPEC 57): one that does not is lent only from
    * the re-lend queue, where the jobs others were refused wait, and asks nothing of others by stealing.

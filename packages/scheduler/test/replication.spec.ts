@@ -196,6 +196,42 @@ describe('placement under churn (SPEC 52–54)', () => {
     ])
   })
 
+  it('counts each failed attempt against the volunteer that made it, though the item was retried elsewhere (56)', () => {
+    const lender = createReplicatingLender({ retries: 3 }, { replicas: 2, maxReplicas: 5 })
+    pull(pull.values(jobs(6)), lender.sink)
+    const out = drain(lender)
+    const make = (name: string) => manualBorrower(lender.lendStream({ name, credit: 2 }))
+    const flaky = make('flaky')
+    const honest = [make('a'), make('b')]
+    let failed = 0
+    let timedOut = 0
+    for (let round = 0; round < 100 && !out.ended(); round++) {
+      flaky.answer(
+        [...flaky.holding.values()].map((j) => {
+          failed++
+          // Every other failure is an item timeout.
+          const timeout = failed % 2 === 0
+          if (timeout) timedOut++
+          const name = timeout ? 'ItemTimeoutError' : 'Error'
+          return { id: j.id, ok: false, error: { name, message: 'no' } }
+        }),
+      )
+      if (!flaky.reading() && flaky.ended() === null) flaky.read()
+      for (const h of honest) {
+        h.answerAll()
+        if (!h.reading()) h.read()
+      }
+    }
+    expect(out.values.map((v) => (v.ok ? v.result : 'failed'))).toEqual(jobs(6).map((j) => negate(j.value)))
+    expect(failed).toBeGreaterThan(1)
+    expect(lender.standings().find((s) => s.name === 'flaky')).toMatchObject({
+      failed,
+      timedOut,
+      agreed: 0,
+      trusted: false,
+    })
+  })
+
   it('spot checks (SPEC 57): the ground truth takes only the checked copies, and a liar is excluded when first caught', () => {
     let draws = 0
     const lender = createReplicatingLender(
@@ -271,6 +307,9 @@ describe('placement under churn (SPEC 52–54)', () => {
     const standings = new Map(lender.standings().map((s) => [s.name, s]))
     expect(standings.get('liar')?.excluded).toMatch(/excluded$/)
     expect(standings.get('liar')?.agreed).toBe(0)
+    // The standing says who computes alone now: the honest ones earned it, the liar never did.
+    expect(['a', 'b', 'c'].map((name) => standings.get(name)?.trusted)).toEqual([true, true, true])
+    expect(standings.get('liar')?.trusted).toBe(false)
     // Once trusted, honest volunteers mostly compute alone: far fewer than two copies per item.
     expect(copies).toBeLessThan(1.5 * n)
     expect(copies).toBeGreaterThanOrEqual(n)

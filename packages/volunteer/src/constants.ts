@@ -13,6 +13,9 @@ export const BUSY_VIEW_INTERVAL = 250
 /** localStorage key of the device name the volunteer chose. */
 export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'
 
+/** localStorage key of the mark the last root gave this browser (protocol `browser-mark.ts`). */
+export const BROWSER_MARK_STORAGE_KEY = 'pando.browserMark'
+
 /**
  * Reorder window of a tab's lender, in items. A tab emits each outcome as soon as it is settled, and what it
  * holds is bounded by the credit its parent gives it (two batches per worker in its subtree), so the window

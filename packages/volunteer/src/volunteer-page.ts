@@ -1,11 +1,12 @@
 import {
+  browserMark,
   ITEM_TIMEOUT_ERROR,
   type Job,
   type Outcome,
   type RunProgress,
   type VolunteerReport,
 } from '@pando/protocol'
-import { VIEW_REFRESH_INTERVAL } from './constants.ts'
+import { BROWSER_MARK_STORAGE_KEY, VIEW_REFRESH_INTERVAL } from './constants.ts'
 import {
   cleanDeviceName,
   deviceNameFromHash,
@@ -74,6 +75,29 @@ export class VolunteerPage {
   })
   #busy = false
   #paused = false
+
+  /**
+   * The mark the last root gave this browser (kept in localStorage, shared by its tabs), for the next
+   * `hello`: a root that excluded this browser for its results knows it again (protocol `browser-mark.ts`).
+   */
+  get browserMark(): string | undefined {
+    try {
+      const stored = this.#storage?.getItem(BROWSER_MARK_STORAGE_KEY) ?? undefined
+      // Checked as the root checks it: a mangled one would get the hello refused.
+      return stored === undefined ? undefined : browserMark(stored, 'the stored mark')
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Keeps the mark a root's `welcome` gave. */
+  rememberBrowserMark(mark: string): void {
+    try {
+      this.#storage?.setItem(BROWSER_MARK_STORAGE_KEY, mark)
+    } catch {
+      // Storage full or refused: the page joins as a newcomer next time.
+    }
+  }
 
   constructor(view: StatusView) {
     this.view = view

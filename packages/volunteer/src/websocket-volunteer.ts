@@ -42,11 +42,13 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
 
   const connection = new Connection(url, {
     onOpen: () => {
+      const browserMark = page.browserMark
       connection.send({
         type: 'hello',
         protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
         deviceName: page.deviceName,
         workers: page.workers,
+        ...(browserMark === undefined ? {} : { browserMark }),
       })
     },
     onMessage: (data) => {
@@ -117,6 +119,7 @@ export function startWebSocketVolunteer(page: VolunteerPage, url: string): void 
         connection.resetBackoff()
         welcomedOnce = true
         volunteerId = message.volunteerId
+        if (message.browserMark !== undefined) page.rememberBrowserMark(message.browserMark)
         page.setModuleName(message.config.moduleName)
         view.setVolunteerId(message.volunteerId)
         // A WebSocket volunteer is a child of the root, whose id it is not told.

@@ -17,10 +17,16 @@ export const MONITORING_NAMESPACE = 'pando-computing:monitoring'
 export const SCHEDULER_NAMESPACE = 'pando-computing:scheduler'
 /** Volunteers joining and leaving, with their ids and the reasons the notices leave out. */
 export const VOLUNTEERS_NAMESPACE = 'pando-computing:volunteers'
+/**
+ * Each volunteer's standing when the run replicates or spot-checks: a line when it changes (every reporting
+ * interval at most), and the last ones at the end.
+ */
+export const TRUST_NAMESPACE = 'pando-computing:trust'
 
 export const debugMonitoring = createDebug(MONITORING_NAMESPACE)
 export const debugScheduler = createDebug(SCHEDULER_NAMESPACE)
 export const debugVolunteers = createDebug(VOLUNTEERS_NAMESPACE)
+export const debugTrust = createDebug(TRUST_NAMESPACE)
 
 // One writer for every namespace: the progress line is cleared first, and comes back below.
 createDebug.log = (...args: unknown[]): void => writeAboveProgressLine(`${format(...args)}\n`)

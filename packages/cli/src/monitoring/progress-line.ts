@@ -1,5 +1,5 @@
 import type { MonitorStatus } from '@pando/protocol'
-import type { Standing } from '@pando/scheduler'
+import type { StandingSnapshot } from '@pando/scheduler'
 import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
 
 /** Formats a duration in ms as `1:02:03` or `2:03`. */
@@ -40,7 +40,7 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 export function summaryText(
   status: MonitorStatus,
   mostVolunteers: number | undefined,
-  standings?: readonly Standing[],
+  standings?: readonly StandingSnapshot[],
 ): string {
   const { totals, run } = status
   const parts = [
@@ -55,15 +55,21 @@ export function summaryText(
 
 /**
  * The volunteers' standing, for the summary of a run that replicates or spot-checks: how many had their
- * results judged, and which were excluded (`volunteers judged: 4, excluded: 'child 0' (outvoted 3 times)`).
+ * results judged, how many earned trust (`--replicas auto`), and which were excluded (`volunteers judged: 4,
+ * trusted: 2, excluded: 'child 0' (outvoted 3 times)`).
  */
-export function standingText(standings: readonly Standing[]): string {
+export function standingText(standings: readonly StandingSnapshot[]): string {
   const excluded = standings.filter((standing) => standing.excluded !== undefined)
   const named = excluded.map(
     ({ name, outvoted, caught }) =>
       `'${terminalText(name, PEER_NAME_CHARS)}' (${caught > 0 ? 'caught by a spot check' : `outvoted ${plural(outvoted, 'time')}`})`,
   )
-  return `volunteers judged: ${String(standings.length)}, excluded: ${named.length === 0 ? 'none' : named.join(', ')}`
+  const trusted = standings.filter((standing) => standing.trusted).length
+  return [
+    `volunteers judged: ${String(standings.length)}`,
+    ...(trusted > 0 ? [`trusted: ${String(trusted)}`] : []),
+    `excluded: ${named.length === 0 ? 'none' : named.join(', ')}`,
+  ].join(', ')
 }
 
 /**

@@ -1,4 +1,4 @@
-import { treeOfReports, type MonitorStatus } from '@pando/protocol'
+import { treeOfReports, type MonitorStatus, type VolunteerStanding } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import type { ReportBoard } from './report-board.ts'
 
@@ -20,6 +20,8 @@ export interface RunMonitorOptions {
   readonly intervalMs: number
   /** The number of items when known from the start (items given as arguments). */
   readonly itemsTotal?: number
+  /** Each volunteer's standing, when the run replicates or spot-checks. */
+  readonly standings?: () => readonly VolunteerStanding[]
   /** Called with each status. */
   readonly onStatus: (status: MonitorStatus) => void
   readonly now?: () => number
@@ -75,6 +77,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
       },
       volunteers,
       tree: treeOfReports(volunteers),
+      ...(options.standings === undefined ? {} : { standings: options.standings() }),
     }
   }
   const tick = (final = false): void => {

@@ -1,17 +1,21 @@
 import { toOriginalMonitoringStatus, type MonitorStatus } from '@pando/protocol'
-import type { Lender, Standing } from '@pando/scheduler'
+import type { Lender, StandingSnapshot } from '@pando/scheduler'
 import { configureMessages, printMessage } from '../exit.ts'
 import { debugMonitoring } from './debug-log.ts'
 import { ProgressLine, progressText, summaryText } from './progress-line.ts'
 import { ReportBoard } from './report-board.ts'
 import { startRunMonitor, type RunMonitor } from './run-monitor.ts'
+import { standingsDebugLog, toVolunteerStanding } from './volunteer-standings.ts'
 import type { VolunteerRoster } from './volunteer-roster.ts'
 import { terminalJson } from '../terminal-text.ts'
 
 export interface RunReportingOptions {
   readonly lender: Lender
-  /** The volunteers' standing, for the summary, when the run replicates or spot-checks. */
-  readonly standings?: () => readonly Standing[]
+  /**
+   * The volunteers' standing, when the run replicates or spot-checks: for the dashboards, the summary and
+   * `DEBUG=pando-computing:trust`.
+   */
+  readonly standings?: () => readonly StandingSnapshot[]
   /** Where volunteers' reports go; a local run has none. */
   readonly board?: ReportBoard
   readonly intervalMs: number
@@ -57,8 +61,11 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
   const restoreStdout =
     line !== undefined && onTerminal && stdout.isTTY ? clearBeforeWrites(stdout, line) : undefined
   configureMessages({ ...(line === undefined ? {} : { progressLine: line }), quiet: options.quiet })
+  const standings = options.standings
+  const logStandings = standingsDebugLog()
   const monitor = startRunMonitor({
     lender: options.lender,
+    ...(standings === undefined ? {} : { standings: () => standings().map(toVolunteerStanding) }),
     board: options.board ?? new ReportBoard(),
     ...(options.roster === undefined ? {} : { volunteerCount: () => options.roster?.connected ?? 0 }),
     intervalMs: options.intervalMs,
@@ -69,6 +76,7 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
         // Volunteers' names are in it: JSON escapes the C0 controls, terminalJson the rest.
         debugMonitoring('%s', terminalJson(JSON.stringify(toOriginalMonitoringStatus(status))))
       }
+      if (status.standings !== undefined) logStandings(status.standings)
       last = status
       line?.show()
     },
@@ -84,7 +92,7 @@ export function startRunReporting(options: RunReportingOptions): RunMonitor {
       monitor.stop()
       restoreStdout?.()
       configureMessages({ quiet: options.quiet })
-      if (line !== undefined) printMessage(summaryText(monitor.status(), roster?.most, options.standings?.()))
+      if (line !== undefined) printMessage(summaryText(monitor.status(), roster?.most, standings?.()))
     },
   }
 }

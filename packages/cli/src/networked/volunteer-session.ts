@@ -22,6 +22,7 @@ import {
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import { LoopStall } from '@pando/server'
 import type { ReportBoard } from '../monitoring/report-board.ts'
+import type { BrowserMarks } from './browser-marks.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
 /**
@@ -47,8 +48,18 @@ export interface VolunteerSessionOptions {
   readonly heartbeatMs: number
   /** How long it may take to say hello, in ms. @default VOLUNTEER_HELLO_TIMEOUT_MS (10 s) */
   readonly helloTimeoutMs?: number
+  /**
+   * The browsers of the run (`--replicas`, `--spot-check`): a page whose browser was excluded for its results
+   * is refused at its hello with `CLOSE_DISCREDITED`. @default every page is admitted, and given no mark
+   */
+  readonly marks?: BrowserMarks
   /** The volunteer said hello: with its label (`volunteerLabel`), its words, not yet safe for a terminal. */
   readonly onJoin?: (label: string) => void
+  /**
+   * A page was refused at its hello because its browser was excluded earlier in the run (told the first
+   * time only): with its label and why the browser was excluded (`was outvoted on 3 items …: excluded`).
+   */
+  readonly onRefused?: (label: string, reason: string) => void
   readonly onLeave?: (reason: string) => void
 }
 
@@ -122,9 +133,20 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         )
       }
       clearTimeout(helloTimer)
-      send({ type: 'welcome', volunteerId: options.volunteerId, config: options.config })
       // What people call it, on the terminal as on the dashboard (`Chrome · Linux · 3fa2`, or its chosen name).
       const label = volunteerLabel(message.deviceName, options.volunteerId)
+      const admission = options.marks?.admit(options.volunteerId, message.browserMark)
+      if (admission?.admitted === false) {
+        if (admission.firstRefusal) options.onRefused?.(label, admission.reason)
+        reject(`this browser was excluded earlier in this run: it ${admission.reason}`, CLOSE_DISCREDITED)
+        return
+      }
+      send({
+        type: 'welcome',
+        volunteerId: options.volunteerId,
+        config: options.config,
+        ...(admission === undefined ? {} : { browserMark: admission.mark }),
+      })
       const subStream = options.lender.lendStream({
         name: options.volunteerId,
         onDropped: (reason) => reject(`'${label}' ${reason.message}`, CLOSE_DISCREDITED),

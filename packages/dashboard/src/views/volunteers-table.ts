@@ -1,5 +1,6 @@
-import type { VolunteerReport } from '@pando/protocol'
+import type { VolunteerReport, VolunteerStanding } from '@pando/protocol'
 import { formatAge, formatCount, formatPercent, formatRate } from '../format.ts'
+import { isDoubted, standingCellText } from '../standing-text.ts'
 import type { ColorRegistry } from '../palette.ts'
 import { element, make } from './dom.ts'
 
@@ -7,6 +8,11 @@ import { element, make } from './dom.ts'
 export interface RowContext {
   /** Ms since the volunteer made the report. */
   readonly ageOf: (report: VolunteerReport) => number
+  /**
+   * The volunteer's standing when the run replicates or spot-checks (else the column is hidden).
+   * @default none
+   */
+  readonly standingOf?: (id: string) => VolunteerStanding | undefined
 }
 
 /** What the busy time is: the Worker's time on items, which waiting (timers, fetches) counts in, not CPU. */
@@ -67,6 +73,23 @@ function columns(colors: ColorRegistry): Column[] {
       render: (r, _c, cell) => {
         cell.textContent = r.id.length > ID_CHARS ? `${r.id.slice(0, ID_CHARS)}…` : r.id
         cell.title = r.id
+      },
+    },
+    {
+      key: 'standing',
+      label: 'Standing',
+      title:
+        'Its results, when the run replicates or spot-checks: agreed, outvoted, failed; trusted (computes alone) or excluded',
+      numeric: false,
+      // Right after the id, in sight on a phone. Doubted first when sorted the other way.
+      sortValue: (r, c) => {
+        const standing = c.standingOf?.(r.id)
+        return standing === undefined ? -1 : standing.agreed - 1_000 * standing.outvoted
+      },
+      render: (r, c, cell) => {
+        const standing = c.standingOf?.(r.id)
+        cell.textContent = standingCellText(standing)
+        cell.classList.toggle('bad', isDoubted(standing))
       },
     },
     {
@@ -168,9 +191,9 @@ function compare(a: number | string, b: number | string): number {
 
 /**
  * The sortable table of volunteers, `#volunteers-table`: one `tbody` row per volunteer with `data-id`,
- * cells with `data-column` (`device`, `id`, `transport`, `depth`, `workers` (with the CPU use below 100 % and
- * `, paused`), `processed`, `throughput`, `cpu`,
- * `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
+ * cells with `data-column` (`device`, `id`, `standing` (shown only when the run judges results: the table
+ * has the class `judged`), `transport`, `depth`, `workers` (with the CPU use below 100 % and `, paused`),
+ * `processed`, `throughput`, `cpu`, `transfer`, `in-flight`, `failures`, `age`). A header click sorts by that column (again: the other way);
  * the sorted header has `aria-sort`. `#table-hint` says that the table scrolls sideways, when it does.
  */
 export class VolunteersTable {
@@ -231,6 +254,7 @@ export class VolunteersTable {
   update(reports: readonly VolunteerReport[], context: RowContext, connected = reports.length): void {
     this.#reports = reports
     this.#context = context
+    this.#table.classList.toggle('judged', context.standingOf !== undefined)
     this.#empty.textContent =
       connected > 0
         ? `${connected} volunteer${connected === 1 ? '' : 's'} connected: the first reports come within the reporting interval.`

@@ -1,4 +1,4 @@
-import type { Job, SerializedError } from '@pando/protocol'
+import { ITEM_TIMEOUT_ERROR, type Job, type SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_WINDOW } from '../constants.ts'
 import { Deque } from '../deque.ts'
@@ -7,7 +7,7 @@ import { createLender } from '../lender.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
 import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
 import { judge, type Answer } from './quorum.ts'
-import { Reputation, TRUSTED_RECHECK_SHARE, type Standing } from './reputation.ts'
+import { Reputation, TRUSTED_RECHECK_SHARE, type Standing, type StandingSnapshot } from './reputation.ts'
 
 /** How items are replicated (SPEC 52–56). */
 export interface ReplicationOptions {
@@ -36,8 +36,8 @@ export interface ReplicationOptions {
 
 /** A lender that replicates: the items' settled values, and each volunteer's standing. */
 export interface ReplicatingLender extends Lender {
-  /** Every volunteer that answered a copy, with its standing. */
-  standings(): Standing[]
+  /** Every volunteer that answered a copy, with its standing now. */
+  standings(): StandingSnapshot[]
 }
 
 /** An item read from the input, from its read until it is emitted. */
@@ -160,7 +160,7 @@ class Replication implements Placement {
         emitted: this.#emitted,
         pending: this.#read - this.#emitted,
       }),
-      standings: () => this.#reputation.all(),
+      standings: () => this.#reputation.all(this.replication.adaptive === true),
       // Ordered, as every root lender (SPEC 48b): its inner lender refuses.
       withdraw: (max) => this.#inner.withdraw(max),
     }
@@ -183,7 +183,13 @@ class Replication implements Placement {
     return name !== this.#groundTruth
   }
 
-  release(job: Job, name: string, answered: boolean): void {
+  release(job: Job, name: string, answered: boolean, failure?: SerializedError): void {
+    // Each failed attempt counts against the volunteer that made it, retried or not (56).
+    if (failure !== undefined) {
+      const standing = this.#reputation.of(name)
+      standing.failed++
+      if (failure.name === ITEM_TIMEOUT_ERROR) standing.timedOut++
+    }
     const item = this.#items.get(itemOfCopy(job.id))
     if (item === undefined) return
     item.holders.delete(name)
@@ -366,10 +372,8 @@ class Replication implements Placement {
     if (item === undefined || item.verdict !== undefined) return
     const by = settled.by ?? ''
     const { id, value } = item.job
+    // Its volunteers' failures were counted as they came (`release`).
     if (!settled.ok) {
-      const standing = this.#reputation.of(by)
-      standing.failed++
-      if (settled.error.name === 'ItemTimeoutError') standing.timedOut++
       this.settle(item, { ...settled, id, value })
       return
     }

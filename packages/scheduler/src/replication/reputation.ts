@@ -8,12 +8,18 @@ export interface Standing {
   outvoted: number
   /** Of those, the spot checks it failed (its result differed from the root's own). */
   caught: number
-  /** Copies it answered with the function's failure, after the retries. */
+  /** Attempts it answered with the function's failure, each one (an item retried elsewhere counts too). */
   failed: number
   /** Of those, the item timeouts (`ItemTimeoutError`). */
   timedOut: number
   /** Set once it is excluded: why. */
   excluded?: string
+}
+
+/** A volunteer's standing at one moment, as the lender tells it (a copy: it does not change after). */
+export interface StandingSnapshot extends Readonly<Standing> {
+  /** Under adaptive replication (SPEC 58): its answers are taken alone, but for random re-checks. */
+  readonly trusted: boolean
 }
 
 /**
@@ -48,9 +54,15 @@ export class Reputation {
     return standing
   }
 
-  /** Every volunteer that took part, in order of first mention. */
-  all(): Standing[] {
-    return [...this.#standings.values()]
+  /**
+   * Every volunteer that took part, in order of first mention, as it stands now; `adaptive`: whether trust
+   * lets a volunteer compute alone (SPEC 58), else none is `trusted`.
+   */
+  all(adaptive: boolean): StandingSnapshot[] {
+    return [...this.#standings.values()].map((standing) => ({
+      ...standing,
+      trusted: adaptive && this.isTrusted(standing.name),
+    }))
   }
 
   isExcluded(name: string): boolean {

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto'
+
+/** Random bytes in a mark: 144 bits, 24 characters of base64url; never guessed. */
+const MARK_BYTES = 18
+
+/** Whether a volunteer that said hello may join, and the mark its page is to keep. */
+export type Admission =
+  | { readonly admitted: true; readonly mark: string }
+  /** Its browser was excluded earlier in the run: why (the first time it was refused only, `firstRefusal`). */
+  | { readonly admitted: false; readonly reason: string; readonly firstRefusal: boolean }
+
+interface MarkedBrowser {
+  /** Set once a volunteer of this browser is excluded for its results: why. */
+  excluded?: string
+  refused: boolean
+}
+
+/**
+ * The browsers of this run, by the mark the root gave each in its `welcome` (protocol `browser-mark.ts`): a
+ * page whose volunteer was excluded for its results is refused when it says hello again with the same mark
+ * (it reloaded, or reconnected after the close). A page without a mark, or with one this run did not give,
+ * gets a new one: a browser that forgets its storage is a newcomer (README, the trust model).
+ */
+export class BrowserMarks {
+  readonly #browsers = new Map<string, MarkedBrowser>()
+  /** The mark of each volunteer admitted, by volunteer id. */
+  readonly #markOf = new Map<string, string>()
+
+  /** Admits volunteer `volunteerId`, whose hello carried `sent` (or no mark), unless its browser was excluded. */
+  admit(volunteerId: string, sent: string | undefined): Admission {
+    const known = sent === undefined ? undefined : this.#browsers.get(sent)
+    if (known?.excluded !== undefined) {
+      const firstRefusal = !known.refused
+      known.refused = true
+      return { admitted: false, reason: known.excluded, firstRefusal }
+    }
+    let mark = sent
+    if (known === undefined || mark === undefined) {
+      mark = randomBytes(MARK_BYTES).toString('base64url')
+      this.#browsers.set(mark, { refused: false })
+    }
+    this.#markOf.set(volunteerId, mark)
+    return { admitted: true, mark }
+  }
+
+  /** Volunteer `volunteerId` was excluded for `reason`: its browser is refused from now on. */
+  exclude(volunteerId: string, reason: string): void {
+    const mark = this.#markOf.get(volunteerId)
+    const browser = mark === undefined ? undefined : this.#browsers.get(mark)
+    if (browser !== undefined) browser.excluded ??= reason
+  }
+}
