@@ -195,6 +195,8 @@ describe('a tab that cannot reach its root', () => {
     await root.waitForStderr(PRINTED_URL, 30_000)
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     const grace = await browser.open(`${url}#protocol=websocket;device=Grace`)
+    await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
+    await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 30))
     await waitForStatus(ada.page, 'working')
     // Only Ada's socket is cut: she can still ask the server, which serves the run while its root is there.
