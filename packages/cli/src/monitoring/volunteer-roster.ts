@@ -41,7 +41,9 @@ function listOf(names: readonly string[], others: number): string {
   const quoted = names.slice(0, MAX_NAMES_IN_NOTICE).map((name) => `'${name}'`)
   const rest = others + names.length - quoted.length
   if (rest > 0) quoted.push(`${rest} ${rest === 1 ? 'other' : 'others'}`)
-  return quoted.length === 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1) ?? ''}`
+  return quoted.length === 1
+    ? (quoted[0] ?? '')
+    : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1) ?? ''}`
 }
 
 /**
