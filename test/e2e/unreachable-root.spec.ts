@@ -130,6 +130,7 @@ describe('a tab that cannot reach its root', () => {
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     // Grace's tab keeps computing over the WebRTC tree: the run goes on while Ada is cut off.
     await browser.open(`${url}#device=Grace`)
+    await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 40))
     await waitForStatus(ada.page, 'working')
@@ -205,6 +206,8 @@ describe('a tab that cannot reach its root', () => {
     const [url = ''] = await root.waitForStderr(PRINTED_URL)
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     const grace = await browser.open(`${url}#protocol=websocket;device=Grace`)
+    await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
+    await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 30))
     await waitForStatus(ada.page, 'working')
     await ada.cut()
