@@ -73,7 +73,8 @@ describe('the notices of volunteers in the WebRTC tree', () => {
     const mute = await browser.context.newPage()
     await muteStatuses(mute)
     await mute.goto(`${url}#device=Mute`)
-    // Two reporting intervals without a status naming it: announced, and only then counted.
+    // 10 s without a status naming it (two reporting intervals, 10 s at least): announced, and only then
+    // counted.
     await root.waitForStderr(/an unnamed volunteer joined: no status of it reached the root \(3 connected\)/)
     root.child.stdin.write(seqLines(0, 60))
     await Promise.all([ada, bob, mute].map((tab) => waitForStatus(tab, 'working')))

@@ -1,4 +1,4 @@
-import { NAMING_GRACE_REPORTS } from '../constants.ts'
+import { NAMING_GRACE_MIN_MS, NAMING_GRACE_REPORTS } from '../constants.ts'
 import { debugVolunteers } from './debug-log.ts'
 
 /** A volunteer as a status names it: its id, and its label, already made safe for the terminal. */
@@ -12,7 +12,7 @@ export interface VolunteerRosterOptions {
   readonly notify: (message: string) => void
   /**
    * The run's reporting interval: a tree volunteer that no status names within `NAMING_GRACE_REPORTS` of
-   * them is announced without its name. @default 3_000 ms
+   * them (and `NAMING_GRACE_MIN_MS`) is announced without its name. @default 3_000 ms
    */
   readonly reportingIntervalMs?: number
 }
@@ -54,7 +54,8 @@ function listOf(names: readonly string[], others: number): string {
  * with the label of its hello; a tree tab, once a status from its link names it (a tab sends one as soon as
  * it has a parent, and each tab passes a newcomer's on at once), as long as its link (a child of the root,
  * counted by its subtree's size, as the overlay last reported it) has that many behind it; one whose status
- * never reaches the root is announced without a name after `NAMING_GRACE_REPORTS` reporting intervals.
+ * never reaches the root is announced without a name after `NAMING_GRACE_REPORTS` reporting intervals (at
+ * least `NAMING_GRACE_MIN_MS`).
  *
  * A leave names whom it can, with the label of the join notice: the volunteer of a WebSocket, every
  * volunteer of a tree link that closed (a few by name, the rest counted); a subtree that shrinks says how
@@ -70,7 +71,10 @@ export class VolunteerRoster {
 
   constructor(options: VolunteerRosterOptions) {
     this.#notify = options.notify
-    this.#graceMs = NAMING_GRACE_REPORTS * (options.reportingIntervalMs ?? 3_000)
+    this.#graceMs = Math.max(
+      NAMING_GRACE_MIN_MS,
+      NAMING_GRACE_REPORTS * (options.reportingIntervalMs ?? 3_000),
+    )
   }
 
   /** Volunteers connected now (every one announced). */
