@@ -81,7 +81,7 @@ describe('pando with hostile volunteers', () => {
       expect(reason).toMatch(/^'failer-\d' failed \d+ items \(\d+ of them computed by other volunteers\)/)
     }
     expect(result.stderr).toMatch(
-      /a volunteer left: 'failer-\d' failed \d+ items \(\d+ of them computed by other volunteers\) and computed 0: dropped/,
+      /volunteer '(failer-\d)' left: '\1' failed \d+ items \(\d+ of them computed by other volunteers\) and computed 0: dropped/,
     )
     expect(result.stderr).not.toMatch(/'honest-0' failed/)
     expect((await honest.closing).code).toBe(CLOSE_RUN_FINISHED)

@@ -51,7 +51,7 @@ describe('pando, networked, with volunteers played by the test', () => {
     expect(silent.jobsReceived()).toBeGreaterThan(0)
     expect(code).toBe(1006)
     expect(result.stdout).toBe(squares(300))
-    expect(result.stderr).toMatch(/a volunteer left: disconnected \(0 connected\)/)
+    expect(result.stderr).toMatch(/pando: volunteer 'fake' left: disconnected \(0 connected\)/)
     expect(result.code).toBe(0)
   })
 
@@ -88,7 +88,7 @@ describe('pando, networked, with volunteers played by the test', () => {
     expect(broken.received.at(-1)).toEqual({ type: 'error', reason: 'malformed outcomes' })
     const result = await run.exited
     expect(result.stdout).toBe(squares(300))
-    expect(result.stderr).toMatch(/a volunteer left: malformed outcomes \(0 connected\)/)
+    expect(result.stderr).toMatch(/pando: volunteer 'fake' left: malformed outcomes \(0 connected\)/)
     expect(result.code).toBe(0)
   })
 

@@ -35,7 +35,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     expect(result.code).toBe(0)
     expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
     expect(result.stderr).toMatch(
-      /a volunteer left: 'liar' was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded/,
+      /volunteer 'liar' left: 'liar' was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded/,
     )
     expect(result.stderr).toMatch(
       /volunteer '[^']+' is excluded: its results were outvoted on \d+ items and agreed on 0; what it held is computed by others/,

@@ -37,13 +37,13 @@ const TRANSPORTS: readonly TransportCase[] = [
     joined: /pando: volunteer 'frozen' joined \(1 connected\)/,
     // The browser still answers the server's WebSocket pings for a paused page: the page's own heartbeat tells.
     dropped:
-      /pando: a volunteer left: silent for \d+ ms: the page sent no heartbeat \(frozen or hung\?\) \(0 connected\)/,
+      /pando: volunteer 'frozen' left: silent for \d+ ms: the page sent no heartbeat \(frozen or hung\?\) \(0 connected\)/,
   },
   {
     protocol: 'webrtc',
     shown: 'WebRTC',
     joined: /pando: volunteer 'frozen' joined \(1 connected\)/,
-    dropped: /pando: a volunteer left: its WebRTC link closed \(0 connected\)/,
+    dropped: /pando: volunteer 'frozen' left: its WebRTC link closed \(0 connected\)/,
   },
 ]
 

@@ -191,7 +191,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
       /pando: volunteer '[^']+' is excluded: its result differed from this process's own on a spot check; what it held is computed by others/,
     )
     expect(result.stderr).toMatch(
-      /a volunteer left: 'liar' gave a result that differed from the root's own on a spot check: excluded/,
+      /volunteer 'liar' left: 'liar' gave a result that differed from the root's own on a spot check: excluded/,
     )
   }, 180_000)
 

@@ -185,45 +185,5 @@ describe('the volunteer page tells the truth', () => {
     await expectFinished(tabs, host, 60)
     await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over/)
   })
-
-  it('a tab whose link broke near the end, reconnecting when the run ends, says it finished', async () => {
-    const root = startPando(
-      [MODULE, '--stdin', '--port', '0', '--batch-size', '2', '--reporting-interval', '1'],
-      { env: ENV },
-    )
-    runs.push(root)
-    const [url = ''] = await root.waitForStderr(PRINTED_URL)
-    const host = new URL(url).host
-    // Ada's first socket reaches the root; the test cuts it, and every later one fails at once, as on a
-    // network that went away: Ada is reconnecting when the run ends, and never hears the root say so.
-    const ada = await browser.context.newPage()
-    let link: { close: () => Promise<void> } | undefined
-    await ada.routeWebSocket(/\/volunteer/, (socket) => {
-      if (link === undefined) {
-        socket.connectToServer()
-        link = socket
-      } else void socket.close({ code: 1001, reason: 'unreachable' })
-    })
-    await ada.goto(`${url}#protocol=websocket;device=Ada`)
-    const grace = await browser.open(`${url}#protocol=websocket;device=Grace`)
-    root.child.stdin.write(seqLines(0, 30))
-    await waitForStatus(ada, 'working')
-    await link?.close()
-    await waitForStatus(ada, 'reconnecting', 10_000)
-    root.child.stdin.end(seqLines(30, 60))
-    const result = await root.exited
-    expect(result.stdout).toBe(seqLines(0, 60, (n) => String(n * n)))
-    expect(result.code).toBe(0)
-
-    await waitForStatus(ada, 'finished', 15_000)
-    // Long enough for a page that would go back to reconnecting to have tried.
-    await new Promise((resolve) => setTimeout(resolve, 3_000))
-    for (const tab of [ada, grace]) {
-      const view = await readPageView(tab)
-      expect(view.status).toBe('finished')
-      expect(view.label).toBe('Finished')
-      expect(view.detail).toBe(FINISHED_TEXT)
-      expectCalmView(view, host)
-    }
-  })
+  // A tab cut off when the run ends: see unreachable-root.spec.ts (it says finished only when it knows).
 })

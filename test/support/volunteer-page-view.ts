@@ -49,6 +49,33 @@ export async function waitForStatus(page: Page, status: string, timeoutMs = 30_0
   await page.waitForSelector(`#status[data-status="${status}"]`, { timeout: timeoutMs })
 }
 
+/**
+ * Makes `page` (before it loads) keep every status it shows, in order, however briefly: a status that shows
+ * for a moment between two readings is still seen (see {@link statusHistory}).
+ */
+export async function recordStatuses(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const history: string[] = []
+    Object.assign(window, { pandoStatusHistory: history })
+    const watch = (): void => {
+      const status = document.getElementById('status')
+      if (status === null) return
+      const note = (): void => {
+        const value = status.dataset.status ?? ''
+        if (history.at(-1) !== value) history.push(value)
+      }
+      note()
+      new MutationObserver(note).observe(status, { attributes: true, attributeFilter: ['data-status'] })
+    }
+    document.addEventListener('DOMContentLoaded', watch)
+  })
+}
+
+/** Every status `page` showed since it loaded, in order (see {@link recordStatuses}). */
+export function statusHistory(page: Page): Promise<readonly string[]> {
+  return page.evaluate(() => [...(window as unknown as { pandoStatusHistory: string[] }).pandoStatusHistory])
+}
+
 /** The sizes the page must read well at: a phone (390×844) and a desktop (1280×800). */
 export const VIEWPORTS = {
   phone: { width: 390, height: 844 },

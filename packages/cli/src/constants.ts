@@ -37,3 +37,14 @@ export const RUNTIME_MODULE = 'pando-computing'
 
 /** The internal package that holds that API; `RUNTIME_MODULE` requests resolve to it (`runtime-request.ts`). */
 export const RUNTIME_PACKAGE = '@pando/runtime'
+
+/**
+ * Reporting intervals the root waits for a status to name a volunteer that joined the WebRTC tree, before it
+ * announces (and counts) it without its name: a tab sends its status as soon as it has a parent, and the
+ * tabs above pass it on at once, so only one whose statuses are lost (or that sends none) waits this long.
+ * At least `NAMING_GRACE_MIN_MS`: under load a tab's first status can take seconds.
+ */
+export const NAMING_GRACE_REPORTS = 2
+
+/** The shortest wait for a status naming a tree volunteer, in ms (see `NAMING_GRACE_REPORTS`). */
+export const NAMING_GRACE_MIN_MS = 10_000

@@ -104,7 +104,10 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   let stop: (error: Error) => void = () => undefined
   const stopped = new Promise<never>((_, reject) => (stop = reject))
   stopped.catch(() => undefined)
-  const roster = new VolunteerRoster(printNotice)
+  const roster = new VolunteerRoster({
+    notify: printNotice,
+    reportingIntervalMs: options.reportingIntervalMs,
+  })
   let reporting: RunMonitor | undefined
   try {
     await bundle(options.module, runDir)

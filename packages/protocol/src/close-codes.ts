@@ -76,6 +76,13 @@ export const RUN_FINISHED_GRACE_MS = 250
  */
 export const NO_RUN_REASON = 'no run yet: waiting for a root to register'
 
+/**
+ * What a `pando-server` answers (503) for `run/config.json` once its last root ended its run normally (it
+ * closed its link with `CLOSE_NORMAL`) and no other has registered since: a page that was in that run and
+ * missed the root's own word (7b) knows from it that the run finished, not that its root is unreachable.
+ */
+export const RUN_ENDED_REASON = 'no run now: the last run finished; waiting for the next root'
+
 /** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
 export const MAX_CLOSE_REASON_BYTES = 123
 

@@ -27,6 +27,7 @@ export {
   RUN_FINISHED_REASON,
   RUN_FINISHED_GRACE_MS,
   NO_RUN_REASON,
+  RUN_ENDED_REASON,
   MAX_CLOSE_REASON_BYTES,
   fitCloseReason,
 } from './close-codes.ts'

@@ -1,4 +1,4 @@
-import { CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON, ROOT_PATH } from '@pando/protocol'
+import { CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON, ROOT_PATH, RUN_ENDED_REASON } from '@pando/protocol'
 import type { WebSocket } from 'ws'
 import type { AccessOptions } from './access.ts'
 import { DEFAULT_HEARTBEAT_MS } from './constants.ts'
@@ -49,7 +49,8 @@ export interface HostingServer {
  * A `pando-server`: the volunteer page, the dashboard, the signaling relay and the volunteers' WebSocket,
  * for a run whose root is elsewhere. One root at a time registers on `/root` with the secret and hands over
  * its files; until then tabs are told to come back later (`/run/` answers 503, `/volunteer` closes with
- * 1013 and the reason, `/join` rejects), which the page does by itself with back-off.
+ * 1013 and the reason, `/join` rejects), which the page does by itself with back-off. Between runs, the 503
+ * says whether the last run finished (its root closed its link normally) or not (see `RUN_ENDED_REASON`).
  */
 export async function createHostingServer(options: HostingServerOptions): Promise<HostingServer> {
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
@@ -77,6 +78,7 @@ export async function createHostingServer(options: HostingServerOptions): Promis
       volunteerDir: options.volunteerDir,
       ...(options.dashboardDir === undefined ? {} : { dashboardDir: options.dashboardDir }),
       runDir: () => registry.runDir,
+      noRunReason: () => (registry.lastRunFinished ? RUN_ENDED_REASON : NO_RUN_REASON),
       heartbeatMs,
       onVolunteer: (socket) => {
         if (!registry.openVolunteer(socket)) refuseVolunteer(socket)

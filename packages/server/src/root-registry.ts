@@ -7,6 +7,7 @@ import {
   CLOSE_GOING_AWAY,
   CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_ROOT_LEFT,
   CLOSE_TRY_AGAIN_LATER,
@@ -126,6 +127,8 @@ export class RootRegistry {
   /** Removals of past roots' directories still running. */
   readonly #removals = new Set<Promise<void>>()
   #root: Root | undefined
+  /** Whether the last root to leave ended its run normally (see {@link lastRunFinished}). */
+  #lastRunFinished = false
   #pending = 0
   #closed = false
 
@@ -140,6 +143,15 @@ export class RootRegistry {
   /** The directory of the registered root's files, once they are all written. */
   get runDir(): string | undefined {
     return this.#root?.state === 'ready' ? this.#root.dir : undefined
+  }
+
+  /**
+   * Whether the last root that was ready ended its run normally, closing its link with `CLOSE_NORMAL`, and
+   * no root is ready now: what the pages of that run that missed its own word are told (`RUN_ENDED_REASON`).
+   * A root whose link was lost, cut or refused leaves this false: its run did not finish.
+   */
+  get lastRunFinished(): boolean {
+    return this.#lastRunFinished && this.#ready() === undefined
   }
 
   /** Passes a joiner's signal to the root; false when no root is ready for it. */
@@ -208,7 +220,9 @@ export class RootRegistry {
     socket.on('close', (code: number, reason: Buffer) => {
       unpend()
       const root = this.#root
-      if (root?.socket === socket) this.#leave(root, describeClose(code, reason))
+      if (root?.socket !== socket) return
+      this.#lastRunFinished = code === CLOSE_NORMAL && root.state === 'ready'
+      this.#leave(root, describeClose(code, reason))
     })
     socket.on('message', (data: RawData, isBinary: boolean) => {
       // Nothing a link sends while its secret is checked is read: its answer must come only after the delay.
@@ -260,6 +274,7 @@ export class RootRegistry {
       throw new LinkError('another root is registered: wait for its run to end', CLOSE_TRY_AGAIN_LATER)
     }
     accepted()
+    this.#lastRunFinished = false
     const tunnel = new VolunteerTunnel((tunnelled) => this.#sendTo(socket, tunnelled))
     this.#root = { socket, address, state: 'files', tunnel }
     this.#sendTo(socket, {

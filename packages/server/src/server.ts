@@ -9,6 +9,7 @@ import {
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
   MONITOR_FEED_PATH,
   MONITOR_PATH,
+  NO_RUN_REASON,
   RUN_PATH,
   VOLUNTEER_PATH,
   type MonitorMessage,
@@ -44,6 +45,11 @@ export interface ServerOptions {
    * there is no run (a `pando-server` without a root): `/run/` then answers 503, to be tried again later.
    */
   runDir: string | (() => string | undefined)
+  /**
+   * Why there is no run, as `/run/` says it with its 503: that the last run finished (`RUN_ENDED_REASON`) or
+   * that none has started (`NO_RUN_REASON`). @default () => NO_RUN_REASON
+   */
+  noRunReason?: () => string
   /** WebSocket ping interval; a volunteer silent for one interval is dropped. @default 2_000 ms */
   heartbeatMs?: number
   /** Called for each volunteer WebSocket connection. The server owns its liveness, not its messages. */
@@ -103,7 +109,7 @@ function createApp(options: ServerOptions, guard: AccessGuard): express.Express 
     const dirNow = typeof runDir === 'string' ? () => runDir : runDir
     app.use(RUN_PATH, runConfigWithTurnCredentials(dirNow, options.turnSecret))
   }
-  app.use(RUN_PATH, runFiles(options.runDir))
+  app.use(RUN_PATH, runFiles(options.runDir, options.noRunReason ?? (() => NO_RUN_REASON)))
   // `/monitor` redirects to `/monitor/`, so the page's relative URLs (scripts, the feed) resolve under it.
   if (options.dashboardDir !== undefined) app.use(MONITOR_PATH, pageFiles(options.dashboardDir))
   app.use(pageFiles(options.volunteerDir))
@@ -122,8 +128,8 @@ function pageFiles(dir: string): express.Handler {
   })
 }
 
-/** Serves the run's files from `runDir`, or answers 503 while there is no run. */
-function runFiles(runDir: ServerOptions['runDir']): express.Handler {
+/** Serves the run's files from `runDir`, or answers 503 while there is no run, saying why (`noRunReason`). */
+function runFiles(runDir: ServerOptions['runDir'], noRunReason: () => string): express.Handler {
   if (typeof runDir === 'string') return express.static(runDir, { etag: false, cacheControl: false })
   // Runs follow one another at the same URLs: a tab that rejoins must load the new run's module, not a
   // cached copy of the last one's.
@@ -139,7 +145,7 @@ function runFiles(runDir: ServerOptions['runDir']): express.Handler {
     const dir = runDir()
     if (dir === undefined) {
       response.status(503).set('Retry-After', String(NO_RUN_RETRY_AFTER_S)).type('text/plain')
-      response.send('no run yet: waiting for a root to register')
+      response.send(noRunReason())
       return
     }
     if (served?.dir !== dir) served = { dir, handler: serve(dir) }

@@ -2,7 +2,13 @@ import { once } from 'node:events'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { MonitorMessage, RootToServer, ServerToRoot } from '@pando/protocol'
+import {
+  NO_RUN_REASON,
+  RUN_ENDED_REASON,
+  type MonitorMessage,
+  type RootToServer,
+  type ServerToRoot,
+} from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createHostingServer, type HostingServer, type RootRegistryEvent } from '../src/index.ts'
@@ -121,6 +127,26 @@ describe('createHostingServer', () => {
       await expect.poll(() => status(port, 'config.json')).toBe(503)
       await expect.poll(() => readdir(tmp)).toEqual([])
       expect(events.at(-1)).toEqual({ type: 'left', address: '127.0.0.1', reason: 'the run is over (1000)' })
+    })
+
+    it('says with its 503 whether the last run finished: only a root that closed its link normally ended it', async () => {
+      const { port } = await start()
+      const noRun = async (): Promise<string> => {
+        const response = await fetch(`http://127.0.0.1:${port}/run/config.json`)
+        return `${String(response.status)} ${await response.text()}`
+      }
+      expect(await noRun()).toBe(`503 ${NO_RUN_REASON}`)
+      const lost = await register(port)
+      lost.socket.terminate()
+      await expect.poll(noRun).toBe(`503 ${NO_RUN_REASON}`)
+      const finished = await register(port)
+      finished.socket.close(1000, 'the run is over')
+      await expect.poll(noRun).toBe(`503 ${RUN_ENDED_REASON}`)
+      // The next run, and its root lost: the last run did not finish.
+      const next = await register(port)
+      expect((await fetch(`http://127.0.0.1:${port}/run/config.json`)).status).toBe(200)
+      next.socket.close(1011, 'broken')
+      await expect.poll(noRun).toBe(`503 ${NO_RUN_REASON}`)
     })
 
     it('refuses a wrong secret only after a delay, whatever the root sends meanwhile', async () => {

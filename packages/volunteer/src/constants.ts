@@ -65,13 +65,20 @@ export const MAX_TREE_STATUS_BYTES = 192 * 1024
 export const TAB_SETTINGS_STORAGE_KEY = 'pando.tabSettings'
 
 /**
- * While the tab reconnects, how often it asks the server for the run's config (`RunWatch`), in ms: a server
- * that is gone means the run is over (the root that served the page has exited).
+ * While a tab that was in a run reconnects, how often it asks the server for the run's config (`RunWatch`),
+ * in ms: to tell its volunteer whether the root can be reached, and to learn from a `pando-server` that the
+ * run finished.
  */
 export const RUN_WATCH_INTERVAL_MS = 1_000
 
 /**
- * Failed config requests in a row, while reconnecting, after which the page says the run is finished: more
- * than one, so that a blip of the network is not taken for the end (the page still comes back if it was).
+ * Failed config requests in a row, while reconnecting, after which the page says the root cannot be reached:
+ * more than one, so that a blip of the network does not show. A failure never means the run finished.
  */
 export const RUN_WATCH_FAILURES = 2
+
+/**
+ * How long one config request of the `RunWatch` may take, in ms, before it counts as failed: a root that
+ * stalls (stopped, swapping) accepts the connection and never answers.
+ */
+export const RUN_WATCH_TIMEOUT_MS = 2_000

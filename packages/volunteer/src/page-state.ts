@@ -18,20 +18,48 @@ import {
  * - `waiting-for-work`: in the run, but holding no item now (others hold the rest); not "idle": more come.
  * - `paused`: the volunteer paused the tab (see `VolunteerPage.setPaused`).
  * - `reconnecting`: the tab was in the run and lost its link (its parent, its socket); it comes back by itself.
- * - `finished`: the root said the run is over; the tab stops for good.
+ * - `root-unreachable`: reconnecting, and the root cannot be reached (its server does not answer, or has no
+ *   root now): the run may go on or not, the tab cannot know; it keeps trying and rejoins when it can.
+ * - `finished`: the root said the run is over (or its `pando-server` did); the tab stops for good.
  */
 export type VolunteerStatus =
-  'waiting-for-run' | 'joining' | 'working' | 'waiting-for-work' | 'paused' | 'reconnecting' | 'finished'
+  | 'waiting-for-run'
+  | 'joining'
+  | 'working'
+  | 'waiting-for-work'
+  | 'paused'
+  | 'reconnecting'
+  | 'root-unreachable'
+  | 'finished'
 
 /** Where the tab's link to the run stands, as the transports tell it. */
 export type LinkPhase = 'waiting-for-run' | 'joining' | 'connected' | 'reconnecting' | 'finished'
 
-/** The status the page shows for the link's phase, whether its Worker is busy, and whether it is paused. */
-export function statusOf(phase: LinkPhase, busy: boolean, paused: boolean): VolunteerStatus {
+/**
+ * The status the page shows for the link's phase, whether its Worker is busy, whether it is paused, and
+ * whether its root can be reached (as the `RunWatch` found while reconnecting).
+ */
+export function statusOf(
+  phase: LinkPhase,
+  busy: boolean,
+  paused: boolean,
+  rootReachable = true,
+): VolunteerStatus {
   if (phase === 'finished') return 'finished'
   if (paused) return 'paused'
+  if (phase === 'reconnecting' && !rootReachable) return 'root-unreachable'
   if (phase !== 'connected') return phase
   return busy ? 'working' : 'waiting-for-work'
+}
+
+/**
+ * The phase a transport reports, as the page takes it: a tab that was in a run (`inRun`: connected since it
+ * last finished) and is told there is no run (a `pando-server` whose root is gone) does not wait for a
+ * *new* run: its own run was not said to be over, so it is reconnecting to it (and the `RunWatch` learns
+ * whether that run finished, or its root cannot be reached).
+ */
+export function phaseShown(phase: LinkPhase, inRun: boolean): LinkPhase {
+  return phase === 'waiting-for-run' && inRun ? 'reconnecting' : phase
 }
 
 /**

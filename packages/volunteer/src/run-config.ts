@@ -1,4 +1,10 @@
-import { RUN_CONFIG_PATH, VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
+import {
+  RUN_CONFIG_PATH,
+  RUN_ENDED_REASON,
+  VOLUNTEER_PROTOCOL_VERSION,
+  withPageToken,
+  type RunConfig,
+} from '@pando/protocol'
 import { DEFAULT_HEARTBEAT, DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
@@ -72,18 +78,36 @@ export function checkRunConfig(value: unknown): RunConfig {
 
 /** The server has no run to serve yet (a `pando-server` with no root registered answers 503). */
 export class NoRunYetError extends Error {
-  override readonly name = 'NoRunYetError'
+  override readonly name: string = 'NoRunYetError'
+}
+
+/**
+ * The server has no run, and says its last one finished (`RUN_ENDED_REASON`): its root ended it normally.
+ * Still a {@link NoRunYetError} to a page that was in no run: it waits for the next.
+ */
+export class RunEndedError extends NoRunYetError {
+  override readonly name = 'RunEndedError'
 }
 
 /**
  * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
  * back absolute (resolved against the page). Both carry the page's access token. @throws a
- * {@link NoRunYetError} while the server has no run (503), another error when the root serves none, or a bad one
+ * {@link NoRunYetError} while the server has no run (503), a {@link RunEndedError} if it says its last run
+ * finished, another error when the root serves none, or a bad one
  */
-export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fetch): Promise<RunConfig> {
+export async function fetchRunConfig(
+  pageUrl: string,
+  fetchFn: typeof fetch = fetch,
+  signal?: AbortSignal,
+): Promise<RunConfig> {
   const url = new URL(withPageToken(RUN_CONFIG_PATH, pageUrl))
-  const response = await fetchFn(url, { cache: 'no-store' })
-  if (response.status === 503) throw new NoRunYetError(`${url.pathname}: no run yet (HTTP 503)`)
+  const response = await fetchFn(url, { cache: 'no-store', ...(signal === undefined ? {} : { signal }) })
+  if (response.status === 503) {
+    if ((await response.text()) === RUN_ENDED_REASON) {
+      throw new RunEndedError(`${url.pathname}: the last run finished (HTTP 503)`)
+    }
+    throw new NoRunYetError(`${url.pathname}: no run yet (HTTP 503)`)
+  }
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
   const config = checkRunConfig(await response.json())
   return { ...config, bundleUrl: withPageToken(config.bundleUrl, pageUrl) }

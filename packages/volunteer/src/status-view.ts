@@ -25,6 +25,11 @@ export const STATUS_TEXT: Record<
     label: 'Reconnecting',
     detail: 'The link to the computation was lost; this tab rejoins by itself.',
   },
+  'root-unreachable': {
+    label: 'Cannot reach the computation',
+    detail:
+      'The computer that runs this computation cannot be reached right now. This tab keeps trying, and rejoins by itself when it is back.',
+  },
   finished: {
     label: 'Finished',
     detail: 'The run is finished — thank you. You may close this tab.',

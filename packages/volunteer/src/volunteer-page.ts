@@ -17,7 +17,7 @@ import {
 } from './device-name.ts'
 import { PauseReasons, watchBattery, watchVisibility, type PauseReason } from './auto-pause.ts'
 import { ControlsView } from './controls-view.ts'
-import { statusOf, type LinkPhase } from './page-state.ts'
+import { phaseShown, statusOf, type LinkPhase } from './page-state.ts'
 import { ReportBuilder, type ReportPlace } from './report-builder.ts'
 import { fetchRunConfig } from './run-config.ts'
 import { RunWatch } from './run-watch.ts'
@@ -68,10 +68,16 @@ export class VolunteerPage {
   #deviceName: string
   #pool: WorkerPool | undefined
   #phase: LinkPhase = 'joining'
-  /** While reconnecting: whether the run still exists (its server gone means it is over). */
+  /** Whether the tab has been in a run since it last finished (see `phaseShown`). */
+  #inRun = false
+  /** While reconnecting: whether the root can be reached, as the `RunWatch` last found. */
+  #rootReachable = true
+  /** While reconnecting: whether the root can be reached, and whether its server says the run finished. */
   readonly #runWatch = new RunWatch({
-    check: () => fetchRunConfig(location.href),
-    onGone: () => this.finish(),
+    check: (signal) => fetchRunConfig(location.href, fetch, signal),
+    onUnreachable: () => this.#setRootReachable(false),
+    onReachable: () => this.#setRootReachable(true),
+    onEnded: () => this.finish(),
   })
   #busy = false
   #paused = false
@@ -186,14 +192,27 @@ export class VolunteerPage {
   /**
    * Where the link to the run stands, as the transport knows it. Once `finished`, only a new run (the tab
    * `connected` again, as tabs go from run to run at one address) changes it: the lost links and refused
-   * joins that follow the end of a run are no news.
+   * joins that follow the end of a run are no news. Before that, the page says finished only when told so
+   * (the root's word through the transport, or its `pando-server`'s through the `RunWatch`): a tab that
+   * cannot reach its root says so, and keeps trying.
    */
   setPhase(phase: LinkPhase): void {
     if (this.#phase === 'finished' && phase !== 'connected') return
-    this.#phase = phase
-    if (phase === 'reconnecting') this.#runWatch.start()
-    else this.#runWatch.stop()
+    if (phase === 'connected') this.#inRun = true
+    if (phase === 'finished') this.#inRun = false
+    this.#phase = phaseShown(phase, this.#inRun)
+    if (this.#phase === 'reconnecting') {
+      this.#runWatch.start()
+    } else {
+      this.#runWatch.stop()
+      this.#rootReachable = true
+    }
     if (phase !== 'connected') this.#busy = false
+    this.#showStatus()
+  }
+
+  #setRootReachable(reachable: boolean): void {
+    this.#rootReachable = reachable
     this.#showStatus()
   }
 
@@ -224,7 +243,7 @@ export class VolunteerPage {
   }
 
   #showStatus(): void {
-    this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused))
+    this.view.setStatus(statusOf(this.#phase, this.#busy, this.#paused, this.#rootReachable))
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   RUN_FINISHED_REASON,
 } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { closeMeaning, isNoRunRefusal, statusOf } from '../src/page-state.ts'
+import { closeMeaning, isNoRunRefusal, phaseShown, statusOf } from '../src/page-state.ts'
 
 describe('statusOf', () => {
   it('is working or waiting for work once connected, as the Worker is busy or not', () => {
@@ -30,6 +30,30 @@ describe('statusOf', () => {
     expect(statusOf('reconnecting', false, true)).toBe('paused')
     expect(statusOf('finished', false, true)).toBe('finished')
     expect(statusOf('finished', true, false)).toBe('finished')
+  })
+
+  it('says the root cannot be reached only while reconnecting, and finished only when told', () => {
+    expect(statusOf('reconnecting', false, false, false)).toBe('root-unreachable')
+    expect(statusOf('reconnecting', false, false, true)).toBe('reconnecting')
+    expect(statusOf('connected', true, false, false)).toBe('working')
+    expect(statusOf('waiting-for-run', false, false, false)).toBe('waiting-for-run')
+    expect(statusOf('reconnecting', false, true, false)).toBe('paused')
+    for (const phase of ['waiting-for-run', 'joining', 'connected', 'reconnecting'] as const) {
+      for (const reachable of [true, false]) {
+        expect(statusOf(phase, false, false, reachable)).not.toBe('finished')
+      }
+    }
+  })
+})
+
+describe('phaseShown', () => {
+  it('takes "no run" for a tab that was in a run as reconnecting to that run, not waiting for a new one', () => {
+    expect(phaseShown('waiting-for-run', true)).toBe('reconnecting')
+    expect(phaseShown('waiting-for-run', false)).toBe('waiting-for-run')
+    for (const phase of ['joining', 'connected', 'reconnecting', 'finished'] as const) {
+      expect(phaseShown(phase, true)).toBe(phase)
+      expect(phaseShown(phase, false)).toBe(phase)
+    }
   })
 })
 

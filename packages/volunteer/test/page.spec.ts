@@ -318,7 +318,8 @@ describe('volunteer page', { timeout: 15_000 }, () => {
   })
 
   it('waits for a run, with no warning, while a pando-server has no root', async () => {
-    const { page, socket } = await join('Early')
+    const page = await open('#device=Early')
+    const socket = await root.connection('Early')
     socket.send({ type: 'error', reason: NO_RUN_REASON })
     socket.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
     await expect.poll(() => page.textContent('#status')).toBe('Waiting for a run')
@@ -331,6 +332,16 @@ describe('volunteer page', { timeout: 15_000 }, () => {
       config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
     })
     await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
+  })
+
+  it('takes "no run" after being in one for its root gone, not the end of its run nor a new wait', async () => {
+    const { page, socket } = await join('Left')
+    await expect.poll(() => page.getAttribute('#status', 'data-status')).toBe('waiting-for-work')
+    socket.send({ type: 'error', reason: NO_RUN_REASON })
+    socket.socket.close(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
+    // The harness still serves the run's config: the root is reachable, the tab reconnects to its run.
+    await expect.poll(() => page.getAttribute('#status', 'data-status')).toBe('reconnecting')
+    expect(await page.isHidden('#message')).toBe(true)
   })
 
   it('sends its status each interval of the run config, with the figures the module gives report()', async () => {

@@ -1,6 +1,12 @@
-import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
+import { NO_RUN_REASON, RUN_ENDED_REASON, VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { checkRunConfig, fetchRunConfig, fetchWebSocketSettings, NoRunYetError } from '../src/run-config.ts'
+import {
+  checkRunConfig,
+  fetchRunConfig,
+  fetchWebSocketSettings,
+  NoRunYetError,
+  RunEndedError,
+} from '../src/run-config.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -75,6 +81,17 @@ describe('fetchRunConfig', () => {
     const notFound = fetchRunConfig('http://host:5000/', respond(404, {}))
     await expect(notFound).rejects.toThrow('/run/config.json: HTTP 404')
     await expect(notFound).rejects.not.toBeInstanceOf(NoRunYetError)
+  })
+
+  it('tells a 503 that says the last run finished from one that says there is no run yet', async () => {
+    const text = (body: string): typeof fetch =>
+      (async () => new Response(body, { status: 503 })) as typeof fetch
+    const ended = fetchRunConfig('http://host:5000/', text(RUN_ENDED_REASON))
+    await expect(ended).rejects.toBeInstanceOf(RunEndedError)
+    await expect(ended).rejects.toBeInstanceOf(NoRunYetError)
+    const noRun = fetchRunConfig('http://host:5000/', text(NO_RUN_REASON))
+    await expect(noRun).rejects.toBeInstanceOf(NoRunYetError)
+    await expect(noRun).rejects.not.toBeInstanceOf(RunEndedError)
   })
 })
 
