@@ -44,6 +44,8 @@ export class ChildLending {
   readonly #batchSize: BatchSize
   readonly #children = new Map<ChildChannel, RemoteBorrower>()
   #closed = false
+  /** Child links added so far: a child lent to before it reported is named by its link's number. */
+  #links = 0
 
   constructor(lender: Lender, batchSize: BatchSize) {
     this.#lender = lender
@@ -75,8 +77,10 @@ export class ChildLending {
         channel.close()
       }
     }
+    this.#links += 1
     const subStream = this.#lender.lendStream({
-      name: child.id ?? `child ${String(child.index)}`,
+      // Not by its slot: a later child in the same slot is another volunteer, with a standing of its own.
+      name: child.id ?? `child ${String(this.#links)}`,
       onDropped: () => channel.close(),
       // Another child or the node's own Worker waits idle: ask this one for what it has not started.
       onRecall: (count) => sendDown({ type: 'recall', count }),

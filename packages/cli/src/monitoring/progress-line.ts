@@ -56,7 +56,7 @@ export function summaryText(
 /**
  * The volunteers' standing, for the summary of a run that replicates or spot-checks: how many had their
  * results judged, how many earned trust (`--replicas auto`), and which were excluded (`volunteers judged: 4,
- * trusted: 2, excluded: 'child 0' (outvoted 3 times)`).
+ * trusted: 2, excluded: 'child 1' (outvoted 3 times)`).
  */
 export function standingText(standings: readonly StandingSnapshot[]): string {
   const excluded = standings.filter((standing) => standing.excluded !== undefined)
