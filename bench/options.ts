@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'journal',
   'spread',
   'replicas',
+  'networks',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
@@ -48,6 +49,8 @@ export interface Sizes {
   readonly spreadWaitItems: number
   /** CPU-bound items of the spread scenario per tab, by item size in ms. */
   readonly spreadCpuItemsPerTab: Readonly<Record<10 | 150, number>>
+  /** Tabs on each of the two tab hosts of a setting of the networks scenario. */
+  readonly networkTabsPerHost: number
 }
 
 export const FULL_SIZES: Sizes = {
@@ -63,6 +66,7 @@ export const FULL_SIZES: Sizes = {
   journalItems: 200_000,
   spreadWaitItems: 200,
   spreadCpuItemsPerTab: { 10: 1_000, 150: 60 },
+  networkTabsPerHost: 4,
 }
 
 export const QUICK_SIZES: Sizes = {
@@ -78,6 +82,7 @@ export const QUICK_SIZES: Sizes = {
   journalItems: 20_000,
   spreadWaitItems: 40,
   spreadCpuItemsPerTab: { 10: 200, 150: 20 },
+  networkTabsPerHost: 2,
 }
 
 export const USAGE = `Usage: npm run bench -- [OPTIONS]   (or: node scripts/loopback-only.mjs tsx bench/run.ts [OPTIONS])

@@ -21,6 +21,7 @@ import { far } from './scenarios/far.ts'
 import { journal } from './scenarios/journal.ts'
 import { join as joinScenario } from './scenarios/join.ts'
 import { memory } from './scenarios/memory.ts'
+import { networks } from './scenarios/networks.ts'
 import { overhead } from './scenarios/overhead.ts'
 import { recovery } from './scenarios/recovery.ts'
 import { scaling } from './scenarios/scaling.ts'
@@ -41,6 +42,7 @@ const RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<ScenarioR
   journal,
   spread,
   replicas,
+  networks,
 }
 
 const log = (message: string): void => {

@@ -30,7 +30,8 @@ interface ProbeReading {
   readonly message: string | null
 }
 
-const PROBE_SCRIPT = fileURLToPath(new URL('page-probe.js', import.meta.url))
+/** The probe to inject into every tab (`context.addInitScript({ path })`) before it loads. */
+export const PROBE_SCRIPT = fileURLToPath(new URL('page-probe.js', import.meta.url))
 
 /** What a tab shows and what the probe recorded, times as epoch milliseconds (see `now()`). */
 export interface TabReading {
@@ -84,24 +85,7 @@ export async function launchTabs(): Promise<Tabs> {
       if (new URL(socket.url()).pathname === '/join') joinSockets.set(page, (joinSockets.get(page) ?? 0) + 1)
     })
   })
-  const read = async (page: Page): Promise<TabReading> => {
-    // A string, not a function: tsx compiles functions with helpers that the page does not have.
-    const shown = (await page.evaluate('window.__pandoBenchRead()')) as ProbeReading
-    const at = (time: number | null | undefined): number | undefined =>
-      time === null || time === undefined ? undefined : shown.timeOrigin + time
-    return {
-      loadAt: at(shown.record.loadAt),
-      readyAt: at(shown.record.readyAt),
-      firstItemAt: at(shown.record.firstItemAt),
-      firstProcessedAt: at(shown.record.firstProcessedAt),
-      timeOrigin: shown.timeOrigin,
-      processed: shown.processed,
-      transport: shown.transport ?? undefined,
-      depth: shown.depth ?? undefined,
-      message: shown.message ?? undefined,
-      joinSockets: joinSockets.get(page) ?? 0,
-    }
-  }
+  const read = (page: Page): Promise<TabReading> => readTab(page, joinSockets.get(page) ?? 0)
   return {
     browser,
     context,
@@ -128,5 +112,25 @@ export async function launchTabs(): Promise<Tabs> {
       await Promise.all(context.pages().map((page) => page.close().catch(() => undefined)))
     },
     close: () => browser.close(),
+  }
+}
+
+/** What the probe of a tab recorded and what the tab shows; `joinSockets`: its `/join` WebSockets so far. */
+export async function readTab(page: Page, joinSockets: number): Promise<TabReading> {
+  // A string, not a function: tsx compiles functions with helpers that the page does not have.
+  const shown = (await page.evaluate('window.__pandoBenchRead()')) as ProbeReading
+  const at = (time: number | null | undefined): number | undefined =>
+    time === null || time === undefined ? undefined : shown.timeOrigin + time
+  return {
+    loadAt: at(shown.record.loadAt),
+    readyAt: at(shown.record.readyAt),
+    firstItemAt: at(shown.record.firstItemAt),
+    firstProcessedAt: at(shown.record.firstProcessedAt),
+    timeOrigin: shown.timeOrigin,
+    processed: shown.processed,
+    transport: shown.transport ?? undefined,
+    depth: shown.depth ?? undefined,
+    message: shown.message ?? undefined,
+    joinSockets,
   }
 }

@@ -13,11 +13,12 @@ const SQUARE = path.join('examples', 'square-no-delay.js')
  * Volunteers behind symmetric NATs (nftables `masquerade random,fully-random`: a new outside port for each
  * destination), each at a site of its own, the root and coturn on the lab's "Internet" (203.0.113.0/24). A
  * tab behind one NAT reaches the public root directly (the root learns its mapped address from its checks),
- * but two tabs behind two symmetric NATs cannot reach each other without a relay.
+ * but two tabs behind two symmetric NATs cannot reach each other without a relay. Host A, behind a third
+ * symmetric NAT, holds a root that needs TURN itself.
  */
 describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
   let lab: NetworkLab
-  let hosts: Record<'pub' | 'b' | 'c', LabHost>
+  let hosts: Record<'pub' | 'a' | 'b' | 'c', LabHost>
   let turn: TurnServer
   let tabs: HostTabs[] = []
 
@@ -33,7 +34,12 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
       })
       return lab.host(name, lan, 2)
     }
-    hosts = { pub: await lab.host('pub', internet, 2), b: await site('b', 1), c: await site('c', 2) }
+    hosts = {
+      pub: await lab.host('pub', internet, 2),
+      a: await site('a', 3),
+      b: await site('b', 1),
+      c: await site('c', 2),
+    }
   })
   afterEach(async () => {
     await Promise.all(tabs.map(({ browser }) => browser.close()))
@@ -157,4 +163,66 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
       if (run.child.exitCode === null) run.child.kill('SIGKILL')
     }
   })
+
+  it('lets a root behind a symmetric NAT allocate its own relay with --turn-secret credentials', async () => {
+    const serverCommand = hosts.pub.command(PANDO_SERVER, ['--port', '0'])
+    const server = startPando(serverCommand.args, {
+      bin: serverCommand.file,
+      env: { PANDO_SECRET: SERVER_SECRET },
+    })
+    try {
+      const [, port = ''] = await server.waitForStderr(/http:\/\/203\.0\.113\.2:(\d+)\/\?token=/)
+      // The root makes its own credentials from the secret (a username `EXPIRY:ID`, with a colon, that
+      // node-datachannel must be given percent-encoded) and the pages' (the pando-server has no secret).
+      const rootCommand = hosts.a.command(PANDO, [
+        SQUARE,
+        '--stdin',
+        '--host',
+        `203.0.113.2:${port}`,
+        '--ice-servers',
+        `turn:203.0.113.3:${TURN_PORT}`,
+      ])
+      const run = startPando(rootCommand.args, {
+        bin: rootCommand.file,
+        env: { PANDO_SECRET: SERVER_SECRET, PANDO_TURN_SECRET: TURN_SECRET },
+      })
+      try {
+        const [url = ''] = await run.waitForStderr(/http:\/\/203\.0\.113\.2:\d+\/\?token=[\w-]+/)
+        const b = await openHostTabs(hosts.b, url, 1)
+        tabs.push(b)
+        const [tab] = await joinedTabs([b])
+        expect([tab?.transport, tab?.depth]).toEqual(['WebRTC', 1])
+        // The root has a relay of its own: an allocation that opened a permission for the tab's NAT (only the
+        // root has a candidate there). Before its credentials were encoded, coturn refused it (401).
+        const relays = relayPeers(turn.log())
+        expect([...relays.values()].some((peers) => peers.includes('203.0.113.11'))).toBe(true)
+        run.child.stdin.end(seqLines(0, 200))
+        const result = await run.exited
+        expect(result.stdout).toBe(seqLines(0, 200, (n) => String(n * n)))
+        expect(result.code).toBe(0)
+        expect(run.stderr()).not.toContain(TURN_SECRET)
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL')
+      }
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  })
 })
+
+/**
+ * The relays coturn allocated, by session: the addresses each one's owner opened permissions for (its peers'
+ * candidates), read from coturn's verbose log.
+ */
+function relayPeers(log: string): Map<string, string[]> {
+  const relays = new Map<string, string[]>()
+  for (const [, session = ''] of log.matchAll(
+    /session (\d+): realm <[^>]*> user <[^>]+>: incoming packet ALLOCATE processed, success/g,
+  )) {
+    relays.set(session, [])
+  }
+  for (const [, session = '', peer = ''] of log.matchAll(/session (\d+): peer ([\d.]+) lifetime updated/g)) {
+    relays.get(session)?.push(peer)
+  }
+  return relays
+}

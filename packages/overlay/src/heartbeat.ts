@@ -14,8 +14,11 @@ export interface HeartbeatComponents {
   readonly clock: Clock
   /** Sends a sign of life to the peer. */
   send(): void
-  /** The peer has been silent too long; called once, after which the heartbeat is stopped. */
-  onTimeout(): void
+  /**
+   * The peer has been silent too long (`silentMs`, since its last sign of life or the stall that excused it);
+   * called once, after which the heartbeat is stopped.
+   */
+  onTimeout(silentMs: number): void
 }
 
 /**
@@ -80,7 +83,7 @@ export class Heartbeat {
     const silence = now - this.lastReceived
     if (silence > this.options.timeoutMs - this.tickMs) {
       this.stop()
-      this.components.onTimeout()
+      this.components.onTimeout(silence)
       return
     }
     this.components.send()

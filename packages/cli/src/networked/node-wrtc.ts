@@ -1,5 +1,13 @@
 import * as polyfill from 'node-datachannel/polyfill'
 import type { WebRtcImplementation } from '@pando/overlay'
+import { nodeIceServers, type IceServerEntry } from './node-ice-servers.ts'
+
+/** The part of an `RTCConfiguration` read here (Node's types have no DOM, so none of its fields). */
+interface PeerConnectionConfig {
+  readonly iceServers?: readonly IceServerEntry[]
+}
+
+type PolyfillConfig = ConstructorParameters<typeof polyfill.RTCPeerConnection>[0]
 
 interface PlainDescription {
   type: string
@@ -12,9 +20,18 @@ function plain(description: { type: string; sdp: string }): PlainDescription {
 
 /**
  * node-datachannel's WebRTC for simple-peer in Node. simple-peer assigns `offer.sdp` (to filter it), and the
- * polyfill's descriptions only have getters: hand it plain `{ type, sdp }` objects instead.
+ * polyfill's descriptions only have getters: hand it plain `{ type, sdp }` objects instead. TURN credentials
+ * go into the servers' URLs percent-encoded ({@link nodeIceServers}), which the polyfill does not do.
  */
 class PlainDescriptionPeerConnection extends polyfill.RTCPeerConnection {
+  constructor(config?: PeerConnectionConfig) {
+    super(
+      (config?.iceServers === undefined
+        ? config
+        : { ...config, iceServers: nodeIceServers(config.iceServers) }) as PolyfillConfig,
+    )
+  }
+
   override async createOffer(): Promise<PlainDescription> {
     return plain(await super.createOffer())
   }

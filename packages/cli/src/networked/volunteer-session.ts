@@ -19,10 +19,11 @@ import {
   type RunProgress,
   type VolunteerConfig,
 } from '@pando/protocol'
+import { Heartbeat } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
-import { LoopStall } from '@pando/server'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { BrowserMarks } from './browser-marks.ts'
+import { processClock } from './process-clock.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
 /**
@@ -31,6 +32,8 @@ import type { VolunteerSocket } from './volunteer-socket.ts'
  * Checked every quarter heartbeat, a frozen page is dropped within two heartbeats.
  */
 const SILENT_HEARTBEATS = 1.5
+/** How often a page's silence is checked: every quarter heartbeat. */
+const CHECKS_PER_HEARTBEAT = 4
 
 export interface VolunteerSessionOptions {
   readonly lender: Lender
@@ -83,25 +86,33 @@ export interface ServedVolunteer {
 export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): ServedVolunteer {
   let borrower: RemoteBorrower | undefined
   let left = false
-  let heardAt = performance.now()
   const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(toWire(message)))
-  const checkEvery = options.heartbeatMs / 4
-  const stall = new LoopStall(checkEvery)
-  const watchdog = setInterval(() => {
-    // The root itself stalled: the page's heartbeats wait unread in the socket. It gets a fresh interval.
-    if (stall.stalled()) heardAt = performance.now()
-    const silent = Math.round(performance.now() - heardAt)
-    if (borrower !== undefined && silent > SILENT_HEARTBEATS * options.heartbeatMs) {
-      reject(`silent for ${silent} ms: the page sent no heartbeat (frozen or hung?)`, CLOSE_RECONNECT)
-    }
-  }, checkEvery)
-  watchdog.unref()
+  // The overlay's heartbeat, as every tree link's, from the hello on: checked every quarter heartbeat, a page
+  // silent for more than SILENT_HEARTBEATS is given up (its timeout is one check more, as the heartbeat gives
+  // up a peer silent for more than its timeout less one tick), and a check that comes a whole check late
+  // (the root stalled, the page's heartbeats waiting unread in the socket) gives it a fresh interval. The
+  // root sends nothing itself: the server's pings are its signs of life.
+  const heartbeat = new Heartbeat(
+    {
+      timeoutMs: (SILENT_HEARTBEATS + 1 / CHECKS_PER_HEARTBEAT) * options.heartbeatMs,
+      ticks: SILENT_HEARTBEATS * CHECKS_PER_HEARTBEAT + 1,
+    },
+    {
+      clock: processClock,
+      send: () => undefined,
+      onTimeout: (silentMs) =>
+        reject(
+          `silent for ${Math.round(silentMs)} ms: the page sent no heartbeat (frozen or hung?)`,
+          CLOSE_RECONNECT,
+        ),
+    },
+  )
   /** The volunteer is gone (or sent away); `onLeave` hears it unless `quietly` (the run's end). */
   const leave = (reason: string, quietly = false): void => {
     if (left) return
     left = true
     clearTimeout(helloTimer)
-    clearInterval(watchdog)
+    heartbeat.stop()
     borrower?.close(new Error(reason))
     options.board.remove(socket)
     if (borrower !== undefined && !quietly) options.onLeave?.(reason)
@@ -161,6 +172,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
         maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
         ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
       })
+      heartbeat.start()
       options.onJoin?.(label)
       return
     }
@@ -187,7 +199,7 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
 
   socket.onMessage((text) => {
     if (left) return
-    heardAt = performance.now()
+    heartbeat.received()
     try {
       handle(text)
     } catch (error) {
