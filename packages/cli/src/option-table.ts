@@ -531,7 +531,8 @@ function valueName(spec: OptionSpec): string {
       return 'TIME'
     case 'choice':
       return spec.choices.join('|')
-    default:
+    case 'boolean':
+    case 'text':
       return 'VALUE'
   }
 }

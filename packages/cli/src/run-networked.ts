@@ -204,6 +204,7 @@ const moduleNameOf = (options: RunOptions): string => path.basename(options.modu
  * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
  * lending from `lender`; `pages` reaches the volunteers of both.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: serveVolunteers is still to be split
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,

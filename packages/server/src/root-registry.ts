@@ -277,6 +277,11 @@ export class RootRegistry {
         if (root.written !== undefined) throw new LinkError('run-files sent twice')
         this.#writeFiles(root, message.files)
         return
+      case 'to-joiner':
+      case 'volunteer-send':
+      case 'volunteer-close':
+      case 'status':
+        break // handled below, once the root is ready
     }
     if (root.state !== 'ready') throw new LinkError(`${message.type} before ready`)
     switch (message.type) {

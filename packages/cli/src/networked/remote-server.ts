@@ -290,7 +290,9 @@ class RootLink {
         this.#volunteers.get(message.connection)?.closed('disconnected')
         this.#volunteers.delete(message.connection)
         return
-      default:
+      case 'welcome':
+      case 'ready':
+      case 'error':
         return this.#abort(`${this.#where} broke the protocol: ${message.type} after registration`)
     }
   }
