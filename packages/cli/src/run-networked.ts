@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
+import { BUNDLE_FILENAME, BundleError, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
   MAX_LINK_ITEM_CHARS,
   RUN_CONFIG_FILENAME,
@@ -320,7 +320,7 @@ async function bundle(module: string, outDir: string): Promise<void> {
   try {
     await bundleModule({ modulePath: path.resolve(module), outDir })
   } catch (error) {
-    if (error instanceof Error && error.name === 'BundleError') {
+    if (error instanceof Error && error.name === BundleError.name) {
       throw new UsageError(
         `${error.message}\n(the module must bundle for a browser Worker: fix it, or use --local)`,
       )

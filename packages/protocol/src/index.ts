@@ -40,18 +40,25 @@ export {
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,
   MAX_LINK_ITEM_CHARS,
-  TRANSPORT_LIMIT_ERROR,
   DEFAULT_MAX_RESULT_CHARS,
-  RESULT_TOO_LARGE_ERROR,
   REORDER_WINDOW_CHARS,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
   MAX_VIEWERS_PER_ADDRESS,
 } from './limits.ts'
 export {
   ITEM_TIMEOUT_ERROR,
+  TRANSPORT_LIMIT_ERROR,
+  RESULT_TOO_LARGE_ERROR,
+  WORKER_CRASH_ERROR,
+  DISAGREEMENT_ERROR,
+  WIRE_ERROR_NAMES,
+  type WireErrorName,
+} from './wire-errors.ts'
+export {
   MessageTooLargeError,
   ModuleContractError,
   ProtocolError,
+  isProtocolError,
   RemoteError,
   itemTimeoutError,
   serializeError,

@@ -32,6 +32,7 @@ import {
   WRONG_SECRET_DELAY_MS,
   WRONG_SECRET_WINDOW_MS,
 } from './constants.ts'
+import { LinkError } from './errors.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
 import { VolunteerTunnel } from './volunteer-tunnel.ts'
@@ -73,16 +74,6 @@ interface Root {
   dir?: string
   /** Settles when its files are written (or failed to be). */
   written?: Promise<void>
-}
-
-/** Why a message ends the link: sent to the root in an `error`, then the link closes with `code`. */
-class LinkError extends Error {
-  constructor(
-    message: string,
-    readonly code = CLOSE_PROTOCOL_ERROR,
-  ) {
-    super(message)
-  }
 }
 
 /** The peer's address, an IPv4 one as such rather than IPv4-mapped IPv6 (`::ffff:1.2.3.4`). */

@@ -1,4 +1,5 @@
 import { RUN_CONFIG_PATH, VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
+import { NoRunYetError, RunConfigUnavailableError } from './errors.ts'
 import { DEFAULT_HEARTBEAT, DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
@@ -70,21 +71,21 @@ export function checkRunConfig(value: unknown): RunConfig {
   }
 }
 
-/** The server has no run to serve yet (a `pando-server` with no root registered answers 503). */
-export class NoRunYetError extends Error {
-  override readonly name = 'NoRunYetError'
-}
+export { NoRunYetError } from './errors.ts'
 
 /**
  * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
  * back absolute (resolved against the page). Both carry the page's access token. @throws a
- * {@link NoRunYetError} while the server has no run (503), another error when the root serves none, or a bad one
+ * {@link NoRunYetError} while the server has no run (503), a {@link RunConfigUnavailableError} when the root serves
+ * none, or a `TypeError` for a bad one
  */
 export async function fetchRunConfig(pageUrl: string, fetchFn: typeof fetch = fetch): Promise<RunConfig> {
   const url = new URL(withPageToken(RUN_CONFIG_PATH, pageUrl))
   const response = await fetchFn(url, { cache: 'no-store' })
   if (response.status === 503) throw new NoRunYetError(`${url.pathname}: no run yet (HTTP 503)`)
-  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
+  if (!response.ok) {
+    throw new RunConfigUnavailableError(`${url.pathname}: HTTP ${String(response.status)}`, response.status)
+  }
   const config = checkRunConfig(await response.json())
   return { ...config, bundleUrl: withPageToken(config.bundleUrl, pageUrl) }
 }

@@ -7,6 +7,7 @@ import {
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseServerToRoot,
+  ProtocolError,
   type MonitorMessage,
   type RelayToJoiner,
   type RootLinkJoinSignal,
@@ -236,7 +237,7 @@ class RootLink {
     if (this.#phase === 'closing' || this.#phase === 'closed') return
     let message: ServerToRoot
     try {
-      if (isBinary) throw new Error('binary messages are not part of the protocol')
+      if (isBinary) throw new ProtocolError('binary messages are not part of the protocol')
       message = parseServerToRoot(String(data))
     } catch (error) {
       this.#abort(`${this.#where} broke the protocol: ${(error as Error).message}`)

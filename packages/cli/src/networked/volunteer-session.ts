@@ -1,11 +1,14 @@
 import {
   CLOSE_DISCREDITED,
+  CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_RECONNECT,
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
   fitCloseReason,
+  isProtocolError,
+  MessageTooLargeError,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
@@ -21,6 +24,7 @@ import {
 } from '@pando/protocol'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import { LoopStall } from '@pando/server'
+import { printInternalError } from '../exit.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
@@ -62,6 +66,10 @@ export interface ServedVolunteer {
    */
   finish(): void
 }
+
+/** What a volunteer is told when the root failed on its message: a bug of the root's, not the volunteer's fault. */
+export const ROOT_FAILED_REASON =
+  "the root failed on this page's message (an internal error: see the root's terminal)"
 
 /**
  * Serves one volunteer's WebSocket (a real one, or one tunnelled from a remote `pando-server`): waits for
@@ -170,11 +178,13 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     try {
       handle(text)
     } catch (error) {
-      if (!(error instanceof Error)) return reject(String(error))
-      reject(
-        error.message,
-        error.name === 'MessageTooLargeError' ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR,
-      )
+      if (isProtocolError(error)) {
+        const code = error.name === MessageTooLargeError.name ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR
+        return reject(error.message, code)
+      }
+      // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
+      printInternalError(`taking a message from volunteer ${options.volunteerId}`, error)
+      reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
     }
   })
   socket.onClose((reason) => leave(reason))

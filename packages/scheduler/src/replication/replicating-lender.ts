@@ -1,8 +1,8 @@
-import type { Job, SerializedError } from '@pando/protocol'
+import { ITEM_TIMEOUT_ERROR, type Job, type SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_WINDOW } from '../constants.ts'
 import { Deque } from '../deque.ts'
-import { CaughtError, DISAGREEMENT_ERROR, OutvotedError } from '../errors.ts'
+import { CaughtError, DISAGREEMENT_ERROR, OutvotedError, StreamMisuseError } from '../errors.ts'
 import { createLender } from '../lender.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
 import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
@@ -304,7 +304,8 @@ class Replication implements Placement {
       this.#inner.source(abort, () => cb(abort))
       return
     }
-    if (this.#outWaiting !== undefined) throw new Error('lender source read before its last callback')
+    if (this.#outWaiting !== undefined)
+      throw new StreamMisuseError('lender source read before its last callback')
     this.#outWaiting = cb
     this.pump()
   }
@@ -369,7 +370,7 @@ class Replication implements Placement {
     if (!settled.ok) {
       const standing = this.#reputation.of(by)
       standing.failed++
-      if (settled.error.name === 'ItemTimeoutError') standing.timedOut++
+      if (settled.error.name === ITEM_TIMEOUT_ERROR) standing.timedOut++
       this.settle(item, { ...settled, id, value })
       return
     }
