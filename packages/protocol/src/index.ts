@@ -1,6 +1,12 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER } from './constants.ts'
+export {
+  WORKER_MODULE_GLOBAL,
+  ACCESS_TOKEN_PARAMETER,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
+  CLOSE_GRACE_MS,
+} from './constants.ts'
 export {
   VOLUNTEER_PATH,
   JOIN_PATH,

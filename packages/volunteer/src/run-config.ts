@@ -1,6 +1,12 @@
-import { RUN_CONFIG_PATH, VOLUNTEER_PROTOCOL_VERSION, withPageToken, type RunConfig } from '@pando/protocol'
+import {
+  DEFAULT_HEARTBEAT_MS,
+  RUN_CONFIG_PATH,
+  VOLUNTEER_PROTOCOL_VERSION,
+  withPageToken,
+  type RunConfig,
+} from '@pando/protocol'
 import { NoRunYetError, RunConfigUnavailableError } from './errors.ts'
-import { DEFAULT_HEARTBEAT, DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
+import { DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -105,7 +111,7 @@ export type WebSocketSettings = Pick<
 /**
  * The run's reporting interval, item deadline, heartbeat and bundle, for a page that needs nothing else from
  * the config (a WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL`, `DEFAULT_ITEM_TIMEOUT`,
- * `DEFAULT_HEARTBEAT` and no bundle when the root serves no usable config. Never rejects.
+ * `DEFAULT_HEARTBEAT_MS` and no bundle when the root serves no usable config. Never rejects.
  */
 export async function fetchWebSocketSettings(
   pageUrl: string,
@@ -120,7 +126,7 @@ export async function fetchWebSocketSettings(
     return {
       reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
       itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
-      heartbeatMs: DEFAULT_HEARTBEAT,
+      heartbeatMs: DEFAULT_HEARTBEAT_MS,
       bundleUrl: undefined,
       moduleName: undefined,
     }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   CLOSE_CUT,
+  CLOSE_GRACE_MS,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
   MAX_ROOT_LINK_MESSAGE_BYTES,
@@ -31,8 +32,6 @@ const REGISTER_TIMEOUT_MS = 60_000
  * server lets the root miss, so that the server, which sees the root's pongs, decides first.
  */
 const MISSED_PINGS = 4
-/** The longest `close()` waits for the server to close the link in turn, in ms. */
-const CLOSE_GRACE_MS = 1_000
 
 export interface RemoteServerOptions {
   readonly address: ServerAddress
