@@ -133,7 +133,7 @@ export function parseConfig(text: string, path: string): Partial<OptionValues> {
     }
     values[key] = checked.value
   }
-  return values as Partial<OptionValues>
+  return values
 }
 
 function oneLine(text: string): string {

@@ -30,6 +30,18 @@ export function printNotice(message: string): void {
 }
 
 /**
+ * Reports a bug on this side (not the user's, not a peer's) that the run survives: `while` says what the root
+ * was doing (e.g. "taking a message from volunteer 3fa2"); the stack follows, for a bug report.
+ */
+export function printInternalError(while_: string, error: unknown): void {
+  printMessage(`internal error while ${while_}: ${errorText(error)}`)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}
+
+/**
  * Reports an error and exits: status 2 for a usage error (its message says how to fix it), 1 for a stopped
  * run (its message says why) or anything else.
  */
@@ -39,6 +51,6 @@ export function exitWithError(error: unknown): void {
     exitAfterFlush(error.exitCode)
     return
   }
-  printMessage(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  printMessage(`internal error: ${errorText(error)}`)
   exitAfterFlush(EXIT_FAILED)
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { resolveProcessFunction, type ProcessFunction } from '@pando/protocol'
+import { ModuleContractError, resolveProcessFunction, type ProcessFunction } from '@pando/protocol'
 import { UsageError } from './errors.ts'
 import { printMessage } from './exit.ts'
 import { withWorkerLikeGlobals } from './worker-like-globals.ts'
@@ -56,7 +56,7 @@ function processFunctionOf(namespace: unknown, modulePath: string): ProcessFunct
   try {
     return resolveProcessFunction(namespace)
   } catch (error) {
-    if (error instanceof Error && error.name === 'ModuleContractError') {
+    if (error instanceof Error && error.name === ModuleContractError.name) {
       throw new UsageError(`the module ${modulePath} cannot be used: ${error.message}`)
     }
     throw error

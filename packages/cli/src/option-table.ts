@@ -6,6 +6,8 @@
  */
 
 import {
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_RESULT_CHARS,
   MAX_TAB_WORKERS,
   RELATIVE_TIMEOUT_FLOOR_MS,
@@ -216,7 +218,7 @@ export const OPTION_TABLE = {
   },
   heartbeat: {
     kind: 'duration',
-    default: 2_000,
+    default: DEFAULT_HEARTBEAT_MS,
     bareUnit: 'ms',
     min: 100,
     describe:
@@ -253,7 +255,7 @@ export const OPTION_TABLE = {
   },
   'bootstrap-timeout': {
     kind: 'duration',
-    default: 10_000,
+    default: DEFAULT_BOOTSTRAP_TIMEOUT_MS,
     bareUnit: 'ms',
     min: 100,
     describe:
@@ -531,7 +533,8 @@ function valueName(spec: OptionSpec): string {
       return 'TIME'
     case 'choice':
       return spec.choices.join('|')
-    default:
+    case 'boolean':
+    case 'text':
       return 'VALUE'
   }
 }

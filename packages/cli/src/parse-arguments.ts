@@ -161,6 +161,7 @@ const NOT_OPTIONS = new Set([
  * Understands the command line, with the environment's `PANDO_<OPTION>` values, then `config`'s, as defaults.
  * @throws {UsageError} for an unknown option, a bad value, no module, or items that cannot be used
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: parseArguments is still to be split
 export async function parseArguments(args: readonly string[], context: ParseContext): Promise<Command> {
   checkBooleanAssignments(args)
   const environment = readEnvironmentOptions(context.env ?? {})
@@ -346,7 +347,7 @@ function optionValues(argv: Record<string, unknown>, defaults: OptionValues): Op
     }
     const checked = checkOptionValue(name, argv[name], 'text')
     if (!checked.ok) throw new UsageError(`--${name} ${checked.reason} (see 'pando --help')`)
-    values[name as OptionName] = checked.value
+    values[name] = checked.value
   }
   return values as OptionValues
 }

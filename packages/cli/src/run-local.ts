@@ -21,7 +21,7 @@ export async function runLocal(
 ): Promise<RunEnding> {
   channel.record?.begin(await sourceIdentity(options.module))
   const lender = withSchedulerDebug(createRootLender(channel.items, options, channel.record))
-  const stopLocal =
+  const stopLocal: () => Promise<void> | void =
     options.jobs > 1
       ? lendToThreads(lender, { ...options, cwd: globalThis.process.cwd() })
       : lendLocally(lender, process, options.itemTimeout)

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BUNDLE_FILENAME, BundleWriteError, bundleModule } from '@pando/bundler'
+import { BUNDLE_FILENAME, BundleError, BundleWriteError, bundleModule } from '@pando/bundler'
 import {
   MAX_LINK_ITEM_CHARS,
   RUN_CONFIG_FILENAME,
@@ -213,6 +213,7 @@ const moduleNameOf = (options: RunOptions): string => path.basename(options.modu
  * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
  * lending from `lender`; `pages` reaches the volunteers of both.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: serveVolunteers is still to be split
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,
@@ -342,7 +343,7 @@ async function bundle(module: string, outDir: string): Promise<void> {
   try {
     await bundleModule({ modulePath: path.resolve(module), outDir })
   } catch (error) {
-    if (error instanceof Error && error.name === 'BundleError') {
+    if (error instanceof Error && error.name === BundleError.name) {
       throw new UsageError(
         `${error.message}\n(the module must bundle for a browser Worker: fix it, or use --local)`,
       )

@@ -6,7 +6,7 @@ import { parseTreeWorkMessage, toWire, type Job, type Outcome } from '@pando/pro
 import { createLender, type Settled } from '@pando/scheduler'
 import fc from 'fast-check'
 import pull from 'pull-stream'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import {
   Emitter,
   isControlMessage,
@@ -288,6 +288,64 @@ describe('startTreeRoot, fuzzed by its children', () => {
     )
     // Thousands of messages from children over the runs.
     expect(messages).toBeGreaterThan(3_000)
+  })
+
+  it("reports a bug of its own on stderr as an internal error, not as a child's fault; a child's fault, silently", async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    onTestFinished(() => stderr.mockRestore())
+    const connector = new FakeConnector()
+    hooks.connector = connector
+    const lender = createLender({ ordered: true, retries: 2 })
+    pull(pull.values(Array.from({ length: 8 }, (_, id): Job => ({ id, value: String(id) }))), lender.sink)
+    pull(lender.source, pull.drain())
+    const board = new ReportBoard()
+    vi.spyOn(board, 'countOutcomes').mockImplementation(() => {
+      throw new TypeError('a bug in the board')
+    })
+    const root = startTreeRoot({
+      lender,
+      degree: 4,
+      bootstrapTimeoutMs: 60_000,
+      heartbeatMs: 0,
+      batchSize: 2,
+      iceServers: [],
+      sendToJoiner: () => undefined,
+      board,
+    })
+    onTestFinished(() => root.close())
+    const join = (origin: string): FakeChannel => {
+      root.handleJoinSignal({
+        type: 'join-signal',
+        origin,
+        seq: 0,
+        weight: 1,
+        signal: { type: 'offer', sdp: 'v=0' },
+      })
+      const channel = connector.created.at(-1)
+      if (channel === undefined) throw new TypeError('the root made no channel')
+      channel.open()
+      return channel
+    }
+    const rude = join('rude')
+    rude.deliver({ type: 'outcomes', outcomes: 'not a list' })
+    expect(rude.state).toBe('closed')
+    expect(stderr).not.toHaveBeenCalled()
+
+    const honest = join('honest')
+    await settle()
+    const jobs = honest.jobs()
+    expect(jobs.length).toBeGreaterThan(0)
+    honest.deliver(
+      toWire({
+        type: 'outcomes',
+        outcomes: jobs.map((job) => ({ id: job.id, ok: true, result: square(job) })),
+      }),
+    )
+    expect(honest.state).toBe('closed')
+    const written = stderr.mock.calls.map(([text]) => String(text)).join('')
+    expect(written).toMatch(
+      /^pando: internal error while taking a message from a tree child: TypeError: a bug in the board\n {4}at /,
+    )
   })
 })
 

@@ -9,20 +9,11 @@
  */
 export const DEFAULT_DEGREE = 10
 
-/**
- * How long a join attempt may take, in ms, on both sides: the joiner gives up and retries, the accepting
- * node drops the candidate and frees its slot. The original's `--bootstrap-timeout` default. A joiner
- * whose request waits for a slot several levels down waits for each of those candidates to connect first,
- * and ICE across the internet can take seconds, so this is generous.
- */
-export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 60_000
+/** How long a join attempt may take, in ms, on both sides: the product's default (`--bootstrap-timeout`). */
+export { DEFAULT_BOOTSTRAP_TIMEOUT_MS } from '@pando/protocol'
 
-/**
- * A peer silent for this long, in ms, is closed. The original's `--heartbeat` default: long enough that a
- * busy or background-throttled tab is not dropped by mistake, short enough that a lost subtree's items
- * are lent again within half a minute.
- */
-export const DEFAULT_HEARTBEAT_MS = 30_000
+/** A peer silent for this long, in ms, is closed: the product's default (`--heartbeat`). */
+export { DEFAULT_HEARTBEAT_MS } from '@pando/protocol'
 
 /**
  * Heartbeat ticks per `heartbeatMs`. Each tick sends a heartbeat and checks the peer's last sign of

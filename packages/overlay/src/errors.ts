@@ -18,14 +18,11 @@ export class NotOpenError extends Error {
   }
 }
 
-/** A peer sent a malformed control message, or one it may not send; the node closes that link. */
-export class ProtocolError extends Error {
-  static override readonly name = 'ProtocolError'
-  constructor(message: string) {
-    super(message)
-    this.name = 'ProtocolError'
-  }
-}
+/**
+ * A peer sent a malformed control message, or one it may not send; the node closes that link. The protocol
+ * package's one `ProtocolError`, the same class wherever a peer breaks the protocol.
+ */
+export { ProtocolError } from '@pando/protocol'
 
 /** A join attempt did not open a channel within the bootstrap timeout; the joiner retries. */
 export class JoinTimeoutError extends Error {

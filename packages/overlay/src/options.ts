@@ -22,10 +22,10 @@ export interface TreeNodeOptions {
   readonly degree?: number
   /**
    * How long a join attempt may take before the joiner retries and the accepting node frees the slot, in
-   * ms. @default DEFAULT_BOOTSTRAP_TIMEOUT_MS (60,000)
+   * ms. @default DEFAULT_BOOTSTRAP_TIMEOUT_MS (10,000)
    */
   readonly bootstrapTimeoutMs?: number
-  /** A parent or child silent for this long is closed, in ms; 0 disables. @default DEFAULT_HEARTBEAT_MS (30,000) */
+  /** A parent or child silent for this long is closed, in ms; 0 disables. @default DEFAULT_HEARTBEAT_MS (2,000) */
   readonly heartbeatMs?: number
   /** How a full node picks the child for a new join attempt. @default 'least-loaded' */
   readonly routing?: RoutingPolicy

@@ -31,7 +31,10 @@ export const CLOSE_PROTOCOL_ERROR = 1008
 /** "Message too big": a message over its endpoint's limit (or a first message over the hello's). */
 export const CLOSE_MESSAGE_TOO_BIG = 1009
 
-/** "Internal error": the server cannot go on with this peer (a `pando-server` that cannot store a run's files). */
+/**
+ * "Internal error": the server cannot go on with this peer (a `pando-server` that cannot store a run's files),
+ * or the root failed on the peer's message (a bug of the root's, reported on its stderr, not the peer's fault).
+ */
 export const CLOSE_INTERNAL_ERROR = 1011
 
 /** "Service restart": the root left a `pando-server`; its volunteers come back to the next one. */

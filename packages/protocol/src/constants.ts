@@ -15,3 +15,26 @@ export const WORKER_MODULE_GLOBAL = 'pandoModule'
  * refuses what comes without it (403), unless it was started `--open`.
  */
 export const ACCESS_TOKEN_PARAMETER = 'token'
+
+/**
+ * The root's heartbeat, in ms (`--heartbeat`): a WebSocket volunteer sends its own every half of it, the
+ * server pings every socket at it, and a tree link silent for this long is closed. The product's value,
+ * the one default of the CLI, the server, the overlay and a page that cannot read the run's config.
+ * @default 2_000 ms (the original: 30 s)
+ */
+export const DEFAULT_HEARTBEAT_MS = 2_000
+
+/**
+ * How long a WebRTC join attempt may take, in ms, on both sides (`--bootstrap-timeout`): the joiner gives
+ * up and retries (or falls back to the WebSocket), the accepting node drops the candidate and frees its slot.
+ * @default 10_000 ms (the original: 60 s)
+ */
+export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 10_000
+
+/**
+ * How long a WebSocket being closed gets to finish the closing handshake before its connection is cut, in
+ * ms, on either end of a link: long enough for the close frame (and its reason) to reach the peer, short
+ * enough that a peer which never answers does not hold its connection (or a root's pending place) for ws's
+ * own 30 s.
+ */
+export const CLOSE_GRACE_MS = 1_000

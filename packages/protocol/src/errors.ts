@@ -1,4 +1,5 @@
 import type { SerializedError } from './job.ts'
+import { ITEM_TIMEOUT_ERROR } from './wire-errors.ts'
 
 /** The user's module does not export a processing function in either supported form. */
 export class ModuleContractError extends Error {
@@ -40,6 +41,16 @@ export class MessageTooLargeError extends ProtocolError {
   }
 }
 
+/**
+ * True for a {@link ProtocolError} (a {@link MessageTooLargeError} too), also across module copies (checks the
+ * name, not the prototype): what a peer is to blame for, as opposed to a bug on this side.
+ */
+export function isProtocolError(error: unknown): error is ProtocolError {
+  return (
+    error instanceof Error && (error.name === ProtocolError.name || error.name === MessageTooLargeError.name)
+  )
+}
+
 /** Turns anything thrown (or passed to a callback) into a plain object that survives JSON and postMessage. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
@@ -56,9 +67,6 @@ export function serializeError(error: unknown): SerializedError {
   }
   return { name: 'Error', message }
 }
-
-/** The name of the error an item gets when it gave no result within the item deadline (`--item-timeout`). */
-export const ITEM_TIMEOUT_ERROR = 'ItemTimeoutError'
 
 /**
  * The error of an item that gave no result within the item deadline of `timeoutMs` (`--item-timeout`),

@@ -37,7 +37,7 @@ export function returnFromWire(message: Record<string, unknown>): ReturnMessage 
   const { ids } = message
   if (!Array.isArray(ids) || !ids.every(isId))
     throw new ProtocolError('malformed return: ids must be an array of job ids')
-  return { type: 'return', ids: ids as number[] }
+  return { type: 'return', ids }
 }
 
 /**

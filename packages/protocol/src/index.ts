@@ -1,6 +1,12 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
-export { WORKER_MODULE_GLOBAL, ACCESS_TOKEN_PARAMETER } from './constants.ts'
+export {
+  WORKER_MODULE_GLOBAL,
+  ACCESS_TOKEN_PARAMETER,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
+  CLOSE_GRACE_MS,
+} from './constants.ts'
 export {
   VOLUNTEER_PATH,
   JOIN_PATH,
@@ -41,18 +47,25 @@ export {
   VOLUNTEER_HELLO_TIMEOUT_MS,
   MAX_TREE_LINK_MESSAGE_CHARS,
   MAX_LINK_ITEM_CHARS,
-  TRANSPORT_LIMIT_ERROR,
   DEFAULT_MAX_RESULT_CHARS,
-  RESULT_TOO_LARGE_ERROR,
   REORDER_WINDOW_CHARS,
   MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
   MAX_VIEWERS_PER_ADDRESS,
 } from './limits.ts'
 export {
   ITEM_TIMEOUT_ERROR,
+  TRANSPORT_LIMIT_ERROR,
+  RESULT_TOO_LARGE_ERROR,
+  WORKER_CRASH_ERROR,
+  DISAGREEMENT_ERROR,
+  WIRE_ERROR_NAMES,
+  type WireErrorName,
+} from './wire-errors.ts'
+export {
   MessageTooLargeError,
   ModuleContractError,
   ProtocolError,
+  isProtocolError,
   RemoteError,
   itemTimeoutError,
   serializeError,

@@ -48,20 +48,11 @@ export const MAX_TREE_LINK_MESSAGE_CHARS = 256 * 1024
 export const MAX_LINK_ITEM_CHARS = 4 * 1024 * 1024
 
 /**
- * The name of the error of an item or result larger than {@link MAX_LINK_ITEM_CHARS}: a limit of the
- * transport, not a failure of the function.
- */
-export const TRANSPORT_LIMIT_ERROR = 'TransportLimitError'
-
-/**
  * The default largest result, in characters (`--max-result-size`): a larger one is not kept but fails its
  * item with a {@link RESULT_TOO_LARGE_ERROR}, so one item's result cannot take the root's memory.
  * @default 1 MiB of characters
  */
 export const DEFAULT_MAX_RESULT_CHARS = 1024 * 1024
-
-/** The name of the error of an item whose result is larger than the limit. */
-export const RESULT_TOO_LARGE_ERROR = 'ResultTooLargeError'
 
 /**
  * The byte budget of the root's reorder window, in characters of results: results that wait for a lower

@@ -81,6 +81,7 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
  * came. Without a round trip, travel counts as computing: a far borrower looks slow, and gets small batches
  * and too little credit to stay busy.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: adaptiveBatchSizing is still to be split
 export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemClock): BatchSizing {
   let count = Math.max(1, workers)
   let batch = count

@@ -1,3 +1,15 @@
+/**
+ * A lender or sub-stream used against its contract (a source read before its last callback, a sink connected
+ * twice, items withdrawn from an ordered lender): a bug of the caller's, thrown synchronously.
+ */
+export class StreamMisuseError extends Error {
+  static override readonly name = 'StreamMisuseError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'StreamMisuseError'
+  }
+}
+
 /** What the lender closes a sub-stream with when it fails far more items than the others (see SPEC 44). */
 export class DiscreditedError extends Error {
   constructor(sub: { readonly failed: number; readonly disproved: number; readonly succeeded: number }) {
@@ -27,4 +39,4 @@ export class CaughtError extends Error {
 }
 
 /** The failure of an item whose copies never reached a quorum within `--max-replicas` (see SPEC 55). */
-export const DISAGREEMENT_ERROR = 'DisagreementError'
+export { DISAGREEMENT_ERROR } from '@pando/protocol'

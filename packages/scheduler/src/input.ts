@@ -1,5 +1,6 @@
 import type { Job } from '@pando/protocol'
 import type { Abort, EndOrError, Source } from 'pull-stream'
+import { StreamMisuseError } from './errors.ts'
 
 /** Receives an answer the input gave asynchronously: a job, or `undefined` once it ended (see `ended`). */
 export type OnLateAnswer = (job: Job | undefined) => void
@@ -27,7 +28,7 @@ export class InputReader {
   }
 
   connect(source: Source<Job>): void {
-    if (this.source !== undefined) throw new Error('the lender sink is already connected')
+    if (this.source !== undefined) throw new StreamMisuseError('the lender sink is already connected')
     this.source = source
     if (this.pendingAbort !== undefined) this.abortNow(this.pendingAbort.reason, this.pendingAbort.done)
   }

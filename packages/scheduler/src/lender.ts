@@ -17,7 +17,7 @@ import { ArrivalQueue, ReorderWindow, type Outbox } from './reorder-window.ts'
 import { Stragglers } from './stragglers.ts'
 import { idleWaiting, pickRecall } from './stealing.ts'
 import { LentSubStream, type SubStreamHost } from './sub-stream.ts'
-import { DiscreditedError } from './errors.ts'
+import { DiscreditedError, StreamMisuseError } from './errors.ts'
 import type { Lender, LenderOptions, LenderState, LendStreamOptions, Settled, SubStream } from './types.ts'
 
 /**
@@ -132,7 +132,7 @@ class Lending implements SubStreamHost {
   /** See `Lender.withdraw` (SPEC 48b). */
   withdraw(max = Number.POSITIVE_INFINITY): Job[] {
     if (this.options.ordered)
-      throw new Error('an ordered lender cannot withdraw items: its output waits for them')
+      throw new StreamMisuseError('an ordered lender cannot withdraw items: its output waits for them')
     const items: Item[] = []
     if (this.lendingOver || !(max > 0)) return []
     this.relend.take(max, items, () => false)
@@ -151,7 +151,8 @@ class Lending implements SubStreamHost {
   readOutput(abort: Abort, cb: SourceCallback<Settled>): void {
     if (abort) return this.abortOutput(abort, cb)
     if (this.outputEnd !== null) return cb(this.outputEnd)
-    if (this.outputWaiting !== undefined) throw new Error('lender source read before its last callback')
+    if (this.outputWaiting !== undefined)
+      throw new StreamMisuseError('lender source read before its last callback')
     this.outputWaiting = cb
     this.drive()
   }

@@ -3,6 +3,7 @@ import type { Abort, EndOrError, Sink, Source, SourceCallback } from 'pull-strea
 import type { Item } from './item.ts'
 import { checkCredit } from './options.ts'
 import type { SubStream } from './types.ts'
+import { StreamMisuseError } from './errors.ts'
 
 /** What a sub-stream tells its lender. */
 export interface SubStreamHost {
@@ -174,7 +175,8 @@ export class LentSubStream implements SubStream {
   private read(abort: Abort, cb: SourceCallback<Job[]>): void {
     if (abort) return this.abortSource(abort, cb)
     if (this.closed || !this.accepting) return cb(this.closed ? this.endWith : true)
-    if (this.pendingRead !== undefined) throw new Error(`${this.name}: source read before its last callback`)
+    if (this.pendingRead !== undefined)
+      throw new StreamMisuseError(`${this.name}: source read before its last callback`)
     this.started = true
     this.pendingRead = cb
     this.host.wantJobs(this)
@@ -194,7 +196,7 @@ export class LentSubStream implements SubStream {
   }
 
   private connect(upstream: Source<Outcome[]>): void {
-    if (this.upstream !== undefined) throw new Error(`${this.name}: sink already connected`)
+    if (this.upstream !== undefined) throw new StreamMisuseError(`${this.name}: sink already connected`)
     this.upstream = upstream
     this.loop()
   }

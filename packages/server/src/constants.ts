@@ -31,12 +31,8 @@ export const NO_RUN_RETRY_AFTER_S = 2
 /** `Cache-Control` of a page's scripts whose names carry their content hash: a year, never revalidated. */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 
-/**
- * Time between two WebSocket pings; a volunteer that has not answered the previous ping by then is
- * terminated, so a silent one is detected within two intervals.
- * @default 2_000 ms (the original: 30 s)
- */
-export const DEFAULT_HEARTBEAT_MS = 2_000
+/** Time between two WebSocket pings, in ms: the product's heartbeat (`--heartbeat`). */
+export { DEFAULT_HEARTBEAT_MS } from '@pando/protocol'
 
 /** Largest WebSocket message accepted from a dashboard viewer (viewers send nothing). */
 export const MAX_VIEWER_PAYLOAD_BYTES = 1024
@@ -83,12 +79,8 @@ export const MAX_ROOT_BACKLOG_BYTES = 64 * 1024 * 1024
  */
 export const ROOT_MISSED_PINGS = 3
 
-/**
- * How long a peer being closed gets to finish the closing handshake before its connection is cut, in ms:
- * long enough for the close frame (and its reason) to reach it, short enough that a peer which never answers
- * does not hold its connection (or a root's pending place) for ws's own 30 s.
- */
-export const CLOSE_GRACE_MS = 500
+/** How long a peer being closed gets to finish the closing handshake, in ms (one value for both ends). */
+export { CLOSE_GRACE_MS } from '@pando/protocol'
 
 /**
  * How long the TURN credentials made from a shared secret (`--turn-secret`, coturn's `use-auth-secret`) stay

@@ -1,5 +1,6 @@
 export { createServer, type ServerOptions, type PandoServer } from './server.ts'
 export { createHostingServer, type HostingServerOptions, type HostingServer } from './hosting-server.ts'
+export { LinkError } from './errors.ts'
 export { RootRegistry, type RootRegistryOptions, type RootRegistryEvent } from './root-registry.ts'
 export { secretsMatch, GuessLimiter, type GuessLimiterOptions } from './secret.ts'
 export { reachableUrls, listeningUrls, isWildcard } from './addresses.ts'

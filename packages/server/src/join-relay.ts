@@ -9,6 +9,7 @@ import {
   MAX_JOIN_SIGNALS,
   parseJoinerSignal,
   type RelayToJoiner,
+  ProtocolError,
 } from '@pando/protocol'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
@@ -122,9 +123,9 @@ export class JoinRelay {
     })
     socket.on('message', (data: RawData, isBinary: boolean) => {
       try {
-        if (isBinary) throw new Error('binary messages are not part of the protocol')
+        if (isBinary) throw new ProtocolError('binary messages are not part of the protocol')
         if (++signals > MAX_JOIN_SIGNALS)
-          throw new Error(`more than ${MAX_JOIN_SIGNALS} signals in one attempt`)
+          throw new ProtocolError(`more than ${MAX_JOIN_SIGNALS} signals in one attempt`)
         const message = parseJoinerSignal(String(data))
         const signal = filterSignal(message.signal, this.#options.addresses ?? 'any')
         if (signal === undefined) return

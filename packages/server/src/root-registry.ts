@@ -33,6 +33,7 @@ import {
   WRONG_SECRET_DELAY_MS,
   WRONG_SECRET_WINDOW_MS,
 } from './constants.ts'
+import { LinkError } from './errors.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
 import { VolunteerTunnel } from './volunteer-tunnel.ts'
@@ -74,16 +75,6 @@ interface Root {
   dir?: string
   /** Settles when its files are written (or failed to be). */
   written?: Promise<void>
-}
-
-/** Why a message ends the link: sent to the root in an `error`, then the link closes with `code`. */
-class LinkError extends Error {
-  constructor(
-    message: string,
-    readonly code = CLOSE_PROTOCOL_ERROR,
-  ) {
-    super(message)
-  }
 }
 
 /** The peer's address, an IPv4 one as such rather than IPv4-mapped IPv6 (`::ffff:1.2.3.4`). */
@@ -292,6 +283,11 @@ export class RootRegistry {
         if (root.written !== undefined) throw new LinkError('run-files sent twice')
         this.#writeFiles(root, message.files)
         return
+      case 'to-joiner':
+      case 'volunteer-send':
+      case 'volunteer-close':
+      case 'status':
+        break // handled below, once the root is ready
     }
     if (root.state !== 'ready') throw new LinkError(`${message.type} before ready`)
     switch (message.type) {

@@ -37,12 +37,6 @@ export const DEFAULT_REPORTING_INTERVAL = 3_000
 export const DEFAULT_ITEM_TIMEOUT = 60_000
 
 /**
- * The root's heartbeat when the run's config cannot be read, in ms: a WebSocket volunteer sends its own
- * heartbeat every half of it (the root's default `--heartbeat`).
- */
-export const DEFAULT_HEARTBEAT = 2_000
-
-/**
  * How long a Worker that missed the item deadline has to answer a ping, in ms. One whose event loop is free
  * (its items wait for something) answers within a few ms; one stuck in a synchronous loop never does.
  */

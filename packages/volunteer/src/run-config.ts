@@ -1,11 +1,13 @@
 import {
+  DEFAULT_HEARTBEAT_MS,
   RUN_CONFIG_PATH,
   RUN_ENDED_REASON,
   VOLUNTEER_PROTOCOL_VERSION,
   withPageToken,
   type RunConfig,
 } from '@pando/protocol'
-import { DEFAULT_HEARTBEAT, DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
+import { NoRunYetError, RunConfigUnavailableError, RunEndedError } from './errors.ts'
+import { DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -76,24 +78,13 @@ export function checkRunConfig(value: unknown): RunConfig {
   }
 }
 
-/** The server has no run to serve yet (a `pando-server` with no root registered answers 503). */
-export class NoRunYetError extends Error {
-  override readonly name: string = 'NoRunYetError'
-}
-
-/**
- * The server has no run, and says its last one finished (`RUN_ENDED_REASON`): its root ended it normally.
- * Still a {@link NoRunYetError} to a page that was in no run: it waits for the next.
- */
-export class RunEndedError extends NoRunYetError {
-  override readonly name = 'RunEndedError'
-}
+export { NoRunYetError, RunEndedError } from './errors.ts'
 
 /**
  * Fetches and checks the run's configuration, `run/config.json` relative to the page. The bundle URL comes
  * back absolute (resolved against the page). Both carry the page's access token. @throws a
  * {@link NoRunYetError} while the server has no run (503), a {@link RunEndedError} if it says its last run
- * finished, another error when the root serves none, or a bad one
+ * finished, a {@link RunConfigUnavailableError} when the root serves none, or a `TypeError` for a bad one
  */
 export async function fetchRunConfig(
   pageUrl: string,
@@ -108,7 +99,9 @@ export async function fetchRunConfig(
     }
     throw new NoRunYetError(`${url.pathname}: no run yet (HTTP 503)`)
   }
-  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${String(response.status)}`)
+  if (!response.ok) {
+    throw new RunConfigUnavailableError(`${url.pathname}: HTTP ${String(response.status)}`, response.status)
+  }
   const config = checkRunConfig(await response.json())
   return { ...config, bundleUrl: withPageToken(config.bundleUrl, pageUrl) }
 }
@@ -128,7 +121,7 @@ export type WebSocketSettings = Pick<
 /**
  * The run's reporting interval, item deadline, heartbeat and bundle, for a page that needs nothing else from
  * the config (a WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL`, `DEFAULT_ITEM_TIMEOUT`,
- * `DEFAULT_HEARTBEAT` and no bundle when the root serves no usable config. Never rejects.
+ * `DEFAULT_HEARTBEAT_MS` and no bundle when the root serves no usable config. Never rejects.
  */
 export async function fetchWebSocketSettings(
   pageUrl: string,
@@ -143,7 +136,7 @@ export async function fetchWebSocketSettings(
     return {
       reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
       itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
-      heartbeatMs: DEFAULT_HEARTBEAT,
+      heartbeatMs: DEFAULT_HEARTBEAT_MS,
       bundleUrl: undefined,
       moduleName: undefined,
     }

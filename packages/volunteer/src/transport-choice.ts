@@ -11,7 +11,7 @@ export type TransportChoice = 'auto' | 'webrtc' | 'websocket'
 /** The transport the hash asks for; an unknown `protocol` value counts as none. */
 export function transportFromHash(hash: string): TransportChoice {
   const entry = hashEntries(hash).find(([key]) => key === 'protocol')
-  switch (entry?.[1].toLowerCase()) {
+  switch (entry?.[1].toLowerCase() ?? '') {
     case 'webrtc':
       return 'webrtc'
     case 'websocket':

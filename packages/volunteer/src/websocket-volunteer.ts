@@ -27,6 +27,7 @@ import type { WorkerPool } from './worker-pool.ts'
  * `pando-server` without a root makes it wait for a run; a refusal shows the root's reason; anything else is
  * a lost link, rejoined quietly.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: startWebSocketVolunteer is still to be split
 export function startWebSocketVolunteer(page: VolunteerPage, url: string): void {
   const view = page.view
   let session: WorkerPool | undefined

@@ -1,4 +1,4 @@
-import type { Job, Outcome } from '@pando/protocol'
+import { WORKER_CRASH_ERROR, type Job, type Outcome } from '@pando/protocol'
 import { wrap, type Remote } from 'comlink'
 import { PROGRESS_MESSAGE_TYPE, type BatchResult, type WorkerApi } from './worker-api.ts'
 import { packJobs, unpackOutcomes } from './packed-batch.ts'
@@ -13,7 +13,7 @@ export function createWorker(): Worker {
 
 /** Outcome given to every job of a batch the Worker was running when it failed. */
 function crashOutcome(id: number, reason: string): Outcome {
-  return { id, ok: false, error: { name: 'WorkerCrashError', message: `the Worker failed: ${reason}` } }
+  return { id, ok: false, error: { name: WORKER_CRASH_ERROR, message: `the Worker failed: ${reason}` } }
 }
 
 /** The outcomes of a `ProgressMessage`, if `data` is one. */

@@ -16,6 +16,7 @@ import {
   type ProgressMessage,
   type WorkerApi,
 } from './worker-api.ts'
+import { WorkerStateError } from './errors.ts'
 import { OutcomePacker, unpackJobs, type PackedOutcomes } from './packed-batch.ts'
 import { FigureCounter } from './worker-figures.ts'
 
@@ -98,13 +99,13 @@ async function run(fn: ProcessFunction, job: Job, first: boolean): Promise<void>
 
 const api: WorkerApi = {
   async load(bundleUrl) {
-    if (processItem !== undefined) throw new Error('a module is already loaded in this Worker')
+    if (processItem !== undefined) throw new WorkerStateError('a module is already loaded in this Worker')
     importScripts(bundleUrl)
     processItem = resolveProcessFunction((self as unknown as Record<string, unknown>)[WORKER_MODULE_GLOBAL])
   },
   async process(packed) {
     const fn = processItem
-    if (fn === undefined) throw new Error('process() called before load()')
+    if (fn === undefined) throw new WorkerStateError('process() called before load()')
     progress.begin()
     await Promise.all(unpackJobs(packed).map((job, index) => run(fn, job, index === 0)))
     return { outcomes: progress.take(), figures: figures.take(performance.now()) }

@@ -25,6 +25,7 @@ export const RECALLED_WINDOW = 32_768
  * lend (recalled ones are kept aside as they are read), and `merge` puts the recalled outcomes back among the
  * lender's results, in input order. `onOutcome` sees every outcome as it is emitted, and where it came from.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: recallOutcomes is still to be split
 export function recallOutcomes(
   jobs: Source<Job>,
   recall: RecallJob,

@@ -7,6 +7,7 @@ const CHROMIUM_COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'goo
 
 /** Where Chromium and Chrome are installed when their command is not on the `PATH`, by platform. */
 function installedLocations(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- other platforms look where Linux does
   switch (platform) {
     case 'darwin':
       return [

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unnecessary-type-assertion --
+   node-datachannel's polyfill declares DOM types that Node's lib lacks: the type checker reads them as errors. */
 import * as polyfill from 'node-datachannel/polyfill'
 import type { WebRtcImplementation } from '@pando/overlay'
 import { nodeIceServers, type IceServerEntry } from './node-ice-servers.ts'

@@ -2,11 +2,13 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   CLOSE_CUT,
+  CLOSE_GRACE_MS,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseServerToRoot,
+  ProtocolError,
   type MonitorMessage,
   type RelayToJoiner,
   type RootLinkJoinSignal,
@@ -30,8 +32,6 @@ const REGISTER_TIMEOUT_MS = 60_000
  * server lets the root miss, so that the server, which sees the root's pongs, decides first.
  */
 const MISSED_PINGS = 4
-/** The longest `close()` waits for the server to close the link in turn, in ms. */
-const CLOSE_GRACE_MS = 1_000
 
 export interface RemoteServerOptions {
   readonly address: ServerAddress
@@ -236,7 +236,7 @@ class RootLink {
     if (this.#phase === 'closing' || this.#phase === 'closed') return
     let message: ServerToRoot
     try {
-      if (isBinary) throw new Error('binary messages are not part of the protocol')
+      if (isBinary) throw new ProtocolError('binary messages are not part of the protocol')
       message = parseServerToRoot(String(data))
     } catch (error) {
       this.#abort(`${this.#where} broke the protocol: ${(error as Error).message}`)
@@ -290,7 +290,9 @@ class RootLink {
         this.#volunteers.get(message.connection)?.closed('disconnected')
         this.#volunteers.delete(message.connection)
         return
-      default:
+      case 'welcome':
+      case 'ready':
+      case 'error':
         return this.#abort(`${this.#where} broke the protocol: ${message.type} after registration`)
     }
   }

@@ -9,6 +9,7 @@ import {
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
 import {
+  isProtocolError,
   parseTreeWorkMessage,
   volunteerLabel,
   type RelayToJoiner,
@@ -17,6 +18,7 @@ import {
   type VolunteerReport,
 } from '@pando/protocol'
 import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
+import { printInternalError } from '../exit.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
 import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
@@ -107,18 +109,13 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   })
   root.on('message', (channel, message) => {
     try {
-      const work = parseTreeWorkMessage(message)
-      if (!children.has(channel) || work === undefined) throw new Error('unexpected message from a child')
-      // Only what a child sends up is taken: jobs, recall, progress and finished go down.
-      if (work.type === 'outcomes') {
-        children.receive(channel, work.outcomes, work.msPerItem)
-        options.board.countOutcomes(channel, work.outcomes.length)
-      } else if (work.type === 'return') children.giveBack(channel, work.ids)
-      else if (work.type === 'status') {
-        options.board.update(channel, work.reports)
-        options.roster?.named(channel, work.reports.map(namedInNotices))
-      } else throw new Error('unexpected message from a child')
-    } catch {
+      const work = childWork(message)
+      // A malformed message, one a child may not send, or one from a link that is no child: the child goes.
+      if (work === undefined || !children.has(channel)) return channel.close()
+      takeChildWork(channel, work, children, options)
+    } catch (error) {
+      // A bug here, not the child's doing: said as such; the child goes all the same (what it held is lent again).
+      printInternalError('taking a message from a tree child', error)
       channel.close()
     }
   })
@@ -146,4 +143,40 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
 /** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
 function namedInNotices(report: VolunteerReport): NamedVolunteer {
   return { id: report.id, label: terminalText(volunteerLabel(report.deviceName, report.id), PEER_NAME_CHARS) }
+}
+
+/** The work message a child may send up (outcomes, return, status), or `undefined` for any other message. */
+function childWork(message: unknown): ChildWorkMessage | undefined {
+  let work: TreeWorkMessage | undefined
+  try {
+    work = parseTreeWorkMessage(message)
+  } catch (error) {
+    if (isProtocolError(error)) return undefined
+    throw error
+  }
+  // Only what a child sends up is taken: jobs, recall, progress and finished go down.
+  return work?.type === 'outcomes' || work?.type === 'return' || work?.type === 'status' ? work : undefined
+}
+
+/** A work message a child sends up. */
+type ChildWorkMessage = Extract<TreeWorkMessage, { type: 'outcomes' | 'return' | 'status' }>
+
+/** Hands a child's work message to the lending, the board and the roster. */
+function takeChildWork(
+  channel: PeerChannel,
+  work: ChildWorkMessage,
+  children: ChildLending,
+  options: TreeRootOptions,
+): void {
+  switch (work.type) {
+    case 'outcomes':
+      children.receive(channel, work.outcomes, work.msPerItem)
+      options.board.countOutcomes(channel, work.outcomes.length)
+      return
+    case 'return':
+      return children.giveBack(channel, work.ids)
+    case 'status':
+      options.board.update(channel, work.reports)
+      options.roster?.named(channel, work.reports.map(namedInNotices))
+  }
 }

@@ -1,11 +1,14 @@
 import {
   CLOSE_DISCREDITED,
+  CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_RECONNECT,
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
   fitCloseReason,
+  isProtocolError,
+  MessageTooLargeError,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
@@ -21,6 +24,7 @@ import {
 } from '@pando/protocol'
 import { Heartbeat } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
+import { printInternalError } from '../exit.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { BrowserMarks } from './browser-marks.ts'
 import { processClock } from './process-clock.ts'
@@ -77,12 +81,17 @@ export interface ServedVolunteer {
   finish(): void
 }
 
+/** What a volunteer is told when the root failed on its message: a bug of the root's, not the volunteer's fault. */
+export const ROOT_FAILED_REASON =
+  "the root failed on this page's message (an internal error: see the root's terminal)"
+
 /**
  * Serves one volunteer's WebSocket (a real one, or one tunnelled from a remote `pando-server`): waits for
  * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
  * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
  * is lent again, and the root goes on.
  */
+// eslint-disable-next-line max-lines-per-function -- issue 19: serveVolunteer is still to be split
 export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): ServedVolunteer {
   let borrower: RemoteBorrower | undefined
   let left = false
@@ -203,11 +212,13 @@ export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessio
     try {
       handle(text)
     } catch (error) {
-      if (!(error instanceof Error)) return reject(String(error))
-      reject(
-        error.message,
-        error.name === 'MessageTooLargeError' ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR,
-      )
+      if (isProtocolError(error)) {
+        const code = error.name === MessageTooLargeError.name ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR
+        return reject(error.message, code)
+      }
+      // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
+      printInternalError(`taking a message from volunteer ${options.volunteerId}`, error)
+      reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
     }
   })
   socket.onClose((reason) => leave(reason))

@@ -50,6 +50,7 @@ export class SimplePeerChannel<M = unknown> extends Emitter<PeerChannelEvents<M>
       objectMode: true,
       initiator: connect.initiator,
       trickle: true,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where DOM types are absent
       config: {
         iceServers: [...(options.iceServers ?? [])],
         ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),

@@ -2,7 +2,7 @@ import { ITEM_TIMEOUT_ERROR, type Job, type SerializedError } from '@pando/proto
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
 import { DEFAULT_WINDOW } from '../constants.ts'
 import { Deque } from '../deque.ts'
-import { CaughtError, DISAGREEMENT_ERROR, OutvotedError } from '../errors.ts'
+import { CaughtError, DISAGREEMENT_ERROR, OutvotedError, StreamMisuseError } from '../errors.ts'
 import { createLender } from '../lender.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
 import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
@@ -310,7 +310,8 @@ class Replication implements Placement {
       this.#inner.source(abort, () => cb(abort))
       return
     }
-    if (this.#outWaiting !== undefined) throw new Error('lender source read before its last callback')
+    if (this.#outWaiting !== undefined)
+      throw new StreamMisuseError('lender source read before its last callback')
     this.#outWaiting = cb
     this.pump()
   }

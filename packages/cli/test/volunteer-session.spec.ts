@@ -1,0 +1,114 @@
+// How the root's side of a volunteer's WebSocket (`serveVolunteer`) tells a volunteer's fault (a message the
+// protocol forbids: the volunteer is refused with the reason) from a bug of the root's own (reported on stderr
+// as an internal error; the volunteer is told the root failed, not that it broke the protocol).
+import {
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_PROTOCOL_ERROR,
+  VOLUNTEER_PROTOCOL_VERSION,
+  parseRootMessage,
+  toWire,
+  type Job,
+} from '@pando/protocol'
+import { createLender } from '@pando/scheduler'
+import pull from 'pull-stream'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { ReportBoard } from '../src/monitoring/report-board.ts'
+import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/volunteer-session.ts'
+import type { VolunteerSocket } from '../src/networked/volunteer-socket.ts'
+
+/** The root's end of a volunteer's WebSocket, played by the test. */
+class FakeSocket implements VolunteerSocket {
+  /** What the root sent, as sent. */
+  readonly sent: string[] = []
+  closedWith: { code: number; reason: string } | undefined
+  #onMessage: ((text: string | undefined) => void) | undefined
+  #onClose: ((reason: string) => void) | undefined
+
+  send(text: string): void {
+    this.sent.push(text)
+  }
+  close(code: number, reason: string): void {
+    this.closedWith ??= { code, reason }
+    this.#onClose?.('disconnected')
+  }
+  onMessage(listener: (text: string | undefined) => void): void {
+    this.#onMessage = listener
+  }
+  onClose(listener: (reason: string) => void): void {
+    this.#onClose = listener
+  }
+  /** A frame from the volunteer. */
+  deliver(message: unknown): void {
+    this.#onMessage?.(typeof message === 'string' ? message : JSON.stringify(message))
+  }
+  /** The jobs the root lent so far. */
+  jobs(): Job[] {
+    return this.sent.flatMap((text) => {
+      const message = parseRootMessage(text)
+      return message.type === 'jobs' ? message.jobs : []
+    })
+  }
+}
+
+/** Serves one fake volunteer from a lender of 4 items, its board as given; says hello for it. */
+function servedVolunteer(board: ReportBoard): FakeSocket {
+  const lender = createLender({ ordered: true, retries: 2 })
+  pull(pull.values([1, 2, 3, 4].map((value, id): Job => ({ id, value: String(value) }))), lender.sink)
+  pull(lender.source, pull.drain())
+  const socket = new FakeSocket()
+  const served = serveVolunteer(socket, {
+    lender,
+    config: { bundleUrl: '/run/bundle.js', moduleName: 'square' },
+    batchSize: 2,
+    volunteerId: 'v1',
+    board,
+    heartbeatMs: 60_000,
+  })
+  socket.deliver({ type: 'hello', protocolVersion: VOLUNTEER_PROTOCOL_VERSION, deviceName: 'test' })
+  onTestFinished(() => served.finish())
+  return socket
+}
+
+/** Lets the lender's pull-streams run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+describe('serveVolunteer', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it("refuses a volunteer's malformed message as its fault, with the reason, and writes nothing on stderr", async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const socket = servedVolunteer(new ReportBoard())
+    await settle()
+    socket.deliver('{not json')
+    expect(socket.closedWith).toEqual({ code: CLOSE_PROTOCOL_ERROR, reason: 'message is not JSON' })
+    expect(parseRootMessage(socket.sent.at(-1) ?? '')).toEqual({
+      type: 'error',
+      reason: 'message is not JSON',
+    })
+    expect(stderr).not.toHaveBeenCalled()
+  })
+
+  it('reports a bug of its own on stderr as an internal error, and tells the volunteer the root failed', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const board = new ReportBoard()
+    vi.spyOn(board, 'countOutcomes').mockImplementation(() => {
+      throw new TypeError('a bug in the board')
+    })
+    const socket = servedVolunteer(board)
+    await settle()
+    const jobs = socket.jobs()
+    expect(jobs.length).toBeGreaterThan(0)
+    socket.deliver(
+      toWire({
+        type: 'outcomes',
+        outcomes: jobs.map((job) => ({ id: job.id, ok: true, result: String(Number(job.value) ** 2) })),
+      }),
+    )
+    expect(socket.closedWith).toEqual({ code: CLOSE_INTERNAL_ERROR, reason: ROOT_FAILED_REASON })
+    expect(parseRootMessage(socket.sent.at(-1) ?? '')).toEqual({ type: 'error', reason: ROOT_FAILED_REASON })
+    const written = stderr.mock.calls.map(([text]) => String(text)).join('')
+    expect(written).toMatch(
+      /^pando: internal error while taking a message from volunteer v1: TypeError: a bug in the board\n {4}at /,
+    )
+  })
+})
