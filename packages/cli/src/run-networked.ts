@@ -87,6 +87,27 @@ type VolunteerHost = Pick<
 >
 
 /**
+ * The root's lender, and the browser marks of a run that judges results: only such a run excludes
+ * volunteers, and needs to know their browsers again.
+ */
+function createLending(
+  options: NetworkedRun['options'],
+  channel: NetworkedRun['channel'],
+  maxItemChars: number,
+): { lender: ReturnType<typeof createRootLender>; marks: BrowserMarks | undefined } {
+  const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
+  const lender = withSchedulerDebug(
+    createRootLender(channel.items, { ...options, maxItemChars }, channel.record, {
+      onExcluded: (standing) => {
+        printMessage(exclusionMessage(standing))
+        marks?.exclude(standing.name, standing.excluded ?? 'was excluded')
+      },
+    }),
+  )
+  return { lender, marks }
+}
+
+/**
  * The networked mode: bundles the module for the volunteers' Workers into a directory of this run, serves
  * the volunteer page, lends the items to the tabs of the WebRTC tree and to the volunteers that use the
  * WebSocket fallback (and to this process too with `--no-start-idle`), and writes the results in input
@@ -115,16 +136,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
     const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
-    // Only a run that judges results excludes volunteers, and needs to know their browsers again.
-    const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
-    const lender = withSchedulerDebug(
-      createRootLender(channel.items, { ...options, maxItemChars }, channel.record, {
-        onExcluded: (standing) => {
-          printMessage(exclusionMessage(standing))
-          marks?.exclude(standing.name, standing.excluded ?? 'was excluded')
-        },
-      }),
-    )
+    const { lender, marks } = createLending(options, channel, maxItemChars)
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
