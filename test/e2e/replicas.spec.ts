@@ -4,9 +4,9 @@
 import path from 'node:path'
 import { WORKER_MODULE_GLOBAL } from '@pando/protocol'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, ROOT, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { PRINTED_URL, ROOT, seqLines } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'square-50ms.cjs')
 const ITEMS = 60
@@ -20,20 +20,7 @@ const TRANSPORTS = ['websocket', 'webrtc'] as const
 const screenshot = (name: string): string => path.join(ROOT, 'test-results', name)
 
 describe('--replicas 2 with a tab running a tampered bundle', () => {
-  let browser: VolunteerBrowser
-  let run: PandoRun | undefined
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL')
-    run = undefined
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   /** Opens a tab whose Worker gets the run's bundle with {@link TAMPERING} appended. */
   async function openLiar(url: string, protocol: string): Promise<Page> {
@@ -71,7 +58,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   it.each(TRANSPORTS)(
     'over %s: exact output, the liar excluded and named (stderr, dashboard), exit 0',
     async (protocol) => {
-      run = startPando([
+      const run = startPando([
         FIXTURE,
         '--stdin',
         '--port',
@@ -143,7 +130,16 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   )
 
   it('a liar that reloads its page after its exclusion is refused (its browser is remembered), exact output, exit 0', async () => {
-    run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', '2', '--ice-addresses', 'loopback'])
+    const run = startPando([
+      FIXTURE,
+      '--stdin',
+      '--port',
+      '0',
+      '--replicas',
+      '2',
+      '--ice-addresses',
+      'loopback',
+    ])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     const liar = await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
@@ -175,7 +171,16 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   }, 180_000)
 
   it('--spot-check 1 over websocket: this process checks every item, the liar is caught and excluded at once, exact output, exit 0', async () => {
-    run = startPando([FIXTURE, '--stdin', '--port', '0', '--spot-check', '1', '--ice-addresses', 'loopback'])
+    const run = startPando([
+      FIXTURE,
+      '--stdin',
+      '--port',
+      '0',
+      '--spot-check',
+      '1',
+      '--ice-addresses',
+      'loopback',
+    ])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
@@ -196,7 +201,16 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   }, 180_000)
 
   it('--replicas auto over websocket: the liar never earns trust, is excluded and named, exact output, exit 0', async () => {
-    run = startPando([FIXTURE, '--stdin', '--port', '0', '--replicas', 'auto', '--ice-addresses', 'loopback'])
+    const run = startPando([
+      FIXTURE,
+      '--stdin',
+      '--port',
+      '0',
+      '--replicas',
+      'auto',
+      '--ice-addresses',
+      'loopback',
+    ])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
