@@ -19,6 +19,7 @@ import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
+import { DEFAULT_REPORTING_INTERVAL } from '../src/constants.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
 import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
@@ -377,7 +378,12 @@ describe('volunteer page', { timeout: 15_000 }, () => {
       failures: 1,
     })
     expect(reports.reduce((sum, report) => sum + report.nbItems, 0)).toBe(3)
-    for (const report of reports) expect(report.lastReportInterval).toBeGreaterThanOrEqual(150)
+    // Sent on the run config's 200 ms schedule, not the page's default of 3 s: one late tick on a busy machine
+    // makes the next interval shorter, so the intervals are judged on average.
+    const intervals = reports.map((report) => report.lastReportInterval)
+    const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length
+    expect(mean).toBeGreaterThanOrEqual(150)
+    expect(mean).toBeLessThan(DEFAULT_REPORTING_INTERVAL)
     expect(last.throughputStats.maximum).toBeGreaterThan(0)
     await expect.poll(() => page.textContent('#processed')).toBe('5')
   })
