@@ -4,17 +4,10 @@
 // "cannot reach" state go to test-results/unreachable-root/.
 import path from 'node:path'
 import type { Page, WebSocketRoute } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  PANDO_SERVER,
-  PRINTED_URL,
-  ROOT,
-  seqLines,
-  startPando,
-  waitForServer,
-  type PandoRun,
-} from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { PANDO_SERVER, PRINTED_URL, ROOT, seqLines, waitForServer } from '../support/pando-process.ts'
+import type { VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 import {
   readPageView,
   recordStatuses,
@@ -109,23 +102,10 @@ async function expectFinishedView(page: Page): Promise<void> {
 }
 
 describe('a tab that cannot reach its root', () => {
-  let browser: VolunteerBrowser
-  const runs: PandoRun[] = []
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    for (const run of runs.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL')
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   it('says so while its network is down mid-run, never that the run finished, then works again and says finished at the end', async () => {
     const root = startPando([MODULE, '--stdin', '--port', '0', ...ROOT_ARGS], { env: ENV })
-    runs.push(root)
     const [url = ''] = await root.waitForStderr(PRINTED_URL)
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     // Grace's tab keeps computing over the WebRTC tree: the run goes on while Ada is cut off.
@@ -171,7 +151,6 @@ describe('a tab that cannot reach its root', () => {
     const root = startPando([MODULE, '--stdin', '--port', '0', ...ROOT_ARGS, '--heartbeat', '500'], {
       env: ENV,
     })
-    runs.push(root)
     const [url = ''] = await root.waitForStderr(PRINTED_URL)
     const ada = await browser.context.newPage()
     await recordStatuses(ada)
@@ -202,7 +181,6 @@ describe('a tab that cannot reach its root', () => {
 
   it('whose own root exited while it was cut off says it cannot reach it, not that the run finished', async () => {
     const root = startPando([MODULE, '--stdin', '--port', '0', ...ROOT_ARGS], { env: ENV })
-    runs.push(root)
     const [url = ''] = await root.waitForStderr(PRINTED_URL)
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     const grace = await browser.open(`${url}#protocol=websocket;device=Grace`)
@@ -229,13 +207,11 @@ describe('a tab that cannot reach its root', () => {
   it('with pando-server: a tab cut off when the run ends learns from the server that it finished', async () => {
     const env = { PANDO_SECRET: SECRET, ...ENV }
     const server = startPando(['--port', '0', '--ice-addresses', 'loopback'], { bin: PANDO_SERVER, env })
-    runs.push(server)
     const { port, url } = await waitForServer(server)
     const root = startPando(
       [MODULE, '--stdin', '--host', `localhost:${port}`, '--ice-addresses', 'loopback', ...ROOT_ARGS],
       { env },
     )
-    runs.push(root)
     await root.waitForStderr(PRINTED_URL, 30_000)
     const ada = await openCuttableTab(browser, `${url}#protocol=websocket;device=Ada`)
     const grace = await browser.open(`${url}#protocol=websocket;device=Grace`)

@@ -2,9 +2,9 @@
 // Chromium tabs: every volunteer counted is announced once (a tab whose status never reaches the root too),
 // a leave names the volunteer as its join did, and the progress line counts as the notices do.
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { describe, expect, it } from 'vitest'
+import { PRINTED_URL, seqLines } from '../support/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const MODULE = 'examples/square-delay.js'
 const ENV = { SQUARE_DELAY_MS: '50' }
@@ -44,26 +44,13 @@ function noticesAndCounts(stderr: string): { notices: string[]; mismatches: stri
 }
 
 describe('the notices of volunteers in the WebRTC tree', () => {
-  let browser: VolunteerBrowser
-  const runs: PandoRun[] = []
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    for (const run of runs.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL')
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   it('announce every volunteer counted once, a tab whose status never reaches the root too, and name those that leave', async () => {
     const root = startPando(
       [MODULE, '--stdin', '--port', '0', '--reporting-interval', '1', '--batch-size', '2', '--progress'],
       { env: ENV },
     )
-    runs.push(root)
     const [url = ''] = await root.waitForStderr(PRINTED_URL)
     await browser.open(`${url}#device=Ada`)
     await root.waitForStderr(/volunteer 'Ada' joined \(1 connected\)/, 30_000)

@@ -3,17 +3,16 @@
 // at phone and desktop sizes, from screenshots the test takes (in test-results/volunteer-page/).
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   PANDO_SERVER,
   PRINTED_URL,
   ROOT,
   seqLines,
-  startPando,
   waitForServer,
   type PandoRun,
 } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 import {
   readPageView,
   screenshotAndMeasure,
@@ -88,19 +87,7 @@ async function expectFinished(tabs: readonly Page[], host: string, items: number
 }
 
 describe('the volunteer page tells the truth', () => {
-  let browser: VolunteerBrowser
-  const runs: PandoRun[] = []
-
-  beforeAll(async () => {
-    browser = await launchVolunteerBrowser()
-  })
-  afterEach(async () => {
-    for (const page of browser.context.pages()) await page.close()
-    for (const run of runs.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL')
-  })
-  afterAll(async () => {
-    await browser.close()
-  })
+  const { browser, startPando } = useVolunteerBrowser()
 
   it.each([
     ['WebRTC', '', 'webrtc'],
@@ -112,7 +99,6 @@ describe('the volunteer page tells the truth', () => {
         [MODULE, '--stdin', '--port', '0', '--batch-size', '2', '--reporting-interval', '1'],
         { env: ENV },
       )
-      runs.push(root)
       const [url = ''] = await root.waitForStderr(PRINTED_URL)
       const host = new URL(url).host
       const tabs = await Promise.all(
@@ -137,7 +123,6 @@ describe('the volunteer page tells the truth', () => {
   it('with pando-server: waiting for a run before the root registers, then working, then finished', async () => {
     const env = { PANDO_SECRET: SECRET, ...ENV }
     const server = startPando(['--port', '0', '--ice-addresses', 'loopback'], { bin: PANDO_SERVER, env })
-    runs.push(server)
     const { port, url } = await waitForServer(server)
     const host = new URL(url).host
     const tabs = [
@@ -171,7 +156,6 @@ describe('the volunteer page tells the truth', () => {
       ],
       { env },
     )
-    runs.push(root)
     // The tab that waited on the tree page joins the tree, not the WebSocket fallback.
     // Either may come first: each notice counts the volunteers connected then.
     await root.waitForStderr(/volunteer 'tree-tab' joined \([12] connected\)/, 20_000)
