@@ -5,6 +5,7 @@ import type { ForcedTransport } from './options.ts'
 import { startDelayProxy, type DelayProxy } from '../test/support/delay-proxy.ts'
 import { streamRate, startNetworkedPando, startTimedPando, type TimedPando } from './timed-pando.ts'
 import { now } from './clock.ts'
+import { cpuPerItem, sampleCpuTimes, type CpuSample } from './cpu-time.ts'
 
 /**
  * Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`; with
@@ -57,6 +58,12 @@ export interface StreamRecord {
   readonly streamSeconds: number | undefined
   /** From the moment the input was given to pando's exit. */
   readonly wallSeconds: number
+  /**
+   * CPU µs per item from the input to the last result, of the root (`rootCpuUs`), the page main threads
+   * (`pageCpuUs`), the Workers (`workerCpuUs`) and the rest of Chromium (`browserCpuUs`): see `cpuPerItem`.
+   * With the local placement only the root's counts (its Workers are the root's threads).
+   */
+  readonly cpu?: Record<string, number>
 }
 
 /**
@@ -71,11 +78,15 @@ export async function streamItems(
   let pando: TimedPando
   let inputAt: number
   let proxy: DelayProxy | undefined
+  let cpuAtInput: CpuSample | undefined
+  let cpuAtEnd: CpuSample | undefined
   if (placement.kind === 'local') {
     inputAt = now()
     pando = startTimedPando([request.module, ...(request.args ?? []), '--stdin', '--local'], {
       input: request.input(),
     })
+    cpuAtInput = sampleCpuTimes(pando.child.pid)
+    watchLastResult(pando, request.items, (times) => (cpuAtEnd = times))
     request.onStart?.(pando)
   } else {
     const tabs = await context.tabs()
@@ -99,6 +110,8 @@ export async function streamItems(
       const wrong = shown.find((reading) => reading.transport !== undefined && reading.transport !== wanted)
       if (wrong !== undefined) throw new Error(`a tab uses ${wrong.transport}, not ${wanted}`)
       inputAt = now()
+      cpuAtInput = sampleCpuTimes(pando.child.pid)
+      watchLastResult(pando, request.items, (times) => (cpuAtEnd = times))
       const input = request.input()
       if (typeof input === 'string') pando.child.stdin.end(input)
       else input.pipe(pando.child.stdin)
@@ -127,8 +140,24 @@ export async function streamItems(
       itemsPerSecond: rate,
       streamSeconds: first === undefined || last === undefined ? undefined : (last.at - first.at) / 1000,
       wallSeconds: (exitAt - inputAt) / 1000,
+      ...(cpuAtInput === undefined || cpuAtEnd === undefined
+        ? {}
+        : { cpu: cpuPerItem(cpuAtInput, cpuAtEnd, request.items) }),
     },
     pando,
     inputAt,
   }
+}
+
+/**
+ * Samples the CPU times (`sampleCpuTimes`) once `pando` has written its last result: it still runs, and so do
+ * the tabs, so both are counted (an exited process's times are gone from /proc).
+ */
+function watchLastResult(pando: TimedPando, items: number, sampled: (times: CpuSample) => void): void {
+  const check = (): void => {
+    if (pando.lines() < items) return
+    pando.child.stdout.off('data', check)
+    sampled(sampleCpuTimes(pando.child.pid))
+  }
+  pando.child.stdout.on('data', check)
 }
