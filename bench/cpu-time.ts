@@ -9,7 +9,10 @@ import { readFileSync, readdirSync } from 'node:fs'
 export type CpuKind = 'root' | 'pageMain' | 'workers' | 'browserOther'
 
 /** CPU ticks (user + system) of every live thread of the processes the bench started, by `pid/tid`. */
-export type CpuSample = ReadonlyMap<string, { readonly kind: CpuKind; readonly name: string; readonly ticks: number }>
+export type CpuSample = ReadonlyMap<
+  string,
+  { readonly kind: CpuKind; readonly name: string; readonly ticks: number }
+>
 
 /** Clock ticks per second of `/proc/PID/stat` times: 100 on every Linux this runs on (`getconf CLK_TCK`). */
 const TICKS_PER_SECOND = 100
@@ -80,21 +83,33 @@ function isRenderer(pid: number): boolean {
   }
 }
 
+/** The processes to sample, and what each one is. */
+type ProcessKinds = ReadonlyMap<number, 'root' | 'renderer' | 'chromium'>
+
 /**
- * The CPU ticks of every thread of the root `rootPid` and of the Chromium this process launched: every child
- * process of this one that is not the root's is taken as Chromium's. Linux only (empty elsewhere).
+ * The root `rootPid` with its children, and the Chromium `ancestor` launched: every child process of
+ * `ancestor` that is not the root's is taken as Chromium's. Reading every process's parent costs some
+ * milliseconds per process on the machine: done once per run, not at each sample.
  */
-export function sampleCpuTimes(rootPid: number | undefined, ancestor = process.pid): CpuSample {
-  const sample = new Map<string, { kind: CpuKind; name: string; ticks: number }>()
-  if (process.platform !== 'linux') return sample
+function findProcesses(rootPid: number | undefined, ancestor = process.pid): ProcessKinds {
+  const kinds = new Map<number, 'root' | 'renderer' | 'chromium'>()
+  if (process.platform !== 'linux') return kinds
   const rootTree = rootPid === undefined ? new Set<number>() : new Set([rootPid, ...descendants(rootPid)])
   for (const pid of descendants(ancestor)) {
-    const renderer = !rootTree.has(pid) && isRenderer(pid)
+    kinds.set(pid, rootTree.has(pid) ? 'root' : isRenderer(pid) ? 'renderer' : 'chromium')
+  }
+  return kinds
+}
+
+/** The CPU ticks of every thread of `processes`, by `pid/tid`, each with its kind. */
+function sampleThreads(processes: ProcessKinds): CpuSample {
+  const sample = new Map<string, { kind: CpuKind; name: string; ticks: number }>()
+  for (const [pid, process] of processes) {
     for (const thread of threadTicks(pid)) {
       let kind: CpuKind = 'browserOther'
-      if (rootTree.has(pid)) kind = 'root'
-      else if (renderer && thread.tid === pid) kind = 'pageMain'
-      else if (renderer && thread.comm.startsWith('DedicatedWorker')) kind = 'workers'
+      if (process === 'root') kind = 'root'
+      else if (process === 'renderer' && thread.tid === pid) kind = 'pageMain'
+      else if (process === 'renderer' && thread.comm.startsWith('DedicatedWorker')) kind = 'workers'
       sample.set(`${String(pid)}/${String(thread.tid)}`, { kind, name: thread.comm, ticks: thread.ticks })
     }
   }
@@ -126,3 +141,36 @@ export const CPU_COLUMNS = [
   { key: 'workerCpuUs', title: 'Worker CPU µs/item' },
   { key: 'browserCpuUs', title: 'other Chromium CPU µs/item' },
 ] as const
+
+/** How often a {@link CpuWatch} samples, in ms: a thread that ends loses at most this much of its time. */
+const WATCH_INTERVAL_MS = 200
+
+/**
+ * Samples the CPU times of the root `rootPid` and of Chromium from now until `stop()`, every
+ * `WATCH_INTERVAL_MS`, keeping the last ticks seen of every thread: the tabs' Workers end when the run is
+ * finished, possibly before its last result is read here, and a thread's time leaves /proc with it.
+ */
+export class CpuWatch {
+  readonly #processes: ProcessKinds
+  readonly #first: CpuSample
+  readonly #latest = new Map<string, { kind: CpuKind; name: string; ticks: number }>()
+  readonly #timer: ReturnType<typeof setInterval>
+
+  /** Finds the processes now: the tabs must be open (a process started later is not counted). */
+  constructor(rootPid: number | undefined) {
+    this.#processes = findProcesses(rootPid)
+    this.#first = sampleThreads(this.#processes)
+    this.#timer = setInterval(() => this.#sample(), WATCH_INTERVAL_MS)
+  }
+
+  /** Takes a last sample and stops; CPU µs per item since the start (see `cpuPerItem`). */
+  stop(items: number): Record<string, number> {
+    clearInterval(this.#timer)
+    this.#sample()
+    return cpuPerItem(this.#first, this.#latest, items)
+  }
+
+  #sample(): void {
+    for (const [key, thread] of sampleThreads(this.#processes)) this.#latest.set(key, thread)
+  }
+}

@@ -5,7 +5,7 @@ import type { ForcedTransport } from './options.ts'
 import { startDelayProxy, type DelayProxy } from '../test/support/delay-proxy.ts'
 import { streamRate, startNetworkedPando, startTimedPando, type TimedPando } from './timed-pando.ts'
 import { now } from './clock.ts'
-import { cpuPerItem, sampleCpuTimes, type CpuSample } from './cpu-time.ts'
+import { CpuWatch } from './cpu-time.ts'
 
 /**
  * Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`; with
@@ -61,7 +61,7 @@ export interface StreamRecord {
   /**
    * CPU µs per item from the input to the last result, of the root (`rootCpuUs`), the page main threads
    * (`pageCpuUs`), the Workers (`workerCpuUs`) and the rest of Chromium (`browserCpuUs`): see `cpuPerItem`.
-   * With the local placement only the root's counts (its Workers are the root's threads).
+   * Through tabs only (a local run starts with the input, and its start-up would count).
    */
   readonly cpu?: Record<string, number>
 }
@@ -78,15 +78,13 @@ export async function streamItems(
   let pando: TimedPando
   let inputAt: number
   let proxy: DelayProxy | undefined
-  let cpuAtInput: CpuSample | undefined
-  let cpuAtEnd: CpuSample | undefined
+  let cpuWatch: CpuWatch | undefined
+  let cpu: Record<string, number> | undefined
   if (placement.kind === 'local') {
     inputAt = now()
     pando = startTimedPando([request.module, ...(request.args ?? []), '--stdin', '--local'], {
       input: request.input(),
     })
-    cpuAtInput = sampleCpuTimes(pando.child.pid)
-    watchLastResult(pando, request.items, (times) => (cpuAtEnd = times))
     request.onStart?.(pando)
   } else {
     const tabs = await context.tabs()
@@ -110,12 +108,14 @@ export async function streamItems(
       const wrong = shown.find((reading) => reading.transport !== undefined && reading.transport !== wanted)
       if (wrong !== undefined) throw new Error(`a tab uses ${wrong.transport}, not ${wanted}`)
       inputAt = now()
-      cpuAtInput = sampleCpuTimes(pando.child.pid)
-      watchLastResult(pando, request.items, (times) => (cpuAtEnd = times))
+      const watch = new CpuWatch(pando.child.pid)
+      cpuWatch = watch
+      whenLastResult(pando, request.items, () => (cpu = watch.stop(request.items)))
       const input = request.input()
       if (typeof input === 'string') pando.child.stdin.end(input)
       else input.pipe(pando.child.stdin)
     } catch (error) {
+      cpuWatch?.stop(1)
       await pando.stop()
       await tabs.closeAll()
       await proxy?.close()
@@ -123,6 +123,7 @@ export async function streamItems(
     }
   }
   const exit = await pando.exited
+  cpuWatch?.stop(1) // a run that failed before its last result
   const exitAt = now()
   if (placement.kind === 'tabs') await (await context.tabs()).closeAll()
   await proxy?.close()
@@ -140,24 +141,19 @@ export async function streamItems(
       itemsPerSecond: rate,
       streamSeconds: first === undefined || last === undefined ? undefined : (last.at - first.at) / 1000,
       wallSeconds: (exitAt - inputAt) / 1000,
-      ...(cpuAtInput === undefined || cpuAtEnd === undefined
-        ? {}
-        : { cpu: cpuPerItem(cpuAtInput, cpuAtEnd, request.items) }),
+      ...(cpu === undefined ? {} : { cpu }),
     },
     pando,
     inputAt,
   }
 }
 
-/**
- * Samples the CPU times (`sampleCpuTimes`) once `pando` has written its last result: it still runs, and so do
- * the tabs, so both are counted (an exited process's times are gone from /proc).
- */
-function watchLastResult(pando: TimedPando, items: number, sampled: (times: CpuSample) => void): void {
+/** Calls `done` once `pando` has written its last result, while it and the tabs still run. */
+function whenLastResult(pando: TimedPando, items: number, done: () => void): void {
   const check = (): void => {
     if (pando.lines() < items) return
     pando.child.stdout.off('data', check)
-    sampled(sampleCpuTimes(pando.child.pid))
+    done()
   }
   pando.child.stdout.on('data', check)
 }
