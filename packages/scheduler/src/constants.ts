@@ -16,12 +16,14 @@ export const BATCHES_IN_FLIGHT = 2
 
 /**
  * The batch time: how much of a borrower's work one adaptive batch carries, in ms. Each message costs far
- * more than its bytes: measured on 2 cores (`npm run bench -- --only workers`, bench/README.md), some 6 ms of
- * CPU outside the Workers (the root, the page, node-datachannel, Chromium's network and WebRTC threads) per
- * batch of two 10 ms items at 20 ms, taken from the Workers when they share the cores. 100 ms makes that
- * cost small beside the work (10 ms items go ten to a batch), while items of 50 ms or more still go one or
- * two per batch and spread over every volunteer. Trivial items are bounded by `ADAPTIVE_MAX_BATCH_PER_WORKER`
- * first. What a borrower may hold is bounded apart from it: `START_SOON_MS`.
+ * more than its bytes: some milliseconds of CPU outside the Workers (the root, the page, node-datachannel,
+ * Chromium's network and WebRTC threads), taken from the Workers when they share the cores. Measured on 2
+ * cores (`npm run bench -- --only workers`, bench/README.md, 1 tab of 2 Workers, 10 ms items): 4.1 ms of CPU
+ * outside the Workers per item at 20 ms, 2.9–3.7 ms at 50, 100 and 200 ms, what is left being the Workers'
+ * progress messages and the per-second costs. 100 ms makes a message's cost small beside its work (10 ms
+ * items go ten to a batch) and hides a round trip of up to a batch time on its own, while items of 50 ms or
+ * more still go one or two per batch and spread over every volunteer. Trivial items are bounded by
+ * `ADAPTIVE_MAX_BATCH_PER_WORKER` first. What a borrower may hold is bounded apart from it: `START_SOON_MS`.
  */
 export const ADAPTIVE_BATCH_MS = 100
 
