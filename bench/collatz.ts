@@ -60,6 +60,8 @@ export async function measureCollatz(
   )
   const rows = configs.map((config, index): Row => {
     const runs = records.get(config) ?? []
+    const cpu = (key: string): number | undefined =>
+      medianOf(succeeded<StreamRecord>(runs), (run) => run.cpu?.[key])
     return {
       label: runLabel(config),
       config,
@@ -67,6 +69,10 @@ export async function measureCollatz(
         items: config.items,
         itemsPerSecond: rates[index],
         failedRuns: runs.length - succeeded(runs).length,
+        rootCpuUs: cpu('rootCpuUs'),
+        pageCpuUs: cpu('pageCpuUs'),
+        workerCpuUs: cpu('workerCpuUs'),
+        browserCpuUs: cpu('browserCpuUs'),
       },
       runs,
     }

@@ -5,6 +5,7 @@ import type { ForcedTransport } from './options.ts'
 import { startDelayProxy, type DelayProxy } from '../test/support/delay-proxy.ts'
 import { streamRate, startNetworkedPando, startTimedPando, type TimedPando } from './timed-pando.ts'
 import { now } from './clock.ts'
+import { CpuWatch } from './cpu-time.ts'
 
 /**
  * Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`; with
@@ -57,6 +58,12 @@ export interface StreamRecord {
   readonly streamSeconds: number | undefined
   /** From the moment the input was given to pando's exit. */
   readonly wallSeconds: number
+  /**
+   * CPU µs per item from the input to the last result, of the root (`rootCpuUs`), the page main threads
+   * (`pageCpuUs`), the Workers (`workerCpuUs`) and the rest of Chromium (`browserCpuUs`): see `cpuPerItem`.
+   * Through tabs only (a local run starts with the input, and its start-up would count).
+   */
+  readonly cpu?: Record<string, number>
 }
 
 /**
@@ -71,6 +78,8 @@ export async function streamItems(
   let pando: TimedPando
   let inputAt: number
   let proxy: DelayProxy | undefined
+  let cpuWatch: CpuWatch | undefined
+  let cpu: Record<string, number> | undefined
   if (placement.kind === 'local') {
     inputAt = now()
     pando = startTimedPando([request.module, ...(request.args ?? []), '--stdin', '--local'], {
@@ -99,10 +108,14 @@ export async function streamItems(
       const wrong = shown.find((reading) => reading.transport !== undefined && reading.transport !== wanted)
       if (wrong !== undefined) throw new Error(`a tab uses ${wrong.transport}, not ${wanted}`)
       inputAt = now()
+      const watch = new CpuWatch(pando.child.pid)
+      cpuWatch = watch
+      whenLastResult(pando, request.items, () => (cpu = watch.stop(request.items)))
       const input = request.input()
       if (typeof input === 'string') pando.child.stdin.end(input)
       else input.pipe(pando.child.stdin)
     } catch (error) {
+      cpuWatch?.stop(1)
       await pando.stop()
       await tabs.closeAll()
       await proxy?.close()
@@ -110,6 +123,7 @@ export async function streamItems(
     }
   }
   const exit = await pando.exited
+  cpuWatch?.stop(1) // a run that failed before its last result
   const exitAt = now()
   if (placement.kind === 'tabs') await (await context.tabs()).closeAll()
   await proxy?.close()
@@ -127,8 +141,19 @@ export async function streamItems(
       itemsPerSecond: rate,
       streamSeconds: first === undefined || last === undefined ? undefined : (last.at - first.at) / 1000,
       wallSeconds: (exitAt - inputAt) / 1000,
+      ...(cpu === undefined ? {} : { cpu }),
     },
     pando,
     inputAt,
   }
+}
+
+/** Calls `done` once `pando` has written its last result, while it and the tabs still run. */
+function whenLastResult(pando: TimedPando, items: number, done: () => void): void {
+  const check = (): void => {
+    if (pando.lines() < items) return
+    pando.child.stdout.off('data', check)
+    done()
+  }
+  pando.child.stdout.on('data', check)
 }

@@ -2,6 +2,7 @@ import { measureCollatz, type CollatzRun } from '../collatz.ts'
 import { TRANSPORT_NAMES, type BenchContext } from '../context.ts'
 import type { Row, ScenarioResult } from '../result.ts'
 import { round } from '../stats.ts'
+import { CPU_COLUMNS } from '../cpu-time.ts'
 
 /** Issue 13's target: one tab with 2 Workers at least this many times as fast as with 1, on 2 cores. */
 const TARGET_SPEED_UP = 1.8
@@ -70,6 +71,7 @@ export async function workers(context: BenchContext): Promise<ScenarioResult> {
       { key: 'itemsPerSecond', title: 'items/s', digits: 1 },
       { key: 'speedUp', title: 'speed-up', digits: 3 },
       { key: 'busyShare', title: 'busy %', digits: 1 },
+      ...CPU_COLUMNS,
       { key: 'failedRuns', title: 'failed runs' },
     ],
     rows,

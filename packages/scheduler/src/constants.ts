@@ -15,12 +15,26 @@ export const DEFAULT_WINDOW = 32_768
 export const BATCHES_IN_FLIGHT = 2
 
 /**
- * The time an adaptive batch takes its borrower, in ms. Per-message costs (a message each way, a Worker
- * call, the page's bookkeeping) come to some 0.1 ms, so 20 ms of work makes them negligible for trivial
- * items (thousands per batch), while items of 10 ms go two to a batch and spread over every volunteer. It
- * also bounds the round trip a batch can hide: two batch times.
+ * The batch time: how much of a borrower's work one adaptive batch carries, in ms. Each message costs far
+ * more than its bytes: some milliseconds of CPU outside the Workers (the root, the page, node-datachannel,
+ * Chromium's network and WebRTC threads), taken from the Workers when they share the cores. Measured on 2
+ * cores (`npm run bench -- --only workers`, bench/README.md, 1 tab of 2 Workers, 10 ms items): 4.1 ms of CPU
+ * outside the Workers per item at 20 ms, 2.9–3.7 ms at 50, 100 and 200 ms, what is left being the Workers'
+ * progress messages and the per-second costs. 100 ms makes a message's cost small beside its work (10 ms
+ * items go ten to a batch) and hides a round trip of up to a batch time on its own, while items of 50 ms or
+ * more still go one or two per batch and spread over every volunteer. Trivial items are bounded by
+ * `ADAPTIVE_MAX_BATCH_PER_WORKER` first. What a borrower may hold is bounded apart from it: `START_SOON_MS`.
  */
-export const ADAPTIVE_BATCH_MS = 20
+export const ADAPTIVE_BATCH_MS = 100
+
+/**
+ * The start-soon horizon of a remote borrower, in ms of its work per Worker (SPEC 50, no hoarding,
+ * `startSoonCredit`): the batches in flight (one computing, one travelling), and nothing more but the round
+ * trip they hide. A Worker holding more than this would hold work another volunteer could start now. Items
+ * of 1 s still go two per Worker (a batch is at least one item), and at the end of a run what a tab holds
+ * and has not started is at most one batch time per Worker, which stealing (49) takes back for an idle one.
+ */
+export const START_SOON_MS = BATCHES_IN_FLIGHT * ADAPTIVE_BATCH_MS
 
 /**
  * Largest adaptive batch, in jobs per worker behind a borrower: 4,096 trivial items take a fast tab some

@@ -1,7 +1,12 @@
 import type { Job } from '@pando/protocol'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { BATCHES_IN_FLIGHT } from '../src/constants.ts'
+import {
+  ADAPTIVE_BATCH_MS,
+  BATCHES_IN_FLIGHT,
+  MAX_HIDDEN_ROUND_TRIP_MS,
+  START_SOON_MS,
+} from '../src/constants.ts'
 import { adaptiveBatchSizing, createLender, lendToRemote } from '../src/index.ts'
 import { startSoonCredit } from '../src/start-soon.ts'
 import { VirtualClock } from './sim.ts'
@@ -64,10 +69,13 @@ describe('no hoarding: a remote borrower holds what it will start soon (startSoo
   })
 
   it('still lends trivial items by the thousand, and covers a round trip of at most half a second', () => {
-    expect(startSoonCredit(1, 0.01)).toBe(4_000) // 40 ms of items: two batches
-    expect(startSoonCredit(2, 10, 100)).toBe(2 * 14)
-    expect(startSoonCredit(1, 10, 1e9)).toBe(54) // 40 ms + 500 ms, not the absurd round trip
-    expect(startSoonCredit(1, 150, 50)).toBe(BATCHES_IN_FLIGHT)
+    // The start-soon horizon is the batches in flight: two batch times of work per Worker.
+    expect(START_SOON_MS).toBe(BATCHES_IN_FLIGHT * ADAPTIVE_BATCH_MS)
+    expect(startSoonCredit(1, 0.01)).toBe(START_SOON_MS / 0.01) // 20,000 items of 10 µs at 200 ms
+    expect(startSoonCredit(2, 10, 100)).toBe((2 * (START_SOON_MS + 100)) / 10)
+    // Not the absurd round trip: half a second at most.
+    expect(startSoonCredit(1, 10, 1e9)).toBe((START_SOON_MS + MAX_HIDDEN_ROUND_TRIP_MS) / 10)
+    expect(startSoonCredit(1, 1_000, 50)).toBe(BATCHES_IN_FLIGHT) // items of 1 s: two per Worker
   })
 })
 
@@ -112,15 +120,19 @@ describe('honest time per item for items that wait (BatchSizing.reported)', () =
       return { batch: sizing.batch, credit: sizing.credit }
     }
     const one = sized(1)
-    expect(one).toEqual({ batch: 2, credit: 4 })
+    // One batch time of items of 10 ms, and the batches in flight.
+    expect(one).toEqual({
+      batch: ADAPTIVE_BATCH_MS / 10,
+      credit: (BATCHES_IN_FLIGHT * ADAPTIVE_BATCH_MS) / 10,
+    })
     // Taking the Worker's 10 ms for the whole tab's time per item lent 2 Workers what 1 gets (4): one idled.
     expect(sized(2)).toEqual({ batch: 2 * one.batch, credit: 2 * one.credit })
   })
 
-  it('keeps a tab of 20 ms timers to two items when it tells its own time, where timing alone let it grow', () => {
+  it('keeps a tab of 20 ms timers to what it starts in START_SOON_MS when it tells its own time, where timing alone let it grow', () => {
     const honest = concurrentBorrower({ waitMs: 20, roundTripMs: 0, reportsOwnTime: true })
     const timedOnly = concurrentBorrower({ waitMs: 20, roundTripMs: 0 })
-    expect(honest).toBe(BATCHES_IN_FLIGHT)
+    expect(honest).toBe(START_SOON_MS / 20)
     expect(timedOnly).toBeGreaterThan(honest)
   })
 })

@@ -80,7 +80,12 @@ interface Lane {
  * The tab's Workers: N lanes, each a runner with its own Worker and the user's module, fed from one queue of
  * the jobs lent to the tab. A free lane takes its share of the queue (the queue divided by the lanes, at
  * least one job) as one batch, so that the lanes share what the tab holds and a batch of slow items spreads
- * over every core.
+ * over every core. A lane takes its next batch when its Worker's reply reaches the page: a message each way
+ * between the page and the Worker, not a round trip to the lender, as the tab already holds its next batches
+ * (two per Worker). It is not handed to a Worker ahead of time: a Worker starts every job it is given at
+ * once (so that async items overlap), so jobs given early would count as started for the item deadline and
+ * the Worker's own time per item, could not be recalled for an idle volunteer, and could not go to the
+ * other lane that frees first.
  *
  * The volunteer stays in control: under a CPU-use setting below 100 %, a lane whose batch kept its Worker
  * busy t ms rests `t · (100 / p − 1)` ms before its next (`restAfter`); while paused no lane starts a batch

@@ -38,6 +38,22 @@ describe('ItemDeadline', () => {
       await vi.advanceTimersByTimeAsync(1_000)
       expect(await hasExpired(deadline)).toBe(true)
     })
+
+    it('sets its timer again only when it fires early, not at each progress (a Worker moves on some 50 times a second)', async () => {
+      const setTimer = vi.spyOn(globalThis, 'setTimeout')
+      const deadline = new ItemDeadline(1_000)
+      for (let i = 0; i < 100; i++) {
+        await vi.advanceTimersByTimeAsync(20)
+        deadline.progress()
+      }
+      // 2 s of progress every 20 ms: the one timer fired twice, early, and was set again for what was left.
+      expect(setTimer.mock.calls.length).toBeLessThanOrEqual(3)
+      await vi.advanceTimersByTimeAsync(999)
+      expect(await hasExpired(deadline)).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(await hasExpired(deadline)).toBe(true)
+      setTimer.mockRestore()
+    })
   })
 
   describe('#stop', () => {

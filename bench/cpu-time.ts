@@ -1,0 +1,176 @@
+import { readFileSync, readdirSync } from 'node:fs'
+
+/**
+ * Where a thread runs: in the root (`pando` and its children), a tab's page main thread (a Chromium
+ * renderer's main thread), a tab's Worker (a renderer's `DedicatedWorker` thread) or the rest of Chromium
+ * (browser, GPU, network and WebUI processes, and the renderers' other threads: compositor, IO, thread pool,
+ * WebRTC).
+ */
+export type CpuKind = 'root' | 'pageMain' | 'workers' | 'browserOther'
+
+/** CPU ticks (user + system) of every live thread of the processes the bench started, by `pid/tid`. */
+export type CpuSample = ReadonlyMap<
+  string,
+  { readonly kind: CpuKind; readonly name: string; readonly ticks: number }
+>
+
+/** Clock ticks per second of `/proc/PID/stat` times: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const TICKS_PER_SECOND = 100
+
+/** A thread's name and its CPU ticks, from `/proc/PID/task/TID/stat` (`comm` may hold spaces and parens). */
+function readStat(path: string): { comm: string; ppid: number; ticks: number } | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    return undefined // the thread or process ended meanwhile
+  }
+  const open = text.indexOf('(')
+  const close = text.lastIndexOf(')')
+  const fields = text.slice(close + 2).split(' ')
+  // Fields after `comm`, from 0: state, ppid (1) … utime (11), stime (12).
+  return {
+    comm: text.slice(open + 1, close),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+  }
+}
+
+/** Every process under `ancestor` (not itself), by parent links. */
+function descendants(ancestor: number): Set<number> {
+  const parents = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid)) continue
+    const stat = readStat(`/proc/${entry}/stat`)
+    if (stat !== undefined) parents.set(pid, stat.ppid)
+  }
+  const found = new Set<number>()
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const [pid, ppid] of parents) {
+      if (!found.has(pid) && (ppid === ancestor || found.has(ppid))) {
+        found.add(pid)
+        grew = true
+      }
+    }
+  }
+  return found
+}
+
+/** Ticks of each thread of `pid`, with its id and name. */
+function threadTicks(pid: number): { tid: number; comm: string; ticks: number }[] {
+  let tasks: string[]
+  try {
+    tasks = readdirSync(`/proc/${String(pid)}/task`)
+  } catch {
+    return []
+  }
+  return tasks.flatMap((tid) => {
+    const stat = readStat(`/proc/${String(pid)}/task/${tid}/stat`)
+    return stat === undefined ? [] : [{ tid: Number(tid), comm: stat.comm, ticks: stat.ticks }]
+  })
+}
+
+/** Whether `pid` is a Chromium renderer of web pages (a tab's process, not the browser's own WebUI). */
+function isRenderer(pid: number): boolean {
+  try {
+    const args = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+    return args.includes('--type=renderer') && !args.includes('--top-chrome-webui')
+  } catch {
+    return false
+  }
+}
+
+/** The processes to sample, and what each one is. */
+type ProcessKinds = ReadonlyMap<number, 'root' | 'renderer' | 'chromium'>
+
+/**
+ * The root `rootPid` with its children, and the Chromium `ancestor` launched: every child process of
+ * `ancestor` that is not the root's is taken as Chromium's. Reading every process's parent costs some
+ * milliseconds per process on the machine: done once per run, not at each sample.
+ */
+function findProcesses(rootPid: number | undefined, ancestor = process.pid): ProcessKinds {
+  const kinds = new Map<number, 'root' | 'renderer' | 'chromium'>()
+  if (process.platform !== 'linux') return kinds
+  const rootTree = rootPid === undefined ? new Set<number>() : new Set([rootPid, ...descendants(rootPid)])
+  for (const pid of descendants(ancestor)) {
+    kinds.set(pid, rootTree.has(pid) ? 'root' : isRenderer(pid) ? 'renderer' : 'chromium')
+  }
+  return kinds
+}
+
+/** The CPU ticks of every thread of `processes`, by `pid/tid`, each with its kind. */
+function sampleThreads(processes: ProcessKinds): CpuSample {
+  const sample = new Map<string, { kind: CpuKind; name: string; ticks: number }>()
+  for (const [pid, process] of processes) {
+    for (const thread of threadTicks(pid)) {
+      let kind: CpuKind = 'browserOther'
+      if (process === 'root') kind = 'root'
+      else if (process === 'renderer' && thread.tid === pid) kind = 'pageMain'
+      else if (process === 'renderer' && thread.comm.startsWith('DedicatedWorker')) kind = 'workers'
+      sample.set(`${String(pid)}/${String(thread.tid)}`, { kind, name: thread.comm, ticks: thread.ticks })
+    }
+  }
+  return sample
+}
+
+/**
+ * CPU µs per item of each kind between two samples, over the threads alive at `after` (a thread that ended
+ * meanwhile, as a closed tab's, is not counted; one that started counts from 0), as `rootCpuUs`, `pageCpuUs`,
+ * `workerCpuUs` and `browserCpuUs`. Ticks are 10 ms: a figure is only as exact as 10 ms over the items.
+ */
+export function cpuPerItem(before: CpuSample, after: CpuSample, items: number): Record<string, number> {
+  const seconds: Record<CpuKind, number> = { root: 0, pageMain: 0, workers: 0, browserOther: 0 }
+  for (const [key, thread] of after) {
+    seconds[thread.kind] += (thread.ticks - (before.get(key)?.ticks ?? 0)) / TICKS_PER_SECOND
+  }
+  const per = (kind: CpuKind): number => Math.round((seconds[kind] * 1e6) / items)
+  return {
+    rootCpuUs: per('root'),
+    pageCpuUs: per('pageMain'),
+    workerCpuUs: per('workers'),
+    browserCpuUs: per('browserOther'),
+  }
+}
+/** The columns of `cpuPerItem`'s figures, for a scenario's table. */
+export const CPU_COLUMNS = [
+  { key: 'rootCpuUs', title: 'root CPU µs/item' },
+  { key: 'pageCpuUs', title: 'page CPU µs/item' },
+  { key: 'workerCpuUs', title: 'Worker CPU µs/item' },
+  { key: 'browserCpuUs', title: 'other Chromium CPU µs/item' },
+] as const
+
+/** How often a {@link CpuWatch} samples, in ms: a thread that ends loses at most this much of its time. */
+const WATCH_INTERVAL_MS = 200
+
+/**
+ * Samples the CPU times of the root `rootPid` and of Chromium from now until `stop()`, every
+ * `WATCH_INTERVAL_MS`, keeping the last ticks seen of every thread: the tabs' Workers end when the run is
+ * finished, possibly before its last result is read here, and a thread's time leaves /proc with it.
+ */
+export class CpuWatch {
+  readonly #processes: ProcessKinds
+  readonly #first: CpuSample
+  readonly #latest = new Map<string, { kind: CpuKind; name: string; ticks: number }>()
+  readonly #timer: ReturnType<typeof setInterval>
+
+  /** Finds the processes now: the tabs must be open (a process started later is not counted). */
+  constructor(rootPid: number | undefined) {
+    this.#processes = findProcesses(rootPid)
+    this.#first = sampleThreads(this.#processes)
+    this.#timer = setInterval(() => this.#sample(), WATCH_INTERVAL_MS)
+  }
+
+  /** Takes a last sample and stops; CPU µs per item since the start (see `cpuPerItem`). */
+  stop(items: number): Record<string, number> {
+    clearInterval(this.#timer)
+    this.#sample()
+    return cpuPerItem(this.#first, this.#latest, items)
+  }
+
+  #sample(): void {
+    for (const [key, thread] of sampleThreads(this.#processes)) this.#latest.set(key, thread)
+  }
+}
