@@ -27,7 +27,7 @@ const TARGET_FROZEN_HEARTBEATS = 2
 const RECOVERY_TIMEOUT_MS: Record<Failure, number> = { close: 20_000, freeze: 10 * FROZEN_HEARTBEAT_MS }
 
 /** What stderr says when the root loses a volunteer (WebSocket) or a child in the tree (WebRTC). */
-const LEFT_PATTERN = /a volunteer left|a tab left the WebRTC tree/
+const LEFT_PATTERN = /(volunteers? '[^']*'[^\n]*|a volunteer|\d+ volunteers) left\b/
 
 interface Config {
   readonly transport: ForcedTransport
