@@ -16,6 +16,9 @@ const TAMPERING = `\n;self[${JSON.stringify(WORKER_MODULE_GLOBAL)}] = { default:
 
 const TRANSPORTS = ['websocket', 'webrtc'] as const
 
+/** What every run here starts with: the fixture over stdin, on a free port, tree links on loopback. */
+const ROOT_ARGS = [FIXTURE, '--stdin', '--port', '0', '--ice-addresses', 'loopback']
+
 /** Where the dashboard's screenshots go, to be looked at. */
 const screenshot = (name: string): string => path.join(ROOT, 'test-results', name)
 
@@ -58,18 +61,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   it.each(TRANSPORTS)(
     'over %s: exact output, the liar excluded and named (stderr, dashboard), exit 0',
     async (protocol) => {
-      const run = startPando([
-        FIXTURE,
-        '--stdin',
-        '--port',
-        '0',
-        '--replicas',
-        '2',
-        '--ice-addresses',
-        'loopback',
-        '--reporting-interval',
-        '1',
-      ])
+      const run = startPando([...ROOT_ARGS, '--replicas', '2', '--reporting-interval', '1'])
       const [url = ''] = await run.waitForStderr(PRINTED_URL)
       const dashboard = await openDashboard(url)
       // The liar first, so that it is lent copies before the honest tabs take them all.
@@ -130,16 +122,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   )
 
   it('a liar that reloads its page after its exclusion is refused (its browser is remembered), exact output, exit 0', async () => {
-    const run = startPando([
-      FIXTURE,
-      '--stdin',
-      '--port',
-      '0',
-      '--replicas',
-      '2',
-      '--ice-addresses',
-      'loopback',
-    ])
+    const run = startPando([...ROOT_ARGS, '--replicas', '2'])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     const liar = await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
@@ -171,16 +154,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   }, 180_000)
 
   it('--spot-check 1 over websocket: this process checks every item, the liar is caught and excluded at once, exact output, exit 0', async () => {
-    const run = startPando([
-      FIXTURE,
-      '--stdin',
-      '--port',
-      '0',
-      '--spot-check',
-      '1',
-      '--ice-addresses',
-      'loopback',
-    ])
+    const run = startPando([...ROOT_ARGS, '--spot-check', '1'])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
@@ -201,16 +175,7 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
   }, 180_000)
 
   it('--replicas auto over websocket: the liar never earns trust, is excluded and named, exact output, exit 0', async () => {
-    const run = startPando([
-      FIXTURE,
-      '--stdin',
-      '--port',
-      '0',
-      '--replicas',
-      'auto',
-      '--ice-addresses',
-      'loopback',
-    ])
+    const run = startPando([...ROOT_ARGS, '--replicas', 'auto'])
     const [url = ''] = await run.waitForStderr(PRINTED_URL)
     await openLiar(url, 'websocket')
     await run.waitForStderr(/joined \(1 connected\)/, 60_000)
