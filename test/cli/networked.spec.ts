@@ -45,8 +45,11 @@ describe('pando, networked, with volunteers played by the test', () => {
     const silent = new FakeVolunteer(server, { autoPong: false })
     await silent.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
-    run.child.stdin.end(seqLines(0, 300))
+    // The input stays open until the volunteer is dropped: the run cannot end first (this process computes
+    // too, and straggler copies of what the volunteer held would otherwise finish it on a busy machine).
+    run.child.stdin.write(seqLines(0, 300))
     const code = await silent.closed()
+    run.child.stdin.end()
     const result = await run.exited
     expect(silent.jobsReceived()).toBeGreaterThan(0)
     expect(code).toBe(1006)
@@ -66,8 +69,10 @@ describe('pando, networked, with volunteers played by the test', () => {
     const frozen = new FakeVolunteer(server, { heartbeat: false })
     await frozen.join()
     await run.waitForStderr(/volunteer 'fake' joined/)
-    run.child.stdin.end(seqLines(0, 300))
+    // The input stays open until the page is dropped (as above).
+    run.child.stdin.write(seqLines(0, 300))
     const { code, reason } = await frozen.closing
+    run.child.stdin.end()
     const result = await run.exited
     expect(frozen.jobsReceived()).toBeGreaterThan(0)
     expect(code).toBe(4000)

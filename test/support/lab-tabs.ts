@@ -49,21 +49,24 @@ export async function tabState(page: Page, host: string): Promise<TabState> {
   }
 }
 
-/** Resolves once every tab of `hosts` shows a transport and a depth (or the WebSocket): it has joined. */
+/**
+ * Resolves with every tab's state once all of `hosts`' tabs show a depth (or the WebSocket) in one reading:
+ * they have joined. A tab may rejoin while others still join (its depth reads "–" meanwhile), so the states
+ * are read again until one reading has them all.
+ */
 export async function joinedTabs(hosts: readonly HostTabs[], timeoutMs = 60_000): Promise<TabState[]> {
   const all = hosts.flatMap(({ host, pages }) => pages.map((page) => ({ host, page })))
-  await Promise.all(
-    all.map(({ page }) =>
-      page.waitForFunction(
-        () =>
-          Number(document.querySelector('#depth')?.textContent) >= 1 ||
-          /websocket/i.test(document.querySelector('#transport')?.textContent ?? ''),
-        undefined,
-        { timeout: timeoutMs },
-      ),
-    ),
-  )
-  return Promise.all(all.map(({ host, page }) => tabState(page, host.name)))
+  const joined = (tab: TabState): boolean => tab.depth >= 1 || /websocket/i.test(tab.transport)
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const states = await Promise.all(all.map(({ host, page }) => tabState(page, host.name)))
+    if (states.every(joined)) return states
+    if (Date.now() > deadline) {
+      const waiting = states.filter((tab) => !joined(tab)).map((tab) => `${tab.host} ${tab.id || '(no id)'}`)
+      throw new Error(`tabs not joined after ${timeoutMs} ms: ${waiting.join(', ')}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
 }
 
 /** What a page's peer connection was given and which candidates it uses. */

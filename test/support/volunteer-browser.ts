@@ -47,7 +47,11 @@ export async function launchVolunteerBrowser(
     cspViolations: () => violations,
     async open(url, device) {
       const page = await context.newPage()
-      await page.goto(device === undefined ? url : `${url}#device=${encodeURIComponent(device)}`)
+      // The page's load (its bundle, a Worker's module) can take longer than playwright's 30 s on a machine
+      // busy with other work; the tests' own time limits bound it.
+      await page.goto(device === undefined ? url : `${url}#device=${encodeURIComponent(device)}`, {
+        timeout: 90_000,
+      })
       return page
     },
     async close() {
