@@ -114,7 +114,7 @@ describe('a separate pando-server, with real tabs', () => {
     )
     runs.push(root)
     // It joins the tree, not the WebSocket fallback: waiting was no failure.
-    await root.waitForStderr(/volunteer 'early' joined \(1 connected\)/, 15_000)
+    await root.waitForStderr(/volunteer 'early' joined \(1 connected\)/, 30_000)
     root.child.stdin.end(seqLines(0, 100))
     const result = await root.exited
     expect(result.stdout).toBe(seqLines(0, 100, (n) => String(n * n)))
