@@ -12,13 +12,13 @@ import {
   MAX_MONITORED_VOLUNTEERS,
   parseTreeWorkMessage,
   ProtocolError,
+  STALE_REPORT_INTERVALS,
   toWire,
   type RunConfig,
   type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
-import { STALE_REPORT_INTERVALS } from './constants.ts'
 import type { ReportPlace } from './report-builder.ts'
 import { SubtreeReports } from './subtree-reports.ts'
 import { TreeWorkSession, type TreeWorkSessionComponents } from './tree-work-session.ts'
