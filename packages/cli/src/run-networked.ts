@@ -18,7 +18,7 @@ import { createAccessToken, createServer, type PandoServer, type ServerOptions }
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import { RunStoppedError, UsageError } from './errors.ts'
-import { printMessage, printNotice } from './exit.ts'
+import { printInternalError, printMessage, printNotice } from './exit.ts'
 import { onShutdown } from './shutdown.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { bundleIdentity } from './journal/module-identity.ts'
@@ -36,7 +36,8 @@ import { serveVolunteer, type ServedVolunteer } from './networked/volunteer-sess
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
 import { createRunIds, type RunIds } from './networked/run-ids.ts'
-import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
+import { terminalText } from './terminal-text.ts'
+import { LOOPBACK_ADDRESS, PEER_NAME_CHARS, PEER_TEXT_CHARS } from './constants.ts'
 import { findChromium } from './networked/find-chromium.ts'
 import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
@@ -256,7 +257,7 @@ async function serveVolunteers(
     heartbeatMs: options.heartbeatMs,
     batchSize: batchSizeOf(options),
     iceServers: rootIceServers(options.ice),
-    ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
+    ...(options.iceAddresses === 'loopback' ? { bindAddress: LOOPBACK_ADDRESS } : {}),
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board: components.board,
     roster: components.roster,
@@ -380,6 +381,7 @@ async function openVolunteerHost(
       addresses: options.iceAddresses,
       attemptTimeoutMs: options.bootstrapTimeoutMs,
       onJoinSignal,
+      onInternalError: (error) => printInternalError("relaying a joiner's signal", error),
       ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
     },
   })
