@@ -25,11 +25,12 @@ import { chooseItemInput } from './item-input.ts'
 import { parseJobs } from './local-jobs.ts'
 import { recordSeparator, type RecordSeparator } from './record-separator.ts'
 
+/** A command that only prints a text (`--help`, `--version`), of `pando` and of `pando-server`. */
+export type TextCommand =
+  { readonly kind: 'help'; readonly text: string } | { readonly kind: 'version'; readonly text: string }
+
 /** What to do, once the command line is understood. */
-export type Command =
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'version'; readonly text: string }
-  | { readonly kind: 'run'; readonly options: RunOptions }
+export type Command = TextCommand | { readonly kind: 'run'; readonly options: RunOptions }
 
 /** A run: the module, where its items come from, and how to process them. */
 export interface RunOptions {

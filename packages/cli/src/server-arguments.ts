@@ -13,6 +13,7 @@ import {
   type OptionValues,
 } from './option-table.ts'
 import { parseSeed, secretTooShort } from './remote-options.ts'
+import type { TextCommand } from './parse-arguments.ts'
 
 /**
  * The options of `pando-server` that `pando` has too, with the same meaning: their `PANDO_<OPTION>` variable
@@ -32,10 +33,7 @@ const DEFAULTED_OPTIONS = [
 ] as const satisfies readonly OptionName[]
 
 /** What `pando-server` is asked to do. */
-export type ServerCommand =
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'version'; readonly text: string }
-  | { readonly kind: 'serve'; readonly options: ServerRunOptions }
+export type ServerCommand = TextCommand | { readonly kind: 'serve'; readonly options: ServerRunOptions }
 
 /** A `pando-server` to start. */
 export interface ServerRunOptions {

@@ -1,4 +1,5 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
+export type { Clock, GlobalTimers, TimerHandle } from './clock.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
 export {
   WORKER_MODULE_GLOBAL,

@@ -23,9 +23,10 @@ describe('the /join signaling relay', () => {
     atRoot.length = 0
   })
 
-  type Limits = Pick<JoinRelayOptions, 'attemptBurst' | 'attemptsPerMinute' | 'maxOpenAttempts'>
+  /** The relay's options a test sets besides the range (limits, a root that fails). */
+  type Extra = Partial<JoinRelayOptions>
 
-  const start = async (addresses: 'loopback' | 'any' = 'any', limits: Limits = {}): Promise<number> => {
+  const start = async (addresses: 'loopback' | 'any' = 'any', limits: Extra = {}): Promise<number> => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-relay-'))
     server = await createServer({
       port: 0,
@@ -103,22 +104,14 @@ describe('the /join signaling relay', () => {
   })
 
   it('closes the attempt with 1011, not blaming the joiner, when handing its signal on fails, and reports the bug', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-relay-'))
     const bugs: unknown[] = []
-    server = await createServer({
-      port: 0,
-      host: '127.0.0.1',
-      volunteerDir: dir,
-      runDir: dir,
-      onVolunteer: () => undefined,
-      join: {
-        onJoinSignal: () => {
-          throw new TypeError('a bug in the root')
-        },
-        onInternalError: (error) => bugs.push(error),
+    const port = await start('any', {
+      onJoinSignal: () => {
+        throw new TypeError('a bug in the root')
       },
+      onInternalError: (error) => bugs.push(error),
     })
-    const a = await joiner(server.port)
+    const a = await joiner(port)
     a.socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
     const [code, reason] = await a.closed
     expect(code).toBe(1011)
