@@ -1,9 +1,7 @@
 import { isIP } from 'node:net'
+import { LOOPBACK_ADDRESS } from './constants.ts'
 import { UsageError } from './errors.ts'
 import { givenOnCommandLine } from './remote-options.ts'
-
-/** The loopback interface: where a run listens when only its own tabs (`--volunteers`) compute. */
-export const LOOPBACK_ADDRESS = '127.0.0.1'
 
 /** `--listen`, `--open` and `--allow-host`, checked: who can reach the server, and with what. */
 export interface AccessArguments {

@@ -48,3 +48,31 @@ export const NAMING_GRACE_REPORTS = 2
 
 /** The shortest wait for a status naming a tree volunteer, in ms (see `NAMING_GRACE_REPORTS`). */
 export const NAMING_GRACE_MIN_MS = 10_000
+
+/** The most characters of a name a peer chose (a volunteer's device name) shown in a message. */
+export const PEER_NAME_CHARS = 200
+
+/** The most characters of a text a peer sent (an error message, a close reason) shown in a message. */
+export const PEER_TEXT_CHARS = 1_000
+
+/**
+ * The longest a shutdown waits for the releases, and for stdout and stderr to take what they were given,
+ * before exiting anyway (a reader that takes nothing for that long may then get a cut line); `pando-server`
+ * waits as long for its server to close.
+ */
+export const SHUTDOWN_GRACE_MS = 2_000
+
+/** The environment variable that holds a `pando-server`'s secret, for `pando --host` and `pando-server`. */
+export const SECRET_VARIABLE = 'PANDO_SECRET'
+
+/** The shortest secret `pando --host` and `pando-server` take, in characters: 16 hex digits are 64 bits. */
+export const MIN_SECRET_LENGTH = 16
+
+/** The loopback interface: where a run listens when only its own tabs (`--volunteers`) compute. */
+export const LOOPBACK_ADDRESS = '127.0.0.1'
+
+/**
+ * Characters of lines gathered into one write. A write to a pipe is a system call; one per line cost a
+ * quarter of the root's time at 100,000 lines/s.
+ */
+export const WRITE_CHUNK_CHARS = 64 * 1024

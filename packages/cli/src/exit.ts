@@ -37,7 +37,8 @@ export function printInternalError(while_: string, error: unknown): void {
   printMessage(`internal error while ${while_}: ${errorText(error)}`)
 }
 
-function errorText(error: unknown): string {
+/** An error as a bug report shows it: its stack (which starts with its message), else its text. */
+export function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }
 

@@ -1,10 +1,11 @@
 import type { Readable, Writable } from 'node:stream'
 import type { Settled } from '@pando/scheduler'
 import pull, { type Source, type Through } from 'pull-stream'
+import { WRITE_CHUNK_CHARS } from './constants.ts'
 import type { ItemOrigin } from './item-label.ts'
 import type { RunRecord } from './journal/run-record.ts'
 import { lineSource } from './line-source.ts'
-import { WRITE_CHUNK_CHARS, writeLines } from './line-sink.ts'
+import { writeLines } from './line-sink.ts'
 import type { RecordSeparator } from './record-separator.ts'
 import { onShutdown } from './shutdown.ts'
 

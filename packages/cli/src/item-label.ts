@@ -1,6 +1,6 @@
 import { TRANSPORT_LIMIT_ERROR, type SerializedError } from '@pando/protocol'
-import { ITEM_PREVIEW_LENGTH } from './constants.ts'
-import { PEER_TEXT_CHARS, terminalJson, terminalText } from './terminal-text.ts'
+import { ITEM_PREVIEW_LENGTH, PEER_TEXT_CHARS } from './constants.ts'
+import { terminalJson, terminalText } from './terminal-text.ts'
 
 /** Where items come from, which decides how an item is named in messages. */
 export type ItemOrigin = 'arguments' | 'stdin' | 'file' | 'peer'

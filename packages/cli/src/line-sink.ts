@@ -1,11 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { Source } from 'pull-stream'
-
-/**
- * Characters of lines gathered into one write. A write to a pipe is a system call; one per line cost a
- * quarter of the root's time at 100,000 lines/s.
- */
-export const WRITE_CHUNK_CHARS = 64 * 1024
+import { WRITE_CHUNK_CHARS } from './constants.ts'
 
 /**
  * Writes every value of `source` as one line on `output` (a record ended by `terminator`: NUL with

@@ -7,8 +7,12 @@
 
 import {
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,
+  DEFAULT_DEGREE,
   DEFAULT_HEARTBEAT_MS,
+  DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_RESULT_CHARS,
+  DEFAULT_PORT,
+  DEFAULT_REPORTING_INTERVAL_MS,
   MAX_TAB_WORKERS,
   RELATIVE_TIMEOUT_FLOOR_MS,
   RELATIVE_TIMEOUT_SAMPLES,
@@ -174,7 +178,7 @@ export const OPTION_TABLE = {
   },
   port: {
     kind: 'count',
-    default: 5000,
+    default: DEFAULT_PORT,
     max: 65_535,
     alias: 'p',
     describe: 'TCP port of the volunteer page and its WebSocket; 0 picks a free port.',
@@ -227,7 +231,7 @@ export const OPTION_TABLE = {
   },
   'item-timeout': {
     kind: 'duration',
-    default: RELATIVE_TIMEOUT_WARMUP_MS,
+    default: DEFAULT_ITEM_TIMEOUT_MS,
     bareUnit: 'ms',
     relative: true,
     describe:
@@ -248,7 +252,7 @@ export const OPTION_TABLE = {
   },
   degree: {
     kind: 'count',
-    default: 10,
+    default: DEFAULT_DEGREE,
     min: 1,
     describe:
       'Children a node of the WebRTC tree (the root or a tab) takes before it passes new volunteers on to them.',
@@ -311,7 +315,7 @@ export const OPTION_TABLE = {
   },
   'reporting-interval': {
     kind: 'duration',
-    default: 3_000,
+    default: DEFAULT_REPORTING_INTERVAL_MS,
     bareUnit: 's',
     min: 1_000,
     describe:

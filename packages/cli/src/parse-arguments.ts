@@ -25,11 +25,12 @@ import { chooseItemInput } from './item-input.ts'
 import { parseJobs } from './local-jobs.ts'
 import { recordSeparator, type RecordSeparator } from './record-separator.ts'
 
+/** A command that only prints a text (`--help`, `--version`), of `pando` and of `pando-server`. */
+export type TextCommand =
+  { readonly kind: 'help'; readonly text: string } | { readonly kind: 'version'; readonly text: string }
+
 /** What to do, once the command line is understood. */
-export type Command =
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'version'; readonly text: string }
-  | { readonly kind: 'run'; readonly options: RunOptions }
+export type Command = TextCommand | { readonly kind: 'run'; readonly options: RunOptions }
 
 /** A run: the module, where its items come from, and how to process them. */
 export interface RunOptions {
@@ -161,7 +162,6 @@ const NOT_OPTIONS = new Set([
  * Understands the command line, with the environment's `PANDO_<OPTION>` values, then `config`'s, as defaults.
  * @throws {UsageError} for an unknown option, a bad value, no module, or items that cannot be used
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: parseArguments is still to be split
 export async function parseArguments(args: readonly string[], context: ParseContext): Promise<Command> {
   checkBooleanAssignments(args)
   const environment = readEnvironmentOptions(context.env ?? {})
@@ -173,78 +173,106 @@ export async function parseArguments(args: readonly string[], context: ParseCont
   if (argv['version'] === true) return { kind: 'version', text: context.version }
   checkUnknownOptions(argv)
   const values = optionValues(argv, { ...builtInDefaults(), ...context.config.values, ...environment })
-  const positionals = [...(argv['_'] as unknown[]), ...((argv['--'] as unknown[] | undefined) ?? [])].map(
-    String,
-  )
-  const [module, ...items] = positionals
+  const [module, ...items] = positionals(argv)
   if (module === undefined) {
     throw new UsageError(
       "no MODULE given: run 'pando MODULE [ITEMS..]', e.g. 'pando examples/square.js --local 1 2 3' (see 'pando --help')",
     )
   }
+  const chosen = (name: OptionName): boolean => isChosen(name, { args, environment, config: context.config })
   const { stdin, argFile } = chooseItemInput({
     items,
     stdin: values.stdin,
-    stdinChosen:
-      givenOnCommandLine(args, 'stdin') ||
-      givenOnCommandLine(args, 'no-stdin') ||
-      Object.hasOwn(environment, 'stdin') ||
-      Object.hasOwn(context.config.values, 'stdin'),
+    stdinChosen: chosen('stdin'),
     syncStdio: values['sync-stdio'],
     argFile: values['arg-file'],
     stdinIsTerminal: context.stdinIsTerminal ?? true,
   })
   const halt = parseHaltPolicy(values.halt)
   checkHaltFits(halt, values['on-error'])
-  if (values.null && values['sync-stdio']) {
-    throw new UsageError(
-      '--null cannot be used with --sync-stdio, whose peer exchanges JSON values, not records',
-    )
-  }
+  checkNullFits(values)
   return {
     kind: 'run',
     options: {
       module,
       items,
       stdin,
-      local: values.local,
-      syncStdio: values['sync-stdio'],
-      retries: values.retries,
-      maxResultChars: values['max-result-size'],
-      ...trustOptions(values),
-      onError: values['on-error'] as RunOptions['onError'],
-      errorMarker: values['error-marker'],
-      port: values.port,
-      ...accessOptions(values, args),
-      batchSize: values['batch-size'],
-      heartbeatMs: values.heartbeat,
-      itemTimeout: values['item-timeout'],
-      startIdle: values['start-idle'],
-      volunteers: values.volunteers,
-      workers: values.workers,
-      degree: values.degree,
-      bootstrapTimeoutMs: values['bootstrap-timeout'],
-      iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],
-      ice: iceOptions(values),
-      reportingIntervalMs: values['reporting-interval'],
-      progress:
-        givenOnCommandLine(args, 'progress') ||
-        givenOnCommandLine(args, 'no-progress') ||
-        Object.hasOwn(environment, 'progress') ||
-        Object.hasOwn(context.config.values, 'progress')
-          ? values.progress
-          : undefined,
-      quiet: values.quiet,
-      qr: values.qr,
-      ...remoteOptions(args, values),
-      record: recordOptions(values),
       argFile,
-      recordSeparator: recordSeparator(values.null),
-      jobs: parseJobs(values.jobs, values.local),
-      tag: values.tag,
-      dryRun: values['dry-run'],
       halt,
+      progress: chosen('progress') ? values.progress : undefined,
+      ...runOptionsFromValues(values, args),
     },
+  }
+}
+
+/** The options of a run that follow from the option values alone (and the command line, for some). */
+function runOptionsFromValues(
+  values: OptionValues,
+  args: readonly string[],
+): Omit<RunOptions, 'module' | 'items' | 'stdin' | 'argFile' | 'halt' | 'progress'> {
+  return {
+    local: values.local,
+    syncStdio: values['sync-stdio'],
+    retries: values.retries,
+    maxResultChars: values['max-result-size'],
+    ...trustOptions(values),
+    onError: values['on-error'] as RunOptions['onError'],
+    errorMarker: values['error-marker'],
+    port: values.port,
+    ...accessOptions(values, args),
+    batchSize: values['batch-size'],
+    heartbeatMs: values.heartbeat,
+    itemTimeout: values['item-timeout'],
+    startIdle: values['start-idle'],
+    volunteers: values.volunteers,
+    workers: values.workers,
+    degree: values.degree,
+    bootstrapTimeoutMs: values['bootstrap-timeout'],
+    iceAddresses: values['ice-addresses'] as RunOptions['iceAddresses'],
+    ice: iceOptions(values),
+    reportingIntervalMs: values['reporting-interval'],
+    quiet: values.quiet,
+    qr: values.qr,
+    ...remoteOptions(args, values),
+    record: recordOptions(values),
+    recordSeparator: recordSeparator(values.null),
+    jobs: parseJobs(values.jobs, values.local),
+    tag: values.tag,
+    dryRun: values['dry-run'],
+  }
+}
+
+/** The module and the items: the positional arguments, with those after `--`. */
+function positionals(argv: Record<string, unknown>): string[] {
+  return [...(argv['_'] as unknown[]), ...((argv['--'] as unknown[] | undefined) ?? [])].map(String)
+}
+
+/**
+ * Whether a boolean option was chosen anywhere (`--name` or `--no-name` typed, its environment variable, the
+ * configuration file) rather than left to its built-in default.
+ */
+function isChosen(
+  name: OptionName,
+  from: {
+    readonly args: readonly string[]
+    readonly environment: Partial<OptionValues>
+    readonly config: ConfigFile
+  },
+): boolean {
+  return (
+    givenOnCommandLine(from.args, name) ||
+    givenOnCommandLine(from.args, `no-${name}`) ||
+    Object.hasOwn(from.environment, name) ||
+    Object.hasOwn(from.config.values, name)
+  )
+}
+
+/** `--null` changes the records, which `--sync-stdio`'s peer does not exchange. */
+function checkNullFits(values: OptionValues): void {
+  if (values.null && values['sync-stdio']) {
+    throw new UsageError(
+      '--null cannot be used with --sync-stdio, whose peer exchanges JSON values, not records',
+    )
   }
 }
 

@@ -1,12 +1,7 @@
+import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from './constants.ts'
 import { UsageError } from './errors.ts'
 import { parseServerAddress, type ServerAddress } from './networked/host-address.ts'
 import type { OptionValues } from './option-table.ts'
-
-/** The environment variable that holds a `pando-server`'s secret, for `pando --host` and `pando-server`. */
-export const SECRET_VARIABLE = 'PANDO_SECRET'
-
-/** The shortest secret `pando --host` and `pando-server` take, in characters: 16 hex digits are 64 bits. */
-export const MIN_SECRET_LENGTH = 16
 
 /** The usage error of a secret shorter than {@link MIN_SECRET_LENGTH}, for `who` (never quoting it). */
 export function secretTooShort(who: 'pando' | 'pando-server'): string {

@@ -18,7 +18,7 @@ import { createAccessToken, createServer, type PandoServer, type ServerOptions }
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
 import { RunStoppedError, UsageError } from './errors.ts'
-import { printMessage, printNotice } from './exit.ts'
+import { printInternalError, printMessage, printNotice } from './exit.ts'
 import { onShutdown } from './shutdown.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { bundleIdentity } from './journal/module-identity.ts'
@@ -35,8 +35,9 @@ import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
 import { serveVolunteer, type ServedVolunteer } from './networked/volunteer-session.ts'
 import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
 import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
-import { createRunIds } from './networked/run-ids.ts'
-import { PEER_NAME_CHARS, PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
+import { createRunIds, type RunIds } from './networked/run-ids.ts'
+import { terminalText } from './terminal-text.ts'
+import { LOOPBACK_ADDRESS, PEER_NAME_CHARS, PEER_TEXT_CHARS } from './constants.ts'
 import { findChromium } from './networked/find-chromium.ts'
 import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
@@ -221,27 +222,80 @@ function runConfig(options: RunOptions): RunConfig {
 /** The module's file name, shown on the volunteers' pages. */
 const moduleNameOf = (options: RunOptions): string => path.basename(options.module)
 
+/** The collaborators that serve the volunteers of both transports: what they lend from and report to. */
+interface ServingComponents {
+  readonly lender: Lender
+  readonly board: ReportBoard
+  readonly roster: VolunteerRoster
+  readonly marks?: BrowserMarks
+}
+
 /**
  * Starts the server (or registers with the remote one, `--host`) and the root of the WebRTC tree, both
  * lending from `lender`; `pages` reaches the volunteers of both.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: serveVolunteers is still to be split
 async function serveVolunteers(
   options: RunOptions,
   runDir: string,
-  {
-    lender,
-    board,
-    roster,
-    marks,
-  }: { lender: Lender; board: ReportBoard; roster: VolunteerRoster; marks?: BrowserMarks },
+  components: ServingComponents,
   releases: Release[],
   stop: (error: Error) => void,
 ): Promise<{ server: VolunteerHost; pages: VolunteerPages }> {
   let tree: TreeRoot | undefined
+  const ids = createRunIds(options.seed)
+  const sockets = serveSocketVolunteers(options, components, ids)
+  const server = await openVolunteerHost(options, runDir, ids, {
+    onVolunteer: sockets.onVolunteer,
+    onJoinSignal: (message) => tree?.handleJoinSignal(message),
+    stop,
+  })
+  releases.push(() => server.close())
+  tree = startTreeRoot({
+    lender: components.lender,
+    degree: options.degree,
+    bootstrapTimeoutMs: options.bootstrapTimeoutMs,
+    heartbeatMs: options.heartbeatMs,
+    batchSize: batchSizeOf(options),
+    iceServers: rootIceServers(options.ice),
+    ...(options.iceAddresses === 'loopback' ? { bindAddress: LOOPBACK_ADDRESS } : {}),
+    sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
+    board: components.board,
+    roster: components.roster,
+    ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
+  })
+  releases.push(() => tree?.close())
+  const pages: VolunteerPages = {
+    sendProgress: (progress) => {
+      tree?.sendProgress(progress)
+      sockets.sendProgress(progress)
+    },
+    finishTree: () => tree?.finish(),
+    finish: () => {
+      tree?.finish()
+      sockets.finish()
+    },
+  }
+  return { server, pages }
+}
+
+/** The volunteers on a socket (the WebSocket fallback, or tunnelled through a remote `pando-server`). */
+interface SocketVolunteers {
+  /** Serves a volunteer that connected. */
+  onVolunteer(socket: VolunteerSocket): void
+  /** Passes the run's progress to each of them. */
+  sendProgress(progress: RunProgress): void
+  /** Tells each of them the run is over, and any that comes back later at once. */
+  finish(): void
+}
+
+/** Serves every volunteer that connects on a socket, and keeps those connected within reach. */
+function serveSocketVolunteers(
+  options: RunOptions,
+  { lender, board, roster, marks }: ServingComponents,
+  ids: RunIds,
+): SocketVolunteers {
   const served = new Set<ServedVolunteer>()
   let runFinished = false
-  const ids = createRunIds(options.seed)
   const onVolunteer = (socket: VolunteerSocket): void => {
     const volunteer = serveVolunteer(socket, {
       lender,
@@ -271,67 +325,66 @@ async function serveVolunteers(
     served.add(volunteer)
     socket.onClose(() => served.delete(volunteer))
   }
-  const onJoinSignal = (message: Parameters<TreeRoot['handleJoinSignal']>[0]): void =>
-    tree?.handleJoinSignal(message)
-  const server: VolunteerHost =
-    options.host === undefined
-      ? await listen({
-          port: options.port,
-          ...(options.listen === undefined ? {} : { host: options.listen }),
-          access: {
-            token: options.open ? undefined : createAccessToken(),
-            allowedHosts: options.allowHosts,
-          },
-          volunteerDir: distRoot,
-          dashboardDir: dashboardRoot,
-          runDir,
-          heartbeatMs: options.heartbeatMs,
-          ...(options.ice.turnSecret === undefined ? {} : { turnSecret: options.ice.turnSecret }),
-          onVolunteer: (socket) => onVolunteer(wsVolunteerSocket(socket)),
-          join: {
-            addresses: options.iceAddresses,
-            attemptTimeoutMs: options.bootstrapTimeoutMs,
-            onJoinSignal,
-            ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
-          },
-        })
-      : await connectRemoteServer({
-          address: options.host,
-          secret: options.secret ?? '',
-          files: await readRunFiles(runDir),
-          iceAddresses: options.iceAddresses,
-          onVolunteer,
-          onJoinSignal,
-          onLost: (reason) => stop(new RunStoppedError(lostMessage(options.host?.display ?? '', reason))),
-        })
-  releases.push(() => server.close())
-  tree = startTreeRoot({
-    lender,
-    degree: options.degree,
-    bootstrapTimeoutMs: options.bootstrapTimeoutMs,
-    heartbeatMs: options.heartbeatMs,
-    batchSize: batchSizeOf(options),
-    iceServers: rootIceServers(options.ice),
-    ...(options.iceAddresses === 'loopback' ? { bindAddress: '127.0.0.1' } : {}),
-    sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
-    board,
-    roster,
-    ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
-  })
-  releases.push(() => tree?.close())
-  const pages: VolunteerPages = {
+  return {
+    onVolunteer,
     sendProgress: (progress) => {
-      tree?.sendProgress(progress)
       for (const volunteer of served) volunteer.sendProgress(progress)
     },
-    finishTree: () => tree?.finish(),
     finish: () => {
       runFinished = true
-      tree?.finish()
       for (const volunteer of served) volunteer.finish()
     },
   }
-  return { server, pages }
+}
+
+/** Where the volunteers and the joiners of the tree arrive, and what stops the run. */
+interface HostHandlers {
+  readonly onVolunteer: (socket: VolunteerSocket) => void
+  readonly onJoinSignal: (message: Parameters<TreeRoot['handleJoinSignal']>[0]) => void
+  /** Stops the run: its link to a remote `pando-server` is lost. */
+  readonly stop: (error: Error) => void
+}
+
+/** Starts this run's server, or registers with the remote `pando-server` that `--host` names. */
+async function openVolunteerHost(
+  options: RunOptions,
+  runDir: string,
+  ids: RunIds,
+  { onVolunteer, onJoinSignal, stop }: HostHandlers,
+): Promise<VolunteerHost> {
+  if (options.host !== undefined) {
+    const host = options.host
+    return connectRemoteServer({
+      address: host,
+      secret: options.secret ?? '',
+      files: await readRunFiles(runDir),
+      iceAddresses: options.iceAddresses,
+      onVolunteer,
+      onJoinSignal,
+      onLost: (reason) => stop(new RunStoppedError(lostMessage(host.display, reason))),
+    })
+  }
+  return listen({
+    port: options.port,
+    ...(options.listen === undefined ? {} : { host: options.listen }),
+    access: {
+      token: options.open ? undefined : createAccessToken(),
+      allowedHosts: options.allowHosts,
+    },
+    volunteerDir: distRoot,
+    dashboardDir: dashboardRoot,
+    runDir,
+    heartbeatMs: options.heartbeatMs,
+    ...(options.ice.turnSecret === undefined ? {} : { turnSecret: options.ice.turnSecret }),
+    onVolunteer: (socket) => onVolunteer(wsVolunteerSocket(socket)),
+    join: {
+      addresses: options.iceAddresses,
+      attemptTimeoutMs: options.bootstrapTimeoutMs,
+      onJoinSignal,
+      onInternalError: (error) => printInternalError("relaying a joiner's signal", error),
+      ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
+    },
+  })
 }
 
 /** The stderr line naming a volunteer excluded for its results (replication). */

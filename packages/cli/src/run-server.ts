@@ -6,11 +6,18 @@ import {
 } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
+import {
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TERMINATED,
+  PEER_TEXT_CHARS,
+  SHUTDOWN_GRACE_MS,
+} from './constants.ts'
+import { errorText } from './exit.ts'
 import { isUsageError, UsageError } from './errors.ts'
 import { createRunIds } from './networked/run-ids.ts'
-import { SHUTDOWN_GRACE_MS } from './shutdown.ts'
-import { PEER_TEXT_CHARS, terminalText } from './terminal-text.ts'
+import { terminalText } from './terminal-text.ts'
 import type { ServerCommand, ServerRunOptions } from './server-arguments.ts'
 
 /** Every message of `pando-server` starts with this, on stderr. */
@@ -28,9 +35,7 @@ export function exitServerWithError(error: unknown): void {
     process.exitCode = error.exitCode
     return
   }
-  printServerMessage(
-    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  )
+  printServerMessage(`internal error: ${errorText(error)}`)
   process.exitCode = EXIT_FAILED
 }
 
@@ -72,6 +77,8 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
       heartbeatMs: options.heartbeatMs,
       join: {
         addresses: options.iceAddresses,
+        onInternalError: (error) =>
+          printServerMessage(`internal error while relaying a joiner's signal: ${errorText(error)}`),
         ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
       },
       onEvent: (event) => printServerMessage(describeEvent(event)),

@@ -1,7 +1,8 @@
+import { DEFAULT_PORT } from '@pando/protocol'
 import yargs from 'yargs'
 import { parseAllowedHosts, parseListenAddress } from './access-options.ts'
 import type { ConfigFile } from './config-file.ts'
-import { CONFIG_FILES_TEXT } from './constants.ts'
+import { CONFIG_FILES_TEXT, MIN_SECRET_LENGTH, SECRET_VARIABLE } from './constants.ts'
 import { readEnvironmentOptions, type Environment } from './environment-options.ts'
 import { UsageError } from './errors.ts'
 import {
@@ -11,7 +12,8 @@ import {
   type OptionValue,
   type OptionValues,
 } from './option-table.ts'
-import { MIN_SECRET_LENGTH, SECRET_VARIABLE, parseSeed, secretTooShort } from './remote-options.ts'
+import { parseSeed, secretTooShort } from './remote-options.ts'
+import type { TextCommand } from './parse-arguments.ts'
 
 /**
  * The options of `pando-server` that `pando` has too, with the same meaning: their `PANDO_<OPTION>` variable
@@ -31,10 +33,7 @@ const DEFAULTED_OPTIONS = [
 ] as const satisfies readonly OptionName[]
 
 /** What `pando-server` is asked to do. */
-export type ServerCommand =
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'version'; readonly text: string }
-  | { readonly kind: 'serve'; readonly options: ServerRunOptions }
+export type ServerCommand = TextCommand | { readonly kind: 'serve'; readonly options: ServerRunOptions }
 
 /** A `pando-server` to start. */
 export interface ServerRunOptions {
@@ -93,7 +92,7 @@ interrupted (143 on SIGTERM).`
 
 /** The options, in the help's order; `pando`'s checks apply to those it has too (port, heartbeat…). */
 const SERVER_OPTIONS = {
-  port: { describe: 'TCP port to listen on; 0 picks a free one.', default: '5000' },
+  port: { describe: 'TCP port to listen on; 0 picks a free one.', default: String(DEFAULT_PORT) },
   listen: {
     describe: 'The address (interface) to listen on, e.g. 127.0.0.1 behind a reverse proxy of this machine.',
     default: 'every interface',

@@ -1,16 +1,11 @@
+import { SHUTDOWN_GRACE_MS } from './constants.ts'
+
 /**
  * What must be undone before the process ends, however it ends: a run registers the release of what it
  * started (the server, the tabs it opened, its temporary directory, the writing of results), and a signal
  * or a closed output runs them before exiting.
  */
 const releases = new Set<() => unknown>()
-
-/**
- * The longest a shutdown waits for the releases, and for stdout and stderr to take what they were given,
- * before exiting anyway (a reader that takes nothing for that long may then get a cut line); `pando-server`
- * waits as long for its server to close.
- */
-export const SHUTDOWN_GRACE_MS = 2_000
 
 /** Set by the first shutdown: a later one (a second reason to stop) changes nothing. */
 let shuttingDown = false

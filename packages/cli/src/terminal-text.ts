@@ -1,9 +1,3 @@
-/** The most characters of a name a peer chose (a volunteer's device name) shown in a message. */
-export const PEER_NAME_CHARS = 200
-
-/** The most characters of a text a peer sent (an error message, a close reason) shown in a message. */
-export const PEER_TEXT_CHARS = 1_000
-
 /**
  * Characters a terminal acts on instead of showing them: the C0 controls (ESC starts the CSI and OSC
  * sequences that clear the screen or set the title; newlines and carriage returns forge lines), DEL, the C1

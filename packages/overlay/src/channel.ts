@@ -5,7 +5,7 @@ export type JsonValue =
   null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue }
 
 /**
- * One signaling payload (an SDP offer or answer, an ICE candidate, a relay session id…). The overlay never
+ * One signaling payload (an SDP offer or answer, an ICE candidate, a relayed connection's id…). The overlay never
  * looks inside it: it only carries it between the joiner and the node that accepts it.
  */
 export type Signal = JsonValue
@@ -51,7 +51,7 @@ export interface Channel<M = unknown> extends Subscribable<ChannelEvents<M>> {
 }
 
 /**
- * A channel that needs signaling to connect (WebRTC, or a relay session): it emits signals to carry to the
+ * A channel that needs signaling to connect (WebRTC, or one relayed through a server): it emits signals to carry to the
  * remote side and consumes the remote side's through {@link PeerChannel.signal}. The joiner's end is the
  * initiator; the accepting node's end is not.
  */

@@ -1,20 +1,6 @@
-/** What `setTimeout` returned: pass it back to `clearTimeout` and nothing else. */
-export type TimerHandle = unknown
+import type { Clock, GlobalTimers } from '@pando/protocol'
 
-/** Time and timers, injected so that tests and simulations can run on virtual time. */
-export interface Clock {
-  /** The current time, in ms (any origin; only differences matter). */
-  now(): number
-  /** Calls `callback` once, `ms` from now (0: after what is running now). */
-  setTimeout(callback: () => void, ms: number): TimerHandle
-  /** Cancels a timer that has not fired; does nothing otherwise. */
-  clearTimeout(handle: TimerHandle): void
-}
-
-interface GlobalTimers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type { Clock, TimerHandle } from '@pando/protocol'
 
 // The ES2022 lib declares no timers, but every platform this runs on has them. They are looked up on each
 // call, not once, so that fake timers installed after import (vitest's) are used.

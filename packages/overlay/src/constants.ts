@@ -3,11 +3,8 @@
  * one knows what it costs.
  */
 
-/**
- * Children (and candidates) a node holds, in nodes. The original's `--degree` default: ten children keep
- * a 10,000-tab tree four levels deep while a tab relays to no more peers than a browser handles easily.
- */
-export const DEFAULT_DEGREE = 10
+/** Children (and candidates) a node holds, in nodes: the product's default (`--degree`). */
+export { DEFAULT_DEGREE } from '@pando/protocol'
 
 /** How long a join attempt may take, in ms, on both sides: the product's default (`--bootstrap-timeout`). */
 export { DEFAULT_BOOTSTRAP_TIMEOUT_MS } from '@pando/protocol'

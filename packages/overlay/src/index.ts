@@ -44,10 +44,10 @@ export { chooseSlot, type RoutingPolicy } from './route-policy.ts'
 export { RoutingTable } from './routing-table.ts'
 export type {
   JoinRequest,
-  SessionHandlers,
+  AttemptHandlers,
   SignalingClient,
   SignalingEntry,
-  SignalingSession,
+  SignalingAttempt,
 } from './signaling.ts'
 export type { SubtreeTotals } from './slots.ts'
 export { createTreeNode, TreeNode } from './tree-node.ts'

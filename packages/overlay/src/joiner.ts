@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from './clock.ts'
 import { JOIN_RETRY_MAX_MS, JOIN_RETRY_MIN_MS } from './constants.ts'
 import { JoinAbortedError, JoinRejectedError, JoinTimeoutError } from './errors.ts'
 import type { Random } from './random.ts'
-import type { SignalingClient, SignalingSession } from './signaling.ts'
+import type { SignalingClient, SignalingAttempt } from './signaling.ts'
 
 /** What a {@link Joiner} needs from its node. */
 export interface JoinerHost {
@@ -21,7 +21,7 @@ export interface JoinerHost {
 
 interface Attempt {
   readonly channel: PeerChannel
-  session: SignalingSession | undefined
+  signaling: SignalingAttempt | undefined
   timer: TimerHandle | undefined
   error: Error | undefined
 }
@@ -74,18 +74,18 @@ export class Joiner {
 
   private attempt(): void {
     const channel = this.host.connector.create({ initiator: true })
-    const attempt: Attempt = { channel, session: undefined, timer: undefined, error: undefined }
-    const session = this.host.signaling.open({
+    const attempt: Attempt = { channel, signaling: undefined, timer: undefined, error: undefined }
+    const signaling = this.host.signaling.open({
       signal: (signal) => {
         if (this.current === attempt && channel.state !== 'closed') channel.signal(signal)
       },
       rejected: (reason) => this.fail(attempt, new JoinRejectedError(reason)),
     })
-    attempt.session = session
+    attempt.signaling = signaling
     this.current = attempt
     let seq = 0
     channel.on('signal', (signal) => {
-      if (this.current === attempt) session.send({ seq: seq++, weight: this.host.weight(), signal })
+      if (this.current === attempt) signaling.send({ seq: seq++, weight: this.host.weight(), signal })
     })
     channel.on('open', () => this.succeed(attempt))
     channel.on('error', (error) => (attempt.error = error))
@@ -117,7 +117,7 @@ export class Joiner {
 
   private end(attempt: Attempt, closeChannel: boolean): void {
     this.host.clock.clearTimeout(attempt.timer)
-    attempt.session?.close()
+    attempt.signaling?.close()
     if (closeChannel) attempt.channel.close()
   }
 

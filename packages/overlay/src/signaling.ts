@@ -10,16 +10,16 @@ export interface JoinRequest {
   readonly signal: Signal
 }
 
-/** One join attempt's session with the signaling relay. */
-export interface SignalingSession {
+/** One join attempt's exchange with the signaling relay. */
+export interface SignalingAttempt {
   /** Sends one signal towards the root's entry, in order. */
   send(request: JoinRequest): void
-  /** Ends the session; later answers are dropped. Idempotent. */
+  /** Ends the attempt's exchange; later answers are dropped. Idempotent. */
   close(): void
 }
 
-/** Where a session delivers what comes back for its attempt. */
-export interface SessionHandlers {
+/** Where a signaling attempt delivers what comes back for it. */
+export interface AttemptHandlers {
   /** A signal of the accepting node, in order. */
   signal(signal: Signal): void
   /** The tree gave up on the attempt (see {@link JoinRejectedMessage}). */
@@ -27,14 +27,14 @@ export interface SessionHandlers {
 }
 
 /**
- * The joiner's side of the signaling relay (the server's WebSocket, or the memory relay). Each session is
- * one join attempt: the relay tags every signal sent on it with an `origin` unique to the session, hands
+ * The joiner's side of the signaling relay (the server's WebSocket, or the memory relay). Each
+ * {@link SignalingAttempt} is one join attempt: the relay tags every signal sent on it with an `origin` unique to the attempt, hands
  * it to the root as a {@link JoinSignalMessage}, and passes back every {@link AnswerSignalMessage} and
  * {@link JoinRejectedMessage} addressed to that origin.
  */
 export interface SignalingClient {
-  /** Opens a session for one join attempt. */
-  open(handlers: SessionHandlers): SignalingSession
+  /** Opens the exchange of one join attempt. */
+  open(handlers: AttemptHandlers): SignalingAttempt
 }
 
 /** The root's side of the relay, as a tree node offers it: where join signals go in and answers come out. */

@@ -138,16 +138,16 @@ describe('TreeNode', () => {
       const { node, signaling, connector, clock } = joinedNodeBeforeOpen()
       connector.at(0).emit('signal', 'offer')
       connector.at(0).emit('signal', 'candidate')
-      expect(signaling.sessions[0]?.sent).toEqual([
+      expect(signaling.attempts[0]?.sent).toEqual([
         { seq: 0, weight: 1, signal: 'offer' },
         { seq: 1, weight: 1, signal: 'candidate' },
       ])
-      signaling.sessions[0]?.handlers.signal('answer')
+      signaling.attempts[0]?.handlers.signal('answer')
       expect(connector.at(0).signals).toEqual(['answer'])
       connector.at(0).open()
       clock.run({ forMs: 0 })
       expect(node.connected).toBe(true)
-      expect(signaling.sessions[0]?.closed).toBe(true)
+      expect(signaling.attempts[0]?.closed).toBe(true)
     })
 
     it('gives up an attempt after bootstrapTimeoutMs, reports it, and retries after a back-off', () => {
@@ -157,7 +157,7 @@ describe('TreeNode', () => {
       clock.run({ forMs: TIMEOUT })
       expect(failures).toEqual(['JoinTimeoutError'])
       expect(connector.at(0).state).toBe('closed')
-      expect(signaling.sessions[0]?.closed).toBe(true)
+      expect(signaling.attempts[0]?.closed).toBe(true)
       clock.run({ forMs: 1_000 })
       expect(connector.created).toHaveLength(2)
     })
@@ -166,7 +166,7 @@ describe('TreeNode', () => {
       const { node, signaling, connector, clock } = joinedNodeBeforeOpen()
       const failures: string[] = []
       node.on('join-failed', (error) => failures.push(error.name))
-      signaling.sessions[0]?.handlers.rejected('test')
+      signaling.attempts[0]?.handlers.rejected('test')
       expect(failures).toEqual(['JoinRejectedError'])
       expect(connector.at(0).state).toBe('closed')
       clock.run({ forMs: 500 })

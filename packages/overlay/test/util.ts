@@ -12,11 +12,11 @@ import {
   type PeerChannel,
   type PeerChannelEvents,
   type Signal,
-  type SessionHandlers,
+  type AttemptHandlers,
   type TreeNode,
   type TreeNodeOptions,
   type SignalingClient,
-  type SignalingSession,
+  type SignalingAttempt,
 } from '../src/index.ts'
 
 /** A channel that opens, receives and closes when the test says so, and records what it was given. */
@@ -88,26 +88,26 @@ export function joinSignal(origin: string, seq = 0, weight = 1): JoinSignalMessa
   return { type: 'join-signal', origin, seq, weight, signal: { origin, seq } }
 }
 
-/** One session opened on a {@link StubSignaling}. */
-export interface StubSession {
+/** One join attempt opened on a {@link StubSignaling}. */
+export interface StubAttempt {
   readonly sent: JoinRequest[]
-  readonly handlers: SessionHandlers
+  readonly handlers: AttemptHandlers
   closed: boolean
 }
 
-/** A signaling client that records sessions and what was sent on them. */
+/** A signaling client that records attempts and what was sent on them. */
 export class StubSignaling implements SignalingClient {
-  readonly sessions: StubSession[] = []
+  readonly attempts: StubAttempt[] = []
 
-  open(handlers: SessionHandlers): SignalingSession {
-    const session: StubSession = { sent: [], handlers, closed: false }
-    this.sessions.push(session)
+  open(handlers: AttemptHandlers): SignalingAttempt {
+    const attempt: StubAttempt = { sent: [], handlers, closed: false }
+    this.attempts.push(attempt)
     return {
       send: (request) => {
-        if (!session.closed) session.sent.push(request)
+        if (!attempt.closed) attempt.sent.push(request)
       },
       close: () => {
-        session.closed = true
+        attempt.closed = true
       },
     }
   }

@@ -33,7 +33,8 @@ export const CLOSE_MESSAGE_TOO_BIG = 1009
 
 /**
  * "Internal error": the server cannot go on with this peer (a `pando-server` that cannot store a run's files),
- * or the root failed on the peer's message (a bug of the root's, reported on its stderr, not the peer's fault).
+ * or the root failed on the peer's message, or the `/join` relay on a joiner's signal (a bug on that side,
+ * reported on its stderr, not the peer's fault).
  */
 export const CLOSE_INTERNAL_ERROR = 1011
 

@@ -38,3 +38,38 @@ export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 10_000
  * own 30 s.
  */
 export const CLOSE_GRACE_MS = 1_000
+
+/**
+ * The TCP port of `pando`'s server and of a `pando-server` (`--port`), and the port of a `--host` that names
+ * none. The original's.
+ * @default 5_000
+ */
+export const DEFAULT_PORT = 5_000
+
+/**
+ * Children (and candidates) a node of the tree holds, in nodes (`--degree`): the product's value, the one
+ * default of the CLI and the overlay. The original's: ten children keep a 10,000-tab tree four levels deep
+ * while a tab relays to no more peers than a browser handles easily.
+ * @default 10
+ */
+export const DEFAULT_DEGREE = 10
+
+/**
+ * The item deadline, in ms (`--item-timeout`): the CLI's default, and what a page that cannot read the run's
+ * config uses.
+ * @default 60_000 ms
+ */
+export const DEFAULT_ITEM_TIMEOUT_MS = 60_000
+
+/**
+ * Time between two status reports of each volunteer and two statuses of the run, in ms
+ * (`--reporting-interval`): the CLI's default, and what a page that cannot read the run's config uses.
+ * @default 3_000 ms (the original's)
+ */
+export const DEFAULT_REPORTING_INTERVAL_MS = 3_000
+
+/**
+ * Reporting intervals after which a volunteer's report is taken for that of a volunteer that left (or
+ * stopped reporting): a tab no longer passes it up the tree, and the root no longer counts it.
+ */
+export const STALE_REPORT_INTERVALS = 3

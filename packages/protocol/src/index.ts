@@ -1,4 +1,5 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
+export type { Clock, GlobalTimers, TimerHandle } from './clock.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
 export {
   WORKER_MODULE_GLOBAL,
@@ -6,6 +7,11 @@ export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   CLOSE_GRACE_MS,
+  DEFAULT_PORT,
+  DEFAULT_DEGREE,
+  DEFAULT_ITEM_TIMEOUT_MS,
+  DEFAULT_REPORTING_INTERVAL_MS,
+  STALE_REPORT_INTERVALS,
 } from './constants.ts'
 export {
   VOLUNTEER_PATH,
@@ -96,6 +102,7 @@ export {
   MAX_MONITORED_VOLUNTEERS,
   MAX_MONITORED_ID_LENGTH,
   MAX_EXCLUSION_REASON_LENGTH,
+  MAX_UNITS_LENGTH,
   ROOT_ID,
   RunningStatistics,
   statisticsOf,

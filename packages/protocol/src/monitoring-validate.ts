@@ -3,6 +3,7 @@ import {
   MAX_MONITOR_MESSAGE_BYTES,
   MAX_EXCLUSION_REASON_LENGTH,
   MAX_MONITORED_ID_LENGTH,
+  MAX_UNITS_LENGTH,
   MAX_VOLUNTEER_REPORT_BYTES,
   type MonitorMessage,
   type Statistics,
@@ -15,9 +16,6 @@ import { isRecord, type Json } from './envelope.ts'
 import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
 import { cpuLimit, tabWorkers } from './tab-settings.ts'
-
-/** Unit names longer than this are cut (device names, to `MAX_DEVICE_NAME_LENGTH`). */
-const MAX_UNITS_LENGTH = 40
 
 function record(value: unknown, what: string): Json {
   if (!isRecord(value)) throw new ProtocolError(`${what} is not an object`)

@@ -106,6 +106,9 @@ export const MAX_MONITORED_ID_LENGTH = 64
 /** Longest exclusion reason a standing carries, in characters. */
 export const MAX_EXCLUSION_REASON_LENGTH = 200
 
+/** Longest units name a report carries (the module's `report()` units), in characters: longer ones are cut. */
+export const MAX_UNITS_LENGTH = 40
+
 /** The root's status, pushed to every dashboard each reporting interval (and to a viewer that connects). */
 export interface MonitorStatus {
   readonly type: 'status'

@@ -159,6 +159,14 @@ function closeCode(message: Json): number {
   throw new ProtocolError(`malformed ${String(message.type)}: code`)
 }
 
+/** A tunnelled volunteer's connection and a message of its (`volunteer-send`, `volunteer-message`). */
+function tunnelledText(message: Json): { connection: number; data: string } {
+  return {
+    connection: integer(message, 'connection', 1),
+    data: text(message, 'data', MAX_VOLUNTEER_MESSAGE_BYTES),
+  }
+}
+
 /**
  * Close reasons are at most {@link MAX_CLOSE_REASON_BYTES} bytes on the wire: the receiver cuts them to as
  * many characters here, and to bytes when it closes (`fitCloseReason`).
@@ -236,11 +244,7 @@ export function parseRootToServer(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
         message: toJoiner(message),
       }
     case 'volunteer-send':
-      return {
-        type: 'volunteer-send',
-        connection: integer(message, 'connection', 1),
-        data: text(message, 'data', MAX_VOLUNTEER_MESSAGE_BYTES),
-      }
+      return { type: 'volunteer-send', ...tunnelledText(message) }
     case 'volunteer-close':
       return {
         type: 'volunteer-close',
@@ -291,11 +295,7 @@ export function parseServerToRoot(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
     case 'volunteer-open':
       return { type: 'volunteer-open', connection: integer(message, 'connection', 1) }
     case 'volunteer-message':
-      return {
-        type: 'volunteer-message',
-        connection: integer(message, 'connection', 1),
-        data: text(message, 'data', MAX_VOLUNTEER_MESSAGE_BYTES),
-      }
+      return { type: 'volunteer-message', ...tunnelledText(message) }
     case 'volunteer-close':
       return {
         type: 'volunteer-close',

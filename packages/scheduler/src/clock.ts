@@ -1,24 +1,9 @@
-/** What `setTimeout` returned: passed back to `clearTimeout` and nothing else. */
-export type TimerHandle = unknown
+import type { Clock, GlobalTimers, TimerHandle } from '@pando/protocol'
 
-/**
- * Time and timers for the lender's straggler checks, injected so that tests run on virtual time. The
- * overlay's `Clock` has the same shape.
- */
-export interface LenderClock {
-  /** The current time, in ms (any origin; only differences matter). */
-  now(): number
-  /** Calls `callback` once, `ms` from now. */
-  setTimeout(callback: () => void, ms: number): TimerHandle
-  /** Cancels a timer that has not fired; does nothing otherwise. */
-  clearTimeout(handle: TimerHandle): void
-}
+export type { TimerHandle } from '@pando/protocol'
 
-interface GlobalTimers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-  performance?: { now(): number }
-}
+/** Time and timers for the lender's straggler checks, injected so that tests run on virtual time. */
+export type LenderClock = Clock
 
 // The ES2022 lib declares no timers, but every platform the lender runs on (Node, pages, Workers) has them.
 // They are looked up on each call, not once, so that fake timers installed after import are used.

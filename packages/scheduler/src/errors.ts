@@ -12,6 +12,7 @@ export class StreamMisuseError extends Error {
 
 /** What the lender closes a sub-stream with when it fails far more items than the others (see SPEC 44). */
 export class DiscreditedError extends Error {
+  static override readonly name = 'DiscreditedError'
   constructor(sub: { readonly failed: number; readonly disproved: number; readonly succeeded: number }) {
     super(
       `failed ${String(sub.failed)} items (${String(sub.disproved)} of them computed by other volunteers) and computed ${String(sub.succeeded)}: dropped`,
@@ -22,6 +23,7 @@ export class DiscreditedError extends Error {
 
 /** What the root closes a volunteer with when replication finds it outvoted too often (see SPEC 56). */
 export class OutvotedError extends Error {
+  static override readonly name = 'OutvotedError'
   constructor(standing: { readonly outvoted: number; readonly agreed: number }) {
     super(
       `was outvoted on ${String(standing.outvoted)} items (its results differed from the agreed ones) and agreed on ${String(standing.agreed)}: excluded`,
@@ -32,6 +34,7 @@ export class OutvotedError extends Error {
 
 /** What the root closes a volunteer with when a spot check catches it (see SPEC 57). */
 export class CaughtError extends Error {
+  static override readonly name = 'CaughtError'
   constructor() {
     super("gave a result that differed from the root's own on a spot check: excluded")
     this.name = 'CaughtError'

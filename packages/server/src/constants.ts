@@ -89,3 +89,11 @@ export { CLOSE_GRACE_MS } from '@pando/protocol'
  * @default 86_400 s (one day)
  */
 export const TURN_CREDENTIAL_TTL_S = 86_400
+
+/**
+ * How long a join attempt's WebSocket on `/join` stays open, in ms, when the server is not told (`pando`
+ * passes its `--bootstrap-timeout`; `pando-server` relays for roots whose own timeouts close attempts
+ * sooner): long enough for any root's join, short enough that an abandoned attempt frees its place.
+ * @default 60_000 ms
+ */
+export const JOIN_ATTEMPT_TIMEOUT_MS = 60_000

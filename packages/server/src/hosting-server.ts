@@ -8,7 +8,7 @@ import { createServer, type PandoServer } from './server.ts'
 import { closeVolunteer } from './volunteer-tunnel.ts'
 
 export interface HostingServerOptions {
-  /** TCP port; 0 picks a free one. @default 5000 */
+  /** TCP port; 0 picks a free one. @default DEFAULT_PORT (5000) */
   readonly port?: number
   /** Interface to listen on. @default all interfaces */
   readonly host?: string

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { isIPv6 } from 'node:net'
 import {
+  CLOSE_INTERNAL_ERROR,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_TRY_AGAIN_LATER,
@@ -9,11 +10,17 @@ import {
   MAX_JOIN_SIGNALS,
   parseJoinerSignal,
   type RelayToJoiner,
+  isProtocolError,
   ProtocolError,
 } from '@pando/protocol'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import { filterSignal, type AddressRange } from './address-ranges.ts'
-import { JOIN_ATTEMPT_BURST, JOIN_ATTEMPTS_PER_MINUTE, MAX_OPEN_JOINS_PER_ADDRESS } from './constants.ts'
+import {
+  JOIN_ATTEMPT_BURST,
+  JOIN_ATTEMPT_TIMEOUT_MS,
+  JOIN_ATTEMPTS_PER_MINUTE,
+  MAX_OPEN_JOINS_PER_ADDRESS,
+} from './constants.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 
 /** A joiner's signal as the root's tree node takes it (the overlay's `join-signal` message). */
@@ -30,10 +37,16 @@ export interface JoinRelayOptions {
   readonly onJoinSignal: (message: JoinSignalForRoot) => void
   /** ICE candidates outside this range are dropped, both ways. @default 'any' */
   readonly addresses?: AddressRange
-  /** A join attempt's WebSocket is closed after this long. @default 60_000 ms */
+  /** A join attempt's WebSocket is closed after this long. @default JOIN_ATTEMPT_TIMEOUT_MS (60_000 ms) */
   readonly attemptTimeoutMs?: number
   /** Makes each attempt's origin (e.g. from a seeded generator, for `--seed`). @default crypto.randomUUID */
   readonly newOrigin?: () => string
+  /**
+   * Hears a bug on this side while relaying a joiner's signal (`onJoinSignal` threw something other than a
+   * protocol error): the joiner is not to blame, and its attempt is closed with 1011 and {@link
+   * RELAY_FAILED_REASON}. @default none (only the close says it)
+   */
+  readonly onInternalError?: (error: unknown) => void
   /**
    * Join attempts one remote address (an IPv6 one by its /64) may open in a burst; it earns them back at
    * `attemptsPerMinute`. Over it, an attempt is rejected at once.
@@ -48,6 +61,9 @@ export interface JoinRelayOptions {
    */
   readonly maxOpenAttempts?: number
 }
+
+/** The reason a join attempt is closed with when the relay failed on its signal: not the joiner's doing. */
+export const RELAY_FAILED_REASON = 'the relay failed on this signal (an internal error): try again'
 
 /**
  * The signaling relay of the WebRTC tree: one WebSocket per join attempt. Each attempt gets an origin of
@@ -115,7 +131,7 @@ export class JoinRelay {
     let signals = 0
     const timer = setTimeout(
       () => socket.close(CLOSE_NORMAL, 'join attempt timed out'),
-      this.#options.attemptTimeoutMs ?? 60_000,
+      this.#options.attemptTimeoutMs ?? JOIN_ATTEMPT_TIMEOUT_MS,
     )
     socket.on('close', () => {
       clearTimeout(timer)
@@ -137,8 +153,11 @@ export class JoinRelay {
           signal,
         })
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error)
-        closeWithReason(socket, CLOSE_PROTOCOL_ERROR, reason, {
+        // Only what the joiner sent is blamed on the joiner; anything else is a bug here, reported as such.
+        const peerFault = isProtocolError(error)
+        if (!peerFault) this.#options.onInternalError?.(error)
+        const reason = peerFault ? error.message : RELAY_FAILED_REASON
+        closeWithReason(socket, peerFault ? CLOSE_PROTOCOL_ERROR : CLOSE_INTERNAL_ERROR, reason, {
           type: 'rejected',
           reason,
         } satisfies RelayToJoiner)

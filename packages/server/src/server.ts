@@ -3,6 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   CLOSE_GOING_AWAY,
+  DEFAULT_PORT,
   JOIN_PATH,
   MAX_VIEWERS_PER_ADDRESS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
@@ -34,7 +35,7 @@ import { runConfigWithTurnCredentials } from './run-config-route.ts'
 import { createEndpoint } from './websocket-endpoint.ts'
 
 export interface ServerOptions {
-  /** TCP port; 0 picks a free one. @default 5000 */
+  /** TCP port; 0 picks a free one. @default DEFAULT_PORT (5000) */
   port?: number
   /** Interface to listen on. @default all interfaces */
   host?: string
@@ -192,7 +193,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     })
   })
 
-  httpServer.listen(options.port ?? 5000, options.host)
+  httpServer.listen(options.port ?? DEFAULT_PORT, options.host)
   try {
     await Promise.race([
       once(httpServer, 'listening'),

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { JOIN_ATTEMPT_BURST, MAX_OPEN_JOINS_PER_ADDRESS } from '../src/constants.ts'
-import { JoinRelay, limitKey } from '../src/join-relay.ts'
+import { JoinRelay, RELAY_FAILED_REASON, limitKey } from '../src/join-relay.ts'
 import {
   createServer,
   type JoinRelayOptions,
@@ -23,9 +23,10 @@ describe('the /join signaling relay', () => {
     atRoot.length = 0
   })
 
-  type Limits = Pick<JoinRelayOptions, 'attemptBurst' | 'attemptsPerMinute' | 'maxOpenAttempts'>
+  /** The relay's options a test sets besides the range (limits, a root that fails). */
+  type Extra = Partial<JoinRelayOptions>
 
-  const start = async (addresses: 'loopback' | 'any' = 'any', limits: Limits = {}): Promise<number> => {
+  const start = async (addresses: 'loopback' | 'any' = 'any', limits: Extra = {}): Promise<number> => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pando-relay-'))
     server = await createServer({
       port: 0,
@@ -100,6 +101,23 @@ describe('the /join signaling relay', () => {
     expect(code).toBe(1008)
     expect(a.received).toEqual([{ type: 'rejected', reason: 'malformed seq' }])
     expect(atRoot).toEqual([])
+  })
+
+  it('closes the attempt with 1011, not blaming the joiner, when handing its signal on fails, and reports the bug', async () => {
+    const bugs: unknown[] = []
+    const port = await start('any', {
+      onJoinSignal: () => {
+        throw new TypeError('a bug in the root')
+      },
+      onInternalError: (error) => bugs.push(error),
+    })
+    const a = await joiner(port)
+    a.socket.send(JSON.stringify({ type: 'join', seq: 0, weight: 1, signal: offer }))
+    const [code, reason] = await a.closed
+    expect(code).toBe(1011)
+    expect(reason).toBe(RELAY_FAILED_REASON)
+    expect(a.received).toEqual([{ type: 'rejected', reason: RELAY_FAILED_REASON }])
+    expect(bugs).toEqual([new TypeError('a bug in the root')])
   })
 
   it('tells the joiner when the tree rejects its attempt, and closes it', async () => {

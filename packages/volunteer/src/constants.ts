@@ -30,23 +30,17 @@ export const TREE_LENDER_WINDOW = 1_000_000
  */
 export const FALLBACK_FAILED_JOINS = 3
 
-/** Ms between two status reports when the root's `run/config.json` cannot be read (the original's 3 s). */
-export const DEFAULT_REPORTING_INTERVAL = 3_000
-
-/** The item deadline, in ms, when the root's `run/config.json` cannot be read: `pando`'s default. */
-export const DEFAULT_ITEM_TIMEOUT = 60_000
+/**
+ * The item deadline, in ms, when the root's `run/config.json` cannot be read: the product's default, whose
+ * home is `@pando/protocol`, under the name `websocket-volunteer.ts` imports.
+ */
+export { DEFAULT_ITEM_TIMEOUT_MS as DEFAULT_ITEM_TIMEOUT } from '@pando/protocol'
 
 /**
  * How long a Worker that missed the item deadline has to answer a ping, in ms. One whose event loop is free
  * (its items wait for something) answers within a few ms; one stuck in a synchronous loop never does.
  */
 export const STUCK_WORKER_PING_MS = 250
-
-/**
- * Reporting intervals after which a report a child passed up is taken for that of a volunteer that left
- * (or stopped reporting), and no longer passed on; the root uses the same age.
- */
-export const STALE_REPORT_INTERVALS = 3
 
 /**
  * Largest `status` message a tab sends up the tree, in bytes of UTF-8 JSON: under the 256 KiB that browsers

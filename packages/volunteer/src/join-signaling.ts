@@ -1,4 +1,4 @@
-import type { JoinRequest, SessionHandlers, Signal, SignalingClient, SignalingSession } from '@pando/overlay'
+import type { JoinRequest, AttemptHandlers, Signal, SignalingClient, SignalingAttempt } from '@pando/overlay'
 import {
   CLOSE_NORMAL,
   MAX_TREE_LINK_MESSAGE_CHARS,
@@ -67,7 +67,7 @@ export class JoinSignaling implements SignalingClient {
     this.#preconnected = undefined
   }
 
-  open(handlers: SessionHandlers): SignalingSession {
+  open(handlers: AttemptHandlers): SignalingAttempt {
     const { socket, early } = this.#takeSocket()
     const OPEN = this.#components.WebSocket.OPEN
     const queue: string[] = []

@@ -1,5 +1,7 @@
 import {
   DEFAULT_HEARTBEAT_MS,
+  DEFAULT_ITEM_TIMEOUT_MS,
+  DEFAULT_REPORTING_INTERVAL_MS,
   RUN_CONFIG_PATH,
   RUN_ENDED_REASON,
   VOLUNTEER_PROTOCOL_VERSION,
@@ -7,7 +9,6 @@ import {
   type RunConfig,
 } from '@pando/protocol'
 import { NoRunYetError, RunConfigUnavailableError, RunEndedError } from './errors.ts'
-import { DEFAULT_ITEM_TIMEOUT, DEFAULT_REPORTING_INTERVAL } from './constants.ts'
 
 function fail(field: string, expected: string): never {
   throw new TypeError(`run config: ${field} must be ${expected}`)
@@ -120,7 +121,7 @@ export type WebSocketSettings = Pick<
 
 /**
  * The run's reporting interval, item deadline, heartbeat and bundle, for a page that needs nothing else from
- * the config (a WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL`, `DEFAULT_ITEM_TIMEOUT`,
+ * the config (a WebSocket volunteer): `DEFAULT_REPORTING_INTERVAL_MS`, `DEFAULT_ITEM_TIMEOUT_MS`,
  * `DEFAULT_HEARTBEAT_MS` and no bundle when the root serves no usable config. Never rejects.
  */
 export async function fetchWebSocketSettings(
@@ -134,8 +135,8 @@ export async function fetchWebSocketSettings(
     return { reportingIntervalMs, itemTimeoutMs, itemTimeoutPercent, heartbeatMs, bundleUrl, moduleName }
   } catch {
     return {
-      reportingIntervalMs: DEFAULT_REPORTING_INTERVAL,
-      itemTimeoutMs: DEFAULT_ITEM_TIMEOUT,
+      reportingIntervalMs: DEFAULT_REPORTING_INTERVAL_MS,
+      itemTimeoutMs: DEFAULT_ITEM_TIMEOUT_MS,
       heartbeatMs: DEFAULT_HEARTBEAT_MS,
       bundleUrl: undefined,
       moduleName: undefined,

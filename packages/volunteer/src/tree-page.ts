@@ -45,7 +45,7 @@ async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<Ru
 
 /**
  * The WebRTC transport: fetches the run's config, joins the tree through the signaling relay, and shows the
- * tab's place in it. Each parent starts a work session (see {@link TreeVolunteer}).
+ * tab's place in it. Each parent starts the tab's work under it (see {@link TreeVolunteer}).
  */
 export async function startTreeVolunteer(page: VolunteerPage, options: TreePageOptions): Promise<void> {
   const { view } = page

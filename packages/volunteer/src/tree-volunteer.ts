@@ -12,16 +12,16 @@ import {
   MAX_MONITORED_VOLUNTEERS,
   parseTreeWorkMessage,
   ProtocolError,
+  STALE_REPORT_INTERVALS,
   toWire,
   type RunConfig,
   type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
-import { STALE_REPORT_INTERVALS } from './constants.ts'
 import type { ReportPlace } from './report-builder.ts'
 import { SubtreeReports } from './subtree-reports.ts'
-import { TreeWorkSession, type TreeWorkSessionComponents } from './tree-work-session.ts'
+import { ParentWork, type ParentWorkComponents } from './parent-work.ts'
 
 /** The run's settings a tab in the tree needs (from `run/config.json`). */
 export type TreeVolunteerOptions = Pick<
@@ -42,8 +42,8 @@ export interface TreeVolunteerComponents {
   readonly connector: Connector
   /** The joiner's side of the signaling relay. */
   readonly signaling: SignalingClient
-  /** Starts this tab's runner (its Worker) for a work session. */
-  readonly createRunner: TreeWorkSessionComponents['createRunner']
+  /** Starts this tab's runner (its Worker) for the work under a parent. */
+  readonly createRunner: ParentWorkComponents['createRunner']
   /**
    * Builds this tab's report for the interval that ends now (see `ReportBuilder`); without it the tab sends
    * no status. Its `timestamp` must be on `clock`.
@@ -64,9 +64,9 @@ export interface TreeVolunteerComponents {
 }
 
 /**
- * A tab in the WebRTC tree: a tree node, and a {@link TreeWorkSession} for as long as it has a parent. Each
- * new parent starts a new session (the old one's items are the ancestors' to lend again); children stay
- * across parents and are lent to by whichever session is current. Work messages are routed by channel: jobs
+ * A tab in the WebRTC tree: a tree node, and a {@link ParentWork} for as long as it has a parent. Each
+ * new parent starts a new one (the old one's items are the ancestors' to lend again); children stay
+ * across parents and are lent to by whichever parent's work is current. Work messages are routed by channel: jobs
  * from the parent, outcomes and status reports from children; anything else on a link closes it.
  *
  * Every `reportingIntervalMs`, while it has a parent, the tab sends it a `status`: its own report and the
@@ -75,7 +75,7 @@ export interface TreeVolunteerComponents {
  * subtree: the root names each tab in its notice of the join from these.
  *
  * What the root says of the run comes down from the parent and is passed on to every child: `progress`, and
- * `finished`, after which the tab's work session ends (the next parent starts a new one).
+ * `finished`, after which the tab's work under its parent ends (the next parent starts a new one).
  */
 export class TreeVolunteer {
   readonly node: TreeNode
@@ -83,7 +83,7 @@ export class TreeVolunteer {
   readonly #components: TreeVolunteerComponents
   readonly #clock: Clock
   readonly #subtree = new SubtreeReports<PeerChannel>()
-  #session: TreeWorkSession | undefined
+  #parentWork: ParentWork | undefined
   #reportTimer: unknown
   /** Whether this tab sent its current parent a status yet. */
   #introduced = false
@@ -112,7 +112,7 @@ export class TreeVolunteer {
         ...(components.clock === undefined ? {} : { clock: components.clock }),
       },
     )
-    this.node.on('parent', (channel) => this.#startSession(channel))
+    this.node.on('parent', (channel) => this.#startParentWork(channel))
     // A new parent hears of this tab at once (its first position gives the depth a report needs), not at the
     // next interval: the root names the tab in its notice of the join from that report.
     this.node.on('position', () => {
@@ -120,23 +120,23 @@ export class TreeVolunteer {
       this.#introduced = true
       this.#sendStatus()
     })
-    this.node.on('parent-lost', () => this.#endSession())
+    this.node.on('parent-lost', () => this.#endParentWork())
     this.node.on('close', () => {
-      this.#endSession()
+      this.#endParentWork()
       this.#clock.clearTimeout(this.#reportTimer)
     })
-    this.node.on('child', (child) => this.#session?.addChild(child))
-    this.node.on('child-report', (child: ChildInfo) => this.#session?.updateChild(child))
+    this.node.on('child', (child) => this.#parentWork?.addChild(child))
+    this.node.on('child-report', (child: ChildInfo) => this.#parentWork?.updateChild(child))
     this.node.on('child-left', (child) => {
-      this.#session?.removeChild(child.channel)
+      this.#parentWork?.removeChild(child.channel)
       this.#subtree.remove(child.channel)
     })
     this.node.on('message', (channel, message) => this.#route(channel, message))
   }
 
-  /** The work session of the current parent, if any. */
-  get session(): TreeWorkSession | undefined {
-    return this.#session
+  /** The work under the current parent, if any. */
+  get parentWork(): ParentWork | undefined {
+    return this.#parentWork
   }
 
   /** Starts joining the tree; the node rejoins by itself whenever it loses its parent. */
@@ -148,14 +148,14 @@ export class TreeVolunteer {
   /** The volunteer changed the tab's Workers: its own credit follows, and its node reports them up. */
   setWorkers(workers: number): void {
     this.#workers = workers
-    this.#session?.setRunnerWorkers(workers)
+    this.#parentWork?.setRunnerWorkers(workers)
     if (!this.node.isClosed) this.node.setWorkers(this.#ownWorkers())
   }
 
   /**
    * The volunteer paused (or resumed) the tab. It keeps its place in the tree and relays for its children;
    * its node reports its own Workers as 0 at once, so that its parent lends it only what its children run,
-   * and then its session gives back what it holds unstarted (see `TreeWorkSession.setPaused`). While paused
+   * and then its parent's work gives back what it holds unstarted (see `ParentWork.setPaused`). While paused
    * with no Worker left in its subtree, jobs its parent sent before it heard go straight back.
    */
   setPaused(paused: boolean): void {
@@ -163,7 +163,7 @@ export class TreeVolunteer {
     this.#paused = paused
     // The report goes first: the parent must not lend the returned items straight back to this tab.
     if (!this.node.isClosed) this.node.setWorkers(this.#ownWorkers())
-    this.#session?.setPaused(paused)
+    this.#parentWork?.setPaused(paused)
   }
 
   /** Workers of its own the tab offers: none while paused. */
@@ -197,17 +197,17 @@ export class TreeVolunteer {
     if (this.#finished) return
     this.#finished = true
     this.#sendToChildren({ type: 'finished' })
-    this.#endSession()
+    this.#endParentWork()
     // The root's last status waits a moment for these: what this tab computed since its last report.
     this.#sendStatus(true)
     this.#components.onFinished?.()
   }
 
-  #startSession(parent: PeerChannel): void {
-    this.#endSession()
+  #startParentWork(parent: PeerChannel): void {
+    this.#endParentWork()
     this.#introduced = false
     this.#finished = false
-    const session = new TreeWorkSession(
+    const work = new ParentWork(
       { batchSize: this.#options.batchSize, workers: this.#workers, paused: this.#paused },
       {
         sendUp: (message) => {
@@ -216,8 +216,8 @@ export class TreeVolunteer {
         createRunner: this.#components.createRunner,
       },
     )
-    this.#session = session
-    for (const child of this.node.children) session.addChild(child)
+    this.#parentWork = work
+    for (const child of this.node.children) work.addChild(child)
   }
 
   /** Where this tab is and what it holds, for its report. */
@@ -229,7 +229,7 @@ export class TreeVolunteer {
       parent: depth <= 1 ? null : (this.node.parentId ?? null),
       children: this.node.children.length,
       transport: 'webrtc',
-      inFlight: this.#session?.held ?? 0,
+      inFlight: this.#parentWork?.held ?? 0,
     }
   }
 
@@ -258,9 +258,9 @@ export class TreeVolunteer {
     }
   }
 
-  #endSession(): void {
-    this.#session?.close()
-    this.#session = undefined
+  #endParentWork(): void {
+    this.#parentWork?.close()
+    this.#parentWork = undefined
   }
 
   #route(channel: PeerChannel, raw: unknown): void {
@@ -275,19 +275,19 @@ export class TreeVolunteer {
     if (message === undefined) {
       this.#violation(channel, "a message that is neither the overlay's nor work")
     } else if (message.type === 'jobs' && fromParent) {
-      this.#session?.receiveJobs(message.jobs)
-      if (this.#paused && this.node.subtree.workers === 0) this.#session?.returnWaiting()
+      this.#parentWork?.receiveJobs(message.jobs)
+      if (this.#paused && this.node.subtree.workers === 0) this.#parentWork?.returnWaiting()
     } else if (message.type === 'recall' && fromParent) {
-      this.#session?.recall(message.count)
+      this.#parentWork?.recall(message.count)
     } else if (message.type === 'progress' && fromParent) {
       this.#sendToChildren(message)
       this.#components.onProgress?.({ done: message.done, total: message.total })
     } else if (message.type === 'finished' && fromParent) {
       this.#finish()
     } else if (message.type === 'outcomes' && !fromParent) {
-      this.#session?.receiveOutcomes(channel, message.outcomes, message.msPerItem)
+      this.#parentWork?.receiveOutcomes(channel, message.outcomes, message.msPerItem)
     } else if (message.type === 'return' && !fromParent) {
-      this.#session?.receiveReturn(channel, message.ids)
+      this.#parentWork?.receiveReturn(channel, message.ids)
     } else if (message.type === 'status' && !fromParent) {
       if (message.reports.length > MAX_MONITORED_VOLUNTEERS) {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)

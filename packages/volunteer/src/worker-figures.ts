@@ -1,6 +1,8 @@
 // The monitoring figures a Worker gathers while it runs the module: how long each item took, and what the
 // module reported with `require('pando-computing').report()`. Pure: used by the Worker, read by the page.
 
+import { MAX_UNITS_LENGTH } from '@pando/protocol'
+
 /** Sums of the module's `report()` calls, as the original Pando accumulated them. */
 export interface ReportedFigures {
   /** How many times the module called `report()`. */
@@ -54,9 +56,6 @@ export function ownTimePerItem(figures: WorkerFigures): number | undefined {
 function amount(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback
 }
-
-/** Units are short text; anything else is 'items'. */
-const MAX_UNITS_LENGTH = 40
 
 /**
  * Accumulates a Worker's figures between two `take()`s: the duration of each item it runs, and the module's

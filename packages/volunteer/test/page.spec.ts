@@ -8,6 +8,7 @@ import {
   CLOSE_PROTOCOL_ERROR,
   CLOSE_RUN_FINISHED,
   CLOSE_TRY_AGAIN_LATER,
+  DEFAULT_REPORTING_INTERVAL_MS,
   NO_RUN_REASON,
   RUN_FINISHED_REASON,
   VOLUNTEER_PROTOCOL_VERSION,
@@ -19,7 +20,6 @@ import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
-import { DEFAULT_REPORTING_INTERVAL } from '../src/constants.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
 import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
@@ -383,7 +383,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     const intervals = reports.map((report) => report.lastReportInterval)
     const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length
     expect(mean).toBeGreaterThanOrEqual(150)
-    expect(mean).toBeLessThan(DEFAULT_REPORTING_INTERVAL)
+    expect(mean).toBeLessThan(DEFAULT_REPORTING_INTERVAL_MS)
     expect(last.throughputStats.maximum).toBeGreaterThan(0)
     await expect.poll(() => page.textContent('#processed')).toBe('5')
   })

@@ -1,5 +1,5 @@
 // Tabs' work across the tree, on the overlay's memory network and a virtual clock: the real TreeVolunteer,
-// TreeWorkSession and ChildLending, with a stand-in runner for the Worker (it squares after 5 virtual ms).
+// ParentWork and ChildLending, with a stand-in runner for the Worker (it squares after 5 virtual ms).
 import {
   createMemoryNetwork,
   createMemorySignaling,
@@ -213,7 +213,7 @@ describe('TreeVolunteer', () => {
     await tree.run(() => tree.tabs.every((tab) => tab.finished.value))
     for (const tab of tree.tabs) {
       expect(tab.volunteer.finished).toBe(true)
-      expect(tab.volunteer.session).toBeUndefined()
+      expect(tab.volunteer.parentWork).toBeUndefined()
       expect(tab.volunteer.node.isClosed).toBe(false)
       expect(tab.protocolErrors).toEqual([])
     }
@@ -253,14 +253,14 @@ describe('TreeVolunteer', () => {
     expect(runs).toHaveLength(3)
   })
 
-  it('ends its session when its parent leaves; its children rejoin and the output stays exact', async () => {
+  it('ends its work under its parent when that parent leaves; its children rejoin and the output stays exact', async () => {
     const tree = await sixTabs()
     const leaving = tree.tabs.find((tab) => tab.volunteer.node.children.length > 0) as Tab
     const orphans = tree.tabs.filter((tab) => tab.volunteer.node.parentId === leaving.volunteer.node.id)
     tree.push(numbers(0, 400))
     await tree.run(() => tree.output.length >= 50)
     leaving.volunteer.close()
-    const orphaned = (): boolean => orphans.every((tab) => tab.volunteer.session === undefined)
+    const orphaned = (): boolean => orphans.every((tab) => tab.volunteer.parentWork === undefined)
     await tree.run(orphaned, 50)
     expect(orphaned()).toBe(true)
     await tree.run(() => tree.output.length >= 400)
@@ -309,7 +309,7 @@ describe('TreeVolunteer', () => {
     await tree.run(() => tree.output.length >= 400)
     expectExact(tree.output, 400)
     expect(leaf.ran.length).toBe(ranBefore)
-    expect(leaf.volunteer.session?.held).toBe(0)
+    expect(leaf.volunteer.parentWork?.held).toBe(0)
   })
 
   it("closes a link on a message that is neither the overlay's nor work, and one its role may not send", async () => {

@@ -25,21 +25,33 @@ export const RECALLED_WINDOW = 32_768
  * lend (recalled ones are kept aside as they are read), and `merge` puts the recalled outcomes back among the
  * lender's results, in input order. `onOutcome` sees every outcome as it is emitted, and where it came from.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: recallOutcomes is still to be split
 export function recallOutcomes(
   jobs: Source<Job>,
   recall: RecallJob,
   onOutcome: (settled: Settled, origin: OutcomeOrigin) => void,
 ): { fresh: Source<Job>; merge(results: Source<Settled>): Source<Settled> } {
-  const known = new Map<number, Recalled>()
-  /** The position of the next outcome to emit. */
-  let next = 0
-  /** A read of `fresh` paused because `known` is full, resumed as it empties. */
-  let paused: (() => void) | undefined
-  /** A wake-up for `merge` when an outcome is recalled. */
-  let recalledOne: (() => void) | undefined
+  const aside: RecalledAside = { known: new Map(), next: 0, paused: undefined, recalledOne: undefined }
+  return {
+    fresh: jobsToLend(jobs, recall, aside),
+    merge: (results) => mergeRecalled(results, aside, onOutcome),
+  }
+}
 
-  const fresh: Source<Job> = (abort, cb) => {
+/** The recalled outcomes kept aside, shared by the two halves of {@link recallOutcomes}. */
+interface RecalledAside {
+  readonly known: Map<number, Recalled>
+  /** The position of the next outcome to emit. */
+  next: number
+  /** A read of the jobs to lend paused because `known` is full, resumed as it empties. */
+  paused: (() => void) | undefined
+  /** A wake-up for the merge when an outcome is recalled. */
+  recalledOne: (() => void) | undefined
+}
+
+/** The jobs whose outcome is not recalled; the recalled ones are set aside as they are read. */
+function jobsToLend(jobs: Source<Job>, recall: RecallJob, aside: RecalledAside): Source<Job> {
+  const { known } = aside
+  return (abort, cb) => {
     if (abort) {
       jobs(abort, cb)
       return
@@ -48,8 +60,8 @@ export function recallOutcomes(
     const step = (): void => {
       for (;;) {
         if (known.size >= RECALLED_WINDOW) {
-          paused = () => {
-            paused = undefined
+          aside.paused = () => {
+            aside.paused = undefined
             step()
           }
           return
@@ -65,7 +77,7 @@ export function recallOutcomes(
             return cb(recalled)
           }
           known.set(job.id, recalled)
-          recalledOne?.()
+          aside.recalledOne?.()
           if (inCall) readOn = true
           else step()
         })
@@ -75,60 +87,64 @@ export function recallOutcomes(
     }
     step()
   }
+}
 
-  const merge = (results: Source<Settled>): Source<Settled> => {
-    let head: Settled | undefined
-    let ended: EndOrError | null = null
-    let reading = false
-    let waiting: SourceCallback<Settled> | undefined
-    const emit = (settled: Settled, origin: OutcomeOrigin): void => {
+/** The lender's results with the recalled outcomes set `aside` put back among them, in input order. */
+function mergeRecalled(
+  results: Source<Settled>,
+  aside: RecalledAside,
+  onOutcome: (settled: Settled, origin: OutcomeOrigin) => void,
+): Source<Settled> {
+  const { known } = aside
+  let head: Settled | undefined
+  let ended: EndOrError | null = null
+  let reading = false
+  let waiting: SourceCallback<Settled> | undefined
+  const emit = (settled: Settled, origin: OutcomeOrigin): void => {
+    const cb = waiting
+    waiting = undefined
+    aside.next++
+    onOutcome(settled, origin)
+    cb?.(null, settled)
+  }
+  const serve = (): void => {
+    if (waiting === undefined) return
+    const recalled = known.get(aside.next)
+    if (recalled !== undefined) {
+      known.delete(aside.next)
+      emit(recalled.settled, recalled.origin)
+      aside.paused?.()
+      return
+    }
+    if (head !== undefined) {
+      if (head.id !== aside.next) return // the items before it are being recalled
+      const settled = head
+      head = undefined
+      return emit(settled, 'computed')
+    }
+    if (ended !== null) {
       const cb = waiting
       waiting = undefined
-      next++
-      onOutcome(settled, origin)
-      cb?.(null, settled)
+      return cb(ended)
     }
-    const serve = (): void => {
-      if (waiting === undefined) return
-      const recalled = known.get(next)
-      if (recalled !== undefined) {
-        known.delete(next)
-        emit(recalled.settled, recalled.origin)
-        paused?.()
-        return
-      }
-      if (head !== undefined) {
-        if (head.id !== next) return // the items before it are being recalled
-        const settled = head
-        head = undefined
-        return emit(settled, 'computed')
-      }
-      if (ended !== null) {
-        const cb = waiting
-        waiting = undefined
-        return cb(ended)
-      }
-      if (reading) return
-      reading = true
-      results(null, (end, settled) => {
-        reading = false
-        if (end) ended = end
-        else head = settled
-        serve()
-      })
-    }
-    recalledOne = serve
-    return (abort, cb) => {
-      if (abort) {
-        results(abort, () => cb(abort))
-        return
-      }
-      waiting = cb
+    if (reading) return
+    reading = true
+    results(null, (end, settled) => {
+      reading = false
+      if (end) ended = end
+      else head = settled
       serve()
-    }
+    })
   }
-
-  return { fresh, merge }
+  aside.recalledOne = serve
+  return (abort, cb) => {
+    if (abort) {
+      results(abort, () => cb(abort))
+      return
+    }
+    waiting = cb
+    serve()
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { MonitorStatus } from '@pando/protocol'
 import type { StandingSnapshot } from '@pando/scheduler'
-import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
+import { terminalText } from '../terminal-text.ts'
+import { PEER_NAME_CHARS } from '../constants.ts'
 
 /** Formats a duration in ms as `1:02:03` or `2:03`. */
 export function formatDuration(ms: number): string {

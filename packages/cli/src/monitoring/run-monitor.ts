@@ -1,9 +1,11 @@
-import { treeOfReports, type MonitorStatus, type VolunteerStanding } from '@pando/protocol'
+import {
+  STALE_REPORT_INTERVALS,
+  treeOfReports,
+  type MonitorStatus,
+  type VolunteerStanding,
+} from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import type { ReportBoard } from './report-board.ts'
-
-/** A report older than this many intervals is taken for a volunteer that left. */
-const STALE_INTERVALS = 3
 
 /**
  * The rate "now" is measured over this many intervals (or since the start): over one alone, the last status
@@ -53,7 +55,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
   const status = (final = false): MonitorStatus => {
     const at = now()
     const state = options.lender.state()
-    const maxAgeMs = STALE_INTERVALS * options.intervalMs
+    const maxAgeMs = STALE_REPORT_INTERVALS * options.intervalMs
     const volunteers = final ? options.board.final(at, maxAgeMs) : options.board.current(at, maxAgeMs)
     const elapsedMs = at - startedAt
     return {

@@ -1,3 +1,4 @@
+import { DEFAULT_REPORTING_INTERVAL_MS } from '@pando/protocol'
 import { NAMING_GRACE_MIN_MS, NAMING_GRACE_REPORTS } from '../constants.ts'
 import { debugVolunteers } from './debug-log.ts'
 
@@ -73,7 +74,7 @@ export class VolunteerRoster {
     this.#notify = options.notify
     this.#graceMs = Math.max(
       NAMING_GRACE_MIN_MS,
-      NAMING_GRACE_REPORTS * (options.reportingIntervalMs ?? 3_000),
+      NAMING_GRACE_REPORTS * (options.reportingIntervalMs ?? DEFAULT_REPORTING_INTERVAL_MS),
     )
   }
 

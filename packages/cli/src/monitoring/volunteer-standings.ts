@@ -1,7 +1,8 @@
 import { MAX_EXCLUSION_REASON_LENGTH, MAX_MONITORED_ID_LENGTH, type VolunteerStanding } from '@pando/protocol'
 import type { StandingSnapshot } from '@pando/scheduler'
 import { debugTrust } from './debug-log.ts'
-import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
+import { terminalText } from '../terminal-text.ts'
+import { PEER_NAME_CHARS } from '../constants.ts'
 
 /** A volunteer's standing as the dashboards are told it (its name is its id, cut to what the feed takes). */
 export function toVolunteerStanding(standing: StandingSnapshot): VolunteerStanding {

@@ -1,4 +1,4 @@
-import { ROOT_PATH } from '@pando/protocol'
+import { DEFAULT_PORT, ROOT_PATH } from '@pando/protocol'
 import { UsageError } from '../errors.ts'
 
 /** Where a remote `pando-server` is, from `--host`. */
@@ -10,9 +10,6 @@ export interface ServerAddress {
   /** The root link's URL, `ws://HOST:PORT/root` (wss with `--host https://…` or `wss://…`). */
   readonly rootUrl: string
 }
-
-/** `pando-server`'s default port, taken when `--host` gives none. */
-export const DEFAULT_SERVER_PORT = 5000
 
 const SCHEMES: Readonly<Record<string, { page: string; link: string }>> = {
   'http:': { page: 'http:', link: 'ws:' },
@@ -47,7 +44,7 @@ export function parseServerAddress(value: string): ServerAddress {
     throw bad('has a path (pando-server serves at /)')
   // URL leaves out a scheme's default port (80 for http:), so a bare HOST:80 is read from the text.
   const typedPort = /:(\d+)\/?$/.exec(value)?.[1]
-  const port = url.port || typedPort || (isUrl ? defaultPort(url.protocol) : String(DEFAULT_SERVER_PORT))
+  const port = url.port || typedPort || (isUrl ? defaultPort(url.protocol) : String(DEFAULT_PORT))
   const host = `${url.hostname}:${Number(port)}`
   return {
     display: host,

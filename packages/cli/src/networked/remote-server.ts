@@ -21,7 +21,8 @@ import { WebSocket, type RawData } from 'ws'
 import { UsageError } from '../errors.ts'
 import type { ServerAddress } from './host-address.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
-import { PEER_TEXT_CHARS, terminalText } from '../terminal-text.ts'
+import { terminalText } from '../terminal-text.ts'
+import { PEER_TEXT_CHARS } from '../constants.ts'
 
 /** The longest the opening handshake with the server may take, in ms. */
 const CONNECT_TIMEOUT_MS = 10_000

@@ -21,7 +21,8 @@ import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
 import { printInternalError } from '../exit.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
-import { PEER_NAME_CHARS, terminalText } from '../terminal-text.ts'
+import { terminalText } from '../terminal-text.ts'
+import { PEER_NAME_CHARS } from '../constants.ts'
 import { nodeWrtc } from './node-wrtc.ts'
 
 export interface TreeRootOptions {

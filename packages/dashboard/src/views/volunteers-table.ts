@@ -51,8 +51,13 @@ const text =
     cell.textContent = format(report, context)
   }
 
-// eslint-disable-next-line max-lines-per-function -- issue 19: columns is still to be split
+/** The table's columns, in their order: who each volunteer is, what it does, and signs of trouble. */
 function columns(colors: ColorRegistry): Column[] {
+  return [...identityColumns(colors), ...workColumns(), ...troubleColumns()]
+}
+
+/** Who the volunteer is, how far it is trusted, and where it sits: device, id, standing, transport, depth. */
+function identityColumns(colors: ColorRegistry): Column[] {
   return [
     {
       key: 'device',
@@ -107,6 +112,12 @@ function columns(colors: ColorRegistry): Column[] {
       sortValue: (r) => r.depth,
       render: text((r) => String(r.depth)),
     },
+  ]
+}
+
+/** What the volunteer does: its Workers (and their setting), items processed, speed, load, items held. */
+function workColumns(): Column[] {
+  return [
     {
       key: 'workers',
       label: 'Workers',
@@ -161,6 +172,12 @@ function columns(colors: ColorRegistry): Column[] {
       sortValue: (r) => r.inFlight,
       render: text((r) => formatCount(r.inFlight)),
     },
+  ]
+}
+
+/** Signs of trouble: the items it failed, and a report that is late. */
+function troubleColumns(): Column[] {
+  return [
     {
       key: 'failures',
       label: 'Failures',

@@ -32,7 +32,7 @@ export interface MemoryNetworkStats {
 
 /**
  * An ordered, one-way delivery line: tasks pushed into it run in push order, each after the network's
- * latency. Every channel end and relay session direction has its own. It keeps one timer at a time, so
+ * latency. Every channel end and each direction of a relayed join attempt has its own. It keeps one timer at a time, so
  * the order holds on any clock, whatever its timers do with equal or fractional delays.
  */
 export class Pipe {

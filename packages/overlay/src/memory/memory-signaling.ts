@@ -2,21 +2,22 @@ import type { AnswerSignalMessage, JoinRejectedMessage, ToJoinerMessage } from '
 import { randomId } from '../random.ts'
 import type {
   JoinRequest,
-  SessionHandlers,
+  AttemptHandlers,
   SignalingClient,
   SignalingEntry,
-  SignalingSession,
+  SignalingAttempt,
 } from '../signaling.ts'
 import type { MemoryNetwork, Pipe } from './memory-network.ts'
 
-interface Session {
-  readonly handlers: SessionHandlers
+interface OpenAttempt {
+  readonly handlers: AttemptHandlers
   readonly down: Pipe
 }
 
 /** Counters of a {@link MemorySignaling} relay. */
 export interface MemorySignalingStats {
-  sessions: number
+  /** Join attempts opened. */
+  attempts: number
   /** Join signals relayed to the root. */
   joinSignals: number
   /** Answer signals relayed to joiners. */
@@ -26,32 +27,32 @@ export interface MemorySignalingStats {
 }
 
 /**
- * The signaling server in miniature, on a {@link MemoryNetwork}: each session gets an origin, its signals
+ * The signaling server in miniature, on a {@link MemoryNetwork}: each join attempt gets an origin, its signals
  * reach the root tagged with it, and the root's answers for that origin come back to it alone. Signals
  * sent while no root is served are dropped, as the original server did.
  */
 export class MemorySignaling implements SignalingClient {
-  readonly stats: MemorySignalingStats = { sessions: 0, joinSignals: 0, answerSignals: 0, rejections: 0 }
+  readonly stats: MemorySignalingStats = { attempts: 0, joinSignals: 0, answerSignals: 0, rejections: 0 }
   private entry: SignalingEntry | undefined
-  private readonly sessions = new Map<string, Session>()
+  private readonly attempts = new Map<string, OpenAttempt>()
   private readonly onAnswer = (message: AnswerSignalMessage): void => this.toJoiner(message)
   private readonly onRejected = (message: JoinRejectedMessage): void => this.toJoiner(message)
 
   constructor(private readonly network: MemoryNetwork) {}
 
-  open(handlers: SessionHandlers): SignalingSession {
+  open(handlers: AttemptHandlers): SignalingAttempt {
     const origin = randomId(this.network.random)
     const up = this.network.createPipe()
-    this.sessions.set(origin, { handlers, down: this.network.createPipe() })
-    this.stats.sessions++
+    this.attempts.set(origin, { handlers, down: this.network.createPipe() })
+    this.stats.attempts++
     return {
       send: (request: JoinRequest) => {
-        if (!this.sessions.has(origin)) return
+        if (!this.attempts.has(origin)) return
         this.stats.joinSignals++
         up.push(() => this.entry?.handleJoinSignal({ type: 'join-signal', origin, ...request }))
       },
       close: () => {
-        this.sessions.delete(origin)
+        this.attempts.delete(origin)
       },
     }
   }
@@ -74,14 +75,14 @@ export class MemorySignaling implements SignalingClient {
   }
 
   private toJoiner(message: ToJoinerMessage): void {
-    const session = this.sessions.get(message.origin)
-    if (session === undefined) return
+    const attempt = this.attempts.get(message.origin)
+    if (attempt === undefined) return
     if (message.type === 'answer-signal') this.stats.answerSignals++
     else this.stats.rejections++
-    session.down.push(() => {
-      if (this.sessions.get(message.origin) !== session) return
-      if (message.type === 'answer-signal') session.handlers.signal(message.signal)
-      else session.handlers.rejected(message.reason)
+    attempt.down.push(() => {
+      if (this.attempts.get(message.origin) !== attempt) return
+      if (message.type === 'answer-signal') attempt.handlers.signal(message.signal)
+      else attempt.handlers.rejected(message.reason)
     })
   }
 }

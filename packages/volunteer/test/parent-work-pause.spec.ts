@@ -1,8 +1,8 @@
-// A tab's work session while its volunteer pauses it: what goes back to the parent, what its children get.
+// A tab's work under its parent while its volunteer pauses it: what goes back to the parent, what its children get.
 import type { ChildInfo, PeerChannel } from '@pando/overlay'
 import { parseTreeWorkMessage, type Job, type Outcome, type TreeWorkMessage } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { TreeWorkSession } from '../src/tree-work-session.ts'
+import { ParentWork } from '../src/parent-work.ts'
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 const jobs = (count: number, from = 0): Job[] =>
@@ -11,12 +11,12 @@ const ids = (list: readonly Job[]): number[] => list.map((job) => job.id).sort((
 const returned = (sent: readonly TreeWorkMessage[]): number[] =>
   sent.flatMap((message) => (message.type === 'return' ? message.ids : [])).sort((a, b) => a - b)
 
-/** A session whose runner queues what it gets (nothing starts) and gives its queue back when recalled. */
-function session(options: { workers?: number; paused?: boolean } = {}) {
+/** A tab's parent work whose runner queues what it gets (nothing starts) and gives its queue back when recalled. */
+function parentWork(options: { workers?: number; paused?: boolean } = {}) {
   const queue: Job[] = []
   const sent: TreeWorkMessage[] = []
   let answer: (outcomes: Outcome[]) => void = () => undefined
-  const work = new TreeWorkSession(
+  const work = new ParentWork(
     { batchSize: 'auto', ...options },
     {
       sendUp: (message) => sent.push(message),
@@ -47,9 +47,9 @@ function child(workers: number): { info: ChildInfo; got: Job[] } {
   return { info: { index: 0, id: 'c', channel, size: 1, pending: 0, workers, roundTripMs: 0 }, got }
 }
 
-describe('TreeWorkSession, paused', () => {
+describe('ParentWork, paused', () => {
   it('gives back up every item it holds unstarted, its Workers queue included, and lends them nothing more', async () => {
-    const { work, queue, sent } = session()
+    const { work, queue, sent } = parentWork()
     work.receiveJobs(jobs(5))
     await settle()
     expect(ids(queue)).toEqual([0]) // a new runner holds one item until it answers
@@ -67,7 +67,7 @@ describe('TreeWorkSession, paused', () => {
   })
 
   it('sends no return when it holds nothing unstarted, and lends to its Workers again once resumed', async () => {
-    const { work, queue, sent } = session({ workers: 2, paused: true })
+    const { work, queue, sent } = parentWork({ workers: 2, paused: true })
     work.receiveJobs(jobs(4))
     await settle()
     expect(queue).toEqual([]) // paused from the start: its Workers get nothing
@@ -80,7 +80,7 @@ describe('TreeWorkSession, paused', () => {
   })
 
   it('keeps relaying to its children: its Workers queue goes to a child waiting, the rest up to the parent', async () => {
-    const { work, queue, sent } = session()
+    const { work, queue, sent } = parentWork()
     const { info, got } = child(4)
     work.addChild(info)
     work.receiveJobs(jobs(3))
@@ -108,7 +108,7 @@ describe('TreeWorkSession, paused', () => {
   })
 
   it('answers a recall with what waits in its own lender too, not only what it has not read yet', async () => {
-    const { work, sent } = session()
+    const { work, sent } = parentWork()
     work.receiveJobs(jobs(2))
     await settle()
     work.setPaused(true)

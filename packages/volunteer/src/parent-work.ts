@@ -24,7 +24,7 @@ export interface JobRunner {
   recall?(count: number): Job[]
 }
 
-export interface TreeWorkSessionOptions {
+export interface ParentWorkOptions {
   /** Jobs per message to a child and to the tab's own Worker (half what each may hold), or `'auto'`. */
   readonly batchSize: BatchSize
   /** Largest `outcomes` message to the parent, in characters of JSON. @default MAX_TREE_MESSAGE_CHARS */
@@ -35,7 +35,7 @@ export interface TreeWorkSessionOptions {
   readonly paused?: boolean
 }
 
-export interface TreeWorkSessionComponents {
+export interface ParentWorkComponents {
   /** Sends a work message to the parent. */
   readonly sendUp: (message: TreeWorkMessage) => void
   /**
@@ -54,12 +54,12 @@ type AbortableSink<T> = Sink<T> & { abort(reason?: true | Error): void }
  * restores the order). It lends to the tab's own runner (credit: two batches) and to each child (two batches
  * per worker of its subtree). A function error is an outcome like any other (`retries: 0`): the root retries.
  *
- * When the parent is lost the session is closed and what it held is dropped: the parent's ancestors lend it
- * again. Outcomes children send later for those items go to the next session, whose lender ignores ids it
+ * When the parent is lost the parent's work is closed and what it held is dropped: the parent's ancestors lend it
+ * again. Outcomes children send later for those items go to the next parent's work, whose lender ignores ids it
  * did not lend.
  */
-export class TreeWorkSession {
-  readonly #options: Required<TreeWorkSessionOptions>
+export class ParentWork {
+  readonly #options: Required<ParentWorkOptions>
   readonly #sendUp: (message: TreeWorkMessage) => void
   readonly #input: Pushable<Job> = createPushable<Job>()
   readonly #lender: Lender
@@ -78,7 +78,7 @@ export class TreeWorkSession {
   #flushing = false
   #closed = false
 
-  constructor(options: TreeWorkSessionOptions, components: TreeWorkSessionComponents) {
+  constructor(options: ParentWorkOptions, components: ParentWorkComponents) {
     this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, workers: 1, paused: false, ...options }
     this.#workers = this.#options.workers
     this.#paused = this.#options.paused
@@ -108,7 +108,7 @@ export class TreeWorkSession {
     this.#children = new ChildLending(this.#lender, options.batchSize)
   }
 
-  /** Items the parent lent this session and got no outcome for yet: held by this tab and its subtree. */
+  /** Items the parent lent this tab and got no outcome for yet: held by this tab and its subtree. */
   get held(): number {
     return this.#pending.size
   }
@@ -151,7 +151,7 @@ export class TreeWorkSession {
     }
   }
 
-  /** A child to lend to (connected, or present when the session started). */
+  /** A child to lend to (connected, or present when the work started). */
   addChild(child: ChildInfo): void {
     if (!this.#closed) this.#children.add(child)
   }
@@ -210,7 +210,7 @@ export class TreeWorkSession {
     this.#sendUp({ type: 'return', ids: jobs.map((job) => job.id) })
   }
 
-  /** Ends the session: the runner stops, children are no longer lent to, held items are dropped. Idempotent. */
+  /** Ends the work under this parent: the runner stops, children are no longer lent to, held items are dropped. Idempotent. */
   close(): void {
     if (this.#closed) return
     this.#closed = true

@@ -1,12 +1,12 @@
 import type { Job, Outcome, TreeWorkMessage } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { TreeWorkSession, type JobRunner } from '../src/tree-work-session.ts'
+import { ParentWork, type JobRunner } from '../src/parent-work.ts'
 
 const jobs = (count: number): Job[] => Array.from({ length: count }, (_, id) => ({ id, value: String(id) }))
 
-/** A session whose runner only records what it gets and gives back what it is asked for from its queue. */
-function session(): {
-  session: TreeWorkSession
+/** A tab's parent work whose runner only records what it gets and gives back what it is asked for from its queue. */
+function parentWork(): {
+  work: ParentWork
   sent: TreeWorkMessage[]
   ran: Job[]
   answer: (outcomes: Outcome[], msPerItem?: number) => void
@@ -14,7 +14,7 @@ function session(): {
   const sent: TreeWorkMessage[] = []
   const ran: Job[] = []
   let onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void = () => undefined
-  const work = new TreeWorkSession(
+  const work = new ParentWork(
     { batchSize: 'auto' },
     {
       sendUp: (message) => sent.push(message),
@@ -24,12 +24,12 @@ function session(): {
       },
     },
   )
-  return { session: work, sent, ran, answer: (outcomes, ms) => onOutcomes(outcomes, ms) }
+  return { work, sent, ran, answer: (outcomes, ms) => onOutcomes(outcomes, ms) }
 }
 
-describe('TreeWorkSession, stealing', () => {
+describe('ParentWork, stealing', () => {
   it('answers a recall with the jobs it has not lent on yet, the last first, and forgets them', () => {
-    const { session: work, sent, ran } = session()
+    const { work, sent, ran } = parentWork()
     work.receiveJobs(jobs(5))
     expect(ran.map((job) => job.id)).toEqual([0]) // a new runner holds one item until it answers
     work.recall(3)
@@ -42,7 +42,7 @@ describe('TreeWorkSession, stealing', () => {
   })
 
   it('gives every job it has not lent on back with returnWaiting', () => {
-    const { session: work, sent } = session()
+    const { work, sent } = parentWork()
     work.receiveJobs(jobs(4))
     expect(work.returnWaiting()).toBe(3)
     expect(sent).toEqual([{ type: 'return', ids: [1, 2, 3] }])
@@ -52,7 +52,7 @@ describe('TreeWorkSession, stealing', () => {
   })
 
   it("sends its Worker's own time per item up with the next outcomes", async () => {
-    const { session: work, sent, ran, answer } = session()
+    const { work, sent, ran, answer } = parentWork()
     work.receiveJobs(jobs(1))
     answer([{ id: (ran[0] as Job).id, ok: true, result: '0' }], 1_000)
     await Promise.resolve()
