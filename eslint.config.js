@@ -40,6 +40,17 @@ const BOUNDARY_PATTERNS = [
   },
 ]
 
+/** Tests, the harness they share with the bench, and the bench: they reach packages through public entries only. */
+const TEST_CODE = ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts']
+
+/** The bench and the harness import the harness, never the tests (README: Development). */
+const NOT_TESTS_PATTERNS = [
+  {
+    regex: '^(\\.\\./)+test/',
+    message: 'the bench and the harness import harness/ (shared with the tests), not test/',
+  },
+]
+
 /** Node's built-in modules, with and without the `node:` prefix. */
 const NODE_BUILTIN_PATTERNS = [
   {
@@ -82,6 +93,16 @@ export default tseslint.config(
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
       // Off: Node's `path.posix.join` and a saved stream method are called unbound on purpose (they need no `this`).
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: TEST_CODE,
+    rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }] },
+  },
+  {
+    files: ['harness/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...BOUNDARY_PATTERNS, ...NOT_TESTS_PATTERNS] }],
     },
   },
   {

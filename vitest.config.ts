@@ -13,6 +13,7 @@ export default defineConfig({
       '@pando/server': source('server'),
       '@pando/overlay': source('overlay'),
       '@pando/bundler': source('bundler'),
+      '@pando/cli': source('cli'),
     },
   },
   test: {

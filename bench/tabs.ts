@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../test/support/volunteer-browser.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../harness/volunteer-browser.ts'
 import { pollFor } from './clock.ts'
 
 /**

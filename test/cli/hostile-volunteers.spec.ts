@@ -29,7 +29,7 @@ import {
   waitForServer,
   type PandoRun,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 
 /**
  * A generous bound of the root's peak resident set through these attacks, in MB: an idle root takes some

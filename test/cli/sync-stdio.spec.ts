@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { collect, spawnPando } from '../support/pando-process.ts'
+import { collect, spawnPando } from '../../harness/pando-process.ts'
 import { runChain } from './sync-chain.ts'
 
 const HELLO = '5 pull-sync: missing sync'

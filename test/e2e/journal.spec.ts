@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { journaledPositions, runWithFiles, type FileRunResult } from '../support/crash-runs.ts'
-import { PRINTED_URL, seqLines } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { PRINTED_URL, seqLines } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const MODULE = 'test/e2e/fixtures/varied-2ms.cjs'
 const varied = (n: number): string => `${n}:${'é'.repeat(n % 5)}${'ab'.repeat(n % 13)}`

@@ -10,7 +10,7 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { PRINTED_URL, seqLines, type PandoRun } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const BUSY_TAGGED = path.join(import.meta.dirname, 'fixtures', 'busy-tagged.cjs')

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { PRINTED_URL, seqLines, type PandoRun } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const WORKER_ID = path.join(import.meta.dirname, 'fixtures', 'worker-id.cjs')

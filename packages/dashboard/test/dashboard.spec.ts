@@ -12,7 +12,7 @@ import { createDashboardConfig } from '../../../webpack.config.ts'
 import { formatCount } from '../src/format.ts'
 import { ITEMS_TOTAL, VOLUNTEERS, statusAt } from './scenario.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
+import { CHROMIUM_ARGS } from '@pando/cli'
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../../test-results/dashboard.png')
 

@@ -21,7 +21,7 @@ import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
 import { DEFAULT_REPORTING_INTERVAL } from '../src/constants.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
+import { CHROMIUM_ARGS } from '@pando/cli'
 
 const REPORTING_CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { TreeRoot } from './tree-root.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
+import { CHROMIUM_ARGS } from '@pando/cli'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,

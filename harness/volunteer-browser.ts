@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 // The flags pando itself uses for --volunteers tabs: one list, so the tests run tabs as users get them.
-import { CHROMIUM_ARGS } from '../../packages/cli/src/networked/volunteer-tabs.ts'
+import { CHROMIUM_ARGS } from '@pando/cli'
 
 export interface VolunteerBrowser {
   readonly browser: Browser
