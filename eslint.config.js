@@ -95,9 +95,15 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TEST_CODE })),
   {
     files: TEST_CODE,
-    rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }] },
+    // Type information from the tests' own tsconfig (the packages' tsconfigs cover their sources only).
+    languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }],
+    },
   },
   {
     files: ['harness/**/*.ts', 'bench/**/*.ts'],
