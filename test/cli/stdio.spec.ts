@@ -39,7 +39,7 @@ describe.concurrent('pando and its standard streams', () => {
     })
     child.stdin?.end(seqLines(0, 1000))
     const result = collect(child)
-    await once(child.stdout!, 'data') // the first result: pando is running
+    await once(child.stdout, 'data') // the first result: pando is running
     const interrupted = Date.now()
     child.kill('SIGINT')
     const { code, signal, stdout, stderr } = await result

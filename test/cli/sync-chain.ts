@@ -12,10 +12,10 @@ export interface SyncedPando {
 
 export function spawnSyncedPando(module: string): SyncedPando {
   const child = spawnPando([module, '--sync-stdio', '--local'])
-  const stdin = child.stdin!
+  const stdin = child.stdin
   stdin.on('error', () => undefined)
   const endpoint = createPullSync({
-    source: lineSource(child.stdout!),
+    source: lineSource(child.stdout),
     sink: (messages) => {
       writeLines(messages, stdin).then(
         () => stdin.end(),

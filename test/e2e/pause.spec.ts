@@ -117,9 +117,9 @@ describe('pausing a tab mid-run', () => {
   ): Promise<{ a: Page; b: Page; returned: number[]; startedElsewhereMs: number; returnedMs: number }> {
     run = startPando([BUSY_TAGGED, '--stdin', '--port', '0', '--batch-size', String(BATCH), ...args])
     const [url] = await run.waitForStderr(PRINTED_URL)
-    const a = await browser.open(`${url as string}#device=A;workers=1;${hash}`)
+    const a = await browser.open(`${url}#device=A;workers=1;${hash}`)
     await joinedA(a)
-    const b = await browser.open(`${url as string}#device=B;workers=1;${hash}`)
+    const b = await browser.open(`${url}#device=B;workers=1;${hash}`)
     await joinedB(b)
     run.child.stdin.write(seqLines(0, FIRST))
     await expect.poll(() => processed(a), { timeout: 60_000 }).toBeGreaterThanOrEqual(4)

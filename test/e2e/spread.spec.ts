@@ -61,7 +61,7 @@ describe('work spreads over tabs joining one after another on a busy machine', (
     const [url] = await run.waitForStderr(PRINTED_URL)
     const pages: Page[] = []
     for (let i = 0; i < TABS; i++) {
-      pages.push(await browser.open(url as string, `tab${String(i + 1)}`))
+      pages.push(await browser.open(url, `tab${String(i + 1)}`))
       await sleep(TAB_GAP_MS)
     }
     const { code } = await run.exited

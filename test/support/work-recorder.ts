@@ -40,13 +40,14 @@ export function recordWork(): void {
     proto.send = function (this: WebSocket | RTCDataChannel, data: unknown) {
       if (isOpen(this)) note(data, ['return', 'outcomes'])
       send.call(this, data)
-    } as typeof proto.send
+    }
   }
 }
 
 /** What `recordWork` noted in `tab` of the messages of `type`, in the order they came. */
 export const notedWork = (tab: Page, type: WorkMessageType): Promise<NotedWork[]> =>
   tab.evaluate(
-    (key) => (window as unknown as { pandoWork?: Record<WorkMessageType, NotedWork[]> }).pandoWork?.[key] ?? [],
+    (key) =>
+      (window as unknown as { pandoWork?: Record<WorkMessageType, NotedWork[]> }).pandoWork?.[key] ?? [],
     type,
   )
