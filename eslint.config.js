@@ -40,6 +40,34 @@ const BOUNDARY_PATTERNS = [
   },
 ]
 
+/** Type-aware rules that the sources and the tests leave off, each for what those places mean. */
+const TYPE_AWARE_EXCEPTIONS = {
+  // Off: `TimerHandle` is `unknown` on purpose (an opaque handle), so `TimerHandle | undefined` is what it says.
+  '@typescript-eslint/no-redundant-type-constituents': 'off',
+  // Off: `String()` of a value of unknown shape is what those places mean (a message's text, a result JSON refused).
+  '@typescript-eslint/no-base-to-string': 'off',
+  // Off: an `async` function without `await` is how a throw becomes a rejection (and how a fake implements an
+  // async interface), which those places mean.
+  '@typescript-eslint/require-await': 'off',
+  // Off: a promise settles with what the user's function threw or passed back, or what a pull-stream ended
+  // with, whatever that is.
+  '@typescript-eslint/prefer-promise-reject-errors': 'off',
+  // Off: Node's `path.posix.join`, a saved stream or `send` method are called unbound on purpose (they need no
+  // `this`, or get it back with `call`).
+  '@typescript-eslint/unbound-method': 'off',
+}
+
+/** Tests, the harness they share with the bench, and the bench: they reach packages through public entries only. */
+const TEST_CODE = ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts']
+
+/** The bench and the harness import the harness, never the tests (README: Development). */
+const NOT_TESTS_PATTERNS = [
+  {
+    regex: '^(\\.\\./)+test/',
+    message: 'the bench and the harness import harness/ (shared with the tests), not test/',
+  },
+]
+
 /** Node's built-in modules, with and without the `node:` prefix. */
 const NODE_BUILTIN_PATTERNS = [
   {
@@ -72,16 +100,28 @@ export default tseslint.config(
       // Longer functions are split; the few that are not yet carry a local disable naming issue 19.
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
       'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }],
-      // Off: `TimerHandle` is `unknown` on purpose (an opaque handle), so `TimerHandle | undefined` is what it says.
-      '@typescript-eslint/no-redundant-type-constituents': 'off',
-      // Off: `String()` of a value of unknown shape is what those places mean (a message's text, a result JSON refused).
-      '@typescript-eslint/no-base-to-string': 'off',
-      // Off: an `async` function without `await` is how a throw becomes a rejection, which those places mean.
-      '@typescript-eslint/require-await': 'off',
-      // Off: a promise settles with what the user's function threw or passed back, whatever that is.
-      '@typescript-eslint/prefer-promise-reject-errors': 'off',
-      // Off: Node's `path.posix.join` and a saved stream method are called unbound on purpose (they need no `this`).
-      '@typescript-eslint/unbound-method': 'off',
+      ...TYPE_AWARE_EXCEPTIONS,
+    },
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TEST_CODE })),
+  {
+    files: TEST_CODE,
+    // Type information from the tests' own tsconfig (the packages' tsconfigs cover their sources only).
+    languageOptions: {
+      parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }],
+      ...TYPE_AWARE_EXCEPTIONS,
+      // Off in tests: vitest types its asymmetric matchers (`expect.any`, `expect.stringMatching`…) as `any`.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  {
+    files: ['harness/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...BOUNDARY_PATTERNS, ...NOT_TESTS_PATTERNS] }],
     },
   },
   {

@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 const source = (name: string): string =>
   fileURLToPath(new URL(`packages/${name}/src/index.ts`, import.meta.url))
+
+/** A package's tests that launch Chromium: the `browser` project, not `unit`. */
+const BROWSER_SPECS = 'packages/*/test/**/*.browser.spec.ts'
 
 export default defineConfig({
   resolve: {
@@ -13,6 +16,7 @@ export default defineConfig({
       '@pando/server': source('server'),
       '@pando/overlay': source('overlay'),
       '@pando/bundler': source('bundler'),
+      '@pando/cli': source('cli'),
     },
   },
   test: {
@@ -28,7 +32,18 @@ export default defineConfig({
         extends: true,
         // Property tests run a hundred cases: about a second each on a quiet machine, but several times that
         // beside another file on a busy one. A bound, not a measure (figures belong in the bench).
-        test: { name: 'unit', include: ['packages/*/test/**/*.spec.ts'], testTimeout: 30_000 },
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.spec.ts'],
+          exclude: [...configDefaults.exclude, BROWSER_SPECS],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        // A package's own tests that drive its page in real Chromium (`*.browser.spec.ts`): unit tests launch
+        // no browser and need no network namespace; these need both.
+        test: { name: 'browser', include: [BROWSER_SPECS], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         extends: true,

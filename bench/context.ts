@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { ROOT } from '../test/support/pando-process.ts'
+import { ROOT } from '../harness/pando-process.ts'
 import type { BenchOptions, ForcedTransport, Sizes } from './options.ts'
 import type { Tabs } from './tabs.ts'
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
-import { ROOT } from '../test/support/pando-process.ts'
+import { ROOT } from '../harness/pando-process.ts'
 
 export interface Machine {
   readonly cores: number

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { ROOT } from '../test/support/pando-process.ts'
+import { ROOT } from '../harness/pando-process.ts'
 import { type BenchContext, type TransportCheck, TRANSPORT_NAMES } from './context.ts'
 import { describeMachine, describeVersions } from './machine.ts'
 import {

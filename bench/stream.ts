@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type { BenchContext } from './context.ts'
 import { TRANSPORT_NAMES } from './context.ts'
 import type { ForcedTransport } from './options.ts'
-import { startDelayProxy, type DelayProxy } from '../test/support/delay-proxy.ts'
+import { startDelayProxy, type DelayProxy } from '../harness/delay-proxy.ts'
 import { streamRate, startNetworkedPando, startTimedPando, type TimedPando } from './timed-pando.ts'
 import { now } from './clock.ts'
 import { CpuWatch } from './cpu-time.ts'
@@ -10,7 +10,7 @@ import { CpuWatch } from './cpu-time.ts'
 /**
  * Where the items are processed: in the root (`--local`) or in `tabs` tabs over `transport`; with
  * `oneWayMs`, the tabs load their page through a proxy that holds each chunk that long each way (see
- * test/support/delay-proxy.ts: the WebSocket only, a WebRTC path does not go through it).
+ * harness/delay-proxy.ts: the WebSocket only, a WebRTC path does not go through it).
  */
 export type Placement =
   | { readonly kind: 'local' }

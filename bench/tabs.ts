@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../test/support/volunteer-browser.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../harness/volunteer-browser.ts'
 import { pollFor } from './clock.ts'
 
 /**
@@ -118,7 +118,7 @@ export async function launchTabs(): Promise<Tabs> {
 /** What the probe of a tab recorded and what the tab shows; `joinSockets`: its `/join` WebSockets so far. */
 export async function readTab(page: Page, joinSockets: number): Promise<TabReading> {
   // A string, not a function: tsx compiles functions with helpers that the page does not have.
-  const shown = (await page.evaluate('window.__pandoBenchRead()')) as ProbeReading
+  const shown = await page.evaluate<ProbeReading>('window.__pandoBenchRead()')
   const at = (time: number | null | undefined): number | undefined =>
     time === null || time === undefined ? undefined : shown.timeOrigin + time
   return {

@@ -1,6 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { Readable } from 'node:stream'
-import { spawnPando } from '../test/support/pando-process.ts'
+import { spawnPando } from '../harness/pando-process.ts'
 import { now, pollFor, sleep } from './clock.ts'
 
 /** What `pando` prints on stderr once its volunteer page is served. */

@@ -1,4 +1,4 @@
-import { seqLines } from '../test/support/pando-process.ts'
+import { seqLines } from '../harness/pando-process.ts'
 import { sleep } from './clock.ts'
 import { MODULES, TRANSPORT_NAMES, type TransportCheck } from './context.ts'
 import type { ForcedTransport } from './options.ts'

@@ -6,8 +6,8 @@
 // lan: hosts a, b, c on 10.77.0.0/24 (gateway .1). nat: the "Internet" 203.0.113.0/24 with host pub (.2)
 // running coturn (secret "lab-secret"), and two sites behind NATs: site1 (cone, 10.1.0.0/24, host a) and
 // site2 (symmetric, 10.2.0.0/24, host b). Enter a host with the printed `nsenter -t PID -n` command.
-import { createNetworkLab, type LabHost } from '../test/support/network-lab.ts'
-import { startTurnServer } from '../test/support/turn-server.ts'
+import { createNetworkLab, type LabHost } from '../harness/network-lab.ts'
+import { startTurnServer } from '../harness/turn-server.ts'
 
 const scenario = process.argv[2] ?? 'lan'
 const lab = createNetworkLab()

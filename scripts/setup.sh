@@ -14,7 +14,7 @@ if [ -z "${PANDO_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
   fi
 fi
 
-# The network lab of the e2e tests (test/support/network-lab.ts): nft for the routers' NAT, coturn's
+# The network lab of the e2e tests (harness/network-lab.ts): nft for the routers' NAT, coturn's
 # turnserver for STUN and TURN on the lab's public segment. Without them those tests are skipped.
 if ! command -v nft >/dev/null || ! command -v turnserver >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

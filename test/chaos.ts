@@ -2,7 +2,7 @@
 // with 10 WebRTC tabs at degree 3, a random tab killed and replaced every second.
 //   npm run chaos -- --rounds 10
 import { chaosRun } from './support/chaos.ts'
-import { launchVolunteerBrowser } from './support/volunteer-browser.ts'
+import { launchVolunteerBrowser } from '../harness/volunteer-browser.ts'
 
 const roundsFlag = process.argv.indexOf('--rounds')
 const rounds = roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 5

@@ -5,7 +5,7 @@ import { round } from '../stats.ts'
 
 /**
  * far: one tab computing Collatz items (about 10 ms each) over the WebSocket, its page and socket going
- * through a proxy that delays each way (see test/support/delay-proxy.ts): how much of its time a far
+ * through a proxy that delays each way (see harness/delay-proxy.ts): how much of its time a far
  * volunteer computes, as the items/s it reaches over those it reaches with no delay.
  */
 export async function far(context: BenchContext): Promise<ScenarioResult> {

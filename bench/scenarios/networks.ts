@@ -1,13 +1,8 @@
 import type { Page } from 'playwright-core'
-import {
-  createNetworkLab,
-  labAvailable,
-  type LabHost,
-  type NetworkLab,
-} from '../../test/support/network-lab.ts'
-import { PANDO, seqLines, startPando, type PandoRun } from '../../test/support/pando-process.ts'
-import { TURN_PORT, startTurnServer } from '../../test/support/turn-server.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../../test/support/volunteer-browser.ts'
+import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../../harness/network-lab.ts'
+import { PANDO, seqLines, startPando, type PandoRun } from '../../harness/pando-process.ts'
+import { TURN_PORT, startTurnServer } from '../../harness/turn-server.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 import { pollFor } from '../clock.ts'
 import { MODULES, type BenchContext } from '../context.ts'
 import { measureAll, succeeded, type RunRecord, type ScenarioResult } from '../result.ts'
@@ -218,7 +213,7 @@ const percent = (share: number | undefined): number | undefined =>
   round(share === undefined ? undefined : share * 100, 0)
 
 /**
- * networks: volunteers through real networks, in the network lab (test/support/network-lab.ts): tabs
+ * networks: volunteers through real networks, in the network lab (harness/network-lab.ts): tabs
  * without camera permission on other hosts of one LAN, at two sites behind cone NATs with STUN, behind
  * symmetric NATs with TURN and without it. For each: the share of tabs that joined over WebRTC (the rest
  * fell back to the WebSocket), and each tab's time from its load event to having a parent and a Worker.

@@ -1,4 +1,4 @@
-import { seqLines } from '../../test/support/pando-process.ts'
+import { seqLines } from '../../harness/pando-process.ts'
 import { MODULES, formatNumber, type BenchContext } from '../context.ts'
 import { measureAll, succeeded, type Row, type ScenarioResult } from '../result.ts'
 import { medianOf } from '../stats.ts'

@@ -1,4 +1,4 @@
-import { seqLines } from '../../test/support/pando-process.ts'
+import { seqLines } from '../../harness/pando-process.ts'
 import { MODULES, TRANSPORT_NAMES, type BenchContext } from '../context.ts'
 import { now, pollFor, sleep } from '../clock.ts'
 import type { ForcedTransport } from '../options.ts'

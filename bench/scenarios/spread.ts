@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Page } from 'playwright-core'
-import { seqLines } from '../../test/support/pando-process.ts'
+import { seqLines } from '../../harness/pando-process.ts'
 import { now, pollFor, sleep } from '../clock.ts'
 import { MODULES, formatNumber, type BenchContext } from '../context.ts'
 import { measureAll, succeeded, type Row, type RunRecord, type ScenarioResult } from '../result.ts'

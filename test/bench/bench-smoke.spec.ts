@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../support/pando-process.ts'
+import { ROOT } from '../../harness/pando-process.ts'
 
 // A smoke run of the benchmark harness (bench/run.ts) through the real CLI and real tabs: it must finish and
 // write a well-formed JSON file. It checks that figures exist and are positive, never how fast anything is.

@@ -15,7 +15,7 @@ import {
   waitForServer,
   type PandoRun,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 
 const SECRET = 'a-secret-of-the-access-tests'
 const WITH_SECRET = { PANDO_SECRET: SECRET }

@@ -3,7 +3,7 @@
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { seqLines, spawnPando } from '../support/pando-process.ts'
+import { seqLines, spawnPando } from '../../harness/pando-process.ts'
 
 const ITEMS = 1_000_000
 /** How long the reader waits before it reads anything, in ms. */

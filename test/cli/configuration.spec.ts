@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, runPando, tempHome } from '../support/pando-process.ts'
+import { ROOT, runPando, tempHome } from '../../harness/pando-process.ts'
 
 const SQUARE = 'examples/square-no-delay.js'
 const FLAKY = 'test/cli/fixtures/flaky.cjs'

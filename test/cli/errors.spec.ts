@@ -3,7 +3,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { PANDO, ROOT, runPando } from '../support/pando-process.ts'
+import { PANDO, ROOT, runPando } from '../../harness/pando-process.ts'
 
 /** A usage error: nothing on stdout, this one message on stderr, status 2. */
 function usageError(message: string): { stdout: string; stderr: string; code: number; signal: null } {

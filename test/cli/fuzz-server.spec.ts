@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { garbageText, jsonText, rootToServer } from '../support/fuzz-arbitraries.ts'
-import { PANDO_SERVER, seqLines, startPando } from '../support/pando-process.ts'
+import { PANDO_SERVER, seqLines, startPando } from '../../harness/pando-process.ts'
 
 const SEED = Number(process.env['PANDO_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31))
 const SECRET = 'fuzzing-secret-3f1c9a'

@@ -34,7 +34,7 @@ import {
   startPando,
   waitForServer,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 
 const SEED = Number(process.env['PANDO_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31))
 const ITEMS = 3_000

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runInPseudoTerminal } from '../support/pseudo-terminal.ts'
-import { PANDO, ROOT, collect, runPando, seqLines, tempHome } from '../support/pando-process.ts'
+import { PANDO, ROOT, collect, runPando, seqLines, tempHome } from '../../harness/pando-process.ts'
 
 const ECHO = 'test/cli/fixtures/echo.cjs'
 const squares = (from: number, to: number): string => seqLines(from, to, (n) => String(n * n))

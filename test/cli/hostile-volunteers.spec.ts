@@ -29,7 +29,7 @@ import {
   waitForServer,
   type PandoRun,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 
 /**
  * A generous bound of the root's peak resident set through these attacks, in MB: an idle root takes some
@@ -53,6 +53,17 @@ const echo = (job: { id: number; value: string }): { id: number; ok: true; resul
   ok: true,
   result: `<${job.value}>`,
 })
+
+/** Writes one item, lets an honest volunteer join, and checks that it computes it: the root kept going. */
+async function expectHonestVolunteerServed(run: PandoRun, server: PrintedServer): Promise<void> {
+  run.child.stdin.end('a\n')
+  const honest = new FakeVolunteer(server)
+  honest.answerJobs(echo)
+  await honest.join()
+  const result = await run.exited
+  expect(result.stdout).toBe('<a>\n')
+  expect(result.code).toBe(0)
+}
 
 async function opened(socket: WebSocket): Promise<void> {
   if (socket.readyState !== WebSocket.OPEN) await once(socket, 'open')
@@ -229,13 +240,7 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     expect(mute.received).toEqual([
       { type: 'error', reason: `no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s` },
     ])
-    run.child.stdin.end('a\n')
-    const honest = new FakeVolunteer(server)
-    honest.answerJobs(echo)
-    await honest.join()
-    const result = await run.exited
-    expect(result.stdout).toBe('<a>\n')
-    expect(result.code).toBe(0)
+    await expectHonestVolunteerServed(run, server)
   }, 60_000)
 
   it('refuses more sockets from one address than its limit, on /volunteer and /monitor/feed, with 1013', async () => {
@@ -260,12 +265,6 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
     // Once they are gone, a volunteer is welcome again.
     for (const socket of [...volunteers, ...viewers]) socket.close()
     await Promise.all(volunteers.map((socket) => once(socket, 'close')))
-    run.child.stdin.end('a\n')
-    const honest = new FakeVolunteer(server)
-    honest.answerJobs(echo)
-    await honest.join()
-    const result = await run.exited
-    expect(result.stdout).toBe('<a>\n')
-    expect(result.code).toBe(0)
+    await expectHonestVolunteerServed(run, server)
   }, 60_000)
 })

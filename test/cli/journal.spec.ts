@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { countLines, journaledPositions, runWithFiles } from '../support/crash-runs.ts'
-import { runPando, seqLines } from '../support/pando-process.ts'
+import { runPando, seqLines } from '../../harness/pando-process.ts'
 
 const MODULE = 'test/cli/fixtures/counted.cjs'
 /** What counted.cjs gives for an item. */

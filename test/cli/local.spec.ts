@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, seqLines, runPando } from '../support/pando-process.ts'
+import { ROOT, seqLines, runPando } from '../../harness/pando-process.ts'
 
 const FIXTURES = join(ROOT, 'test/cli/fixtures')
 

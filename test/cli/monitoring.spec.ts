@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runPando, seqLines } from '../support/pando-process.ts'
+import { runPando, seqLines } from '../../harness/pando-process.ts'
 
 describe.concurrent('pando monitoring on the terminal', () => {
   it('prints no progress line when stderr is not a terminal', async () => {

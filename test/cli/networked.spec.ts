@@ -10,7 +10,7 @@ import {
   waitForServer,
   type PandoRun,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 
 async function startRoot(args: string[]): Promise<{ run: PandoRun; server: PrintedServer }> {
   const run = startPando([...args, '--port', '0'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runPando, seqLines } from '../support/pando-process.ts'
+import { runPando, seqLines } from '../../harness/pando-process.ts'
 
 const squareOrFailed = (marker: string) => (n: number) => (n % 7 === 0 ? marker : String(n * n))
 

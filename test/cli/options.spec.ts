@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, runPando, tempHome } from '../support/pando-process.ts'
+import { ROOT, runPando, tempHome } from '../../harness/pando-process.ts'
 
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }

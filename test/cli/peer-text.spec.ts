@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { startPando, waitForServer } from '../support/pando-process.ts'
+import { startPando, waitForServer } from '../../harness/pando-process.ts'
 import { volunteerReport } from '../support/volunteer-report.ts'
 
 /**

@@ -4,7 +4,7 @@
 import { CLOSE_DISCREDITED, type Outcome } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { runPando, seqLines, startPando, waitForServer } from '../support/pando-process.ts'
+import { runPando, seqLines, startPando, waitForServer } from '../../harness/pando-process.ts'
 
 /** The item a copy's job id belongs to (the scheduler's `COPY_SLOTS`). */
 const itemOf = (id: number): number => Math.floor(id / 64)

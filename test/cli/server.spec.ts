@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { CLOSE_RUN_FINISHED, parseRootMessage, toWire } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createRunIds } from '../../packages/cli/src/networked/run-ids.ts'
+import { createRunIds } from '@pando/cli'
 import {
   PANDO_SERVER,
   runPando,
@@ -16,7 +16,7 @@ import {
   waitForServer,
   type PandoRun,
   type PrintedServer,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 import { NESTED_FRAME, sendVolunteerFrame } from '../support/nested-frames.ts'
 
 /** The secret of the servers these tests start: never to be seen on any output. */

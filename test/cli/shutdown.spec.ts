@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { PANDO, ROOT, collect, seqLines, tempHome } from '../support/pando-process.ts'
+import { PANDO, ROOT, collect, seqLines, tempHome } from '../../harness/pando-process.ts'
 
 /** Runs of the interrupted-reader test: the cut showed in about half of the runs before the fix. */
 const INTERRUPTED_RUNS = 12

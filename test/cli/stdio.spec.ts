@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { PANDO, ROOT, collect, seqLines, spawnPando, tempHome } from '../support/pando-process.ts'
+import { PANDO, ROOT, collect, seqLines, spawnPando, tempHome } from '../../harness/pando-process.ts'
 
 describe.concurrent('pando and its standard streams', () => {
   it('exits 0, quietly, when the reader closes stdout early (pando … | head -3)', async () => {
@@ -39,7 +39,7 @@ describe.concurrent('pando and its standard streams', () => {
     })
     child.stdin?.end(seqLines(0, 1000))
     const result = collect(child)
-    await once(child.stdout!, 'data') // the first result: pando is running
+    await once(child.stdout, 'data') // the first result: pando is running
     const interrupted = Date.now()
     child.kill('SIGINT')
     const { code, signal, stdout, stderr } = await result

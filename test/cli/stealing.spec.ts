@@ -3,7 +3,7 @@
 import { CLOSE_RUN_FINISHED } from '@pando/protocol'
 import { expect, describe, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
-import { seqLines, startPando, waitForServer } from '../support/pando-process.ts'
+import { seqLines, startPando, waitForServer } from '../../harness/pando-process.ts'
 import { volunteerReport } from '../support/volunteer-report.ts'
 
 const square = (job: { id: number; value: string }) => ({

@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import pull, { type Source } from 'pull-stream'
-import { writeLines } from '../../packages/cli/src/line-sink.ts'
-import { lineSource } from '../../packages/cli/src/line-source.ts'
-import { createPullSync, type SyncEndpoint } from '../../packages/cli/src/pull-sync.ts'
-import { collect, spawnPando, type RunResult } from '../support/pando-process.ts'
+import { createPullSync, lineSource, writeLines, type SyncEndpoint } from '@pando/cli'
+import { collect, spawnPando, type RunResult } from '../../harness/pando-process.ts'
 
 /** A `pando MODULE --sync-stdio --local` child, and the pull-sync endpoint that talks to it. */
 export interface SyncedPando {
@@ -14,10 +12,10 @@ export interface SyncedPando {
 
 export function spawnSyncedPando(module: string): SyncedPando {
   const child = spawnPando([module, '--sync-stdio', '--local'])
-  const stdin = child.stdin!
+  const stdin = child.stdin
   stdin.on('error', () => undefined)
   const endpoint = createPullSync({
-    source: lineSource(child.stdout!),
+    source: lineSource(child.stdout),
     sink: (messages) => {
       writeLines(messages, stdin).then(
         () => stdin.end(),

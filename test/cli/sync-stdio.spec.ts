@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { collect, spawnPando } from '../support/pando-process.ts'
+import { collect, spawnPando } from '../../harness/pando-process.ts'
 import { runChain } from './sync-chain.ts'
 
 const HELLO = '5 pull-sync: missing sync'
@@ -13,11 +13,11 @@ describe.concurrent('pando --sync-stdio', () => {
     const items = ['3', '4']
     let asksForResults = 0
     const send = (message: string): void => {
-      child.stdin!.write(`${message}\n`)
+      child.stdin.write(`${message}\n`)
     }
     send(HELLO)
     send('4') // we have items to give
-    for await (const message of createInterface({ input: child.stdout! })) {
+    for await (const message of createInterface({ input: child.stdout })) {
       received.push(message)
       if (message === '2') {
         const item = items.shift()
@@ -27,7 +27,7 @@ describe.concurrent('pando --sync-stdio', () => {
         asksForResults++
         send('2')
       }
-      if (message.startsWith('1')) child.stdin!.end()
+      if (message.startsWith('1')) child.stdin.end()
     }
     const { code, stderr } = await collect(child)
     expect(received[0]).toBe(HELLO)

@@ -2,8 +2,8 @@
 // a failure of the function), never lent nor retried, then --on-error applies. No volunteer is needed to see
 // it: the root refuses the item before lending it.
 import { describe, expect, it } from 'vitest'
-import { MAX_LINK_ITEM_CHARS } from '../../packages/protocol/src/index.ts'
-import { runPando } from '../support/pando-process.ts'
+import { MAX_LINK_ITEM_CHARS } from '@pando/protocol'
+import { runPando } from '../../harness/pando-process.ts'
 
 const OVERSIZE = 'x'.repeat(MAX_LINK_ITEM_CHARS - 1)
 const MESSAGE =

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { ROOT, seqLines, startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const SCREENSHOTS = path.join(ROOT, 'test-results')
 const ITEMS = 300

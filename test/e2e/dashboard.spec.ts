@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, seqLines, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
+import { ROOT, seqLines, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL

@@ -5,8 +5,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, waitForServer, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { seqLines, startPando, waitForServer, type PandoRun } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 /** The foreign page: it records, in `window.attempts`, what each attempt came to. */
 function attackPage(target: string, token: string): string {

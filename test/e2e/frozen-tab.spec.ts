@@ -1,8 +1,8 @@
 import path from 'node:path'
 import type { CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const URL_PATTERN = PRINTED_URL
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'hold.cjs')

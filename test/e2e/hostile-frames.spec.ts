@@ -2,7 +2,7 @@
 // before it is parsed, and the tabs, over WebRTC and over the WebSocket, are never dropped as silent.
 import { MAX_JSON_DEPTH } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
-import { seqLines, waitForServer } from '../support/pando-process.ts'
+import { seqLines, waitForServer } from '../../harness/pando-process.ts'
 import { NESTED_FRAME, sendVolunteerFrame } from '../support/nested-frames.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { seqLines, startPando } from '../support/pando-process.ts'
+import { seqLines, startPando } from '../../harness/pando-process.ts'
 
 describe('pando --volunteers, interrupted', () => {
   it.each([

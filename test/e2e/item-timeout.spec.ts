@@ -2,7 +2,7 @@
 // With `--local`: test/cli/local.spec.ts.
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { seqLines, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
+import { seqLines, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL

@@ -2,17 +2,19 @@
 // at random points of its output and resumed; the output is exact, and the items computed twice are exactly
 // those the tab was lent and the journal did not yet hold at the kill, bounded by what was in flight.
 //
-// The page's CSP lets no module report its computations to the test, so an init script notes, in the tab,
-// the ids of the `jobs` messages its WebSocket receives and of the `outcomes` it sends (as pause.spec.ts
-// does): what each session lent the tab, and what the tab answered. Nothing of the product is replaced.
+// The page's CSP lets no module report its computations to the test, so an init script
+// (../support/work-recorder.ts) notes, in the tab, the ids of the `jobs` messages its WebSocket receives and
+// of the `outcomes` it sends: what each session lent the tab, and what the tab answered.
+// Nothing of the product is replaced.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { journaledPositions, runWithFiles, type FileRunResult } from '../support/crash-runs.ts'
-import { PRINTED_URL, seqLines } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { PRINTED_URL, seqLines } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
+import { notedWork, recordWork } from '../support/work-recorder.ts'
 
 const MODULE = 'test/e2e/fixtures/varied-2ms.cjs'
 const varied = (n: number): string => `${n}:${'é'.repeat(n % 5)}${'ab'.repeat(n % 13)}`
@@ -26,50 +28,16 @@ const CREDIT = 8
  */
 const ANSWERED_NOT_JOURNALED_BOUND = 200
 
-/**
- * Notes, in the page, the ids of each `jobs` message its WebSocket receives and each `outcomes` it sends while
- * open.
- */
-function noteWork(): void {
-  const lent: number[] = []
-  const answered: number[] = []
-  Object.assign(window, { pandoLent: lent, pandoAnswered: answered })
-  const NativeWebSocket = window.WebSocket
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols)
-      this.addEventListener('message', (event: MessageEvent<unknown>) => {
-        if (typeof event.data === 'string' && event.data.includes('"type":"jobs"')) {
-          lent.push(...(JSON.parse(event.data) as { ids: number[] }).ids)
-        }
-      })
-    }
-  }
-  const send = WebSocket.prototype.send
-  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
-    // Outcomes sent once the page saw its socket close count as held: they never reach a root.
-    if (
-      this.readyState === WebSocket.OPEN &&
-      typeof data === 'string' &&
-      data.includes('"type":"outcomes"')
-    ) {
-      answered.push(...(JSON.parse(data) as { ids: number[] }).ids)
-    }
-    send.call(this, data)
-  }
-}
-
 /** What the tab of one session was lent and answered, by position. */
 interface TabWork {
   readonly lent: number[]
   readonly answered: number[]
 }
 
-const noted = (tab: Page): Promise<TabWork> =>
-  tab.evaluate(() => {
-    const page = window as unknown as { pandoLent?: number[]; pandoAnswered?: number[] }
-    return { lent: page.pandoLent ?? [], answered: page.pandoAnswered ?? [] }
-  })
+const noted = async (tab: Page): Promise<TabWork> => ({
+  lent: (await notedWork(tab, 'jobs')).flatMap((message) => message.ids),
+  answered: (await notedWork(tab, 'outcomes')).flatMap((message) => message.ids),
+})
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
 const sorted = (values: Iterable<number>): number[] => [...values].sort((a, b) => a - b)
@@ -79,7 +47,7 @@ describe('pando --journal --resume with a real tab', () => {
 
   beforeAll(async () => {
     browser = await launchVolunteerBrowser()
-    await browser.context.addInitScript(noteWork)
+    await browser.context.addInitScript(recordWork)
   })
   afterAll(async () => {
     await browser.close()

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_LINK_ITEM_CHARS } from '../../packages/protocol/src/index.ts'
-import { startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { MAX_LINK_ITEM_CHARS } from '@pando/protocol'
+import { startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const MEGABYTE = 1_000_000
 /**

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { joinedTabs, openHostTabs, tabState, type HostTabs } from '../support/lab-tabs.ts'
-import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../support/network-lab.ts'
-import { PANDO, seqLines, startPando } from '../support/pando-process.ts'
+import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../../harness/network-lab.ts'
+import { PANDO, seqLines, startPando } from '../../harness/pando-process.ts'
 
 const SQUARE_50MS = path.join('test', 'e2e', 'fixtures', 'square-50ms.cjs')
 

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { joinedTabs, openHostTabs, type HostTabs } from '../support/lab-tabs.ts'
-import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../support/network-lab.ts'
-import { PANDO, seqLines, startPando } from '../support/pando-process.ts'
+import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../../harness/network-lab.ts'
+import { PANDO, seqLines, startPando } from '../../harness/pando-process.ts'
 
 /**
  * One LAN of the lab (10.77.0.0/24, a gateway at .1 as home routers have): the root on host A, volunteer

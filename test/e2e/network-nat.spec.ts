@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { joinedTabs, openHostTabs, peerLinks, tabState, type HostTabs } from '../support/lab-tabs.ts'
-import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../support/network-lab.ts'
-import { PANDO, PANDO_SERVER, seqLines, startPando } from '../support/pando-process.ts'
-import { TURN_PORT, startTurnServer, type TurnServer } from '../support/turn-server.ts'
+import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../../harness/network-lab.ts'
+import { PANDO, PANDO_SERVER, seqLines, startPando } from '../../harness/pando-process.ts'
+import { TURN_PORT, startTurnServer, type TurnServer } from '../../harness/turn-server.ts'
 
 const TURN_SECRET = 'lab-turn-secret-0123456789'
 const SERVER_SECRET = 'lab-server-secret-0123456789'

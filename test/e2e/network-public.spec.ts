@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { joinedTabs, openHostTabs, peerLinks, type HostTabs } from '../support/lab-tabs.ts'
-import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../support/network-lab.ts'
-import { PANDO, PANDO_SERVER, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { TURN_PORT, startTurnServer } from '../support/turn-server.ts'
+import { createNetworkLab, labAvailable, type LabHost, type NetworkLab } from '../../harness/network-lab.ts'
+import { PANDO, PANDO_SERVER, seqLines, startPando, type PandoRun } from '../../harness/pando-process.ts'
+import { TURN_PORT, startTurnServer } from '../../harness/turn-server.ts'
 
 const SECRET = 'lab-server-secret-0123456789'
 const URL_ON_PUBLIC_HOST = /http:\/\/203\.0\.113\.2:(\d+)\/\?token=[\w-]+/

@@ -4,14 +4,15 @@
 // in the tree and relays for its child; resumed, it works again; the output is exact.
 //
 // The module (fixtures/busy-tagged.cjs) keeps a Worker busy 300 ms per item and names the Worker and the
-// time each item started, so the output says who ran what, and when. An init script notes, in each page, the
-// `return` messages it sends (on its WebSocket or its data channels) and when: the measure of how soon a
-// paused tab's items are taken back. Nothing of the product is replaced.
+// time each item started, so the output says who ran what, and when. An init script
+// (../support/work-recorder.ts) notes, in each page, the `return` messages it sends (on its WebSocket or its data channels) and when: the
+// measure of how soon a paused tab's items are taken back. Nothing of the product is replaced.
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { PRINTED_URL, seqLines, type PandoRun } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
+import { notedWork, recordWork, type NotedWork } from '../support/work-recorder.ts'
 
 const BUSY_TAGGED = path.join(import.meta.dirname, 'fixtures', 'busy-tagged.cjs')
 const HEARTBEAT_MS = 2_000
@@ -29,45 +30,6 @@ const SECOND = 16
  * (a busy machine, another tab finishing its own batch first); the figures measured are printed.
  */
 const STARTED_ELSEWHERE_WITHIN_MS = 20_000
-
-/**
- * Notes each `return` message the page sends, on a WebSocket or a data channel, and each `jobs` message its
- * WebSocket receives, with the time.
- */
-function recordReturns(): void {
-  const returns: { at: number; ids: number[] }[] = []
-  const received: { at: number; ids: number[] }[] = []
-  Object.assign(window, { pandoReturns: returns, pandoJobs: received })
-  const NativeWebSocket = window.WebSocket
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols)
-      this.addEventListener('message', (event: MessageEvent<unknown>) => {
-        if (typeof event.data === 'string' && event.data.includes('"type":"jobs"')) {
-          received.push({ at: Date.now(), ids: (JSON.parse(event.data) as { ids: number[] }).ids })
-        }
-      })
-    }
-  }
-  for (const proto of [WebSocket.prototype, RTCDataChannel.prototype]) {
-    const send = proto.send as (this: unknown, data: unknown) => void
-    proto.send = function (this: unknown, data: unknown) {
-      if (typeof data === 'string' && data.includes('"type":"return"')) {
-        returns.push({ at: Date.now(), ids: (JSON.parse(data) as { ids: number[] }).ids })
-      }
-      send.call(this, data)
-    } as typeof proto.send
-  }
-}
-
-interface Noted {
-  readonly at: number
-  readonly ids: number[]
-}
-
-/** What the init script noted in `tab`. */
-const noted = (tab: Page, name: 'pandoReturns' | 'pandoJobs'): Promise<Noted[]> =>
-  tab.evaluate((key) => (window as unknown as Record<string, Noted[]>)[key] ?? [], name)
 
 interface Ran {
   readonly item: number
@@ -115,7 +77,7 @@ const clickPause = (tab: Page): Promise<number> =>
  * again once it has run a batch since (so its lender was lent to again: the root hears of its Workers from
  * its next status report, not at once).
  */
-async function pauseHolding(tab: Page): Promise<{ pausedAt: number; first: Noted }> {
+async function pauseHolding(tab: Page): Promise<{ pausedAt: number; first: NotedWork }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     if (attempt > 0) {
       const before = await processed(tab)
@@ -124,7 +86,7 @@ async function pauseHolding(tab: Page): Promise<{ pausedAt: number; first: Noted
     const pausedAt = await clickPause(tab)
     expect(await tab.getAttribute('#pause', 'data-paused')).toBe('true')
     await sleep(1_000)
-    const first = (await noted(tab, 'pandoReturns')).find((entry) => entry.at >= pausedAt)
+    const first = (await notedWork(tab, 'return')).find((entry) => entry.at >= pausedAt)
     if (first !== undefined) {
       expect(first.at - pausedAt).toBeLessThan(RETURNED_WITHIN_MS)
       expect(first.ids.length).toBeGreaterThan(0)
@@ -137,7 +99,7 @@ async function pauseHolding(tab: Page): Promise<{ pausedAt: number; first: Noted
 
 describe('pausing a tab mid-run', () => {
   const { browser, startPando } = useVolunteerBrowser({
-    setUp: (launched) => launched.context.addInitScript(recordReturns),
+    setUp: (launched) => launched.context.addInitScript(recordWork),
   })
   let run: PandoRun | undefined
 
@@ -155,9 +117,9 @@ describe('pausing a tab mid-run', () => {
   ): Promise<{ a: Page; b: Page; returned: number[]; startedElsewhereMs: number; returnedMs: number }> {
     run = startPando([BUSY_TAGGED, '--stdin', '--port', '0', '--batch-size', String(BATCH), ...args])
     const [url] = await run.waitForStderr(PRINTED_URL)
-    const a = await browser.open(`${url as string}#device=A;workers=1;${hash}`)
+    const a = await browser.open(`${url}#device=A;workers=1;${hash}`)
     await joinedA(a)
-    const b = await browser.open(`${url as string}#device=B;workers=1;${hash}`)
+    const b = await browser.open(`${url}#device=B;workers=1;${hash}`)
     await joinedB(b)
     run.child.stdin.write(seqLines(0, FIRST))
     await expect.poll(() => processed(a), { timeout: 60_000 }).toBeGreaterThanOrEqual(4)
@@ -165,8 +127,8 @@ describe('pausing a tab mid-run', () => {
     expect(aWorkers.length).toBeGreaterThan(0)
 
     const { pausedAt, first } = await pauseHolding(a)
-    const returns = async (): Promise<Noted[]> =>
-      (await noted(a, 'pandoReturns')).filter((entry) => entry.at >= pausedAt)
+    const returns = async (): Promise<NotedWork[]> =>
+      (await notedWork(a, 'return')).filter((entry) => entry.at >= pausedAt)
     const returned = first.ids
     await run.waitForLines(FIRST, 120_000)
     await whilePaused(a, b)
@@ -178,7 +140,7 @@ describe('pausing a tab mid-run', () => {
 
     // Jobs lent to it before the root heard of the pause (over the WebSocket) went straight back.
     const returnedAll = await returns()
-    const lentWhilePaused = (await noted(a, 'pandoJobs')).filter(
+    const lentWhilePaused = (await notedWork(a, 'jobs')).filter(
       (entry) => entry.at >= pausedAt && entry.at < resumedAt,
     )
     for (const entry of lentWhilePaused) {

@@ -7,8 +7,8 @@ import {
   startPando,
   waitForServer,
   type PandoRun,
-} from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+} from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const SECRET = 'e2e-secret-of-the-server'
 const ITEMS = 600

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { WORKER_MODULE_GLOBAL } from '@pando/protocol'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, ROOT, seqLines } from '../support/pando-process.ts'
+import { PRINTED_URL, ROOT, seqLines } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'square-50ms.cjs')

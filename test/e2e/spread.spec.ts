@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { PRINTED_URL, seqLines, startPando, type PandoRun } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 /** Items: each waits 1 s (`examples/square.js`), so four tabs take some ten seconds for all of them. */
 const ITEMS = 40
@@ -61,7 +61,7 @@ describe('work spreads over tabs joining one after another on a busy machine', (
     const [url] = await run.waitForStderr(PRINTED_URL)
     const pages: Page[] = []
     for (let i = 0; i < TABS; i++) {
-      pages.push(await browser.open(url as string, `tab${String(i + 1)}`))
+      pages.push(await browser.open(url, `tab${String(i + 1)}`))
       await sleep(TAB_GAP_MS)
     }
     const { code } = await run.exited

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seqLines, startPando, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { seqLines, startPando, PRINTED_URL } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 const URL_PATTERN = PRINTED_URL
 const TABS = 15

@@ -5,8 +5,8 @@
 import path from 'node:path'
 import type { Page, WebSocketRoute } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PANDO_SERVER, PRINTED_URL, ROOT, seqLines, waitForServer } from '../support/pando-process.ts'
-import type { VolunteerBrowser } from '../support/volunteer-browser.ts'
+import { PANDO_SERVER, PRINTED_URL, ROOT, seqLines, waitForServer } from '../../harness/pando-process.ts'
+import type { VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 import {
   readPageView,

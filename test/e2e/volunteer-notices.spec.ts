@@ -3,7 +3,7 @@
 // a leave names the volunteer as its join did, and the progress line counts as the notices do.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines } from '../support/pando-process.ts'
+import { PRINTED_URL, seqLines } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const MODULE = 'examples/square-delay.js'

@@ -11,7 +11,7 @@ import {
   seqLines,
   waitForServer,
   type PandoRun,
-} from '../support/pando-process.ts'
+} from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 import {
   readPageView,

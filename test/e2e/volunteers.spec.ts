@@ -1,9 +1,9 @@
 import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startDelayProxy } from '../support/delay-proxy.ts'
-import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../support/pando-process.ts'
-import { launchVolunteerBrowser } from '../support/volunteer-browser.ts'
+import { startDelayProxy } from '../../harness/delay-proxy.ts'
+import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
+import { launchVolunteerBrowser } from '../../harness/volunteer-browser.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runPando } from '../support/pando-process.ts'
+import { runPando } from '../../harness/pando-process.ts'
 
 const FIXTURES = 'test/e2e/fixtures'
 

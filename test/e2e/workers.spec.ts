@@ -4,7 +4,7 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines, type PandoRun } from '../support/pando-process.ts'
+import { PRINTED_URL, seqLines, type PandoRun } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const WORKER_ID = path.join(import.meta.dirname, 'fixtures', 'worker-id.cjs')
@@ -30,6 +30,17 @@ function parseOutput(stdout: string): Ran[] {
 /** Whether two items of different Workers ran at the same time. */
 function overlapAcrossWorkers(ran: readonly Ran[]): boolean {
   return ran.some((a) => ran.some((b) => a.worker !== b.worker && a.start < b.end && b.start < a.end))
+}
+
+/** Writes 12 items and checks the run: exit 0, every item in order, computed by two Workers at once. */
+async function expectTwoWorkersAtOnce(run: PandoRun): Promise<void> {
+  run.child.stdin.end(seqLines(0, 12))
+  const { code } = await run.exited
+  expect(code).toBe(0)
+  const ran = parseOutput(run.stdout())
+  expect(ran.map((line) => line.item)).toEqual(seqLines(0, 12).trimEnd().split('\n'))
+  expect(new Set(ran.map((line) => line.worker)).size).toBe(2)
+  expect(overlapAcrossWorkers(ran)).toBe(true)
 }
 
 describe('Workers per tab, CPU use and pause', () => {
@@ -65,24 +76,12 @@ describe('Workers per tab, CPU use and pause', () => {
     await joined(tab)
     expect(await tab.inputValue('#workers')).toBe('2')
     await expectDashboardWorkers(url, '2')
-    run.child.stdin.end(seqLines(0, 12))
-    const { code } = await run.exited
-    expect(code).toBe(0)
-    const ran = parseOutput(run.stdout())
-    expect(ran.map((line) => line.item)).toEqual(seqLines(0, 12).trimEnd().split('\n'))
-    expect(new Set(ran.map((line) => line.worker)).size).toBe(2)
-    expect(overlapAcrossWorkers(ran)).toBe(true)
+    await expectTwoWorkersAtOnce(run)
   })
 
   it('opens --volunteers tabs with --workers N Workers each', async () => {
     const { run } = await startRoot(['--volunteers', '1', '--workers', '2'])
-    run.child.stdin.end(seqLines(0, 12))
-    const { code } = await run.exited
-    expect(code).toBe(0)
-    const ran = parseOutput(run.stdout())
-    expect(ran.map((line) => line.item)).toEqual(seqLines(0, 12).trimEnd().split('\n'))
-    expect(new Set(ran.map((line) => line.worker)).size).toBe(2)
-    expect(overlapAcrossWorkers(ran)).toBe(true)
+    await expectTwoWorkersAtOnce(run)
   })
 
   it('with a CPU use of 50 % rests each Worker as long as it computed, and tells the root', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { PRINTED_URL, ROOT, seqLines, startPando } from './pando-process.ts'
-import type { VolunteerBrowser } from './volunteer-browser.ts'
+import { PRINTED_URL, ROOT, seqLines, startPando } from '../../harness/pando-process.ts'
+import type { VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 export interface ChaosOptions {
   readonly items: number

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs'
-import { PANDO, ROOT, tempHome } from './pando-process.ts'
+import { PANDO, ROOT, tempHome } from '../../harness/pando-process.ts'
 
 /** A run of `pando` that writes to files, as a shell would with `< in >> out`. */
 export interface FileRun {

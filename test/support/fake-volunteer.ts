@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { parseRootMessage, toWire, type Outcome } from '@pando/protocol'
 import { WebSocket } from 'ws'
-import { serverUrl, type PrintedServer } from './pando-process.ts'
+import { serverUrl, type PrintedServer } from '../../harness/pando-process.ts'
 
 /** A message from the root to a volunteer, as a test reads it. */
 export interface VolunteerReceived {

@@ -287,17 +287,20 @@ export const joinerSignal = nearly(
   }),
 )
 
+/** A joiner's signal as a parent passes it on towards the root (and the server to a root), nearly valid. */
+const joinSignal = nearly(
+  fc.record({
+    type: fc.constant('join-signal'),
+    origin: id,
+    seq: fc.nat({ max: 5 }),
+    weight: fc.integer({ min: 1, max: 5 }),
+    signal,
+  }),
+)
+
 /** The overlay's control messages, nearly valid. */
 export const controlMessage = fc.oneof(
-  nearly(
-    fc.record({
-      type: fc.constant('join-signal'),
-      origin: id,
-      seq: fc.nat({ max: 5 }),
-      weight: fc.integer({ min: 1, max: 5 }),
-      signal,
-    }),
-  ),
+  joinSignal,
   nearly(fc.record({ type: fc.constant('answer-signal'), origin: id, signal })),
   nearly(fc.record({ type: fc.constant('join-rejected'), origin: id, reason: fc.string() })),
   nearly(
@@ -378,15 +381,7 @@ export const serverToRoot = fc.oneof(
   ),
   nearly(fc.record({ type: fc.constant('ready') })),
   nearly(fc.record({ type: fc.constant('error'), reason: fc.string() })),
-  nearly(
-    fc.record({
-      type: fc.constant('join-signal'),
-      origin: id,
-      seq: fc.nat({ max: 5 }),
-      weight: fc.integer({ min: 1, max: 5 }),
-      signal,
-    }),
-  ),
+  joinSignal,
   nearly(fc.record({ type: fc.constant('volunteer-open'), connection: fc.nat({ max: 5 }) })),
   nearly(
     fc.record({ type: fc.constant('volunteer-message'), connection: fc.nat({ max: 5 }), data: fc.string() }),

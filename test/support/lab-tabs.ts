@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
-import type { LabHost } from './network-lab.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from './volunteer-browser.ts'
+import type { LabHost } from '../../harness/network-lab.ts'
+import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
 
 /** What a volunteer page shows of its place in the run. */
 export interface TabState {

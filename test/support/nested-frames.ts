@@ -2,7 +2,7 @@
 // against a `pando-server`, with or without real tabs alongside.
 import { once } from 'node:events'
 import { WebSocket } from 'ws'
-import { serverUrl, type PrintedServer } from './pando-process.ts'
+import { serverUrl, type PrintedServer } from '../../harness/pando-process.ts'
 
 /** The largest frame `/volunteer` takes (16 MiB), all of it nesting: `[[[…]]]`. */
 export const NESTED_FRAME = '['.repeat(8 * 1024 * 1024) + ']'.repeat(8 * 1024 * 1024)

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PANDO, ROOT } from './pando-process.ts'
+import { PANDO, ROOT } from '../../harness/pando-process.ts'
 
 /** The longest a run in a pseudo-terminal may take before it is killed. */
 const RUN_TIMEOUT_MS = 100_000

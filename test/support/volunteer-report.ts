@@ -4,7 +4,7 @@ const NO_STATISTICS = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0
 
 /**
  * A volunteer's status report as a WebSocket page sends it, every figure 0, with `fields` over it (its
- * `deviceName`, whether it is `paused`…): for tests that play a volunteer on the wire.
+ * `deviceName`, whether it is `paused`…): for tests that play a volunteer on the wire, or need a report.
  */
 export function volunteerReport(fields: Partial<VolunteerReport> = {}): VolunteerReport {
   return {

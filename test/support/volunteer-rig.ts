@@ -2,12 +2,12 @@
 // test and closed after the last; after each test, its tabs are closed and the `pando` it started is killed
 // if it still runs, so a failed test leaves nothing behind for the next.
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-import { startPando, type PandoRun, type RunOptions } from './pando-process.ts'
+import { startPando, type PandoRun, type RunOptions } from '../../harness/pando-process.ts'
 import {
   launchVolunteerBrowser,
   type VolunteerBrowser,
   type VolunteerBrowserOptions,
-} from './volunteer-browser.ts'
+} from '../../harness/volunteer-browser.ts'
 
 export interface VolunteerRig {
   /** The file's browser, for use in tests (it is launched before the first one). */

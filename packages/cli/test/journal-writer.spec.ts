@@ -21,7 +21,7 @@ function itemsOf(from: number, count: number): ItemRecord[] {
     const n = from + index
     const by = n % 2 === 0 ? 'local' : 'v-7'
     if (n % 5 === 4) return { n, h: n * 7919, e: { name: 'Error', message: `bad ${n}` }, a: 2, by }
-    return { n, h: 2 ** 53 - 1 - n, r: RESULTS[n % RESULTS.length] as string, by }
+    return { n, h: 2 ** 53 - 1 - n, r: RESULTS[n % RESULTS.length], by }
   })
 }
 

@@ -5,31 +5,10 @@ import { describe, expect, it, vi } from 'vitest'
 import { formatDuration, progressText, summaryText } from '../src/monitoring/progress-line.ts'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
 import { startRunMonitor } from '../src/monitoring/run-monitor.ts'
+import { volunteerReport } from '../../../test/support/volunteer-report.ts'
 
-const stats = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
-const report = (id: string, timestamp: number, processed = 0): VolunteerReport => ({
-  id,
-  deviceName: id,
-  timestamp,
-  lastReportInterval: 3000,
-  nbItems: 0,
-  units: 'items',
-  cpuTime: 0,
-  dataTransferTime: 0,
-  throughput: 0,
-  cpuUsage: 0,
-  dataTransferLoad: 0,
-  throughputStats: stats,
-  cpuUsageStats: stats,
-  dataTransferStats: stats,
-  depth: 1,
-  parent: null,
-  children: 0,
-  transport: 'webrtc',
-  inFlight: 0,
-  processed,
-  failures: 0,
-})
+const report = (id: string, timestamp: number, processed = 0): VolunteerReport =>
+  volunteerReport({ id, deviceName: id, timestamp, lastReportInterval: 3000, transport: 'webrtc', processed })
 
 describe('ReportBoard', () => {
   it('keeps the latest report of each volunteer across links', () => {

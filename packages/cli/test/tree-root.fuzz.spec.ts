@@ -21,7 +21,7 @@ import { ReportBoard } from '../src/monitoring/report-board.ts'
 import { startTreeRoot } from '../src/networked/tree-root.ts'
 
 // The root makes its channels with createWebRtcConnector: hand it in-memory ones instead.
-const hooks = vi.hoisted(() => ({ connector: undefined as unknown }))
+const hooks = vi.hoisted((): { connector: unknown } => ({ connector: undefined }))
 vi.mock('@pando/overlay', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   createWebRtcConnector: () => hooks.connector,
@@ -164,7 +164,7 @@ describe('startTreeRoot, fuzzed by its children', () => {
         pull(
           lender.source,
           pull.collect((error, settled: Settled[]) => {
-            if (error) throw error
+            if (error instanceof Error) throw error
             output = settled
           }),
         )

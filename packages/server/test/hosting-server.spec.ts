@@ -92,7 +92,7 @@ describe('createHostingServer', () => {
   }
 
   const connect = (port: number, where = '/root'): Promise<Root> =>
-    new Client<ServerToRoot>(`ws://127.0.0.1:${port}${where}`).open() as Promise<Root>
+    new Client<ServerToRoot>(`ws://127.0.0.1:${port}${where}`).open()
 
   /** A root that has registered with its files. */
   const register = async (port: number): Promise<Root> => {

@@ -21,8 +21,10 @@ const CONFIG: RunConfig = {
   iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:a', 'turn:b'] }],
 }
 
-const respond = (status: number, body: unknown): typeof fetch =>
-  (async () => new Response(JSON.stringify(body), { status })) as typeof fetch
+const respond =
+  (status: number, body: unknown): typeof fetch =>
+  async () =>
+    new Response(JSON.stringify(body), { status })
 
 describe('checkRunConfig', () => {
   it('accepts a config as the root serves it', () => {
@@ -84,8 +86,10 @@ describe('fetchRunConfig', () => {
   })
 
   it('tells a 503 that says the last run finished from one that says there is no run yet', async () => {
-    const text = (body: string): typeof fetch =>
-      (async () => new Response(body, { status: 503 })) as typeof fetch
+    const text =
+      (body: string): typeof fetch =>
+      async () =>
+        new Response(body, { status: 503 })
     const ended = fetchRunConfig('http://host:5000/', text(RUN_ENDED_REASON))
     await expect(ended).rejects.toBeInstanceOf(RunEndedError)
     await expect(ended).rejects.toBeInstanceOf(NoRunYetError)

@@ -29,8 +29,8 @@ import {
 } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { nodeWrtc } from '../../cli/src/networked/node-wrtc.ts'
-import { JoinRelay } from '../../server/src/join-relay.ts'
+import { nodeWrtc } from '@pando/cli'
+import { JoinRelay } from '@pando/server'
 import { createPushable, type Pushable } from '../src/pushable.ts'
 import { serveStatic } from './root-harness.ts'
 

@@ -26,6 +26,7 @@ import { describe, expect, it } from 'vitest'
 import { createPushable } from '../src/pushable.ts'
 import type { ReportPlace } from '../src/report-builder.ts'
 import { TreeVolunteer } from '../src/tree-volunteer.ts'
+import { volunteerReport } from '../../../test/support/volunteer-report.ts'
 
 const OPTIONS = {
   degree: 2,
@@ -34,29 +35,15 @@ const OPTIONS = {
   batchSize: 2,
   reportingIntervalMs: 1_000,
 }
-const STATS = { average: 0, standardDeviation: 0, maximum: 0, minimum: 0 }
 
 /** A report with the tab's place, stamped with the virtual time (what ReportBuilder makes, minus figures). */
-function fakeReport(place: ReportPlace, now: number): VolunteerReport {
-  return {
+const fakeReport = (place: ReportPlace, now: number): VolunteerReport =>
+  volunteerReport({
     ...place,
     deviceName: `tab ${place.id}`,
     timestamp: now,
     lastReportInterval: OPTIONS.reportingIntervalMs,
-    nbItems: 0,
-    units: 'items',
-    cpuTime: 0,
-    dataTransferTime: 0,
-    throughput: 0,
-    cpuUsage: 0,
-    dataTransferLoad: 0,
-    throughputStats: STATS,
-    cpuUsageStats: STATS,
-    dataTransferStats: STATS,
-    processed: 0,
-    failures: 0,
-  }
-}
+  })
 
 interface Tab {
   readonly volunteer: TreeVolunteer

@@ -15,13 +15,12 @@ import {
   type RunConfig,
   type VolunteerReport,
 } from '@pando/protocol'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import webpack from 'webpack'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../harness/chromium.ts'
+import { buildPage } from '../../../harness/page-build.ts'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
-// The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
 const REPORTING_CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -43,16 +42,6 @@ const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name)
 
-async function buildPage(outDir: string): Promise<void> {
-  const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) => {
-    const compiler = webpack(createVolunteerConfig({ outDir, mode: 'development' }))
-    compiler.run((error, result) => {
-      compiler.close(() => (error ? reject(error) : resolve(result)))
-    })
-  })
-  if (stats?.hasErrors() !== false) throw new Error(stats?.toString('errors-only') ?? 'webpack failed')
-}
-
 describe('volunteer page', { timeout: 15_000 }, () => {
   let work: string
   let root: RootHarness
@@ -63,11 +52,8 @@ describe('volunteer page', { timeout: 15_000 }, () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'pando-volunteer-test-'))
     const [launched] = await Promise.all([
-      chromium.launch({
-        executablePath: process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-      }),
-      buildPage(path.join(work, 'page')),
+      launchChromium(),
+      buildPage(createVolunteerConfig({ outDir: path.join(work, 'page'), mode: 'development' })),
       bundleModule({ modulePath: fixture('test-module.cjs'), outDir: path.join(work, 'bundles', 'good') }),
       bundleModule({ modulePath: fixture('no-function.cjs'), outDir: path.join(work, 'bundles', 'bad') }),
     ])

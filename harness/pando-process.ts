@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The repository root: the working directory of every run unless a test says otherwise. */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** The real executable, as npm links it. */
 export const PANDO = join(ROOT, 'packages/pando-computing/bin/pando.js')
 /** The real `pando-server` executable. */

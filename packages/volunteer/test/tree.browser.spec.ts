@@ -8,13 +8,12 @@ import path from 'node:path'
 import { bundleModule } from '@pando/bundler'
 import { VOLUNTEER_PROTOCOL_VERSION, type RunConfig } from '@pando/protocol'
 import type { Settled } from '@pando/scheduler'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import webpack from 'webpack'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../harness/chromium.ts'
+import { buildPage } from '../../../harness/page-build.ts'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { TreeRoot } from './tree-root.ts'
-// The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
 const CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -46,16 +45,6 @@ function loopbackOnly(): boolean {
   return Object.values(os.networkInterfaces()).every((addresses) =>
     (addresses ?? []).every((address) => address.internal),
   )
-}
-
-async function buildPage(outDir: string): Promise<void> {
-  const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) => {
-    const compiler = webpack(createVolunteerConfig({ outDir, mode: 'development' }))
-    compiler.run((error, result) => {
-      compiler.close(() => (error ? reject(error) : resolve(result)))
-    })
-  })
-  if (stats?.hasErrors() !== false) throw new Error(stats?.toString('errors-only') ?? 'webpack failed')
 }
 
 function tabState(page: Page): Promise<TabState> {
@@ -98,11 +87,8 @@ describe('volunteer tabs in the WebRTC tree', { timeout: 90_000 }, () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'pando-tree-test-'))
     const runDir = path.join(work, 'run')
     const [launched] = await Promise.all([
-      chromium.launch({
-        executablePath: process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-      }),
-      buildPage(path.join(work, 'page')),
+      launchChromium(),
+      buildPage(createVolunteerConfig({ outDir: path.join(work, 'page'), mode: 'development' })),
       bundleModule({
         modulePath: path.join(import.meta.dirname, 'fixtures', 'square-slowly.cjs'),
         outDir: runDir,

@@ -5,26 +5,15 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createServer, type PandoServer } from '@pando/server'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import webpack from 'webpack'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../harness/chromium.ts'
+import { buildPage } from '../../../harness/page-build.ts'
 import { createDashboardConfig } from '../../../webpack.config.ts'
 import { formatCount } from '../src/format.ts'
 import { ITEMS_TOTAL, VOLUNTEERS, statusAt } from './scenario.ts'
-// The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
-import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../../test-results/dashboard.png')
-
-async function buildPage(outDir: string): Promise<void> {
-  const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) => {
-    const compiler = webpack(createDashboardConfig({ outDir, mode: 'development' }))
-    compiler.run((error, result) => {
-      compiler.close(() => (error ? reject(error) : resolve(result)))
-    })
-  })
-  if (stats?.hasErrors() !== false) throw new Error(stats?.toString('errors-only') ?? 'webpack failed')
-}
 
 /** The whole numbers in the `processed` cells, by volunteer id. */
 async function processedById(page: Page): Promise<Record<string, number>> {
@@ -60,11 +49,8 @@ describe('dashboard page', { timeout: 20_000 }, () => {
     empty = path.join(work, 'empty')
     await mkdir(empty)
     const [launched] = await Promise.all([
-      chromium.launch({
-        executablePath: process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-      }),
-      buildPage(path.join(work, 'dashboard')),
+      launchChromium(),
+      buildPage(createDashboardConfig({ outDir: path.join(work, 'dashboard'), mode: 'development' })),
     ])
     browser = launched
     server = await start()

@@ -1,6 +1,5 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-// The flags pando itself uses for --volunteers tabs: one list, so the tests run tabs as users get them.
-import { CHROMIUM_ARGS } from '../../packages/cli/src/networked/volunteer-tabs.ts'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './chromium.ts'
 
 export interface VolunteerBrowser {
   readonly browser: Browser
@@ -31,10 +30,7 @@ export interface VolunteerBrowserOptions {
 export async function launchVolunteerBrowser(
   options: VolunteerBrowserOptions = {},
 ): Promise<VolunteerBrowser> {
-  const browser = await chromium.launch({
-    executablePath: options.executablePath ?? process.env.PANDO_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  })
+  const browser = await launchChromium(options.executablePath)
   const context = await browser.newContext()
   if (options.cameraPermission !== false) await context.grantPermissions(['camera', 'microphone'])
   const violations: string[] = []
