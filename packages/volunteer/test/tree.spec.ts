@@ -156,7 +156,7 @@ describe('volunteer tabs in the WebRTC tree', { timeout: 90_000 }, () => {
 
   it('processes every item exactly once, on interior tabs too', async () => {
     await run(range(0, 300), 5)
-    // The pages show their counts within a quarter of a second (BUSY_VIEW_INTERVAL).
+    // The pages show their counts within half a second (BUSY_VIEW_INTERVAL).
     const total = async (): Promise<number> =>
       (await Promise.all(tabs.map(tabState))).reduce((sum, tab) => sum + tab.processed, 0)
     await expect.poll(total).toBeGreaterThanOrEqual(300)
