@@ -19,7 +19,7 @@ import webpack from 'webpack'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
-import { DEFAULT_REPORTING_INTERVAL } from '../src/constants.ts'
+import { BUSY_VIEW_INTERVAL, DEFAULT_REPORTING_INTERVAL } from '../src/constants.ts'
 // The flags pando itself uses for its tabs (see shared/docs/webrtc-testing.md).
 import { CHROMIUM_ARGS } from '../../cli/src/networked/volunteer-tabs.ts'
 
@@ -294,6 +294,38 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({ type: 'progress', done: 1500, total: 2000 })
     await expect.poll(() => page.textContent('#run-progress')).toBe('1,500 of 2,000 items done')
     expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('1500')
+  })
+
+  it('shows the run progress at most every BUSY_VIEW_INTERVAL, the latest, and writes nothing unchanged', async () => {
+    const { page, socket } = await join('Calm')
+    await expect.poll(() => page.textContent('#module-name')).toBe('good.cjs')
+    // Counts each task (a MutationObserver callback) that changed the progress, and each text written.
+    await page.evaluate(`(() => {
+      const shown = document.getElementById('run-progress')
+      window.__progressWrites = { tasks: 0, texts: [] }
+      new MutationObserver(() => {
+        window.__progressWrites.tasks += 1
+        window.__progressWrites.texts.push(shown.textContent)
+      }).observe(shown, { childList: true, characterData: true, subtree: true })
+    })()`)
+    const started = performance.now()
+    for (let done = 1; done <= 40; done++) {
+      socket.send({ type: 'progress', done, total: 40 })
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    await expect.poll(() => page.textContent('#run-progress')).toBe('40 of 40 items done')
+    const elapsed = performance.now() - started
+    // The same figures again: nothing to write.
+    for (let i = 0; i < 5; i++) socket.send({ type: 'progress', done: 40, total: 40 })
+    await new Promise((resolve) => setTimeout(resolve, 2 * BUSY_VIEW_INTERVAL))
+    const writes = (await page.evaluate('window.__progressWrites')) as { tasks: number; texts: string[] }
+    // 40 progress messages over `elapsed` ms (a second, or more on a loaded machine): at most one write per
+    // interval, plus the first (shown at once) and the last.
+    expect(writes.tasks).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_VIEW_INTERVAL) + 2)
+    expect(writes.tasks).toBeLessThan(40)
+    expect(writes.texts.at(-1)).toBe('40 of 40 items done')
+    expect(writes.texts.filter((text) => text === '40 of 40 items done')).toHaveLength(1)
+    expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('40')
   })
 
   it('says the run is finished when closed with CLOSE_RUN_FINISHED, and joins the next run quietly', async () => {
