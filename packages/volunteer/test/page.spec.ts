@@ -98,16 +98,22 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     if (work !== undefined) await rm(work, { recursive: true, force: true })
   })
 
-  async function open(hash: string): Promise<Page> {
+  /** Opens the page at `hash`, with `initScript` run before its own scripts when given. */
+  async function open(hash: string, initScript?: string): Promise<Page> {
     const page = await context.newPage()
     pages.push(page)
+    if (initScript !== undefined) await page.addInitScript(initScript)
     await page.goto(`${root.origin}/${hash}`)
     return page
   }
 
   /** Opens a page named `name`, answers its hello, and returns both ends. */
-  async function join(name: string, bundle = 'good'): Promise<{ page: Page; socket: VolunteerSocket }> {
-    const page = await open(`#device=${name}`)
+  async function join(
+    name: string,
+    bundle = 'good',
+    initScript?: string,
+  ): Promise<{ page: Page; socket: VolunteerSocket }> {
+    const page = await open(`#device=${name}`, initScript)
     const socket = await root.connection(name)
     socket.send({
       type: 'welcome',
@@ -183,6 +189,42 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await socket.outcomes([0, 1, 2, 3, 4])
     // One after the other would take 5 s; together, 1 s and whatever a busy machine adds.
     expect(Date.now() - start).toBeLessThan(4_000)
+  })
+
+  it("sends a batch's last outcome with the Worker's reply, not in a progress message of its own", async () => {
+    // Records the ids of the outcomes each progress message of the Worker (`pando:progress`) carries.
+    const recordProgress = `(() => {
+      window.__progressIds = []
+      const PageWorker = window.Worker
+      window.Worker = class extends PageWorker {
+        constructor(...args) {
+          super(...args)
+          this.addEventListener('message', (event) => {
+            if (event.data && event.data.type === 'pando:progress') {
+              window.__progressIds.push(...Array.from(event.data.outcomes.ids))
+            }
+          })
+        }
+      }
+    })()`
+    const { page, socket } = await join('Reply', 'good', recordProgress)
+    const progressIds = async (): Promise<number[]> =>
+      (await page.evaluate('window.__progressIds')) as number[]
+    // One item of 300 ms: it settles more than PROGRESS_INTERVAL_MS after its batch began, and is the last.
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'slow:300' }] })
+    expect((await socket.outcomes([0])).get(0)).toEqual({ id: 0, ok: true, result: 'slept' })
+    expect(await progressIds()).toEqual([])
+    // Two such items: the first settles in a progress message, the last with the reply.
+    socket.send({
+      type: 'jobs',
+      jobs: [
+        { id: 1, value: 'slow:150' },
+        { id: 2, value: 'slow:300' },
+      ],
+    })
+    const outcomes = await socket.outcomes([1, 2])
+    expect([outcomes.get(1)?.ok, outcomes.get(2)?.ok]).toEqual([true, true])
+    expect(await progressIds()).toEqual([1])
   })
 
   it('fails the batch of a Worker that throws an uncaught error, then carries on with a new one', async () => {
