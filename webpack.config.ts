@@ -103,6 +103,9 @@ function pageConfig(spec: PageSpec, options: PageConfigOptions): Configuration {
   }
 }
 
+/** The `process` of the volunteer page's Node-style dependencies: `nextTick` on microtasks (see the file). */
+const BROWSER_PROCESS = path.join(root, 'packages', 'volunteer', 'browser-process.cjs')
+
 /** The volunteer page: `index.html`, the page script and the (classic) Worker script. */
 export function createVolunteerConfig(options: PageConfigOptions = {}): Configuration {
   return pageConfig(
@@ -114,10 +117,10 @@ export function createVolunteerConfig(options: PageConfigOptions = {}): Configur
         fallback: {
           buffer: require.resolve('buffer/'),
           events: require.resolve('events/'),
-          process: require.resolve('process/browser.js'),
+          process: BROWSER_PROCESS,
         },
       },
-      plugins: [new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'], process: 'process/browser.js' })],
+      plugins: [new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'], process: BROWSER_PROCESS })],
     },
     options,
   )

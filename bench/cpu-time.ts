@@ -83,8 +83,25 @@ function isRenderer(pid: number): boolean {
   }
 }
 
-/** The processes to sample, and what each one is. */
-type ProcessKinds = ReadonlyMap<number, 'root' | 'renderer' | 'chromium'>
+/** The processes to sample: what each one is, and its label in a breakdown (see `processLabel`). */
+type ProcessKinds = ReadonlyMap<number, { kind: 'root' | 'renderer' | 'chromium'; label: string }>
+
+/**
+ * A Chromium process's kind for a breakdown: its `--type` (`renderer`, `gpu-process`, `zygote`), its
+ * `--utility-sub-type` for a utility process (`network.mojom.NetworkService`), `top-chrome-webui` for the
+ * browser's own WebUI renderer, `browser` without a type.
+ */
+function processLabel(pid: number): string {
+  let args: string
+  try {
+    args = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+  } catch {
+    return '?'
+  }
+  const flag = (name: string): string | undefined => new RegExp(`--${name}=(\\S+)`).exec(args)?.[1]
+  if (args.includes('--top-chrome-webui')) return 'top-chrome-webui'
+  return flag('utility-sub-type') ?? flag('type') ?? 'browser'
+}
 
 /**
  * The root `rootPid` with its children, and the Chromium `ancestor` launched: every child process of
@@ -92,11 +109,12 @@ type ProcessKinds = ReadonlyMap<number, 'root' | 'renderer' | 'chromium'>
  * milliseconds per process on the machine: done once per run, not at each sample.
  */
 function findProcesses(rootPid: number | undefined, ancestor = process.pid): ProcessKinds {
-  const kinds = new Map<number, 'root' | 'renderer' | 'chromium'>()
+  const kinds = new Map<number, { kind: 'root' | 'renderer' | 'chromium'; label: string }>()
   if (process.platform !== 'linux') return kinds
   const rootTree = rootPid === undefined ? new Set<number>() : new Set([rootPid, ...descendants(rootPid)])
   for (const pid of descendants(ancestor)) {
-    kinds.set(pid, rootTree.has(pid) ? 'root' : isRenderer(pid) ? 'renderer' : 'chromium')
+    if (rootTree.has(pid)) kinds.set(pid, { kind: 'root', label: 'root' })
+    else kinds.set(pid, { kind: isRenderer(pid) ? 'renderer' : 'chromium', label: processLabel(pid) })
   }
   return kinds
 }
@@ -107,10 +125,11 @@ function sampleThreads(processes: ProcessKinds): CpuSample {
   for (const [pid, process] of processes) {
     for (const thread of threadTicks(pid)) {
       let kind: CpuKind = 'browserOther'
-      if (process === 'root') kind = 'root'
-      else if (process === 'renderer' && thread.tid === pid) kind = 'pageMain'
-      else if (process === 'renderer' && thread.comm.startsWith('DedicatedWorker')) kind = 'workers'
-      sample.set(`${String(pid)}/${String(thread.tid)}`, { kind, name: thread.comm, ticks: thread.ticks })
+      if (process.kind === 'root') kind = 'root'
+      else if (process.kind === 'renderer' && thread.tid === pid) kind = 'pageMain'
+      else if (process.kind === 'renderer' && thread.comm.startsWith('DedicatedWorker')) kind = 'workers'
+      const name = `${process.label}: ${thread.comm.replace(/\d+$/, 'N')}`
+      sample.set(`${String(pid)}/${String(thread.tid)}`, { kind, name, ticks: thread.ticks })
     }
   }
   return sample
@@ -134,6 +153,21 @@ export function cpuPerItem(before: CpuSample, after: CpuSample, items: number): 
     browserCpuUs: per('browserOther'),
   }
 }
+/**
+ * CPU µs per item between two samples by process and thread name (`gpu-process: VizCompositorThread`,
+ * `renderer: Compositor`; numbered threads together as `ThreadPoolForegroundWorkerN`), those of 1 µs or
+ * more, the largest first: where `cpuPerItem`'s figures go.
+ */
+export function cpuByThread(before: CpuSample, after: CpuSample, items: number): Record<string, number> {
+  const seconds = new Map<string, number>()
+  for (const [key, thread] of after) {
+    const spent = (thread.ticks - (before.get(key)?.ticks ?? 0)) / TICKS_PER_SECOND
+    seconds.set(thread.name, (seconds.get(thread.name) ?? 0) + spent)
+  }
+  const perItem = [...seconds].map(([name, spent]) => [name, Math.round((spent * 1e6) / items)] as const)
+  return Object.fromEntries(perItem.filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]))
+}
+
 /** The columns of `cpuPerItem`'s figures, for a scenario's table. */
 export const CPU_COLUMNS = [
   { key: 'rootCpuUs', title: 'root CPU µs/item' },
@@ -168,6 +202,11 @@ export class CpuWatch {
     clearInterval(this.#timer)
     this.#sample()
     return cpuPerItem(this.#first, this.#latest, items)
+  }
+
+  /** CPU µs per item by thread from the start to the last sample (see `cpuByThread`). */
+  byThread(items: number): Record<string, number> {
+    return cpuByThread(this.#first, this.#latest, items)
   }
 
   #sample(): void {

@@ -64,6 +64,8 @@ export interface StreamRecord {
    * Through tabs only (a local run starts with the input, and its start-up would count).
    */
   readonly cpu?: Record<string, number>
+  /** The same CPU time by process and thread (see `cpuByThread`): what `cpu` is made of. */
+  readonly cpuThreads?: Record<string, number>
 }
 
 /**
@@ -80,6 +82,7 @@ export async function streamItems(
   let proxy: DelayProxy | undefined
   let cpuWatch: CpuWatch | undefined
   let cpu: Record<string, number> | undefined
+  let cpuThreads: Record<string, number> | undefined
   if (placement.kind === 'local') {
     inputAt = now()
     pando = startTimedPando([request.module, ...(request.args ?? []), '--stdin', '--local'], {
@@ -110,7 +113,10 @@ export async function streamItems(
       inputAt = now()
       const watch = new CpuWatch(pando.child.pid)
       cpuWatch = watch
-      whenLastResult(pando, request.items, () => (cpu = watch.stop(request.items)))
+      whenLastResult(pando, request.items, () => {
+        cpu = watch.stop(request.items)
+        cpuThreads = watch.byThread(request.items)
+      })
       const input = request.input()
       if (typeof input === 'string') pando.child.stdin.end(input)
       else input.pipe(pando.child.stdin)
@@ -142,6 +148,7 @@ export async function streamItems(
       streamSeconds: first === undefined || last === undefined ? undefined : (last.at - first.at) / 1000,
       wallSeconds: (exitAt - inputAt) / 1000,
       ...(cpu === undefined ? {} : { cpu }),
+      ...(cpuThreads === undefined ? {} : { cpuThreads }),
     },
     pando,
     inputAt,

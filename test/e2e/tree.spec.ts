@@ -121,7 +121,7 @@ describe('the WebRTC tree, through the real CLI', () => {
       expect(result.stdout).toBe(seqLines(0, 2000, (n) => String(n * n)))
       expect(result.code).toBe(0)
 
-      // The pages show their counts within a quarter of a second (BUSY_VIEW_INTERVAL).
+      // The pages show their counts within half a second (BUSY_VIEW_INTERVAL), later on a busy machine.
       const allWorked = async (): Promise<boolean> => {
         const after = await Promise.all(survivors.map(stateOf))
         return (
@@ -131,7 +131,7 @@ describe('the WebRTC tree, through the real CLI', () => {
           )
         )
       }
-      await expect.poll(allWorked).toBe(true)
+      await expect.poll(allWorked, { timeout: 5_000 }).toBe(true)
     } finally {
       if (run.child.exitCode === null) run.child.kill('SIGKILL')
     }

@@ -47,8 +47,10 @@ describe('pando with volunteers in browser tabs', () => {
     const pages = browser.context.pages()
     const names = await Promise.all(pages.map((page) => page.inputValue('#device-name')))
     expect(names.sort()).toEqual(['Alice', 'Bob', 'Carol'])
-    // The pages show their counts within a quarter of a second (BUSY_VIEW_INTERVAL).
-    await expect.poll(async () => (await processedCounts()).reduce((a, b) => a + b, 0)).toBe(500)
+    // The pages show their counts within half a second (BUSY_VIEW_INTERVAL), later on a busy machine.
+    await expect
+      .poll(async () => (await processedCounts()).reduce((a, b) => a + b, 0), { timeout: 5_000 })
+      .toBe(500)
     const counts = await processedCounts()
     for (const count of counts) expect(count).toBeGreaterThan(0)
   })
@@ -78,8 +80,8 @@ describe('pando with volunteers in browser tabs', () => {
     expect(run.stderr()).toContain(`pando: volunteer 'Dora' joined (1 connected)`)
     const [page] = browser.context.pages()
     expect(await page?.textContent('#transport')).toMatch(/websocket/i)
-    // The page shows its counts within a quarter of a second (BUSY_VIEW_INTERVAL).
-    await expect.poll(() => page?.textContent('#processed')).toBe('200')
+    // The page shows its counts within half a second (BUSY_VIEW_INTERVAL), later on a busy machine.
+    await expect.poll(() => page?.textContent('#processed'), { timeout: 5_000 }).toBe('200')
   })
 
   it('keeps the output exact when a tab closes mid-run and another joins later', async () => {

@@ -8,7 +8,7 @@ export const VIEW_REFRESH_INTERVAL = 1_000
  * Shortest time between two changes of the page's status and counts shown, in ms, while they change at
  * every batch: a change shown costs a frame of the page's time, which its Worker would rather have.
  */
-export const BUSY_VIEW_INTERVAL = 250
+export const BUSY_VIEW_INTERVAL = 500
 
 /** localStorage key of the device name the volunteer chose. */
 export const DEVICE_NAME_STORAGE_KEY = 'pando.deviceName'

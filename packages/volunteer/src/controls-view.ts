@@ -1,4 +1,5 @@
 import { CPU_LIMITS, MAX_TAB_WORKERS } from '@pando/protocol'
+import { showText } from './show-text.ts'
 import type { CpuLimit, TabSettings } from './tab-settings.ts'
 
 /** What the volunteer can change, as the controls report it. */
@@ -124,6 +125,6 @@ export class ControlsView {
 
   /** The Workers' busy share, in percent. */
   setDutyCycle(percent: number): void {
-    this.#dutyCycle.textContent = `${String(Math.round(percent))} %`
+    showText(this.#dutyCycle, `${String(Math.round(percent))} %`)
   }
 }

@@ -1,6 +1,7 @@
 import type { RunProgress } from '@pando/protocol'
 import { BUSY_VIEW_INTERVAL } from './constants.ts'
 import type { VolunteerStatus } from './page-state.ts'
+import { showText } from './show-text.ts'
 
 /** How the page reaches the root, as shown. */
 export type TransportName = 'WebRTC' | 'WebSocket'
@@ -96,6 +97,8 @@ export class StatusView {
   /** The status and counts to show; shown at once, or at most every `BUSY_VIEW_INTERVAL` while they change. */
   #statusNow: VolunteerStatus | undefined
   #countsNow: readonly [number, number, number] | undefined
+  /** Figures shown with the counts, not shown yet: the latest of each. */
+  readonly #figuresNow = new Map<'throughput' | 'runProgress', () => void>()
   #shown: { status: VolunteerStatus | undefined; counts: string } = { status: undefined, counts: '' }
   #lastShown = Number.NEGATIVE_INFINITY
   #showLater: ReturnType<typeof setTimeout> | undefined
@@ -159,8 +162,12 @@ export class StatusView {
     this.#runHost.textContent = host
   }
 
-  /** How far the run is, as the root last said; `undefined` until it has. */
+  /** How far the run is, as the root last said; `undefined` until it has. Shown with the counts (`#showBusy`). */
   setRunProgress(progress: RunProgress | undefined): void {
+    this.#showWithCounts('runProgress', () => this.#showRunProgress(progress))
+  }
+
+  #showRunProgress(progress: RunProgress | undefined): void {
     const bar = this.#runProgressBar
     if (progress === undefined) {
       this.#runProgress.textContent = 'No figures yet'
@@ -169,12 +176,12 @@ export class StatusView {
     }
     const { done, total } = progress
     if (total === null) {
-      this.#runProgress.textContent = `${items(done)} done`
+      showText(this.#runProgress, `${items(done)} done`)
       bar.hidden = true
     } else {
-      this.#runProgress.textContent = `${count(done)} of ${items(total)} done`
-      bar.max = Math.max(total, 1)
-      bar.value = Math.min(done, total)
+      showText(this.#runProgress, `${count(done)} of ${items(total)} done`)
+      if (bar.max !== Math.max(total, 1)) bar.max = Math.max(total, 1)
+      if (bar.value !== Math.min(done, total)) bar.value = Math.min(done, total)
       bar.hidden = false
     }
   }
@@ -211,12 +218,12 @@ export class StatusView {
 
   /** The tab's place in the tree: its depth (the root's children are at 1) and its parent's id. */
   setPosition(depth: number | undefined, parentId: string | undefined): void {
-    this.#depth.textContent = depth === undefined ? '–' : String(depth)
-    this.#parentId.textContent = parentId ?? '–'
+    showText(this.#depth, depth === undefined ? '–' : String(depth))
+    showText(this.#parentId, parentId ?? '–')
   }
 
   setChildren(children: number): void {
-    this.#children.textContent = String(children)
+    showText(this.#children, String(children))
   }
 
   /** Outcomes of this tab's Worker: all, failures, and failures for missing the item deadline; see `setStatus`. */
@@ -241,17 +248,32 @@ export class StatusView {
     const counts = this.#countsNow
     const key = counts?.join(' ') ?? ''
     if (counts !== undefined && key !== this.#shown.counts) {
-      this.#processed.textContent = String(counts[0])
-      this.#processedUnit.textContent = counts[0] === 1 ? 'item computed' : 'items computed'
-      this.#failed.textContent = String(counts[1])
-      this.#timedOut.textContent = String(counts[2])
+      showText(this.#processed, String(counts[0]))
+      showText(this.#processedUnit, counts[0] === 1 ? 'item computed' : 'items computed')
+      showText(this.#failed, String(counts[1]))
+      showText(this.#timedOut, String(counts[2]))
     }
     this.#shown = { status, counts: key }
+    for (const show of this.#figuresNow.values()) show()
+    this.#figuresNow.clear()
   }
 
+  /** The tab's items per second; shown with the counts (`#showBusy`). */
   setThroughput(itemsPerSecond: number): void {
     const digits = itemsPerSecond < 10 ? 2 : itemsPerSecond < 100 ? 1 : 0
-    this.#throughput.textContent = `${itemsPerSecond.toFixed(digits)} items/s`
+    this.#showWithCounts('throughput', () =>
+      showText(this.#throughput, `${itemsPerSecond.toFixed(digits)} items/s`),
+    )
+  }
+
+  /**
+   * Shows a figure that changes while the tab works (the throughput every second, the run's progress as the
+   * root sends it) with the counts: at most every `BUSY_VIEW_INTERVAL`, in the same frame, the latest of each.
+   * Each shown on its own clock cost the page a frame more, three or four a second in all.
+   */
+  #showWithCounts(figure: 'throughput' | 'runProgress', show: () => void): void {
+    this.#figuresNow.set(figure, show)
+    this.#showBusy()
   }
 
   /** Shows a real problem for people (a load error, the root's reason for refusing the page); `undefined` hides it. */

@@ -21,6 +21,7 @@ import { launchChromium } from '../../../harness/chromium.ts'
 import { buildPage } from '../../../harness/page-build.ts'
 import { createVolunteerConfig } from '../../../webpack.config.ts'
 import { RootHarness, type VolunteerSocket } from './root-harness.ts'
+import { BUSY_VIEW_INTERVAL } from '../src/constants.ts'
 
 const REPORTING_CONFIG: RunConfig = {
   protocolVersion: VOLUNTEER_PROTOCOL_VERSION,
@@ -84,16 +85,22 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     if (work !== undefined) await rm(work, { recursive: true, force: true })
   })
 
-  async function open(hash: string): Promise<Page> {
+  /** Opens the page at `hash`, with `initScript` run before its own scripts when given. */
+  async function open(hash: string, initScript?: string): Promise<Page> {
     const page = await context.newPage()
     pages.push(page)
+    if (initScript !== undefined) await page.addInitScript(initScript)
     await page.goto(`${root.origin}/${hash}`)
     return page
   }
 
   /** Opens a page named `name`, answers its hello, and returns both ends. */
-  async function join(name: string, bundle = 'good'): Promise<{ page: Page; socket: VolunteerSocket }> {
-    const page = await open(`#device=${name}`)
+  async function join(
+    name: string,
+    bundle = 'good',
+    initScript?: string,
+  ): Promise<{ page: Page; socket: VolunteerSocket }> {
+    const page = await open(`#device=${name}`, initScript)
     const socket = await root.connection(name)
     socket.send({
       type: 'welcome',
@@ -169,6 +176,42 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await socket.outcomes([0, 1, 2, 3, 4])
     // One after the other would take 5 s; together, 1 s and whatever a busy machine adds.
     expect(Date.now() - start).toBeLessThan(4_000)
+  })
+
+  it("sends a batch's last outcome with the Worker's reply, not in a progress message of its own", async () => {
+    // Records the ids of the outcomes each progress message of the Worker (`pando:progress`) carries.
+    const recordProgress = `(() => {
+      window.__progressIds = []
+      const PageWorker = window.Worker
+      window.Worker = class extends PageWorker {
+        constructor(...args) {
+          super(...args)
+          this.addEventListener('message', (event) => {
+            if (event.data && event.data.type === 'pando:progress') {
+              window.__progressIds.push(...Array.from(event.data.outcomes.ids))
+            }
+          })
+        }
+      }
+    })()`
+    const { page, socket } = await join('Reply', 'good', recordProgress)
+    const progressIds = async (): Promise<number[]> =>
+      (await page.evaluate('window.__progressIds')) as number[]
+    // One item of 300 ms: it settles more than PROGRESS_INTERVAL_MS after its batch began, and is the last.
+    socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'slow:300' }] })
+    expect((await socket.outcomes([0])).get(0)).toEqual({ id: 0, ok: true, result: 'slept' })
+    expect(await progressIds()).toEqual([])
+    // Two such items: the first settles in a progress message, the last with the reply.
+    socket.send({
+      type: 'jobs',
+      jobs: [
+        { id: 1, value: 'slow:150' },
+        { id: 2, value: 'slow:300' },
+      ],
+    })
+    const outcomes = await socket.outcomes([1, 2])
+    expect([outcomes.get(1)?.ok, outcomes.get(2)?.ok]).toEqual([true, true])
+    expect(await progressIds()).toEqual([1])
   })
 
   it('fails the batch of a Worker that throws an uncaught error, then carries on with a new one', async () => {
@@ -280,6 +323,38 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     socket.send({ type: 'progress', done: 1500, total: 2000 })
     await expect.poll(() => page.textContent('#run-progress')).toBe('1,500 of 2,000 items done')
     expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('1500')
+  })
+
+  it('shows the run progress at most every BUSY_VIEW_INTERVAL, the latest, and writes nothing unchanged', async () => {
+    const { page, socket } = await join('Calm')
+    await expect.poll(() => page.textContent('#module-name')).toBe('good.cjs')
+    // Counts each task (a MutationObserver callback) that changed the progress, and each text written.
+    await page.evaluate(`(() => {
+      const shown = document.getElementById('run-progress')
+      window.__progressWrites = { tasks: 0, texts: [] }
+      new MutationObserver(() => {
+        window.__progressWrites.tasks += 1
+        window.__progressWrites.texts.push(shown.textContent)
+      }).observe(shown, { childList: true, characterData: true, subtree: true })
+    })()`)
+    const started = performance.now()
+    for (let done = 1; done <= 40; done++) {
+      socket.send({ type: 'progress', done, total: 40 })
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    await expect.poll(() => page.textContent('#run-progress')).toBe('40 of 40 items done')
+    const elapsed = performance.now() - started
+    // The same figures again: nothing to write.
+    for (let i = 0; i < 5; i++) socket.send({ type: 'progress', done: 40, total: 40 })
+    await new Promise((resolve) => setTimeout(resolve, 2 * BUSY_VIEW_INTERVAL))
+    const writes = (await page.evaluate('window.__progressWrites')) as { tasks: number; texts: string[] }
+    // 40 progress messages over `elapsed` ms (a second, or more on a loaded machine): at most one write per
+    // interval, plus the first (shown at once) and the last.
+    expect(writes.tasks).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_VIEW_INTERVAL) + 2)
+    expect(writes.tasks).toBeLessThan(40)
+    expect(writes.texts.at(-1)).toBe('40 of 40 items done')
+    expect(writes.texts.filter((text) => text === '40 of 40 items done')).toHaveLength(1)
+    expect(await page.getAttribute('#run-progress-bar', 'value')).toBe('40')
   })
 
   it('says the run is finished when closed with CLOSE_RUN_FINISHED, and joins the next run quietly', async () => {

@@ -142,10 +142,10 @@ describe('volunteer tabs in the WebRTC tree', { timeout: 90_000 }, () => {
 
   it('processes every item exactly once, on interior tabs too', async () => {
     await run(range(0, 300), 5)
-    // The pages show their counts within a quarter of a second (BUSY_VIEW_INTERVAL).
+    // The pages show their counts within half a second (BUSY_VIEW_INTERVAL), later on a busy machine.
     const total = async (): Promise<number> =>
       (await Promise.all(tabs.map(tabState))).reduce((sum, tab) => sum + tab.processed, 0)
-    await expect.poll(total).toBeGreaterThanOrEqual(300)
+    await expect.poll(total, { timeout: 5_000 }).toBeGreaterThanOrEqual(300)
     const states = await Promise.all(tabs.map(tabState))
     const interior = states.filter((tab) => tab.children > 0)
     expect(interior.length).toBeGreaterThan(0)
