@@ -70,6 +70,11 @@ interface VolunteerPages {
   finishTree(): void
   /** Tells every page the run is over; they stop instead of reconnecting. */
   finish(): void
+  /**
+   * Closes the tab `id` of the WebRTC tree, excluded for its results, wherever it is: its parent closes
+   * its link (the root's own child: the root does). Nothing for an id that is no tree tab.
+   */
+  closeTab(id: string, reason: string): void
 }
 
 /** What the pages are told of a status: items done, and the total once known. */
@@ -94,6 +99,7 @@ function createLending(
   options: NetworkedRun['options'],
   channel: NetworkedRun['channel'],
   maxItemChars: number,
+  closeTab: (id: string, reason: string) => void,
 ): { lender: ReturnType<typeof createRootLender>; marks: BrowserMarks | undefined } {
   const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
   const lender = withSchedulerDebug(
@@ -101,6 +107,8 @@ function createLending(
       onExcluded: (standing) => {
         printMessage(exclusionMessage(standing))
         marks?.exclude(standing.name, standing.excluded ?? 'was excluded')
+        // A tab of the tree, at any depth (a root sub-stream was closed already: its link is gone).
+        closeTab(standing.name, standing.excluded ?? 'was excluded')
       },
     }),
   )
@@ -136,7 +144,11 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
     const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
-    const { lender, marks } = createLending(options, channel, maxItemChars)
+    // The tree starts after the lender: an exclusion before it has no tab to close.
+    let closeTab: VolunteerPages['closeTab'] = () => undefined
+    const { lender, marks } = createLending(options, channel, maxItemChars, (id, reason) =>
+      closeTab(id, reason),
+    )
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
@@ -145,6 +157,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases,
       stop,
     )
+    closeTab = (id, reason) => pages.closeTab(id, reason)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
@@ -240,6 +253,11 @@ async function serveVolunteers(
 ): Promise<{ server: VolunteerHost; pages: VolunteerPages }> {
   let tree: TreeRoot | undefined
   const served = new Set<ServedVolunteer>()
+  // A page or a tree tab whose browser was excluded earlier, once per browser.
+  const noticeRefused = (label: string, why: string): void =>
+    printNotice(
+      `a volunteer was refused: '${terminalText(label, PEER_NAME_CHARS)}' came back from a browser excluded earlier in this run (it ${why})`,
+    )
   let runFinished = false
   const ids = createRunIds(options.seed)
   const onVolunteer = (socket: VolunteerSocket): void => {
@@ -257,10 +275,7 @@ async function serveVolunteers(
         ? {}
         : {
             marks,
-            onRefused: (device: string, why: string) =>
-              printNotice(
-                `a volunteer was refused: '${terminalText(device, PEER_NAME_CHARS)}' came back from a browser excluded earlier in this run (it ${why})`,
-              ),
+            onRefused: noticeRefused,
           }),
     })
     // A page that comes back in the last moments of a run is told at once that it is over.
@@ -317,6 +332,7 @@ async function serveVolunteers(
     board,
     roster,
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
+    ...(marks === undefined ? {} : { marks, onRefused: noticeRefused }),
   })
   releases.push(() => tree?.close())
   const pages: VolunteerPages = {
@@ -325,6 +341,7 @@ async function serveVolunteers(
       for (const volunteer of served) volunteer.sendProgress(progress)
     },
     finishTree: () => tree?.finish(),
+    closeTab: (id, reason) => tree?.closeTab(id, reason),
     finish: () => {
       runFinished = true
       tree?.finish()

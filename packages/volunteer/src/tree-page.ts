@@ -84,6 +84,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
           onOutcomes,
         ),
       buildReport: (place, final) => page.buildReport(place, final),
+      browserMark: () => page.browserMark,
+      onBrowserMark: (mark) => page.rememberBrowserMark(mark),
       onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
       onProgress: (progress) => page.setRunProgress(progress),
       onFinished: () => page.finish(),
@@ -110,6 +112,10 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   })
   node.on('child', showChildren)
   node.on('child-left', showChildren)
+  // Excluded for its results: the tab has left the tree for good (its children rejoin through the root).
+  node.on('excluded', (reason) =>
+    view.showMessage(`The run excluded this tab: it ${reason}. Its work is done by others.`),
+  )
   view.setVolunteerId(node.id)
   // A tab closed by its volunteer closes its links on the way out: the peers hear it at once, instead of
   // waiting a heartbeat. (A handler also keeps the browser from ending the tab before it runs.)
