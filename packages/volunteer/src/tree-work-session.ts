@@ -209,9 +209,22 @@ export class TreeWorkSession {
     if (!this.#closed) this.#children.update(child)
   }
 
-  /** A child left: what it held is lent again. */
+  /**
+   * A child left: what it held is lent again, and the copies that no branch left may take (their `avoid`
+   * names every tab still here) go back to the parent.
+   */
   removeChild(channel: PeerChannel): void {
     this.#children.remove(channel)
+    if (!this.#closed) this.#returnUnplaceable()
+  }
+
+  /** Gives back to the parent the copies waiting here that no branch may take now (scheduler SPEC 53). */
+  #returnUnplaceable(): void {
+    const waiting = this.#lender.withdraw(Number.MAX_SAFE_INTEGER)
+    if (waiting.length === 0) return
+    const refused = waiting.filter((job) => job.avoid !== undefined && !this.#placeable(job))
+    for (const job of waiting) if (!refused.includes(job)) this.#input.push(job)
+    if (refused.length > 0) this.#giveBack(refused)
   }
 
   /** Outcomes a child sent, with its own time per item if it gave one. */
