@@ -105,15 +105,6 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   const closeTab = (id: string, reason: string): void =>
     root.closeTab(id, reason.slice(0, MAX_CLOSE_REASON_CHARS))
   let finished = false
-  /** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
-  const sendTo = (channel: PeerChannel, message: TreeWorkMessage): void => {
-    if (channel.state !== 'open') return
-    try {
-      channel.send(message)
-    } catch {
-      // The channel is closing.
-    }
-  }
   /** Labels of the tabs reported, for the notice of a refused browser. */
   const labels = new Map<string, string>()
   root.on('child', (child) => {
@@ -144,22 +135,8 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       channel.close()
     }
   })
-  /**
-   * A tab says which browser it runs in (its `browser-mark`, once per parent): one whose browser was
-   * excluded is closed at once, and named once on stderr; one without a mark of this run is given one.
-   */
-  const admitTab = (channel: PeerChannel, { id, mark }: BrowserMarkMessage): void => {
-    const marks = options.marks
-    // Only a tab of that child's subtree: a child speaks for no tab elsewhere.
-    if (marks === undefined || !children.holdsTab(channel, id)) return
-    const admission = marks.admit(id, mark)
-    if (!admission.admitted) {
-      closeTab(id, 'came back from a browser excluded earlier in this run')
-      if (admission.firstRefusal) options.onRefused?.(labels.get(id) ?? id, admission.reason)
-      return
-    }
-    if (admission.mark !== mark) sendTo(channel, { type: 'browser-mark', id, mark: admission.mark })
-  }
+  const admitTab = (channel: PeerChannel, message: BrowserMarkMessage): void =>
+    admitTabBrowser(channel, message, { children, labels, options, closeTab, sendTo })
   root.on('answer-signal', (message: AnswerSignalMessage) =>
     options.sendToJoiner(message.origin, { type: 'answer', signal: message.signal }),
   )
@@ -180,6 +157,43 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     closeTab,
     close: () => root.close(),
   }
+}
+
+/** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
+function sendTo(channel: PeerChannel, message: TreeWorkMessage): void {
+  if (channel.state !== 'open') return
+  try {
+    channel.send(message)
+  } catch {
+    // The channel is closing.
+  }
+}
+
+/**
+ * A tab says which browser it runs in (its `browser-mark`, once per parent): one whose browser was excluded
+ * is closed at once, and named once on stderr; one without a mark of this run is given one.
+ */
+function admitTabBrowser(
+  channel: PeerChannel,
+  { id, mark }: BrowserMarkMessage,
+  context: {
+    children: ChildLending
+    labels: ReadonlyMap<string, string>
+    options: TreeRootOptions
+    closeTab: (id: string, reason: string) => void
+    sendTo: (channel: PeerChannel, message: TreeWorkMessage) => void
+  },
+): void {
+  const marks = context.options.marks
+  // Only a tab of that child's subtree: a child speaks for no tab elsewhere.
+  if (marks === undefined || !context.children.holdsTab(channel, id)) return
+  const admission = marks.admit(id, mark)
+  if (!admission.admitted) {
+    context.closeTab(id, 'came back from a browser excluded earlier in this run')
+    if (admission.firstRefusal) context.options.onRefused?.(context.labels.get(id) ?? id, admission.reason)
+    return
+  }
+  if (admission.mark !== mark) context.sendTo(channel, { type: 'browser-mark', id, mark: admission.mark })
 }
 
 /** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
