@@ -100,4 +100,28 @@ describe('replication in the WebRTC tree: a volunteer is a tab', () => {
     // The honest tabs below it computed after they rejoined.
     expect(await below()).toBeGreaterThan(belowBefore)
   }, 360_000)
+
+  it('--replicas auto in a chain, the liar at depth 2: only it is excluded, having agreed on nothing, exact output, exit 0', async () => {
+    const run = startPando([...ROOT_ARGS, '--replicas', 'auto'])
+    const [url = ''] = await run.waitForStderr(PRINTED_URL)
+    await browser.open(`${url}#protocol=webrtc;device=honest-1;`)
+    await run.waitForStderr(/joined \(1 connected\)/, 60_000)
+    const liar = await openLiar(url)
+    await run.waitForStderr(/joined \(2 connected\)/, 60_000)
+    await browser.open(`${url}#protocol=webrtc;device=honest-2;`)
+    await run.waitForStderr(/joined \(3 connected\)/, 60_000)
+    await expect.poll(() => text(liar, 'depth'), { timeout: 30_000 }).toBe('2')
+    const liarId = await text(liar, 'volunteer-id')
+    run.child.stdin.end(seqLines(0, ITEMS))
+
+    await run.waitForLines(ITEMS, 150_000)
+    const result = await run.exited
+    expect(result.stdout, result.stderr).toBe(seqLines(0, ITEMS, (n) => String(n * n)))
+    expect(result.code).toBe(0)
+    expect([...result.stderr.matchAll(/volunteer '([^']+)' is excluded/g)].map(([, id]) => id)).toEqual([
+      liarId,
+    ])
+    expect(result.stderr).toMatch(/is excluded: its results were outvoted on \d+ items and agreed on 0;/)
+    expect(result.stderr).not.toMatch(/agreed on [1-9]\d*; what it held/)
+  }, 360_000)
 })
