@@ -145,3 +145,35 @@ describe('placement on distinct tabs (SPEC 53)', () => {
     expect(tabChurn).toBeGreaterThan(50)
   }, 120_000)
 })
+
+describe('one answer per tab (SPEC 53)', () => {
+  it('does not count a second answer of a tab that ignored its avoid: another copy goes to another tab', () => {
+    const lender = createReplicatingLender({ retries: 2 }, { replicas: 2, maxReplicas: 5 })
+    pull(pull.values(jobs(1)), lender.sink)
+    const values: Settled[] = []
+    pull(
+      lender.source,
+      pull.drain((value) => void values.push(value)),
+    )
+    const sub = lender.lendStream({ name: 'a', credit: 1, tabs: () => ['a', 'b'] })
+    const borrower = manualBorrower(sub)
+    /** Takes the copy lent, answers it as computed by `by`, and returns the tabs it said to avoid. */
+    const answer = (by: string): string[] => {
+      borrower.read()
+      const job = [...borrower.holding.values()][0] as Job
+      const avoid = [...(job.avoid ?? [])]
+      borrower.answer([{ id: job.id, ok: true, result: '-0', by }])
+      return avoid
+    }
+    expect(answer('a')).toEqual([])
+    // The second copy says to avoid 'a'; the subtree gives it to 'a' all the same: not counted.
+    expect(answer('a')).toEqual(['a'])
+    expect(values).toEqual([])
+    expect(answer('b')).toEqual(['a'])
+    expect(values.map((settled) => (settled.ok ? settled.result : 'failed'))).toEqual(['-0'])
+    expect(lender.standings().map(({ name, agreed }) => [name, agreed])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ])
+  })
+})
