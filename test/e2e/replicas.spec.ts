@@ -100,8 +100,9 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
         protocol === 'websocket' ? /^[1-9]\d* agreed$/ : /^([1-9]\d* agreed|not judged yet)$/
       for (const device of ['honest-1', 'honest-2', 'honest-3'])
         expect(shown.get(device)).toMatch(honestStanding)
-      // In the tree, an excluded child's page joins again under a new id (no browser mark there yet): a row
-      // of the liar's then has no agreement. Over the WebSocket its browser is refused: no row.
+      // In the tree, the excluded tab leaves for good (its parent, the root, told it: `close-tab`), and a
+      // tab of its browser that comes back is refused as it joins: a row of the liar's, if one shows, has
+      // no agreement. Over the WebSocket its browser is refused: no row.
       const others = [...shown.keys()].filter((device) => !device.startsWith('honest-'))
       if (protocol === 'websocket') expect(others).toEqual([])
       for (const device of others) {

@@ -315,6 +315,9 @@ export const controlMessage = fc.oneof(
   ),
   nearly(fc.record({ type: fc.constant('position'), parent: id, depth: fc.integer({ min: 1, max: 40 }) })),
   nearly(
+    fc.record({ type: fc.constant('close-tab'), id: fc.oneof(id, fc.constant('n')), reason: fc.string() }),
+  ),
+  nearly(
     fc.oneof(
       fc.record({ type: fc.constant('heartbeat') }),
       fc.record({ type: fc.constant('heartbeat'), sentAt: finite }),

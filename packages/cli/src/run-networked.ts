@@ -71,6 +71,11 @@ interface VolunteerPages {
   finishTree(): void
   /** Tells every page the run is over; they stop instead of reconnecting. */
   finish(): void
+  /**
+   * Closes the tab `id` of the WebRTC tree, excluded for its results, wherever it is: its parent closes
+   * its link (the root's own child: the root does). Nothing for an id that is no tree tab.
+   */
+  closeTab(id: string, reason: string): void
 }
 
 /** What the pages are told of a status: items done, and the total once known. */
@@ -95,6 +100,7 @@ function createLending(
   options: NetworkedRun['options'],
   channel: NetworkedRun['channel'],
   maxItemChars: number,
+  closeTab: (id: string, reason: string) => void,
 ): { lender: ReturnType<typeof createRootLender>; marks: BrowserMarks | undefined } {
   const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
   const lender = withSchedulerDebug(
@@ -102,6 +108,8 @@ function createLending(
       onExcluded: (standing) => {
         printMessage(exclusionMessage(standing))
         marks?.exclude(standing.name, standing.excluded ?? 'was excluded')
+        // A tab of the tree, at any depth (a root sub-stream was closed already: its link is gone).
+        closeTab(standing.name, standing.excluded ?? 'was excluded')
       },
     }),
   )
@@ -137,7 +145,11 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     channel.record?.begin(await bundleIdentity(runDir))
     // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
     const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
-    const { lender, marks } = createLending(options, channel, maxItemChars)
+    // The tree starts after the lender: an exclusion before it has no tab to close.
+    let closeTab: VolunteerPages['closeTab'] = () => undefined
+    const { lender, marks } = createLending(options, channel, maxItemChars, (id, reason) =>
+      closeTab(id, reason),
+    )
     const board = new ReportBoard()
     const { server, pages } = await serveVolunteers(
       options,
@@ -146,6 +158,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       releases,
       stop,
     )
+    closeTab = (id, reason) => pages.closeTab(id, reason)
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
@@ -262,6 +275,7 @@ async function serveVolunteers(
     board: components.board,
     roster: components.roster,
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
+    ...(components.marks === undefined ? {} : { marks: components.marks, onRefused: noticeRefused }),
   })
   releases.push(() => tree?.close())
   const pages: VolunteerPages = {
@@ -270,12 +284,20 @@ async function serveVolunteers(
       sockets.sendProgress(progress)
     },
     finishTree: () => tree?.finish(),
+    closeTab: (id, reason) => tree?.closeTab(id, reason),
     finish: () => {
       tree?.finish()
       sockets.finish()
     },
   }
   return { server, pages }
+}
+
+/** Says on stderr that a page or a tree tab came back from a browser excluded earlier (once per browser). */
+function noticeRefused(label: string, why: string): void {
+  printNotice(
+    `a volunteer was refused: '${terminalText(label, PEER_NAME_CHARS)}' came back from a browser excluded earlier in this run (it ${why})`,
+  )
 }
 
 /** The volunteers on a socket (the WebSocket fallback, or tunnelled through a remote `pando-server`). */
@@ -311,10 +333,7 @@ function serveSocketVolunteers(
         ? {}
         : {
             marks,
-            onRefused: (device: string, why: string) =>
-              printNotice(
-                `a volunteer was refused: '${terminalText(device, PEER_NAME_CHARS)}' came back from a browser excluded earlier in this run (it ${why})`,
-              ),
+            onRefused: noticeRefused,
           }),
     })
     // A page that comes back in the last moments of a run is told at once that it is over.

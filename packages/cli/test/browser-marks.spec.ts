@@ -32,4 +32,21 @@ describe('BrowserMarks', () => {
     marks.exclude('nobody', 'why')
     expect(marks.admit('honest, again', honest.mark).admitted).toBe(true)
   })
+
+  it('admits a tree tab again by its id (it rejoined under a new parent), unless it was excluded itself', () => {
+    const marks = new BrowserMarks()
+    const liar = marks.admit('liar', undefined)
+    if (!liar.admitted) throw new Error('admitted')
+    // Another tab of the same browser (the storage is shared), admitted before the liar was excluded.
+    expect(marks.admit('sibling', liar.mark)).toEqual({ admitted: true, mark: liar.mark })
+    marks.exclude('liar', 'was outvoted on 2 items: excluded')
+    expect(marks.admit('sibling', liar.mark)).toEqual({ admitted: true, mark: liar.mark })
+    expect(marks.admit('liar', liar.mark)).toEqual({
+      admitted: false,
+      reason: 'was outvoted on 2 items: excluded',
+      firstRefusal: false,
+    })
+    // A new tab of that browser (a reload) is refused.
+    expect(marks.admit('liar, reloaded', liar.mark).admitted).toBe(false)
+  })
 })

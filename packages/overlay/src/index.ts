@@ -29,7 +29,9 @@ export type { JoinRouterStats } from './join-router.ts'
 export {
   isControlMessage,
   parseControlMessage,
+  MAX_CLOSE_REASON_CHARS,
   type AnswerSignalMessage,
+  type CloseTabMessage,
   type ControlMessage,
   type HeartbeatMessage,
   type JoinRejectedMessage,

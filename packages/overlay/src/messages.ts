@@ -79,6 +79,25 @@ export interface HeartbeatMessage {
   readonly heldMs?: number
 }
 
+/**
+ * The root excludes one tab (its results were outvoted): each node passes the order down to every child,
+ * until the tab's parent, which passes it to the tab itself and closes its link. A tab told so leaves the
+ * tree for good, closing its own children's links (they rejoin through the root). SPEC 21.
+ */
+export interface CloseTabMessage {
+  readonly type: 'close-tab'
+  /** The tab's node id. */
+  readonly id: string
+  /** Why, for people (at most `MAX_CLOSE_REASON_CHARS`). */
+  readonly reason: string
+}
+
+/** The longest reason a `close-tab` carries, in characters. */
+export const MAX_CLOSE_REASON_CHARS = 300
+
+/** The longest node id a `close-tab` names, in characters (as the monitoring's ids). */
+export const MAX_NODE_ID_CHARS = 64
+
 /** The overlay's own messages on a tree link. Any other message belongs to the application. */
 export type ControlMessage =
   | JoinSignalMessage
@@ -87,6 +106,7 @@ export type ControlMessage =
   | SubtreeReportMessage
   | PositionMessage
   | HeartbeatMessage
+  | CloseTabMessage
 
 const CONTROL_TYPES: ReadonlySet<string> = new Set([
   'join-signal',
@@ -95,6 +115,7 @@ const CONTROL_TYPES: ReadonlySet<string> = new Set([
   'subtree-report',
   'position',
   'heartbeat',
+  'close-tab',
 ])
 
 /** Whether `value` claims to be a control message (its `type` is one of the overlay's). */
@@ -137,6 +158,12 @@ export function parseControlMessage(value: { readonly type: ControlMessage['type
     case 'position':
       text(m, 'parent')
       count(m, 'depth', 1)
+      break
+    case 'close-tab':
+      text(m, 'id')
+      if ((m['id'] as string).length > MAX_NODE_ID_CHARS) throw invalid(m, 'id')
+      if (typeof m['reason'] !== 'string' || m['reason'].length > MAX_CLOSE_REASON_CHARS)
+        throw invalid(m, 'reason')
       break
     case 'heartbeat':
       for (const field of ['sentAt', 'echo', 'heldMs']) optionalTime(m, field)

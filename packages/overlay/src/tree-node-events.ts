@@ -41,6 +41,11 @@ export interface TreeNodeEvents {
   'peer-error': [error: Error]
   /** A message that is not the overlay's, from the parent or a child: the application's to handle. */
   message: [from: PeerChannel, message: unknown]
+  /**
+   * The root excluded this tab (its parent passed a `close-tab` naming it, with `reason`): the node closes
+   * next, its children's links too (they rejoin through the root), and does not rejoin.
+   */
+  excluded: [reason: string]
   /** The node closed. */
   close: []
 }

@@ -10,6 +10,7 @@ import { Link } from './link.ts'
 import {
   isControlMessage,
   parseControlMessage,
+  type CloseTabMessage,
   type ControlMessage,
   type JoinSignalMessage,
   type PositionMessage,
@@ -156,6 +157,23 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     if (this.parentLink !== undefined) this.reporter.flush()
   }
 
+  /**
+   * Closes the tab `id` of this node's subtree (the root excluded it, SPEC 21): a child of that id is told
+   * why and its link closed; otherwise the order goes down to every child. Unknown ids reach the leaves
+   * and are dropped there.
+   */
+  closeTab(id: string, reason: string): void {
+    if (this.closed) return
+    const message: CloseTabMessage = { type: 'close-tab', id, reason }
+    for (const [slot, link] of this.childLinks) {
+      if (slot.id !== id) continue
+      link.send(message)
+      link.close()
+      return
+    }
+    for (const link of this.childLinks.values()) link.send(message)
+  }
+
   /** Leaves the tree: closes every channel and stops joining. Idempotent. */
   close(): void {
     if (this.closed) return
@@ -223,6 +241,8 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
       this.router.handle(message)
     } else if (message.type === 'position') {
       this.moveTo(message, link)
+    } else if (message.type === 'close-tab') {
+      this.closeTabOrder(message)
     } else if (message.type !== 'heartbeat') {
       this.violation(link, `a parent may not send '${message.type}'`)
     }
@@ -267,6 +287,13 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     child.received = report.received
     this.requestReport()
     this.emit('child-report', child)
+  }
+
+  /** The parent passed an order to close a tab down: this one leaves the tree for good, or passes it on. */
+  private closeTabOrder(message: CloseTabMessage): void {
+    if (message.id !== this.id) return this.closeTab(message.id, message.reason)
+    this.emit('excluded', message.reason)
+    this.close()
   }
 
   private moveTo(message: PositionMessage, link: Link): void {

@@ -46,6 +46,8 @@ function wellTyped(message: ControlMessage): boolean {
       )
     case 'position':
       return nonEmpty(message.parent) && count(message.depth, 1)
+    case 'close-tab':
+      return nonEmpty(message.id) && message.id.length <= 64 && typeof message.reason === 'string'
     case 'heartbeat':
       return (
         optionalTime(message.sentAt) &&
@@ -151,8 +153,13 @@ describe('control messages, fuzzed', () => {
           parent.deliver(raw)
           clock.run({ forMs: 0 })
           if (!open) continue
-          const outcome = expected(raw, ['join-signal', 'position', 'heartbeat'])
-          if (outcome === 'closed') {
+          const outcome = expected(raw, ['join-signal', 'position', 'heartbeat', 'close-tab'])
+          if (outcome === 'taken' && (raw as { type: string; id?: unknown }).type === 'close-tab') {
+            // An order to close this very tab: it leaves the tree (its parent link too), with no error.
+            const own = (raw as { id: unknown }).id === node.id
+            expect(node.isClosed).toBe(own)
+            if (own) open = false
+          } else if (outcome === 'closed') {
             expect(errors.map((error) => error.name)).toEqual(['ProtocolError'])
             expect(parent.state).toBe('closed')
             open = false

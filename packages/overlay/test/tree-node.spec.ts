@@ -133,6 +133,71 @@ describe('TreeNode', () => {
     })
   })
 
+  describe('#closeTab (SPEC 21)', () => {
+    it('tells the child of that id why and closes its link; passes an order for another tab to every child', () => {
+      const { root, connector } = withTwoChildren()
+      for (const [index, id] of [
+        [0, 'a'],
+        [1, 'b'],
+      ] as const)
+        connector
+          .at(index)
+          .deliver({ type: 'subtree-report', id, size: 2, pending: 0, workers: 2, received: 0 })
+      root.closeTab('deep', 'was outvoted')
+      for (const index of [0, 1]) {
+        expect(connector.at(index).sentOf('close-tab')).toEqual([
+          { type: 'close-tab', id: 'deep', reason: 'was outvoted' },
+        ])
+        expect(connector.at(index).state).toBe('open')
+      }
+      root.closeTab('b', 'was outvoted')
+      expect(connector.at(1).sentOf('close-tab').at(-1)).toEqual({
+        type: 'close-tab',
+        id: 'b',
+        reason: 'was outvoted',
+      })
+      expect(connector.at(1).state).toBe('closed')
+      expect(connector.at(0).sentOf('close-tab')).toHaveLength(1)
+      expect(root.children.map((child) => child.id)).toEqual(['a'])
+    })
+
+    it('passes an order from its parent down to the child named, and leaves for good when named itself', () => {
+      const { node, parent, connector, clock } = joinedNode()
+      parent.deliver(joinSignal('c'))
+      connector.at(1).open()
+      connector
+        .at(1)
+        .deliver({ type: 'subtree-report', id: 'c', size: 1, pending: 0, workers: 1, received: 1 })
+      parent.deliver({ type: 'close-tab', id: 'c', reason: 'was outvoted' })
+      expect(connector.at(1).state).toBe('closed')
+      expect(node.isClosed).toBe(false)
+      parent.deliver(joinSignal('d'))
+      connector.at(2).open()
+      const reasons: string[] = []
+      node.on('excluded', (reason) => reasons.push(reason))
+      parent.deliver({ type: 'close-tab', id: 'n', reason: 'was outvoted' })
+      expect(reasons).toEqual(['was outvoted'])
+      expect(node.isClosed).toBe(true)
+      // Its child's link is closed (the child rejoins through the root), and it does not rejoin itself.
+      expect(connector.at(2).state).toBe('closed')
+      clock.run({ forMs: 60_000 })
+      expect(connector.created).toHaveLength(3)
+    })
+
+    it('closes the link of a child that sends close-tab, or a malformed one from a parent', () => {
+      const { root, connector } = rootNode()
+      root.handleJoinSignal(joinSignal('a'))
+      connector.at(0).open()
+      connector.at(0).deliver({ type: 'close-tab', id: 'root', reason: 'forged' })
+      expect(connector.at(0).state).toBe('closed')
+      expect(root.isClosed).toBe(false)
+      const { parent, node } = joinedNode()
+      parent.deliver({ type: 'close-tab', id: 'n', reason: 'x'.repeat(301) })
+      expect(parent.state).toBe('closed')
+      expect(node.isClosed).toBe(false)
+    })
+  })
+
   describe('#join', () => {
     it('sends its signals through a signaling session, weighted by its subtree, and connects on open', () => {
       const { node, signaling, connector, clock } = joinedNodeBeforeOpen()

@@ -130,7 +130,7 @@ export {
   checkVolunteerReport,
   checkMonitorMessage,
 } from './monitoring-validate.ts'
-export { MAX_TREE_MESSAGE_CHARS, type TreeWorkMessage } from './tree-messages.ts'
+export { MAX_TREE_MESSAGE_CHARS, type BrowserMarkMessage, type TreeWorkMessage } from './tree-messages.ts'
 export {
   TREE_CHUNK_CHARS,
   MAX_TREE_CHUNKED_MESSAGE_CHARS,
@@ -144,6 +144,7 @@ export {
   type JoinerSignal,
   type RelayToJoiner,
 } from './join-messages.ts'
+export { MAX_AVOIDED_TABS } from './tab-attribution.ts'
 export { parseTreeWorkMessage, parseJoinerSignal, checkRelayToJoiner } from './tree-validate.ts'
 export {
   toWire,

@@ -7,6 +7,12 @@ export interface Job {
   readonly id: number
   /** The item: one line of input, or one argument. */
   readonly value: string
+  /**
+   * Tabs that must not compute this job (a copy of a replicated item: the tabs that answered its other
+   * copies; scheduler SPEC 53). Travels down tree links only; a tab passes the job on to a branch that has
+   * a tab not named here.
+   */
+  readonly avoid?: readonly string[]
 }
 
 /** An error as it crosses a Worker, WebSocket or data-channel boundary. */
@@ -21,6 +27,13 @@ export interface SerializedError {
  * user's function raised on it. A failure of the borrower itself (a closed tab) is no outcome: it is the end
  * of its sub-stream.
  */
-export type Outcome =
+export type Outcome = (
   | { readonly id: number; readonly ok: true; readonly result: string }
   | { readonly id: number; readonly ok: false; readonly error: SerializedError }
+) & {
+  /**
+   * The tab that computed it, as the outcomes of a tree link name it (`tab-attribution.ts`): each parent
+   * checks it against the tabs its child's reports name, and names the child itself otherwise.
+   */
+  readonly by?: string
+}

@@ -15,14 +15,23 @@ export function jsonStringLength(value: string): number {
 
 /** An upper bound of the characters a job takes in a `jobs` message on the wire (see `toWire`). */
 export function jobJsonLength(job: Job): number {
-  return WIRE_ITEM_FRAME_CHARS + jsonStringLength(job.value)
+  const avoid = job.avoid === undefined ? 0 : tabIdsLength(job.avoid)
+  return WIRE_ITEM_FRAME_CHARS + jsonStringLength(job.value) + avoid
 }
 
 /** An upper bound of the characters an outcome takes in an `outcomes` message on the wire. */
 export function outcomeJsonLength(outcome: Outcome): number {
+  const by = outcome.by === undefined ? 0 : tabIdsLength([outcome.by])
   return outcome.ok
-    ? WIRE_ITEM_FRAME_CHARS + jsonStringLength(outcome.result)
+    ? WIRE_ITEM_FRAME_CHARS + jsonStringLength(outcome.result) + by
     : JSON.stringify(outcome).length
+}
+
+/** An upper bound of the characters tab ids take on the wire (`tab-attribution.ts`): each quoted, framed. */
+function tabIdsLength(ids: readonly string[]): number {
+  let length = WIRE_ITEM_FRAME_CHARS
+  for (const id of ids) length += jsonStringLength(id) + 1
+  return length
 }
 
 /**

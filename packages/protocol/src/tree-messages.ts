@@ -36,7 +36,23 @@ export type TreeWorkMessage =
    */
   | ({ readonly type: 'progress' } & RunProgress)
   /**
+   * Both ways, once per tab and parent: the browser mark of the tab `id` (protocol `browser-mark.ts`). Up:
+   * the mark the tab keeps (none: `mark` absent), passed on by each ancestor whose child's subtree holds
+   * `id`; the root refuses a tab whose browser it excluded (it closes it: the overlay's `close-tab`). Down:
+   * the mark the root gives it, passed on towards `id`, kept by the tab for its next join.
+   */
+  | BrowserMarkMessage
+  /**
    * Parent → child, once: the run is over. The tab passes it on to its children and stops working (the
    * `/volunteer` socket's `CLOSE_RUN_FINISHED` says the same).
    */
   | { readonly type: 'finished' }
+
+/** A tab's browser mark, on its way up to the root or down to the tab (see `TreeWorkMessage`). */
+export interface BrowserMarkMessage {
+  readonly type: 'browser-mark'
+  /** The tab's node id. */
+  readonly id: string
+  /** The mark: absent on the way up from a tab that has none yet. */
+  readonly mark?: string
+}

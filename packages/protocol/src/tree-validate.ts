@@ -5,6 +5,7 @@ import { ProtocolError } from './errors.ts'
 import { parseJsonText } from './json-text.ts'
 import { checkArray } from './validate.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
+import { browserMarkFromWire, withAvoid, withComputedBy } from './tab-attribution.ts'
 import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { checkRunProgress } from './run-progress.ts'
@@ -18,9 +19,12 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
   const message = value as Record<string, unknown>
   switch (message.type) {
     case 'jobs':
-      return { type: 'jobs', jobs: jobsFromWire(message) }
-    case 'outcomes':
-      return withMsPerItem({ type: 'outcomes', outcomes: outcomesFromWire(message) }, message)
+      return { type: 'jobs', jobs: withAvoid(jobsFromWire(message), message) }
+    case 'outcomes': {
+      // Only tree links name the tabs: a WebSocket volunteer is one tab, named by its socket.
+      const outcomes = withComputedBy(outcomesFromWire(message), message)
+      return withMsPerItem({ type: 'outcomes', outcomes }, message)
+    }
     case 'recall':
       return recallFromWire(message)
     case 'return':
@@ -31,6 +35,8 @@ export function parseTreeWorkMessage(value: unknown): TreeWorkMessage | undefine
       return { type: 'progress', ...checkRunProgress(message) }
     case 'finished':
       return { type: 'finished' }
+    case 'browser-mark':
+      return browserMarkFromWire(message)
     default:
       return undefined
   }

@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors.ts'
 import type { Job, Outcome, SerializedError } from './job.ts'
+import { avoidOnWire, computedByOnWire } from './tab-attribution.ts'
 
 /**
  * A `jobs` message as it travels (tree links and volunteer WebSockets alike): the ids and the values in two
@@ -10,6 +11,8 @@ export interface JobsOnWire {
   readonly type: 'jobs'
   readonly ids: readonly number[]
   readonly values: readonly string[]
+  /** On tree links, the tabs some of the jobs must avoid (`tab-attribution.ts`). */
+  readonly avoid?: readonly (readonly [number, readonly string[]])[]
 }
 
 /** An `outcomes` message as it travels: the successes in two arrays, the failures as outcomes. */
@@ -20,6 +23,8 @@ export interface OutcomesOnWire {
   readonly failures: readonly Extract<Outcome, { ok: false }>[]
   /** The sender's own time per item, when it gives one (see `msPerItemFromWire`). */
   readonly msPerItem?: number
+  /** On tree links, the tabs that computed the successes, in runs (`tab-attribution.ts`). */
+  readonly by?: readonly (readonly [string, number])[]
 }
 
 /** A message with jobs or outcomes, as the code handles it. */
@@ -42,7 +47,10 @@ export const WIRE_ENVELOPE_CHARS = 96
 export const WIRE_ITEM_FRAME_CHARS = 20
 
 function jobsOnWire(jobs: readonly Job[]): JobsOnWire {
-  return { type: 'jobs', ids: jobs.map((job) => job.id), values: jobs.map((job) => job.value) }
+  const ids = jobs.map((job) => job.id)
+  const values = jobs.map((job) => job.value)
+  const avoid = avoidOnWire(jobs)
+  return avoid === undefined ? { type: 'jobs', ids, values } : { type: 'jobs', ids, values, avoid }
 }
 
 function outcomesOnWire(outcomes: readonly Outcome[], msPerItem: number | undefined): OutcomesOnWire {
@@ -57,9 +65,15 @@ function outcomesOnWire(outcomes: readonly Outcome[], msPerItem: number | undefi
       failures.push(outcome)
     }
   }
-  return msPerItem === undefined
-    ? { type: 'outcomes', ids, results, failures }
-    : { type: 'outcomes', ids, results, failures, msPerItem }
+  const by = computedByOnWire(outcomes)
+  return {
+    type: 'outcomes',
+    ids,
+    results,
+    failures,
+    ...(msPerItem === undefined ? {} : { msPerItem }),
+    ...(by === undefined ? {} : { by }),
+  }
 }
 
 /** `message` as it goes on the wire: jobs and outcomes in columns, any other message as it is. */

@@ -43,13 +43,28 @@ export class ChildLending {
   readonly #lender: Lender
   readonly #batchSize: BatchSize
   readonly #children = new Map<ChildChannel, RemoteBorrower>()
+  /** Each child's tabs: its own id and those its status reports name (`setTabs`). */
+  readonly #tabs = new Map<ChildChannel, ReadonlySet<string>>()
+  /** Each child's sub-stream name, and the channel behind it. */
+  readonly #named = new Map<string, ChildChannel>()
+  readonly #nameOf = new Map<ChildChannel, string>()
   #closed = false
   /** Child links added so far: a child lent to before it reported is named by its link's number. */
   #links = 0
+  readonly #onDropped: (child: LendingChild, reason: Error) => void
 
-  constructor(lender: Lender, batchSize: BatchSize) {
+  /**
+   * `onDropped`: what becomes of a child the lender drops (it fails far more items than the others, or
+   * replication excludes it); by default its link is closed.
+   */
+  constructor(
+    lender: Lender,
+    batchSize: BatchSize,
+    onDropped: (child: LendingChild, reason: Error) => void = (child) => child.channel.close(),
+  ) {
     this.#lender = lender
     this.#batchSize = batchSize
+    this.#onDropped = onDropped
   }
 
   /** Children being lent to. */
@@ -78,10 +93,14 @@ export class ChildLending {
       }
     }
     this.#links += 1
+    // Not by its slot: a later child in the same slot is another volunteer, with a standing of its own.
+    const name = child.id ?? `child ${String(this.#links)}`
+    this.#named.set(name, channel)
+    this.#nameOf.set(channel, name)
     const subStream = this.#lender.lendStream({
-      // Not by its slot: a later child in the same slot is another volunteer, with a standing of its own.
-      name: child.id ?? `child ${String(this.#links)}`,
-      onDropped: () => channel.close(),
+      name,
+      tabs: () => this.#tabs.get(channel) ?? [name],
+      onDropped: (reason) => this.#onDropped(child, reason),
       // Another child or the node's own Worker waits idle: ask this one for what it has not started.
       onRecall: (count) => sendDown({ type: 'recall', count }),
     })
@@ -107,11 +126,56 @@ export class ChildLending {
   remove(channel: ChildChannel): void {
     this.#children.get(channel)?.close(new Error('the child left'))
     this.#children.delete(channel)
+    this.#tabs.delete(channel)
+    const name = this.#nameOf.get(channel)
+    this.#nameOf.delete(channel)
+    if (name !== undefined && this.#named.get(name) === channel) this.#named.delete(name)
   }
 
-  /** Hands a child's outcomes to the lender (nothing, for a channel that is no child: see `has`). */
+  /**
+   * The tabs of a child's subtree, as its latest status names them (`ids`, one per volunteer report), with
+   * the child itself: the outcomes it passes up may name these, and copies of an item avoid them (SPEC 53).
+   */
+  setTabs(channel: ChildChannel, ids: Iterable<string>): void {
+    const name = this.#nameOf.get(channel)
+    if (name === undefined) return
+    this.#tabs.set(channel, new Set([name, ...ids]))
+  }
+
+  /** Whether the tab `id` is of `channel`'s subtree: the child itself, or a tab its reports name. */
+  holdsTab(channel: ChildChannel, id: string): boolean {
+    return this.#nameOf.get(channel) === id || this.#tabs.get(channel)?.has(id) === true
+  }
+
+  /** The sub-stream names of the children being lent to. */
+  names(): string[] {
+    return [...this.#named.keys()]
+  }
+
+  /** The tabs behind the child whose sub-stream is `name` (its name alone until it reported any). */
+  tabsOf(name: string): Iterable<string> {
+    const channel = this.#named.get(name)
+    return (channel === undefined ? undefined : this.#tabs.get(channel)) ?? [name]
+  }
+
+  /**
+   * Hands a child's outcomes to the lender (nothing, for a channel that is no child: see `has`). An
+   * outcome's `by` is kept only when it names a tab of the child's subtree (`setTabs`): a child vouches for
+   * what it passes up, so any other tab it names, or none, is the child itself.
+   */
   receive(channel: ChildChannel, outcomes: readonly Outcome[], msPerItem?: number): void {
-    this.#children.get(channel)?.receive(outcomes, msPerItem)
+    const borrower = this.#children.get(channel)
+    const name = this.#nameOf.get(channel)
+    if (borrower === undefined || name === undefined) return
+    const tabs = this.#tabs.get(channel)
+    let vouched: Outcome[] | undefined
+    outcomes.forEach((outcome, i) => {
+      if (outcome.by === undefined || tabs?.has(outcome.by) === true) return
+      // Copied on the first one only: outcomes that name no tab, or a tab of the child's, pass as they are.
+      vouched ??= [...outcomes]
+      vouched[i] = { ...outcome, by: name }
+    })
+    borrower.receive(vouched ?? outcomes, msPerItem)
   }
 
   /** A child gave back items it will not compute (a `return` message): they are lent again first. */

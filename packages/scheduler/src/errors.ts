@@ -41,5 +41,9 @@ export class CaughtError extends Error {
   }
 }
 
+/** Whether `error` is an exclusion for the volunteer's results (an `OutvotedError` or a `CaughtError`). */
+export const isExclusion = (error: Error): boolean =>
+  error.name === 'OutvotedError' || error.name === 'CaughtError'
+
 /** The failure of an item whose copies never reached a quorum within `--max-replicas` (see SPEC 55). */
 export { DISAGREEMENT_ERROR } from '@pando/protocol'

@@ -20,7 +20,7 @@ export {
 } from './batch-sizing.ts'
 export { DiscreditedError } from './errors.ts'
 export { earnedCredit, unprovenCredit } from './remote-borrower.ts'
-export { CaughtError, OutvotedError, DISAGREEMENT_ERROR, StreamMisuseError } from './errors.ts'
+export { CaughtError, OutvotedError, DISAGREEMENT_ERROR, StreamMisuseError, isExclusion } from './errors.ts'
 export {
   createReplicatingLender,
   type ReplicatingLender,

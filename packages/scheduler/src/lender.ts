@@ -187,14 +187,14 @@ class Lending implements SubStreamHost {
           ? resultTooLarge(outcome.result.length, this.options.maxResultChars)
           : undefined
         : outcome.error
-      const lentAt = this.letGo(item, sub, true, failure)
-      if (failure !== undefined) this.failed(sub, item, failure)
+      const lentAt = this.letGo(item, sub, true, failure, outcome.by)
+      if (failure !== undefined) this.failed(sub, item, failure, outcome.by)
       else if (outcome.ok) {
         sub.succeeded++
         if (this.stragglers !== undefined && !Number.isNaN(lentAt))
           this.stragglers.record((now ??= this.stragglers.now()) - lentAt, sub)
         const { id, value } = item.job
-        this.settle(item, { id, value, ok: true, result: outcome.result, ...this.settler(sub) })
+        this.settle(item, { id, value, ok: true, result: outcome.result, ...this.settler(sub, outcome.by) })
         if (item.failedBy !== undefined) discredited = this.disprove(item.failedBy, discredited)
       }
     }
@@ -279,9 +279,15 @@ class Lending implements SubStreamHost {
    * `sub` no longer holds `item` (it `answered` it, with `failure` when the function failed, or closed or gave
    * it back); returns when it got it. A copy due for the item is called off.
    */
-  private letGo(item: Item, sub: LentSubStream, answered = false, failure?: SerializedError): number {
+  private letGo(
+    item: Item,
+    sub: LentSubStream,
+    answered = false,
+    failure?: SerializedError,
+    by?: string,
+  ): number {
     if (this.copyDue === item) this.copyDue = undefined
-    this.options.placement?.release(item.job, sub.name, answered, failure)
+    this.options.placement?.release(item.job, sub.name, answered, failure, by)
     return unhold(item, sub)
   }
 
@@ -309,13 +315,16 @@ class Lending implements SubStreamHost {
     this.outbox.settle(item.position, settled)
   }
 
-  /** The `by` of an item `sub` settled, with the `nameSettler` option. */
-  private settler(sub: LentSubStream): { by?: string } {
-    return this.options.nameSettler ? { by: sub.name } : {}
+  /**
+   * The `by` of an item `sub` settled, with the `nameSettler` option: the tab its outcome names (`by`, as
+   * a tree child's outcomes do, checked by `ChildLending`), else the sub-stream.
+   */
+  private settler(sub: LentSubStream, by?: string): { by?: string } {
+    return this.options.nameSettler ? { by: by ?? sub.name } : {}
   }
 
   /** The user's function failed on this item: lend it again, elsewhere if possible, or settle it failed. */
-  private failed(sub: LentSubStream, item: Item, error: SerializedError): void {
+  private failed(sub: LentSubStream, item: Item, error: SerializedError, by?: string): void {
     this.counts.failures++
     sub.failed++
     item.failures++
@@ -323,7 +332,7 @@ class Lending implements SubStreamHost {
     const spent = this.spent(item)
     if (spent > this.options.retries) {
       const { id, value } = item.job
-      this.settle(item, { id, value, ok: false, error, attempts: spent, ...this.settler(sub) })
+      this.settle(item, { id, value, ok: false, error, attempts: spent, ...this.settler(sub, by) })
       return
     }
     // Still held by another sub-stream (a speculative copy's, or the first holder): that lending is the retry.

@@ -123,9 +123,10 @@ export interface Placement {
   claim(job: Job, name: string): boolean
   /**
    * `name` no longer holds `job`: it `answered` it (success, or the function's `failure`: each failed
-   * attempt, retried or not), or closed or gave it back.
+   * attempt, retried or not), computed by the tab `by` when its outcome named one (a tree child's), or
+   * closed or gave it back.
    */
-  release(job: Job, name: string, answered: boolean, failure?: SerializedError): void
+  release(job: Job, name: string, answered: boolean, failure?: SerializedError, by?: string): void
   /**
    * Whether the sub-stream named `name` takes new items at all (SPEC 57): one that does not is lent only from
    * the re-lend queue, where the jobs others were refused wait, and asks nothing of others by stealing.
@@ -142,6 +143,12 @@ export interface LendStreamOptions {
   credit?: number
   /** A name for diagnostics (a volunteer id, 'local'…). */
   name?: string
+  /**
+   * The tabs behind the sub-stream, for a placement that keeps copies on distinct tabs (SPEC 53): a tree
+   * child's subtree as its reports name it, itself included. Read at each placement.
+   * @default the sub-stream's name alone
+   */
+  tabs?: () => Iterable<string>
   /**
    * Called once if the lender itself drops the sub-stream (it failed far more items than the others: see
    * SPEC 44), with the reason it was closed with, so that its owner closes the connection behind it too.

@@ -25,6 +25,11 @@ export interface JobRunner {
 }
 
 export interface ParentWorkOptions {
+  /**
+   * The tab's node id: the `by` of what its own Workers compute, and the tab a job's `avoid` may name.
+   * @default 'worker'
+   */
+  readonly id?: string
   /** Jobs per message to a child and to the tab's own Worker (half what each may hold), or `'auto'`. */
   readonly batchSize: BatchSize
   /** Largest `outcomes` message to the parent, in characters of JSON. @default MAX_TREE_MESSAGE_CHARS */
@@ -79,11 +84,25 @@ export class ParentWork {
   #closed = false
 
   constructor(options: ParentWorkOptions, components: ParentWorkComponents) {
-    this.#options = { maxMessageChars: MAX_TREE_MESSAGE_CHARS, workers: 1, paused: false, ...options }
+    this.#options = {
+      id: 'worker',
+      maxMessageChars: MAX_TREE_MESSAGE_CHARS,
+      workers: 1,
+      paused: false,
+      ...options,
+    }
     this.#workers = this.#options.workers
     this.#paused = this.#options.paused
     this.#sendUp = components.sendUp
-    this.#lender = createLender({ ordered: false, retries: 0, window: TREE_LENDER_WINDOW })
+    // Each outcome goes up naming the tab that computed it (`nameSettler`: this tab's, or what a child
+    // named and `ChildLending` checked); a copy goes to no branch all of whose tabs it must avoid.
+    this.#lender = createLender({
+      ordered: false,
+      retries: 0,
+      window: TREE_LENDER_WINDOW,
+      nameSettler: true,
+      placement: { claim: (job, name) => this.#mayTake(name, job), release: () => undefined },
+    })
     this.#lender.sink(this.#input.source)
     this.#output = pull.drain((settled: Settled) => this.#settled(settled)) as AbortableSink<Settled>
     this.#output(this.#lender.source)
@@ -95,7 +114,7 @@ export class ParentWork {
     })
     // A child waits idle while the Workers have jobs queued: they go to the child (SPEC 49 of the scheduler).
     const own = this.#lender.lendStream({
-      name: 'worker',
+      name: this.#options.id,
       onRecall: (count) => borrower?.giveBack((this.#runner.recall?.(count) ?? []).map((job) => job.id)),
     })
     // Its own Workers are no stranger's claim: each starts on an item at once (`unprovenWorkers`).
@@ -141,14 +160,43 @@ export class ParentWork {
     return this.#paused ? 0 : this.#workers
   }
 
-  /** Jobs the parent sent. */
+  /**
+   * Jobs the parent sent. A copy that no branch may take (every tab of this subtree answered another copy
+   * of its item: its `avoid`) goes straight back, in a `return`.
+   */
   receiveJobs(jobs: readonly Job[]): void {
     if (this.#closed) return
+    let refused: Job[] | undefined
     for (const job of jobs) {
       if (this.#pending.has(job.id)) continue
+      if (job.avoid !== undefined && job.avoid.length > 0 && !this.#placeable(job)) {
+        ;(refused ??= []).push(job)
+        continue
+      }
       this.#pending.add(job.id)
       this.#input.push(job)
     }
+    if (refused !== undefined) this.#sendUp({ type: 'return', ids: refused.map((job) => job.id) })
+  }
+
+  /** Whether the branch `name` (this tab's Workers, or a child) may compute `job` (scheduler SPEC 53). */
+  #mayTake(name: string, job: Job): boolean {
+    const avoid = job.avoid
+    if (avoid === undefined || avoid.length === 0) return true
+    if (name === this.#options.id) return !avoid.includes(name)
+    for (const tab of this.#children.tabsOf(name)) if (!avoid.includes(tab)) return true
+    return false
+  }
+
+  /** Whether some branch of this tab may compute `job`. */
+  #placeable(job: Job): boolean {
+    if (this.#mayTake(this.#options.id, job)) return true
+    return this.#children.names().some((name) => this.#mayTake(name, job))
+  }
+
+  /** The tabs a child's latest status named (its subtree): what the outcomes it passes up may name. */
+  setChildTabs(channel: PeerChannel, ids: Iterable<string>): void {
+    if (!this.#closed) this.#children.setTabs(channel, ids)
   }
 
   /** A child to lend to (connected, or present when the work started). */
@@ -161,9 +209,22 @@ export class ParentWork {
     if (!this.#closed) this.#children.update(child)
   }
 
-  /** A child left: what it held is lent again. */
+  /**
+   * A child left: what it held is lent again, and the copies that no branch left may take (their `avoid`
+   * names every tab still here) go back to the parent.
+   */
   removeChild(channel: PeerChannel): void {
     this.#children.remove(channel)
+    if (!this.#closed) this.#returnUnplaceable()
+  }
+
+  /** Gives back to the parent the copies waiting here that no branch may take now (scheduler SPEC 53). */
+  #returnUnplaceable(): void {
+    const waiting = this.#lender.withdraw(Number.MAX_SAFE_INTEGER)
+    if (waiting.length === 0) return
+    const refused = waiting.filter((job) => job.avoid !== undefined && !this.#placeable(job))
+    for (const job of waiting) if (!refused.includes(job)) this.#input.push(job)
+    if (refused.length > 0) this.#giveBack(refused)
   }
 
   /** Outcomes a child sent, with its own time per item if it gave one. */
@@ -225,10 +286,11 @@ export class ParentWork {
   #settled(settled: Settled): void {
     if (this.#closed) return
     this.#pending.delete(settled.id)
+    const by = settled.by === undefined ? {} : { by: settled.by }
     this.#outbox.push(
       settled.ok
-        ? { id: settled.id, ok: true, result: settled.result }
-        : { id: settled.id, ok: false, error: settled.error },
+        ? { id: settled.id, ok: true, result: settled.result, ...by }
+        : { id: settled.id, ok: false, error: settled.error, ...by },
     )
     if (this.#flushing) return
     // Outcomes that settle in the same turn (a whole batch from the Worker) go up in one message.

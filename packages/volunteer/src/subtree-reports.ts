@@ -48,6 +48,11 @@ export class SubtreeReports<Link = unknown> {
     return reports.some((report) => !known.has(report.id))
   }
 
+  /** The volunteers a child's latest status named: the tabs of its subtree, as it says. */
+  idsOf(child: Link): string[] {
+    return (this.#byChild.get(child) ?? []).map((report) => report.id)
+  }
+
   /** A child left: its subtree's entries go with it. */
   remove(child: Link): void {
     this.#byChild.delete(child)

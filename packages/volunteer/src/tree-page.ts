@@ -43,6 +43,13 @@ async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<Ru
   }
 }
 
+/** Excluded for its results: the tab has left the tree for good (its children rejoin through the root). */
+function showExclusion(tree: TreeVolunteer, view: VolunteerPage['view']): void {
+  tree.node.on('excluded', (reason) =>
+    view.showMessage(`The run excluded this tab: it ${reason}. Its work is done by others.`),
+  )
+}
+
 /**
  * The WebRTC transport: fetches the run's config, joins the tree through the signaling relay, and shows the
  * tab's place in it. Each parent starts the tab's work under it (see {@link TreeVolunteer}).
@@ -84,6 +91,8 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
           onOutcomes,
         ),
       buildReport: (place, final) => page.buildReport(place, final),
+      browserMark: () => page.browserMark,
+      onBrowserMark: (mark) => page.rememberBrowserMark(mark),
       onProtocolError: (error) => view.showMessage(`A peer broke the protocol: ${error.message}`),
       onProgress: (progress) => page.setRunProgress(progress),
       onFinished: () => page.finish(),
@@ -110,6 +119,7 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   })
   node.on('child', showChildren)
   node.on('child-left', showChildren)
+  showExclusion(tree, view)
   view.setVolunteerId(node.id)
   // A tab closed by its volunteer closes its links on the way out: the peers hear it at once, instead of
   // waiting a heartbeat. (A handler also keeps the browser from ending the tab before it runs.)

@@ -15,6 +15,7 @@ import {
   STALE_REPORT_INTERVALS,
   toWire,
   type RunConfig,
+  type BrowserMarkMessage,
   type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
@@ -53,6 +54,10 @@ export interface TreeVolunteerComponents {
   readonly clock?: Clock
   /** A link was closed because its peer sent a message that is neither the overlay's nor valid work. */
   readonly onProtocolError?: (error: ProtocolError) => void
+  /** The browser mark this tab keeps, for the root (protocol `browser-mark.ts`); none: it has none yet. */
+  readonly browserMark?: () => string | undefined
+  /** The root gave this tab's browser a mark: to keep for its next join. */
+  readonly onBrowserMark?: (mark: string) => void
   /** The parent passed on how far the run is (already passed on to the children). */
   readonly onProgress?: (progress: RunProgress) => void
   /**
@@ -119,6 +124,7 @@ export class TreeVolunteer {
       if (this.#introduced) return
       this.#introduced = true
       this.#sendStatus()
+      this.#sendUp({ type: 'browser-mark', id: this.node.id, ...this.#ownMark() })
     })
     this.node.on('parent-lost', () => this.#endParentWork())
     this.node.on('close', () => {
@@ -181,6 +187,50 @@ export class TreeVolunteer {
     return this.#finished
   }
 
+  /** The mark this tab keeps, as a `browser-mark` message carries it. */
+  #ownMark(): { mark?: string } {
+    const mark = this.#components.browserMark?.()
+    return mark === undefined ? {} : { mark }
+  }
+
+  /** Sends `message` to the parent if its link is open (one closing meanwhile is lost anyway). */
+  #sendUp(message: TreeWorkMessage): void {
+    const parent = this.node.parent
+    if (parent?.state !== 'open') return
+    try {
+      parent.send(message)
+    } catch {
+      // The channel is closing.
+    }
+  }
+
+  /** The child link whose subtree holds the tab `id`, as its reports (or its own) name it. */
+  #childHolding(id: string): PeerChannel | undefined {
+    for (const child of this.node.children)
+      if (child.id === id || this.#subtree.idsOf(child.channel).includes(id)) return child.channel
+    return undefined
+  }
+
+  /** A tab's browser mark on its way: up from a child's subtree, or down to this tab or towards it. */
+  #relayMark(channel: PeerChannel, message: BrowserMarkMessage, fromParent: boolean): void {
+    if (!fromParent) {
+      // Only for a tab of that child's subtree: a child speaks for no tab elsewhere.
+      if (this.#childHolding(message.id) === channel) this.#sendUp(message)
+      return
+    }
+    if (message.id === this.node.id) {
+      if (message.mark !== undefined) this.#components.onBrowserMark?.(message.mark)
+      return
+    }
+    const below = this.#childHolding(message.id)
+    if (below?.state !== 'open') return
+    try {
+      below.send(message)
+    } catch {
+      // The channel is closing.
+    }
+  }
+
   /** Sends `message` to every open child link (one closing meanwhile is leaving anyway). */
   #sendToChildren(message: TreeWorkMessage): void {
     for (const child of this.node.children) {
@@ -208,7 +258,12 @@ export class TreeVolunteer {
     this.#introduced = false
     this.#finished = false
     const work = new ParentWork(
-      { batchSize: this.#options.batchSize, workers: this.#workers, paused: this.#paused },
+      {
+        id: this.node.id,
+        batchSize: this.#options.batchSize,
+        workers: this.#workers,
+        paused: this.#paused,
+      },
       {
         sendUp: (message) => {
           if (parent.state === 'open') parent.send(toWire(message))
@@ -217,7 +272,10 @@ export class TreeVolunteer {
       },
     )
     this.#parentWork = work
-    for (const child of this.node.children) work.addChild(child)
+    for (const child of this.node.children) {
+      work.addChild(child)
+      work.setChildTabs(child.channel, this.#subtree.idsOf(child.channel))
+    }
   }
 
   /** Where this tab is and what it holds, for its report. */
@@ -284,6 +342,8 @@ export class TreeVolunteer {
       this.#components.onProgress?.({ done: message.done, total: message.total })
     } else if (message.type === 'finished' && fromParent) {
       this.#finish()
+    } else if (message.type === 'browser-mark') {
+      this.#relayMark(channel, message, fromParent)
     } else if (message.type === 'outcomes' && !fromParent) {
       this.#parentWork?.receiveOutcomes(channel, message.outcomes, message.msPerItem)
     } else if (message.type === 'return' && !fromParent) {
@@ -293,6 +353,7 @@ export class TreeVolunteer {
         this.#violation(channel, `a status of ${String(message.reports.length)} reports`)
       } else {
         const namesNewcomer = this.#subtree.update(channel, message.reports)
+        this.#parentWork?.setChildTabs(channel, this.#subtree.idsOf(channel))
         // After the end, a child's last report goes up at once, not at the next interval (see `#finish`);
         // so does one that names a volunteer new to the subtree, for the root's notice of its joining.
         if (this.#finished) this.#sendStatus(true)

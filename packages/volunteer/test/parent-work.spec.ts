@@ -58,7 +58,8 @@ describe('ParentWork, stealing', () => {
     await Promise.resolve()
     await Promise.resolve()
     expect(sent).toEqual([
-      { type: 'outcomes', outcomes: [{ id: 0, ok: true, result: '0' }], msPerItem: 1_000 },
+      // Named by the tab that computed it (its own Workers: the session's `id`, 'worker' by default).
+      { type: 'outcomes', outcomes: [{ id: 0, ok: true, result: '0', by: 'worker' }], msPerItem: 1_000 },
     ])
   })
 })

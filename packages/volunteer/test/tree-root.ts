@@ -199,7 +199,9 @@ export class TreeRoot {
     try {
       const message = parseTreeWorkMessage(raw)
       if (message?.type === 'outcomes') this.#children.receive(channel, message.outcomes)
-      else if (message?.type !== 'status') throw new Error('a child may only send outcomes and status')
+      // A tab's browser mark goes unanswered here: this root judges no results.
+      else if (message?.type !== 'status' && message?.type !== 'browser-mark')
+        throw new Error('a child may only send outcomes, status and its browser mark')
     } catch {
       channel.close()
     }

@@ -25,9 +25,20 @@ export class BrowserMarks {
   readonly #browsers = new Map<string, MarkedBrowser>()
   /** The mark of each volunteer admitted, by volunteer id. */
   readonly #markOf = new Map<string, string>()
+  /** Volunteers excluded themselves, by id: a tree tab keeps its id when it rejoins under a new parent. */
+  readonly #excludedIds = new Map<string, string>()
 
-  /** Admits volunteer `volunteerId`, whose hello carried `sent` (or no mark), unless its browser was excluded. */
+  /**
+   * Admits volunteer `volunteerId`, whose hello (or tree tab's `browser-mark`) carried `sent` (or no mark),
+   * unless its browser was excluded. A volunteer admitted before (a tree tab that rejoins under a new
+   * parent keeps its id) is admitted again with its mark, unless it was excluded itself: another tab of an
+   * excluded browser is refused only when it comes back as a new volunteer (a reload, a new connection).
+   */
   admit(volunteerId: string, sent: string | undefined): Admission {
+    const excludedItself = this.#excludedIds.get(volunteerId)
+    if (excludedItself !== undefined) return { admitted: false, reason: excludedItself, firstRefusal: false }
+    const admitted = this.#markOf.get(volunteerId)
+    if (admitted !== undefined) return { admitted: true, mark: admitted }
     const known = sent === undefined ? undefined : this.#browsers.get(sent)
     if (known?.excluded !== undefined) {
       const firstRefusal = !known.refused
@@ -45,6 +56,7 @@ export class BrowserMarks {
 
   /** Volunteer `volunteerId` was excluded for `reason`: its browser is refused from now on. */
   exclude(volunteerId: string, reason: string): void {
+    this.#excludedIds.set(volunteerId, reason)
     const mark = this.#markOf.get(volunteerId)
     const browser = mark === undefined ? undefined : this.#browsers.get(mark)
     if (browser !== undefined) browser.excluded ??= reason

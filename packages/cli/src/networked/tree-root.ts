@@ -1,6 +1,7 @@
 import {
   createTreeNode,
   createWebRtcConnector,
+  MAX_CLOSE_REASON_CHARS,
   type AnswerSignalMessage,
   type JoinRejectedMessage,
   type JoinSignalMessage,
@@ -12,13 +13,15 @@ import {
   isProtocolError,
   parseTreeWorkMessage,
   volunteerLabel,
+  type BrowserMarkMessage,
   type RelayToJoiner,
   type RunProgress,
   type TreeWorkMessage,
   type VolunteerReport,
 } from '@pando/protocol'
-import { ChildLending, type BatchSize, type Lender } from '@pando/scheduler'
+import { ChildLending, isExclusion, type BatchSize, type Lender } from '@pando/scheduler'
 import { printInternalError } from '../exit.ts'
+import type { BrowserMarks } from './browser-marks.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
 import { terminalText } from '../terminal-text.ts'
@@ -43,6 +46,13 @@ export interface TreeRootOptions {
   readonly roster?: VolunteerRoster
   /** What the root's tree node draws from (its id…); seeded with `--seed`. @default Math.random */
   readonly random?: Random
+  /**
+   * The run's browser marks, when it judges results: a tab whose browser was excluded is closed as it
+   * joins (its `browser-mark`), and a tab without a mark of this run is given one. @default no marks
+   */
+  readonly marks?: BrowserMarks
+  /** Told once per excluded browser that comes back: the tab's label and why it was excluded. */
+  readonly onRefused?: (label: string, why: string) => void
 }
 
 /** A joiner's signal as the relay hands it over: parsed from JSON, so JSON-able. */
@@ -55,6 +65,11 @@ export interface TreeRoot {
   sendProgress(progress: RunProgress): void
   /** Tells every child the run is over (each passes it on down its subtree, and sends its last report up). Idempotent. */
   finish(): void
+  /**
+   * Closes the tab `id`, excluded for its results (scheduler SPEC 56): the overlay's `close-tab` goes down
+   * to its parent, which closes its link (a child of the root's own is closed here). Its children rejoin.
+   */
+  closeTab(id: string, reason: string): void
   /** Closes every child link. */
   close(): void
 }
@@ -82,17 +97,17 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       ...(options.random === undefined ? {} : { random: options.random }),
     },
   )
-  const children = new ChildLending(options.lender, options.batchSize)
+  // A child excluded for its results is told so, and leaves for good (its own children rejoin); a child
+  // dropped for its failures only loses its link, and may rejoin.
+  const children = new ChildLending(options.lender, options.batchSize, (child, reason) => {
+    if (isExclusion(reason) && child.id !== undefined) closeTab(child.id, reason.message)
+    else child.channel.close()
+  })
+  const closeTab = (id: string, reason: string): void =>
+    root.closeTab(id, reason.slice(0, MAX_CLOSE_REASON_CHARS))
   let finished = false
-  /** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
-  const sendTo = (channel: PeerChannel, message: TreeWorkMessage): void => {
-    if (channel.state !== 'open') return
-    try {
-      channel.send(message)
-    } catch {
-      // The channel is closing.
-    }
-  }
+  /** Labels of the tabs reported, for the notice of a refused browser. */
+  const labels = new Map<string, string>()
   root.on('child', (child) => {
     children.add(child)
     options.roster?.join(child.channel, child.size)
@@ -113,13 +128,16 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       const work = childWork(message)
       // A malformed message, one a child may not send, or one from a link that is no child: the child goes.
       if (work === undefined || !children.has(channel)) return channel.close()
-      takeChildWork(channel, work, children, options)
+      if (work.type === 'browser-mark') admitTab(channel, work)
+      else takeChildWork(channel, work, { children, labels, options })
     } catch (error) {
       // A bug here, not the child's doing: said as such; the child goes all the same (what it held is lent again).
       printInternalError('taking a message from a tree child', error)
       channel.close()
     }
   })
+  const admitTab = (channel: PeerChannel, message: BrowserMarkMessage): void =>
+    admitTabBrowser(channel, message, { children, labels, options, closeTab, sendTo })
   root.on('answer-signal', (message: AnswerSignalMessage) =>
     options.sendToJoiner(message.origin, { type: 'answer', signal: message.signal }),
   )
@@ -137,8 +155,46 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       finished = true
       sendToChildren({ type: 'finished' })
     },
+    closeTab,
     close: () => root.close(),
   }
+}
+
+/** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */
+function sendTo(channel: PeerChannel, message: TreeWorkMessage): void {
+  if (channel.state !== 'open') return
+  try {
+    channel.send(message)
+  } catch {
+    // The channel is closing.
+  }
+}
+
+/**
+ * A tab says which browser it runs in (its `browser-mark`, once per parent): one whose browser was excluded
+ * is closed at once, and named once on stderr; one without a mark of this run is given one.
+ */
+function admitTabBrowser(
+  channel: PeerChannel,
+  { id, mark }: BrowserMarkMessage,
+  context: {
+    children: ChildLending
+    labels: ReadonlyMap<string, string>
+    options: TreeRootOptions
+    closeTab: (id: string, reason: string) => void
+    sendTo: (channel: PeerChannel, message: TreeWorkMessage) => void
+  },
+): void {
+  const marks = context.options.marks
+  // Only a tab of that child's subtree: a child speaks for no tab elsewhere.
+  if (marks === undefined || !context.children.holdsTab(channel, id)) return
+  const admission = marks.admit(id, mark)
+  if (!admission.admitted) {
+    context.closeTab(id, 'came back from a browser excluded earlier in this run')
+    if (admission.firstRefusal) context.options.onRefused?.(context.labels.get(id) ?? id, admission.reason)
+    return
+  }
+  if (admission.mark !== mark) context.sendTo(channel, { type: 'browser-mark', id, mark: admission.mark })
 }
 
 /** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
@@ -156,18 +212,22 @@ function childWork(message: unknown): ChildWorkMessage | undefined {
     throw error
   }
   // Only what a child sends up is taken: jobs, recall, progress and finished go down.
-  return work?.type === 'outcomes' || work?.type === 'return' || work?.type === 'status' ? work : undefined
+  const up = ['outcomes', 'return', 'status', 'browser-mark']
+  return work !== undefined && up.includes(work.type) ? (work as ChildWorkMessage) : undefined
 }
 
 /** A work message a child sends up. */
-type ChildWorkMessage = Extract<TreeWorkMessage, { type: 'outcomes' | 'return' | 'status' }>
+type ChildWorkMessage = Extract<TreeWorkMessage, { type: 'outcomes' | 'return' | 'status' | 'browser-mark' }>
 
-/** Hands a child's work message to the lending, the board and the roster. */
+/** Hands a child's work message to the lending, the board and the roster (`browser-mark`: `admitTab`). */
 function takeChildWork(
   channel: PeerChannel,
-  work: ChildWorkMessage,
-  children: ChildLending,
-  options: TreeRootOptions,
+  work: Exclude<ChildWorkMessage, BrowserMarkMessage>,
+  {
+    children,
+    labels,
+    options,
+  }: { children: ChildLending; labels: Map<string, string>; options: TreeRootOptions },
 ): void {
   switch (work.type) {
     case 'outcomes':
@@ -177,6 +237,12 @@ function takeChildWork(
     case 'return':
       return children.giveBack(channel, work.ids)
     case 'status':
+      // The tabs of the child's subtree: the outcomes it passes up may name them (scheduler SPEC 53).
+      children.setTabs(
+        channel,
+        work.reports.map((report) => report.id),
+      )
+      for (const report of work.reports) labels.set(report.id, namedInNotices(report).label)
       options.board.update(channel, work.reports)
       options.roster?.named(channel, work.reports.map(namedInNotices))
   }

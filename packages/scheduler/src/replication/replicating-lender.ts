@@ -21,7 +21,10 @@ export interface ReplicationOptions {
    * @default false
    */
   readonly adaptive?: boolean
-  /** Told when a volunteer is excluded, with its standing (after its sub-stream was dropped). */
+  /**
+   * Told when a volunteer is excluded, with its standing (after its sub-stream was dropped, when it is one of
+   * the root's: a tab deeper in the tree is the owner's to close, `TreeRoot.closeTab`).
+   */
   readonly onExcluded?: (standing: Standing) => void
   /**
    * Spot checks (SPEC 57): the share of items (0 to 1) also computed by the sub-stream named
@@ -51,10 +54,14 @@ interface Replicated {
    */
   live: number
   readonly answers: Answer[]
-  /** Volunteers holding one of its copies now, and how many. */
+  /** Sub-streams holding one of its copies now (one each: SPEC 53). */
   readonly holders: Map<string, number>
-  /** Volunteers that answered one of its copies: none gets another. */
+  /** Tabs that answered one of its copies: none gets another (SPEC 53). */
   readonly answered: Set<string>
+  /** The same tabs in a list, which every copy of the item carries as its `avoid` (shared: it grows). */
+  readonly avoid: string[]
+  /** Sub-streams through which one of its copies was answered: another goes there only if none else can. */
+  readonly answeredVia: Set<string>
   /** What it is emitted as, once decided. */
   verdict: Settled | undefined
   /** The job id of its spot check's copy, for the ground truth only; -1 when it is not checked. */
@@ -108,7 +115,10 @@ class Replication implements Placement {
   #current: Replicated | undefined
   #currentLeft = 0
   readonly #reputation = new Reputation()
-  readonly #subStreams = new Map<string, { sub: SubStream; onDropped?: (reason: Error) => void }>()
+  readonly #subStreams = new Map<
+    string,
+    { sub: SubStream; onDropped?: (reason: Error) => void; tabs?: () => Iterable<string> }
+  >()
   #upstream: Source<Job> | undefined
   #upstreamReading = false
   #upstreamEnd: EndOrError = null
@@ -173,9 +183,34 @@ class Replication implements Placement {
     if (item === undefined) return true
     // The ground truth takes the spot checks' copies, and nothing else (57).
     if ((job.id === item.spotCopy) !== (name === this.#groundTruth)) return false
-    if (this.#reputation.isExcluded(name)) return false
-    if (item.holders.has(name) || item.answered.has(name)) return false
+    if (this.#reputation.isExcluded(name) || item.holders.has(name)) return false
+    if (item.answeredVia.has(name) && !this.takesAnother(item, name)) return false
     item.holders.set(name, 1)
+    return true
+  }
+
+  /**
+   * Whether sub-stream `name`, through which a copy of `item` was answered already, may take another (53):
+   * only when a tab behind it has not answered the item (it then carries the answered tabs in its `avoid`,
+   * for the tabs to pass it to another), and no other sub-stream that has not answered the item could take
+   * it: copies go to distinct volunteers of the root first, so that as few of them as can be pass one
+   * interior tab.
+   */
+  private takesAnother(item: Replicated, name: string): boolean {
+    const tabs = this.#subStreams.get(name)?.tabs?.() ?? [name]
+    let fresh = false
+    for (const tab of tabs) {
+      if (item.answered.has(tab) || this.#reputation.isExcluded(tab)) continue
+      fresh = true
+      break
+    }
+    if (!fresh) return false
+    for (const [other, { sub }] of this.#subStreams) {
+      if (other === name || other === this.#groundTruth || sub.closed || sub.credit === 0) continue
+      if (this.#reputation.isExcluded(other) || item.holders.has(other) || item.answeredVia.has(other))
+        continue
+      return false
+    }
     return true
   }
 
@@ -183,17 +218,23 @@ class Replication implements Placement {
     return name !== this.#groundTruth
   }
 
-  release(job: Job, name: string, answered: boolean, failure?: SerializedError): void {
-    // Each failed attempt counts against the volunteer that made it, retried or not (56).
+  release(job: Job, name: string, answered: boolean, failure?: SerializedError, by?: string): void {
+    // The tab that computed it, as the tree names it (checked at each hop), else the sub-stream's own.
+    const tab = by ?? name
+    // Each failed attempt counts against the tab that made it, retried or not (56).
     if (failure !== undefined) {
-      const standing = this.#reputation.of(name)
+      const standing = this.#reputation.of(tab)
       standing.failed++
       if (failure.name === ITEM_TIMEOUT_ERROR) standing.timedOut++
     }
     const item = this.#items.get(itemOfCopy(job.id))
     if (item === undefined) return
     item.holders.delete(name)
-    if (answered) item.answered.add(name)
+    if (!answered) return
+    item.answeredVia.add(name)
+    if (item.answered.has(tab)) return
+    item.answered.add(tab)
+    item.avoid.push(tab)
   }
 
   private lendStream(options: LendStreamOptions = {}): SubStream {
@@ -201,6 +242,7 @@ class Replication implements Placement {
     this.#subStreams.set(sub.name, {
       sub,
       ...(options.onDropped === undefined ? {} : { onDropped: options.onDropped }),
+      ...(options.tabs === undefined ? {} : { tabs: options.tabs }),
     })
     return sub
   }
@@ -275,7 +317,7 @@ class Replication implements Placement {
 
   /** The item's next copy (its first `replicas` copies count as live from its read). */
   private newCopy(item: Replicated): Job {
-    return { id: copyId(item.job.id, item.nextCopy++), value: item.job.value }
+    return { id: copyId(item.job.id, item.nextCopy++), value: item.job.value, avoid: item.avoid }
   }
 
   private admit(job: Job): void {
@@ -289,6 +331,8 @@ class Replication implements Placement {
       answers: [],
       holders: new Map(),
       answered: new Set(),
+      avoid: [],
+      answeredVia: new Set(),
       verdict: undefined,
       // The last of its first copies.
       spotCopy: checked ? copyId(job.id, copies - 1) : -1,
@@ -378,7 +422,8 @@ class Replication implements Placement {
       this.settle(item, { ...settled, id, value })
       return
     }
-    if (this.#reputation.isExcluded(by)) {
+    // An excluded tab's answer, or a second answer of one tab (a tab that ignored its `avoid`), counts not.
+    if (this.#reputation.isExcluded(by) || item.answers.some((answer) => answer.by === by)) {
       this.strike(item)
     } else item.answers.push({ by, result: settled.result })
     this.decide(item)

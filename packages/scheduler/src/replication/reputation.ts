@@ -1,6 +1,9 @@
 /** What the run knows of one volunteer's results (SPEC 56). */
 export interface Standing {
-  /** The volunteer: the name of the root's sub-stream (a WebSocket volunteer's id, a tree child's id). */
+  /**
+   * The volunteer: a tab, by the id the root knows it by (a WebSocket volunteer's id; a tree tab's node id,
+   * as its outcomes name it, at any depth).
+   */
   readonly name: string
   /** Items where its result was the one agreed. */
   agreed: number
