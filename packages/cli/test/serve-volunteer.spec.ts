@@ -13,7 +13,7 @@ import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
-import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/volunteer-session.ts'
+import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/serve-volunteer.ts'
 import type { VolunteerSocket } from '../src/networked/volunteer-socket.ts'
 
 /** The root's end of a volunteer's WebSocket, played by the test. */
