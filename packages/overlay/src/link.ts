@@ -9,8 +9,8 @@ export interface LinkHandlers {
   message(message: unknown): void
   /** The channel closed, for whatever reason; called once. */
   closed(): void
-  /** The peer was silent too long; the channel is being closed. */
-  silent(error: HeartbeatTimeoutError): void
+  /** The peer was silent too long (`silentMs`, since its last sign of life); the channel is being closed. */
+  silent(error: HeartbeatTimeoutError, silentMs: number): void
   /** The heartbeats measured the round trip to the peer again: `ms`, smoothed. */
   roundTrip?(ms: number): void
 }
@@ -48,8 +48,8 @@ export class Link<C extends Channel = PeerChannel> {
         {
           clock,
           send: () => this.send(this.roundTrip.heartbeat()),
-          onTimeout: () => {
-            handlers.silent(new HeartbeatTimeoutError(heartbeatMs))
+          onTimeout: (silentMs) => {
+            handlers.silent(new HeartbeatTimeoutError(heartbeatMs), silentMs)
             channel.close()
           },
         },

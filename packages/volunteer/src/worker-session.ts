@@ -77,11 +77,7 @@ export class WorkerSession {
   #running = false
   #closed = false
 
-  constructor(
-    options: WorkerSessionOptions,
-    events: SessionEvents,
-    components?: Partial<SessionComponents>,
-  ) {
+  constructor(options: WorkerSessionOptions, events: SessionEvents, components?: Partial<SessionComponents>) {
     this.#options = options
     this.#timeout = new ItemTimeoutRule(
       options.itemTimeoutPercent === undefined

@@ -210,17 +210,13 @@ describe('WorkerSession', () => {
     } {
       const seen = record()
       const workers: ScriptedWorkerLog[] = []
-      const session = new WorkerSession(
-        { bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent },
-        seen.events,
-        {
-          startWorker: async () => {
-            const worker = scriptedWorker()
-            workers.push(worker)
-            return worker
-          },
+      const session = new WorkerSession({ bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent }, seen.events, {
+        startWorker: async () => {
+          const worker = scriptedWorker()
+          workers.push(worker)
+          return worker
         },
-      )
+      })
       session.start()
       return { session, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
     }

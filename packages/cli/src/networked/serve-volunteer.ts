@@ -15,31 +15,23 @@ import {
   volunteerLabel,
   VOLUNTEER_HELLO_TIMEOUT_MS,
   parseVolunteerMessage,
-  toWire,
   ProtocolError,
   VOLUNTEER_PROTOCOL_VERSION,
   type RootToVolunteer,
   type RunProgress,
   type VolunteerConfig,
+  type VolunteerToRoot,
 } from '@pando/protocol'
-import { Heartbeat } from '@pando/overlay'
+import { Link } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import { printInternalError } from '../exit.ts'
 import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { BrowserMarks } from './browser-marks.ts'
 import { processClock } from './process-clock.ts'
+import { VolunteerChannel } from './volunteer-channel.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
-/**
- * A page silent for this many heartbeats is taken for frozen: it sends one every half heartbeat (every
- * second at most in a background tab, whose timers the browser slows), so three in a row are missing.
- * Checked every quarter heartbeat, a frozen page is dropped within two heartbeats.
- */
-const SILENT_HEARTBEATS = 1.5
-/** How often a page's silence is checked: every quarter heartbeat. */
-const CHECKS_PER_HEARTBEAT = 4
-
-export interface VolunteerSessionOptions {
+export interface ServeVolunteerOptions {
   readonly lender: Lender
   readonly config: VolunteerConfig
   /** Jobs per message (and half of what a volunteer may hold), or `'auto'` to follow its speed. */
@@ -49,8 +41,9 @@ export interface VolunteerSessionOptions {
   /** Where its status reports go. */
   readonly board: ReportBoard
   /**
-   * The page sends a heartbeat every half of this; one silent for 1.5 times this (a frozen tab, whose
-   * browser still answers WebSocket pings) is disconnected and its items lent again.
+   * The link's heartbeat, as a tree link's (the overlay's `Link`): both ends send one every quarter of this,
+   * and a page silent for more than three quarters of it at a tick (a frozen tab, whose browser still
+   * answers WebSocket pings) is disconnected within this time and its items lent again.
    */
   readonly heartbeatMs: number
   /** How long it may take to say hello, in ms. @default VOLUNTEER_HELLO_TIMEOUT_MS (10 s) */
@@ -85,151 +78,178 @@ export interface ServedVolunteer {
 export const ROOT_FAILED_REASON =
   "the root failed on this page's message (an internal error: see the root's terminal)"
 
+/** What a page silent too long is told (and the root's terminal says when it leaves). */
+const silentReason = (silentMs: number): string =>
+  `silent for ${String(Math.round(silentMs))} ms: the page sent no heartbeat (frozen or hung?)`
+
 /**
  * Serves one volunteer's WebSocket (a real one, or one tunnelled from a remote `pando-server`): waits for
  * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
  * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
- * is lent again, and the root goes on.
+ * is lent again, and the root goes on. From the hello on, the link is watched as a tree link is (the
+ * overlay's `Link` over a {@link VolunteerChannel}): its heartbeats give a silent page up within
+ * `heartbeatMs`, excuse a root whose own thread stalled, and measure the round trip the lending covers.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: serveVolunteer is still to be split
-export function serveVolunteer(socket: VolunteerSocket, options: VolunteerSessionOptions): ServedVolunteer {
-  let borrower: RemoteBorrower | undefined
-  let left = false
-  const send = (message: RootToVolunteer): void => socket.send(JSON.stringify(toWire(message)))
-  // The overlay's heartbeat, as every tree link's, from the hello on: checked every quarter heartbeat, a page
-  // silent for more than SILENT_HEARTBEATS is given up (its timeout is one check more, as the heartbeat gives
-  // up a peer silent for more than its timeout less one tick), and a check that comes a whole check late
-  // (the root stalled, the page's heartbeats waiting unread in the socket) gives it a fresh interval. The
-  // root sends nothing itself: the server's pings are its signs of life.
-  const heartbeat = new Heartbeat(
-    {
-      timeoutMs: (SILENT_HEARTBEATS + 1 / CHECKS_PER_HEARTBEAT) * options.heartbeatMs,
-      ticks: SILENT_HEARTBEATS * CHECKS_PER_HEARTBEAT + 1,
-    },
-    {
-      clock: processClock,
-      send: () => undefined,
-      onTimeout: (silentMs) =>
-        reject(
-          `silent for ${Math.round(silentMs)} ms: the page sent no heartbeat (frozen or hung?)`,
-          CLOSE_RECONNECT,
-        ),
-    },
-  )
-  /** The volunteer is gone (or sent away); `onLeave` hears it unless `quietly` (the run's end). */
-  const leave = (reason: string, quietly = false): void => {
-    if (left) return
-    left = true
-    clearTimeout(helloTimer)
-    heartbeat.stop()
-    borrower?.close(new Error(reason))
-    options.board.remove(socket)
-    if (borrower !== undefined && !quietly) options.onLeave?.(reason)
-  }
-  const reject = (reason: string, code = CLOSE_PROTOCOL_ERROR): void => {
-    clearTimeout(helloTimer)
-    send({ type: 'error', reason })
-    socket.close(code, fitCloseReason(reason))
-    leave(reason)
-  }
-  // A socket that never says hello holds a connection for nothing: it is closed.
-  const helloTimer = setTimeout(
-    () => reject(`no hello within ${VOLUNTEER_HELLO_TIMEOUT_MS / 1000} s`),
-    options.helloTimeoutMs ?? VOLUNTEER_HELLO_TIMEOUT_MS,
-  )
-  helloTimer.unref()
-  const handle = (text: string | undefined): void => {
-    if (text === undefined) throw new ProtocolError('binary messages are not part of the protocol')
-    // Until its hello, a volunteer may send only a small message: nothing larger is even parsed.
-    const message = parseVolunteerMessage(
-      text,
-      borrower === undefined ? MAX_VOLUNTEER_HELLO_CHARS : MAX_VOLUNTEER_MESSAGE_BYTES,
+export function serveVolunteer(socket: VolunteerSocket, options: ServeVolunteerOptions): ServedVolunteer {
+  const service = new VolunteerService(socket, options)
+  return { sendProgress: (progress) => service.sendProgress(progress), finish: () => service.finish() }
+}
+
+/** One volunteer's service, from its socket's opening to its leaving (see {@link serveVolunteer}). */
+class VolunteerService {
+  readonly #socket: VolunteerSocket
+  readonly #options: ServeVolunteerOptions
+  readonly #channel: VolunteerChannel
+  readonly #helloTimer: ReturnType<typeof setTimeout>
+  #borrower: RemoteBorrower | undefined
+  #link: Link<VolunteerChannel> | undefined
+  #roundTripMs = 0
+  #left = false
+
+  constructor(socket: VolunteerSocket, options: ServeVolunteerOptions) {
+    this.#socket = socket
+    this.#options = options
+    this.#channel = new VolunteerChannel(socket)
+    // A socket that never says hello holds a connection for nothing: it is closed.
+    this.#helloTimer = setTimeout(
+      () => this.#reject(`no hello within ${String(VOLUNTEER_HELLO_TIMEOUT_MS / 1000)} s`),
+      options.helloTimeoutMs ?? VOLUNTEER_HELLO_TIMEOUT_MS,
     )
-    if (message.type === 'hello') {
-      if (borrower !== undefined) throw new ProtocolError('hello sent twice')
-      if (message.protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
-        throw new ProtocolError(
-          `this page speaks protocol ${message.protocolVersion}, the root ${VOLUNTEER_PROTOCOL_VERSION}: reload the page`,
-        )
-      }
-      clearTimeout(helloTimer)
-      // What people call it, on the terminal as on the dashboard (`Chrome · Linux · 3fa2`, or its chosen name).
-      const label = volunteerLabel(message.deviceName, options.volunteerId)
-      const admission = options.marks?.admit(options.volunteerId, message.browserMark)
-      if (admission?.admitted === false) {
-        if (admission.firstRefusal) options.onRefused?.(label, admission.reason)
-        reject(`this browser was excluded earlier in this run: it ${admission.reason}`, CLOSE_DISCREDITED)
+    this.#helloTimer.unref()
+    socket.onMessage((text) => this.#frame(text))
+    socket.onClose((reason) => this.#leave(reason))
+  }
+
+  /** Passes the run's progress on, once the volunteer is welcomed. */
+  sendProgress(progress: RunProgress): void {
+    if (!this.#left && this.#borrower !== undefined) this.#send({ type: 'progress', ...progress })
+  }
+
+  /** The run is over: closes with `CLOSE_RUN_FINISHED`, so the page stops instead of coming back. */
+  finish(): void {
+    if (this.#left) return
+    this.#leave(RUN_FINISHED_REASON, true)
+    this.#socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
+  }
+
+  #send(message: RootToVolunteer): void {
+    if (this.#channel.state === 'open') this.#channel.send(message)
+  }
+
+  /** The volunteer is gone (or sent away); `onLeave` hears it unless `quietly` (the run's end). */
+  #leave(reason: string, quietly = false): void {
+    if (this.#left) return
+    this.#left = true
+    clearTimeout(this.#helloTimer)
+    this.#link?.close()
+    this.#borrower?.close(new Error(reason))
+    this.#options.board.remove(this.#socket)
+    if (this.#borrower !== undefined && !quietly) this.#options.onLeave?.(reason)
+  }
+
+  #reject(reason: string, code = CLOSE_PROTOCOL_ERROR): void {
+    clearTimeout(this.#helloTimer)
+    this.#send({ type: 'error', reason })
+    this.#socket.close(code, fitCloseReason(reason))
+    this.#leave(reason)
+  }
+
+  /** One frame of the volunteer's: parsed, heard by the link (a sign of life, maybe a round trip), handled. */
+  #frame(text: string | undefined): void {
+    if (this.#left) return
+    try {
+      if (text === undefined) throw new ProtocolError('binary messages are not part of the protocol')
+      // Until its hello, a volunteer may send only a small message: nothing larger is even parsed.
+      const message = parseVolunteerMessage(
+        text,
+        this.#borrower === undefined ? MAX_VOLUNTEER_HELLO_CHARS : MAX_VOLUNTEER_MESSAGE_BYTES,
+      )
+      this.#channel.deliver(message)
+      this.#handle(message)
+    } catch (error) {
+      if (isProtocolError(error)) {
+        const code = error.name === MessageTooLargeError.name ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR
+        this.#reject(error.message, code)
         return
       }
-      send({
-        type: 'welcome',
-        volunteerId: options.volunteerId,
-        config: options.config,
-        ...(admission === undefined ? {} : { browserMark: admission.mark }),
-      })
-      const subStream = options.lender.lendStream({
-        name: options.volunteerId,
-        onDropped: (reason) => reject(`'${label}' ${reason.message}`, CLOSE_DISCREDITED),
-        // Another volunteer waits idle: this one gives back what it has not started (a `return`).
-        onRecall: (count) => send({ type: 'recall', count }),
-      })
-      // Its Workers (bounded by the hello's check) each start on an item before it answered any.
-      borrower = lendToRemote(subStream, (jobs) => send({ type: 'jobs', jobs }), {
-        batchSize: options.batchSize,
-        workers: message.workers ?? 1,
-        unprovenWorkers: message.workers ?? 1,
-        maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
-        ...(socket.roundTripMs === undefined ? {} : { roundTrip: socket.roundTripMs }),
-      })
-      heartbeat.start()
-      options.onJoin?.(label)
-      return
+      // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
+      printInternalError(`taking a message from volunteer ${this.#options.volunteerId}`, error)
+      this.#reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
     }
+  }
+
+  #handle(message: VolunteerToRoot): void {
+    if (message.type === 'hello') return this.#hello(message)
+    const borrower = this.#borrower
     if (borrower === undefined) throw new ProtocolError('the first message must be hello')
     if (message.type === 'outcomes') {
       borrower.receive(message.outcomes, message.msPerItem)
-      options.board.countOutcomes(socket, message.outcomes.length)
+      this.#options.board.countOutcomes(this.#socket, message.outcomes.length)
     } else if (message.type === 'return') borrower.giveBack(message.ids)
     else if (message.type === 'status') {
       // Its place is the root's to say, not the page's: a volunteer cannot pose as another.
       const place = {
-        id: options.volunteerId,
+        id: this.#options.volunteerId,
         transport: 'websocket',
         depth: 1,
         parent: null,
         children: 0,
       } as const
-      options.board.update(socket, [{ ...message.report, ...place }])
+      this.#options.board.update(this.#socket, [{ ...message.report, ...place }])
       // Its volunteer may have changed its Workers since its hello, or paused it (no Worker then: credit
       // 0, it is lent nothing): the credit follows (what it earned by answering still bounds it).
       borrower.setWorkers(message.report.paused === true ? 0 : (message.report.workers ?? 1))
     }
   }
 
-  socket.onMessage((text) => {
-    if (left) return
-    heartbeat.received()
-    try {
-      handle(text)
-    } catch (error) {
-      if (isProtocolError(error)) {
-        const code = error.name === MessageTooLargeError.name ? CLOSE_MESSAGE_TOO_BIG : CLOSE_PROTOCOL_ERROR
-        return reject(error.message, code)
-      }
-      // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
-      printInternalError(`taking a message from volunteer ${options.volunteerId}`, error)
-      reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
+  #hello(message: Extract<VolunteerToRoot, { type: 'hello' }>): void {
+    const options = this.#options
+    if (this.#borrower !== undefined) throw new ProtocolError('hello sent twice')
+    if (message.protocolVersion !== VOLUNTEER_PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        `this page speaks protocol ${String(message.protocolVersion)}, the root ${String(VOLUNTEER_PROTOCOL_VERSION)}: reload the page`,
+      )
     }
-  })
-  socket.onClose((reason) => leave(reason))
-  return {
-    sendProgress: (progress) => {
-      if (!left && borrower !== undefined) send({ type: 'progress', ...progress })
-    },
-    finish: () => {
-      if (left) return
-      leave(RUN_FINISHED_REASON, true)
-      socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
-    },
+    clearTimeout(this.#helloTimer)
+    // What people call it, on the terminal as on the dashboard (`Chrome · Linux · 3fa2`, or its chosen name).
+    const label = volunteerLabel(message.deviceName, options.volunteerId)
+    const admission = options.marks?.admit(options.volunteerId, message.browserMark)
+    if (admission?.admitted === false) {
+      if (admission.firstRefusal) options.onRefused?.(label, admission.reason)
+      this.#reject(`this browser was excluded earlier in this run: it ${admission.reason}`, CLOSE_DISCREDITED)
+      return
+    }
+    this.#send({
+      type: 'welcome',
+      volunteerId: options.volunteerId,
+      config: options.config,
+      ...(admission === undefined ? {} : { browserMark: admission.mark }),
+    })
+    this.#borrower = this.#lend(label, message.workers ?? 1)
+    this.#link = new Link(this.#channel, processClock, options.heartbeatMs, {
+      message: () => undefined,
+      closed: () => undefined,
+      silent: (_, silentMs) => this.#reject(silentReason(silentMs), CLOSE_RECONNECT),
+      roundTrip: (ms) => (this.#roundTripMs = ms),
+    })
+    options.onJoin?.(label)
+  }
+
+  /** Lends to the volunteer, whose Workers (bounded by the hello's check) each start on an item at once. */
+  #lend(label: string, workers: number): RemoteBorrower {
+    const options = this.#options
+    const subStream = options.lender.lendStream({
+      name: options.volunteerId,
+      onDropped: (reason) => this.#reject(`'${label}' ${reason.message}`, CLOSE_DISCREDITED),
+      // Another volunteer waits idle: this one gives back what it has not started (a `return`).
+      onRecall: (count) => this.#send({ type: 'recall', count }),
+    })
+    return lendToRemote(subStream, (jobs) => this.#send({ type: 'jobs', jobs }), {
+      batchSize: options.batchSize,
+      workers,
+      unprovenWorkers: workers,
+      maxMessageChars: MAX_VOLUNTEER_MESSAGE_CHARS,
+      roundTrip: () => this.#roundTripMs,
+    })
   }
 }
