@@ -6,7 +6,6 @@ import {
   CLOSE_RECONNECT,
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
-  fitCloseReason,
   isProtocolError,
   MessageTooLargeError,
   MAX_VOLUNTEER_HELLO_CHARS,
@@ -102,7 +101,6 @@ class VolunteerService {
   readonly #channel: VolunteerChannel
   readonly #helloTimer: ReturnType<typeof setTimeout>
   #borrower: RemoteBorrower | undefined
-  #link: Link<VolunteerChannel> | undefined
   #roundTripMs = 0
   #left = false
 
@@ -129,7 +127,7 @@ class VolunteerService {
   finish(): void {
     if (this.#left) return
     this.#leave(RUN_FINISHED_REASON, true)
-    this.#socket.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
+    this.#channel.close(CLOSE_RUN_FINISHED, RUN_FINISHED_REASON)
   }
 
   #send(message: RootToVolunteer): void {
@@ -141,7 +139,6 @@ class VolunteerService {
     if (this.#left) return
     this.#left = true
     clearTimeout(this.#helloTimer)
-    this.#link?.close()
     this.#borrower?.close(new Error(reason))
     this.#options.board.remove(this.#socket)
     if (this.#borrower !== undefined && !quietly) this.#options.onLeave?.(reason)
@@ -150,7 +147,8 @@ class VolunteerService {
   #reject(reason: string, code = CLOSE_PROTOCOL_ERROR): void {
     clearTimeout(this.#helloTimer)
     this.#send({ type: 'error', reason })
-    this.#socket.close(code, fitCloseReason(reason))
+    // Through the channel, so that the link lets go of it (its heartbeat stops) and sends nothing more.
+    this.#channel.close(code, reason)
     this.#leave(reason)
   }
 
@@ -226,7 +224,8 @@ class VolunteerService {
       ...(admission === undefined ? {} : { browserMark: admission.mark }),
     })
     this.#borrower = this.#lend(label, message.workers ?? 1)
-    this.#link = new Link(this.#channel, processClock, options.heartbeatMs, {
+    // The link lets go of the channel when it closes, whoever closed it.
+    new Link(this.#channel, processClock, options.heartbeatMs, {
       message: () => undefined,
       closed: () => undefined,
       silent: (_, silentMs) => this.#reject(silentReason(silentMs), CLOSE_RECONNECT),
