@@ -33,14 +33,14 @@ describe('connectRemoteServer', () => {
     server = undefined
   })
 
-  const start = async (): Promise<HostingServer> => {
+  const start = async (heartbeatMs = 60_000): Promise<HostingServer> => {
     const volunteerDir = await mkdtemp(path.join(os.tmpdir(), 'pando-page-'))
     server = await createHostingServer({
       port: 0,
       host: '127.0.0.1',
       secret: SECRET,
       volunteerDir,
-      heartbeatMs: 60_000,
+      heartbeatMs,
       wrongSecretDelayMs: 50,
     })
     return server
@@ -126,6 +126,21 @@ describe('connectRemoteServer', () => {
     await server?.close()
     await expect.poll(() => lost).toEqual(['pando-server is shutting down'])
     expect(reasons).toEqual(['the link to pando-server was lost'])
+  })
+
+  it('keeps the link through a stall of its own thread longer than its watchdog (a root only busy)', async () => {
+    const heartbeatMs = 100
+    const { port } = await start(heartbeatMs)
+    const { lost } = await connect(port)
+    await new Promise((resolve) => setTimeout(resolve, 3 * heartbeatMs))
+    // A synchronous task of 1 s (a busy root, a loaded machine): no ping is read meanwhile, the watchdog's
+    // own timer (4 pings' worth) is due long before it ends; the server's pings wait unread in the socket.
+    const end = performance.now() + 10 * heartbeatMs
+    while (performance.now() < end) {
+      // busy
+    }
+    await new Promise((resolve) => setTimeout(resolve, 6 * heartbeatMs))
+    expect(lost).toEqual([])
   })
 
   it('closes its tunnelled volunteers as the run is over, not as lost, when the root ends the run', async () => {

@@ -24,7 +24,8 @@ export {
 } from './errors.ts'
 export { hashSlot } from './hash.ts'
 export { Heartbeat, type HeartbeatComponents, type HeartbeatOptions } from './heartbeat.ts'
-export { smoothRoundTrip } from './round-trip.ts'
+export { Link, type LinkHandlers } from './link.ts'
+export { RoundTrip, smoothRoundTrip } from './round-trip.ts'
 export type { JoinRouterStats } from './join-router.ts'
 export {
   isControlMessage,
@@ -73,3 +74,9 @@ export {
   type WebRtcConnectorOptions,
   type WebRtcImplementation,
 } from './webrtc/simple-peer-channel.ts'
+export {
+  WebSocketChannel,
+  type WebSocketChannelOptions,
+  type WebSocketClose,
+  type WebSocketLike,
+} from './websocket/websocket-channel.ts'

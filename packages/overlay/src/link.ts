@@ -1,4 +1,4 @@
-import type { PeerChannel } from './channel.ts'
+import type { Channel, PeerChannel } from './channel.ts'
 import type { Clock } from './clock.ts'
 import { HeartbeatTimeoutError } from './errors.ts'
 import { Heartbeat } from './heartbeat.ts'
@@ -9,18 +9,19 @@ export interface LinkHandlers {
   message(message: unknown): void
   /** The channel closed, for whatever reason; called once. */
   closed(): void
-  /** The peer was silent too long; the channel is being closed. */
-  silent(error: HeartbeatTimeoutError): void
+  /** The peer was silent too long (`silentMs`, since its last sign of life); the channel is being closed. */
+  silent(error: HeartbeatTimeoutError, silentMs: number): void
   /** The heartbeats measured the round trip to the peer again: `ms`, smoothed. */
   roundTrip?(ms: number): void
 }
 
 /**
- * An open channel to the parent or to a child: it forwards messages, watches the peer with a heartbeat
- * (every message counts as a sign of life), measures the round trip with the heartbeats (see
- * `RoundTrip`) and lets go of the channel's events once it closed.
+ * An open channel to the parent, to a child or to a WebSocket peer: it forwards messages, watches the peer
+ * with a heartbeat (every message counts as a sign of life), measures the round trip with the heartbeats
+ * (see `RoundTrip`) and lets go of the channel's events once it closed. The tree's links are peer channels
+ * (the default `C`); a WebSocket volunteer's, on either end, is a `WebSocketChannel`.
  */
-export class Link {
+export class Link<C extends Channel = PeerChannel> {
   private readonly heartbeat: Heartbeat | undefined
   private readonly roundTrip: RoundTrip
   private readonly onMessage = (message: unknown): void => {
@@ -35,7 +36,7 @@ export class Link {
   }
 
   constructor(
-    readonly channel: PeerChannel,
+    readonly channel: C,
     clock: Clock,
     heartbeatMs: number,
     private readonly handlers: LinkHandlers,
@@ -47,8 +48,8 @@ export class Link {
         {
           clock,
           send: () => this.send(this.roundTrip.heartbeat()),
-          onTimeout: () => {
-            handlers.silent(new HeartbeatTimeoutError(heartbeatMs))
+          onTimeout: (silentMs) => {
+            handlers.silent(new HeartbeatTimeoutError(heartbeatMs), silentMs)
             channel.close()
           },
         },

@@ -8,19 +8,22 @@ import {
   type MemoryChannel,
   type TreeNodeEvents,
 } from '../src/index.ts'
-import { channelSuite, connectPair } from './suites/channel.ts'
+import { channelSuite, connectPair, peerSetup } from './suites/channel.ts'
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
-channelSuite('MemoryChannel, microtask delivery', {
-  connector: () => createMemoryNetwork().connector,
-  settle,
-})
+channelSuite(
+  'MemoryChannel, microtask delivery',
+  peerSetup(() => createMemoryNetwork().connector, settle),
+)
 
-channelSuite('MemoryChannel, random latency on the system clock', {
-  connector: () => createMemoryNetwork({ latencyMs: { min: 0, max: 3 }, json: true }).connector,
-  settle: () => new Promise((resolve) => setTimeout(resolve, 2)),
-})
+channelSuite(
+  'MemoryChannel, random latency on the system clock',
+  peerSetup(
+    () => createMemoryNetwork({ latencyMs: { min: 0, max: 3 }, json: true }).connector,
+    () => new Promise((resolve) => setTimeout(resolve, 2)),
+  ),
+)
 
 describe('MemoryChannel', () => {
   function virtualNetwork(trickle = 2) {

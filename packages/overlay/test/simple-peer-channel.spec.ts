@@ -4,12 +4,15 @@ import { TREE_CHUNK_CHARS } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nodeWrtc } from '@pando/cli'
 import { SimplePeerChannel, createWebRtcConnector, type PeerChannel } from '../src/index.ts'
-import { channelSuite, openPair as openConnectedPair } from './suites/channel.ts'
+import { channelSuite, openPair as openConnectedPair, peerSetup } from './suites/channel.ts'
 
-channelSuite('SimplePeerChannel over node-datachannel, on loopback', {
-  connector: () => createWebRtcConnector({ wrtc: nodeWrtc, bindAddress: '127.0.0.1' }),
-  settle: () => new Promise((resolve) => setTimeout(resolve, 10)),
-})
+channelSuite(
+  'SimplePeerChannel over node-datachannel, on loopback',
+  peerSetup(
+    () => createWebRtcConnector({ wrtc: nodeWrtc, bindAddress: '127.0.0.1' }),
+    () => new Promise((resolve) => setTimeout(resolve, 10)),
+  ),
+)
 
 /** The most a channel lets wait in the data channel's send buffer: simple-peer's 64 KiB, plus one chunk. */
 const MAX_BUFFERED = 64 * 1024 + 3 * TREE_CHUNK_CHARS

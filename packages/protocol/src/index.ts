@@ -86,6 +86,7 @@ export {
 } from './module-contract.ts'
 export {
   VOLUNTEER_PROTOCOL_VERSION,
+  type VolunteerHeartbeat,
   MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
   type VolunteerConfig,

@@ -5,11 +5,27 @@ import type { RunProgress } from './run-progress.ts'
 
 /**
  * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
- * frames. Liveness uses WebSocket ping/pong frames, which browsers answer by themselves.
+ * frames. Both ends watch the link as a tree link is watched (the overlay's `Link`): each sends a
+ * `heartbeat` every quarter heartbeat, which measures the round trip, and gives up a peer silent too long.
  */
 
 /** Bumped when a message changes incompatibly; the root refuses a page with another version. */
 export const VOLUNTEER_PROTOCOL_VERSION = 1
+
+/**
+ * A sign of life on the volunteer link, either way, every quarter heartbeat (WebSocket pings are answered by
+ * the browser even when the page is frozen, so they cannot tell a frozen tab). It measures the round trip as
+ * a tree link's heartbeat does: `sentAt` is the sender's clock, and the next heartbeat back echoes it
+ * (`echo`) with how long it was kept (`heldMs`); clocks are never compared across peers. The root sends its
+ * own only to a page whose heartbeats carry `sentAt`: an older page, which sends bare ones and would not
+ * know the root's, gets none (so the protocol's version stays 1).
+ */
+export interface VolunteerHeartbeat {
+  readonly type: 'heartbeat'
+  readonly sentAt?: number
+  readonly echo?: number
+  readonly heldMs?: number
+}
 
 /** Largest message either side accepts, in bytes of JSON. */
 export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -49,6 +65,8 @@ export type RootToVolunteer =
   | ({ readonly type: 'progress' } & RunProgress)
   /** The root is closing the connection for this reason (protocol violation, version mismatch, shutdown). */
   | { readonly type: 'error'; readonly reason: string }
+  /** The root's sign of life (see {@link VolunteerHeartbeat}). */
+  | VolunteerHeartbeat
 
 export type VolunteerToRoot =
   /**
@@ -70,10 +88,7 @@ export type VolunteerToRoot =
   | { readonly type: 'outcomes'; readonly outcomes: readonly Outcome[]; readonly msPerItem?: number }
   /** Items it was lent and will not compute, to lend elsewhere (not a failure): see `give-back.ts`. */
   | ReturnMessage
-  /**
-   * A sign of life from the page itself, every half heartbeat: WebSocket pings are answered by the browser
-   * even when the page is frozen, so the root needs this to notice a frozen or hung tab.
-   */
-  | { readonly type: 'heartbeat' }
+  /** The page's own sign of life, which tells the root a frozen or hung tab (see {@link VolunteerHeartbeat}). */
+  | VolunteerHeartbeat
   /** Its status, every reporting interval (the root overwrites `id` with the one it gave). */
   | { readonly type: 'status'; readonly report: VolunteerReport }

@@ -135,6 +135,11 @@ const monitor = shape({
   tree: arr(shape({ id: idStr, parent: oneOf(lit(null), idStr) })),
 })
 const closeFields = { connection: int(1), code: int(1000, 4999), reason: shortStr(123) }
+// A volunteer link's heartbeat, either way: times ≥ 0, `echo` and `heldMs` both or neither.
+const heartbeat = oneOf(
+  shape({ type: lit('heartbeat'), sentAt: opt(finite(0)) }),
+  shape({ type: lit('heartbeat'), sentAt: opt(finite(0)), echo: finite(0), heldMs: finite(0) }),
+)
 
 const VOLUNTEER_TO_ROOT = oneOf(
   shape({
@@ -145,7 +150,7 @@ const VOLUNTEER_TO_ROOT = oneOf(
   }),
   outcomes,
   shape({ type: lit('status'), report }),
-  shape({ type: lit('heartbeat') }),
+  heartbeat,
   giveBack,
 )
 const progress = shape({ type: lit('progress'), done: int(), total: oneOf(int(), lit(null)) })
@@ -155,6 +160,7 @@ const ROOT_TO_VOLUNTEER = oneOf(
   progress,
   shape({ type: lit('error'), reason: str }),
   recall,
+  heartbeat,
 )
 const TREE_WORK = oneOf(
   shape({ type: lit('jobs'), jobs: arr(job) }),

@@ -31,7 +31,7 @@ import {
   type TabSettings,
 } from './tab-settings.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
-import { VolunteerSession, type VolunteerSessionOptions } from './volunteer-session.ts'
+import { WorkerSession, type WorkerSessionOptions } from './worker-session.ts'
 import { WorkerClient } from './worker-client.ts'
 import { WorkerPool } from './worker-pool.ts'
 
@@ -270,12 +270,12 @@ export class VolunteerPage {
   }
 
   /**
-   * Starts the tab's Workers with the bundle loaded (a {@link WorkerPool} of `VolunteerSession`s, the first
+   * Starts the tab's Workers with the bundle loaded (a {@link WorkerPool} of `WorkerSession`s, the first
    * taking the spare): the status follows them while the pool is the latest one started, and their outcomes
    * are counted, then handed to `onOutcomes`.
    */
   startWorkers(
-    options: VolunteerSessionOptions,
+    options: WorkerSessionOptions,
     onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void,
     onHandBack?: (jobs: Job[]) => void,
   ): WorkerPool {
@@ -285,7 +285,7 @@ export class VolunteerPage {
       { workers: this.#settings.workers, cpuLimit: this.#settings.cpuLimit, paused: this.#pauses.paused },
       {
         createLane: (events) => {
-          const session = new VolunteerSession(
+          const session = new WorkerSession(
             options,
             {
               ...events,

@@ -1,23 +1,35 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Connection, type ConnectionEvents } from '../src/connection.ts'
+import { CLOSE_RECONNECT, toWire } from '@pando/protocol'
+import { Connection, ROOT_SILENT_REASON, type ConnectionEvents } from '../src/connection.ts'
 import { FakeSocket } from './util.ts'
+
+/** The link's heartbeat in these tests: a tick every 250 ms. */
+const HEARTBEAT_MS = 1_000
 
 function connect(): { connection: Connection; events: ConnectionEvents; delays: number[] } {
   const delays: number[] = []
   const events: ConnectionEvents = {
     onOpen: vi.fn(),
     onMessage: vi.fn(),
+    onProtocolError: vi.fn(),
     onClose: vi.fn((info: { delay: number }) => delays.push(info.delay)),
   }
   const connection = new Connection('ws://root/volunteer', events, {
     WebSocket: FakeSocket as unknown as typeof WebSocket,
     random: () => 1,
   })
-  connection.start()
+  connection.start(HEARTBEAT_MS)
   return { connection, events, delays }
 }
 
 const latest = (): FakeSocket => FakeSocket.instances.at(-1) as FakeSocket
+
+/** A connection whose socket is open. */
+function latestAfterOpen(): ReturnType<typeof connect> {
+  const connected = connect()
+  latest().open()
+  return connected
+}
 
 describe('Connection', () => {
   beforeEach(() => {
@@ -40,8 +52,47 @@ describe('Connection', () => {
       protocolVersion: 1,
       deviceName: 'x',
     })
-    latest().receive('{"type":"jobs","jobs":[]}')
-    expect(events.onMessage).toHaveBeenCalledWith('{"type":"jobs","jobs":[]}')
+    const jobs = [{ id: 3, value: '9' }]
+    latest().receive(JSON.stringify(toWire({ type: 'jobs', jobs })))
+    expect(events.onMessage).toHaveBeenCalledWith({ type: 'jobs', jobs })
+  })
+
+  it("sends a heartbeat every quarter heartbeat, echoing the root's last one and how long it kept it", () => {
+    latestAfterOpen()
+    vi.advanceTimersByTime(HEARTBEAT_MS / 4)
+    const first = JSON.parse(latest().sent.at(-1) as string) as Record<string, unknown>
+    expect(first).toEqual({ type: 'heartbeat', sentAt: Date.now() })
+    latest().receive(JSON.stringify({ type: 'heartbeat', sentAt: 42 }))
+    vi.advanceTimersByTime(100)
+    latest().receive(JSON.stringify({ type: 'progress', done: 1, total: null }))
+    vi.advanceTimersByTime(HEARTBEAT_MS / 4 - 100)
+    const second = JSON.parse(latest().sent.at(-1) as string) as Record<string, unknown>
+    expect(second).toEqual({ type: 'heartbeat', sentAt: Date.now(), echo: 42, heldMs: HEARTBEAT_MS / 4 })
+  })
+
+  it('gives a silent root up within the heartbeat, closing with CLOSE_RECONNECT, then comes back', () => {
+    const { events, delays } = latestAfterOpen()
+    vi.advanceTimersByTime(HEARTBEAT_MS)
+    expect(latest().readyState).toBe(3)
+    expect(events.onClose).toHaveBeenCalledWith({
+      code: CLOSE_RECONNECT,
+      reason: ROOT_SILENT_REASON,
+      delay: delays[0],
+    })
+    vi.advanceTimersByTime(delays[0] as number)
+    expect(FakeSocket.instances).toHaveLength(2)
+  })
+
+  it('keeps a root whose messages come, and takes one it cannot parse for a lost link (its own close)', () => {
+    const { events } = latestAfterOpen()
+    for (let i = 0; i < 8; i++) {
+      vi.advanceTimersByTime(HEARTBEAT_MS / 4)
+      latest().receive('{"type":"heartbeat"}')
+    }
+    expect(events.onClose).not.toHaveBeenCalled()
+    latest().receive('{"type":"nonsense"}')
+    expect(events.onProtocolError).toHaveBeenCalledOnce()
+    expect(events.onClose).toHaveBeenCalledWith(expect.objectContaining({ code: CLOSE_RECONNECT }))
   })
 
   it('reconnects after a close with growing delays, reset by resetBackoff()', () => {

@@ -23,7 +23,12 @@ export class VolunteerSocket {
   constructor(socket: WebSocket) {
     this.socket = socket
     socket.on('message', (data) => {
-      this.messages.push(parseVolunteerMessage(String(data)) as Message)
+      const message = parseVolunteerMessage(String(data))
+      // As a root does, it answers the page's heartbeats with its own (the page gives up a silent root).
+      if (message.type === 'heartbeat' && message.sentAt !== undefined) {
+        this.send({ type: 'heartbeat', sentAt: Date.now(), echo: message.sentAt, heldMs: 0 })
+      }
+      this.messages.push(message as Message)
       for (const wake of this.#waiters) wake()
     })
   }

@@ -17,9 +17,11 @@ import {
   type ServerToRoot,
 } from '@pando/protocol'
 import { filterSignal, withToken, type AddressRange } from '@pando/server'
+import { Heartbeat } from '@pando/overlay'
 import { WebSocket, type RawData } from 'ws'
 import { UsageError } from '../errors.ts'
 import type { ServerAddress } from './host-address.ts'
+import { processClock } from './process-clock.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { terminalText } from '../terminal-text.ts'
 import { PEER_TEXT_CHARS } from '../constants.ts'
@@ -30,7 +32,10 @@ const CONNECT_TIMEOUT_MS = 10_000
 const REGISTER_TIMEOUT_MS = 60_000
 /**
  * The link counts as lost after this many of the server's ping intervals without a ping: one more than the
- * server lets the root miss, so that the server, which sees the root's pongs, decides first.
+ * server lets the root miss, so that the server, which sees the root's pongs, decides first. It is watched
+ * by the overlay's `Heartbeat` (a check every interval), so a root that was only busy (its own thread
+ * stalled, the server's pings waiting unread) is not taken for one whose server went silent: the check that
+ * comes late gives the link a fresh interval.
  */
 const MISSED_PINGS = 4
 
@@ -158,7 +163,8 @@ class RootLink {
   #reject: (error: Error) => void = () => undefined
   #welcome: Welcome | undefined
   #refusal: string | undefined
-  #watchdog: ReturnType<typeof setTimeout> | undefined
+  /** Watches the server's pings once registered (see {@link MISSED_PINGS}). */
+  #watchdog: Heartbeat | undefined
   #registerTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: RemoteServerOptions) {
@@ -188,7 +194,7 @@ class RootLink {
   async close(): Promise<void> {
     if (this.#phase === 'closed') return
     this.#phase = 'closing'
-    clearTimeout(this.#watchdog)
+    this.#watchdog?.stop()
     if (this.#socket.readyState === WebSocket.CLOSED) return
     const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()))
     this.#socket.close(CLOSE_NORMAL, 'the run is over')
@@ -302,17 +308,26 @@ class RootLink {
   #heard(): void {
     const heartbeatMs = this.#welcome?.heartbeatMs
     if (this.#phase !== 'ready' || heartbeatMs === undefined) return
-    clearTimeout(this.#watchdog)
-    this.#watchdog = setTimeout(() => {
-      this.#refusal ??= `no heartbeat for ${(MISSED_PINGS * heartbeatMs) / 1000} s`
-      this.#socket.terminate()
-    }, MISSED_PINGS * heartbeatMs)
+    if (this.#watchdog !== undefined) return this.#watchdog.received()
+    // Checked every ping interval: a link without a ping for more than MISSED_PINGS of them at a check is lost.
+    this.#watchdog = new Heartbeat(
+      { timeoutMs: (MISSED_PINGS + 1) * heartbeatMs, ticks: MISSED_PINGS + 1 },
+      {
+        clock: processClock,
+        send: () => undefined,
+        onTimeout: (silentMs) => {
+          this.#refusal ??= `no heartbeat for ${String(Math.round(silentMs / 100) / 10)} s`
+          this.#socket.terminate()
+        },
+      },
+    )
+    this.#watchdog.start()
   }
 
   #closed(code: number, reason: string): void {
     const phase = this.#phase
     this.#phase = 'closed'
-    clearTimeout(this.#watchdog)
+    this.#watchdog?.stop()
     clearTimeout(this.#registerTimer)
     const volunteerReason = phase === 'closing' ? 'the run is over' : 'the link to pando-server was lost'
     for (const socket of this.#volunteers.values()) socket.closed(volunteerReason)

@@ -1,5 +1,3 @@
-import { smoothRoundTrip } from '@pando/overlay'
-import { pongRoundTrip } from '@pando/server'
 import type { RawData, WebSocket } from 'ws'
 
 /**
@@ -15,11 +13,6 @@ export interface VolunteerSocket {
   onMessage(listener: (text: string | undefined) => void): void
   /** Once, when the connection has closed or failed, with why. */
   onClose(listener: (reason: string) => void): void
-  /**
-   * The round trip to the volunteer in ms, smoothed as a tree link's is, as the server's pings measure it (0
-   * until the first pong). Absent where it cannot be measured (a tunnelled volunteer, whose pings are the remote server's).
-   */
-  readonly roundTripMs?: () => number
 }
 
 function rawText(data: RawData): string {
@@ -38,14 +31,7 @@ export function wsVolunteerSocket(socket: WebSocket): VolunteerSocket {
   }
   socket.on('error', (error) => closed(error.message))
   socket.on('close', () => closed('disconnected'))
-  let roundTripMs: number | undefined
-  socket.on('pong', (payload: Buffer) => {
-    const sample = pongRoundTrip(payload)
-    if (sample === undefined) return
-    roundTripMs = smoothRoundTrip(roundTripMs, sample)
-  })
   return {
-    roundTripMs: () => roundTripMs ?? 0,
     send: (text) => {
       if (socket.readyState === socket.OPEN) socket.send(text)
     },

@@ -4,6 +4,7 @@
 import {
   CLOSE_INTERNAL_ERROR,
   CLOSE_PROTOCOL_ERROR,
+  CLOSE_RECONNECT,
   VOLUNTEER_PROTOCOL_VERSION,
   parseRootMessage,
   toWire,
@@ -13,7 +14,7 @@ import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { ReportBoard } from '../src/monitoring/report-board.ts'
-import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/volunteer-session.ts'
+import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/serve-volunteer.ts'
 import type { VolunteerSocket } from '../src/networked/volunteer-socket.ts'
 
 /** The root's end of a volunteer's WebSocket, played by the test. */
@@ -51,7 +52,7 @@ class FakeSocket implements VolunteerSocket {
 }
 
 /** Serves one fake volunteer from a lender of 4 items, its board as given; says hello for it. */
-function servedVolunteer(board: ReportBoard): FakeSocket {
+function servedVolunteer(board: ReportBoard, heartbeatMs = 60_000): FakeSocket {
   const lender = createLender({ ordered: true, retries: 2 })
   pull(pull.values([1, 2, 3, 4].map((value, id): Job => ({ id, value: String(value) }))), lender.sink)
   pull(lender.source, pull.drain())
@@ -62,7 +63,7 @@ function servedVolunteer(board: ReportBoard): FakeSocket {
     batchSize: 2,
     volunteerId: 'v1',
     board,
-    heartbeatMs: 60_000,
+    heartbeatMs,
   })
   socket.deliver({ type: 'hello', protocolVersion: VOLUNTEER_PROTOCOL_VERSION, deviceName: 'test' })
   onTestFinished(() => served.finish())
@@ -110,5 +111,53 @@ describe('serveVolunteer', () => {
     expect(written).toMatch(
       /^pando: internal error while taking a message from volunteer v1: TypeError: a bug in the board\n {4}at /,
     )
+  })
+
+  describe('the link, watched as a tree link is (the overlay Link)', () => {
+    /** A short heartbeat, so that the tests take a few of them. */
+    const HEARTBEAT_MS = 200
+    const heartbeatsSent = (socket: FakeSocket) =>
+      socket.sent.map((text) => parseRootMessage(text)).filter((message) => message.type === 'heartbeat')
+
+    it('gives a silent page up within the heartbeat, with CLOSE_RECONNECT and how long it was silent', async () => {
+      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      await expect.poll(() => socket.closedWith, { timeout: 10 * HEARTBEAT_MS }).toBeDefined()
+      expect(socket.closedWith?.code).toBe(CLOSE_RECONNECT)
+      expect(socket.closedWith?.reason).toMatch(
+        /^silent for \d+ ms: the page sent no heartbeat \(frozen or hung\?\)$/,
+      )
+    })
+
+    it("answers a page's measuring heartbeats with its own, echoing the page's time and how long it kept it", async () => {
+      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      socket.deliver({ type: 'heartbeat', sentAt: 1234.5 })
+      await expect
+        .poll(() => heartbeatsSent(socket).length, { timeout: 10 * HEARTBEAT_MS })
+        .toBeGreaterThan(0)
+      const [first] = heartbeatsSent(socket)
+      expect(first).toMatchObject({ type: 'heartbeat', echo: 1234.5 })
+      expect(first?.type === 'heartbeat' && first.heldMs !== undefined && first.heldMs >= 0).toBe(true)
+      expect(first?.type === 'heartbeat' && typeof first.sentAt === 'number').toBe(true)
+      expect(socket.closedWith).toBeUndefined()
+    })
+
+    it('sends no heartbeat to a page whose own are bare (an older page), and keeps it while it sends them', async () => {
+      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      for (let i = 0; i < 10; i++) {
+        socket.deliver({ type: 'heartbeat' })
+        await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4))
+      }
+      expect(heartbeatsSent(socket)).toEqual([])
+      expect(socket.closedWith).toBeUndefined()
+    })
+
+    it('refuses a heartbeat whose echo comes without heldMs', async () => {
+      const socket = servedVolunteer(new ReportBoard())
+      socket.deliver({ type: 'heartbeat', sentAt: 1, echo: 2 })
+      expect(socket.closedWith).toEqual({
+        code: CLOSE_PROTOCOL_ERROR,
+        reason: 'heartbeat.echo and heartbeat.heldMs come together',
+      })
+    })
   })
 })

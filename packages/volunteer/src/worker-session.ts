@@ -11,7 +11,7 @@ import type { BatchResult } from './worker-api.ts'
 import { WorkerClient } from './worker-client.ts'
 import { NO_FIGURES, ownTimePerItem, type WorkerFigures } from './worker-figures.ts'
 
-export interface VolunteerSessionOptions {
+export interface WorkerSessionOptions {
   /** Absolute URL of the user's bundle. */
   readonly bundleUrl: string
   /**
@@ -62,8 +62,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * relative deadline (`itemTimeoutPercent`) is taken anew for each batch from the items timed so far: each
  * batch counts its items at the Worker's own time per item (`WorkerFigures.ownTime`).
  */
-export class VolunteerSession {
-  readonly #options: VolunteerSessionOptions
+export class WorkerSession {
+  readonly #options: WorkerSessionOptions
   readonly #events: SessionEvents
   readonly #components: SessionComponents
   readonly #timeout: ItemTimeoutRule
@@ -77,11 +77,7 @@ export class VolunteerSession {
   #running = false
   #closed = false
 
-  constructor(
-    options: VolunteerSessionOptions,
-    events: SessionEvents,
-    components?: Partial<SessionComponents>,
-  ) {
+  constructor(options: WorkerSessionOptions, events: SessionEvents, components?: Partial<SessionComponents>) {
     this.#options = options
     this.#timeout = new ItemTimeoutRule(
       options.itemTimeoutPercent === undefined

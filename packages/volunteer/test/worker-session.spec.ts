@@ -6,7 +6,7 @@ import {
   type SerializedError,
 } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { VolunteerSession } from '../src/volunteer-session.ts'
+import { WorkerSession } from '../src/worker-session.ts'
 import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
 import { scriptedWorker, type ScriptedWorkerLog } from './util.ts'
@@ -42,7 +42,7 @@ function record(): {
   outcomes: Outcome[]
   busy: boolean[]
   loadErrors: SerializedError[]
-  events: ConstructorParameters<typeof VolunteerSession>[1]
+  events: ConstructorParameters<typeof WorkerSession>[1]
 } {
   const seen = { outcomes: [] as Outcome[], busy: [] as boolean[], loadErrors: [] as SerializedError[] }
   return {
@@ -59,13 +59,13 @@ const NO_DEADLINE = { bundleUrl: 'u', itemTimeoutMs: 0 }
 const jobs = (...values: number[]): Job[] => values.map((value, id) => ({ id, value: String(value) }))
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe('VolunteerSession', () => {
+describe('WorkerSession', () => {
   describe('#add', () => {
     it('feeds jobs that arrived while the module loaded as one batch', async () => {
       const worker = fakeWorker()
       const seen = record()
       let loaded!: (worker: WorkerClient) => void
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
+      const session = new WorkerSession(NO_DEADLINE, seen.events, {
         startWorker: () => new Promise((resolve) => (loaded = resolve)),
       })
       session.start()
@@ -81,7 +81,7 @@ describe('VolunteerSession', () => {
     it('queues jobs that arrive while a batch runs into the next batch', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
+      const session = new WorkerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       session.start()
       session.add(jobs(1))
       await settle(5)
@@ -97,7 +97,7 @@ describe('VolunteerSession', () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
       const order: string[] = []
-      const session = new VolunteerSession(
+      const session = new WorkerSession(
         NO_DEADLINE,
         {
           ...seen.events,
@@ -121,7 +121,7 @@ describe('VolunteerSession', () => {
     it("hands over the Worker's own time per item with a batch's last outcomes", async () => {
       const worker = fakeWorker()
       const calls: [number, number | undefined][] = []
-      const session = new VolunteerSession(
+      const session = new WorkerSession(
         NO_DEADLINE,
         { ...record().events, onOutcomes: (outcomes, msPerItem) => calls.push([outcomes.length, msPerItem]) },
         { startWorker: async () => worker },
@@ -137,7 +137,7 @@ describe('VolunteerSession', () => {
     it('drops queued jobs, sends nothing more and terminates the Worker', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
+      const session = new WorkerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       session.start()
       session.add(jobs(1, 2))
       await settle(5)
@@ -153,7 +153,7 @@ describe('VolunteerSession', () => {
     it('reports the error at once and answers every job with it', async () => {
       const seen = record()
       const error = Object.assign(new Error('no function'), { name: 'ModuleContractError' })
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
+      const session = new WorkerSession(NO_DEADLINE, seen.events, {
         startWorker: () => Promise.reject(error),
       })
       session.start()
@@ -174,7 +174,7 @@ describe('VolunteerSession', () => {
       const fresh = fakeWorker()
       const workers = [broken, fresh]
       const seen = record()
-      const session = new VolunteerSession(NO_DEADLINE, seen.events, {
+      const session = new WorkerSession(NO_DEADLINE, seen.events, {
         startWorker: async () => workers.shift()!,
       })
       session.start()
@@ -203,24 +203,20 @@ describe('VolunteerSession', () => {
       itemTimeoutMs = DEADLINE,
       itemTimeoutPercent?: number,
     ): {
-      session: VolunteerSession
+      session: WorkerSession
       seen: ReturnType<typeof record>
       workers: ScriptedWorkerLog[]
       byId: () => Map<number, Outcome>
     } {
       const seen = record()
       const workers: ScriptedWorkerLog[] = []
-      const session = new VolunteerSession(
-        { bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent },
-        seen.events,
-        {
-          startWorker: async () => {
-            const worker = scriptedWorker()
-            workers.push(worker)
-            return worker
-          },
+      const session = new WorkerSession({ bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent }, seen.events, {
+        startWorker: async () => {
+          const worker = scriptedWorker()
+          workers.push(worker)
+          return worker
         },
-      )
+      })
       session.start()
       return { session, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
     }
