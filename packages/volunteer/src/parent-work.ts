@@ -45,7 +45,7 @@ export interface ParentWorkComponents {
   readonly sendUp: (message: TreeWorkMessage) => void
   /**
    * Starts this tab's runner, which hands its outcomes to `onOutcomes`, with its Worker's own time per item
-   * when it has it (see `WorkerSession`).
+   * when it has it (see `WorkerQueue`).
    */
   readonly createRunner: (onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void) => JobRunner
 }

@@ -5,7 +5,7 @@ export interface Terminable {
 
 /**
  * One Worker started ahead of need: the page starts it, with the module loading, as soon as it knows the
- * bundle's URL, while it is still joining; the first session that runs that bundle takes it, and its first
+ * bundle's URL, while it is still joining; the first Worker queue that runs that bundle takes it, and its first
  * items wait for no Worker start-up and no module load. Any other start is a fresh Worker.
  */
 export class SpareWorker<W extends Terminable> {
@@ -20,7 +20,7 @@ export class SpareWorker<W extends Terminable> {
   prestart(bundleUrl: string): void {
     if (this.#spare !== undefined) return
     const worker = this.#start(bundleUrl)
-    worker.catch(() => undefined) // the session that takes it hears of a failed load
+    worker.catch(() => undefined) // the queue that takes it hears of a failed load
     this.#spare = { bundleUrl, worker }
   }
 

@@ -31,7 +31,7 @@ import {
   type TabSettings,
 } from './tab-settings.ts'
 import { ThroughputMeter } from './throughput-meter.ts'
-import { WorkerSession, type WorkerSessionOptions } from './worker-session.ts'
+import { WorkerQueue, type WorkerQueueOptions } from './worker-queue.ts'
 import { WorkerClient } from './worker-client.ts'
 import { WorkerPool } from './worker-pool.ts'
 
@@ -262,7 +262,7 @@ export class VolunteerPage {
   }
 
   /**
-   * Starts a Worker and loads the bundle now, while the tab is still connecting: the first session that runs
+   * Starts a Worker and loads the bundle now, while the tab is still connecting: the first Worker queue that runs
    * this bundle takes it (see {@link SpareWorker}).
    */
   prestartWorker(bundleUrl: string): void {
@@ -270,12 +270,12 @@ export class VolunteerPage {
   }
 
   /**
-   * Starts the tab's Workers with the bundle loaded (a {@link WorkerPool} of `WorkerSession`s, the first
+   * Starts the tab's Workers with the bundle loaded (a {@link WorkerPool} of `WorkerQueue`s, the first
    * taking the spare): the status follows them while the pool is the latest one started, and their outcomes
    * are counted, then handed to `onOutcomes`.
    */
   startWorkers(
-    options: WorkerSessionOptions,
+    options: WorkerQueueOptions,
     onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void,
     onHandBack?: (jobs: Job[]) => void,
   ): WorkerPool {
@@ -285,7 +285,7 @@ export class VolunteerPage {
       { workers: this.#settings.workers, cpuLimit: this.#settings.cpuLimit, paused: this.#pauses.paused },
       {
         createLane: (events) => {
-          const session = new WorkerSession(
+          const queue = new WorkerQueue(
             options,
             {
               ...events,
@@ -294,8 +294,8 @@ export class VolunteerPage {
             },
             { startWorker: (bundleUrl) => this.#spare.take(bundleUrl) },
           )
-          session.start()
-          return session
+          queue.start()
+          return queue
         },
         ...(onHandBack === undefined ? {} : { onHandBack }),
         onOutcomes: (outcomes, msPerItem) => {

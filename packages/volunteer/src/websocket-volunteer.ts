@@ -45,7 +45,7 @@ class WebSocketVolunteer {
   itemTimeoutMs = DEFAULT_ITEM_TIMEOUT
   itemTimeoutPercent: number | undefined
   readonly #page: VolunteerPage
-  #session: WorkerPool | undefined
+  #pool: WorkerPool | undefined
   #volunteerId: string | undefined
   #welcomedOnce = false
   /** The root's reason in an `error` message, shown if the close that follows is a refusal. */
@@ -71,14 +71,14 @@ class WebSocketVolunteer {
    * the returned items to others, not back here; and on a resume, so it lends again.
    */
   sendStatus(): void {
-    if (this.#session === undefined || this.#volunteerId === undefined) return
+    if (this.#pool === undefined || this.#volunteerId === undefined) return
     const place = {
       id: this.#volunteerId,
       depth: 1,
       parent: null,
       children: 0,
       transport: 'websocket',
-      inFlight: this.#session.held,
+      inFlight: this.#pool.held,
     } as const
     this.connection.send({ type: 'status', report: this.#page.buildReport(place) })
   }
@@ -96,8 +96,8 @@ class WebSocketVolunteer {
 
   #closed(code: number, reason: string): void {
     const { view } = this.#page
-    this.#session?.close()
-    this.#session = undefined
+    this.#pool?.close()
+    this.#pool = undefined
     this.#volunteerId = undefined
     view.setVolunteerId(undefined)
     view.setPosition(undefined, undefined)
@@ -119,12 +119,12 @@ class WebSocketVolunteer {
       case 'welcome':
         return this.#welcome(message)
       case 'jobs':
-        if (this.#session !== undefined) return this.#session.add(message.jobs)
+        if (this.#pool !== undefined) return this.#pool.add(message.jobs)
         this.#page.view.showMessage('The root sent jobs before its welcome.')
         return this.connection.reconnect(CLOSE_RECONNECT, 'jobs before welcome')
       case 'recall':
         // Only jobs not started yet go back; what the Worker runs goes on to its outcomes.
-        if (this.#session !== undefined) this.#sendReturn(this.#session.recall(message.count))
+        if (this.#pool !== undefined) this.#sendReturn(this.#pool.recall(message.count))
         return
       case 'progress':
         return this.#page.setRunProgress(message)
@@ -139,7 +139,7 @@ class WebSocketVolunteer {
 
   #welcome(message: Extract<RootToVolunteer, { type: 'welcome' }>): void {
     const page = this.#page
-    this.#session?.close()
+    this.#pool?.close()
     this.connection.resetBackoff()
     this.#welcomedOnce = true
     this.#volunteerId = message.volunteerId
@@ -148,7 +148,7 @@ class WebSocketVolunteer {
     page.view.setVolunteerId(message.volunteerId)
     // A WebSocket volunteer is a child of the root, whose id it is not told.
     page.view.setPosition(1, undefined)
-    this.#session = page.startWorkers(
+    this.#pool = page.startWorkers(
       {
         bundleUrl: withPageToken(message.config.bundleUrl, location.href),
         itemTimeoutMs: this.itemTimeoutMs,

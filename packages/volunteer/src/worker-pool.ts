@@ -3,7 +3,7 @@ import { DutyCycleMeter, restAfter } from './duty-cycle.ts'
 import { takeFromBack } from './take-from-back.ts'
 import type { WorkerFigures } from './worker-figures.ts'
 
-/** One Worker's runner as the pool drives it (a `WorkerSession`, or a stand-in in tests). */
+/** One Worker's runner as the pool drives it (a `WorkerQueue`, or a stand-in in tests). */
 export interface LaneRunner {
   /** Queues jobs; the lane runs them as one batch. */
   add(jobs: readonly Job[]): void
@@ -13,9 +13,9 @@ export interface LaneRunner {
   readonly held: number
 }
 
-/** What a lane's runner tells the pool (the `SessionEvents` a `WorkerSession` takes, in part). */
+/** What a lane's runner tells the pool (the `SessionEvents` a `WorkerQueue` takes, in part). */
 export interface LaneEvents {
-  /** Outcomes, with the Worker's own time per item once a batch is over (see `WorkerSession`). */
+  /** Outcomes, with the Worker's own time per item once a batch is over (see `WorkerQueue`). */
   onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void
   /** The runner started work (`true`) or has nothing left (`false`). */
   onBusy: (busy: boolean) => void

@@ -11,7 +11,7 @@ import type { BatchResult } from './worker-api.ts'
 import { WorkerClient } from './worker-client.ts'
 import { NO_FIGURES, ownTimePerItem, type WorkerFigures } from './worker-figures.ts'
 
-export interface WorkerSessionOptions {
+export interface WorkerQueueOptions {
   /** Absolute URL of the user's bundle. */
   readonly bundleUrl: string
   /**
@@ -21,13 +21,13 @@ export interface WorkerSessionOptions {
   readonly itemTimeoutMs: number
   /**
    * A relative item deadline (`RunConfig.itemTimeoutPercent`, `--item-timeout 300%`): that percentage of the
-   * median time of the items this session's Workers timed, by the rule of `ItemTimeoutRule`, instead of
+   * median time of the items this queue's Workers timed, by the rule of `ItemTimeoutRule`, instead of
    * `itemTimeoutMs`.
    */
   readonly itemTimeoutPercent?: number | undefined
 }
 
-/** What a session reports to the page. */
+/** What a queue reports to the page. */
 export interface SessionEvents {
   /**
    * Outcomes to send to the root: each once, as the Worker reports them during a batch and at its end; at
@@ -51,7 +51,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * The work of one connection: a Worker with the module loaded, the queue of jobs the root lent, and the loop
- * that feeds the Worker all queued jobs as one batch whenever it is free. A session ends with its
+ * that feeds the Worker all queued jobs as one batch whenever it is free. A queue ends with its
  * connection; jobs it still holds are dropped (the root lends them again).
  *
  * The item deadline: when the Worker finishes no item for `itemTimeoutMs` while it runs a batch, it is
@@ -62,8 +62,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * relative deadline (`itemTimeoutPercent`) is taken anew for each batch from the items timed so far: each
  * batch counts its items at the Worker's own time per item (`WorkerFigures.ownTime`).
  */
-export class WorkerSession {
-  readonly #options: WorkerSessionOptions
+export class WorkerQueue {
+  readonly #options: WorkerQueueOptions
   readonly #events: SessionEvents
   readonly #components: SessionComponents
   readonly #timeout: ItemTimeoutRule
@@ -77,7 +77,7 @@ export class WorkerSession {
   #running = false
   #closed = false
 
-  constructor(options: WorkerSessionOptions, events: SessionEvents, components?: Partial<SessionComponents>) {
+  constructor(options: WorkerQueueOptions, events: SessionEvents, components?: Partial<SessionComponents>) {
     this.#options = options
     this.#timeout = new ItemTimeoutRule(
       options.itemTimeoutPercent === undefined
@@ -116,7 +116,7 @@ export class WorkerSession {
     void this.#pump()
   }
 
-  /** Ends the session: the Worker is terminated and queued jobs are dropped. Idempotent. */
+  /** Ends the queue: the Worker is terminated and queued jobs are dropped. Idempotent. */
   close(): void {
     if (this.#closed) return
     this.#closed = true

@@ -6,7 +6,7 @@ import {
   type SerializedError,
 } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { WorkerSession } from '../src/worker-session.ts'
+import { WorkerQueue } from '../src/worker-queue.ts'
 import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
 import { scriptedWorker, type ScriptedWorkerLog } from './util.ts'
@@ -42,7 +42,7 @@ function record(): {
   outcomes: Outcome[]
   busy: boolean[]
   loadErrors: SerializedError[]
-  events: ConstructorParameters<typeof WorkerSession>[1]
+  events: ConstructorParameters<typeof WorkerQueue>[1]
 } {
   const seen = { outcomes: [] as Outcome[], busy: [] as boolean[], loadErrors: [] as SerializedError[] }
   return {
@@ -59,18 +59,18 @@ const NO_DEADLINE = { bundleUrl: 'u', itemTimeoutMs: 0 }
 const jobs = (...values: number[]): Job[] => values.map((value, id) => ({ id, value: String(value) }))
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe('WorkerSession', () => {
+describe('WorkerQueue', () => {
   describe('#add', () => {
     it('feeds jobs that arrived while the module loaded as one batch', async () => {
       const worker = fakeWorker()
       const seen = record()
       let loaded!: (worker: WorkerClient) => void
-      const session = new WorkerSession(NO_DEADLINE, seen.events, {
+      const queue = new WorkerQueue(NO_DEADLINE, seen.events, {
         startWorker: () => new Promise((resolve) => (loaded = resolve)),
       })
-      session.start()
-      session.add(jobs(1, 2))
-      session.add([{ id: 5, value: '3' }])
+      queue.start()
+      queue.add(jobs(1, 2))
+      queue.add([{ id: 5, value: '3' }])
       loaded(worker)
       await settle()
       expect(worker.batches).toHaveLength(1)
@@ -81,12 +81,12 @@ describe('WorkerSession', () => {
     it('queues jobs that arrive while a batch runs into the next batch', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new WorkerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
-      session.start()
-      session.add(jobs(1))
+      const queue = new WorkerQueue(NO_DEADLINE, seen.events, { startWorker: async () => worker })
+      queue.start()
+      queue.add(jobs(1))
       await settle(5)
-      session.add([{ id: 1, value: '2' }])
-      session.add([{ id: 2, value: '3' }])
+      queue.add([{ id: 1, value: '2' }])
+      queue.add([{ id: 2, value: '3' }])
       await settle(100)
       expect(worker.batches.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1, 2]])
     })
@@ -97,7 +97,7 @@ describe('WorkerSession', () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
       const order: string[] = []
-      const session = new WorkerSession(
+      const queue = new WorkerQueue(
         NO_DEADLINE,
         {
           ...seen.events,
@@ -106,13 +106,13 @@ describe('WorkerSession', () => {
         },
         { startWorker: async () => worker },
       )
-      session.start()
-      session.add(jobs(1, 2))
+      queue.start()
+      queue.add(jobs(1, 2))
       await settle(5)
-      session.add(jobs(3))
-      expect(session.held).toBe(3)
+      queue.add(jobs(3))
+      expect(queue.held).toBe(3)
       await settle(100)
-      expect(session.held).toBe(0)
+      expect(queue.held).toBe(0)
       expect(order).toEqual(['figures 2', 'outcomes 2', 'figures 1', 'outcomes 1'])
     })
   })
@@ -121,13 +121,13 @@ describe('WorkerSession', () => {
     it("hands over the Worker's own time per item with a batch's last outcomes", async () => {
       const worker = fakeWorker()
       const calls: [number, number | undefined][] = []
-      const session = new WorkerSession(
+      const queue = new WorkerQueue(
         NO_DEADLINE,
         { ...record().events, onOutcomes: (outcomes, msPerItem) => calls.push([outcomes.length, msPerItem]) },
         { startWorker: async () => worker },
       )
-      session.start()
-      session.add(jobs(1, 2, 3))
+      queue.start()
+      queue.add(jobs(1, 2, 3))
       await settle(50)
       expect(calls).toEqual([[3, 5]])
     })
@@ -137,12 +137,12 @@ describe('WorkerSession', () => {
     it('drops queued jobs, sends nothing more and terminates the Worker', async () => {
       const worker = fakeWorker({ delay: 30 })
       const seen = record()
-      const session = new WorkerSession(NO_DEADLINE, seen.events, { startWorker: async () => worker })
-      session.start()
-      session.add(jobs(1, 2))
+      const queue = new WorkerQueue(NO_DEADLINE, seen.events, { startWorker: async () => worker })
+      queue.start()
+      queue.add(jobs(1, 2))
       await settle(5)
-      session.close()
-      session.add(jobs(3))
+      queue.close()
+      queue.add(jobs(3))
       await settle(60)
       expect(seen.outcomes).toEqual([])
       expect((worker as unknown as { terminated: boolean }).terminated).toBe(true)
@@ -153,13 +153,13 @@ describe('WorkerSession', () => {
     it('reports the error at once and answers every job with it', async () => {
       const seen = record()
       const error = Object.assign(new Error('no function'), { name: 'ModuleContractError' })
-      const session = new WorkerSession(NO_DEADLINE, seen.events, {
+      const queue = new WorkerQueue(NO_DEADLINE, seen.events, {
         startWorker: () => Promise.reject(error),
       })
-      session.start()
+      queue.start()
       await settle()
       expect(seen.loadErrors).toMatchObject([{ name: 'ModuleContractError', message: 'no function' }])
-      session.add(jobs(1, 2))
+      queue.add(jobs(1, 2))
       await settle()
       expect(seen.outcomes).toMatchObject([
         { id: 0, ok: false, error: { name: 'ModuleContractError' } },
@@ -174,11 +174,11 @@ describe('WorkerSession', () => {
       const fresh = fakeWorker()
       const workers = [broken, fresh]
       const seen = record()
-      const session = new WorkerSession(NO_DEADLINE, seen.events, {
+      const queue = new WorkerQueue(NO_DEADLINE, seen.events, {
         startWorker: async () => workers.shift()!,
       })
-      session.start()
-      session.add(jobs(4))
+      queue.start()
+      queue.add(jobs(4))
       await settle()
       expect(broken.batches).toEqual([])
       expect(fresh.batches).toHaveLength(1)
@@ -188,7 +188,7 @@ describe('WorkerSession', () => {
 
   describe('the item deadline', () => {
     const DEADLINE = 1_000
-    /** What the session waits for a stuck Worker to answer its ping (STUCK_WORKER_PING_MS), and a little. */
+    /** What the queue waits for a stuck Worker to answer its ping (STUCK_WORKER_PING_MS), and a little. */
     const PING = 300
 
     beforeEach(() => {
@@ -198,36 +198,36 @@ describe('WorkerSession', () => {
       vi.useRealTimers()
     })
 
-    /** A session with the deadline, on scripted Workers; `workers` lists those it started. */
-    function deadlineSession(
+    /** A queue with the deadline, on scripted Workers; `workers` lists those it started. */
+    function deadlineQueue(
       itemTimeoutMs = DEADLINE,
       itemTimeoutPercent?: number,
     ): {
-      session: WorkerSession
+      queue: WorkerQueue
       seen: ReturnType<typeof record>
       workers: ScriptedWorkerLog[]
       byId: () => Map<number, Outcome>
     } {
       const seen = record()
       const workers: ScriptedWorkerLog[] = []
-      const session = new WorkerSession({ bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent }, seen.events, {
+      const queue = new WorkerQueue({ bundleUrl: 'u', itemTimeoutMs, itemTimeoutPercent }, seen.events, {
         startWorker: async () => {
           const worker = scriptedWorker()
           workers.push(worker)
           return worker
         },
       })
-      session.start()
-      return { session, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
+      queue.start()
+      return { queue, seen, workers, byId: () => new Map(seen.outcomes.map((o) => [o.id, o])) }
     }
     const values = (...list: string[]): Job[] => list.map((value, id) => ({ id, value }))
 
     it('fails an item the Worker is stuck on with an ItemTimeoutError naming the deadline, and replaces the Worker', async () => {
-      const { session, seen, workers } = deadlineSession()
-      session.add(values('loop'))
+      const { queue, seen, workers } = deadlineQueue()
+      queue.add(values('loop'))
       await vi.advanceTimersByTimeAsync(DEADLINE - 10)
       expect(seen.outcomes).toEqual([])
-      expect(session.held).toBe(1)
+      expect(queue.held).toBe(1)
       await vi.advanceTimersByTimeAsync(10 + PING)
       expect(seen.outcomes).toEqual([
         {
@@ -241,7 +241,7 @@ describe('WorkerSession', () => {
         },
       ])
       expect(workers.map((worker) => worker.terminated)).toEqual([true])
-      session.add([{ id: 1, value: '6:10' }])
+      queue.add([{ id: 1, value: '6:10' }])
       await vi.advanceTimersByTimeAsync(50)
       expect(seen.outcomes.at(-1)).toEqual({ id: 1, ok: true, result: '36' })
       expect(workers).toHaveLength(2)
@@ -250,9 +250,9 @@ describe('WorkerSession', () => {
     })
 
     it('does not take a long batch of items that keep finishing for a stuck Worker', async () => {
-      const { session, seen, workers } = deadlineSession()
+      const { queue, seen, workers } = deadlineQueue()
       // Five items, 800 ms apart: the batch takes 4 s, four deadlines, but never 1 s without progress.
-      session.add(values('1:800', '2:1600', '3:2400', '4:3200', '5:4000'))
+      queue.add(values('1:800', '2:1600', '3:2400', '4:3200', '5:4000'))
       await vi.advanceTimersByTimeAsync(4_100)
       expect(seen.outcomes.map((outcome) => outcome.ok && outcome.result)).toEqual([
         '1',
@@ -266,12 +266,12 @@ describe('WorkerSession', () => {
     })
 
     it('runs the pending items of a stuck batch again one at a time, so that only the stuck one fails', async () => {
-      const { session, seen, workers, byId } = deadlineSession()
-      session.add(values('2:10', 'loop', '3:10'))
+      const { queue, seen, workers, byId } = deadlineQueue()
+      queue.add(values('2:10', 'loop', '3:10'))
       await vi.advanceTimersByTimeAsync(DEADLINE + PING)
       // Nothing could get out of the stuck Worker: all three run again, alone; the first is done already.
       expect(seen.outcomes).toEqual([{ id: 0, ok: true, result: '4' }])
-      expect(session.held).toBe(2)
+      expect(queue.held).toBe(2)
       await vi.advanceTimersByTimeAsync(DEADLINE + PING)
       expect(byId()).toEqual(
         new Map([
@@ -287,12 +287,12 @@ describe('WorkerSession', () => {
         ]),
       )
       expect(workers.map((worker) => worker.batches)).toEqual([[[0, 1, 2]], [[0], [1]], [[2]]])
-      expect(session.held).toBe(0)
+      expect(queue.held).toBe(0)
     })
 
     it('fails at once the items of a Worker that waits past the deadline, and keeps the outcomes it gave', async () => {
-      const { session, seen, workers, byId } = deadlineSession()
-      session.add(values('wait', '5:10', 'wait'))
+      const { queue, seen, workers, byId } = deadlineQueue()
+      queue.add(values('wait', '5:10', 'wait'))
       await vi.advanceTimersByTimeAsync(10 + DEADLINE + 10)
       // One batch: the outcome it gave, then the two failures.
       expect(seen.outcomes).toHaveLength(3)
@@ -304,7 +304,7 @@ describe('WorkerSession', () => {
 
     it('passes outcomes on as the Worker reports them during a batch, each once, with or without a deadline', async () => {
       for (const itemTimeoutMs of [DEADLINE, 0]) {
-        const { session, seen } = deadlineSession(itemTimeoutMs)
+        const { queue, seen } = deadlineQueue(itemTimeoutMs)
         const calls: number[][] = []
         const onOutcomes = seen.events.onOutcomes
         seen.events.onOutcomes = (outcomes) => {
@@ -312,10 +312,10 @@ describe('WorkerSession', () => {
           if (outcomes.length > 0) calls.push(outcomes.map((outcome) => outcome.id))
           onOutcomes(outcomes)
         }
-        session.add(values('1:10', '2:300', '3:600'))
+        queue.add(values('1:10', '2:300', '3:600'))
         await vi.advanceTimersByTimeAsync(20)
         expect(calls).toEqual([[0]])
-        expect(session.held).toBe(3) // the batch still runs
+        expect(queue.held).toBe(3) // the batch still runs
         await vi.advanceTimersByTimeAsync(600)
         expect(calls).toEqual([[0], [1], [2]])
         expect(seen.outcomes.map((outcome) => outcome.id)).toEqual([0, 1, 2])
@@ -329,11 +329,11 @@ describe('WorkerSession', () => {
       })
 
       it('waits the warm-up minute until 3 items are timed, then 3 medians, 1 s at least', async () => {
-        const { session, seen, byId } = deadlineSession(0, 300)
+        const { queue, seen, byId } = deadlineQueue(0, 300)
         // Only 2 items timed: a Worker waiting 59 s on the third is not given up.
-        session.add(values('1:500', '2:500'))
+        queue.add(values('1:500', '2:500'))
         await vi.advanceTimersByTimeAsync(600)
-        session.add([{ id: 2, value: 'wait' }])
+        queue.add([{ id: 2, value: 'wait' }])
         await vi.advanceTimersByTimeAsync(RELATIVE_TIMEOUT_WARMUP_MS - 1_000)
         expect(seen.outcomes).toHaveLength(2)
         await vi.advanceTimersByTimeAsync(1_000 + PING)
@@ -347,9 +347,9 @@ describe('WorkerSession', () => {
           },
         })
         // 3 items timed at 500 ms: the deadline is 1.5 s.
-        session.add([{ id: 3, value: '3:500' }])
+        queue.add([{ id: 3, value: '3:500' }])
         await vi.advanceTimersByTimeAsync(600)
-        session.add([{ id: 4, value: 'wait' }])
+        queue.add([{ id: 4, value: 'wait' }])
         await vi.advanceTimersByTimeAsync(1_400)
         expect(byId().has(4)).toBe(false)
         await vi.advanceTimersByTimeAsync(100 + PING)
@@ -359,19 +359,19 @@ describe('WorkerSession', () => {
       })
 
       it('follows the median of the items the Worker timed, batch after batch, never under the floor', async () => {
-        const { session, seen, byId } = deadlineSession(0, 200)
-        session.add(values('1:10', '2:10', '3:10'))
+        const { queue, seen, byId } = deadlineQueue(0, 200)
+        queue.add(values('1:10', '2:10', '3:10'))
         await vi.advanceTimersByTimeAsync(20)
         expect(seen.outcomes).toHaveLength(3)
         // A median of 10 ms: 20 ms by the rule, the floor of 1 s applies.
-        session.add([{ id: 3, value: 'wait' }])
+        queue.add([{ id: 3, value: 'wait' }])
         await vi.advanceTimersByTimeAsync(RELATIVE_TIMEOUT_FLOOR_MS + PING)
         expect(byId().get(3)).toEqual(timedOut)
         // Slower items now, within the deadline: the median moves to 900 ms, the deadline to 1.8 s.
-        session.add(values('a', 'b', 'c', 'd', 'e', '1:900', '2:900', '3:900', '4:900', '5:900').slice(5))
+        queue.add(values('a', 'b', 'c', 'd', 'e', '1:900', '2:900', '3:900', '4:900', '5:900').slice(5))
         await vi.advanceTimersByTimeAsync(1_000)
         expect(seen.outcomes.slice(4).map((outcome) => outcome.ok)).toEqual([true, true, true, true, true])
-        session.add([{ id: 10, value: 'wait' }])
+        queue.add([{ id: 10, value: 'wait' }])
         await vi.advanceTimersByTimeAsync(1_700)
         expect(byId().get(10)).toBe(undefined)
         await vi.advanceTimersByTimeAsync(100 + PING)
@@ -382,12 +382,12 @@ describe('WorkerSession', () => {
     })
 
     it('has no deadline with itemTimeoutMs 0', async () => {
-      const { session, seen, workers } = deadlineSession(0)
-      session.add(values('wait'))
+      const { queue, seen, workers } = deadlineQueue(0)
+      queue.add(values('wait'))
       await vi.advanceTimersByTimeAsync(600_000)
       expect(seen.outcomes).toEqual([])
       expect(workers[0]?.terminated).toBe(false)
-      expect(session.held).toBe(1)
+      expect(queue.held).toBe(1)
     })
   })
 })
