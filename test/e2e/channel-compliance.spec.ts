@@ -1,9 +1,9 @@
-// The Channel compliance suite in Chromium: its checks (packages/overlay/test/suites/channel-checks.ts),
+// The Channel compliance suite in Chromium: its checks (harness/channel-checks.ts),
 // bundled into a page, run against simple-peer over the browser's WebRTC (two peers in the page) and the
 // browser's WebSocket (two sockets joined by a relay), each check's verdict reported to the test.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { channelChecks } from '../../packages/overlay/test/suites/channel-checks.ts'
+import { channelChecks } from '../../harness/channel-checks.ts'
 import type { ChannelCheckResult, ChannelTransport } from '../support/channel-page/results.ts'
 import { serveChannelPage, type ChannelPage } from '../support/channel-page/serve.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'

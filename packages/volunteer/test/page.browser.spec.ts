@@ -195,8 +195,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
       }
     })()`
     const { page, socket } = await join('Reply', 'good', recordProgress)
-    const progressIds = async (): Promise<number[]> =>
-      (await page.evaluate('window.__progressIds')) as number[]
+    const progressIds = async (): Promise<number[]> => await page.evaluate<number[]>('window.__progressIds')
     // One item of 300 ms: it settles more than PROGRESS_INTERVAL_MS after its batch began, and is the last.
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'slow:300' }] })
     expect((await socket.outcomes([0])).get(0)).toEqual({ id: 0, ok: true, result: 'slept' })
@@ -347,7 +346,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     // The same figures again: nothing to write.
     for (let i = 0; i < 5; i++) socket.send({ type: 'progress', done: 40, total: 40 })
     await new Promise((resolve) => setTimeout(resolve, 2 * BUSY_VIEW_INTERVAL))
-    const writes = (await page.evaluate('window.__progressWrites')) as { tasks: number; texts: string[] }
+    const writes = await page.evaluate<{ tasks: number; texts: string[] }>('window.__progressWrites')
     // 40 progress messages over `elapsed` ms (a second, or more on a loaded machine): at most one write per
     // interval, plus the first (shown at once) and the last.
     expect(writes.tasks).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_VIEW_INTERVAL) + 2)

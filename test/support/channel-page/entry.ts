@@ -1,14 +1,14 @@
 // The page of `test/e2e/channel-compliance.spec.ts`: the Channel compliance suite's checks, bundled for
 // Chromium, run against simple-peer (two peers in the page, the browser's own WebRTC) and against the
 // browser's WebSocket (two sockets that the test's relay joins). `runChannelChecks` is what the test calls.
-import { createWebRtcConnector, WebSocketChannel } from '../../../packages/overlay/src/index.ts'
+import { createWebRtcConnector, WebSocketChannel } from '@pando/overlay'
 import {
   channelChecks,
   LINK_CHECK_TIMEOUT_MS,
   peerSetup,
   trackedSetup,
   type ChannelSuiteSetup,
-} from '../../../packages/overlay/test/suites/channel-checks.ts'
+} from '../../../harness/channel-checks.ts'
 import type { ChannelCheckResult, ChannelTransport } from './results.ts'
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))

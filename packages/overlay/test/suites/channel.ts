@@ -1,6 +1,6 @@
 // The Channel compliance suite as vitest tests, run against the memory channel, the simple-peer channel over
 // node-datachannel and the WebSocket channel over `ws` (memory-channel.spec.ts, simple-peer-channel.spec.ts,
-// websocket-channel.spec.ts). The checks themselves are in `channel-checks.ts`, which the e2e file
+// websocket-channel.spec.ts). The checks themselves are in `harness/channel-checks.ts`, which the e2e file
 // `test/e2e/channel-compliance.spec.ts` also runs in Chromium.
 import { afterEach, describe, it } from 'vitest'
 import {
@@ -8,7 +8,7 @@ import {
   LINK_CHECK_TIMEOUT_MS,
   trackedSetup,
   type ChannelSuiteSetup,
-} from './channel-checks.ts'
+} from '../../../../harness/channel-checks.ts'
 
 export {
   connectPair,
@@ -16,7 +16,7 @@ export {
   peerSetup,
   type ChannelPair,
   type ChannelSuiteSetup,
-} from './channel-checks.ts'
+} from '../../../../harness/channel-checks.ts'
 
 export function channelSuite(name: string, setup: ChannelSuiteSetup): void {
   describe(`${name} (Channel compliance)`, () => {

@@ -9,7 +9,7 @@ import {
   type Connector,
   type LinkHandlers,
   type PeerChannel,
-} from '../../src/index.ts'
+} from '@pando/overlay'
 
 /** Two ends of one link: the first made at once (connecting), the second once the first reached it. */
 export interface ChannelPair {
