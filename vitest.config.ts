@@ -22,11 +22,12 @@ export default defineConfig({
   test: {
     // TMPDIR is a directory of the test run, removed at its end: no test leaves temporary files behind.
     globalSetup: ['test/support/scoped-tmpdir.ts'],
-    // Two test files at a time, whatever their project: most of an end-to-end file's time is spent waiting
-    // (heartbeats, item delays, tabs joining), so two of them share 2 cores well. Without this, vitest runs
-    // every file one after another on a 2-core machine (its default is one worker fewer than the cores, and
-    // files of a project without file parallelism run last, alone).
-    maxWorkers: 2,
+    // Three test files at a time, whatever their project: most of an end-to-end file's time is spent waiting
+    // (heartbeats, item delays, tabs joining), so three of them share 2 cores well (the suite took 803 s with
+    // two at a time on a 2-core machine). Without this, vitest runs every file one after another on a 2-core
+    // machine (its default is one worker fewer than the cores, and files of a project without file
+    // parallelism run last, alone).
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
