@@ -13,8 +13,8 @@ export interface VolunteerReceived {
 }
 
 /**
- * How often a fake volunteer sends its heartbeat: as a page does, every quarter of the link's heartbeat, for
- * the shortest `--heartbeat` the tests give (200 ms; the root gives up a page silent for three quarters).
+ * How often a fake volunteer sends its heartbeat: more often than a page does (every half heartbeat), for
+ * the shortest `--heartbeat` the tests give (200 ms; the root gives up a page silent for one and a half).
  */
 const HEARTBEAT_EVERY_MS = 50
 

@@ -17,12 +17,24 @@ export const WORKER_MODULE_GLOBAL = 'pandoModule'
 export const ACCESS_TOKEN_PARAMETER = 'token'
 
 /**
- * The root's heartbeat, in ms (`--heartbeat`): a WebSocket volunteer sends its own every half of it, the
- * server pings every socket at it, and a tree link silent for this long is closed. The product's value,
+ * The root's heartbeat, in ms (`--heartbeat`): a tree link sends its own every quarter of it and is closed
+ * once silent for three quarters of it (within it); a WebSocket volunteer's link at twice it (see
+ * {@link webSocketLinkTimeoutMs}); the server pings every socket at it. The product's value,
  * the one default of the CLI, the server, the overlay and a page that cannot read the run's config.
  * @default 2_000 ms (the original: 30 s)
  */
 export const DEFAULT_HEARTBEAT_MS = 2_000
+
+/**
+ * The timeout of a WebSocket volunteer's link, at both ends (the root's watch of the page, the page's of the
+ * root), for a `--heartbeat` of `heartbeatMs`: twice it, so heartbeats go every half heartbeat and a peer
+ * silent for one and a half heartbeats is given up (within two). A WebSocket carries one whole message at a
+ * time: an item or a result of megabytes holds back the heartbeats behind it, and a root busy with a large
+ * frame sends none meanwhile. Tree links cut large messages in chunks (`tree-chunks.ts`) and keep `heartbeatMs`.
+ */
+export function webSocketLinkTimeoutMs(heartbeatMs: number): number {
+  return 2 * heartbeatMs
+}
 
 /**
  * How long a WebRTC join attempt may take, in ms, on both sides (`--bootstrap-timeout`): the joiner gives

@@ -4,6 +4,7 @@ import {
   parseRootMessage,
   reconnectDelay,
   toWire,
+  webSocketLinkTimeoutMs,
   type RootToVolunteer,
   type VolunteerToRoot,
 } from '@pando/protocol'
@@ -48,10 +49,10 @@ export const ROOT_SILENT_REASON = 'the root went silent'
  * A WebSocket to the root that comes back by itself: after a close it reconnects with exponential backoff
  * and jitter (see `reconnectDelay`). The backoff restarts from zero when the owner calls `resetBackoff()`,
  * i.e. once the root has accepted the volunteer, not merely when a socket opens. Each socket is the
- * overlay's `WebSocketChannel`, watched from its opening by the overlay's `Link`, as a tree link is: a
- * heartbeat every quarter of `heartbeatMs` (which tells the root this page is alive, and echoes the root's
- * heartbeats, so that the root measures the round trip), and a root silent for longer is given up (closed
- * with `CLOSE_RECONNECT`; a new socket follows).
+ * overlay's `WebSocketChannel`, watched from its opening by the overlay's `Link`, as a tree link is, at
+ * `webSocketLinkTimeoutMs(heartbeatMs)`: a heartbeat every half of `heartbeatMs` (which tells the root this
+ * page is alive, and echoes the root's heartbeats, so that the root measures the round trip), and a root
+ * silent for one and a half heartbeats is given up (closed with `CLOSE_RECONNECT`; a new socket follows).
  */
 export class Connection {
   readonly #url: string
@@ -117,7 +118,7 @@ export class Connection {
 
   /** The link of an open socket: its heartbeats, the root's silence, the root's messages. */
   #watch(channel: WebSocketChannel): void {
-    new Link(channel, systemClock, this.#heartbeatMs, {
+    new Link(channel, systemClock, webSocketLinkTimeoutMs(this.#heartbeatMs), {
       message: (message) => this.#events.onMessage(message as RootToVolunteer),
       closed: () => undefined,
       silent: () => channel.close(CLOSE_RECONNECT, ROOT_SILENT_REASON),

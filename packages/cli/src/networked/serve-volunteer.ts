@@ -16,6 +16,7 @@ import {
   parseVolunteerMessage,
   ProtocolError,
   VOLUNTEER_PROTOCOL_VERSION,
+  webSocketLinkTimeoutMs,
   type RootToVolunteer,
   type RunProgress,
   type VolunteerConfig,
@@ -40,9 +41,10 @@ export interface ServeVolunteerOptions {
   /** Where its status reports go. */
   readonly board: ReportBoard
   /**
-   * The link's heartbeat, as a tree link's (the overlay's `Link`): both ends send one every quarter of this,
-   * and a page silent for more than three quarters of it at a tick (a frozen tab, whose browser still
-   * answers WebSocket pings) is disconnected within this time and its items lent again.
+   * The run's heartbeat. The link is watched as a tree link is (the overlay's `Link`), at
+   * `webSocketLinkTimeoutMs(heartbeatMs)`: both ends send one every half of this, and a page silent for more
+   * than one and a half of it at a tick (a frozen tab, whose browser still answers WebSocket pings) is
+   * disconnected within two and its items lent again.
    */
   readonly heartbeatMs: number
   /** How long it may take to say hello, in ms. @default VOLUNTEER_HELLO_TIMEOUT_MS (10 s) */
@@ -225,7 +227,7 @@ class VolunteerService {
     })
     this.#borrower = this.#lend(label, message.workers ?? 1)
     // The link lets go of the channel when it closes, whoever closed it.
-    new Link(this.#channel, processClock, options.heartbeatMs, {
+    new Link(this.#channel, processClock, webSocketLinkTimeoutMs(options.heartbeatMs), {
       message: () => undefined,
       closed: () => undefined,
       silent: (_, silentMs) => this.#reject(silentReason(silentMs), CLOSE_RECONNECT),
