@@ -220,8 +220,8 @@ class PullSyncConnection implements SyncEndpoint {
         (end) => {
           // The peer hung up (or we stopped listening once closed): give up on both directions.
           const reason = end ?? true
-          if (this.#upstream !== undefined && !this.#ended && !this.#closed)
-            this.#upstream(reason, () => undefined)
+          const upstream = this.#upstream
+          if (upstream !== undefined && !this.#ended && !this.#closed) upstream(reason, () => undefined)
           this.#close(reason)
         },
       ),
