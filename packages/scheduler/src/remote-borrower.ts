@@ -248,8 +248,8 @@ class RemoteLending implements RemoteBorrower {
     const heldBefore = this.#subStream.held - jobs.length
     const fitting = this.#maxItemChars === Number.POSITIVE_INFINITY ? jobs : this.#answerTooLarge(jobs)
     this.#sizing.sent(fitting.length, heldBefore)
-    for (const group of packByLength(fitting, this.#room, jobJsonLength, this.#sizing.batch))
-      this.#send(group)
+    const send = this.#send
+    for (const group of packByLength(fitting, this.#room, jobJsonLength, this.#sizing.batch)) send(group)
   }
 
   /** The jobs the link carries; the others are answered at once. */
