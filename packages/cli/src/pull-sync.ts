@@ -43,148 +43,189 @@ export interface SyncEndpoint {
  * messages to send. When both directions in use have ended (or the transport's source ends), the stream of
  * messages to send ends too, so the caller knows every message has been handed over.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: createPullSync is still to be split
 export function createPullSync(transport: Duplex<string, string>): SyncEndpoint {
-  let upstream: Source<unknown> | undefined
-  let remoteConnected = false
-  let remoteReady = false
-  let remoteEnded: EndOrError = null
-  let ready = false
-  let ended: EndOrError = null
-  let closed: EndOrError = null
-  let listening = false
+  return new PullSyncConnection(transport)
+}
 
-  // Messages to send, taken one at a time by the transport's sink.
-  const outbox: string[] = [SYNC_MESSAGE.hello]
-  let outboxReader: SourceCallback<string> | undefined
-  const flushOutbox = (): void => {
-    const reader = outboxReader
-    if (reader === undefined) return
-    const message = outbox.shift()
-    if (message === undefined && !closed) return
-    outboxReader = undefined
-    if (message === undefined) reader(true)
-    else reader(null, message)
-  }
-  const send = (message: string): void => {
-    outbox.push(message)
-    flushOutbox()
-  }
+/** A value received from the peer, or how its values ended, waiting for the reader of our source. */
+interface Received {
+  readonly end: EndOrError
+  readonly value?: unknown
+}
 
-  // Values and ends received, waiting for the reader of our source.
-  const inbox: Array<{ end: EndOrError; value?: unknown }> = []
-  let valueReader: SourceCallback<unknown> | undefined
-  const flushInbox = (): void => {
-    const reader = valueReader
-    const received = inbox.shift()
-    if (reader === undefined || received === undefined) {
-      if (received !== undefined) inbox.unshift(received)
-      return
-    }
-    valueReader = undefined
-    reader(received.end, received.value)
-  }
-  const deliver = (end: EndOrError, value?: unknown): void => {
-    inbox.push({ end, value })
-    flushInbox()
-  }
+/**
+ * One pull-sync connection: what each side said (hello, ready, ended), the messages waiting for the
+ * transport's sink (the outbox), the values received waiting for our source's reader (the inbox), and the
+ * peer's asks waiting for our sink's source. `source`, `sink` and `finish` are bound: they are passed around
+ * as pull-streams are.
+ */
+class PullSyncConnection implements SyncEndpoint {
+  readonly #transport: Duplex<string, string>
+  /** The values to send to the peer, once our sink is connected. */
+  #upstream: Source<unknown> | undefined
+  /** Whether the peer said hello. */
+  #remoteConnected = false
+  /** Whether the peer's sink is connected (it has values to give). */
+  #remoteReady = false
+  /** How the peer's values ended (null while they go on). */
+  #remoteEnded: EndOrError = null
+  /** Whether our sink is connected. */
+  #ready = false
+  /** How our values ended (null while they go on). */
+  #ended: EndOrError = null
+  /** Why the connection closed (null while it is open): the outbox ends once empty, our source ends. */
+  #closed: EndOrError = null
+  /** Whether the transport's source is being read. */
+  #listening = false
 
-  const close = (reason: EndOrError): void => {
-    if (closed) return
-    closed = reason ?? true
-    if (valueReader !== undefined) deliver(closed)
-    flushOutbox()
-  }
-  const checkClosed = (): void => {
-    if (closed || !remoteConnected || !(remoteReady || ready)) return
-    if ((remoteReady && !remoteEnded) || (ready && !ended)) return
-    close(ended ?? remoteEnded)
-  }
+  /** Messages to send, taken one at a time by the transport's sink. */
+  readonly #outbox: string[] = [SYNC_MESSAGE.hello]
+  #outboxReader: SourceCallback<string> | undefined
+  /** Values and ends received, waiting for the reader of our source. */
+  readonly #inbox: Received[] = []
+  #valueReader: SourceCallback<unknown> | undefined
+  /** The peer's asks (`true`: an abort), served one at a time, as a pull-stream source is read. */
+  readonly #asks: Abort[] = []
+  /** Whether our sink's source is being read for an ask. */
+  #reading = false
 
-  // The peer's asks, served one at a time (a pull-stream source takes one read at a time).
-  const asks: Abort[] = []
-  let reading = false
-  const serveAsks = (): void => {
-    if (reading || upstream === undefined) return
-    const abort = asks.shift()
-    if (abort === undefined) return
-    reading = true
-    upstream(abort, (end, value) => {
-      reading = false
-      if (end) {
-        ended = end
-        send(SYNC_MESSAGE.end + JSON.stringify(end === true ? true : endReason(end)))
-      } else {
-        send(SYNC_MESSAGE.value + JSON.stringify(value))
+  constructor(transport: Duplex<string, string>) {
+    this.#transport = transport
+    transport.sink((abort, cb) => {
+      if (abort) {
+        // The transport takes no more messages (stdout closed).
+        this.#close(abort)
+        cb(abort)
+        return
       }
-      checkClosed()
-      serveAsks()
+      this.#outboxReader = cb
+      this.#flushOutbox()
     })
   }
 
-  const receive = (message: string): void => {
-    const body = message.slice(1)
-    if (message === SYNC_MESSAGE.hello) remoteConnected = true
-    else if (message[0] === SYNC_MESSAGE.value) deliver(...parseValue(body))
-    else if (message[0] === SYNC_MESSAGE.end) deliver((remoteEnded = parseEnd(body)))
-    else if (message[0] === SYNC_MESSAGE.ask || message[0] === SYNC_MESSAGE.abort) {
-      asks.push(message[0] === SYNC_MESSAGE.abort)
-      serveAsks()
-    } else if (message[0] === SYNC_MESSAGE.ready) remoteReady = true
-    // Anything else is ignored, as the original does.
-    checkClosed()
+  readonly source: Source<unknown> = (abort, cb) => {
+    if (this.#closed) return cb(this.#closed)
+    if (this.#remoteEnded) return cb(this.#remoteEnded)
+    this.#listen()
+    this.#valueReader = cb
+    this.#send(abort ? SYNC_MESSAGE.abort : SYNC_MESSAGE.ask)
+    this.#flushInbox()
   }
 
-  const listen = (): void => {
-    if (listening) return
-    listening = true
+  readonly sink: Sink<unknown> = (read) => {
+    this.#upstream = read
+    this.#ready = true
+    this.#send(SYNC_MESSAGE.ready)
+    this.#listen()
+    this.#serveAsks()
+  }
+
+  readonly finish = (): void => {
+    this.#close(this.#ended ?? true)
+  }
+
+  /** Hands the next message to the transport's sink if it waits for one, or the end once closed and empty. */
+  #flushOutbox(): void {
+    const reader = this.#outboxReader
+    if (reader === undefined) return
+    const message = this.#outbox.shift()
+    if (message === undefined && !this.#closed) return
+    this.#outboxReader = undefined
+    if (message === undefined) reader(true)
+    else reader(null, message)
+  }
+
+  #send(message: string): void {
+    this.#outbox.push(message)
+    this.#flushOutbox()
+  }
+
+  /** Hands the oldest value or end received to the reader of our source, if one waits. */
+  #flushInbox(): void {
+    const reader = this.#valueReader
+    const received = this.#inbox.shift()
+    if (reader === undefined || received === undefined) {
+      if (received !== undefined) this.#inbox.unshift(received)
+      return
+    }
+    this.#valueReader = undefined
+    reader(received.end, received.value)
+  }
+
+  #deliver(end: EndOrError, value?: unknown): void {
+    this.#inbox.push({ end, value })
+    this.#flushInbox()
+  }
+
+  /** Closes the connection: a waiting reader of our source gets `reason`, the outbox ends once empty. */
+  #close(reason: EndOrError): void {
+    if (this.#closed) return
+    this.#closed = reason ?? true
+    if (this.#valueReader !== undefined) this.#deliver(this.#closed)
+    this.#flushOutbox()
+  }
+
+  /** Closes the connection once the peer said hello and both directions in use have ended. */
+  #checkClosed(): void {
+    if (this.#closed || !this.#remoteConnected || !(this.#remoteReady || this.#ready)) return
+    if ((this.#remoteReady && !this.#remoteEnded) || (this.#ready && !this.#ended)) return
+    this.#close(this.#ended ?? this.#remoteEnded)
+  }
+
+  /** Answers the peer's oldest ask with a value (or the end) read from our sink's source. */
+  #serveAsks(): void {
+    const upstream = this.#upstream
+    if (this.#reading || upstream === undefined) return
+    const abort = this.#asks.shift()
+    if (abort === undefined) return
+    this.#reading = true
+    upstream(abort, (end, value) => {
+      this.#reading = false
+      if (end) {
+        this.#ended = end
+        this.#send(SYNC_MESSAGE.end + JSON.stringify(end === true ? true : endReason(end)))
+      } else {
+        this.#send(SYNC_MESSAGE.value + JSON.stringify(value))
+      }
+      this.#checkClosed()
+      this.#serveAsks()
+    })
+  }
+
+  /** One message of the peer's. */
+  #receive(message: string): void {
+    const body = message.slice(1)
+    if (message === SYNC_MESSAGE.hello) this.#remoteConnected = true
+    else if (message[0] === SYNC_MESSAGE.value) this.#deliver(...parseValue(body))
+    else if (message[0] === SYNC_MESSAGE.end) this.#deliver((this.#remoteEnded = parseEnd(body)))
+    else if (message[0] === SYNC_MESSAGE.ask || message[0] === SYNC_MESSAGE.abort) {
+      this.#asks.push(message[0] === SYNC_MESSAGE.abort)
+      this.#serveAsks()
+    } else if (message[0] === SYNC_MESSAGE.ready) this.#remoteReady = true
+    // Anything else is ignored, as the original does.
+    this.#checkClosed()
+  }
+
+  /** Reads the transport's source, from a direction's first use until it ends or the connection closes. */
+  #listen(): void {
+    if (this.#listening) return
+    this.#listening = true
     pull(
-      transport.source,
+      this.#transport.source,
       pull.drain(
         (message: string) => {
-          receive(message)
-          return !closed
+          this.#receive(message)
+          return !this.#closed
         },
         (end) => {
           // The peer hung up (or we stopped listening once closed): give up on both directions.
           const reason = end ?? true
-          if (upstream !== undefined && !ended && !closed) upstream(reason, () => undefined)
-          close(reason)
+          const upstream = this.#upstream
+          if (upstream !== undefined && !this.#ended && !this.#closed) upstream(reason, () => undefined)
+          this.#close(reason)
         },
       ),
     )
-  }
-
-  transport.sink((abort, cb) => {
-    if (abort) {
-      // The transport takes no more messages (stdout closed).
-      close(abort)
-      cb(abort)
-      return
-    }
-    outboxReader = cb
-    flushOutbox()
-  })
-
-  return {
-    source(abort, cb) {
-      if (closed) return cb(closed)
-      if (remoteEnded) return cb(remoteEnded)
-      listen()
-      valueReader = cb
-      send(abort ? SYNC_MESSAGE.abort : SYNC_MESSAGE.ask)
-      flushInbox()
-    },
-    sink(read) {
-      upstream = read
-      ready = true
-      send(SYNC_MESSAGE.ready)
-      listen()
-      serveAsks()
-    },
-    finish() {
-      close(ended ?? true)
-    },
   }
 }
 

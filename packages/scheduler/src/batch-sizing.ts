@@ -1,5 +1,5 @@
 import { systemClock, type LenderClock } from './clock.ts'
-import { Deque } from './deque.ts'
+import { answerTiming } from './answer-timing.ts'
 import { startSoonCredit } from './start-soon.ts'
 import {
   ADAPTIVE_BATCH_MS,
@@ -74,67 +74,23 @@ export function fixedBatchSizing(size: number, workers = 1): BatchSizing {
  * it never waits for its next jobs however far it is, and never more than it will start soon
  * (`startSoonCredit`: a round trip hides at most `MAX_HIDDEN_ROUND_TRIP_MS`). The time per item is the larger
  * of the answers' timing and the borrower's own figure (`reported`): items that wait overlap in a Worker and
- * would otherwise look cheap. The time it computed is told apart from the time jobs
- * and answers travel by the round trip: answers come back in the order the jobs were sent (FIFO, near
- * enough), and the borrower started on an answer's jobs half a round trip after the first of them was sent,
- * or when it finished the previous answer if that was later; it finished half a round trip before the answer
- * came. Without a round trip, travel counts as computing: a far borrower looks slow, and gets small batches
- * and too little credit to stay busy.
+ * would otherwise look cheap. The time it computed is told apart from the time jobs and answers travel by the
+ * round trip (`answerTiming`). Without a round trip, travel counts as computing: a far borrower looks slow,
+ * and gets small batches and too little credit to stay busy.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: adaptiveBatchSizing is still to be split
 export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemClock): BatchSizing {
   let count = Math.max(1, workers)
   let batch = count
-  /** Smoothed ms per item, as the answers are timed here; undefined until the first sample. */
-  let timedMs: number | undefined
-  /** Smoothed ms per item of one Worker, as the borrower's Workers timed them; undefined until it says. */
-  let reportedMs: number | undefined
-  /**
-   * The borrower's time per item, all its Workers together, that sizes batches and credit: the larger of the
-   * answers' timing and its Workers' own figure shared among them (honest for items that wait). Its Workers
-   * run side by side: a Worker's 10 ms per item is 5 ms per item for a tab of 2 (taking the Worker's figure
-   * whole halved what a tab of 2 Workers was lent, and left one idle).
-   */
-  const msPerItem = (): number | undefined => {
-    const reported = reportedMs === undefined ? undefined : reportedMs / count
-    if (timedMs === undefined) return reported
-    return reported === undefined ? timedMs : Math.max(timedMs, reported)
-  }
-  const smooth = (smoothed: number | undefined, ms: number): number =>
-    // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
-    smoothed === undefined ? ms : smoothed * (ms / smoothed) ** ADAPTIVE_SMOOTHING
   let roundTripMs = 0
-  /** Jobs sent and not answered, by message, oldest first: when, and how many of its jobs are left. */
-  const unanswered = new Deque<{ readonly at: number; left: number }>()
-  /** When the borrower finished its last answer, by the estimate above; undefined while it holds nothing. */
-  let finishedAt: number | undefined
-  /** The current sample: computing time and answers. */
-  let busyMs = 0
-  let answers = 0
+  const itemTime = itemTimeEstimate()
+  const timing = answerTiming(clock)
   const bounds = (): [number, number] => [count, ADAPTIVE_MAX_BATCH_PER_WORKER * count]
+  /** Sets the batch to `ADAPTIVE_BATCH_MS` of work, in bounds, at most `ADAPTIVE_MAX_GROWTH`× the last. */
   const resize = (): void => {
-    const ms = msPerItem() as number
+    const ms = itemTime.msPerItem(count) as number
     const [min, max] = bounds()
     const wanted = Math.round(ADAPTIVE_BATCH_MS / ms)
     batch = Math.min(max, ADAPTIVE_MAX_GROWTH * batch, Math.max(min, wanted))
-  }
-  const sample = (ms: number): void => {
-    timedMs = smooth(timedMs, ms)
-    resize()
-  }
-  /** Takes `answered` jobs off the oldest messages; returns when the first of them was sent. */
-  const answer = (answered: number, now: number): number => {
-    let firstSentAt = unanswered.peek()?.at ?? now
-    for (let left = answered; left > 0;) {
-      const oldest = unanswered.peek()
-      if (oldest === undefined) break
-      firstSentAt = Math.min(firstSentAt, oldest.at)
-      const taken = Math.min(left, oldest.left)
-      oldest.left -= taken
-      left -= taken
-      if (oldest.left === 0) unanswered.shift()
-    }
-    return firstSentAt
   }
   return {
     get batch() {
@@ -142,7 +98,7 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
     },
     get credit() {
       const [, max] = bounds()
-      const ms = msPerItem()
+      const ms = itemTime.msPerItem(count)
       const inRoundTrip = ms === undefined ? 0 : Math.ceil(roundTripMs / ms)
       const wanted = BATCHES_IN_FLIGHT * batch + Math.min(BATCHES_IN_FLIGHT * max, inRoundTrip)
       // What each Worker starts soon is counted in its own time per item: the borrower's, times its Workers.
@@ -158,44 +114,63 @@ export function adaptiveBatchSizing(workers = 1, clock: LenderClock = systemCloc
       roundTripMs = Number.isFinite(ms) && ms > 0 ? ms : 0
     },
     sent(sentCount, heldBefore) {
-      if (sentCount <= 0) return
-      if (heldBefore === 0) {
-        unanswered.clear()
-        finishedAt = undefined
-      }
-      unanswered.push({ at: clock.now(), left: sentCount })
+      timing.sent(sentCount, heldBefore)
     },
     received(receivedCount, heldAfter) {
-      if (receivedCount <= 0) return
-      const now = clock.now()
-      const firstSentAt = answer(receivedCount, now)
-      const finished = now - roundTripMs / 2
-      const started = Math.max(firstSentAt + roundTripMs / 2, finishedAt ?? Number.NEGATIVE_INFINITY)
-      // Answers that came back within the round trip measured tell nothing of the borrower's speed: the
-      // round trip was measured longer than it is (a busy machine's late event loops), and taking them as
-      // free made a borrower holding more look faster, and earn more, without end.
-      const tellsNothing = roundTripMs > 0 && finished <= started
-      if (!tellsNothing) {
-        busyMs += Math.max(0, finished - started)
-        answers += receivedCount
-      }
-      finishedAt = Math.max(finished, finishedAt ?? Number.NEGATIVE_INFINITY)
-      if (answers >= Math.max(1, batch / 2)) {
-        sample(Math.max(MIN_MS_PER_ITEM, busyMs / answers))
-        busyMs = 0
-        answers = 0
-      }
-      if (heldAfter === 0) {
-        unanswered.clear()
-        finishedAt = undefined
-      }
+      const sample = timing.received(receivedCount, heldAfter, roundTripMs, batch)
+      if (sample === undefined) return
+      itemTime.timed(Math.max(MIN_MS_PER_ITEM, sample))
+      resize()
     },
     reported(ms) {
       if (!Number.isFinite(ms) || ms <= 0) return
-      reportedMs = smooth(reportedMs, Math.max(MIN_MS_PER_ITEM, ms))
+      itemTime.reported(Math.max(MIN_MS_PER_ITEM, ms))
       resize()
     },
   }
+}
+
+/** A borrower's time per item, from two sources, each smoothed over its samples. */
+interface ItemTimeEstimate {
+  /** A sample of the answers' timing (`answerTiming`), in ms per item of the whole borrower. */
+  timed(ms: number): void
+  /** A sample of the borrower's own figure, in ms per item of one of its Workers (`BatchSizing.reported`). */
+  reported(ms: number): void
+  /**
+   * The borrower's time per item, all its `workers` together, that sizes batches and credit: the larger of
+   * the answers' timing and its Workers' own figure shared among them (honest for items that wait). Its
+   * Workers run side by side: a Worker's 10 ms per item is 5 ms per item for a tab of 2 (taking the Worker's
+   * figure whole halved what a tab of 2 Workers was lent, and left one idle). Undefined until either has a
+   * sample.
+   */
+  msPerItem(workers: number): number | undefined
+}
+
+/** Creates an {@link ItemTimeEstimate} with no samples. */
+function itemTimeEstimate(): ItemTimeEstimate {
+  /** Smoothed ms per item, as the answers are timed here; undefined until the first sample. */
+  let timedMs: number | undefined
+  /** Smoothed ms per item of one Worker, as the borrower's Workers timed them; undefined until it says. */
+  let reportedMs: number | undefined
+  return {
+    timed(ms) {
+      timedMs = smooth(timedMs, ms)
+    },
+    reported(ms) {
+      reportedMs = smooth(reportedMs, ms)
+    },
+    msPerItem(workers) {
+      const reported = reportedMs === undefined ? undefined : reportedMs / workers
+      if (timedMs === undefined) return reported
+      return reported === undefined ? timedMs : Math.max(timedMs, reported)
+    },
+  }
+}
+
+/** Adds the sample `ms` to the average `smoothed` (undefined before the first sample). */
+function smooth(smoothed: number | undefined, ms: number): number {
+  // Smoothed in log space: a sample ten times faster weighs as much as one ten times slower.
+  return smoothed === undefined ? ms : smoothed * (ms / smoothed) ** ADAPTIVE_SMOOTHING
 }
 
 /** The sizing `size` asks for. */

@@ -9,7 +9,7 @@ import {
   type Outcome,
 } from '@pando/protocol'
 import pull, { type Source, type SourceCallback } from 'pull-stream'
-import { batchSizing, type BatchSize } from './batch-sizing.ts'
+import { batchSizing, type BatchSize, type BatchSizing } from './batch-sizing.ts'
 import type { LenderClock } from './clock.ts'
 import { BATCHES_IN_FLIGHT, EARNED_CREDIT_PER_ANSWER, UNPROVEN_CREDIT } from './constants.ts'
 import type { SubStream } from './types.ts'
@@ -109,114 +109,157 @@ function tooLarge(job: Job, maxChars: number): Outcome {
  * items. When another borrower waits idle, the lender may ask for unstarted items back (`onRecall` of the
  * sub-stream, SPEC 49); what the peer gives back comes in through `giveBack`.
  */
-// eslint-disable-next-line max-lines-per-function -- issue 19: lendToRemote is still to be split
 export function lendToRemote(
   subStream: SubStream,
   send: (jobs: Job[]) => void,
   options: RemoteLendingOptions,
 ): RemoteBorrower {
-  const sizing = batchSizing(options.batchSize, options.workers, options.clock)
-  const maxChars = options.maxMessageChars ?? Number.POSITIVE_INFINITY
-  const room = maxChars - WIRE_ENVELOPE_CHARS
-  const maxItemChars = options.maxItemChars ?? Number.POSITIVE_INFINITY
-  const inbox: Outcome[][] = []
-  let waiting: SourceCallback<Outcome[]> | undefined
-  let closed = false
-  /** Items the peer answered (outcomes for items it held; strays earn nothing). */
-  let answered = 0
-  const unproven = unprovenCredit(options.unprovenWorkers ?? 1)
-  /** No Worker behind the peer now (paused): it gets nothing. */
-  let noWorkers = options.workers === 0
+  return new RemoteLending(subStream, send, options)
+}
 
-  const outcomes: Source<Outcome[]> = (abort, cb) => {
+/**
+ * One peer lent to (see `lendToRemote`): the outcomes it sent, waiting for the sub-stream's sink; its credit,
+ * from its batch sizing, its Workers and the trust it earned; and the reading of the sub-stream's jobs in
+ * whole batches, packed into messages.
+ */
+class RemoteLending implements RemoteBorrower {
+  readonly #subStream: SubStream
+  readonly #send: (jobs: Job[]) => void
+  readonly #options: RemoteLendingOptions
+  readonly #sizing: BatchSizing
+  /** Room for jobs in a message, in characters of JSON: `maxMessageChars` less the envelope. */
+  readonly #room: number
+  readonly #maxItemChars: number
+  /** Outcomes received, waiting for the sub-stream's sink to read them. */
+  readonly #inbox: Outcome[][] = []
+  /** The sub-stream's sink's read, waiting for outcomes. */
+  #waiting: SourceCallback<Outcome[]> | undefined
+  #closed = false
+  /** Items the peer answered (outcomes for items it held; strays earn nothing). */
+  #answered = 0
+  /** What the peer may hold before it answered anything (`unprovenCredit`). */
+  readonly #unproven: number
+  /** No Worker behind the peer now (paused): it gets nothing. */
+  #noWorkers: boolean
+  /** A read of the sub-stream's jobs is waiting for its answer. */
+  #reading = false
+  /** The sub-stream's source ended: it lends no more jobs. */
+  #ended = false
+
+  constructor(subStream: SubStream, send: (jobs: Job[]) => void, options: RemoteLendingOptions) {
+    this.#subStream = subStream
+    this.#send = send
+    this.#options = options
+    this.#sizing = batchSizing(options.batchSize, options.workers, options.clock)
+    this.#room = (options.maxMessageChars ?? Number.POSITIVE_INFINITY) - WIRE_ENVELOPE_CHARS
+    this.#maxItemChars = options.maxItemChars ?? Number.POSITIVE_INFINITY
+    this.#unproven = unprovenCredit(options.unprovenWorkers ?? 1)
+    this.#noWorkers = options.workers === 0
+    this.#updateCredit()
+    pull(this.#outcomes, subStream.sink)
+    this.#read()
+  }
+
+  receive(received: readonly Outcome[], msPerItem?: number): void {
+    if (this.#closed) return
+    if (msPerItem !== undefined) this.#sizing.reported(msPerItem)
+    if (received.length === 0) return this.#updateCredit()
+    const heldBefore = this.#subStream.held
+    this.#inbox.push([...received])
+    this.#wake()
+    this.#answered += Math.max(0, heldBefore - this.#subStream.held)
+    this.#sizing.received(received.length, this.#subStream.held)
+    this.#updateCredit()
+    this.#read()
+  }
+
+  giveBack(ids: readonly number[]): void {
+    if (this.#closed || ids.length === 0) return
+    this.#subStream.giveBack(ids)
+    this.#updateCredit()
+    this.#read()
+  }
+
+  setWorkers(workers: number): void {
+    this.#noWorkers = workers === 0
+    this.#sizing.setWorkers(workers)
+    this.#updateCredit()
+    this.#read()
+  }
+
+  close(reason?: Error): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#subStream.close(reason)
+    this.#wake()
+  }
+
+  /** The outcomes received, read by the sub-stream's sink; it ends once the peer is closed. */
+  readonly #outcomes: Source<Outcome[]> = (abort, cb) => {
     if (abort) return cb(true)
-    const next = inbox.shift()
+    const next = this.#inbox.shift()
     if (next !== undefined) cb(null, next)
-    else if (closed) cb(true)
-    else waiting = cb
+    else if (this.#closed) cb(true)
+    else this.#waiting = cb
   }
-  const wake = (): void => {
-    const cb = waiting
+
+  /** Answers the sub-stream's sink's waiting read, if any. */
+  #wake(): void {
+    const cb = this.#waiting
     if (cb === undefined) return
-    waiting = undefined
-    outcomes(null, cb)
+    this.#waiting = undefined
+    this.#outcomes(null, cb)
   }
-  const updateCredit = (): void => {
-    if (options.roundTrip !== undefined) sizing.setRoundTrip(options.roundTrip())
-    const credit = noWorkers ? 0 : Math.min(sizing.credit, earnedCredit(answered, unproven))
-    if (!closed && subStream.credit !== credit) subStream.setCredit(credit)
-  }
-  const lend = (jobs: Job[]): void => {
-    const heldBefore = subStream.held - jobs.length
-    const fitting = maxItemChars === Number.POSITIVE_INFINITY ? jobs : answerTooLarge(jobs)
-    sizing.sent(fitting.length, heldBefore)
-    for (const group of packByLength(fitting, room, jobJsonLength, sizing.batch)) send(group)
-  }
-  /** The jobs the link carries; the others are answered at once. */
-  const answerTooLarge = (jobs: Job[]): Job[] => {
-    const fitting = jobs.filter((job) => jsonStringLength(job.value) <= maxItemChars)
-    if (fitting.length === jobs.length) return jobs
-    const sent = new Set(fitting)
-    const refused = jobs.filter((job) => !sent.has(job)).map((job) => tooLarge(job, maxItemChars))
-    void Promise.resolve().then(() => borrower.receive(refused))
-    return fitting
+
+  /** Sets the sub-stream's credit: the sizing's, bounded by the trust earned; none without Workers. */
+  #updateCredit(): void {
+    if (this.#options.roundTrip !== undefined) this.#sizing.setRoundTrip(this.#options.roundTrip())
+    const credit = this.#noWorkers
+      ? 0
+      : Math.min(this.#sizing.credit, earnedCredit(this.#answered, this.#unproven))
+    if (!this.#closed && this.#subStream.credit !== credit) this.#subStream.setCredit(credit)
   }
 
   /**
    * Reads jobs from the sub-stream once a whole batch of credit is free (or the peer holds nothing), so that
    * messages carry whole batches, not the few jobs each answer frees.
    */
-  let reading = false
-  let ended = false
-  const read = (): void => {
-    if (reading || ended || closed) return
-    if (subStream.held > 0 && subStream.credit - subStream.held < wholeBatch(sizing.batch, subStream.credit))
+  #read(): void {
+    const subStream = this.#subStream
+    if (this.#reading || this.#ended || this.#closed) return
+    if (
+      subStream.held > 0 &&
+      subStream.credit - subStream.held < wholeBatch(this.#sizing.batch, subStream.credit)
+    )
       return
-    reading = true
+    this.#reading = true
     subStream.source(null, (end, jobs) => {
-      reading = false
-      if (end) ended = true
+      this.#reading = false
+      if (end) this.#ended = true
       else if (jobs !== undefined) {
-        lend(jobs)
-        read()
+        this.#lend(jobs)
+        this.#read()
       }
     })
   }
 
-  updateCredit()
-  pull(outcomes, subStream.sink)
-  read()
-  const borrower: RemoteBorrower = {
-    receive(received, msPerItem) {
-      if (closed) return
-      if (msPerItem !== undefined) sizing.reported(msPerItem)
-      if (received.length === 0) return updateCredit()
-      const heldBefore = subStream.held
-      inbox.push([...received])
-      wake()
-      answered += Math.max(0, heldBefore - subStream.held)
-      sizing.received(received.length, subStream.held)
-      updateCredit()
-      read()
-    },
-    giveBack(ids) {
-      if (closed || ids.length === 0) return
-      subStream.giveBack(ids)
-      updateCredit()
-      read()
-    },
-    setWorkers(workers) {
-      noWorkers = workers === 0
-      sizing.setWorkers(workers)
-      updateCredit()
-      read()
-    },
-    close(reason) {
-      if (closed) return
-      closed = true
-      subStream.close(reason)
-      wake()
-    },
+  /** Sends the jobs the sub-stream lent, packed into messages of at most a batch and `maxMessageChars`. */
+  #lend(jobs: Job[]): void {
+    const heldBefore = this.#subStream.held - jobs.length
+    const fitting = this.#maxItemChars === Number.POSITIVE_INFINITY ? jobs : this.#answerTooLarge(jobs)
+    this.#sizing.sent(fitting.length, heldBefore)
+    const send = this.#send
+    for (const group of packByLength(fitting, this.#room, jobJsonLength, this.#sizing.batch)) send(group)
   }
-  return borrower
+
+  /** The jobs the link carries; the others are answered at once. */
+  #answerTooLarge(jobs: Job[]): Job[] {
+    const maxItemChars = this.#maxItemChars
+    const fitting = jobs.filter((job) => jsonStringLength(job.value) <= maxItemChars)
+    if (fitting.length === jobs.length) return jobs
+    const sent = new Set(fitting)
+    const refused = jobs.filter((job) => !sent.has(job)).map((job) => tooLarge(job, maxItemChars))
+    void Promise.resolve().then(() => this.receive(refused))
+    return fitting
+  }
 }
