@@ -64,7 +64,9 @@ export default defineConfig({
         test: {
           name: 'bench',
           include: ['test/bench/**/*.spec.ts'],
-          testTimeout: 120_000,
+          // A bound, not a measure: the smoke run takes about a minute alone, and twice that beside an e2e file
+          // (its CPU-per-thread sampling reads every Chromium thread's /proc entry).
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },
