@@ -136,6 +136,49 @@ describe('VolunteerRoster', () => {
       ])
     })
 
+    it('announces once a tab that moved to another subtree as a newcomer took its place', () => {
+      const { notices, roster: volunteers } = roster()
+      const [first, second] = [{}, {}]
+      volunteers.join(first, 1)
+      volunteers.named(first, [tab('x', 'X')])
+      volunteers.join(second, 1)
+      volunteers.named(second, [tab('b', 'B')])
+      // X found a new parent under the second child while Y joined under the first: the first's size did
+      // not move, and its status names Y before the second's names X.
+      volunteers.resize(second, 2)
+      volunteers.named(first, [tab('y', 'Y')])
+      volunteers.named(second, [tab('b', 'B'), tab('x', 'X')])
+      expect(volunteers.connected).toBe(3)
+      expect(notices).toEqual([
+        "volunteer 'X' joined (1 connected)",
+        "volunteer 'B' joined (2 connected)",
+        "volunteer 'Y' joined (3 connected)",
+      ])
+      // A late status of the first still naming X changes nothing; each leave names whom its link holds.
+      volunteers.named(first, [tab('y', 'Y'), tab('x', 'X')])
+      volunteers.leave(second, 'its WebRTC link closed')
+      expect(notices.at(-1)).toBe("volunteers 'B' and 'X' left: its WebRTC link closed (1 connected)")
+    })
+
+    it('announces again a tab that moved after its old subtree was told to have shrunk', () => {
+      const { notices, roster: volunteers } = roster()
+      const [first, second] = [{}, {}]
+      volunteers.join(first, 2)
+      volunteers.named(first, [tab('x', 'X'), tab('a', 'A')])
+      volunteers.join(second, 1)
+      volunteers.named(second, [tab('b', 'B')])
+      volunteers.resize(first, 1)
+      volunteers.resize(second, 2)
+      volunteers.named(second, [tab('b', 'B'), tab('x', 'X')])
+      expect(volunteers.connected).toBe(3)
+      expect(notices.slice(3)).toEqual([
+        'a volunteer left (2 connected)',
+        "volunteer 'X' joined (3 connected)",
+      ])
+      volunteers.leave(first, 'its WebRTC link closed')
+      expect(notices.at(-1)).toBe("volunteer 'A' left: its WebRTC link closed (2 connected)")
+    })
+
     it('counts, without names, a subtree that left before a status said who had gone', () => {
       const { notices, roster: volunteers } = roster()
       const child = {}

@@ -126,7 +126,7 @@ export class VolunteerRoster {
     if (entry === undefined) return
     entry.reported = volunteers
     this.#forgetGone(entry)
-    this.#announce(entry)
+    this.#announce(entry, true)
   }
 
   /** A link closed, for `reason` (already made safe for the terminal): its volunteers left. */
@@ -157,12 +157,18 @@ export class VolunteerRoster {
     for (const entry of this.#links.values()) clearTimeout(entry.timer)
   }
 
-  /** Announces the volunteers the link's latest status names, up to its size. */
-  #announce(entry: Link): void {
+  /**
+   * Announces the volunteers the link's latest status names, up to its size. With `fresh` (the status just
+   * came), one that another link named moved here (its tab found a new parent in another subtree): see
+   * {@link #moveHere}. A stale status never moves one back.
+   */
+  #announce(entry: Link, fresh = false): void {
     for (const { id, label } of entry.reported) {
       if (entry.named.has(id)) continue
       if (counted(entry) < entry.size) {
-        this.#add(entry, id, label)
+        const elsewhere = this.#holderOf(id)
+        if (elsewhere === undefined) this.#add(entry, id, label)
+        else if (fresh) this.#moveHere(entry, elsewhere, id, label)
       } else if (entry.unnamed > 0) {
         // One announced without a name, named at last: its leave can name it.
         entry.unnamed--
@@ -173,6 +179,29 @@ export class VolunteerRoster {
       clearTimeout(entry.timer)
       entry.timer = undefined
     }
+  }
+
+  /** The link that named volunteer `id`, if one did. */
+  #holderOf(id: string): Link | undefined {
+    for (const entry of this.#links.values()) if (entry.named.has(id)) return entry
+    return undefined
+  }
+
+  /**
+   * Volunteer `id`, announced in link `from`, is now behind `entry`. If `from` shrank for it (a leave was
+   * told), it joins again here, told; if not (`from` grew by another tab as it lost this one, so its size
+   * did not move), it moves without a notice, and `from` has room for the one it hides.
+   */
+  #moveHere(entry: Link, from: Link, id: string, label: string): void {
+    from.named.delete(id)
+    if (from.gone > 0) {
+      from.gone--
+      this.#add(entry, id, label)
+      return
+    }
+    entry.named.set(id, label)
+    this.#announce(from)
+    this.#awaitNames(from)
   }
 
   /** Drops the announced volunteers the latest status no longer names, while some are known to have gone. */

@@ -18,10 +18,19 @@ export {
   type ChannelSuiteSetup,
 } from '../../../../harness/channel-checks.ts'
 
-export function channelSuite(name: string, setup: ChannelSuiteSetup): void {
+export interface ChannelSuiteOptions {
+  /**
+   * How many more times a failed check runs: only for a transport whose connections themselves sometimes
+   * fail to open, for reasons that are not the channel's (see `openPair`). @default 0
+   */
+  readonly retry?: number
+}
+
+export function channelSuite(name: string, setup: ChannelSuiteSetup, options: ChannelSuiteOptions = {}): void {
   describe(`${name} (Channel compliance)`, () => {
     const tracked = trackedSetup(setup)
     afterEach(() => tracked.closeAll())
-    for (const check of channelChecks) it(check.name, () => check.run(tracked), LINK_CHECK_TIMEOUT_MS)
+    const testOptions = { timeout: LINK_CHECK_TIMEOUT_MS, retry: options.retry ?? 0 }
+    for (const check of channelChecks) it(check.name, testOptions, () => check.run(tracked))
   })
 }
