@@ -23,6 +23,7 @@ import { UsageError } from '../errors.ts'
 import type { ServerAddress } from './host-address.ts'
 import { processClock } from './process-clock.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
+import { loopbackLookup } from './loopback-lookup.ts'
 import { terminalText } from '../terminal-text.ts'
 import { PEER_TEXT_CHARS } from '../constants.ts'
 
@@ -176,6 +177,7 @@ class RootLink {
     this.#socket = new WebSocket(options.address.rootUrl, {
       maxPayload: MAX_ROOT_LINK_MESSAGE_BYTES,
       handshakeTimeout: CONNECT_TIMEOUT_MS,
+      lookup: loopbackLookup,
     })
     this.#socket.on('open', () => this.#opened())
     this.#socket.on('error', (error) => this.#failed(error))

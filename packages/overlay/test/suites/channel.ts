@@ -26,7 +26,11 @@ export interface ChannelSuiteOptions {
   readonly retry?: number
 }
 
-export function channelSuite(name: string, setup: ChannelSuiteSetup, options: ChannelSuiteOptions = {}): void {
+export function channelSuite(
+  name: string,
+  setup: ChannelSuiteSetup,
+  options: ChannelSuiteOptions = {},
+): void {
   describe(`${name} (Channel compliance)`, () => {
     const tracked = trackedSetup(setup)
     afterEach(() => tracked.closeAll())
