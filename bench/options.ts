@@ -30,6 +30,8 @@ export interface BenchOptions {
 
 /** How much each scenario does: the issue's sizes, or fewer for a smoke run (`--quick`). */
 export interface Sizes {
+  /** Batch sizes the overhead scenario compares; `undefined` is pando's default (no `--batch-size`). */
+  readonly overheadBatchSizes: readonly (number | undefined)[]
   readonly overheadItems: number
   /** Batch size 1 moves about 2,000 items/s: fewer items there. */
   readonly overheadBatchOneItems: number
@@ -54,6 +56,7 @@ export interface Sizes {
 }
 
 export const FULL_SIZES: Sizes = {
+  overheadBatchSizes: [1, 10, 100, undefined],
   overheadItems: 200_000,
   overheadBatchOneItems: 20_000,
   scalingLocalItems: 500,
@@ -70,6 +73,7 @@ export const FULL_SIZES: Sizes = {
 }
 
 export const QUICK_SIZES: Sizes = {
+  overheadBatchSizes: [1, undefined],
   overheadItems: 10_000,
   overheadBatchOneItems: 1_000,
   scalingLocalItems: 50,

@@ -6,8 +6,6 @@ import { placementLabel, streamItems, type Placement, type StreamRecord } from '
 
 /** The issue's target: through one tab, with default options. */
 const TARGET_ITEMS_PER_SECOND = 100_000
-/** Batch sizes compared; `undefined` is pando's default (no `--batch-size`). */
-const BATCH_SIZES = [1, 10, 100, undefined] as const
 
 interface Config {
   readonly placement: Placement
@@ -23,7 +21,7 @@ function label(config: Config): string {
 
 /**
  * overhead: a trivial function (a square, no delay) streamed through `--local`, 1 tab and 2 tabs, over each
- * transport, at batch sizes 1, 10, 100 and the default: items/s from the first output line to the last.
+ * transport, at batch sizes 1, 10, 100 and the default (1 and the default with `--quick`): items/s from the first output line to the last.
  */
 export async function overhead(context: BenchContext): Promise<ScenarioResult> {
   const { sizes } = context
@@ -32,7 +30,7 @@ export async function overhead(context: BenchContext): Promise<ScenarioResult> {
   ]
   for (const transport of context.transports) {
     for (const tabs of [1, 2]) {
-      for (const batchSize of BATCH_SIZES) {
+      for (const batchSize of sizes.overheadBatchSizes) {
         const items = batchSize === 1 ? sizes.overheadBatchOneItems : sizes.overheadItems
         configs.push({ placement: { kind: 'tabs', tabs, transport }, batchSize, items })
       }
