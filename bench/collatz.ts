@@ -10,8 +10,15 @@ import { placementLabel, streamItems, type Placement, type StreamRecord } from '
  */
 const FIRST_INPUT = 10n ** 89n
 
+/** Collatz input `i`, of about 10 ms. */
+const collatzInput = (i: number): string => String(FIRST_INPUT + BigInt(i))
+
+/** `count` Collatz inputs of about 10 ms each. */
+export const collatzInputList = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => collatzInput(i))
+
 /** `count` Collatz inputs of about 10 ms each, one per line. */
-const collatzInputs = (count: number): string => seqLines(0, count, (i) => String(FIRST_INPUT + BigInt(i)))
+const collatzInputs = (count: number): string => seqLines(0, count, collatzInput)
 
 /** Where Collatz items go, and how many. */
 export interface CollatzRun {

@@ -1,8 +1,9 @@
-import { measureCollatz, type CollatzRun } from '../collatz.ts'
-import { TRANSPORT_NAMES, type BenchContext } from '../context.ts'
-import type { Row, ScenarioResult } from '../result.ts'
-import { round } from '../stats.ts'
+import { bareWorkersRate, startBareWorkersServer } from '../bare-workers.ts'
+import { collatzInputList, measureCollatz, type CollatzRun } from '../collatz.ts'
+import { formatNumber, TRANSPORT_NAMES, type BenchContext } from '../context.ts'
 import { CPU_COLUMNS } from '../cpu-time.ts'
+import { measureAll, succeeded, type Row, type RunRecord, type ScenarioResult } from '../result.ts'
+import { medianOf, round } from '../stats.ts'
 
 /** Issue 13's target: one tab with 2 Workers at least this many times as fast as with 1, on 2 cores. */
 const TARGET_SPEED_UP = 1.8
@@ -35,7 +36,9 @@ export async function workers(context: BenchContext): Promise<ScenarioResult> {
   ]
   const measured = await measureCollatz(context, 'workers', configs)
   const [one, two, throttled] = measured.rates
-  const speedUp = one === undefined || two === undefined ? undefined : two / one
+  const speedUp = ratio(two, one)
+  const bare = await measureBareWorkers(context, perTab)
+  const bareSpeedUp = ratio(bare.rates[1], bare.rates[0])
   const busyShare = one === undefined || throttled === undefined ? undefined : (100 * throttled) / one
   const rows: Row[] = [
     ...measured.rows,
@@ -47,6 +50,19 @@ export async function workers(context: BenchContext): Promise<ScenarioResult> {
         text: `≥ ${TARGET_SPEED_UP}×`,
         met: speedUp === undefined ? undefined : speedUp >= TARGET_SPEED_UP,
       },
+      runs: [],
+    },
+    ...bare.rows,
+    {
+      label: "the machine's ceiling: bare 2 Workers / 1 Worker",
+      config: {},
+      figures: { speedUp: round(bareSpeedUp, 3) },
+      runs: [],
+    },
+    {
+      label: "pando's speed-up / the ceiling",
+      config: { transport: preferred },
+      figures: { speedUp: round(ratio(speedUp, bareSpeedUp), 3) },
       runs: [],
     },
     {
@@ -78,6 +94,65 @@ export async function workers(context: BenchContext): Promise<ScenarioResult> {
     notes: [
       `the tab uses ${TRANSPORT_NAMES[preferred]} (what a plain URL gets here); 2 Workers get twice the items of 1`,
       'figures are medians of the runs; the machine is shared, so compare rows of one run only',
+      'the bare rows run the same module and inputs in plain Web Workers of a page without pando (bare-workers.ts): what the machine gives two Workers at most',
     ],
+  }
+}
+
+const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined || b === undefined ? undefined : a / b
+
+/** The same Collatz items in 1 and 2 bare Workers of one page (see bare-workers.ts): rows and median rates. */
+async function measureBareWorkers(
+  context: BenchContext,
+  perTab: number,
+): Promise<{ rows: Row[]; rates: (number | undefined)[] }> {
+  const configs = [
+    { workers: 1, items: perTab },
+    { workers: 2, items: 2 * perTab },
+  ]
+  const label = (config: { workers: number }): string =>
+    `bare page, ${config.workers} ${config.workers === 1 ? 'Worker' : 'Workers'} (no pando)`
+  const server = await startBareWorkersServer()
+  const { context: browser } = await context.tabs()
+  const page = await browser.newPage()
+  try {
+    await page.goto(server.url)
+    const records = await measureAll(
+      configs,
+      context.options.runs,
+      async (config) => ({
+        itemsPerSecond: await bareWorkersRate(page, config.workers, collatzInputList(config.items)),
+      }),
+      (config, run, record) =>
+        context.log(
+          `workers: ${label(config)}, run ${run + 1}: ${
+            record.error ?? `${formatNumber(Number(record['itemsPerSecond']), 1)} items/s`
+          }`,
+        ),
+    )
+    const rates = configs.map((config) =>
+      medianOf(
+        succeeded<RunRecord & { itemsPerSecond: number }>(records.get(config) ?? []),
+        (run) => run.itemsPerSecond,
+      ),
+    )
+    const rows = configs.map((config, index): Row => {
+      const runs = records.get(config) ?? []
+      return {
+        label: label(config),
+        config,
+        figures: {
+          items: config.items,
+          itemsPerSecond: rates[index],
+          failedRuns: runs.length - succeeded(runs).length,
+        },
+        runs,
+      }
+    })
+    return { rows, rates }
+  } finally {
+    await page.close()
+    await server.close()
   }
 }
