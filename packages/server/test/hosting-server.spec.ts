@@ -11,7 +11,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHostingServer, type HostingServer, type RootRegistryEvent } from '../src/index.ts'
 import { STATUS } from './monitor-status.ts'
-import { RecordingClient } from './recording-client.ts'
+import { RecordingClient, registerRoot } from './recording-client.ts'
 
 const SECRET = 's3cret'
 const FILES = [
@@ -63,14 +63,7 @@ describe('createHostingServer', () => {
     new RecordingClient<ServerToRoot>(`ws://127.0.0.1:${port}${where}`).open()
 
   /** A root that has registered with its files. */
-  const register = async (port: number): Promise<Root> => {
-    const root = await connect(port)
-    root.send({ type: 'hello', version: 1, secret: SECRET })
-    await root.next('welcome')
-    root.send({ type: 'run-files', files: FILES })
-    await root.next('ready')
-    return root
-  }
+  const register = (port: number): Promise<Root> => registerRoot(`ws://127.0.0.1:${port}/root`, SECRET, FILES)
 
   const status = async (port: number, file: string): Promise<number> =>
     (await fetch(`http://127.0.0.1:${port}/run/${file}`)).status

@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { RelayToJoiner, ServerToRoot } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROOT_LINK_FAILED_REASON, RootRegistry, type RootRegistryOptions } from '../src/root-registry.ts'
-import { RecordingClient } from './recording-client.ts'
+import { registerRoot, type RecordingClient } from './recording-client.ts'
 
 const SECRET = 's3cret'
 const ANSWER: RelayToJoiner = { type: 'answer', signal: { type: 'answer' } }
@@ -57,13 +57,8 @@ describe('RootRegistry', () => {
   }
 
   /** A root that has registered (its files written, `ready` received). */
-  const register = async (port: number): Promise<RecordingClient<ServerToRoot>> => {
-    const root = await new RecordingClient<ServerToRoot>(`ws://127.0.0.1:${port}/root`).open()
-    root.send({ type: 'hello', version: 1, secret: SECRET })
-    root.send({ type: 'run-files', files: [{ name: 'config.json', content: '{}' }] })
-    await root.next('ready')
-    return root
-  }
+  const register = (port: number): Promise<RecordingClient<ServerToRoot>> =>
+    registerRoot(`ws://127.0.0.1:${port}/root`, SECRET, [{ name: 'config.json', content: '{}' }])
 
   describe('a message from the root that fails', () => {
     it('closes the link with 1011, not blaming the root, when a bug here fails on it, and reports the bug', async () => {
