@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { LEGACY_CONFIG_FILE, XDG_CONFIG_FILE } from './constants.ts'
 import { environmentVariable, type Environment } from './environment-options.ts'
@@ -78,6 +79,19 @@ export function readConfigFile(
     }
   }
   return { path: legacy, values: legacyText === undefined ? {} : parseConfig(legacyText, legacy) }
+}
+
+/**
+ * The configuration a command (`pando`, `pando-server`) reads for its command line `args`: the file that
+ * `--config` or `$PANDO_CONFIG` names, else the usual one under the user's home (see {@link readConfigFile});
+ * a legacy file that is ignored is said with `print`, the command's own stderr message.
+ */
+export function readCommandConfig(args: readonly string[], print: (message: string) => void): ConfigFile {
+  const given = givenConfigFile(args, process.env)
+  const config = readConfigFile(homedir(), { env: process.env, ...(given === undefined ? {} : { given }) })
+  const ignored = ignoredConfigMessage(config)
+  if (ignored !== undefined) print(ignored)
+  return config
 }
 
 /** The message for a legacy file that the XDG one hides. */

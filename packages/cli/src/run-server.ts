@@ -28,6 +28,14 @@ export function printServerMessage(message: string): void {
   process.stderr.write(`${SERVER_PREFIX}${message}\n`)
 }
 
+/**
+ * Reports a bug of pando-server's own (not a root's, not a peer's) that it survives, as `pando`'s
+ * `printInternalError` does: `while_` says what it was doing; the stack follows, for a bug report.
+ */
+function printServerInternalError(while_: string, error: unknown): void {
+  printServerMessage(`internal error while ${while_}: ${errorText(error)}`)
+}
+
 /** Reports an error and exits: status 2 for a usage error, 1 otherwise. */
 export function exitServerWithError(error: unknown): void {
   if (isUsageError(error)) {
@@ -77,11 +85,11 @@ async function start(options: ServerRunOptions): Promise<HostingServer> {
       heartbeatMs: options.heartbeatMs,
       join: {
         addresses: options.iceAddresses,
-        onInternalError: (error) =>
-          printServerMessage(`internal error while relaying a joiner's signal: ${errorText(error)}`),
+        onInternalError: (error) => printServerInternalError("relaying a joiner's signal", error),
         ...(ids.origin === undefined ? {} : { newOrigin: ids.origin }),
       },
       onEvent: (event) => printServerMessage(describeEvent(event)),
+      onInternalError: (error) => printServerInternalError('taking a message from the root', error),
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

@@ -4,15 +4,21 @@ import { describe, expect, it } from 'vitest'
 import { writeLines } from '../src/line-sink.ts'
 import { lineSource } from '../src/line-source.ts'
 
+/** A writable that takes every chunk at once and keeps it, as text. */
+function recordingOutput(): { output: Writable; chunks: string[] } {
+  const chunks: string[] = []
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString())
+      done()
+    },
+  })
+  return { output, chunks }
+}
+
 describe('writeLines', () => {
   it('writes each value as a line and resolves at the end', async () => {
-    const chunks: string[] = []
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk.toString())
-        done()
-      },
-    })
+    const { output, chunks } = recordingOutput()
     await writeLines(pull.values(['a', '', 'c']), output)
     expect(chunks.join('')).toBe('a\n\nc\n')
   })
@@ -49,13 +55,7 @@ describe('writeLines', () => {
   })
 
   it('gathers the lines read at once into one write, and writes them when the source waits', async () => {
-    const chunks: string[] = []
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk.toString())
-        done()
-      },
-    })
+    const { output, chunks } = recordingOutput()
     const input = new PassThrough({ objectMode: true })
     const written = writeLines(pull(lineSource(input)), output)
     input.write('a\nb\nc\n')
@@ -68,13 +68,7 @@ describe('writeLines', () => {
   })
 
   it('once stopped, writes nothing more: not what it gathered, not what the source gives later', async () => {
-    const chunks: string[] = []
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk.toString())
-        done()
-      },
-    })
+    const { output, chunks } = recordingOutput()
     const input = new PassThrough({ objectMode: true })
     const stop = new AbortController()
     let settled = false

@@ -1,5 +1,5 @@
 import type { SerializedError } from './job.ts'
-import { ITEM_TIMEOUT_ERROR } from './wire-errors.ts'
+import { ITEM_TIMEOUT_ERROR, TRANSPORT_LIMIT_ERROR } from './wire-errors.ts'
 
 /** The user's module does not export a processing function in either supported form. */
 export class ModuleContractError extends Error {
@@ -77,5 +77,23 @@ export function itemTimeoutError(timeoutMs: number, outcome: string): Serialized
   return {
     name: ITEM_TIMEOUT_ERROR,
     message: `no result within the item deadline of ${String(timeoutMs)} ms (--item-timeout): ${outcome}`,
+  }
+}
+
+/**
+ * The error of an item, or of its result (`what`), of `chars` characters of JSON: more than `link` (the one
+ * it could not cross, e.g. "a link to a volunteer") carries, `maxChars`. A limit of the transport, not a
+ * failure of the function: the item fails at once, not retried; the same name and message shape wherever
+ * it is found.
+ */
+export function transportLimitError(
+  what: 'item' | 'result',
+  chars: number,
+  maxChars: number,
+  link = 'a link',
+): SerializedError {
+  return {
+    name: TRANSPORT_LIMIT_ERROR,
+    message: `the ${what} is ${String(chars)} characters of JSON; ${link} carries at most ${String(maxChars)}`,
   }
 }

@@ -76,6 +76,7 @@ export {
   RemoteError,
   itemTimeoutError,
   serializeError,
+  transportLimitError,
 } from './errors.ts'
 export {
   PANDO_KEY,

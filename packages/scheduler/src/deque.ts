@@ -1,4 +1,5 @@
 import { INITIAL_RING_CAPACITY } from './constants.ts'
+import { doubledRing } from './doubled-ring.ts'
 
 /**
  * A double-ended queue on a growable ring buffer: O(1) push, shift and unshift, where
@@ -47,10 +48,7 @@ export class Deque<T> {
   }
 
   private grow(): void {
-    const old = this.slots
-    const slots = new Array<T | undefined>(old.length * 2)
-    for (let i = 0; i < this.count; i++) slots[i] = old[(this.head + i) % old.length]
-    this.slots = slots
+    this.slots = doubledRing(this.slots, this.head, this.count)
     this.head = 0
   }
 }

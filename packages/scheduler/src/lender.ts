@@ -1,7 +1,7 @@
 import {
   RESULT_TOO_LARGE_ERROR,
-  TRANSPORT_LIMIT_ERROR,
   jsonStringLength,
+  transportLimitError,
   type Job,
   type Outcome,
   type SerializedError,
@@ -383,7 +383,7 @@ class Lending implements SubStreamHost {
     if (this.stragglers !== undefined) this.unemitted.push(item)
     const chars = this.options.maxItemChars === Infinity ? 0 : jsonStringLength(job.value)
     if (chars <= this.options.maxItemChars) return item
-    const error = itemTooLarge(chars, this.options.maxItemChars)
+    const error = transportLimitError('item', chars, this.options.maxItemChars, 'a link to a volunteer')
     this.settle(item, { id: job.id, value: job.value, ok: false, error, attempts: 0 })
     return undefined
   }
@@ -670,14 +670,6 @@ class Lending implements SubStreamHost {
     if (this.outputEnd === null) this.endOutput(true)
     this.endLending()
     this.input.abort(abort, () => cb(abort))
-  }
-}
-
-/** The failure of an item of `chars` characters of JSON, over `maxItemChars`. */
-function itemTooLarge(chars: number, maxItemChars: number): SerializedError {
-  return {
-    name: TRANSPORT_LIMIT_ERROR,
-    message: `the item is ${String(chars)} characters of JSON; a link to a volunteer carries at most ${String(maxItemChars)}`,
   }
 }
 

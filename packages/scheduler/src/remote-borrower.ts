@@ -1,10 +1,10 @@
 import {
   MAX_TAB_WORKERS,
-  TRANSPORT_LIMIT_ERROR,
   WIRE_ENVELOPE_CHARS,
   jobJsonLength,
   jsonStringLength,
   packByLength,
+  transportLimitError,
   type Job,
   type Outcome,
 } from '@pando/protocol'
@@ -89,14 +89,7 @@ export const unprovenCredit = (workers: number): number =>
   UNPROVEN_CREDIT * Math.min(MAX_TAB_WORKERS, Math.max(1, Math.floor(workers)))
 
 function tooLarge(job: Job, maxChars: number): Outcome {
-  return {
-    id: job.id,
-    ok: false,
-    error: {
-      name: TRANSPORT_LIMIT_ERROR,
-      message: `the item is ${String(jsonStringLength(job.value))} characters of JSON; a link carries at most ${String(maxChars)}`,
-    },
-  }
+  return { id: job.id, ok: false, error: transportLimitError('item', jsonStringLength(job.value), maxChars) }
 }
 
 /**

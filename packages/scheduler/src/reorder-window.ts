@@ -1,5 +1,6 @@
 import { INITIAL_RING_CAPACITY } from './constants.ts'
 import { Deque } from './deque.ts'
+import { doubledRing } from './doubled-ring.ts'
 
 /**
  * Where settled items wait to be emitted. Each item takes a place (`reserve`) when it is read and fills it
@@ -53,10 +54,7 @@ export class ReorderWindow<T> implements Outbox<T> {
   }
 
   private grow(): void {
-    const old = this.slots
-    const slots = new Array<T | undefined>(old.length * 2)
-    for (let i = 0; i < this.span; i++) slots[i] = old[(this.headSlot + i) % old.length]
-    this.slots = slots
+    this.slots = doubledRing(this.slots, this.headSlot, this.span)
     this.headSlot = 0
   }
 }

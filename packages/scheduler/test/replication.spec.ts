@@ -4,10 +4,10 @@
 import fc from 'fast-check'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { createReplicatingLender, type ReplicatingLender, type Settled } from '../src/index.ts'
-import { COPY_SLOTS } from '../src/replication/copy-ids.ts'
+import { createReplicatingLender } from '../src/index.ts'
+import { itemOfCopy } from '../src/replication/copy-ids.ts'
 import { judge } from '../src/replication/quorum.ts'
-import { jobs, manualBorrower, negate, type ManualBorrower } from './util.ts'
+import { collectNow, jobs, manualBorrower, negate, type ManualBorrower } from './util.ts'
 
 interface Volunteer {
   readonly name: string
@@ -15,22 +15,6 @@ interface Volunteer {
   readonly liar: boolean
   left: boolean
 }
-
-/** Reads the whole output. */
-function drain(lender: ReplicatingLender): { values: Settled[]; ended: () => boolean } {
-  const values: Settled[] = []
-  let ended = false
-  pull(
-    lender.source,
-    pull.drain(
-      (value) => void values.push(value),
-      () => void (ended = true),
-    ),
-  )
-  return { values, ended: () => ended }
-}
-
-const itemOf = (id: number): number => Math.floor(id / COPY_SLOTS)
 
 describe('judging the copies (SPEC 55)', () => {
   it('agrees on N equal answers, asks for more on a split, and takes a strict majority of N + 1', () => {
@@ -70,7 +54,7 @@ describe('placement under churn (SPEC 52–54)', () => {
         ({ n, replicas, credit, liar, steps }) => {
           const lender = createReplicatingLender({ retries: 2 }, { replicas, maxReplicas: replicas * 2 + 1 })
           pull(pull.values(jobs(n)), lender.sink)
-          const out = drain(lender)
+          const out = collectNow(lender)
           const volunteers: Volunteer[] = []
           /** Who was given a copy of each item: never the same name twice. */
           const given = new Map<number, string[]>()
@@ -86,9 +70,9 @@ describe('placement under churn (SPEC 52–54)', () => {
           const check = (v: Volunteer): void => {
             for (const batch of v.borrower.batches.splice(0)) {
               for (const j of batch) {
-                const names = given.get(itemOf(j.id)) ?? []
+                const names = given.get(itemOfCopy(j.id)) ?? []
                 expect(names).not.toContain(v.name)
-                given.set(itemOf(j.id), [...names, v.name])
+                given.set(itemOfCopy(j.id), [...names, v.name])
               }
             }
           }
@@ -147,7 +131,7 @@ describe('placement under churn (SPEC 52–54)', () => {
   it('excludes a liar outvoted twice: its connection is dropped with the reason, its held copies go elsewhere', () => {
     const lender = createReplicatingLender({ retries: 2 }, { replicas: 2, maxReplicas: 5 })
     pull(pull.values(jobs(6)), lender.sink)
-    const out = drain(lender)
+    const out = collectNow(lender)
     const dropped: string[] = []
     const excluded: string[] = []
     const make = (name: string) =>
@@ -176,7 +160,7 @@ describe('placement under churn (SPEC 52–54)', () => {
   it('fails an item naming the disagreeing volunteers once --max-replicas copies found no majority', () => {
     const lender = createReplicatingLender({ retries: 0 }, { replicas: 2, maxReplicas: 3 })
     pull(pull.values(jobs(1)), lender.sink)
-    const out = drain(lender)
+    const out = collectNow(lender)
     const vs = ['a', 'b', 'c'].map((name) => ({ name, b: manualBorrower(lender.lendStream({ name })) }))
     for (let round = 0; round < 5; round++)
       for (const { name, b } of vs) {
@@ -199,7 +183,7 @@ describe('placement under churn (SPEC 52–54)', () => {
   it('counts each failed attempt against the volunteer that made it, though the item was retried elsewhere (56)', () => {
     const lender = createReplicatingLender({ retries: 3 }, { replicas: 2, maxReplicas: 5 })
     pull(pull.values(jobs(6)), lender.sink)
-    const out = drain(lender)
+    const out = collectNow(lender)
     const make = (name: string) => manualBorrower(lender.lendStream({ name, credit: 2 }))
     const flaky = make('flaky')
     const honest = [make('a'), make('b')]
@@ -245,7 +229,7 @@ describe('placement under churn (SPEC 52–54)', () => {
       },
     )
     pull(pull.values(jobs(8)), lender.sink)
-    const out = drain(lender)
+    const out = collectNow(lender)
     const dropped: string[] = []
     const local = manualBorrower(lender.lendStream({ name: 'local', credit: 4 }))
     const liar = manualBorrower(
@@ -285,7 +269,7 @@ describe('placement under churn (SPEC 52–54)', () => {
       { replicas: 2, maxReplicas: 5, adaptive: true, random },
     )
     pull(pull.values(jobs(n)), lender.sink)
-    const out = drain(lender)
+    const out = collectNow(lender)
     const make = (name: string) => manualBorrower(lender.lendStream({ name, credit: 2 }))
     const liar = make('liar')
     const honest = [make('a'), make('b'), make('c')]

@@ -6,11 +6,9 @@ import type { Job } from '@pando/protocol'
 import fc from 'fast-check'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { createReplicatingLender, type Settled, type SubStream } from '../src/index.ts'
-import { COPY_SLOTS } from '../src/replication/copy-ids.ts'
-import { jobs, manualBorrower, negate, type ManualBorrower } from './util.ts'
-
-const itemOf = (id: number): number => Math.floor(id / COPY_SLOTS)
+import { createReplicatingLender, type SubStream } from '../src/index.ts'
+import { itemOfCopy } from '../src/replication/copy-ids.ts'
+import { collectNow, jobs, manualBorrower, negate, type ManualBorrower } from './util.ts'
 
 const LIAR = 'liar'
 
@@ -40,15 +38,7 @@ describe('placement on distinct tabs (SPEC 53)', () => {
         ({ n, replicas, credit, subtrees: sizes, steps }) => {
           const lender = createReplicatingLender({ retries: 2 }, { replicas, maxReplicas: 2 * replicas + 1 })
           pull(pull.values(jobs(n)), lender.sink)
-          const values: Settled[] = []
-          let ended = false
-          pull(
-            lender.source,
-            pull.drain(
-              (value) => void values.push(value),
-              () => void (ended = true),
-            ),
-          )
+          const out = collectNow(lender)
           let tabCount = 0
           const newTab = (): string => `t${String(tabCount++)}`
           const subtrees: Subtree[] = []
@@ -68,13 +58,13 @@ describe('placement on distinct tabs (SPEC 53)', () => {
           const checkLent = (subtree: Subtree): void => {
             const held = new Set<number>()
             for (const job of subtree.borrower.holding.values()) {
-              const item = itemOf(job.id)
+              const item = itemOfCopy(job.id)
               expect(held.has(item)).toBe(false)
               held.add(item)
             }
             for (const batch of subtree.borrower.batches.splice(0))
               for (const job of batch) {
-                const before = answeredBy.get(itemOf(job.id)) ?? []
+                const before = answeredBy.get(itemOfCopy(job.id)) ?? []
                 if (before.length > 0 && subtree.tabs.some((tab) => before.includes(tab))) deepCopies++
                 for (const tab of before) expect(job.avoid ?? []).toContain(tab)
               }
@@ -87,9 +77,9 @@ describe('placement on distinct tabs (SPEC 53)', () => {
               subtree.sub.giveBack([job.id])
               return
             }
-            const by = answeredBy.get(itemOf(job.id)) ?? []
+            const by = answeredBy.get(itemOfCopy(job.id)) ?? []
             expect(by).not.toContain(tab)
-            answeredBy.set(itemOf(job.id), [...by, tab])
+            answeredBy.set(itemOfCopy(job.id), [...by, tab])
             const result = tab === LIAR ? '42' : negate(job.value)
             subtree.borrower.answer([{ id: job.id, ok: true, result, by: tab }])
           }
@@ -119,7 +109,7 @@ describe('placement on distinct tabs (SPEC 53)', () => {
             for (const s of subtrees) if (!s.left) checkLent(s)
           }
           for (const step of steps) act(step)
-          for (let round = 0; round < 20 * n + 50 && !ended; round++) {
+          for (let round = 0; round < 20 * n + 50 && !out.ended(); round++) {
             for (const subtree of subtrees) {
               if (subtree.left) continue
               if (!subtree.borrower.reading()) subtree.borrower.read()
@@ -128,8 +118,10 @@ describe('placement on distinct tabs (SPEC 53)', () => {
               checkLent(subtree)
             }
           }
-          expect(ended).toBe(true)
-          expect(values.map((s) => (s.ok ? s.result : 'failed'))).toEqual(jobs(n).map((j) => negate(j.value)))
+          expect(out.ended()).toBe(true)
+          expect(out.values.map((s) => (s.ok ? s.result : 'failed'))).toEqual(
+            jobs(n).map((j) => negate(j.value)),
+          )
           // Judged per tab: the liar alone is outvoted, and excluded once outvoted twice; no honest tab is.
           for (const standing of lender.standings()) {
             if (standing.name === LIAR) {
@@ -150,11 +142,7 @@ describe('one answer per tab (SPEC 53)', () => {
   it('does not count a second answer of a tab that ignored its avoid: another copy goes to another tab', () => {
     const lender = createReplicatingLender({ retries: 2 }, { replicas: 2, maxReplicas: 5 })
     pull(pull.values(jobs(1)), lender.sink)
-    const values: Settled[] = []
-    pull(
-      lender.source,
-      pull.drain((value) => void values.push(value)),
-    )
+    const out = collectNow(lender)
     const sub = lender.lendStream({ name: 'a', credit: 1, tabs: () => ['a', 'b'] })
     const borrower = manualBorrower(sub)
     /** Takes the copy lent, answers it as computed by `by`, and returns the tabs it said to avoid. */
@@ -168,9 +156,9 @@ describe('one answer per tab (SPEC 53)', () => {
     expect(answer('a')).toEqual([])
     // The second copy says to avoid 'a'; the subtree gives it to 'a' all the same: not counted.
     expect(answer('a')).toEqual(['a'])
-    expect(values).toEqual([])
+    expect(out.values).toEqual([])
     expect(answer('b')).toEqual(['a'])
-    expect(values.map((settled) => (settled.ok ? settled.result : 'failed'))).toEqual(['-0'])
+    expect(out.values.map((settled) => (settled.ok ? settled.result : 'failed'))).toEqual(['-0'])
     expect(lender.standings().map(({ name, agreed }) => [name, agreed])).toEqual([
       ['a', 1],
       ['b', 1],

@@ -198,6 +198,8 @@ export interface Collected {
   readonly values: Settled[]
   /** `null` until the output ended, then `true` or its error. */
   readonly end: () => EndOrError
+  /** Whether the output ended (normally or with an error). */
+  readonly ended: () => boolean
 }
 
 /** Reads the lender's output to the end, synchronously as it comes (for runs on a virtual clock). */
@@ -215,5 +217,5 @@ export function collectNow(lender: Lender): Collected {
       },
     ),
   )
-  return { values, end: () => end }
+  return { values, end: () => end, ended: () => end !== null }
 }

@@ -5,6 +5,7 @@ import os from 'node:os'
 import type { Duplex } from 'node:stream'
 import { ACCESS_TOKEN_PARAMETER as TOKEN_PARAMETER } from '@pando/protocol'
 import type express from 'express'
+import { TOKEN_BYTES } from './constants.ts'
 import { secretsMatch } from './secret.ts'
 
 /**
@@ -23,9 +24,6 @@ export interface AccessOptions {
    */
   readonly allowedHosts?: readonly string[]
 }
-
-/** Bytes of randomness in a token: 192 bits, 32 URL-safe characters. */
-const TOKEN_BYTES = 24
 
 /** A new random token, URL-safe (base64url). */
 export function createAccessToken(): string {

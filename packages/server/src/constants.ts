@@ -101,3 +101,20 @@ export const TURN_CREDENTIAL_TTL_S = 86_400
  * @default 60_000 ms
  */
 export const JOIN_ATTEMPT_TIMEOUT_MS = 60_000
+
+/**
+ * How often the join limits forget the addresses that have nothing open and a full bucket, in ms: their
+ * memory stays bounded by the addresses active within about this long.
+ * @default 60_000 ms
+ */
+export const JOIN_LIMITS_SWEEP_MS = 60_000
+
+/**
+ * Addresses with wrong secrets remembered before the expired ones are swept, in addresses: bounds the
+ * memory a guesser spreading over many addresses can take.
+ * @default 10_000 addresses
+ */
+export const MAX_TRACKED_ADDRESSES = 10_000
+
+/** Bytes of randomness in an access token: 192 bits, 32 URL-safe characters. */
+export const TOKEN_BYTES = 24

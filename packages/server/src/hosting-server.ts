@@ -24,6 +24,8 @@ export interface HostingServerOptions {
   readonly join?: Omit<JoinRelayOptions, 'onJoinSignal'>
   /** What happens on the root link, for the log. */
   readonly onEvent?: (event: RootRegistryEvent) => void
+  /** Hears a bug on this side while taking the root's message (see `RootRegistryOptions.onInternalError`). */
+  readonly onInternalError?: (error: unknown) => void
   /** @default WRONG_SECRET_DELAY_MS */
   readonly wrongSecretDelayMs?: number
   /**
@@ -66,6 +68,7 @@ export async function createHostingServer(options: HostingServerOptions): Promis
     sendToJoiner: (origin, message) => server?.sendToJoiner(origin, message),
     broadcastStatus: (message) => server?.broadcastStatus(message),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
     ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
   })
   const refuseVolunteer = (socket: WebSocket): void => {

@@ -19,6 +19,7 @@ import {
   JOIN_ATTEMPT_BURST,
   JOIN_ATTEMPT_TIMEOUT_MS,
   JOIN_ATTEMPTS_PER_MINUTE,
+  JOIN_LIMITS_SWEEP_MS,
   MAX_OPEN_JOINS_PER_ADDRESS,
 } from './constants.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
@@ -250,9 +251,9 @@ class JoinLimits {
     budget.at = now
   }
 
-  /** Forgets, about once a minute, the addresses with nothing open and a full bucket: as if never seen. */
+  /** Forgets, every JOIN_LIMITS_SWEEP_MS, the addresses with nothing open and a full bucket: as if never seen. */
   #sweep(now: number): void {
-    if (now - this.#sweptAt < 60_000) return
+    if (now - this.#sweptAt < JOIN_LIMITS_SWEEP_MS) return
     this.#sweptAt = now
     for (const [address, budget] of this.#budgets) {
       this.#refill(budget, now)

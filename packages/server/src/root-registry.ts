@@ -11,6 +11,7 @@ import {
   CLOSE_PROTOCOL_ERROR,
   CLOSE_ROOT_LEFT,
   CLOSE_TRY_AGAIN_LATER,
+  isProtocolError,
   MAX_ROOT_HELLO_BYTES,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
@@ -61,9 +62,19 @@ export interface RootRegistryOptions {
   /** Where the root's statuses go: the dashboards' feed. */
   readonly broadcastStatus: (message: MonitorMessage) => void
   readonly onEvent?: (event: RootRegistryEvent) => void
+  /**
+   * Hears a bug on this side while taking a root's message (anything thrown but a {@link LinkError} or a
+   * protocol error, e.g. by `sendToJoiner`): the root is not to blame, and its link is closed with 1011 and
+   * {@link ROOT_LINK_FAILED_REASON}. @default none (only the close says it)
+   */
+  readonly onInternalError?: (error: unknown) => void
   /** @default WRONG_SECRET_DELAY_MS */
   readonly wrongSecretDelayMs?: number
 }
+
+/** The reason a root's link is closed with when pando-server failed on its message: not the root's doing. */
+export const ROOT_LINK_FAILED_REASON =
+  "pando-server failed on the root's message (an internal error: see pando-server's terminal)"
 
 /** The registered root: first sending its files, then `ready`, serving volunteers. */
 interface Root {
@@ -238,9 +249,21 @@ export class RootRegistry {
         }
       } catch (error) {
         if (state === 'hello') state = 'settled'
-        refuse(socket, error instanceof Error ? error.message : String(error), linkErrorCode(error))
+        this.#refuseOver(socket, error)
       }
     })
+  }
+
+  /**
+   * Sends a link away over what taking its message threw. Only what the root sent is blamed on the root: a
+   * {@link LinkError} closes with its reason and code, a malformed message (a protocol error) with 1008 and
+   * the reason. Anything else is a bug here, reported, and the link is closed with 1011.
+   */
+  #refuseOver(socket: WebSocket, error: unknown): void {
+    if (error instanceof LinkError) return refuse(socket, error.message, error.code)
+    if (isProtocolError(error)) return refuse(socket, error.message)
+    this.#options.onInternalError?.(error)
+    refuse(socket, ROOT_LINK_FAILED_REASON, CLOSE_INTERNAL_ERROR)
   }
 
   /** Checks a `hello`: becomes the root (`accepted`), or refuses it. */
@@ -342,10 +365,6 @@ export class RootRegistry {
     this.#removals.add(removal)
     void removal.finally(() => this.#removals.delete(removal))
   }
-}
-
-function linkErrorCode(error: unknown): number {
-  return error instanceof LinkError ? error.code : CLOSE_PROTOCOL_ERROR
 }
 
 function describeClose(code: number, reason: Buffer): string {

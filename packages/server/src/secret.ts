@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { MAX_TRACKED_ADDRESSES } from './constants.ts'
 import { limitKey } from './join-relay.ts'
 
 function digest(text: string): Buffer {
@@ -12,9 +13,6 @@ function digest(text: string): Buffer {
 export function secretsMatch(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected))
 }
-
-/** Past this many addresses with wrong secrets, the expired entries are swept. */
-const MAX_TRACKED_ADDRESSES = 10_000
 
 export interface GuessLimiterOptions {
   /** Wrong secrets one address may try within `windowMs`; then it is refused until the window ends. */

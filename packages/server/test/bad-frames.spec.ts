@@ -1,13 +1,12 @@
-import { once } from 'node:events'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { MAX_ROOT_HELLO_BYTES, MAX_ROOT_LINK_MESSAGE_BYTES } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
 import { MAX_VIEWER_PAYLOAD_BYTES } from '../src/constants.ts'
 import { createHostingServer, createServer, type HostingServer, type PandoServer } from '../src/index.ts'
 import { STATUS } from './monitor-status.ts'
+import { RecordingClient, registerRoot } from './recording-client.ts'
 
 const SECRET = 's3cret'
 const FILES = [{ name: 'config.json', content: '{"protocolVersion":1}' }]
@@ -17,37 +16,6 @@ const NOT_UTF8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d])
 interface Closed {
   readonly code: number
   readonly reason: string
-}
-
-/** A real `ws` client that records what it gets (parsed) and how it was closed. */
-class Peer {
-  readonly socket: WebSocket
-  readonly received: { readonly type?: string; readonly reason?: string }[] = []
-  readonly closed: Promise<Closed>
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url)
-    // Writing a frame the server refused may end in a reset: what counts is the close frame it sent.
-    this.socket.on('error', () => undefined)
-    this.socket.on('message', (data) => this.received.push(JSON.parse(String(data)) as Peer['received'][0]))
-    this.closed = once(this.socket, 'close').then(([code, reason]) => ({
-      code: code as number,
-      reason: String(reason),
-    }))
-  }
-
-  async open(): Promise<this> {
-    await once(this.socket, 'open')
-    return this
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message))
-  }
-
-  async next(type: string): Promise<void> {
-    await expect.poll(() => this.received.some((m) => m.type === type), { timeout: 5_000 }).toBe(true)
-  }
 }
 
 describe('frames a peer should not send', () => {
@@ -66,10 +34,10 @@ describe('frames a peer should not send', () => {
       server = undefined
     })
 
-    const viewer = async (): Promise<Peer> =>
-      new Peer(`ws://127.0.0.1:${server?.port ?? 0}/monitor/feed`).open()
+    const viewer = async (): Promise<RecordingClient> =>
+      new RecordingClient(`ws://127.0.0.1:${server?.port ?? 0}/monitor/feed`).open()
 
-    it.each<[string, (peer: Peer) => void, Closed]>([
+    it.each<[string, (peer: RecordingClient) => void, Closed]>([
       [
         'a frame over the limit with 1009',
         (peer) => peer.socket.send('x'.repeat(MAX_VIEWER_PAYLOAD_BYTES + 1)),
@@ -125,21 +93,16 @@ describe('frames a peer should not send', () => {
       return server.port
     }
 
-    const connect = (port: number): Promise<Peer> => new Peer(`ws://127.0.0.1:${port}/root`).open()
+    const connect = (port: number): Promise<RecordingClient> =>
+      new RecordingClient(`ws://127.0.0.1:${port}/root`).open()
 
-    const register = async (port: number): Promise<Peer> => {
-      const root = await connect(port)
-      root.send({ type: 'hello', version: 1, secret: SECRET })
-      await root.next('welcome')
-      root.send({ type: 'run-files', files: FILES })
-      await root.next('ready')
-      return root
-    }
+    const register = (port: number): Promise<RecordingClient> =>
+      registerRoot(`ws://127.0.0.1:${port}/root`, SECRET, FILES)
 
     /** A root can still register, and its statuses still reach the dashboards. */
     const stillServing = async (port: number): Promise<void> => {
       const root = await register(port)
-      const viewer = await new Peer(`ws://127.0.0.1:${port}/monitor/feed`).open()
+      const viewer = await new RecordingClient(`ws://127.0.0.1:${port}/monitor/feed`).open()
       root.send({ type: 'status', status: STATUS })
       await viewer.next('status')
     }
@@ -179,7 +142,7 @@ describe('frames a peer should not send', () => {
       await stillServing(port)
     })
 
-    it.each<[string, (root: Peer) => void, Closed]>([
+    it.each<[string, (root: RecordingClient) => void, Closed]>([
       [
         'a frame over the link’s limit with 1009',
         (root) => root.socket.send(Buffer.alloc(MAX_ROOT_LINK_MESSAGE_BYTES + 1, 0x20), { binary: false }),

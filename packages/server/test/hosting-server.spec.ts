@@ -1,4 +1,3 @@
-import { once } from 'node:events'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,9 +9,9 @@ import {
   type ServerToRoot,
 } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
 import { createHostingServer, type HostingServer, type RootRegistryEvent } from '../src/index.ts'
 import { STATUS } from './monitor-status.ts'
+import { RecordingClient, registerRoot } from './recording-client.ts'
 
 const SECRET = 's3cret'
 const FILES = [
@@ -20,38 +19,7 @@ const FILES = [
   { name: 'config.json', content: '{"protocolVersion":1}' },
 ]
 
-/** A client that records every message and how it closed. */
-class Client<T = unknown> {
-  readonly socket: WebSocket
-  readonly received: T[] = []
-  readonly closed: Promise<{ code: number; reason: string }>
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url)
-    this.socket.on('message', (data) => this.received.push(JSON.parse(String(data)) as T))
-    this.closed = once(this.socket, 'close').then(([code, reason]) => ({
-      code: code as number,
-      reason: String(reason),
-    }))
-  }
-
-  async open(): Promise<this> {
-    if (this.socket.readyState !== WebSocket.OPEN) await once(this.socket, 'open')
-    return this
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message))
-  }
-
-  async next(type: string): Promise<T> {
-    const find = (): T | undefined => this.received.find((m) => (m as { type: string }).type === type)
-    await expect.poll(find, { timeout: 5_000 }).toBeDefined()
-    return find() as T
-  }
-}
-
-type Root = Client<ServerToRoot> & { send(message: RootToServer): void }
+type Root = RecordingClient<ServerToRoot> & { send(message: RootToServer): void }
 
 describe('createHostingServer', () => {
   let server: HostingServer | undefined
@@ -92,17 +60,10 @@ describe('createHostingServer', () => {
   }
 
   const connect = (port: number, where = '/root'): Promise<Root> =>
-    new Client<ServerToRoot>(`ws://127.0.0.1:${port}${where}`).open()
+    new RecordingClient<ServerToRoot>(`ws://127.0.0.1:${port}${where}`).open()
 
   /** A root that has registered with its files. */
-  const register = async (port: number): Promise<Root> => {
-    const root = await connect(port)
-    root.send({ type: 'hello', version: 1, secret: SECRET })
-    await root.next('welcome')
-    root.send({ type: 'run-files', files: FILES })
-    await root.next('ready')
-    return root
-  }
+  const register = (port: number): Promise<Root> => registerRoot(`ws://127.0.0.1:${port}/root`, SECRET, FILES)
 
   const status = async (port: number, file: string): Promise<number> =>
     (await fetch(`http://127.0.0.1:${port}/run/${file}`)).status
@@ -214,7 +175,7 @@ describe('createHostingServer', () => {
     it('sends away a registered root that breaks the protocol, closing its volunteers', async () => {
       const { port } = await start()
       const root = await register(port)
-      const volunteer = await new Client(`ws://127.0.0.1:${port}/volunteer`).open()
+      const volunteer = await new RecordingClient(`ws://127.0.0.1:${port}/volunteer`).open()
       await root.next('volunteer-open')
       root.send({ type: 'hello', version: 1, secret: SECRET })
       expect(await root.closed).toEqual({ code: 1008, reason: 'hello sent twice' })
@@ -231,12 +192,12 @@ describe('createHostingServer', () => {
   describe('relaying', () => {
     it('tells volunteers and joiners to come back later while no root is registered', async () => {
       const { port } = await start()
-      const volunteer = await new Client(`ws://127.0.0.1:${port}/volunteer`).open()
+      const volunteer = await new RecordingClient(`ws://127.0.0.1:${port}/volunteer`).open()
       expect(await volunteer.closed).toEqual({
         code: 1013,
         reason: 'no run yet: waiting for a root to register',
       })
-      const joiner = await new Client(`ws://127.0.0.1:${port}/join`).open()
+      const joiner = await new RecordingClient(`ws://127.0.0.1:${port}/join`).open()
       joiner.send({ type: 'join', seq: 0, weight: 1, signal: { type: 'offer', sdp: 'v=0' } })
       expect(await joiner.next('rejected')).toEqual({
         type: 'rejected',
@@ -247,7 +208,7 @@ describe('createHostingServer', () => {
     it('tunnels a volunteer: its frames to the root, the root’s to it, and each side’s close', async () => {
       const { port } = await start()
       const root = await register(port)
-      const volunteer = await new Client(`ws://127.0.0.1:${port}/volunteer`).open()
+      const volunteer = await new RecordingClient(`ws://127.0.0.1:${port}/volunteer`).open()
       expect(await root.next('volunteer-open')).toEqual({ type: 'volunteer-open', connection: 1 })
       volunteer.send({ type: 'hello', protocolVersion: 1, deviceName: 'v' })
       expect(await root.next('volunteer-message')).toEqual({
@@ -266,7 +227,7 @@ describe('createHostingServer', () => {
         reason: 'malformed outcome',
       })
 
-      const second = await new Client(`ws://127.0.0.1:${port}/volunteer`).open()
+      const second = await new RecordingClient(`ws://127.0.0.1:${port}/volunteer`).open()
       await expect.poll(() => root.received.filter((m) => m.type === 'volunteer-open').length).toBe(2)
       second.socket.send(Buffer.from([1, 2, 3]))
       expect(await second.closed).toEqual({
@@ -286,7 +247,7 @@ describe('createHostingServer', () => {
     it('passes joiners’ signals to the root, with origins of its own making, and the answers back', async () => {
       const { port } = await start()
       const root = await register(port)
-      const joiner = await new Client(`ws://127.0.0.1:${port}/join`).open()
+      const joiner = await new RecordingClient(`ws://127.0.0.1:${port}/join`).open()
       joiner.send({ type: 'join', seq: 0, weight: 1, signal: { type: 'offer', sdp: 'v=0' } })
       expect(await root.next('join-signal')).toEqual({
         type: 'join-signal',
@@ -306,7 +267,7 @@ describe('createHostingServer', () => {
     it('broadcasts the root’s statuses to the dashboards', async () => {
       const { port } = await start()
       const root = await register(port)
-      const viewer = await new Client<MonitorMessage>(`ws://127.0.0.1:${port}/monitor/feed`).open()
+      const viewer = await new RecordingClient<MonitorMessage>(`ws://127.0.0.1:${port}/monitor/feed`).open()
       root.send({ type: 'status', status: STATUS })
       expect(await viewer.next('status')).toEqual(STATUS)
     })

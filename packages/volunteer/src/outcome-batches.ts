@@ -1,23 +1,16 @@
 import {
   MAX_LINK_ITEM_CHARS,
   MAX_VOLUNTEER_MESSAGE_CHARS,
-  TRANSPORT_LIMIT_ERROR,
   WIRE_ENVELOPE_CHARS,
   WIRE_ITEM_FRAME_CHARS,
   outcomeJsonLength,
   packByLength,
+  transportLimitError,
   type Outcome,
 } from '@pando/protocol'
 
 function tooLarge(outcome: Outcome, size: number): Outcome {
-  return {
-    id: outcome.id,
-    ok: false,
-    error: {
-      name: TRANSPORT_LIMIT_ERROR,
-      message: `the result is ${String(size)} characters of JSON; a link carries at most ${String(MAX_LINK_ITEM_CHARS)}`,
-    },
-  }
+  return { id: outcome.id, ok: false, error: transportLimitError('result', size, MAX_LINK_ITEM_CHARS) }
 }
 
 /**

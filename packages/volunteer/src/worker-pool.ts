@@ -13,7 +13,7 @@ export interface LaneRunner {
   readonly held: number
 }
 
-/** What a lane's runner tells the pool (the `SessionEvents` a `WorkerQueue` takes, in part). */
+/** What a lane's runner tells the pool (the `WorkerQueueEvents` a `WorkerQueue` takes, in part). */
 export interface LaneEvents {
   /** Outcomes, with the Worker's own time per item once a batch is over (see `WorkerQueue`). */
   onOutcomes: (outcomes: Outcome[], msPerItem?: number) => void

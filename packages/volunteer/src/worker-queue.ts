@@ -28,7 +28,7 @@ export interface WorkerQueueOptions {
 }
 
 /** What a queue reports to the page. */
-export interface SessionEvents {
+export interface WorkerQueueEvents {
   /**
    * Outcomes to send to the root: each once, as the Worker reports them during a batch and at its end; at
    * its end, with the Worker's own time per item over the batch (`WorkerFigures.ownTime`), when it timed any.
@@ -43,7 +43,7 @@ export interface SessionEvents {
 }
 
 /** Collaborators, injectable for tests. */
-export interface SessionComponents {
+export interface WorkerQueueComponents {
   startWorker: (bundleUrl: string) => Promise<WorkerClient>
 }
 
@@ -64,8 +64,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class WorkerQueue {
   readonly #options: WorkerQueueOptions
-  readonly #events: SessionEvents
-  readonly #components: SessionComponents
+  readonly #events: WorkerQueueEvents
+  readonly #components: WorkerQueueComponents
   readonly #timeout: ItemTimeoutRule
   readonly #queue: Job[] = []
   /** Jobs pending in a Worker that got stuck, with others: each runs again alone, before the queue. */
@@ -77,7 +77,11 @@ export class WorkerQueue {
   #running = false
   #closed = false
 
-  constructor(options: WorkerQueueOptions, events: SessionEvents, components?: Partial<SessionComponents>) {
+  constructor(
+    options: WorkerQueueOptions,
+    events: WorkerQueueEvents,
+    components?: Partial<WorkerQueueComponents>,
+  ) {
     this.#options = options
     this.#timeout = new ItemTimeoutRule(
       options.itemTimeoutPercent === undefined

@@ -52,7 +52,7 @@ export class TreeView {
     const column = showLabels ? COLUMN : NARROW_COLUMN
     const width = MARGIN_X * 2 + (layout.width - 1) * column
     const height = MARGIN_TOP + MARGIN_BOTTOM + Math.max(1, layout.depth) * ROW
-    const position = new Map(
+    const position = new Map<string, Point>(
       layout.nodes.map((node) => [
         node.id,
         { x: MARGIN_X + node.x * column, y: MARGIN_TOP + node.depth * ROW },
@@ -68,60 +68,83 @@ export class TreeView {
     })
     const links = svg('g', { class: 'links' })
     const nodes = svg('g', { class: 'nodes' })
-
     for (const node of layout.nodes) {
       const at = position.get(node.id)
       if (at === undefined) continue
       const report = byId.get(node.id)
-      if (node.parent !== null) {
-        const from = position.get(node.parent)
-        if (from !== undefined) {
-          const midY = (from.y + at.y) / 2
-          links.append(
-            svg('path', {
-              d: `M${from.x},${from.y} C${from.x},${midY} ${at.x},${midY} ${at.x},${at.y}`,
-              class: report?.transport === 'webrtc' ? 'link webrtc' : 'link websocket',
-            }),
-          )
-        }
-      }
-      const group = svg('g', {
-        class: node.id === ROOT_NODE ? 'node root' : 'node',
-        transform: `translate(${at.x},${at.y})`,
-        'data-id': node.id === ROOT_NODE ? 'root' : node.id,
-      })
-      const title = svg('title', {})
-      if (node.id === ROOT_NODE) {
-        title.textContent = 'pando (the root)'
-        group.append(title, svg('circle', { r: ROOT_RADIUS }))
-        const label = svg('text', { y: 4, 'text-anchor': 'middle', class: 'root-label' })
-        label.textContent = 'root'
-        group.append(label)
-      } else {
-        const name = report?.deviceName || node.id
-        title.textContent = report
-          ? `${name} (${node.id})\n${report.transport}, depth ${report.depth}\n` +
-            `${formatCount(report.processed)} processed, ${formatRate(report.throughput)} ${report.units}/s`
-          : node.id
-        group.append(title, svg('circle', { r: NODE_RADIUS, fill: this.#colors.colorOf(node.id) }))
-        if (showLabels) {
-          const label = svg('text', { y: NODE_RADIUS + 15, 'text-anchor': 'middle' })
-          label.textContent = truncate(name, TREE_LABEL_LENGTH)
-          group.append(label)
-        }
-      }
-      nodes.append(group)
+      const from = node.parent === null ? undefined : position.get(node.parent)
+      if (from !== undefined) links.append(linkPath(from, at, report))
+      nodes.append(
+        node.id === ROOT_NODE ? rootNode(at) : this.#volunteerNode(node.id, at, report, showLabels),
+      )
     }
     root.append(links, nodes)
+    this.#show(root, width, position.get(ROOT_NODE)?.x ?? 0)
+  }
+
+  /** A volunteer's node: its circle in its colour, its tooltip, and its name under it when `showLabels`. */
+  #volunteerNode(
+    id: string,
+    at: Point,
+    report: VolunteerReport | undefined,
+    showLabels: boolean,
+  ): SVGGElement {
+    const group = svg('g', { class: 'node', transform: `translate(${at.x},${at.y})`, 'data-id': id })
+    const name = report?.deviceName || id
+    const title = svg('title', {})
+    title.textContent = report
+      ? `${name} (${id})\n${report.transport}, depth ${report.depth}\n` +
+        `${formatCount(report.processed)} processed, ${formatRate(report.throughput)} ${report.units}/s`
+      : id
+    group.append(title, svg('circle', { r: NODE_RADIUS, fill: this.#colors.colorOf(id) }))
+    if (showLabels) {
+      const label = svg('text', { y: NODE_RADIUS + 15, 'text-anchor': 'middle' })
+      label.textContent = truncate(name, TREE_LABEL_LENGTH)
+      group.append(label)
+    }
+    return group
+  }
+
+  /**
+   * Shows the drawing `root`, `width` pixels wide. A tree wider than the panel is scrolled to its root (at
+   * `rootX`) the first time; after that, the viewer's own scroll is kept.
+   */
+  #show(root: SVGSVGElement, width: number, rootX: number): void {
     const scrolled = this.#container.scrollLeft
     this.#container.replaceChildren(root)
     if (width <= this.#container.clientWidth) return
     if (this.#centred) {
       this.#container.scrollLeft = scrolled
     } else {
-      const rootX = position.get(ROOT_NODE)?.x ?? 0
       this.#container.scrollLeft = rootX - this.#container.clientWidth / 2
       this.#centred = true
     }
   }
+}
+
+/** A node's place in the drawing, in pixels. */
+interface Point {
+  readonly x: number
+  readonly y: number
+}
+
+/** The line from a volunteer (at `at`) up to its parent (at `from`): solid for WebRTC, dashed for WebSocket. */
+function linkPath(from: Point, at: Point, report: VolunteerReport | undefined): SVGPathElement {
+  const midY = (from.y + at.y) / 2
+  return svg('path', {
+    d: `M${from.x},${from.y} C${from.x},${midY} ${at.x},${midY} ${at.x},${at.y}`,
+    class: report?.transport === 'webrtc' ? 'link webrtc' : 'link websocket',
+  })
+}
+
+/** The root's node: a larger circle, labelled `root`. */
+function rootNode(at: Point): SVGGElement {
+  const group = svg('g', { class: 'node root', transform: `translate(${at.x},${at.y})`, 'data-id': 'root' })
+  const title = svg('title', {})
+  title.textContent = 'pando (the root)'
+  group.append(title, svg('circle', { r: ROOT_RADIUS }))
+  const label = svg('text', { y: 4, 'text-anchor': 'middle', class: 'root-label' })
+  label.textContent = 'root'
+  group.append(label)
+  return group
 }

@@ -4,6 +4,7 @@ import { DEFAULT_WINDOW } from '../constants.ts'
 import { Deque } from '../deque.ts'
 import { CaughtError, DISAGREEMENT_ERROR, OutvotedError, StreamMisuseError } from '../errors.ts'
 import { createLender } from '../lender.ts'
+import { RerunningLoop } from '../rerunning-loop.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
 import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
 import { judge, type Answer } from './quorum.ts'
@@ -123,13 +124,16 @@ class Replication implements Placement {
   #upstreamReading = false
   #upstreamEnd: EndOrError = null
   #copyWaiting: SourceCallback<Job> | undefined
-  #feeding = false
-  #feedAgain = false
+  /** Feeds the inner lender's input (see {@link feedOnce}). */
+  readonly #feeding = new RerunningLoop(() => this.feedOnce())
   #outWaiting: SourceCallback<Settled> | undefined
   #innerReading = false
   #innerEnd: EndOrError = null
-  #pumping = false
-  #pumpAgain = false
+  /** Emits what is decided and reads the inner lender's output (see {@link emitReady}, {@link readInner}). */
+  readonly #pumping = new RerunningLoop(() => {
+    this.emitReady()
+    this.readInner()
+  })
   #read = 0
   #emitted = 0
   /** Items read and not yet decided. */
@@ -261,19 +265,7 @@ class Replication implements Placement {
   }
 
   private feed(): void {
-    if (this.#feeding) {
-      this.#feedAgain = true
-      return
-    }
-    this.#feeding = true
-    try {
-      do {
-        this.#feedAgain = false
-        this.feedOnce()
-      } while (this.#feedAgain)
-    } finally {
-      this.#feeding = false
-    }
+    this.#feeding.run()
   }
 
   private feedOnce(): void {
@@ -283,7 +275,7 @@ class Replication implements Placement {
     if (job !== undefined) {
       this.#copyWaiting = undefined
       cb(null, job)
-      this.#feedAgain = true
+      this.#feeding.again()
       return
     }
     if (this.#upstreamEnd !== null) {
@@ -361,20 +353,7 @@ class Replication implements Placement {
   }
 
   private pump(): void {
-    if (this.#pumping) {
-      this.#pumpAgain = true
-      return
-    }
-    this.#pumping = true
-    try {
-      do {
-        this.#pumpAgain = false
-        this.emitReady()
-        this.readInner()
-      } while (this.#pumpAgain)
-    } finally {
-      this.#pumping = false
-    }
+    this.#pumping.run()
   }
 
   private emitReady(): void {
