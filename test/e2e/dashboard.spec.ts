@@ -13,7 +13,7 @@ const SCREENSHOT = path.join(ROOT, 'test-results', 'dashboard-e2e.png')
 /** Items per message: a tab holds two batches, so with 100 ms items it does at most 160 items/s. */
 const BATCH_SIZE = '8'
 
-/** Squares after 100 ms (as examples/square-delay.js, slower): a few thousand items last several seconds. */
+/** Squares after 100 ms (as examples/square-delay.js, slower): a thousand items last several seconds. */
 const SQUARE_SLOWLY = `module.exports['/pando/1.0.0'] = function (x, cb) {
   setTimeout(() => cb(null, String(Number(x) ** 2)), 100)
 }
@@ -123,7 +123,7 @@ describe('the dashboard during a run', () => {
   }
 
   it('lists the 4 tabs of the tree by name, their counts grow, and the totals match stdout at the end', async () => {
-    const items = 4_000
+    const items = 2_000
     const names = ['Alice', 'Bob', 'Carol', 'Dave']
     // At degree 2, two tabs are children of the others: their reports reach the root through them.
     const url = await startRoot('square-slowly.js', { args: ['--degree', '2'] })
@@ -166,12 +166,12 @@ describe('the dashboard during a run', () => {
     const url = await startRoot('square-slowly.js')
     await openTabs(url, names, 'protocol=websocket;')
     const dashboard = await openDashboard(url)
-    run?.child.stdin.end(seqLines(0, 1_000))
+    run?.child.stdin.end(seqLines(0, 500))
     const shown = await rowsNamed(dashboard, names)
     for (const row of shown.values()) expect(row.transport).toBe('websocket')
     const result = await (run as PandoRun).exited
     expect(result.code).toBe(0)
-    await expect.poll(() => dashboard.textContent('#totals-done'), { timeout: 5_000 }).toBe('1,000')
+    await expect.poll(() => dashboard.textContent('#totals-done'), { timeout: 5_000 }).toBe('500')
   })
 
   it('lists the volunteers by id, with their device names and items, with DEBUG=pando-computing:monitoring', async () => {
@@ -181,7 +181,7 @@ describe('the dashboard during a run', () => {
     })
     const tabs = await openTabs(url, names)
     const ids = await Promise.all(tabs.map((tab) => tab.textContent('#volunteer-id')))
-    run?.child.stdin.end(seqLines(0, 1_000))
+    run?.child.stdin.end(seqLines(0, 500))
     const result = await (run as PandoRun).exited
     expect(result.code).toBe(0)
     const statuses = result.stderr

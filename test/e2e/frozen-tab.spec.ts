@@ -99,8 +99,8 @@ describe('a frozen volunteer tab (its main thread paused, its connections open)'
     await browser.close()
   })
 
-  const open = (url: string, protocol: string, device: string): Promise<Page> =>
-    browser.open(`${url}#protocol=${protocol};device=${device};`)
+  const open = (url: string, protocol: string, device: string, workers = 1): Promise<Page> =>
+    browser.open(`${url}#protocol=${protocol};device=${device};workers=${String(workers)};`)
 
   it.each(TRANSPORTS)(
     'is dropped by the root over $protocol, and the items it held are lent to another tab: exact output, exit 0',
@@ -132,8 +132,9 @@ describe('a frozen volunteer tab (its main thread paused, its connections open)'
       await run.waitForStderr(dropped, DROP_TIMEOUT_MS)
       expect(run.stdout(), 'no result before the frozen tab was dropped').toBe('')
 
-      // A second tab, opened once the first is dropped, gets every item and finishes the run.
-      const second = await open(url, protocol, 'second')
+      // A second tab, opened once the first is dropped, gets every item and finishes the run (with a Worker
+      // per batch, so that it holds them all at once).
+      const second = await open(url, protocol, 'second', 2)
       const { code } = await run.exited
       expect(run.stdout()).toBe(seqLines(0, ITEMS))
       expect(code).toBe(0)

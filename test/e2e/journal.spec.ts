@@ -18,7 +18,7 @@ import { notedWork, recordWork } from '../support/work-recorder.ts'
 
 const MODULE = 'test/e2e/fixtures/varied-2ms.cjs'
 const varied = (n: number): string => `${n}:${'é'.repeat(n % 5)}${'ab'.repeat(n % 13)}`
-const ITEMS = 1500
+const ITEMS = 1000
 /** What a tab of one Worker may hold with `--batch-size 4`: two batches, one computing, one travelling. */
 const CREDIT = 8
 /**

@@ -38,6 +38,8 @@ interface CuttableTab {
    */
   cut(socketOnly?: boolean): Promise<void>
   restore(): void
+  /** How many run config requests it made with its network up (the page asks while it reconnects). */
+  configRequests(): number
 }
 
 async function openCuttableTab(browser: VolunteerBrowser, url: string): Promise<CuttableTab> {
@@ -45,6 +47,7 @@ async function openCuttableTab(browser: VolunteerBrowser, url: string): Promise<
   await recordStatuses(page)
   let cut: 'none' | 'all' | 'socket' = 'none'
   let link: { page: WebSocketRoute; server: WebSocketRoute } | undefined
+  let configRequests = 0
   await page.routeWebSocket(/\/volunteer/, (socket) => {
     if (cut !== 'none') {
       void socket.close({ code: 1001, reason: 'network down' })
@@ -52,9 +55,11 @@ async function openCuttableTab(browser: VolunteerBrowser, url: string): Promise<
     }
     link = { page: socket, server: socket.connectToServer() }
   })
-  await page.route(/\/run\/config\.json/, (route) =>
-    cut === 'all' ? route.abort('internetdisconnected') : route.continue(),
-  )
+  await page.route(/\/run\/config\.json/, (route) => {
+    if (cut === 'all') return route.abort('internetdisconnected')
+    configRequests++
+    return route.continue()
+  })
   await page.goto(url)
   return {
     page,
@@ -66,6 +71,7 @@ async function openCuttableTab(browser: VolunteerBrowser, url: string): Promise<
     restore() {
       cut = 'none'
     },
+    configRequests: () => configRequests,
   }
 }
 
@@ -112,7 +118,7 @@ describe('a tab that cannot reach its root', () => {
     await browser.open(`${url}#device=Grace`)
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
-    root.child.stdin.write(seqLines(0, 40))
+    root.child.stdin.write(seqLines(0, 20))
     await waitForStatus(ada.page, 'working')
 
     await ada.cut()
@@ -120,8 +126,8 @@ describe('a tab that cannot reach its root', () => {
     await expectUnreachableView(ada.page, 'mid-run')
     const before = (await readPageView(ada.page)).processed
     // The run goes on without Ada, for seconds: more input, more output.
-    root.child.stdin.write(seqLines(40, 80))
-    await root.waitForLines(50, 60_000)
+    root.child.stdin.write(seqLines(20, 40))
+    await root.waitForLines(25, 60_000)
     expect((await readPageView(ada.page)).status).toBe('root-unreachable')
 
     ada.restore()
@@ -130,13 +136,13 @@ describe('a tab that cannot reach its root', () => {
       '#status[data-status="working"], #status[data-status="waiting-for-work"]',
       { timeout: 30_000 },
     )
-    root.child.stdin.write(seqLines(80, 160))
+    root.child.stdin.write(seqLines(40, 80))
     await expect
       .poll(async () => (await readPageView(ada.page)).processed, { timeout: 60_000 })
       .toBeGreaterThan(before)
-    root.child.stdin.end(seqLines(160, 200))
+    root.child.stdin.end(seqLines(80, 100))
     const result = await root.exited
-    expect(result.stdout).toBe(squares(0, 200))
+    expect(result.stdout).toBe(squares(0, 100))
     expect(result.code).toBe(0)
 
     await expectFinishedView(ada.page)
@@ -156,7 +162,7 @@ describe('a tab that cannot reach its root', () => {
     await recordStatuses(ada)
     await ada.goto(`${url}#protocol=webrtc;device=Ada`)
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
-    root.child.stdin.write(seqLines(0, 40))
+    root.child.stdin.write(seqLines(0, 20))
     await waitForStatus(ada, 'working')
     // The root's process stops: its links, its server, its signaling all stall, with no close.
     root.child.kill('SIGSTOP')
@@ -169,9 +175,9 @@ describe('a tab that cannot reach its root', () => {
     await ada.waitForSelector('#status[data-status="working"], #status[data-status="waiting-for-work"]', {
       timeout: 60_000,
     })
-    root.child.stdin.end(seqLines(40, 80))
+    root.child.stdin.end(seqLines(20, 40))
     const result = await root.exited
-    expect(result.stdout).toBe(squares(0, 80))
+    expect(result.stdout).toBe(squares(0, 40))
     expect(result.code).toBe(0)
     await expectFinishedView(ada)
     const history = await statusHistory(ada)
@@ -198,8 +204,10 @@ describe('a tab that cannot reach its root', () => {
     // Ada never heard the end, and the server that could say it is gone with its root: all she can know is
     // that it cannot be reached. Her network back, the root is still gone.
     expect(await unreachableOrFinished(ada.page)).toBe('root-unreachable')
+    const asked = ada.configRequests()
     ada.restore()
-    await new Promise((resolve) => setTimeout(resolve, 4_000))
+    // She asks for the run again with her network back (every RUN_WATCH_INTERVAL_MS), and again.
+    await expect.poll(() => ada.configRequests(), { timeout: 30_000 }).toBeGreaterThanOrEqual(asked + 2)
     await expectUnreachableView(ada.page, 'root-exited')
     expect(await statusHistory(ada.page)).not.toContain('finished')
   })

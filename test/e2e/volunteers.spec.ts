@@ -3,7 +3,6 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startDelayProxy } from '../../harness/delay-proxy.ts'
 import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
-import { launchVolunteerBrowser } from '../../harness/volunteer-browser.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const URL_PATTERN = PRINTED_URL
@@ -129,32 +128,24 @@ describe('pando with volunteers in browser tabs', () => {
     expect(code).toBe(0)
     expect(run.stdout()).toBe('9\n16\n')
   })
-})
-
-describe('a volunteer tab', () => {
   // Each run has its own token: a tab comes back by itself to the next run only of a server that has none
   // (--open), or of a pando-server (its token lasts as long as it does).
-  it('reconnects by itself when the root restarts, and works for the new root (--open)', async () => {
+  it('a tab reconnects by itself when the root restarts, and works for the new root (--open)', async () => {
     const port = await freePort()
-    const browser = await launchVolunteerBrowser()
-    try {
-      const first = startPando([example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'])
-      await first.waitForStderr(/volunteers can join at http:\/\/localhost:\d+\/[\n ]/)
-      const tab = await browser.open(`http://localhost:${port}/`, 'faithful')
-      first.child.stdin.end(seqLines(0, 10))
-      expect((await first.exited).stdout).toBe(seqLines(0, 10, (n) => String(n * n)))
-      const second = startPando(
-        [example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'],
-        {
-          input: seqLines(10, 20),
-        },
-      )
-      const result = await second.exited
-      expect(result.stdout).toBe(seqLines(10, 20, (n) => String(n * n)))
-      await expect.poll(async () => Number(await tab.textContent('#processed'))).toBe(20)
-    } finally {
-      await browser.close()
-    }
+    const first = rig.startPando([example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'])
+    await first.waitForStderr(/volunteers can join at http:\/\/localhost:\d+\/[\n ]/)
+    const tab = await browser.open(`http://localhost:${port}/`, 'faithful')
+    first.child.stdin.end(seqLines(0, 10))
+    expect((await first.exited).stdout).toBe(seqLines(0, 10, (n) => String(n * n)))
+    const second = rig.startPando(
+      [example('square-no-delay.js'), '--stdin', '--port', String(port), '--open'],
+      {
+        input: seqLines(10, 20),
+      },
+    )
+    const result = await second.exited
+    expect(result.stdout).toBe(seqLines(10, 20, (n) => String(n * n)))
+    await expect.poll(async () => Number(await tab.textContent('#processed'))).toBe(20)
   })
 })
 
