@@ -24,10 +24,9 @@ import {
 } from '@pando/protocol'
 import { Link } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
-import { printInternalError } from '../exit.ts'
-import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { BrowserMarks } from './browser-marks.ts'
 import { processClock } from './process-clock.ts'
+import type { InternalErrorReporter, ReportSink } from './root-components.ts'
 import { VolunteerChannel } from './volunteer-channel.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
@@ -39,7 +38,9 @@ export interface ServeVolunteerOptions {
   /** A unique id for the volunteer. */
   readonly volunteerId: string
   /** Where its status reports go. */
-  readonly board: ReportBoard
+  readonly board: ReportSink
+  /** Told of a bug of the root's own while it took the volunteer's message (the volunteer is closed, and told). */
+  readonly onInternalError: InternalErrorReporter
   /**
    * The run's heartbeat. The link is watched as a tree link is (the overlay's `Link`), at
    * `webSocketLinkTimeoutMs(heartbeatMs)`: both ends send one every half of this, and a page silent for more
@@ -61,6 +62,7 @@ export interface ServeVolunteerOptions {
    * time only): with its label and why the browser was excluded (`was outvoted on 3 items …: excluded`).
    */
   readonly onRefused?: (label: string, reason: string) => void
+  /** The volunteer left (or was sent away), for `reason`: maybe its own words. */
   readonly onLeave?: (reason: string) => void
 }
 
@@ -173,7 +175,7 @@ class VolunteerService {
         return
       }
       // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
-      printInternalError(`taking a message from volunteer ${this.#options.volunteerId}`, error)
+      this.#options.onInternalError(`taking a message from volunteer ${this.#options.volunteerId}`, error)
       this.#reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
     }
   }

@@ -19,13 +19,10 @@ import {
 import { filterSignal, withToken, type AddressRange } from '@pando/server'
 import { Heartbeat } from '@pando/overlay'
 import { WebSocket, type RawData } from 'ws'
-import { UsageError } from '../errors.ts'
-import type { ServerAddress } from './host-address.ts'
+import { RemoteServerError } from './errors.ts'
 import { processClock } from './process-clock.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { loopbackLookup } from './loopback-lookup.ts'
-import { terminalText } from '../terminal-text.ts'
-import { PEER_TEXT_CHARS } from '../constants.ts'
 
 /** The longest the opening handshake with the server may take, in ms. */
 const CONNECT_TIMEOUT_MS = 10_000
@@ -40,6 +37,16 @@ const REGISTER_TIMEOUT_MS = 60_000
  */
 const MISSED_PINGS = 4
 
+/** Where a remote `pando-server` is (the CLI reads it from `--host`). */
+export interface ServerAddress {
+  /** `HOST:PORT`, for messages. */
+  readonly display: string
+  /** The page's URL, `http://HOST:PORT/` (https with `--host https://…`). */
+  readonly pageUrl: string
+  /** The root link's URL, `ws://HOST:PORT/root` (wss with `--host https://…` or `wss://…`). */
+  readonly rootUrl: string
+}
+
 export interface RemoteServerOptions {
   readonly address: ServerAddress
   /** The server's secret: sent in the link's first message, never anywhere else. */
@@ -50,7 +57,10 @@ export interface RemoteServerOptions {
   readonly onVolunteer: (socket: VolunteerSocket) => void
   /** Each joiner's signal, for the root's tree node. */
   readonly onJoinSignal: (message: RootLinkJoinSignal) => void
-  /** The link was lost after registration: the run cannot go on. Called once, not after `close()`. */
+  /**
+   * The link was lost after registration, for `reason` (maybe the server's words): the run cannot go on.
+   * Called once, not after `close()`.
+   */
   readonly onLost: (reason: string) => void
   /** ICE candidates outside this range are dropped both ways, as the in-process relay does. @default 'any' */
   readonly iceAddresses?: AddressRange
@@ -73,7 +83,8 @@ export interface RemoteServer {
  * Registers this process as the root of a remote `pando-server` (`--host`): connects to its `/root`, gives
  * the secret in the first message, uploads the run's files, then relays join signals, tunnelled volunteers
  * and statuses for the whole run.
- * @throws {UsageError} (status 2) when the server cannot be reached, refuses the secret or is busy
+ * @throws {RemoteServerError} when the server cannot be reached (`unreachable`), or refuses this root (a
+ * wrong secret, another root registered, another version…: `refused`)
  */
 export async function connectRemoteServer(options: RemoteServerOptions): Promise<RemoteServer> {
   const link = new RootLink(options)
@@ -226,11 +237,7 @@ class RootLink {
 
   #failed(error: Error): void {
     if (this.#phase !== 'connecting') return
-    this.#reject(
-      new UsageError(
-        `cannot reach ${this.#where} (${error.message}): check --host, and that pando-server runs there`,
-      ),
-    )
+    this.#reject(new RemoteServerError('unreachable', this.#where, error.message))
   }
 
   /** A protocol violation, or no answer: the link ends; before registration, as a refusal. */
@@ -334,35 +341,18 @@ class RootLink {
     const volunteerReason = phase === 'closing' ? 'the run is over' : 'the link to pando-server was lost'
     for (const socket of this.#volunteers.values()) socket.closed(volunteerReason)
     this.#volunteers.clear()
-    // The server's words, made safe for the terminal they are printed on.
-    const why = terminalText(
+    // Maybe the server's words: whoever prints them makes them safe for where they go.
+    const why =
       this.#refusal ??
-        (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`),
-      PEER_TEXT_CHARS,
-    )
+      (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`)
     if (phase === 'connecting') {
-      this.#reject(
-        new UsageError(
-          `cannot reach ${this.#where} (${why}): check --host, and that pando-server runs there`,
-        ),
-      )
+      this.#reject(new RemoteServerError('unreachable', this.#where, why))
     } else if (phase === 'hello' || phase === 'files') {
-      this.#reject(new UsageError(refusalMessage(this.#where, why)))
+      this.#reject(new RemoteServerError('refused', this.#where, why))
     } else if (phase === 'ready') {
       this.#options.onLost(why)
     }
   }
-}
-
-/** What `pando` says when the server refuses it, with how to fix the usual causes. */
-function refusalMessage(where: string, reason: string): string {
-  if (reason === 'wrong secret') {
-    return (
-      `${where} refused this root: wrong secret (give the server's secret with PANDO_SECRET, --secret, or ` +
-      `"secret" in the configuration file: see --config in pando --help)`
-    )
-  }
-  return `${where} refused this root: ${reason}`
 }
 
 /** The files of a run's directory (the bundle, `config.json`…), to upload to the server. */
