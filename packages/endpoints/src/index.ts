@@ -11,7 +11,6 @@ export { RemoteServerError, type RemoteServerFailure } from './errors.ts'
 export { isLoopbackName, loopbackLookup } from './loopback-lookup.ts'
 export { nodeIceServers, type IceServerEntry } from './node-ice-servers.ts'
 export { nodeWrtc } from './node-wrtc.ts'
-export { processClock } from './process-clock.ts'
 export {
   connectRemoteServer,
   readRunFiles,

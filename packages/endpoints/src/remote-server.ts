@@ -5,10 +5,14 @@ import {
   CLOSE_GRACE_MS,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
+  DeliveredChannel,
+  Link,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseServerToRoot,
   ProtocolError,
+  rootLinkTimeoutMs,
+  silentLinkReason,
   type MonitorMessage,
   type RelayToJoiner,
   type RootLinkJoinSignal,
@@ -17,10 +21,9 @@ import {
   type ServerToRoot,
 } from '@pando/protocol'
 import { filterSignal, withToken, type AddressRange } from '@pando/server'
-import { Heartbeat } from '@pando/overlay'
 import { WebSocket, type RawData } from 'ws'
 import { RemoteServerError } from './errors.ts'
-import { processClock } from './process-clock.ts'
+import { processClock } from '@pando/server'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { loopbackLookup } from './loopback-lookup.ts'
 
@@ -28,15 +31,6 @@ import { loopbackLookup } from './loopback-lookup.ts'
 const CONNECT_TIMEOUT_MS = 10_000
 /** The longest registration may take once connected (the files go up then), in ms. */
 const REGISTER_TIMEOUT_MS = 60_000
-/**
- * The link counts as lost after this many of the server's ping intervals without a ping: one more than the
- * server lets the root miss, so that the server, which sees the root's pongs, decides first. It is watched
- * by the overlay's `Heartbeat` (a check every interval), so a root that was only busy (its own thread
- * stalled, the server's pings waiting unread) is not taken for one whose server went silent: the check that
- * comes late gives the link a fresh interval.
- */
-const MISSED_PINGS = 4
-
 /** Where a remote `pando-server` is (the CLI reads it from `--host`). */
 export interface ServerAddress {
   /** `HOST:PORT`, for messages. */
@@ -175,8 +169,11 @@ class RootLink {
   #reject: (error: Error) => void = () => undefined
   #welcome: Welcome | undefined
   #refusal: string | undefined
-  /** Watches the server's pings once registered (see {@link MISSED_PINGS}). */
-  #watchdog: Heartbeat | undefined
+  /**
+   * The link as the protocol's `Link` watches it, from the welcome on (as the server does its end): a
+   * heartbeat each way every `heartbeatMs`, a server silent for `rootLinkTimeoutMs` given up.
+   */
+  #channel: DeliveredChannel<RootToServer> | undefined
   #registerTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: RemoteServerOptions) {
@@ -194,7 +191,6 @@ class RootLink {
     this.#socket.on('error', (error) => this.#failed(error))
     this.#socket.on('message', (data: RawData, isBinary: boolean) => this.#received(data, isBinary))
     this.#socket.on('close', (code: number, reason: Buffer) => this.#closed(code, reason.toString('utf8')))
-    this.#socket.on('ping', () => this.#heard())
   }
 
   /** Sends a message once registered; dropped otherwise (the run is ending). */
@@ -207,7 +203,7 @@ class RootLink {
   async close(): Promise<void> {
     if (this.#phase === 'closed') return
     this.#phase = 'closing'
-    this.#watchdog?.stop()
+    this.#channel?.ended()
     if (this.#socket.readyState === WebSocket.CLOSED) return
     const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()))
     this.#socket.close(CLOSE_NORMAL, 'the run is over')
@@ -258,6 +254,8 @@ class RootLink {
       this.#abort(`${this.#where} broke the protocol: ${(error as Error).message}`)
       return
     }
+    this.#channel?.deliver(message)
+    if (message.type === 'heartbeat') return
     if (message.type === 'error') {
       this.#refusal ??= message.reason
       return
@@ -270,13 +268,13 @@ class RootLink {
     if (this.#phase === 'hello' && message.type === 'welcome') {
       this.#welcome = message
       this.#phase = 'files'
+      this.#watch(message.heartbeatMs)
       this.#socket.send(
         JSON.stringify({ type: 'run-files', files: this.#options.files } satisfies RootToServer),
       )
     } else if (this.#phase === 'files' && message.type === 'ready' && this.#welcome !== undefined) {
       this.#phase = 'ready'
       clearTimeout(this.#registerTimer)
-      this.#heard()
       this.#resolve(this.#welcome)
     } else {
       this.#abort(`${this.#where} broke the protocol: ${message.type} during registration`)
@@ -306,6 +304,8 @@ class RootLink {
         this.#volunteers.get(message.connection)?.closed('disconnected')
         this.#volunteers.delete(message.connection)
         return
+      case 'heartbeat':
+        return // heard by the link's `Link` (see #received)
       case 'welcome':
       case 'ready':
       case 'error':
@@ -313,30 +313,32 @@ class RootLink {
     }
   }
 
-  /** The server pinged: the link is alive; it is lost if the next pings do not come. */
-  #heard(): void {
-    const heartbeatMs = this.#welcome?.heartbeatMs
-    if (this.#phase !== 'ready' || heartbeatMs === undefined) return
-    if (this.#watchdog !== undefined) return this.#watchdog.received()
-    // Checked every ping interval: a link without a ping for more than MISSED_PINGS of them at a check is lost.
-    this.#watchdog = new Heartbeat(
-      { timeoutMs: (MISSED_PINGS + 1) * heartbeatMs, ticks: MISSED_PINGS + 1 },
-      {
-        clock: processClock,
-        send: () => undefined,
-        onTimeout: (silentMs) => {
-          this.#refusal ??= `no heartbeat for ${String(Math.round(silentMs / 100) / 10)} s`
-          this.#socket.terminate()
-        },
+  /**
+   * Watches the link with the protocol's `Link`, as the server watches its end: a heartbeat every
+   * `heartbeatMs` (the server's), and a server silent for `rootLinkTimeoutMs` of it given up (the socket
+   * cut: a silent server would not answer a close), the run then stopped with why.
+   */
+  #watch(heartbeatMs: number): void {
+    const socket = this.#socket
+    const timeoutMs = rootLinkTimeoutMs(heartbeatMs)
+    const channel = new DeliveredChannel<RootToServer>({
+      send: (message) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
       },
-    )
-    this.#watchdog.start()
+      close: () => socket.terminate(),
+    })
+    this.#channel = channel
+    new Link(channel, processClock, timeoutMs, {
+      message: () => undefined,
+      closed: () => undefined,
+      silent: () => (this.#refusal ??= silentLinkReason(timeoutMs)),
+    })
   }
 
   #closed(code: number, reason: string): void {
     const phase = this.#phase
     this.#phase = 'closed'
-    this.#watchdog?.stop()
+    this.#channel?.ended()
     clearTimeout(this.#registerTimer)
     const volunteerReason = phase === 'closing' ? 'the run is over' : 'the link to pando-server was lost'
     for (const socket of this.#volunteers.values()) socket.closed(volunteerReason)

@@ -7,6 +7,7 @@ import {
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
   isProtocolError,
+  Link,
   MessageTooLargeError,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
@@ -22,10 +23,9 @@ import {
   type VolunteerConfig,
   type VolunteerToRoot,
 } from '@pando/protocol'
-import { Link } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import type { BrowserMarks } from './browser-marks.ts'
-import { processClock } from './process-clock.ts'
+import { processClock } from '@pando/server'
 import type { InternalErrorReporter, ReportSink } from './root-components.ts'
 import { VolunteerChannel } from './volunteer-channel.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
@@ -42,7 +42,7 @@ export interface ServeVolunteerOptions {
   /** Told of a bug of the root's own while it took the volunteer's message (the volunteer is closed, and told). */
   readonly onInternalError: InternalErrorReporter
   /**
-   * The run's heartbeat. The link is watched as a tree link is (the overlay's `Link`), at
+   * The run's heartbeat. The link is watched as a tree link is (the protocol's `Link`), at
    * `webSocketLinkTimeoutMs(heartbeatMs)`: both ends send one every half of this, and a page silent for more
    * than one and a half of it at a tick (a frozen tab, whose browser still answers WebSocket pings) is
    * disconnected within two and its items lent again.
@@ -90,7 +90,7 @@ const silentReason = (silentMs: number): string =>
  * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
  * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
  * is lent again, and the root goes on. From the hello on, the link is watched as a tree link is (the
- * overlay's `Link` over a {@link VolunteerChannel}): its heartbeats give a silent page up within
+ * protocol's `Link` over a {@link VolunteerChannel}): its heartbeats give a silent page up within
  * `heartbeatMs`, excuse a root whose own thread stalled, and measure the round trip the lending covers.
  */
 export function serveVolunteer(socket: VolunteerSocket, options: ServeVolunteerOptions): ServedVolunteer {

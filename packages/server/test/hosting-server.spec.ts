@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {
   NO_RUN_REASON,
+  ROOT_LINK_VERSION,
   RUN_ENDED_REASON,
   type MonitorMessage,
   type RootToServer,
@@ -97,7 +98,7 @@ describe('createHostingServer', () => {
   /** A root that has registered with its files. */
   const register = async (port: number): Promise<Root> => {
     const root = await connect(port)
-    root.send({ type: 'hello', version: 1, secret: SECRET })
+    root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
     await root.next('welcome')
     root.send({ type: 'run-files', files: FILES })
     await root.next('ready')
@@ -153,7 +154,7 @@ describe('createHostingServer', () => {
       const { port } = await start()
       const root = await connect(port)
       const started = Date.now()
-      root.send({ type: 'hello', version: 1, secret: 'guess' })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: 'guess' })
       root.send({ type: 'run-files', files: FILES })
       expect(await root.closed).toEqual({ code: 1008, reason: 'wrong secret' })
       expect(Date.now() - started).toBeGreaterThanOrEqual(90)
@@ -165,11 +166,11 @@ describe('createHostingServer', () => {
       const { port } = await start()
       for (let i = 0; i < 5; i++) {
         const guesser = await connect(port)
-        guesser.send({ type: 'hello', version: 1, secret: `guess-${i}` })
+        guesser.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: `guess-${i}` })
         await guesser.closed
       }
       const root = await connect(port)
-      root.send({ type: 'hello', version: 1, secret: SECRET })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await root.closed).toEqual({
         code: 1008,
         reason: 'too many wrong secrets from this address: try again in a minute',
@@ -180,7 +181,7 @@ describe('createHostingServer', () => {
       const { port } = await start()
       const first = await register(port)
       const second = await connect(port)
-      second.send({ type: 'hello', version: 1, secret: SECRET })
+      second.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await second.closed).toEqual({
         code: 1013,
         reason: 'another root is registered: wait for its run to end',
@@ -216,7 +217,7 @@ describe('createHostingServer', () => {
       const root = await register(port)
       const volunteer = await new Client(`ws://127.0.0.1:${port}/volunteer`).open()
       await root.next('volunteer-open')
-      root.send({ type: 'hello', version: 1, secret: SECRET })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await root.closed).toEqual({ code: 1008, reason: 'hello sent twice' })
       expect(await volunteer.closed).toEqual({
         code: 1012,
