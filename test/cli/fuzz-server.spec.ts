@@ -140,7 +140,7 @@ const rogueEnding = fc.oneof(
       return true
     }
   }),
-  fc.constant(JSON.stringify({ type: 'hello', version: 1, secret: SECRET })),
+  fc.constant(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })),
   fc.constant(JSON.stringify({ type: 'run-files', files: [{ name: 'config.json', content: '{}' }] })),
 )
 
@@ -205,7 +205,7 @@ describe('pando-server under fuzzed roots, through the real executable', () => {
       // Two wrong secrets (five in a minute would bar this address, the real root's too).
       for (const secret of ['not-the-secret', '']) {
         const root = await link(port)
-        root.socket.send(JSON.stringify({ type: 'hello', version: 1, secret }))
+        root.socket.send(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret }))
         sent++
         const closed = await root.closed
         if (closed.code !== 1008 || closed.reason !== 'wrong secret')
@@ -214,7 +214,7 @@ describe('pando-server under fuzzed roots, through the real executable', () => {
 
       for (const session of fc.sample(rogue, { seed: SEED + 1, numRuns: ROGUES })) {
         const root = await link(port)
-        root.socket.send(JSON.stringify({ type: 'hello', version: 1, secret: SECRET }))
+        root.socket.send(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET }))
         await expect.poll(() => root.received[0]?.type).toBe('welcome')
         let expected: string
         if (session.beforeReady) {
