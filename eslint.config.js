@@ -19,6 +19,7 @@ const PACKAGES = [
   'bundler',
   'cli',
   'dashboard',
+  'endpoints',
   'overlay',
   'pando-computing',
   'protocol',

@@ -14,6 +14,7 @@ export default defineConfig({
       '@pando/protocol': source('protocol'),
       '@pando/scheduler': source('scheduler'),
       '@pando/server': source('server'),
+      '@pando/endpoints': source('endpoints'),
       '@pando/overlay': source('overlay'),
       '@pando/bundler': source('bundler'),
       '@pando/cli': source('cli'),

@@ -3,6 +3,7 @@
 // the printed URL's token, a known Host, and no foreign Origin.
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
+import { ROOT_LINK_VERSION } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { probe, probeUpgrade } from '../support/http-probe.ts'
@@ -325,7 +326,13 @@ describe('pando-server: root links', () => {
         const socket = new WebSocket(`ws://[2001:db8:1:2::a]:${port}/root`, { localAddress: from })
         socket.on('error', () => undefined)
         await once(socket, 'open')
-        socket.send(JSON.stringify({ type: 'hello', version: 1, secret: 'a-wrong-guess-of-the-secret' }))
+        socket.send(
+          JSON.stringify({
+            type: 'hello',
+            version: ROOT_LINK_VERSION,
+            secret: 'a-wrong-guess-of-the-secret',
+          }),
+        )
         const [, reason] = (await once(socket, 'close')) as [number, Buffer]
         return String(reason)
       }

@@ -4,7 +4,7 @@
 // a second hello, forged messages for joiners and volunteers that do not exist). Each must be sent away
 // with the reason; the server must stay up and then host a real run, exactly. PANDO_FUZZ_SEED replays.
 import { once } from 'node:events'
-import { MAX_ROOT_HELLO_BYTES, parseRootToServer } from '@pando/protocol'
+import { MAX_ROOT_HELLO_BYTES, ROOT_LINK_VERSION, parseRootToServer } from '@pando/protocol'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -69,7 +69,7 @@ function verdict(text: string): Closed {
   if (message.type !== 'hello') return { code: 1008, reason: 'the first message must be hello' }
   return {
     code: 1008,
-    reason: `this root speaks root-link version ${message.version}, pando-server 1: use the same pando version on both`,
+    reason: `this root speaks root-link version ${message.version}, pando-server ${ROOT_LINK_VERSION}: use the same pando version on both`,
   }
 }
 
@@ -81,12 +81,12 @@ const strangerText = fc
     rootToServer(fc.string()).map((message) => JSON.stringify(message)),
     fc
       .nat({ max: 2 * MAX_ROOT_HELLO_BYTES })
-      .map((n) => JSON.stringify({ type: 'hello', version: 1, secret: 's'.repeat(n) })),
+      .map((n) => JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: 's'.repeat(n) })),
   )
   .filter((text) => {
     try {
       const message = parseRootToServer(text, MAX_ROOT_HELLO_BYTES)
-      return message.type !== 'hello' || message.version !== 1
+      return message.type !== 'hello' || message.version !== ROOT_LINK_VERSION
     } catch {
       return true
     }
@@ -140,7 +140,7 @@ const rogueEnding = fc.oneof(
       return true
     }
   }),
-  fc.constant(JSON.stringify({ type: 'hello', version: 1, secret: SECRET })),
+  fc.constant(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })),
   fc.constant(JSON.stringify({ type: 'run-files', files: [{ name: 'config.json', content: '{}' }] })),
 )
 
@@ -205,7 +205,7 @@ describe('pando-server under fuzzed roots, through the real executable', () => {
       // Two wrong secrets (five in a minute would bar this address, the real root's too).
       for (const secret of ['not-the-secret', '']) {
         const root = await link(port)
-        root.socket.send(JSON.stringify({ type: 'hello', version: 1, secret }))
+        root.socket.send(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret }))
         sent++
         const closed = await root.closed
         if (closed.code !== 1008 || closed.reason !== 'wrong secret')
@@ -214,7 +214,7 @@ describe('pando-server under fuzzed roots, through the real executable', () => {
 
       for (const session of fc.sample(rogue, { seed: SEED + 1, numRuns: ROGUES })) {
         const root = await link(port)
-        root.socket.send(JSON.stringify({ type: 'hello', version: 1, secret: SECRET }))
+        root.socket.send(JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET }))
         await expect.poll(() => root.received[0]?.type).toBe('welcome')
         let expected: string
         if (session.beforeReady) {

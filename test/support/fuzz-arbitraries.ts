@@ -298,6 +298,15 @@ const joinSignal = nearly(
   }),
 )
 
+/** A heartbeat of any link (a tree link, a volunteer's, the root link), nearly valid. */
+const heartbeat = nearly(
+  fc.oneof(
+    fc.record({ type: fc.constant('heartbeat') }),
+    fc.record({ type: fc.constant('heartbeat'), sentAt: finite }),
+    fc.record({ type: fc.constant('heartbeat'), sentAt: finite, echo: finite, heldMs: finite }),
+  ),
+)
+
 /** The overlay's control messages, nearly valid. */
 export const controlMessage = fc.oneof(
   joinSignal,
@@ -317,13 +326,7 @@ export const controlMessage = fc.oneof(
   nearly(
     fc.record({ type: fc.constant('close-tab'), id: fc.oneof(id, fc.constant('n')), reason: fc.string() }),
   ),
-  nearly(
-    fc.oneof(
-      fc.record({ type: fc.constant('heartbeat') }),
-      fc.record({ type: fc.constant('heartbeat'), sentAt: finite }),
-      fc.record({ type: fc.constant('heartbeat'), sentAt: finite, echo: finite, heldMs: finite }),
-    ),
-  ),
+  heartbeat,
 )
 
 const runFile = fc.record({
@@ -369,6 +372,7 @@ export function rootToServer(secret: fc.Arbitrary<string>): fc.Arbitrary<Record<
       }),
     ),
     nearly(fc.record({ type: fc.constant('status'), status: nearly(monitorStatus) })),
+    heartbeat,
   )
 }
 
@@ -397,6 +401,7 @@ export const serverToRoot = fc.oneof(
       reason: fc.string(),
     }),
   ),
+  heartbeat,
 )
 
 /**

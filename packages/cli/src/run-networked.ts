@@ -14,6 +14,15 @@ import {
   type RunProgress,
 } from '@pando/protocol'
 import type { BatchSize, Lender, Standing } from '@pando/scheduler'
+import {
+  BrowserMarks,
+  serveVolunteer,
+  startTreeRoot,
+  wsVolunteerSocket,
+  type ServedVolunteer,
+  type TreeRoot,
+  type VolunteerSocket,
+} from '@pando/endpoints'
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
@@ -26,18 +35,14 @@ import { createRootLender } from './lend-items.ts'
 import { withSchedulerDebug } from './monitoring/debug-log.ts'
 import { lendLocally } from './local-worker.ts'
 import { ReportBoard } from './monitoring/report-board.ts'
-import { BrowserMarks } from './networked/browser-marks.ts'
 import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunMonitor } from './monitoring/run-monitor.ts'
 import { printQrCode } from './networked/qr-code.ts'
-import { startTreeRoot, type TreeRoot } from './networked/tree-root.ts'
-import { serveVolunteer, type ServedVolunteer } from './networked/serve-volunteer.ts'
-import { wsVolunteerSocket, type VolunteerSocket } from './networked/volunteer-socket.ts'
-import { connectRemoteServer, readRunFiles } from './networked/remote-server.ts'
+import { connectToHost } from './networked/connect-to-host.ts'
 import { createRunIds, type RunIds } from './networked/run-ids.ts'
 import { terminalText } from './terminal-text.ts'
-import { LOOPBACK_ADDRESS, PEER_NAME_CHARS, PEER_TEXT_CHARS } from './constants.ts'
+import { LOOPBACK_ADDRESS, PEER_NAME_CHARS } from './constants.ts'
 import { findChromium } from './networked/find-chromium.ts'
 import { launchVolunteerBrowser } from './networked/volunteer-tabs.ts'
 import type { RunOptions } from './parse-arguments.ts'
@@ -274,6 +279,7 @@ async function serveVolunteers(
     sendToJoiner: (origin, message) => server.sendToJoiner(origin, message),
     board: components.board,
     roster: components.roster,
+    onInternalError: printInternalError,
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
     ...(components.marks === undefined ? {} : { marks: components.marks, onRefused: noticeRefused }),
   })
@@ -326,9 +332,11 @@ function serveSocketVolunteers(
       volunteerId: ids.volunteerId(),
       heartbeatMs: options.heartbeatMs,
       board,
-      // The name and the reason are the volunteer's words (a reason may quote what it sent).
-      onJoin: (device) => roster.join(socket, 1, terminalText(device, PEER_NAME_CHARS)),
-      onLeave: (reason) => roster.leave(socket, terminalText(reason, PEER_TEXT_CHARS)),
+      onInternalError: printInternalError,
+      // The name and the reason are the volunteer's words (a reason may quote what it sent): the roster
+      // makes them safe for the terminal.
+      onJoin: (device) => roster.join(socket, 1, device),
+      onLeave: (reason) => roster.leave(socket, reason),
       ...(marks === undefined
         ? {}
         : {
@@ -372,16 +380,7 @@ async function openVolunteerHost(
   { onVolunteer, onJoinSignal, stop }: HostHandlers,
 ): Promise<VolunteerHost> {
   if (options.host !== undefined) {
-    const host = options.host
-    return connectRemoteServer({
-      address: host,
-      secret: options.secret ?? '',
-      files: await readRunFiles(runDir),
-      iceAddresses: options.iceAddresses,
-      onVolunteer,
-      onJoinSignal,
-      onLost: (reason) => stop(new RunStoppedError(lostMessage(host.display, reason))),
-    })
+    return connectToHost(options, runDir, { onVolunteer, onJoinSignal, stop })
   }
   return listen({
     port: options.port,
@@ -414,13 +413,6 @@ export function exclusionMessage(standing: Standing): string {
       ? "its result differed from this process's own on a spot check"
       : `its results were outvoted on ${String(outvoted)} items and agreed on ${String(agreed)}`
   return `volunteer '${terminalText(name, PEER_NAME_CHARS)}' is excluded: ${why}; what it held is computed by others`
-}
-
-function lostMessage(host: string, reason: string): string {
-  return (
-    `lost the link to pando-server at ${host} (${reason}): the run cannot go on without it and stops here; ` +
-    'the results written are correct, the rest were not computed'
-  )
 }
 
 async function bundle(module: string, outDir: string): Promise<void> {

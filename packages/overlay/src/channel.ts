@@ -1,4 +1,7 @@
-import type { Subscribable } from './emitter.ts'
+import type { ChannelEvents, ChannelState, Subscribable } from '@pando/protocol'
+
+/** The channel a tree node talks through, and what a `Link` watches: the protocol package's. */
+export type { Channel, ChannelEvents, ChannelState } from '@pando/protocol'
 
 /** A value that survives `JSON.stringify`/`JSON.parse` unchanged. */
 export type JsonValue =
@@ -10,44 +13,10 @@ export type JsonValue =
  */
 export type Signal = JsonValue
 
-/** Where a channel is in its life. It only moves forward: `connecting` → `open` → `closed`. */
-export type ChannelState = 'connecting' | 'open' | 'closed'
-
-/** Events of a {@link Channel}. */
-export interface ChannelEvents<M = unknown> {
-  /** The channel can send; emitted at most once. */
-  open: []
-  /** A message from the remote side, already parsed. */
-  message: [message: M]
-  /** The channel failed; `close` follows. */
-  error: [error: Error]
-  /** The channel is closed, by either side or by a failure; emitted exactly once, the last event. */
-  close: []
-}
-
 /** Events of a {@link PeerChannel}: those of a channel, plus the signals it produces while connecting. */
 export interface PeerChannelEvents<M = unknown> extends ChannelEvents<M> {
   /** A signal to deliver to the remote side's {@link PeerChannel.signal}, in order. */
   signal: [signal: Signal]
-}
-
-/**
- * A reliable, ordered, message-oriented link to one peer: what a tree node talks through.
- *
- * A simple-peer data channel (in browsers, or with node-datachannel in Node), a WebSocket relayed by the
- * server, and the in-memory channel all fit it: messages are JSON-able values (the implementation
- * serialises them), `open`/`close`/`error` map to the transport's own events.
- */
-export interface Channel<M = unknown> extends Subscribable<ChannelEvents<M>> {
-  /** Where the channel is in its life. */
-  readonly state: ChannelState
-  /**
-   * Sends one JSON-able message. Throws {@link NotOpenError} before `open` and {@link ClosedError}
-   * after `close`; a message sent just before the remote side closed may be lost.
-   */
-  send(message: M): void
-  /** Closes both sides; emits `close` if not closed yet. Idempotent. */
-  close(): void
 }
 
 /**

@@ -12,12 +12,8 @@ export { DEFAULT_BOOTSTRAP_TIMEOUT_MS } from '@pando/protocol'
 /** A peer silent for this long, in ms, is closed: the product's default (`--heartbeat`). */
 export { DEFAULT_HEARTBEAT_MS } from '@pando/protocol'
 
-/**
- * Heartbeat ticks per `heartbeatMs`. Each tick sends a heartbeat and checks the peer's last sign of
- * life; four ticks detect silence within `heartbeatMs` and tolerate a delivery delay of up to half of it
- * before closing a live peer by mistake.
- */
-export const HEARTBEAT_TICKS_PER_TIMEOUT = 4
+/** Heartbeat ticks per `heartbeatMs`, every link's (the protocol's `Link`): four. */
+export { HEARTBEAT_TICKS_PER_TIMEOUT } from '@pando/protocol'
 
 /**
  * Least time between two subtree reports of one node, in ms. Routing does not wait for reports (a node

@@ -1,22 +1,7 @@
 // Every class sets `name` to its own name: compare `err.name`, not `instanceof`, across bundles.
 
-/** A channel or tree node was used after `close()`: misuse, thrown synchronously. */
-export class ClosedError extends Error {
-  static override readonly name = 'ClosedError'
-  constructor(message = 'closed') {
-    super(message)
-    this.name = 'ClosedError'
-  }
-}
-
-/** `send()` on a channel that is not open yet: misuse, thrown synchronously. */
-export class NotOpenError extends Error {
-  static override readonly name = 'NotOpenError'
-  constructor(message = 'channel is not open yet') {
-    super(message)
-    this.name = 'NotOpenError'
-  }
-}
+/** A channel misused (`ClosedError`, `NotOpenError`) and a silent peer: the protocol package's, as its `Link`'s. */
+export { ClosedError, HeartbeatTimeoutError, NotOpenError } from '@pando/protocol'
 
 /**
  * A peer sent a malformed control message, or one it may not send; the node closes that link. The protocol
@@ -48,15 +33,6 @@ export class JoinAbortedError extends Error {
   constructor(message = 'the channel closed before it opened') {
     super(message)
     this.name = 'JoinAbortedError'
-  }
-}
-
-/** A peer stayed silent for longer than the heartbeat allows; its channel is closed. */
-export class HeartbeatTimeoutError extends Error {
-  static override readonly name = 'HeartbeatTimeoutError'
-  constructor(heartbeatMs: number) {
-    super(`no message for ${String(heartbeatMs)} ms`)
-    this.name = 'HeartbeatTimeoutError'
   }
 }
 

@@ -11,7 +11,21 @@ export type {
 } from './channel.ts'
 export { systemClock, type Clock, type TimerHandle } from './clock.ts'
 export * from './constants.ts'
-export { Emitter, type EventMap, type Listener, type Subscribable } from './emitter.ts'
+// The channel, its heartbeat and round-trip measure, and the link that watches it are the protocol's
+// (every link of a run has them, the root link to a pando-server too): the overlay passes them on.
+export {
+  Emitter,
+  Heartbeat,
+  Link,
+  RoundTrip,
+  smoothRoundTrip,
+  type EventMap,
+  type HeartbeatComponents,
+  type HeartbeatOptions,
+  type LinkHandlers,
+  type Listener,
+  type Subscribable,
+} from '@pando/protocol'
 export {
   ClosedError,
   HeartbeatTimeoutError,
@@ -23,9 +37,6 @@ export {
   SignalError,
 } from './errors.ts'
 export { hashSlot } from './hash.ts'
-export { Heartbeat, type HeartbeatComponents, type HeartbeatOptions } from './heartbeat.ts'
-export { Link, type LinkHandlers } from './link.ts'
-export { RoundTrip, smoothRoundTrip } from './round-trip.ts'
 export type { JoinRouterStats } from './join-router.ts'
 export {
   isControlMessage,

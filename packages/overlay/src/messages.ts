@@ -1,3 +1,4 @@
+import type { HeartbeatMessage } from '@pando/protocol'
 import type { Signal } from './channel.ts'
 import { ProtocolError } from './errors.ts'
 
@@ -66,18 +67,8 @@ export interface PositionMessage {
   readonly depth: number
 }
 
-/**
- * A sign of life, sent on every heartbeat tick; any message counts as one. It also measures the round trip:
- * `sentAt` is the sender's clock; the next heartbeat back echoes it (`echo`) with how long the peer kept it
- * before sending (`heldMs`), so the sender's round trip is its clock now − `echo` − `heldMs`. Clocks are never
- * compared across peers.
- */
-export interface HeartbeatMessage {
-  readonly type: 'heartbeat'
-  readonly sentAt?: number
-  readonly echo?: number
-  readonly heldMs?: number
-}
+/** A sign of life, which also measures the round trip: the protocol's, every link's. */
+export type { HeartbeatMessage }
 
 /**
  * The root excludes one tab (its results were outvoted): each node passes the order down to every child,

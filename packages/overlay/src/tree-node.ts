@@ -1,12 +1,11 @@
+import { Emitter, Link } from '@pando/protocol'
 import type { PeerChannel } from './channel.ts'
 import type { Clock } from './clock.ts'
 import { systemClock } from './clock.ts'
 import { MAX_DEPTH, REJOIN_JITTER_MS } from './constants.ts'
-import { Emitter } from './emitter.ts'
 import { ClosedError, ProtocolError } from './errors.ts'
 import { JoinRouter, type JoinRouterStats } from './join-router.ts'
 import { Joiner } from './joiner.ts'
-import { Link } from './link.ts'
 import {
   isControlMessage,
   parseControlMessage,
@@ -41,8 +40,8 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
   private readonly router: JoinRouter
   private readonly joiner: Joiner | undefined
   private readonly reporter: Throttle
-  private readonly childLinks = new Map<ChildSlot, Link>()
-  private parentLink: Link | undefined
+  private readonly childLinks = new Map<ChildSlot, Link<PeerChannel>>()
+  private parentLink: Link<PeerChannel> | undefined
   private parentNodeId: string | undefined
   private nodeDepth: number | undefined
   private received = 0
@@ -248,7 +247,7 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     }
   }
 
-  private fromChild(child: ChildSlot, link: Link, raw: unknown): void {
+  private fromChild(child: ChildSlot, link: Link<PeerChannel>, raw: unknown): void {
     const message = this.control(raw, link)
     if (message === undefined) return
     if (message.type === 'subtree-report') this.childReported(child, message)
@@ -260,7 +259,7 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
   }
 
   /** The control message in `raw`, or undefined after handing an application message on or a bad one. */
-  private control(raw: unknown, link: Link | undefined): ControlMessage | undefined {
+  private control(raw: unknown, link: Link<PeerChannel> | undefined): ControlMessage | undefined {
     if (link === undefined) return undefined
     if (!isControlMessage(raw)) {
       this.emit('message', link.channel, raw)
@@ -274,7 +273,7 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     }
   }
 
-  private violation(link: Link, reason: string): void {
+  private violation(link: Link<PeerChannel>, reason: string): void {
     this.emit('peer-error', new ProtocolError(reason))
     link.close()
   }
@@ -296,7 +295,7 @@ export class TreeNode extends Emitter<TreeNodeEvents> {
     this.close()
   }
 
-  private moveTo(message: PositionMessage, link: Link): void {
+  private moveTo(message: PositionMessage, link: Link<PeerChannel>): void {
     if (message.depth > MAX_DEPTH) {
       this.violation(link, `depth ${String(message.depth)} exceeds ${String(MAX_DEPTH)}: a cycle`)
       return

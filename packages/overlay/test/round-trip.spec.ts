@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createVirtualClock } from '../src/index.ts'
-import { RoundTrip } from '../src/round-trip.ts'
+import { createVirtualClock, RoundTrip } from '../src/index.ts'
 
 describe('RoundTrip', () => {
   it("measures the round trip from the peer's echo, leaving out the time the peer kept it", () => {

@@ -2,7 +2,7 @@
 // network namespace: `node scripts/loopback-only.mjs npx vitest run …`).
 import { TREE_CHUNK_CHARS } from '@pando/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { nodeWrtc } from '@pando/cli'
+import { nodeWrtc } from '@pando/endpoints'
 import { SimplePeerChannel, createWebRtcConnector, type PeerChannel } from '../src/index.ts'
 import { channelSuite, openPair as openConnectedPair, peerSetup } from './suites/channel.ts'
 

@@ -37,6 +37,32 @@ export function webSocketLinkTimeoutMs(heartbeatMs: number): number {
 }
 
 /**
+ * Heartbeat ticks per timeout of a `Link` (see `Heartbeat`). Each tick sends a heartbeat and checks the
+ * peer's last sign of life; four ticks detect silence within the timeout and tolerate a delivery delay of
+ * up to half of it before closing a live peer by mistake.
+ */
+export const HEARTBEAT_TICKS_PER_TIMEOUT = 4
+
+/**
+ * The timeout of the root link between a root and a `pando-server`, at both ends, for the server's
+ * `--heartbeat` of `heartbeatMs`: four times it, so heartbeats go every heartbeat and a peer silent for three
+ * is given up (within four: 8 s at the default 2 s). Losing the root ends its run, and a root busy computing
+ * (`--no-start-idle`, a loaded machine) or uploading the run's files may send late: a peer whose own thread
+ * stalls for up to two heartbeats (4 s) keeps its link (each end excuses its own stalls, `Heartbeat`).
+ */
+export function rootLinkTimeoutMs(heartbeatMs: number): number {
+  return 4 * heartbeatMs
+}
+
+/**
+ * Why a `Link` with this timeout gave its peer up, in the same words at both ends of a link: `no heartbeat
+ * within 8 s` (the timeout, a fixed figure; the silence measured varies with the ticks).
+ */
+export function silentLinkReason(timeoutMs: number): string {
+  return `no heartbeat within ${String(Math.round(timeoutMs / 100) / 10)} s`
+}
+
+/**
  * How long a WebRTC join attempt may take, in ms, on both sides (`--bootstrap-timeout`): the joiner gives
  * up and retries (or falls back to the WebSocket), the accepting node drops the candidate and frees its slot.
  * @default 10_000 ms (the original: 60 s)

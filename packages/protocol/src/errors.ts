@@ -97,3 +97,30 @@ export function transportLimitError(
     message: `the ${what} is ${String(chars)} characters of JSON; ${link} carries at most ${String(maxChars)}`,
   }
 }
+
+/** A channel or tree node was used after `close()`: misuse, thrown synchronously. */
+export class ClosedError extends Error {
+  static override readonly name = 'ClosedError'
+  constructor(message = 'closed') {
+    super(message)
+    this.name = 'ClosedError'
+  }
+}
+
+/** `send()` on a channel that is not open yet: misuse, thrown synchronously. */
+export class NotOpenError extends Error {
+  static override readonly name = 'NotOpenError'
+  constructor(message = 'channel is not open yet') {
+    super(message)
+    this.name = 'NotOpenError'
+  }
+}
+
+/** A peer stayed silent for longer than the heartbeat allows; its channel is closed. */
+export class HeartbeatTimeoutError extends Error {
+  static override readonly name = 'HeartbeatTimeoutError'
+  constructor(heartbeatMs: number) {
+    super(`no message for ${String(heartbeatMs)} ms`)
+    this.name = 'HeartbeatTimeoutError'
+  }
+}

@@ -1,11 +1,21 @@
 export type { Job, Outcome, SerializedError } from './job.ts'
 export type { Clock, GlobalTimers, TimerHandle } from './clock.ts'
+export { Emitter, type EventMap, type Listener, type Subscribable } from './emitter.ts'
+export type { Channel, ChannelEvents, ChannelState } from './channel.ts'
+export { DeliveredChannel, type ChannelTransport } from './delivered-channel.ts'
+export { Heartbeat, type HeartbeatComponents, type HeartbeatOptions } from './heartbeat.ts'
+export { heartbeatFromWire, type HeartbeatMessage } from './heartbeat-message.ts'
+export { Link, type LinkHandlers } from './link.ts'
+export { RoundTrip, smoothRoundTrip } from './round-trip.ts'
 export { jsonStringLength, jobJsonLength, outcomeJsonLength, packByLength } from './message-size.ts'
 export {
   WORKER_MODULE_GLOBAL,
   ACCESS_TOKEN_PARAMETER,
   DEFAULT_HEARTBEAT_MS,
   webSocketLinkTimeoutMs,
+  HEARTBEAT_TICKS_PER_TIMEOUT,
+  rootLinkTimeoutMs,
+  silentLinkReason,
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   CLOSE_GRACE_MS,
   DEFAULT_PORT,
@@ -69,6 +79,9 @@ export {
   type WireErrorName,
 } from './wire-errors.ts'
 export {
+  ClosedError,
+  HeartbeatTimeoutError,
+  NotOpenError,
   MessageTooLargeError,
   ModuleContractError,
   ProtocolError,

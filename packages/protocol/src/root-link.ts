@@ -10,6 +10,7 @@ import {
 } from './close-codes.ts'
 import { parseEnvelope, type Json } from './envelope.ts'
 import { ProtocolError } from './errors.ts'
+import { heartbeatFromWire, type HeartbeatMessage } from './heartbeat-message.ts'
 import type { RelayToJoiner } from './join-messages.ts'
 import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
 import { checkRelayToJoiner } from './tree-validate.ts'
@@ -34,13 +35,18 @@ import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
  *      `volunteer-send` and `volunteer-close`;
  *    - and the root's `status`es to the dashboards.
  *
- * Either side closes the link on a message that breaks the protocol. The server pings the root every
- * `heartbeatMs` (WebSocket ping frames): a root that stops answering is dropped, and a root that stops
- * hearing them knows the link is lost.
+ * Either side closes the link on a message that breaks the protocol. From the `welcome` on, both ends watch
+ * the link with the same `Link`, as every link of a run: a `heartbeat` each way every `heartbeatMs` (the
+ * server's, told in the `welcome`), which also measures the round trip, and a peer silent for
+ * `rootLinkTimeoutMs(heartbeatMs)` given up (the server then drops the root, the root stops its run), in
+ * the same words at both ends (`silentLinkReason`).
  */
 
-/** Bumped when a message changes incompatibly; the server refuses a root that speaks another version. */
-export const ROOT_LINK_VERSION = 1
+/**
+ * Bumped when a message changes incompatibly; the server refuses a root that speaks another version. 2:
+ * `heartbeat` messages both ways, instead of the server's WebSocket pings.
+ */
+export const ROOT_LINK_VERSION = 2
 
 /** Largest message on the root link, in characters of JSON: the run's files fit in one. */
 export const MAX_ROOT_LINK_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -93,10 +99,12 @@ export type RootToServer =
     }
   /** The run's status, for the dashboards. */
   | { readonly type: 'status'; readonly status: MonitorMessage }
+  /** The root's sign of life, from the `welcome` on (see the link's `Link`). */
+  | HeartbeatMessage
 
 /** Server → root. */
 export type ServerToRoot =
-  /** The secret is right: where volunteers and dashboards go, and how often the server pings. */
+  /** The secret is right: where volunteers and dashboards go, and the link's heartbeat (both ends'). */
   | {
       readonly type: 'welcome'
       readonly urls: readonly string[]
@@ -121,6 +129,8 @@ export type ServerToRoot =
       readonly code: number
       readonly reason: string
     }
+  /** The server's sign of life, from the `welcome` on (see the link's `Link`). */
+  | HeartbeatMessage
 
 function text(message: Json, field: string, maxLength: number, minLength = 0): string {
   const value = message[field]
@@ -254,6 +264,8 @@ export function parseRootToServer(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
       }
     case 'status':
       return { type: 'status', status: checkMonitorMessage(message.status) }
+    case 'heartbeat':
+      return heartbeatFromWire(message)
     default:
       throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }
@@ -304,6 +316,8 @@ export function parseServerToRoot(data: string, maxBytes = MAX_ROOT_LINK_MESSAGE
         code: integer(message, 'code', 1000, 4999),
         reason: closeReason(message),
       }
+    case 'heartbeat':
+      return heartbeatFromWire(message)
     default:
       throw new ProtocolError(`unknown message type '${String(message.type).slice(0, 40)}'`)
   }

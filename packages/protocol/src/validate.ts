@@ -1,7 +1,8 @@
-import { isRecord, parseEnvelope, type Json } from './envelope.ts'
+import { isRecord, parseEnvelope } from './envelope.ts'
 import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { tabWorkers } from './tab-settings.ts'
-import type { RootToVolunteer, VolunteerHeartbeat, VolunteerToRoot } from './volunteer-messages.ts'
+import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
+import { heartbeatFromWire } from './heartbeat-message.ts'
 import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { browserMark } from './browser-mark.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
@@ -14,29 +15,6 @@ import { checkRunProgress } from './run-progress.ts'
 export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {
   if (!Array.isArray(value)) throw new ProtocolError(`${what} is not an array`)
   return value.map(check)
-}
-
-/** A time or duration of a heartbeat, if given: a finite number ≥ 0. @throws {ProtocolError} */
-function heartbeatTime(message: Json, field: 'sentAt' | 'echo' | 'heldMs'): { [field: string]: number } {
-  const value = message[field]
-  if (value === undefined) return {}
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ProtocolError(`heartbeat.${field} is not a time`)
-  }
-  return { [field]: value }
-}
-
-/** A heartbeat either way: its optional times, `echo` and `heldMs` both or neither. @throws {ProtocolError} */
-function heartbeatFromWire(message: Json): VolunteerHeartbeat {
-  if ((message.echo === undefined) !== (message.heldMs === undefined)) {
-    throw new ProtocolError('heartbeat.echo and heartbeat.heldMs come together')
-  }
-  return {
-    type: 'heartbeat',
-    ...heartbeatTime(message, 'sentAt'),
-    ...heartbeatTime(message, 'echo'),
-    ...heartbeatTime(message, 'heldMs'),
-  }
 }
 
 /** Parses and validates a message from a volunteer. @throws {ProtocolError} */

@@ -1,3 +1,4 @@
+import type { HeartbeatMessage } from './heartbeat-message.ts'
 import type { Job, Outcome } from './job.ts'
 import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
@@ -20,12 +21,7 @@ export const VOLUNTEER_PROTOCOL_VERSION = 1
  * own only to a page whose heartbeats carry `sentAt`: an older page, which sends bare ones and would not
  * know the root's, gets none (so the protocol's version stays 1).
  */
-export interface VolunteerHeartbeat {
-  readonly type: 'heartbeat'
-  readonly sentAt?: number
-  readonly echo?: number
-  readonly heldMs?: number
-}
+export type VolunteerHeartbeat = HeartbeatMessage
 
 /** Largest message either side accepts, in bytes of JSON. */
 export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024

@@ -135,7 +135,7 @@ const monitor = shape({
   tree: arr(shape({ id: idStr, parent: oneOf(lit(null), idStr) })),
 })
 const closeFields = { connection: int(1), code: int(1000, 4999), reason: shortStr(123) }
-// A volunteer link's heartbeat, either way: times ≥ 0, `echo` and `heldMs` both or neither.
+// A heartbeat of any link (a volunteer's, the root link), either way: times ≥ 0, `echo` and `heldMs` both or neither.
 const heartbeat = oneOf(
   shape({ type: lit('heartbeat'), sentAt: opt(finite(0)) }),
   shape({ type: lit('heartbeat'), sentAt: opt(finite(0)), echo: finite(0), heldMs: finite(0) }),
@@ -186,6 +186,7 @@ const ROOT_TO_SERVER = oneOf(
   shape({ type: lit('volunteer-send'), connection: int(1), data: str }),
   shape({ type: lit('volunteer-close'), ...closeFields }),
   shape({ type: lit('status'), status: monitor }),
+  heartbeat,
 )
 const SERVER_TO_ROOT = oneOf(
   shape({ type: lit('welcome'), urls: arr(str), dashboardUrls: arr(str), heartbeatMs: int(1) }),
@@ -195,6 +196,7 @@ const SERVER_TO_ROOT = oneOf(
   shape({ type: lit('volunteer-open'), connection: int(1) }),
   shape({ type: lit('volunteer-message'), connection: int(1), data: str }),
   shape({ type: lit('volunteer-close'), ...closeFields }),
+  heartbeat,
 )
 
 /**

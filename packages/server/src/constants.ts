@@ -73,16 +73,6 @@ export const HELLO_TIMEOUT_MS = 2_000
  */
 export const MAX_ROOT_BACKLOG_BYTES = 64 * 1024 * 1024
 
-/**
- * Pings in a row the root may leave unanswered before the server drops it: more than a volunteer may, since
- * losing the root ends its run, and a root busy computing (`--no-start-idle`, a loaded machine) may answer
- * late. The rule: a root whose thread stalls for up to `ROOT_MISSED_PINGS − 1` heartbeats (4 s at the
- * default 2 s) keeps its link; one silent for `ROOT_MISSED_PINGS` is dropped. (The root's own watchdog of the
- * link, the overlay's `Heartbeat`, excuses its own stalls.) [`heartbeat.spec.ts` "keeps a root that was
- * only busy"]
- */
-export const ROOT_MISSED_PINGS = 3
-
 /** How long a peer being closed gets to finish the closing handshake, in ms (one value for both ends). */
 export { CLOSE_GRACE_MS } from '@pando/protocol'
 

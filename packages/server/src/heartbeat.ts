@@ -6,7 +6,7 @@ const pingStamp = (): string => performance.now().toFixed(3)
 
 /**
  * Pings sent and not yet answered, per client: a pong counts as a sign of life only when it echoes one of
- * them. More than this many are not kept (the client is terminated long before, at `missesAllowed`).
+ * them. More than this many are not kept (the client is terminated long before, at its first miss).
  */
 const MAX_OUTSTANDING_PINGS = 8
 
@@ -23,13 +23,12 @@ export function pongRoundTrip(payload: Buffer, now = performance.now()): number 
 
 /**
  * Pings every client of `wss` as it connects and then each `intervalMs`, each ping stamped with its time
- * (see {@link pongRoundTrip}); one that has left `missesAllowed` pings of the interval in a row unanswered
- * is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
+ * (see {@link pongRoundTrip}); one that has left a ping of the interval unanswered is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
  * still unanswered counts: unsolicited pongs (which RFC 6455 allows, and a client can send at will) keep
  * nobody alive. When the heartbeat's own tick comes late (this process stalled), no client is charged a
  * miss for that interval: each gets a fresh one. Returns a function that stops it.
  */
-export function startHeartbeat(wss: WebSocketServer, intervalMs: number, missesAllowed = 1): () => void {
+export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
   const missed = new WeakMap<WebSocket, number>()
   const outstanding = new WeakMap<WebSocket, string[]>()
   const ping = (socket: WebSocket): void => {
@@ -56,7 +55,7 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number, missesA
     const stalled = stall.stalled()
     for (const socket of wss.clients) {
       const count = stalled ? 0 : (missed.get(socket) ?? 0)
-      if (count >= missesAllowed) {
+      if (count >= 1) {
         socket.terminate()
         continue
       }

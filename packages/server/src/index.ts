@@ -30,3 +30,4 @@ export {
   type TimeLimitedOptions,
   type TurnCredentials,
 } from './turn-credentials.ts'
+export { processClock } from './process-clock.ts'

@@ -11,11 +11,15 @@ import {
   CLOSE_PROTOCOL_ERROR,
   CLOSE_ROOT_LEFT,
   CLOSE_TRY_AGAIN_LATER,
+  DeliveredChannel,
   isProtocolError,
+  Link,
   MAX_ROOT_HELLO_BYTES,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseRootToServer,
+  rootLinkTimeoutMs,
+  silentLinkReason,
   type MonitorMessage,
   type RelayToJoiner,
   type RootLinkJoinSignal,
@@ -30,12 +34,11 @@ import {
   MAX_PENDING_ROOTS,
   MAX_ROOT_BACKLOG_BYTES,
   MAX_WRONG_SECRETS,
-  ROOT_MISSED_PINGS,
   WRONG_SECRET_DELAY_MS,
   WRONG_SECRET_WINDOW_MS,
 } from './constants.ts'
 import { LinkError } from './errors.ts'
-import { startHeartbeat } from './heartbeat.ts'
+import { processClock } from './process-clock.ts'
 import { GuessLimiter, secretsMatch } from './secret.ts'
 import { VolunteerTunnel } from './volunteer-tunnel.ts'
 import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
@@ -49,7 +52,10 @@ export type RootRegistryEvent =
 export interface RootRegistryOptions {
   /** What a root must give in its `hello`. */
   readonly secret: string
-  /** Ping interval of the root link; a root silent for one interval is dropped. */
+  /**
+   * The root link's heartbeat, told to the root in the `welcome`: both ends watch the link with the
+   * protocol's `Link`, a root silent for `rootLinkTimeoutMs` of it dropped.
+   */
   readonly heartbeatMs: number
   /** The server's URLs, for the `welcome`. */
   readonly welcome: () => {
@@ -81,6 +87,8 @@ interface Root {
   readonly socket: WebSocket
   readonly address: string
   readonly tunnel: VolunteerTunnel
+  /** The link as its `Link` watches it, from the welcome on: what the root sends is delivered to it. */
+  readonly channel: DeliveredChannel<ServerToRoot>
   state: 'files' | 'ready'
   /** Its files' directory, once made. */
   dir?: string
@@ -125,7 +133,6 @@ export class RootRegistry {
   readonly wss = createEndpoint(MAX_ROOT_LINK_MESSAGE_BYTES)
   readonly #options: RootRegistryOptions
   readonly #limiter = new GuessLimiter({ maxFailures: MAX_WRONG_SECRETS, windowMs: WRONG_SECRET_WINDOW_MS })
-  readonly #stopHeartbeat: () => void
   /** Removals of past roots' directories still running. */
   readonly #removals = new Set<Promise<void>>()
   #root: Root | undefined
@@ -136,7 +143,6 @@ export class RootRegistry {
 
   constructor(options: RootRegistryOptions) {
     this.#options = options
-    this.#stopHeartbeat = startHeartbeat(this.wss, options.heartbeatMs, ROOT_MISSED_PINGS)
     this.wss.on('connection', (socket, request: IncomingMessage) =>
       this.#accept(socket, remoteAddress(request)),
     )
@@ -173,7 +179,6 @@ export class RootRegistry {
   /** Sends the root away, removes its files and closes every link. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true
-    this.#stopHeartbeat()
     const root = this.#root
     if (root !== undefined) this.#leave(root, 'pando-server is shutting down', CLOSE_GOING_AWAY)
     for (const socket of this.wss.clients) {
@@ -290,7 +295,8 @@ export class RootRegistry {
     accepted()
     this.#lastRunFinished = false
     const tunnel = new VolunteerTunnel((tunnelled) => this.#sendTo(socket, tunnelled))
-    this.#root = { socket, address, state: 'files', tunnel }
+    const root: Root = { socket, address, state: 'files', tunnel, channel: this.#watch(socket) }
+    this.#root = root
     this.#sendTo(socket, {
       type: 'welcome',
       ...this.#options.welcome(),
@@ -299,7 +305,10 @@ export class RootRegistry {
   }
 
   #handle(root: Root, message: RootToServer): void {
+    root.channel.deliver(message)
     switch (message.type) {
+      case 'heartbeat':
+        return // a sign of life, heard by the root's `Link`
       case 'hello':
         throw new LinkError('hello sent twice')
       case 'run-files':
@@ -346,12 +355,36 @@ export class RootRegistry {
     )
   }
 
+  /**
+   * Watches a root's link with the protocol's `Link`, as the root watches its end: a heartbeat every
+   * `heartbeatMs`, and a root silent for `rootLinkTimeoutMs` of it dropped (told why, in case it only
+   * stalled, then cut: a silent root would not answer a close).
+   */
+  #watch(socket: WebSocket): DeliveredChannel<ServerToRoot> {
+    const timeoutMs = rootLinkTimeoutMs(this.#options.heartbeatMs)
+    const channel = new DeliveredChannel<ServerToRoot>({
+      send: (message) => this.#sendTo(socket, message),
+      close: () => setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref(),
+    })
+    new Link(channel, processClock, timeoutMs, {
+      message: () => undefined,
+      closed: () => undefined,
+      silent: () => {
+        const root = this.#root
+        if (root?.socket === socket) this.#leave(root, silentLinkReason(timeoutMs))
+      },
+    })
+    return channel
+  }
+
   /** The root has gone (or is sent away): its volunteers are closed and its files removed. */
   #leave(root: Root, reason: string, code = CLOSE_ROOT_LEFT): void {
     if (this.#root !== root) return
     this.#root = undefined
     root.tunnel.closeAll(code, code === CLOSE_ROOT_LEFT ? 'the root left: waiting for the next run' : reason)
     if (root.socket.readyState === WebSocket.OPEN) refuse(root.socket, reason, code)
+    // Its `Link` lets go; a socket that does not finish the closing handshake is cut after a grace.
+    root.channel.close()
     this.#removeLater(root)
     this.#event({ type: 'left', address: root.address, reason })
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { MAX_ROOT_HELLO_BYTES, MAX_ROOT_LINK_MESSAGE_BYTES } from '@pando/protocol'
+import { MAX_ROOT_HELLO_BYTES, MAX_ROOT_LINK_MESSAGE_BYTES, ROOT_LINK_VERSION } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_VIEWER_PAYLOAD_BYTES } from '../src/constants.ts'
 import { createHostingServer, createServer, type HostingServer, type PandoServer } from '../src/index.ts'
@@ -109,7 +109,7 @@ describe('frames a peer should not send', () => {
 
     const tooLargeHello = JSON.stringify({
       type: 'hello',
-      version: 1,
+      version: ROOT_LINK_VERSION,
       secret: 's'.repeat(MAX_ROOT_HELLO_BYTES),
     })
 
@@ -131,7 +131,7 @@ describe('frames a peer should not send', () => {
       ],
       [
         'a hello that fails validation with 1008',
-        JSON.stringify({ type: 'hello', version: 1, secret: 7 }),
+        JSON.stringify({ type: 'hello', version: ROOT_LINK_VERSION, secret: 7 }),
         { code: 1008, reason: 'malformed hello: secret' },
       ],
     ])('closes a link that sends %s and a reason, and serves the next root', async (_, frame, expected) => {

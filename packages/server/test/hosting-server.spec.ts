@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {
   NO_RUN_REASON,
+  ROOT_LINK_VERSION,
   RUN_ENDED_REASON,
   type MonitorMessage,
   type RootToServer,
@@ -114,7 +115,7 @@ describe('createHostingServer', () => {
       const { port } = await start()
       const root = await connect(port)
       const started = Date.now()
-      root.send({ type: 'hello', version: 1, secret: 'guess' })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: 'guess' })
       root.send({ type: 'run-files', files: FILES })
       expect(await root.closed).toEqual({ code: 1008, reason: 'wrong secret' })
       expect(Date.now() - started).toBeGreaterThanOrEqual(90)
@@ -126,11 +127,11 @@ describe('createHostingServer', () => {
       const { port } = await start()
       for (let i = 0; i < 5; i++) {
         const guesser = await connect(port)
-        guesser.send({ type: 'hello', version: 1, secret: `guess-${i}` })
+        guesser.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: `guess-${i}` })
         await guesser.closed
       }
       const root = await connect(port)
-      root.send({ type: 'hello', version: 1, secret: SECRET })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await root.closed).toEqual({
         code: 1008,
         reason: 'too many wrong secrets from this address: try again in a minute',
@@ -141,7 +142,7 @@ describe('createHostingServer', () => {
       const { port } = await start()
       const first = await register(port)
       const second = await connect(port)
-      second.send({ type: 'hello', version: 1, secret: SECRET })
+      second.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await second.closed).toEqual({
         code: 1013,
         reason: 'another root is registered: wait for its run to end',
@@ -177,7 +178,7 @@ describe('createHostingServer', () => {
       const root = await register(port)
       const volunteer = await new RecordingClient(`ws://127.0.0.1:${port}/volunteer`).open()
       await root.next('volunteer-open')
-      root.send({ type: 'hello', version: 1, secret: SECRET })
+      root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret: SECRET })
       expect(await root.closed).toEqual({ code: 1008, reason: 'hello sent twice' })
       expect(await volunteer.closed).toEqual({
         code: 1012,

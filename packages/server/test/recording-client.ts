@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import type { RootToServer, RunFile, ServerToRoot } from '@pando/protocol'
+import { ROOT_LINK_VERSION, type RootToServer, type RunFile, type ServerToRoot } from '@pando/protocol'
 import { expect } from 'vitest'
 import { WebSocket } from 'ws'
 
@@ -47,7 +47,7 @@ export async function registerRoot(
   files: readonly RunFile[],
 ): Promise<RecordingClient<ServerToRoot>> {
   const root = await new RecordingClient<ServerToRoot>(url).open()
-  root.send({ type: 'hello', version: 1, secret } satisfies RootToServer)
+  root.send({ type: 'hello', version: ROOT_LINK_VERSION, secret } satisfies RootToServer)
   await root.next('welcome')
   root.send({ type: 'run-files', files } satisfies RootToServer)
   await root.next('ready')

@@ -29,7 +29,7 @@ import {
 } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { nodeWrtc } from '@pando/cli'
+import { nodeWrtc } from '@pando/endpoints'
 import { JoinRelay } from '@pando/server'
 import { createPushable, type Pushable } from '../src/pushable.ts'
 import { serveStatic } from './root-harness.ts'

@@ -1,12 +1,10 @@
+import type { NamedVolunteer, Roster } from '@pando/endpoints'
 import { DEFAULT_REPORTING_INTERVAL_MS } from '@pando/protocol'
-import { NAMING_GRACE_MIN_MS, NAMING_GRACE_REPORTS } from '../constants.ts'
+import { NAMING_GRACE_MIN_MS, NAMING_GRACE_REPORTS, PEER_NAME_CHARS, PEER_TEXT_CHARS } from '../constants.ts'
+import { terminalText } from '../terminal-text.ts'
 import { debugVolunteers } from './debug-log.ts'
 
-/** A volunteer as a status names it: its id, and its label, already made safe for the terminal. */
-export interface NamedVolunteer {
-  readonly id: string
-  readonly label: string
-}
+export type { NamedVolunteer } from '@pando/endpoints'
 
 export interface VolunteerRosterOptions {
   /** Writes a notice (a volunteer joined…) for people. */
@@ -62,7 +60,7 @@ function listOf(names: readonly string[], others: number): string {
  * volunteer of a tree link that closed (a few by name, the rest counted); a subtree that shrinks says how
  * many left (which ones, the next status tells, and the link's own leave names only those still there).
  */
-export class VolunteerRoster {
+export class VolunteerRoster implements Roster {
   readonly #links = new Map<unknown, Link>()
   readonly #notify: (message: string) => void
   readonly #graceMs: number
@@ -90,11 +88,12 @@ export class VolunteerRoster {
 
   /**
    * A link joined, with `size` volunteers behind it. `name` is the volunteer's label, when the root knows it
-   * at once (a WebSocket volunteer's hello), already made safe for the terminal: it is counted and announced
-   * now; without it, when a status names its volunteers (see {@link named}).
+   * at once (a WebSocket volunteer's hello), in its own words (made safe for the terminal here): it is
+   * counted and announced now; without it, when a status names its volunteers (see {@link named}).
    */
-  join(link: unknown, size = 1, name?: string): void {
+  join(link: unknown, size = 1, words?: string): void {
     if (this.#links.has(link)) return
+    const name = words === undefined ? undefined : terminalText(words, PEER_NAME_CHARS)
     const entry: Link = { size: Math.max(1, size), named: new Map(), unnamed: 0, gone: 0, reported: [] }
     this.#links.set(link, entry)
     debugVolunteers('%s: %d behind its link', name === undefined ? 'a link' : `'${name}'`, entry.size)
@@ -118,21 +117,22 @@ export class VolunteerRoster {
   }
 
   /**
-   * A status from tree link `link` named these volunteers (their labels already made safe for the
-   * terminal): those not announced yet are, as joined, as long as the link has that many behind it.
+   * A status from tree link `link` named these volunteers (their labels in their own words, made safe for
+   * the terminal here): those not announced yet are, as joined, as long as the link has that many behind it.
    */
   named(link: unknown, volunteers: readonly NamedVolunteer[]): void {
     const entry = this.#links.get(link)
     if (entry === undefined) return
-    entry.reported = volunteers
+    entry.reported = volunteers.map(({ id, label }) => ({ id, label: terminalText(label, PEER_NAME_CHARS) }))
     this.#forgetGone(entry)
     this.#announce(entry, true)
   }
 
-  /** A link closed, for `reason` (already made safe for the terminal): its volunteers left. */
-  leave(link: unknown, reason: string): void {
+  /** A link closed, for `reason` (the peer's words, maybe: made safe for the terminal here): its volunteers left. */
+  leave(link: unknown, words: string): void {
     const entry = this.#links.get(link)
     if (entry === undefined) return
+    const reason = terminalText(words, PEER_TEXT_CHARS)
     this.#links.delete(link)
     clearTimeout(entry.timer)
     const size = counted(entry)

@@ -1,15 +1,8 @@
+import type { ServerAddress } from '@pando/endpoints'
 import { DEFAULT_PORT, ROOT_PATH } from '@pando/protocol'
 import { UsageError } from '../errors.ts'
 
-/** Where a remote `pando-server` is, from `--host`. */
-export interface ServerAddress {
-  /** `HOST:PORT`, for messages. */
-  readonly display: string
-  /** The page's URL, `http://HOST:PORT/` (https with `--host https://…`). */
-  readonly pageUrl: string
-  /** The root link's URL, `ws://HOST:PORT/root` (wss with `--host https://…` or `wss://…`). */
-  readonly rootUrl: string
-}
+export type { ServerAddress } from '@pando/endpoints'
 
 const SCHEMES: Readonly<Record<string, { page: string; link: string }>> = {
   'http:': { page: 'http:', link: 'ws:' },

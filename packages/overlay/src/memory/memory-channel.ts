@@ -1,5 +1,5 @@
+import { Emitter } from '@pando/protocol'
 import type { ChannelState, PeerChannel, PeerChannelEvents, Signal } from '../channel.ts'
-import { Emitter } from '../emitter.ts'
 import { ClosedError, NotOpenError, SignalError } from '../errors.ts'
 import type { MemoryNetwork, Pipe } from './memory-network.ts'
 

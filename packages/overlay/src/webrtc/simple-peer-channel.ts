@@ -1,4 +1,5 @@
 import {
+  Emitter,
   MAX_TREE_CHUNKED_MESSAGE_CHARS,
   MAX_TREE_LINK_MESSAGE_CHARS,
   MessageTooLargeError,
@@ -8,7 +9,6 @@ import {
 } from '@pando/protocol'
 import SimplePeer from 'simple-peer'
 import type { ConnectOptions, Connector, PeerChannel, PeerChannelEvents, Signal } from '../channel.ts'
-import { Emitter } from '../emitter.ts'
 import { ClosedError, NotOpenError, ProtocolError, SignalError } from '../errors.ts'
 
 /** The WebRTC implementation simple-peer uses: the browser's by default, node-datachannel's in Node. */

@@ -1,6 +1,5 @@
-import { CLOSE_CUT, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, fitCloseReason } from '@pando/protocol'
+import { CLOSE_CUT, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, Emitter, fitCloseReason } from '@pando/protocol'
 import type { Channel, ChannelEvents, ChannelState } from '../channel.ts'
-import { Emitter } from '../emitter.ts'
 import { ClosedError, NotOpenError, ProtocolError } from '../errors.ts'
 
 /** `readyState` of a WebSocket that is open (the same in browsers and in `ws`). */

@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
 import { timeLimitedTurnCredentials } from '@pando/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { nodeIceServers } from '../src/networked/node-ice-servers.ts'
-import { nodeWrtc } from '../src/networked/node-wrtc.ts'
+import { nodeIceServers } from '../src/node-ice-servers.ts'
+import { nodeWrtc } from '../src/node-wrtc.ts'
 
 const SECRET = 'node-wrtc-test-secret'
 

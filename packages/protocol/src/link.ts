@@ -1,4 +1,4 @@
-import type { Channel, PeerChannel } from './channel.ts'
+import type { Channel } from './channel.ts'
 import type { Clock } from './clock.ts'
 import { HeartbeatTimeoutError } from './errors.ts'
 import { Heartbeat } from './heartbeat.ts'
@@ -16,12 +16,14 @@ export interface LinkHandlers {
 }
 
 /**
- * An open channel to the parent, to a child or to a WebSocket peer: it forwards messages, watches the peer
- * with a heartbeat (every message counts as a sign of life), measures the round trip with the heartbeats
- * (see `RoundTrip`) and lets go of the channel's events once it closed. The tree's links are peer channels
- * (the default `C`); a WebSocket volunteer's, on either end, is a `WebSocketChannel`.
+ * An open channel to one peer: it forwards messages, watches the peer with a heartbeat (every message counts
+ * as a sign of life), measures the round trip with the heartbeats (see `RoundTrip`) and lets go of the
+ * channel's events once it closed. Every link of a run is one: a tree link to a parent or a child (the
+ * overlay's peer channels), a WebSocket volunteer's, on either end (the overlay's `WebSocketChannel` in the
+ * page, a `DeliveredChannel` at the root), and the root link between a root and a `pando-server`, on
+ * either end (a `DeliveredChannel` each).
  */
-export class Link<C extends Channel = PeerChannel> {
+export class Link<C extends Channel = Channel> {
   private readonly heartbeat: Heartbeat | undefined
   private readonly roundTrip: RoundTrip
   private readonly onMessage = (message: unknown): void => {

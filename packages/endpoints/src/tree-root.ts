@@ -20,13 +20,9 @@ import {
   type VolunteerReport,
 } from '@pando/protocol'
 import { ChildLending, isExclusion, type BatchSize, type Lender } from '@pando/scheduler'
-import { printInternalError } from '../exit.ts'
 import type { BrowserMarks } from './browser-marks.ts'
-import type { ReportBoard } from '../monitoring/report-board.ts'
-import type { NamedVolunteer, VolunteerRoster } from '../monitoring/volunteer-roster.ts'
-import { terminalText } from '../terminal-text.ts'
-import { PEER_NAME_CHARS } from '../constants.ts'
 import { nodeWrtc } from './node-wrtc.ts'
+import type { InternalErrorReporter, NamedVolunteer, ReportSink, Roster } from './root-components.ts'
 
 export interface TreeRootOptions {
   readonly lender: Lender
@@ -41,9 +37,11 @@ export interface TreeRootOptions {
   /** Where the root's answers to joiners go: the signaling relay. */
   readonly sendToJoiner: (origin: string, message: RelayToJoiner) => void
   /** Where the status reports of each child's subtree go. */
-  readonly board: ReportBoard
+  readonly board: ReportSink
   /** Told of each child, its subtree's size and its leaving: the count of volunteers and the notices. */
-  readonly roster?: VolunteerRoster
+  readonly roster?: Roster
+  /** Told of a bug of the root's own while it took a child's message (the child is closed all the same). */
+  readonly onInternalError: InternalErrorReporter
   /** What the root's tree node draws from (its id…); seeded with `--seed`. @default Math.random */
   readonly random?: Random
   /**
@@ -51,7 +49,7 @@ export interface TreeRootOptions {
    * joins (its `browser-mark`), and a tab without a mark of this run is given one. @default no marks
    */
   readonly marks?: BrowserMarks
-  /** Told once per excluded browser that comes back: the tab's label and why it was excluded. */
+  /** Told once per excluded browser that comes back: the tab's label (its own words) and why it was excluded. */
   readonly onRefused?: (label: string, why: string) => void
 }
 
@@ -132,7 +130,7 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
       else takeChildWork(channel, work, { children, labels, options })
     } catch (error) {
       // A bug here, not the child's doing: said as such; the child goes all the same (what it held is lent again).
-      printInternalError('taking a message from a tree child', error)
+      options.onInternalError('taking a message from a tree child', error)
       channel.close()
     }
   })
@@ -197,9 +195,9 @@ function admitTabBrowser(
   if (admission.mark !== mark) context.sendTo(channel, { type: 'browser-mark', id, mark: admission.mark })
 }
 
-/** A reported volunteer as the join notices name it: by its label, as a WebSocket volunteer is. */
+/** A reported volunteer as the join notices name it: by its label (its own words), as a WebSocket volunteer is. */
 function namedInNotices(report: VolunteerReport): NamedVolunteer {
-  return { id: report.id, label: terminalText(volunteerLabel(report.deviceName, report.id), PEER_NAME_CHARS) }
+  return { id: report.id, label: volunteerLabel(report.deviceName, report.id) }
 }
 
 /** The work message a child may send up (outcomes, return, status), or `undefined` for any other message. */

@@ -13,9 +13,10 @@ import {
 import { createLender } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { ReportBoard } from '../src/monitoring/report-board.ts'
-import { ROOT_FAILED_REASON, serveVolunteer } from '../src/networked/serve-volunteer.ts'
-import type { VolunteerSocket } from '../src/networked/volunteer-socket.ts'
+import { ROOT_FAILED_REASON, serveVolunteer } from '../src/serve-volunteer.ts'
+import type { VolunteerSocket } from '../src/volunteer-socket.ts'
+import type { InternalErrorReporter } from '../src/root-components.ts'
+import { internalErrors, TestBoard } from './util.ts'
 
 /** The root's end of a volunteer's WebSocket, played by the test. */
 class FakeSocket implements VolunteerSocket {
@@ -52,7 +53,11 @@ class FakeSocket implements VolunteerSocket {
 }
 
 /** Serves one fake volunteer from a lender of 4 items, its board as given; says hello for it. */
-function servedVolunteer(board: ReportBoard, heartbeatMs = 60_000): FakeSocket {
+function servedVolunteer(
+  board: TestBoard,
+  heartbeatMs = 60_000,
+  onInternalError: InternalErrorReporter = () => undefined,
+): FakeSocket {
   const lender = createLender({ ordered: true, retries: 2 })
   pull(pull.values([1, 2, 3, 4].map((value, id): Job => ({ id, value: String(value) }))), lender.sink)
   pull(lender.source, pull.drain())
@@ -64,6 +69,7 @@ function servedVolunteer(board: ReportBoard, heartbeatMs = 60_000): FakeSocket {
     volunteerId: 'v1',
     board,
     heartbeatMs,
+    onInternalError,
   })
   socket.deliver({ type: 'hello', protocolVersion: VOLUNTEER_PROTOCOL_VERSION, deviceName: 'test' })
   onTestFinished(() => served.finish())
@@ -76,9 +82,9 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 describe('serveVolunteer', () => {
   afterEach(() => vi.restoreAllMocks())
 
-  it("refuses a volunteer's malformed message as its fault, with the reason, and writes nothing on stderr", async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-    const socket = servedVolunteer(new ReportBoard())
+  it("refuses a volunteer's malformed message as its fault, with the reason, and reports no bug", async () => {
+    const bugs = internalErrors()
+    const socket = servedVolunteer(new TestBoard(), 60_000, bugs.report)
     await settle()
     socket.deliver('{not json')
     expect(socket.closedWith).toEqual({ code: CLOSE_PROTOCOL_ERROR, reason: 'message is not JSON' })
@@ -86,16 +92,16 @@ describe('serveVolunteer', () => {
       type: 'error',
       reason: 'message is not JSON',
     })
-    expect(stderr).not.toHaveBeenCalled()
+    expect(bugs.seen).toEqual([])
   })
 
-  it('reports a bug of its own on stderr as an internal error, and tells the volunteer the root failed', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-    const board = new ReportBoard()
+  it('reports a bug of its own as an internal error, and tells the volunteer the root failed', async () => {
+    const bugs = internalErrors()
+    const board = new TestBoard()
     vi.spyOn(board, 'countOutcomes').mockImplementation(() => {
       throw new TypeError('a bug in the board')
     })
-    const socket = servedVolunteer(board)
+    const socket = servedVolunteer(board, 60_000, bugs.report)
     await settle()
     const jobs = socket.jobs()
     expect(jobs.length).toBeGreaterThan(0)
@@ -107,10 +113,7 @@ describe('serveVolunteer', () => {
     )
     expect(socket.closedWith).toEqual({ code: CLOSE_INTERNAL_ERROR, reason: ROOT_FAILED_REASON })
     expect(parseRootMessage(socket.sent.at(-1) ?? '')).toEqual({ type: 'error', reason: ROOT_FAILED_REASON })
-    const written = stderr.mock.calls.map(([text]) => String(text)).join('')
-    expect(written).toMatch(
-      /^pando: internal error while taking a message from volunteer v1: TypeError: a bug in the board\n {4}at /,
-    )
+    expect(bugs.seen).toEqual([['taking a message from volunteer v1', new TypeError('a bug in the board')]])
   })
 
   describe('the link, watched as a tree link is (the overlay Link)', () => {
@@ -120,7 +123,7 @@ describe('serveVolunteer', () => {
       socket.sent.map((text) => parseRootMessage(text)).filter((message) => message.type === 'heartbeat')
 
     it('gives a silent page up within the heartbeat, with CLOSE_RECONNECT and how long it was silent', async () => {
-      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      const socket = servedVolunteer(new TestBoard(), HEARTBEAT_MS)
       await expect.poll(() => socket.closedWith, { timeout: 10 * HEARTBEAT_MS }).toBeDefined()
       expect(socket.closedWith?.code).toBe(CLOSE_RECONNECT)
       expect(socket.closedWith?.reason).toMatch(
@@ -129,7 +132,7 @@ describe('serveVolunteer', () => {
     })
 
     it("answers a page's measuring heartbeats with its own, echoing the page's time and how long it kept it", async () => {
-      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      const socket = servedVolunteer(new TestBoard(), HEARTBEAT_MS)
       socket.deliver({ type: 'heartbeat', sentAt: 1234.5 })
       await expect
         .poll(() => heartbeatsSent(socket).length, { timeout: 10 * HEARTBEAT_MS })
@@ -142,7 +145,7 @@ describe('serveVolunteer', () => {
     })
 
     it('sends no heartbeat to a page whose own are bare (an older page), and keeps it while it sends them', async () => {
-      const socket = servedVolunteer(new ReportBoard(), HEARTBEAT_MS)
+      const socket = servedVolunteer(new TestBoard(), HEARTBEAT_MS)
       for (let i = 0; i < 10; i++) {
         socket.deliver({ type: 'heartbeat' })
         await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 4))
@@ -152,7 +155,7 @@ describe('serveVolunteer', () => {
     })
 
     it('refuses a heartbeat whose echo comes without heldMs', async () => {
-      const socket = servedVolunteer(new ReportBoard())
+      const socket = servedVolunteer(new TestBoard())
       socket.deliver({ type: 'heartbeat', sentAt: 1, echo: 2 })
       expect(socket.closedWith).toEqual({
         code: CLOSE_PROTOCOL_ERROR,

@@ -1,7 +1,7 @@
 import dns from 'node:dns'
 import type { LookupAddress } from 'node:dns'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { isLoopbackName, loopbackLookup } from '../src/networked/loopback-lookup.ts'
+import { isLoopbackName, loopbackLookup } from '../src/loopback-lookup.ts'
 
 /** `loopbackLookup(hostname, options)` as a promise of what it called back with. */
 function lookUp(hostname: string, options: dns.LookupOptions): Promise<unknown[]> {

@@ -5,13 +5,8 @@ import path from 'node:path'
 import { createHostingServer, type HostingServer } from '@pando/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { parseServerAddress } from '../src/networked/host-address.ts'
-import {
-  connectRemoteServer,
-  readRunFiles,
-  type RemoteServerOptions,
-} from '../src/networked/remote-server.ts'
-import type { VolunteerSocket } from '../src/networked/volunteer-socket.ts'
+import { connectRemoteServer, readRunFiles, type RemoteServerOptions } from '../src/remote-server.ts'
+import type { VolunteerSocket } from '../src/volunteer-socket.ts'
 
 const SECRET = 's3cret'
 const FILES = [
@@ -51,7 +46,11 @@ describe('connectRemoteServer', () => {
     const signals: { origin: string; signal: unknown }[] = []
     const lost: string[] = []
     const remote = await connectRemoteServer({
-      address: parseServerAddress(`127.0.0.1:${port}`),
+      address: {
+        display: `127.0.0.1:${port}`,
+        pageUrl: `http://127.0.0.1:${port}/`,
+        rootUrl: `ws://127.0.0.1:${port}/root`,
+      },
       secret: SECRET,
       files: FILES,
       onVolunteer: (socket) => volunteers.push(socket),
@@ -156,22 +155,28 @@ describe('connectRemoteServer', () => {
     expect(lost).toEqual([])
   })
 
-  it('refuses with a usage error: wrong secret, busy server, no server', async () => {
+  it('fails with a RemoteServerError saying why: wrong secret, busy server, no server', async () => {
     const { port } = await start()
+    const where = `pando-server at 127.0.0.1:${port}`
     await expect(connect(port, { secret: 'guess' })).rejects.toMatchObject({
-      name: 'UsageError',
-      message: expect.stringContaining(
-        `pando-server at 127.0.0.1:${port} refused this root: wrong secret`,
-      ) as string,
+      name: 'RemoteServerError',
+      failure: 'refused',
+      where,
+      reason: 'wrong secret',
+      message: `${where} refused this root: wrong secret`,
     })
     await connect(port)
-    await expect(connect(port)).rejects.toThrow(
-      `pando-server at 127.0.0.1:${port} refused this root: another root is registered: wait for its run to end`,
-    )
+    await expect(connect(port)).rejects.toMatchObject({
+      name: 'RemoteServerError',
+      failure: 'refused',
+      reason: 'another root is registered: wait for its run to end',
+    })
     await server?.close()
-    await expect(connect(port)).rejects.toThrow(
-      `cannot reach pando-server at 127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port})`,
-    )
+    await expect(connect(port)).rejects.toMatchObject({
+      name: 'RemoteServerError',
+      failure: 'unreachable',
+      message: `cannot reach ${where} (connect ECONNREFUSED 127.0.0.1:${port})`,
+    })
   })
 })
 

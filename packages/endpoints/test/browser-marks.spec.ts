@@ -1,7 +1,7 @@
 // The browsers of a run (browser-marks.ts): a page keeps the mark its welcome gave; once its volunteer is
 // excluded, a hello with that mark is refused, and told the first time only.
 import { describe, expect, it } from 'vitest'
-import { BrowserMarks } from '../src/networked/browser-marks.ts'
+import { BrowserMarks } from '../src/browser-marks.ts'
 
 describe('BrowserMarks', () => {
   it('gives a new mark to a page without one, or with one this run did not give, and keeps a known one', () => {

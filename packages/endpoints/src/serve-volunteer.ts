@@ -7,6 +7,7 @@ import {
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
   isProtocolError,
+  Link,
   MessageTooLargeError,
   MAX_VOLUNTEER_HELLO_CHARS,
   MAX_VOLUNTEER_MESSAGE_BYTES,
@@ -22,12 +23,10 @@ import {
   type VolunteerConfig,
   type VolunteerToRoot,
 } from '@pando/protocol'
-import { Link } from '@pando/overlay'
 import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
-import { printInternalError } from '../exit.ts'
-import type { ReportBoard } from '../monitoring/report-board.ts'
 import type { BrowserMarks } from './browser-marks.ts'
-import { processClock } from './process-clock.ts'
+import { processClock } from '@pando/server'
+import type { InternalErrorReporter, ReportSink } from './root-components.ts'
 import { VolunteerChannel } from './volunteer-channel.ts'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 
@@ -39,9 +38,11 @@ export interface ServeVolunteerOptions {
   /** A unique id for the volunteer. */
   readonly volunteerId: string
   /** Where its status reports go. */
-  readonly board: ReportBoard
+  readonly board: ReportSink
+  /** Told of a bug of the root's own while it took the volunteer's message (the volunteer is closed, and told). */
+  readonly onInternalError: InternalErrorReporter
   /**
-   * The run's heartbeat. The link is watched as a tree link is (the overlay's `Link`), at
+   * The run's heartbeat. The link is watched as a tree link is (the protocol's `Link`), at
    * `webSocketLinkTimeoutMs(heartbeatMs)`: both ends send one every half of this, and a page silent for more
    * than one and a half of it at a tick (a frozen tab, whose browser still answers WebSocket pings) is
    * disconnected within two and its items lent again.
@@ -61,6 +62,7 @@ export interface ServeVolunteerOptions {
    * time only): with its label and why the browser was excluded (`was outvoted on 3 items …: excluded`).
    */
   readonly onRefused?: (label: string, reason: string) => void
+  /** The volunteer left (or was sent away), for `reason`: maybe its own words. */
   readonly onLeave?: (reason: string) => void
 }
 
@@ -88,7 +90,7 @@ const silentReason = (silentMs: number): string =>
  * its `hello`, then lends it jobs from `lender` and hands its outcomes back. A malformed message, a wrong
  * protocol version or a second `hello` closes the connection with the reason; whatever the volunteer held
  * is lent again, and the root goes on. From the hello on, the link is watched as a tree link is (the
- * overlay's `Link` over a {@link VolunteerChannel}): its heartbeats give a silent page up within
+ * protocol's `Link` over a {@link VolunteerChannel}): its heartbeats give a silent page up within
  * `heartbeatMs`, excuse a root whose own thread stalled, and measure the round trip the lending covers.
  */
 export function serveVolunteer(socket: VolunteerSocket, options: ServeVolunteerOptions): ServedVolunteer {
@@ -173,7 +175,7 @@ class VolunteerService {
         return
       }
       // A bug here, not the volunteer's doing: said as such on stderr, and to the volunteer (which comes back).
-      printInternalError(`taking a message from volunteer ${this.#options.volunteerId}`, error)
+      this.#options.onInternalError(`taking a message from volunteer ${this.#options.volunteerId}`, error)
       this.#reject(ROOT_FAILED_REASON, CLOSE_INTERNAL_ERROR)
     }
   }

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts'
-import type { HeartbeatMessage } from './messages.ts'
+import type { HeartbeatMessage } from './heartbeat-message.ts'
 
 /** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
 const SMOOTHING = 0.125

@@ -17,8 +17,8 @@ import {
   type Signal,
 } from '@pando/overlay'
 import { controlMessage, jsonValue, treeWorkMessage } from '../../../test/support/fuzz-arbitraries.ts'
-import { ReportBoard } from '../src/monitoring/report-board.ts'
-import { startTreeRoot } from '../src/networked/tree-root.ts'
+import { startTreeRoot } from '../src/tree-root.ts'
+import { internalErrors, TestBoard } from './util.ts'
 
 // The root makes its channels with createWebRtcConnector: hand it in-memory ones instead.
 const hooks = vi.hoisted((): { connector: unknown } => ({ connector: undefined }))
@@ -26,7 +26,7 @@ vi.mock('@pando/overlay', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   createWebRtcConnector: () => hooks.connector,
 }))
-vi.mock('../src/networked/node-wrtc.ts', () => ({ nodeWrtc: {} }))
+vi.mock('../src/node-wrtc.ts', () => ({ nodeWrtc: {} }))
 
 /** A child's end of a tree link, played by the test: the root's end is this channel. */
 class FakeChannel extends Emitter<PeerChannelEvents> implements PeerChannel {
@@ -151,6 +151,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 describe('startTreeRoot, fuzzed by its children', () => {
   it('never throws, closes a child that breaks the protocol, and lends every item to exactly one output', async () => {
     let messages = 0
+    const bugs = internalErrors()
     await fc.assert(
       fc.asyncProperty(scenario, async ({ items, batchSize, actions }) => {
         const connector = new FakeConnector()
@@ -176,7 +177,8 @@ describe('startTreeRoot, fuzzed by its children', () => {
           batchSize,
           iceServers: [],
           sendToJoiner: () => undefined,
-          board: new ReportBoard(),
+          board: new TestBoard(),
+          onInternalError: bugs.report,
         })
         const children: FakeChannel[] = []
         const answered = new Map<FakeChannel, Job[]>()
@@ -286,19 +288,19 @@ describe('startTreeRoot, fuzzed by its children', () => {
       }),
       { numRuns: 400 },
     )
-    // Thousands of messages from children over the runs.
+    // Thousands of messages from children over the runs, and not one bug of the root's.
     expect(messages).toBeGreaterThan(3_000)
+    expect(bugs.seen).toEqual([])
   })
 
-  it("reports a bug of its own on stderr as an internal error, not as a child's fault; a child's fault, silently", async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-    onTestFinished(() => stderr.mockRestore())
+  it("reports a bug of its own as an internal error, not as a child's fault; a child's fault, silently", async () => {
+    const bugs = internalErrors()
     const connector = new FakeConnector()
     hooks.connector = connector
     const lender = createLender({ ordered: true, retries: 2 })
     pull(pull.values(Array.from({ length: 8 }, (_, id): Job => ({ id, value: String(id) }))), lender.sink)
     pull(lender.source, pull.drain())
-    const board = new ReportBoard()
+    const board = new TestBoard()
     vi.spyOn(board, 'countOutcomes').mockImplementation(() => {
       throw new TypeError('a bug in the board')
     })
@@ -311,6 +313,7 @@ describe('startTreeRoot, fuzzed by its children', () => {
       iceServers: [],
       sendToJoiner: () => undefined,
       board,
+      onInternalError: bugs.report,
     })
     onTestFinished(() => root.close())
     const join = (origin: string): FakeChannel => {
@@ -329,7 +332,7 @@ describe('startTreeRoot, fuzzed by its children', () => {
     const rude = join('rude')
     rude.deliver({ type: 'outcomes', outcomes: 'not a list' })
     expect(rude.state).toBe('closed')
-    expect(stderr).not.toHaveBeenCalled()
+    expect(bugs.seen).toEqual([])
 
     const honest = join('honest')
     await settle()
@@ -342,10 +345,7 @@ describe('startTreeRoot, fuzzed by its children', () => {
       }),
     )
     expect(honest.state).toBe('closed')
-    const written = stderr.mock.calls.map(([text]) => String(text)).join('')
-    expect(written).toMatch(
-      /^pando: internal error while taking a message from a tree child: TypeError: a bug in the board\n {4}at /,
-    )
+    expect(bugs.seen).toEqual([['taking a message from a tree child', new TypeError('a bug in the board')]])
   })
 })
 

@@ -5,10 +5,14 @@ import {
   CLOSE_GRACE_MS,
   CLOSE_NORMAL,
   CLOSE_PROTOCOL_ERROR,
+  DeliveredChannel,
+  Link,
   MAX_ROOT_LINK_MESSAGE_BYTES,
   ROOT_LINK_VERSION,
   parseServerToRoot,
   ProtocolError,
+  rootLinkTimeoutMs,
+  silentLinkReason,
   type MonitorMessage,
   type RelayToJoiner,
   type RootLinkJoinSignal,
@@ -17,28 +21,25 @@ import {
   type ServerToRoot,
 } from '@pando/protocol'
 import { filterSignal, withToken, type AddressRange } from '@pando/server'
-import { Heartbeat } from '@pando/overlay'
 import { WebSocket, type RawData } from 'ws'
-import { UsageError } from '../errors.ts'
-import type { ServerAddress } from './host-address.ts'
-import { processClock } from './process-clock.ts'
+import { RemoteServerError } from './errors.ts'
+import { processClock } from '@pando/server'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { loopbackLookup } from './loopback-lookup.ts'
-import { terminalText } from '../terminal-text.ts'
-import { PEER_TEXT_CHARS } from '../constants.ts'
 
 /** The longest the opening handshake with the server may take, in ms. */
 const CONNECT_TIMEOUT_MS = 10_000
 /** The longest registration may take once connected (the files go up then), in ms. */
 const REGISTER_TIMEOUT_MS = 60_000
-/**
- * The link counts as lost after this many of the server's ping intervals without a ping: one more than the
- * server lets the root miss, so that the server, which sees the root's pongs, decides first. It is watched
- * by the overlay's `Heartbeat` (a check every interval), so a root that was only busy (its own thread
- * stalled, the server's pings waiting unread) is not taken for one whose server went silent: the check that
- * comes late gives the link a fresh interval.
- */
-const MISSED_PINGS = 4
+/** Where a remote `pando-server` is (the CLI reads it from `--host`). */
+export interface ServerAddress {
+  /** `HOST:PORT`, for messages. */
+  readonly display: string
+  /** The page's URL, `http://HOST:PORT/` (https with `--host https://…`). */
+  readonly pageUrl: string
+  /** The root link's URL, `ws://HOST:PORT/root` (wss with `--host https://…` or `wss://…`). */
+  readonly rootUrl: string
+}
 
 export interface RemoteServerOptions {
   readonly address: ServerAddress
@@ -50,7 +51,10 @@ export interface RemoteServerOptions {
   readonly onVolunteer: (socket: VolunteerSocket) => void
   /** Each joiner's signal, for the root's tree node. */
   readonly onJoinSignal: (message: RootLinkJoinSignal) => void
-  /** The link was lost after registration: the run cannot go on. Called once, not after `close()`. */
+  /**
+   * The link was lost after registration, for `reason` (maybe the server's words): the run cannot go on.
+   * Called once, not after `close()`.
+   */
   readonly onLost: (reason: string) => void
   /** ICE candidates outside this range are dropped both ways, as the in-process relay does. @default 'any' */
   readonly iceAddresses?: AddressRange
@@ -73,7 +77,8 @@ export interface RemoteServer {
  * Registers this process as the root of a remote `pando-server` (`--host`): connects to its `/root`, gives
  * the secret in the first message, uploads the run's files, then relays join signals, tunnelled volunteers
  * and statuses for the whole run.
- * @throws {UsageError} (status 2) when the server cannot be reached, refuses the secret or is busy
+ * @throws {RemoteServerError} when the server cannot be reached (`unreachable`), or refuses this root (a
+ * wrong secret, another root registered, another version…: `refused`)
  */
 export async function connectRemoteServer(options: RemoteServerOptions): Promise<RemoteServer> {
   const link = new RootLink(options)
@@ -164,8 +169,11 @@ class RootLink {
   #reject: (error: Error) => void = () => undefined
   #welcome: Welcome | undefined
   #refusal: string | undefined
-  /** Watches the server's pings once registered (see {@link MISSED_PINGS}). */
-  #watchdog: Heartbeat | undefined
+  /**
+   * The link as the protocol's `Link` watches it, from the welcome on (as the server does its end): a
+   * heartbeat each way every `heartbeatMs`, a server silent for `rootLinkTimeoutMs` given up.
+   */
+  #channel: DeliveredChannel<RootToServer> | undefined
   #registerTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: RemoteServerOptions) {
@@ -183,7 +191,6 @@ class RootLink {
     this.#socket.on('error', (error) => this.#failed(error))
     this.#socket.on('message', (data: RawData, isBinary: boolean) => this.#received(data, isBinary))
     this.#socket.on('close', (code: number, reason: Buffer) => this.#closed(code, reason.toString('utf8')))
-    this.#socket.on('ping', () => this.#heard())
   }
 
   /** Sends a message once registered; dropped otherwise (the run is ending). */
@@ -196,7 +203,7 @@ class RootLink {
   async close(): Promise<void> {
     if (this.#phase === 'closed') return
     this.#phase = 'closing'
-    this.#watchdog?.stop()
+    this.#channel?.ended()
     if (this.#socket.readyState === WebSocket.CLOSED) return
     const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()))
     this.#socket.close(CLOSE_NORMAL, 'the run is over')
@@ -226,11 +233,7 @@ class RootLink {
 
   #failed(error: Error): void {
     if (this.#phase !== 'connecting') return
-    this.#reject(
-      new UsageError(
-        `cannot reach ${this.#where} (${error.message}): check --host, and that pando-server runs there`,
-      ),
-    )
+    this.#reject(new RemoteServerError('unreachable', this.#where, error.message))
   }
 
   /** A protocol violation, or no answer: the link ends; before registration, as a refusal. */
@@ -251,6 +254,8 @@ class RootLink {
       this.#abort(`${this.#where} broke the protocol: ${(error as Error).message}`)
       return
     }
+    this.#channel?.deliver(message)
+    if (message.type === 'heartbeat') return
     if (message.type === 'error') {
       this.#refusal ??= message.reason
       return
@@ -263,13 +268,13 @@ class RootLink {
     if (this.#phase === 'hello' && message.type === 'welcome') {
       this.#welcome = message
       this.#phase = 'files'
+      this.#watch(message.heartbeatMs)
       this.#socket.send(
         JSON.stringify({ type: 'run-files', files: this.#options.files } satisfies RootToServer),
       )
     } else if (this.#phase === 'files' && message.type === 'ready' && this.#welcome !== undefined) {
       this.#phase = 'ready'
       clearTimeout(this.#registerTimer)
-      this.#heard()
       this.#resolve(this.#welcome)
     } else {
       this.#abort(`${this.#where} broke the protocol: ${message.type} during registration`)
@@ -299,6 +304,8 @@ class RootLink {
         this.#volunteers.get(message.connection)?.closed('disconnected')
         this.#volunteers.delete(message.connection)
         return
+      case 'heartbeat':
+        return // heard by the link's `Link` (see #received)
       case 'welcome':
       case 'ready':
       case 'error':
@@ -306,63 +313,48 @@ class RootLink {
     }
   }
 
-  /** The server pinged: the link is alive; it is lost if the next pings do not come. */
-  #heard(): void {
-    const heartbeatMs = this.#welcome?.heartbeatMs
-    if (this.#phase !== 'ready' || heartbeatMs === undefined) return
-    if (this.#watchdog !== undefined) return this.#watchdog.received()
-    // Checked every ping interval: a link without a ping for more than MISSED_PINGS of them at a check is lost.
-    this.#watchdog = new Heartbeat(
-      { timeoutMs: (MISSED_PINGS + 1) * heartbeatMs, ticks: MISSED_PINGS + 1 },
-      {
-        clock: processClock,
-        send: () => undefined,
-        onTimeout: (silentMs) => {
-          this.#refusal ??= `no heartbeat for ${String(Math.round(silentMs / 100) / 10)} s`
-          this.#socket.terminate()
-        },
+  /**
+   * Watches the link with the protocol's `Link`, as the server watches its end: a heartbeat every
+   * `heartbeatMs` (the server's), and a server silent for `rootLinkTimeoutMs` of it given up (the socket
+   * cut: a silent server would not answer a close), the run then stopped with why.
+   */
+  #watch(heartbeatMs: number): void {
+    const socket = this.#socket
+    const timeoutMs = rootLinkTimeoutMs(heartbeatMs)
+    const channel = new DeliveredChannel<RootToServer>({
+      send: (message) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
       },
-    )
-    this.#watchdog.start()
+      close: () => socket.terminate(),
+    })
+    this.#channel = channel
+    new Link(channel, processClock, timeoutMs, {
+      message: () => undefined,
+      closed: () => undefined,
+      silent: () => (this.#refusal ??= silentLinkReason(timeoutMs)),
+    })
   }
 
   #closed(code: number, reason: string): void {
     const phase = this.#phase
     this.#phase = 'closed'
-    this.#watchdog?.stop()
+    this.#channel?.ended()
     clearTimeout(this.#registerTimer)
     const volunteerReason = phase === 'closing' ? 'the run is over' : 'the link to pando-server was lost'
     for (const socket of this.#volunteers.values()) socket.closed(volunteerReason)
     this.#volunteers.clear()
-    // The server's words, made safe for the terminal they are printed on.
-    const why = terminalText(
+    // Maybe the server's words: whoever prints them makes them safe for where they go.
+    const why =
       this.#refusal ??
-        (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`),
-      PEER_TEXT_CHARS,
-    )
+      (reason !== '' ? reason : code === CLOSE_CUT ? 'the connection was cut' : `code ${code}`)
     if (phase === 'connecting') {
-      this.#reject(
-        new UsageError(
-          `cannot reach ${this.#where} (${why}): check --host, and that pando-server runs there`,
-        ),
-      )
+      this.#reject(new RemoteServerError('unreachable', this.#where, why))
     } else if (phase === 'hello' || phase === 'files') {
-      this.#reject(new UsageError(refusalMessage(this.#where, why)))
+      this.#reject(new RemoteServerError('refused', this.#where, why))
     } else if (phase === 'ready') {
       this.#options.onLost(why)
     }
   }
-}
-
-/** What `pando` says when the server refuses it, with how to fix the usual causes. */
-function refusalMessage(where: string, reason: string): string {
-  if (reason === 'wrong secret') {
-    return (
-      `${where} refused this root: wrong secret (give the server's secret with PANDO_SECRET, --secret, or ` +
-      `"secret" in the configuration file: see --config in pando --help)`
-    )
-  }
-  return `${where} refused this root: ${reason}`
 }
 
 /** The files of a run's directory (the bundle, `config.json`…), to upload to the server. */
