@@ -7,7 +7,6 @@ import {
 } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { WorkerQueue } from '../src/worker-queue.ts'
-import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
 import { scriptedWorker, type ScriptedWorkerLog } from './util.ts'
 
