@@ -29,7 +29,7 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
   let hosts: Record<'pub' | 'a' | 'b' | 'c', LabHost>
   let turn: TurnServer
   let tabs: HostTabs[] = []
-  /** Each host's Chromium, launched for its first tabs and kept for the file: each run's tabs have a context. */
+  /** Each host's Chromium, launched for its first tabs and kept for the file: a context per run. */
   const chromiums = new Map<LabHost, Promise<Browser>>()
 
   /** Opens a tab inside `host` on `url`, in the host's Chromium, closed after the test. */
