@@ -99,7 +99,8 @@ describe.skipIf(!labAvailable())('volunteers behind symmetric NATs', () => {
         2,
       ])
       // The page may show its depth before it knows its parent's id ('–': read so twice at a load of 22).
-      const cTab = c.pages[0] ?? (await Promise.reject(new Error('no tab on C')))
+      const cTab = c.pages[0]
+      if (cTab === undefined) throw new Error('no tab on C')
       await expect.poll(async () => (await tabState(cTab, 'c')).parent, { timeout: 30_000 }).toBe(first.id)
       // C's tab was given credentials of its own, made from the secret, and its link to B's tab is relayed.
       const links = await peerLinks(cTab)
