@@ -394,10 +394,8 @@ describe('pando --halt', () => {
   it('soon lets the items already started finish; now drops them', async () => {
     const items = ['1', '2x', '3', '4', '5', '6', '7', '8']
     const args = ['test/cli/fixtures/slow-unless-x.cjs', '--local', '-j', '2', '--retries', '0', '--on-error']
-    const [soon, now] = await Promise.all([
-      runPando([...args, 'skip', '--halt', 'soon,fail=1', ...items]),
-      runPando([...args, 'skip', '--halt', 'now,fail=1', ...items]),
-    ])
+    const soon = await runPando([...args, 'skip', '--halt', 'soon,fail=1', ...items])
+    const now = await runPando([...args, 'skip', '--halt', 'now,fail=1', ...items])
     expect(now.stdout).toBe('<1>\n')
     expect(soon.stdout.startsWith('<1>\n<3>\n')).toBe(true)
     expect('<1>\n<3>\n<4>\n<5>\n<6>\n<7>\n<8>\n'.startsWith(soon.stdout)).toBe(true)
