@@ -8,7 +8,7 @@ export interface VolunteerBrowser {
   open(url: string, device?: string): Promise<Page>
   /** Content-Security-Policy violations reported by any page so far: there should be none. */
   cspViolations(): readonly string[]
-  /** Closes every tab and the browser. */
+  /** Closes every tab, and the browser unless it was given ({@link openVolunteerContext}). */
   close(): Promise<void>
 }
 
@@ -31,6 +31,27 @@ export async function launchVolunteerBrowser(
   options: VolunteerBrowserOptions = {},
 ): Promise<VolunteerBrowser> {
   const browser = await launchChromium(options.executablePath)
+  return volunteerContext(browser, options, () => browser.close())
+}
+
+/**
+ * Opens a context for volunteer tabs in a Chromium already running (`launchChromium`), for a run of a test
+ * file that keeps one browser for all its tests: its `close` closes the context and its tabs, not the
+ * browser. Contexts share no storage, so each run's tabs start afresh.
+ */
+export function openVolunteerContext(
+  browser: Browser,
+  options: Omit<VolunteerBrowserOptions, 'executablePath'> = {},
+): Promise<VolunteerBrowser> {
+  return volunteerContext(browser, options, () => Promise.resolve())
+}
+
+/** A new context of `browser` for volunteer tabs; `closeBrowser` runs after the context's close. */
+async function volunteerContext(
+  browser: Browser,
+  options: Omit<VolunteerBrowserOptions, 'executablePath'>,
+  closeBrowser: () => Promise<void>,
+): Promise<VolunteerBrowser> {
   const context = await browser.newContext()
   if (options.cameraPermission !== false) await context.grantPermissions(['camera', 'microphone'])
   const violations: string[] = []
@@ -52,7 +73,7 @@ export async function launchVolunteerBrowser(
     },
     async close() {
       await context.close().catch(() => undefined)
-      await browser.close().catch(() => undefined)
+      await closeBrowser().catch(() => undefined)
     },
   }
 }

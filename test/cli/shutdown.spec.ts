@@ -12,7 +12,15 @@ const INTERRUPTED_RUNS = 12
 
 /** The squares of 0…n-1, one per line: what `square-no-delay.js` writes for `seq 0 n-1`. */
 const SQUARES = 1_000_000
+const numberLines = seqLines(0, SQUARES)
 const squareLines = seqLines(0, SQUARES, (n) => String(n * n))
+
+/**
+ * When the interrupted runs are signalled, in ms after the reader's first bytes: at a random moment, while
+ * the pipe is full and pando's writes are partly taken (the slow reader takes some 300 kB a second, and
+ * must read whatever pando wrote before the signal: a later signal makes a longer run).
+ */
+const SIGNAL_AFTER_MS = { least: 200, most: 1_000 }
 
 /** A fresh, empty directory for TMPDIR, so a test sees every temporary file a run leaves. */
 const freshTmp = (): string => mkdtempSync(join(tmpdir(), 'pando-tmp-'))
@@ -71,16 +79,12 @@ async function interruptWhileReadSlowly(
   signal: NodeJS.Signals,
 ): Promise<{ code: number | null; stderr: string; output: string }> {
   const pipe = slowPipe()
-  const child = pandoInto(
-    pipe,
-    1,
-    ['examples/square-no-delay.js', '--stdin', '--local'],
-    seqLines(0, SQUARES),
-  )
+  const child = pandoInto(pipe, 1, ['examples/square-no-delay.js', '--stdin', '--local'], numberLines)
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   await pipe.started
-  await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 1_500))
+  const { least, most } = SIGNAL_AFTER_MS
+  await new Promise((resolve) => setTimeout(resolve, least + Math.random() * (most - least)))
   child.kill(signal)
   const [code] = (await once(child, 'close')) as [number | null]
   return { code, stderr, output: await pipe.read }

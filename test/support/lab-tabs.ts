@@ -1,6 +1,11 @@
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../../harness/chromium.ts'
 import type { LabHost } from '../../harness/network-lab.ts'
-import { launchVolunteerBrowser, type VolunteerBrowser } from '../../harness/volunteer-browser.ts'
+import {
+  launchVolunteerBrowser,
+  openVolunteerContext,
+  type VolunteerBrowser,
+} from '../../harness/volunteer-browser.ts'
 
 /** What a volunteer page shows of its place in the run. */
 export interface TabState {
@@ -22,9 +27,19 @@ export interface HostTabs {
 /**
  * Launches Chromium inside `host` and opens `count` tabs on `url`, named `HOST-1`, `HOST-2`… Each page keeps
  * its peer connections in `window.__labPeers`, with the config each was made with (see {@link peerLinks}).
+ * Given `running`, a Chromium launched inside `host` ({@link launchHostChromium}) that a file keeps for all
+ * its tests, the tabs open in a fresh context of it instead, and `close` leaves it running.
  */
-export async function openHostTabs(host: LabHost, url: string, count: number): Promise<HostTabs> {
-  const browser = await launchVolunteerBrowser({ executablePath: host.chromium, cameraPermission: false })
+export async function openHostTabs(
+  host: LabHost,
+  url: string,
+  count: number,
+  running?: Browser,
+): Promise<HostTabs> {
+  const browser =
+    running === undefined
+      ? await launchVolunteerBrowser({ executablePath: host.chromium, cameraPermission: false })
+      : await openVolunteerContext(running, { cameraPermission: false })
   const pages: Page[] = []
   try {
     await browser.context.addInitScript(recordPeerConnections)
@@ -34,6 +49,11 @@ export async function openHostTabs(host: LabHost, url: string, count: number): P
     throw error
   }
   return { host, browser, pages }
+}
+
+/** Launches Chromium inside `host`, for {@link openHostTabs} to open the tabs of several runs in. */
+export function launchHostChromium(host: LabHost): Promise<Browser> {
+  return launchChromium(host.chromium)
 }
 
 /** The state a page shows. */

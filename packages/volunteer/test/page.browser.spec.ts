@@ -94,6 +94,20 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     return page
   }
 
+  /**
+   * Waits for the tab `name` to connect (again, after a close) and welcomes it as `volunteerId`, to run the
+   * module at `bundleUrl` (relative to the page unless it starts with /) named `moduleName`.
+   */
+  async function welcomed(
+    name: string,
+    volunteerId: string,
+    { bundleUrl = 'bundles/good/bundle.js', moduleName = 'test-module.cjs' } = {},
+  ): Promise<VolunteerSocket> {
+    const socket = await root.connection(name)
+    socket.send({ type: 'welcome', volunteerId, config: { bundleUrl, moduleName } })
+    return socket
+  }
+
   /** Opens a page named `name`, answers its hello, and returns both ends. */
   async function join(
     name: string,
@@ -101,11 +115,9 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     initScript?: string,
   ): Promise<{ page: Page; socket: VolunteerSocket }> {
     const page = await open(`#device=${name}`, initScript)
-    const socket = await root.connection(name)
-    socket.send({
-      type: 'welcome',
-      volunteerId: `id-${name}`,
-      config: { bundleUrl: `bundles/${bundle}/bundle.js`, moduleName: `${bundle}.cjs` },
+    const socket = await welcomed(name, `id-${name}`, {
+      bundleUrl: `bundles/${bundle}/bundle.js`,
+      moduleName: `${bundle}.cjs`,
     })
     return { page, socket }
   }
@@ -228,12 +240,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     const page = await open('deadline/#protocol=websocket;device=Stuck;')
     let workers = 0
     page.on('worker', () => (workers += 1))
-    const socket = await root.connection('Stuck')
-    socket.send({
-      type: 'welcome',
-      volunteerId: 'id-Stuck',
-      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
-    })
+    const socket = await welcomed('Stuck', 'id-Stuck', { bundleUrl: '/bundles/good/bundle.js' })
     socket.send({ type: 'jobs', jobs: [{ id: 0, value: 'loop' }] })
     const start = Date.now()
     expect((await socket.outcomes([0])).get(0)).toEqual({
@@ -293,12 +300,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await expect.poll(() => page.textContent('#status')).toBe('Reconnecting')
     expect(await page.isHidden('#message')).toBe(true)
 
-    const again = await root.connection('Phoenix')
-    again.send({
-      type: 'welcome',
-      volunteerId: 'id-Phoenix-2',
-      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
-    })
+    const again = await welcomed('Phoenix', 'id-Phoenix-2')
     again.send({ type: 'jobs', jobs: [{ id: 1, value: '7' }] })
     expect((await again.outcomes([1])).get(1)).toEqual({ id: 1, ok: true, result: '49' })
     await expect.poll(() => page.textContent('#processed')).toBe('2')
@@ -386,12 +388,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
     await expect.poll(() => page.textContent('#status')).toBe('Waiting for a run')
     expect(await page.isHidden('#message')).toBe(true)
     // It keeps trying: the next root gets it.
-    const again = await root.connection('Early')
-    again.send({
-      type: 'welcome',
-      volunteerId: 'id-Early-2',
-      config: { bundleUrl: 'bundles/good/bundle.js', moduleName: 'test-module.cjs' },
-    })
+    await welcomed('Early', 'id-Early-2')
     await expect.poll(() => page.textContent('#status')).toBe('Waiting for work')
   })
 
@@ -407,12 +404,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
 
   it('sends its status each interval of the run config, with the figures the module gives report()', async () => {
     const page = await open('reporting/#protocol=websocket;device=Reporter;')
-    const socket = await root.connection('Reporter')
-    socket.send({
-      type: 'welcome',
-      volunteerId: 'id-Reporter',
-      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
-    })
+    const socket = await welcomed('Reporter', 'id-Reporter', { bundleUrl: '/bundles/good/bundle.js' })
     // The module calls report({ nbItems: 1 }) for numbers only: 'slow:50' and 'throw' are not counted.
     const values = ['1', '2', 'slow:50', 'throw', '3']
     socket.send({ type: 'jobs', jobs: values.map((value, id) => ({ id, value })) })
@@ -461,12 +453,7 @@ describe('volunteer page', { timeout: 15_000 }, () => {
 
   it('sends an edited device name with its next status report, on the same connection', async () => {
     const page = await open('reporting/#protocol=websocket;device=Before;')
-    const socket = await root.connection('Before')
-    socket.send({
-      type: 'welcome',
-      volunteerId: 'id-Renamed',
-      config: { bundleUrl: '/bundles/good/bundle.js', moduleName: 'test-module.cjs' },
-    })
+    const socket = await welcomed('Before', 'id-Renamed', { bundleUrl: '/bundles/good/bundle.js' })
     await page.fill('#device-name', 'After')
     await page.press('#device-name', 'Enter')
     const renamed = await socket.until((messages) =>

@@ -52,8 +52,9 @@ export interface ScriptedWorkerLog {
  * A stand-in for a `WorkerClient`, on the (fake) timers, whose jobs say what they do: `N:MS` squares N after
  * MS ms (and reports it as progress, and MS as its own time in the batch's figures), `wait` never settles but leaves the event loop free (it answers pings),
  * `loop` is an endless synchronous loop: from it on nothing of the batch settles and nothing answers.
+ * Without `progress`, a Worker that reports no outcome before its batch ends (as one of a single item).
  */
-export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
+export function scriptedWorker({ progress = true } = {}): WorkerClient & ScriptedWorkerLog {
   const log: ScriptedWorkerLog = { batches: [], terminated: false, stuck: false }
   const live = (): boolean => !log.stuck && !log.terminated
   const fake = Object.assign(log, {
@@ -69,7 +70,7 @@ export function scriptedWorker(): WorkerClient & ScriptedWorkerLog {
           if (!live()) return
           outcomes.push(outcome)
           ownTime += ms
-          onProgress?.([outcome])
+          if (progress) onProgress?.([outcome])
           if (outcomes.length === jobs.length) {
             resolve({
               outcomes,

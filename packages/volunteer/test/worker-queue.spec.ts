@@ -7,36 +7,8 @@ import {
 } from '@pando/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { WorkerQueue } from '../src/worker-queue.ts'
-import type { BatchResult } from '../src/worker-api.ts'
 import type { WorkerClient } from '../src/worker-client.ts'
 import { scriptedWorker, type ScriptedWorkerLog } from './util.ts'
-
-/** A stand-in for WorkerClient: squares numbers, after `delay` ms; records the batches it gets. */
-function fakeWorker(options: { delay?: number; failed?: boolean } = {}): WorkerClient & { batches: Job[][] } {
-  const batches: Job[][] = []
-  const fake = {
-    batches,
-    failed: options.failed ?? false,
-    terminated: false,
-    async process(jobs: readonly Job[]): Promise<BatchResult> {
-      batches.push([...jobs])
-      await new Promise((resolve) => setTimeout(resolve, options.delay ?? 0))
-      return {
-        outcomes: jobs.map((job) => ({ id: job.id, ok: true, result: String(Number(job.value) ** 2) })),
-        figures: {
-          items: jobs.length,
-          itemTime: 5 * jobs.length,
-          ownTime: 5 * jobs.length,
-          reported: undefined,
-        },
-      }
-    },
-    terminate(): void {
-      fake.terminated = true
-    },
-  }
-  return fake as unknown as WorkerClient & { batches: Job[][] }
-}
 
 function record(): {
   outcomes: Outcome[]
@@ -57,12 +29,15 @@ function record(): {
 
 const NO_DEADLINE = { bundleUrl: 'u', itemTimeoutMs: 0 }
 const jobs = (...values: number[]): Job[] => values.map((value, id) => ({ id, value: String(value) }))
+/** Jobs of `values` that each take `ms` (`N:MS`, see {@link scriptedWorker}). */
+const slowJobs = (ms: number, ...values: number[]): Job[] =>
+  values.map((value, id) => ({ id, value: `${String(value)}:${String(ms)}` }))
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('WorkerQueue', () => {
   describe('#add', () => {
     it('feeds jobs that arrived while the module loaded as one batch', async () => {
-      const worker = fakeWorker()
+      const worker = scriptedWorker({ progress: false })
       const seen = record()
       let loaded!: (worker: WorkerClient) => void
       const queue = new WorkerQueue(NO_DEADLINE, seen.events, {
@@ -79,22 +54,22 @@ describe('WorkerQueue', () => {
     })
 
     it('queues jobs that arrive while a batch runs into the next batch', async () => {
-      const worker = fakeWorker({ delay: 30 })
+      const worker = scriptedWorker({ progress: false })
       const seen = record()
       const queue = new WorkerQueue(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       queue.start()
-      queue.add(jobs(1))
+      queue.add(slowJobs(30, 1))
       await settle(5)
-      queue.add([{ id: 1, value: '2' }])
-      queue.add([{ id: 2, value: '3' }])
+      queue.add([{ id: 1, value: '2:30' }])
+      queue.add([{ id: 2, value: '3:30' }])
       await settle(100)
-      expect(worker.batches.map((batch) => batch.map((job) => job.id))).toEqual([[0], [1, 2]])
+      expect(worker.batches).toEqual([[0], [1, 2]])
     })
   })
 
   describe('#held', () => {
     it('counts queued jobs and those of the running batch, and hands over figures before outcomes', async () => {
-      const worker = fakeWorker({ delay: 30 })
+      const worker = scriptedWorker({ progress: false })
       const seen = record()
       const order: string[] = []
       const queue = new WorkerQueue(
@@ -107,9 +82,9 @@ describe('WorkerQueue', () => {
         { startWorker: async () => worker },
       )
       queue.start()
-      queue.add(jobs(1, 2))
+      queue.add(slowJobs(30, 1, 2))
       await settle(5)
-      queue.add(jobs(3))
+      queue.add(slowJobs(30, 3))
       expect(queue.held).toBe(3)
       await settle(100)
       expect(queue.held).toBe(0)
@@ -119,7 +94,7 @@ describe('WorkerQueue', () => {
 
   describe('own time per item', () => {
     it("hands over the Worker's own time per item with a batch's last outcomes", async () => {
-      const worker = fakeWorker()
+      const worker = scriptedWorker({ progress: false })
       const calls: [number, number | undefined][] = []
       const queue = new WorkerQueue(
         NO_DEADLINE,
@@ -127,7 +102,7 @@ describe('WorkerQueue', () => {
         { startWorker: async () => worker },
       )
       queue.start()
-      queue.add(jobs(1, 2, 3))
+      queue.add(slowJobs(5, 1, 2, 3))
       await settle(50)
       expect(calls).toEqual([[3, 5]])
     })
@@ -135,17 +110,17 @@ describe('WorkerQueue', () => {
 
   describe('#close', () => {
     it('drops queued jobs, sends nothing more and terminates the Worker', async () => {
-      const worker = fakeWorker({ delay: 30 })
+      const worker = scriptedWorker({ progress: false })
       const seen = record()
       const queue = new WorkerQueue(NO_DEADLINE, seen.events, { startWorker: async () => worker })
       queue.start()
-      queue.add(jobs(1, 2))
+      queue.add(slowJobs(30, 1, 2))
       await settle(5)
       queue.close()
       queue.add(jobs(3))
       await settle(60)
       expect(seen.outcomes).toEqual([])
-      expect((worker as unknown as { terminated: boolean }).terminated).toBe(true)
+      expect(worker.terminated).toBe(true)
     })
   })
 
@@ -170,8 +145,8 @@ describe('WorkerQueue', () => {
 
   describe('when the Worker has failed', () => {
     it('replaces it before the next batch', async () => {
-      const broken = fakeWorker({ failed: true })
-      const fresh = fakeWorker()
+      const broken = Object.assign(scriptedWorker({ progress: false }), { failed: true })
+      const fresh = scriptedWorker({ progress: false })
       const workers = [broken, fresh]
       const seen = record()
       const queue = new WorkerQueue(NO_DEADLINE, seen.events, {
