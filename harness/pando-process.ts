@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,10 +53,13 @@ export function spawnPando(
   args: readonly string[],
   options: SpawnOptions = {},
 ): ChildProcessWithoutNullStreams {
+  // A home of its own, unless the caller gave one (and reads it): removed when the process has gone, since
+  // the bench runs outside the test run's temporary directory.
+  const ownHome = options.home === undefined ? tempHome() : undefined
   // The executable itself, as a user runs it: its #! line gives node its flags.
   const child = spawn(options.bin ?? PANDO, args, {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? tempHome(), ...options.env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? ownHome ?? '', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   running.add(child)
@@ -64,6 +67,9 @@ export function spawnPando(
   child.on('exit', () => {
     clearTimeout(timer)
     running.delete(child)
+  })
+  child.on('close', () => {
+    if (ownHome !== undefined) rmSync(ownHome, { recursive: true, force: true })
   })
   return child
 }
