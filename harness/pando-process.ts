@@ -59,7 +59,7 @@ export function spawnPando(
   // The executable itself, as a user runs it: its #! line gives node its flags.
   const child = spawn(options.bin ?? PANDO, args, {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: options.home ?? ownHome ?? '', ...options.env },
+    env: { ...inheritedEnv(), HOME: options.home ?? ownHome ?? '', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   running.add(child)
@@ -92,6 +92,16 @@ export function collect(child: ChildProcess, { readStdout = true } = {}): Promis
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({ stdout, stderr, code, signal }))
   })
+}
+
+/**
+ * What a `pando` started here takes of this process's environment: `PATH`, and `TMPDIR`, the test run's
+ * temporary directory (test/support/scoped-tmpdir.ts), removed at its end, so that what a root killed with
+ * SIGKILL cannot remove (its run directory) goes with it. Nothing else: a test says what else it sets.
+ */
+export function inheritedEnv(): Record<string, string> {
+  const { PATH = '', TMPDIR } = process.env
+  return TMPDIR === undefined ? { PATH } : { PATH, TMPDIR }
 }
 
 /** A fresh home directory, with `~/.pando/config.json` holding `config` when given. */

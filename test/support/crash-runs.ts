@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs'
-import { PANDO, ROOT, tempHome } from '../../harness/pando-process.ts'
+import { inheritedEnv, PANDO, ROOT, tempHome } from '../../harness/pando-process.ts'
 
 /** A run of `pando` that writes to files, as a shell would with `< in >> out`. */
 export interface FileRun {
@@ -50,7 +50,7 @@ export function runWithFiles(args: readonly string[], run: FileRun): Promise<Fil
   const child = spawn(PANDO, args, {
     cwd: ROOT,
     env: {
-      PATH: process.env['PATH'] ?? '',
+      ...inheritedEnv(),
       HOME: tempHome(),
       PANDO_TEST_COUNT: run.countFile,
       ...(process.env['PANDO_CHROMIUM'] === undefined
