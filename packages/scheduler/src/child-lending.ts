@@ -8,7 +8,7 @@ import {
 } from '@pando/protocol'
 import type { BatchSize } from './batch-sizing.ts'
 import { lendToRemote, type RemoteBorrower } from './remote-borrower.ts'
-import type { Lender } from './types.ts'
+import type { Lender, SubStream } from './types.ts'
 
 /** A tree link as the lending uses it (the overlay's `PeerChannel` is one). */
 export interface ChildChannel {
@@ -43,6 +43,7 @@ export class ChildLending {
   readonly #lender: Lender
   readonly #batchSize: BatchSize
   readonly #children = new Map<ChildChannel, RemoteBorrower>()
+  readonly #subStreams = new Map<ChildChannel, SubStream>()
   /** Each child's tabs: its own id and those its status reports name (`setTabs`). */
   readonly #tabs = new Map<ChildChannel, ReadonlySet<string>>()
   /** Each child's sub-stream name, and the channel behind it. */
@@ -113,6 +114,7 @@ export class ChildLending {
       roundTrip: () => child.roundTripMs ?? 0,
     })
     this.#children.set(channel, borrower)
+    this.#subStreams.set(channel, subStream)
   }
 
   /** The child reported its subtree: its credit follows its workers. */
@@ -126,6 +128,7 @@ export class ChildLending {
   remove(channel: ChildChannel): void {
     this.#children.get(channel)?.close(new Error('the child left'))
     this.#children.delete(channel)
+    this.#subStreams.delete(channel)
     this.#tabs.delete(channel)
     const name = this.#nameOf.get(channel)
     this.#nameOf.delete(channel)
@@ -139,7 +142,12 @@ export class ChildLending {
   setTabs(channel: ChildChannel, ids: Iterable<string>): void {
     const name = this.#nameOf.get(channel)
     if (name === undefined) return
-    this.#tabs.set(channel, new Set([name, ...ids]))
+    const before = this.#tabs.get(channel)
+    const tabs = new Set([name, ...ids])
+    this.#tabs.set(channel, tabs)
+    // A tab that joined the subtree may take a copy of an item every other tab answered (SPEC 53).
+    if (before === undefined || [...tabs].some((tab) => !before.has(tab)))
+      this.#subStreams.get(channel)?.tabsChanged()
   }
 
   /** Whether the tab `id` is of `channel`'s subtree: the child itself, or a tab its reports name. */

@@ -106,6 +106,10 @@ export class LentSubStream implements SubStream {
     if (!this.closed) this.host.changed(this)
   }
 
+  tabsChanged(): void {
+    if (!this.closed) this.host.changed(this)
+  }
+
   close(reason?: Error): void {
     this.closeWith(reason ?? true)
   }

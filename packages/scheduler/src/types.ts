@@ -177,6 +177,11 @@ export interface SubStream {
   readonly credit: number
   /** Changes the credit at run time; lowering it takes nothing back, it only stops lending until under it. */
   setCredit(credit: number): void
+  /**
+   * The tabs behind it (`LendStreamOptions.tabs`) changed: a copy placement refused it for want of a tab
+   * that had not answered the item may now go to it.
+   */
+  tabsChanged(): void
   /** Closes the sub-stream from outside (heartbeat missed, peer misbehaved). Idempotent. */
   close(reason?: Error): void
   /**

@@ -69,19 +69,20 @@ describe('placement on distinct tabs (SPEC 53)', () => {
                 for (const tab of before) expect(job.avoid ?? []).toContain(tab)
               }
           }
-          /** The subtree computes `job` on a tab it may use (or gives it back when it has none). */
-          const compute = (subtree: Subtree, job: Job): void => {
+          /** The subtree computes `job` on a tab it may use, or gives it back when it has none (false). */
+          const compute = (subtree: Subtree, job: Job): boolean => {
             const tab = subtree.tabs.find((t) => !(job.avoid ?? []).includes(t))
             if (tab === undefined) {
               subtree.borrower.holding.delete(job.id)
               subtree.sub.giveBack([job.id])
-              return
+              return false
             }
             const by = answeredBy.get(itemOfCopy(job.id)) ?? []
             expect(by).not.toContain(tab)
             answeredBy.set(itemOfCopy(job.id), [...by, tab])
             const result = tab === LIAR ? '42' : negate(job.value)
             subtree.borrower.answer([{ id: job.id, ok: true, result, by: tab }])
+            return true
           }
           const act = (step: number): void => {
             const open = subtrees.filter((s) => !s.left)
@@ -93,6 +94,7 @@ describe('placement on distinct tabs (SPEC 53)', () => {
               const at = 1 + (step % (subtree.tabs.length - 1))
               if (subtree.tabs[at] !== LIAR) subtree.tabs.splice(at, 1)
               subtree.tabs.push(newTab())
+              subtree.sub.tabsChanged()
               tabChurn++
             } else if (kind === 1 && open.length > 1 && subtree !== subtrees[0]) {
               // A whole subtree leaves (what it holds is lent again), another joins.
@@ -110,12 +112,21 @@ describe('placement on distinct tabs (SPEC 53)', () => {
           }
           for (const step of steps) act(step)
           for (let round = 0; round < 20 * n + 50 && !out.ended(); round++) {
+            let answered = 0
             for (const subtree of subtrees) {
               if (subtree.left) continue
               if (!subtree.borrower.reading()) subtree.borrower.read()
               checkLent(subtree)
-              for (const job of [...subtree.borrower.holding.values()]) compute(subtree, job)
+              for (const job of [...subtree.borrower.holding.values()])
+                answered += compute(subtree, job) ? 1 : 0
               checkLent(subtree)
+            }
+            // Every tab left answered the items still open (their copies disagreed): the run waits for a new
+            // volunteer, and one comes.
+            const last = subtrees.filter((s) => !s.left).at(-1)
+            if (answered === 0 && last !== undefined) {
+              last.tabs.push(newTab())
+              last.sub.tabsChanged()
             }
           }
           expect(out.ended()).toBe(true)

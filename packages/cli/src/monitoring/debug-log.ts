@@ -92,6 +92,7 @@ export function withSchedulerDebug<L extends Lender>(lender: L): L {
             ),
           ),
         close: (reason?: Error) => sub.close(reason),
+        tabsChanged: () => sub.tabsChanged(),
         setCredit: (credit: number) => {
           debugScheduler('%s credit %d', name, credit)
           sub.setCredit(credit)
