@@ -14,6 +14,7 @@ import {
   screenshotAndMeasure,
   statusHistory,
   waitForStatus,
+  waitForStatusSeen,
 } from '../support/volunteer-page-view.ts'
 
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'unreachable-root')
@@ -119,7 +120,7 @@ describe('a tab that cannot reach its root', () => {
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 20))
-    await waitForStatus(ada.page, 'working')
+    await waitForStatusSeen(ada.page, 'working')
 
     await ada.cut()
     expect(await unreachableOrFinished(ada.page)).toBe('root-unreachable')
@@ -163,7 +164,7 @@ describe('a tab that cannot reach its root', () => {
     await ada.goto(`${url}#protocol=webrtc;device=Ada`)
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 20))
-    await waitForStatus(ada, 'working')
+    await waitForStatusSeen(ada, 'working')
     // The root's process stops: its links, its server, its signaling all stall, with no close.
     root.child.kill('SIGSTOP')
     try {
@@ -193,7 +194,7 @@ describe('a tab that cannot reach its root', () => {
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 30))
-    await waitForStatus(ada.page, 'working')
+    await waitForStatusSeen(ada.page, 'working')
     await ada.cut()
     root.child.stdin.end(seqLines(30, 60))
     const result = await root.exited
@@ -226,7 +227,7 @@ describe('a tab that cannot reach its root', () => {
     await root.waitForStderr(/volunteer 'Ada' joined/, 30_000)
     await root.waitForStderr(/volunteer 'Grace' joined/, 30_000)
     root.child.stdin.write(seqLines(0, 30))
-    await waitForStatus(ada.page, 'working')
+    await waitForStatusSeen(ada.page, 'working')
     // Only Ada's socket is cut: she can still ask the server, which serves the run while its root is there.
     await ada.cut(true)
     root.child.stdin.end(seqLines(30, 60))

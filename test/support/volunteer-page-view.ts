@@ -71,6 +71,19 @@ export async function recordStatuses(page: Page): Promise<void> {
   })
 }
 
+/**
+ * Resolves once `page` has shown `status`, now or at any time since it loaded (see {@link recordStatuses}): a
+ * short status (a tab working through a few items) is not missed by a test that looks too late, as on a busy
+ * machine.
+ */
+export async function waitForStatusSeen(page: Page, status: string, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => (window as unknown as { pandoStatusHistory: string[] }).pandoStatusHistory.includes(wanted),
+    status,
+    { timeout: timeoutMs },
+  )
+}
+
 /** Every status `page` showed since it loaded, in order (see {@link recordStatuses}). */
 export function statusHistory(page: Page): Promise<readonly string[]> {
   return page.evaluate(() => [...(window as unknown as { pandoStatusHistory: string[] }).pandoStatusHistory])

@@ -31,7 +31,8 @@ export function useVolunteerBrowser(options: VolunteerRigOptions = {}): Voluntee
     browser = await launchVolunteerBrowser(options)
     await options.setUp?.(browser)
   })
-  afterEach(async () => {
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await reportFailure(browser, runs)
     for (const page of browser?.context.pages() ?? []) await page.close()
     for (const run of runs.splice(0)) {
       if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
@@ -64,4 +65,29 @@ export function useVolunteerBrowser(options: VolunteerRigOptions = {}): Voluntee
       return run
     },
   }
+}
+
+/** What a failed test leaves to read in the CI log: each `pando`'s stderr, each tab's address and page text. */
+async function reportFailure(
+  browser: VolunteerBrowser | undefined,
+  runs: readonly PandoRun[],
+): Promise<void> {
+  const lines: string[] = []
+  for (const run of runs)
+    lines.push(`--- pando ${run.child.spawnargs.slice(2).join(' ')}`, tail(run.stderr()))
+  for (const page of browser?.context.pages() ?? []) {
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 1_000 })
+      .catch((error: unknown) => `(unreadable: ${String(error)})`)
+    const history = await page
+      .evaluate(() => (window as { pandoStatusHistory?: string[] }).pandoStatusHistory?.join(' → '))
+      .catch(() => undefined)
+    lines.push(`--- tab ${page.url()}${history === undefined ? '' : ` (statuses: ${history})`}`, tail(text))
+  }
+  console.error(['=== what the failed test left', ...lines].join('\n'))
+}
+
+function tail(text: string, lines = 40): string {
+  return text.split('\n').slice(-lines).join('\n')
 }
