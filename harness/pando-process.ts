@@ -97,11 +97,12 @@ export function collect(child: ChildProcess, { readStdout = true } = {}): Promis
 /**
  * What a `pando` started here takes of this process's environment: `PATH`, and `TMPDIR`, the test run's
  * temporary directory (test/support/scoped-tmpdir.ts), removed at its end, so that what a root killed with
- * SIGKILL cannot remove (its run directory) goes with it. Nothing else: a test says what else it sets.
+ * SIGKILL cannot remove (its run directory) goes with it. The `pando`s of a test run share one cache of
+ * bundles in it (`XDG_CACHE_HOME`), as one user's runs do. Nothing else: a test says what else it sets.
  */
 export function inheritedEnv(): Record<string, string> {
   const { PATH = '', TMPDIR } = process.env
-  return TMPDIR === undefined ? { PATH } : { PATH, TMPDIR }
+  return TMPDIR === undefined ? { PATH } : { PATH, TMPDIR, XDG_CACHE_HOME: join(TMPDIR, 'pando-cache') }
 }
 
 /** A fresh home directory, with `~/.pando/config.json` holding `config` when given. */

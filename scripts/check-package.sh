@@ -60,9 +60,13 @@ step "pando --version, and a --local job"
 expect_output "pando --version" "$(node -p "require('$repository/packages/pando-computing/package.json').version")" "$("$pando" --version)"
 expect_output "the --local job" "$(printf '1\n4\n9')" "$(printf '1\n2\n3\n' | "$pando" square.js --stdin --local)"
 
-step "a --volunteers 1 job, in a loopback-only network namespace"
-expect_output "the --volunteers job" "$(printf '0007\n0042')" \
-  "$(node "$repository/scripts/loopback-only.mjs" "$pando" padded.js --volunteers 1 --quiet 7 42)"
+step "a --volunteers 1 job, in a loopback-only network namespace, twice: the second from the cache of bundles"
+export XDG_CACHE_HOME=$work/cache
+for run in first second; do
+  expect_output "the $run --volunteers job" "$(printf '0007\n0042')" \
+    "$(node "$repository/scripts/loopback-only.mjs" "$pando" padded.js --volunteers 1 --quiet 7 42)"
+done
+expect_output "the cache of bundles" "2" "$(ls "$XDG_CACHE_HOME/pando/bundles" | wc -l)"
 
 step "a module with an npm dependency, --local"
 expect_output "the module with a dependency" "$(printf '0007\n0042')" "$("$pando" padded.js --local 7 42)"

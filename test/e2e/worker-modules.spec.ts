@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runPando } from '../../harness/pando-process.ts'
 
@@ -51,5 +54,26 @@ describe('modules written for Web Workers, through the real CLI and a real tab',
       code: 2,
       signal: null,
     })
+  })
+
+  it('computes with the module as it is now, run after run, though its bundle is kept between runs', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pando-edited-module-'))
+    const cache = path.join(dir, 'cache')
+    const module = path.join(dir, 'label.cjs')
+    const helper = path.join(dir, 'helper.cjs')
+    await writeFile(module, "const tag = require('./helper.cjs')\nmodule.exports = async (x) => tag(x)\n")
+    const run = (): ReturnType<typeof runPando> =>
+      runPando([module, '--port', '0', '--volunteers', '1', 'a'], { env: { XDG_CACHE_HOME: cache } })
+    const outputs: string[] = []
+    // Its helper edited after the first run; the third run finds nothing changed since the second.
+    for (const tag of ['first', 'second', 'second']) {
+      await writeFile(helper, `module.exports = (x) => x + ' ${tag}'\n`)
+      const result = await run()
+      expect(messages(result.stderr)).toEqual([])
+      outputs.push(result.stdout)
+    }
+    expect(outputs).toEqual(['a first\n', 'a second\n', 'a second\n'])
+    // The bundle was kept (one module: one bundle and what it was made of).
+    expect((await readdir(path.join(cache, 'pando', 'bundles'))).length).toBe(2)
   })
 })

@@ -1,18 +1,23 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import webpack from 'webpack'
-import type { Configuration, Stats, StatsError } from 'webpack'
-import { createBundleConfig } from './bundle-config.ts'
-import { BUNDLE_FILENAME, MAX_QUOTED_ERROR_CHARS } from './constants.ts'
+import { readCachedBundle, storeBundle } from './bundle-cache.ts'
+import type { Compiled } from './compile.ts'
+import { BUNDLE_FILENAME } from './constants.ts'
 import { BundleError, BundleWriteError } from './errors.ts'
 
 /** What to bundle and where. */
 export interface BundleOptions {
   /** The user's processing module (CommonJS or ESM); relative paths are resolved from the current directory. */
   modulePath: string
-  /** Directory the Worker script is written to (created if missing). Nothing is written anywhere else. */
+  /** Directory the Worker script is written to (created if missing). */
   outDir: string
+  /**
+   * Directory of bundles kept between runs (created if missing): a module none of whose files changed since
+   * it was last bundled is not bundled again. The cache is only ever a shortcut: a cache that cannot be read
+   * or written is passed by. @default none: every call bundles
+   */
+  cacheDir?: string
 }
 
 /** The Worker script that was written. */
@@ -23,35 +28,8 @@ export interface BundleResult {
   bytes: number
   /** Wall-clock time the bundling took, in milliseconds. */
   ms: number
-}
-
-/** Lines of webpack's parse errors that are advice for webpack users, not for authors of a processing module. */
-const NOISE = /^(File was parsed as module type|You may need an (appropriate|additional) loader)/
-
-function describeError(error: StatsError): string {
-  const where = error.moduleName ?? error.moduleIdentifier
-  const loc = error.loc === undefined ? '' : ` ${error.loc}`
-  const message = error.message
-    .split('\n')
-    .filter((line) => !NOISE.test(line))
-    .join('\n')
-  const text =
-    message.length > MAX_QUOTED_ERROR_CHARS ? `${message.slice(0, MAX_QUOTED_ERROR_CHARS)}…` : message
-  return where === undefined ? text : `${where}${loc}: ${text}`
-}
-
-function run(config: Configuration): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    const compiler = webpack(config)
-    compiler.run((runError, stats) => {
-      compiler.close((closeError) => {
-        const error = runError ?? closeError
-        if (error !== null && error !== undefined) reject(error)
-        else if (stats === undefined) reject(new Error('webpack returned no stats'))
-        else resolve(stats)
-      })
-    })
-  })
+  /** Whether it came from `cacheDir`, unchanged since it was last bundled. */
+  cached: boolean
 }
 
 /** The code of a system error (`ENOSPC`, `EACCES`…), which says the machine failed, not the module. */
@@ -81,10 +59,24 @@ export async function bundleModule(options: BundleOptions): Promise<BundleResult
   const start = performance.now()
   const modulePath = path.resolve(options.modulePath)
   const outDir = path.resolve(options.outDir)
+  const cacheDir = options.cacheDir === undefined ? undefined : path.resolve(options.cacheDir)
   await checkModuleFile(modulePath)
-  let stats: Stats
+  const file = path.join(outDir, BUNDLE_FILENAME)
+  const cached = cacheDir !== undefined && (await readCachedBundle(cacheDir, modulePath, file))
+  if (!cached) {
+    const { inputs } = await compileOrThrow(modulePath, outDir)
+    if (cacheDir !== undefined) await storeBundle(cacheDir, modulePath, file, inputs)
+  }
+  const { size } = await stat(file)
+  return { file, bytes: size, ms: Math.round(performance.now() - start), cached }
+}
+
+/** Bundles with webpack (loaded now: a cached bundle never loads it), turning its failures into ours. */
+async function compileOrThrow(modulePath: string, outDir: string): Promise<Compiled> {
+  let compiled: Compiled
   try {
-    stats = await run(createBundleConfig({ modulePath, outDir }))
+    const { compile } = await import('./compile.ts')
+    compiled = await compile(modulePath, outDir)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const code = systemErrorCode(error)
@@ -93,24 +85,18 @@ export async function bundleModule(options: BundleOptions): Promise<BundleResult
         `cannot write the bundle of ${modulePath} to ${outDir}: ${message}`,
         code,
         outDir,
-        {
-          cause: error,
-        },
+        { cause: error },
       )
     }
     throw new BundleError(`cannot bundle ${modulePath}: ${message}`, [message], { cause: error })
   }
-  if (stats.hasErrors()) {
-    const errors = (stats.toJson({ all: false, errors: true, moduleTrace: false }).errors ?? []).map(
-      describeError,
-    )
+  const { errors } = compiled
+  if (errors.length > 0) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''
     throw new BundleError(
       `cannot bundle ${modulePath}: ${errors[0] ?? 'unknown webpack error'}${more}`,
       errors,
     )
   }
-  const file = path.join(outDir, BUNDLE_FILENAME)
-  const { size } = await stat(file)
-  return { file, bytes: size, ms: Math.round(performance.now() - start) }
+  return compiled
 }

@@ -29,6 +29,9 @@ export const XDG_CONFIG_FILE = 'pando/config.json'
 /** The original's configuration file, relative to the home directory, read when the XDG one does not exist. */
 export const LEGACY_CONFIG_FILE = '.pando/config.json'
 
+/** Where modules' bundles are kept between runs, under the XDG cache directory (`~/.cache`). */
+export const BUNDLE_CACHE_DIR = 'pando/bundles'
+
 /** Where the configuration is read from, for people (the help, messages). */
 export const CONFIG_FILES_TEXT = `~/.config/${XDG_CONFIG_FILE}, else ~/${LEGACY_CONFIG_FILE}`
 

@@ -26,6 +26,7 @@ import {
 import { createAccessToken, createServer, type PandoServer, type ServerOptions } from '@pando/server'
 import { distRoot as dashboardRoot } from '@pando/dashboard/paths'
 import { distRoot } from '@pando/volunteer/paths'
+import { bundleCacheDir } from './bundle-cache-dir.ts'
 import { RunStoppedError, UsageError } from './errors.ts'
 import { printInternalError, printMessage, printNotice } from './exit.ts'
 import { onShutdown } from './shutdown.ts'
@@ -417,7 +418,7 @@ export function exclusionMessage(standing: Standing): string {
 
 async function bundle(module: string, outDir: string): Promise<void> {
   try {
-    await bundleModule({ modulePath: path.resolve(module), outDir })
+    await bundleModule({ modulePath: path.resolve(module), outDir, cacheDir: bundleCacheDir() })
   } catch (error) {
     if (error instanceof Error && error.name === BundleError.name) {
       throw new UsageError(
