@@ -13,6 +13,10 @@ export default defineConfig({
     alias: {
       '@pando/protocol': source('protocol'),
       '@pando/scheduler': source('scheduler'),
+      // A subpath first: the alias of its package would take it otherwise.
+      '@pando/server/turn-credentials': fileURLToPath(
+        new URL('packages/server/src/turn-credentials.ts', import.meta.url),
+      ),
       '@pando/server': source('server'),
       '@pando/endpoints': source('endpoints'),
       '@pando/overlay': source('overlay'),

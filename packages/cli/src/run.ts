@@ -1,7 +1,6 @@
 import { EXIT_FAILED, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './constants.ts'
 import { exitAfterFlush, shutdownAndExit } from './shutdown.ts'
 import { exitWithError, printMessage } from './exit.ts'
-import { describeDryRun } from './dry-run.ts'
 import { haltedMessage, type Halted } from './halt-policy.ts'
 import { isUsageError } from './errors.ts'
 import { itemFailureMessage } from './item-label.ts'
@@ -14,7 +13,7 @@ import type { PolicyChannel } from './error-policy.ts'
 import type { Command, RunOptions } from './parse-arguments.ts'
 import { runLocal } from './run-local.ts'
 import { createRunChannel } from './run-channel.ts'
-import { runNetworked } from './run-networked.ts'
+import type { NetworkedRun } from './run-networked.ts'
 import { installRuntimeModuleResolution } from './runtime-module.ts'
 
 /**
@@ -44,6 +43,7 @@ const NO_ITEMS_HINT =
 
 async function run(options: RunOptions): Promise<void> {
   if (options.dryRun) {
+    const { describeDryRun } = await import('./dry-run.ts')
     globalThis.process.stdout.write(describeDryRun(options, globalThis.process.cwd()))
     exitAfterFlush(EXIT_OK)
     return
@@ -72,9 +72,18 @@ async function run(options: RunOptions): Promise<void> {
   const ending =
     options.local && process !== undefined
       ? await runLocal(process, channel, options)
-      : await runNetworked({ options, channel, ...(process === undefined ? {} : { process }) })
+      : await runNetworkedLazily({ options, channel, ...(process === undefined ? {} : { process }) })
   await record?.finish()
   exitWithEnding(ending, channel, halt?.halted(), options)
+}
+
+/**
+ * `runNetworked`, loaded only now: the server, the WebRTC stack and the bundler take most of a start's time to
+ * load, which `--local`, `--help` and `--version` do not need.
+ */
+async function runNetworkedLazily(run: NetworkedRun): Promise<RunEnding> {
+  const { runNetworked } = await import('./run-networked.ts')
+  return runNetworked(run)
 }
 
 /** Ends the process with the status that says how the run ended, and a message when it is not 0. */

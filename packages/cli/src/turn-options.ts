@@ -1,5 +1,5 @@
 import type { IceServer } from '@pando/protocol'
-import { isTurnServer, timeLimitedTurnCredentials, withTurnCredentials } from '@pando/server'
+import { isTurnServer, timeLimitedTurnCredentials, withTurnCredentials } from '@pando/server/turn-credentials'
 import { UsageError } from './errors.ts'
 import type { OptionValues } from './option-table.ts'
 
