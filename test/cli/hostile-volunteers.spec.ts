@@ -113,8 +113,8 @@ describe('pando, networked, with hostile volunteers played by the test', () => {
   }, 120_000)
 
   it('stops lending once the results behind a held head fill the byte budget, and finishes exactly', async () => {
-    // 800 results of 400,000 characters: 320 M characters, five times the budget.
-    const items = 800
+    // 500 results of 400,000 characters: 200 M characters, three times the budget.
+    const items = 500
     const pad = (value: string): string => `${value}:${'.'.repeat(400_000)}`
     const child = spawnPando([
       'test/cli/fixtures/pad.cjs',
