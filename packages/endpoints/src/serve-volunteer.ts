@@ -113,9 +113,10 @@ class VolunteerService {
     this.#options = options
     this.#channel = new VolunteerChannel(socket)
     // A socket that never says hello holds a connection for nothing: it is closed.
+    const helloTimeoutMs = options.helloTimeoutMs ?? VOLUNTEER_HELLO_TIMEOUT_MS
     this.#helloTimer = setTimeout(
-      () => this.#reject(`no hello within ${String(VOLUNTEER_HELLO_TIMEOUT_MS / 1000)} s`),
-      options.helloTimeoutMs ?? VOLUNTEER_HELLO_TIMEOUT_MS,
+      () => this.#reject(`no hello within ${String(helloTimeoutMs / 1000)} s`),
+      helloTimeoutMs,
     )
     this.#helloTimer.unref()
     socket.onMessage((text) => this.#frame(text))

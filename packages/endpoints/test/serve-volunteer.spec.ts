@@ -163,4 +163,23 @@ describe('serveVolunteer', () => {
       })
     })
   })
+
+  it('closes a socket that says no hello within its time, and says how long it waited', async () => {
+    const lender = createLender({ ordered: true })
+    const socket = new FakeSocket()
+    const served = serveVolunteer(socket, {
+      lender,
+      config: { bundleUrl: '/run/bundle.js', moduleName: 'square' },
+      batchSize: 2,
+      volunteerId: 'v1',
+      board: new TestBoard(),
+      heartbeatMs: 60_000,
+      helloTimeoutMs: 50,
+      onInternalError: () => undefined,
+    })
+    onTestFinished(() => served.finish())
+    await expect
+      .poll(() => socket.closedWith)
+      .toEqual({ code: CLOSE_PROTOCOL_ERROR, reason: 'no hello within 0.05 s' })
+  })
 })
