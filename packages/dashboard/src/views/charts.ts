@@ -169,57 +169,62 @@ class VolunteerBars {
     }
     this.#layout = layout
     this.#chart?.destroy()
-    const count = reports.length
-    this.#chart = new uPlot(
-      {
-        width: widthOf(this.#container),
-        height: Math.max(120, 44 + count * BAR_ROW),
-        legend: { show: this.#series.length > 1, live: false },
-        cursor: { points: { show: false }, drag: { x: false, y: false } },
-        scales: {
-          x: { time: false, ori: 1, dir: -1, range: () => [-0.5, Math.max(0.5, count - 0.5)] },
-          y: { ori: 0, dir: 1, range: (_u, _min, max) => [0, this.#maximum(max)] },
-        },
-        axes: [
-          axis({
-            side: 3,
-            size: Math.min(BAR_LABEL_WIDTH, Math.ceil(textWidth(this.#labels)) + 14),
-            grid: { show: false },
-            ticks: { show: false },
-            splits: () => this.#labels.map((_, index) => index),
-            values: (_u, splits) => splits.map((index) => this.#labels[index] ?? ''),
-          }),
-          axis({
-            side: 2,
-            size: 36,
-            space: 48,
-            values: (_u, splits) => splits.map((v) => this.#axisValue(v)),
-          }),
-        ],
-        series: [
-          { label: 'volunteer' },
-          ...this.#series.map((series, seriesIndex): uPlot.Series => ({
-            label: series.label,
-            width: 0,
-            fill: series.color(0),
-            points: { show: false },
-            paths: bars({
-              size: [this.#series.length > 1 ? 0.38 : 0.68, 22],
-              align: series.align ?? 0,
-              radius: [0.2, 0],
-              disp: {
-                fill: {
-                  unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit,
-                  values: () => this.#colors[seriesIndex] ?? [],
-                },
-              },
-            }),
-          })),
-        ],
+    this.#chart = new uPlot(this.#options(reports.length), data, this.#container)
+  }
+
+  /** The chart of `count` rows: labels on the left, the values along the bottom, one or two bars a row. */
+  #options(count: number): uPlot.Options {
+    return {
+      width: widthOf(this.#container),
+      height: Math.max(120, 44 + count * BAR_ROW),
+      legend: { show: this.#series.length > 1, live: false },
+      cursor: { points: { show: false }, drag: { x: false, y: false } },
+      scales: {
+        x: { time: false, ori: 1, dir: -1, range: () => [-0.5, Math.max(0.5, count - 0.5)] },
+        y: { ori: 0, dir: 1, range: (_u, _min, max) => [0, this.#maximum(max)] },
       },
-      data,
-      this.#container,
-    )
+      axes: [
+        axis({
+          side: 3,
+          size: Math.min(BAR_LABEL_WIDTH, Math.ceil(textWidth(this.#labels)) + 14),
+          grid: { show: false },
+          ticks: { show: false },
+          splits: () => this.#labels.map((_, index) => index),
+          values: (_u, splits) => splits.map((index) => this.#labels[index] ?? ''),
+        }),
+        axis({
+          side: 2,
+          size: 36,
+          space: 48,
+          values: (_u, splits) => splits.map((v) => this.#axisValue(v)),
+        }),
+      ],
+      series: [
+        { label: 'volunteer' },
+        ...this.#series.map((series, index) => this.#barSeries(series, index)),
+      ],
+    }
+  }
+
+  /** One series of bars, each bar in its volunteer's colour. */
+  #barSeries(series: BarSeries, seriesIndex: number): uPlot.Series {
+    return {
+      label: series.label,
+      width: 0,
+      fill: series.color(0),
+      points: { show: false },
+      paths: bars({
+        size: [this.#series.length > 1 ? 0.38 : 0.68, 22],
+        align: series.align ?? 0,
+        radius: [0.2, 0],
+        disp: {
+          fill: {
+            unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit,
+            values: () => this.#colors[seriesIndex] ?? [],
+          },
+        },
+      }),
+    }
   }
 }
 
