@@ -69,12 +69,6 @@ export const CLOSE_RUN_FINISHED = 4002
 export const RUN_FINISHED_REASON = 'run finished'
 
 /**
- * How long the root waits, once it has told the pages the run is over, before it closes its links and its
- * server, so that those last messages and close frames get out; in ms.
- */
-export const RUN_FINISHED_GRACE_MS = 250
-
-/**
  * What a `pando-server` with no root registered tells a tab, with 1013 on `/volunteer` and in its `/join`
  * rejections: a page that reads it is waiting for a run, not failing.
  */

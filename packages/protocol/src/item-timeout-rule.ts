@@ -1,23 +1,14 @@
+import {
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+  RELATIVE_TIMEOUT_FLOOR_MS,
+} from './constants.ts'
+
 /**
  * An item deadline as `--item-timeout` gives it: milliseconds (0 for none), or a percentage of the median
  * time of the items measured so far (`300%`).
  */
 export type ItemTimeout = number | { readonly percent: number }
-
-/** Items measured before `--item-timeout N%` applies: until then, {@link RELATIVE_TIMEOUT_WARMUP_MS} does. */
-export const RELATIVE_TIMEOUT_SAMPLES = 3
-
-/**
- * The item deadline of `--item-timeout N%` until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured: the
- * option's built-in default, so that the first items, slow or not, have the time they always had.
- */
-export const RELATIVE_TIMEOUT_WARMUP_MS = 60_000
-
-/**
- * The least item deadline of `--item-timeout N%`: N% of a median of a few ms would give up items that a
- * pause of the garbage collector delayed.
- */
-export const RELATIVE_TIMEOUT_FLOOR_MS = 1_000
 
 /** The latest item times the median is taken over: enough to be steady, few enough to sort at each item. */
 const WINDOW = 255

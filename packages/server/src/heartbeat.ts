@@ -1,14 +1,9 @@
 import type { WebSocket, WebSocketServer } from 'ws'
 import { LoopStall } from './loop-stall.ts'
+import { MAX_OUTSTANDING_PINGS } from './constants.ts'
 
 /** What a ping carries: when it was sent, by this process's monotonic clock (a peer echoes it in its pong). */
 const pingStamp = (): string => performance.now().toFixed(3)
-
-/**
- * Pings sent and not yet answered, per client: a pong counts as a sign of life only when it echoes one of
- * them. More than this many are not kept (the client is terminated long before, at its first miss).
- */
-const MAX_OUTSTANDING_PINGS = 8
 
 /**
  * The round trip, in ms, that a pong's payload tells: it echoes a ping of {@link startHeartbeat}, stamped
