@@ -39,7 +39,7 @@ import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunMonitor } from './monitoring/run-monitor.ts'
 import { printQrCode } from './networked/qr-code.ts'
-import { connectToHost } from './networked/connect-to-host.ts'
+import { connectToHost, type HostHandlers } from './networked/connect-to-host.ts'
 import { createRunIds, type RunIds } from './networked/run-ids.ts'
 import { terminalText } from './terminal-text.ts'
 import { LOOPBACK_ADDRESS, PEER_NAME_CHARS } from './constants.ts'
@@ -390,14 +390,6 @@ function serveSocketVolunteers(
       for (const volunteer of served) volunteer.finish()
     },
   }
-}
-
-/** Where the volunteers and the joiners of the tree arrive, and what stops the run. */
-interface HostHandlers {
-  readonly onVolunteer: (socket: VolunteerSocket) => void
-  readonly onJoinSignal: (message: Parameters<TreeRoot['handleJoinSignal']>[0]) => void
-  /** Stops the run: its link to a remote `pando-server` is lost. */
-  readonly stop: (error: Error) => void
 }
 
 /** Starts this run's server, or registers with the remote `pando-server` that `--host` names. */

@@ -20,10 +20,9 @@ import {
   type RunFile,
   type ServerToRoot,
 } from '@pando/protocol'
-import { filterSignal, withToken, type AddressRange } from '@pando/server'
+import { filterSignal, processClock, withToken, type AddressRange } from '@pando/server'
 import { WebSocket, type RawData } from 'ws'
 import { RemoteServerError } from './errors.ts'
-import { processClock } from '@pando/server'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { loopbackLookup } from './loopback-lookup.ts'
 import { CONNECT_TIMEOUT_MS, REGISTER_TIMEOUT_MS } from './constants.ts'

@@ -187,13 +187,13 @@ export const MAX_VOLUNTEER_SOCKETS_PER_ADDRESS = 200
 export const MAX_VIEWERS_PER_ADDRESS = 20
 
 /** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
-export const SMOOTHING = 0.125
+export const ROUND_TRIP_SMOOTHING = 0.125
 
 /**
  * Heartbeats sent whose echo is still awaited, at most: a sample counts only when it echoes one of them, so
  * a peer cannot make up a round trip from a time it never got (the oldest are forgotten past this many).
  */
-export const MAX_UNECHOED = 8
+export const MAX_UNECHOED_HEARTBEATS = 8
 
 /** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
 export const RECONNECT_BASE_DELAY = 250

@@ -21,7 +21,7 @@ export {
   STALL_INTERVALS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
-export { pongRoundTrip, startHeartbeat } from './heartbeat.ts'
+export { startHeartbeat } from './heartbeat.ts'
 export { LoopStall } from './loop-stall.ts'
 export { CONTENT_SECURITY_POLICY } from './security-headers.ts'
 export {
