@@ -288,3 +288,6 @@ export const RUN_FINISHED_GRACE_MS = 250
 
 /** Characters of a volunteer's id shown in its label. */
 export const SHORT_ID_LENGTH = 4
+
+/** The latest item times the median is taken over: enough to be steady, few enough to sort at each item. */
+export const RELATIVE_TIMEOUT_WINDOW = 255

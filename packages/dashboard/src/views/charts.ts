@@ -3,6 +3,7 @@ import uPlot from 'uplot'
 import { truncate } from '../format.ts'
 import { OTHERS_KEY, stack, type HistoryData } from '../history.ts'
 import { OTHERS_COLOR, lighten, type ColorRegistry } from '../palette.ts'
+import { BAR_LABEL_LENGTH, MIN_TIME_SPAN } from '../constants.ts'
 
 const AXIS_COLOR = '#6b7280'
 const GRID_COLOR = '#eceff3'
@@ -12,8 +13,7 @@ const TRANSFER_COLOR = '#f28e2b'
 
 /** Height of one volunteer's row in the bar charts, in CSS pixels. */
 const BAR_ROW = 26
-/** Longest device name shown beside a bar, in characters and in CSS pixels. */
-const BAR_LABEL_LENGTH = 24
+/** Widest device name shown beside a bar, in CSS pixels (its length in characters: `BAR_LABEL_LENGTH`). */
 const BAR_LABEL_WIDTH = 170
 
 let measuring: CanvasRenderingContext2D | null | undefined
@@ -56,9 +56,6 @@ function followWidth(container: HTMLElement, chart: () => uPlot | undefined): vo
     }
   }).observe(container)
 }
-
-/** The least the time axis spans, in seconds. */
-const MIN_TIME_SPAN = 20
 
 /**
  * The time axis' range: the statuses' times, and at least the last 20 s (uPlot would otherwise spread a
