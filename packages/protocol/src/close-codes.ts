@@ -82,7 +82,7 @@ export const NO_RUN_REASON = 'no run yet: waiting for a root to register'
 export const RUN_ENDED_REASON = 'no run now: the last run finished; waiting for the next root'
 
 /** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
-export const MAX_CLOSE_REASON_BYTES = 123
+export const MAX_CLOSE_REASON_BYTES = 123 // eslint-disable-line no-restricted-syntax -- RFC 6455's, not a tunable
 
 /**
  * The bytes `text` takes in UTF-8, as `TextEncoder` (and Node's `Buffer`) encode it: a lone surrogate becomes
