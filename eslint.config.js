@@ -63,6 +63,25 @@ const TYPE_AWARE_EXCEPTIONS = {
   '@typescript-eslint/unbound-method': 'off',
 }
 
+/**
+ * A tunable's name: a time (`_MS`, `_S`), a size (`_BYTES`, `_CHARS`, `_LENGTH`), an interval, a timeout, a
+ * delay, a window, a bound or a default (`MAX_`, `MIN_`, `DEFAULT_`).
+ */
+const TUNABLE_NAME =
+  '/^(MAX|MIN|DEFAULT)_[A-Z0-9_]+$|^[A-Z][A-Z0-9_]*_(MS|S|BYTES|CHARS|LENGTH|INTERVAL|TIMEOUT|DELAY|WINDOW|SPAN)$/'
+
+/** A value written out (`2_000`, `64 * 1024`), not made of other constants. */
+const WRITTEN_VALUE = ':matches(Literal.init, BinaryExpression.init:not(:has(Identifier)))'
+
+/** Every tunable lives in its package's `src/constants.ts`, with its unit and reason (issue 19). */
+const TUNABLES_AT_HOME = [
+  'Program > VariableDeclaration',
+  'Program > ExportNamedDeclaration > VariableDeclaration',
+].map((declaration) => ({
+  selector: `${declaration}[kind='const'] > VariableDeclarator[id.name=${TUNABLE_NAME}] > ${WRITTEN_VALUE}`,
+  message: "a tunable value lives in its package's src/constants.ts, with its unit and reason",
+}))
+
 /** Tests, the harness they share with the bench, and the bench: they reach packages through public entries only. */
 const TEST_CODE = ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts']
 
@@ -104,10 +123,15 @@ export default tseslint.config(
       // Every case of a union is named, so that a new message type or state is handled wherever it is switched on.
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       // Longer functions are split into named pieces (issue 19), so that each reads as one thing.
-      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
       'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }],
+      'no-restricted-syntax': ['error', ...TUNABLES_AT_HOME],
       ...TYPE_AWARE_EXCEPTIONS,
     },
+  },
+  {
+    files: ['packages/*/src/constants.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TEST_CODE })),
   {

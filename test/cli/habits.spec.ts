@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runInPseudoTerminal } from '../support/pseudo-terminal.ts'
-import { PANDO, ROOT, collect, runPando, seqLines, tempHome } from '../../harness/pando-process.ts'
+import {
+  PANDO,
+  ROOT,
+  collect,
+  inheritedEnv,
+  runPando,
+  seqLines,
+  tempHome,
+} from '../../harness/pando-process.ts'
 
 const ECHO = 'test/cli/fixtures/echo.cjs'
 const squares = (from: number, to: number): string => seqLines(from, to, (n) => String(n * n))
@@ -14,7 +22,7 @@ const squares = (from: number, to: number): string => seqLines(from, to, (n) => 
 function runWithNullStdin(args: readonly string[]): ReturnType<typeof collect> {
   const child = spawn(PANDO, args, {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: tempHome() },
+    env: { ...inheritedEnv(), HOME: tempHome() },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return collect(child)

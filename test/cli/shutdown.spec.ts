@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { PANDO, ROOT, collect, seqLines, tempHome } from '../../harness/pando-process.ts'
+import { PANDO, ROOT, collect, inheritedEnv, seqLines, tempHome } from '../../harness/pando-process.ts'
 
 /** Runs of the interrupted-reader test: the cut showed in about half of the runs before the fix. */
 const INTERRUPTED_RUNS = 12
@@ -62,7 +62,7 @@ function pandoInto(
 ): ChildProcess {
   const child = spawn(PANDO, args, {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: tempHome() },
+    env: { ...inheritedEnv(), HOME: tempHome() },
     stdio: ['pipe', into === 1 ? pipe.writeEnd : 'pipe', into === 2 ? pipe.writeEnd : 'pipe'],
   })
   pipe.opened()
@@ -145,7 +145,7 @@ describe('pando leaves no temporary files', () => {
       `2>"$HOME/stderr" | head -1; echo "pando:\${PIPESTATUS[1]}"; cat "$HOME/stderr"`
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
-      env: { HOME: tempHome(), TMPDIR: tmp, PATH: process.env['PATH'] ?? '' },
+      env: { ...inheritedEnv(), HOME: tempHome(), TMPDIR: tmp },
     })
     expect(stdout).toMatch(/^0\npando:0\npando: volunteers can join at .*\n/)
     expect(readdirSync(tmp)).toEqual([])
@@ -158,7 +158,7 @@ describe('pando leaves no temporary files', () => {
       `2>&1 | head -1; echo "pando:\${PIPESTATUS[1]}"`
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
-      env: { HOME: tempHome(), TMPDIR: tmp, PATH: process.env['PATH'] ?? '' },
+      env: { ...inheritedEnv(), HOME: tempHome(), TMPDIR: tmp },
     })
     expect(stdout).toMatch(/^pando: volunteers can join at \S+\npando:0\n$/)
     expect(readdirSync(tmp)).toEqual([])

@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { PANDO, ROOT } from '../../harness/pando-process.ts'
+import { PANDO, ROOT, inheritedEnv, tempHome } from '../../harness/pando-process.ts'
 
 /** The longest a run in a pseudo-terminal may take before it is killed. */
 const RUN_TIMEOUT_MS = 100_000
@@ -30,8 +27,8 @@ export function runInPseudoTerminal(
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
     env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: mkdtempSync(join(tmpdir(), 'pando-home-')),
+      ...inheritedEnv(),
+      HOME: tempHome(),
       TERM: 'xterm',
       ...env,
     },

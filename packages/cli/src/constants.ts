@@ -79,3 +79,64 @@ export const LOOPBACK_ADDRESS = '127.0.0.1'
  * quarter of the root's time at 100,000 lines/s.
  */
 export const WRITE_CHUNK_CHARS = 64 * 1024
+
+/**
+ * Bytes of output the journaled output takes in while a write waits for the journal's records: many chunks
+ * of `writeLines` (64 Ki characters each). With room for one chunk only (64 KiB), each write parked the line
+ * writer until the journal's records were written off the main thread, and the items stopped flowing
+ * meanwhile: the main thread spent some 14 % more CPU per trivial item than without a journal; with this
+ * room the chunks that come while one waits go out together after one wait (6 % more, see the README's
+ * Performance). What it holds is bytes, off the JavaScript heap.
+ */
+export const JOURNALED_OUTPUT_BUFFER_BYTES = 1024 * 1024
+
+/** The most recalled outcomes held, waiting for the computed items before them, before reading pauses. */
+export const RECALLED_WINDOW = 32_768
+
+/**
+ * The most time, in ms, between a record and its `fsync`: a crash of the machine loses at most the records
+ * of this last fraction of a second (a crash of the process alone loses only what {@link JournalWriter.flush}
+ * had not yet handed to the system).
+ */
+export const JOURNAL_SYNC_INTERVAL_MS = 200
+
+/**
+ * The items' buffer: the record of some 5,000 trivial items, more than gather between two writes to stdout
+ * of `--local` at full speed. With 64 KiB, one record in six outgrew it and spare buffers often ran out:
+ * each growth or fresh buffer was new memory to fault in (about 200 for 500,000 items; now 2 or so). It
+ * grows for larger items.
+ */
+export const ITEMS_BUFFER_BYTES = 256 * 1024
+
+/** Item buffers kept for the next records: those of the records being written, and a few more. */
+export const SPARE_ITEM_BUFFERS = 8
+
+/**
+ * The rate "now" is measured over this many intervals (or since the start): over one alone, the last status
+ * (made as soon as the run ends, a fraction of an interval after the one before) would make it spike.
+ */
+export const RATE_INTERVALS = 2
+
+/** Names listed in one leave notice at most; the rest are counted (`and 3 others`). */
+export const MAX_NAMES_IN_NOTICE = 5
+
+/** Outcomes are sent at least this often (ms) while jobs remain, so the root's batch sizing sees progress. */
+export const REPORT_EVERY_MS = 20
+
+/** The width the help is laid out for, whatever the terminal: wider would be hard to read, and tests see it. */
+export const HELP_WIDTH = 80
+
+/** How far a description is indented under its option's flags. */
+export const DESCRIPTION_INDENT = 6
+
+/** The most volunteers `--replicas` may ask for. */
+export const MOST_REPLICAS = 32
+
+/**
+ * Longest run of items, in ms, before the event loop gets a turn (SIGINT, stdout drain, stdin), even for a
+ * synchronous function. A turn per item cost more than a trivial function itself.
+ */
+export const LOCAL_YIELD_INTERVAL_MS = 5
+
+/** The largest `--seed`: seeds are 32-bit unsigned integers. */
+export const MAX_SEED = 0xffff_ffff

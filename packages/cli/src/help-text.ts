@@ -7,12 +7,7 @@ import {
   type OptionName,
   type OptionValue,
 } from './option-table.ts'
-
-/** The width the help is laid out for, whatever the terminal: wider would be hard to read, and tests see it. */
-export const HELP_WIDTH = 80
-
-/** How far a description is indented under its option's flags. */
-const DESCRIPTION_INDENT = 6
+import { HELP_WIDTH, DESCRIPTION_INDENT } from './constants.ts'
 
 /** An option set by the environment or the configuration file: the help shows that value as the default. */
 export interface ShownSetting {

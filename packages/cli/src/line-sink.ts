@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { Source } from 'pull-stream'
+import type { EndOrError, Source } from 'pull-stream'
 import { WRITE_CHUNK_CHARS } from './constants.ts'
 
 /**
@@ -19,66 +19,108 @@ export function writeLines(
   terminator = '\n',
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    let gathered = ''
-    let ended = false
-    let flushLater: NodeJS.Immediate | undefined
-    /** The output said it is full (`write` returned false) and has not drained since. */
-    let full = false
-    /** The loop waits for the output to drain before it reads on. */
-    let parked = false
-    const drained = (): void => {
-      full = false
-      if (!parked) return
-      parked = false
-      loop()
-    }
-    const flush = (): void => {
-      clearImmediate(flushLater)
-      flushLater = undefined
-      if (gathered === '' || stop?.aborted === true) return
-      if (!output.write(gathered) && !full) {
-        full = true
-        output.once('drain', drained)
-      }
-      gathered = ''
-    }
-    const loop = (): void => {
-      for (;;) {
-        if (full) {
-          parked = true
-          return
-        }
-        let answered = false
-        let sync = true
-        source(null, (end, line) => {
-          answered = true
-          if (stop?.aborted === true) return
-          if (end) {
-            ended = true
-            flush()
-            if (end === true) resolve()
-            else reject(end)
-            return
-          }
-          gathered += `${line}${terminator}`
-          if (gathered.length >= chunkChars) flush()
-          if (!sync) loop()
-        })
-        sync = false
-        if (ended) return
-        if (!answered) {
-          // The source waits (for a volunteer, for stdin): what is gathered goes out once the event loop
-          // turns, with whatever else settles in the meantime.
-          if (gathered !== '') flushLater ??= setImmediate(flush)
-          return
-        }
-      }
-    }
-    stop?.addEventListener('abort', () => {
-      ended = true
-      clearImmediate(flushLater)
-      output.removeListener('drain', drained)
-    })
-    loop()
+    const writer = new LineWriter(source, output, { chunkChars, terminator, resolve, reject }, stop)
+    stop?.addEventListener('abort', () => writer.abort())
+    writer.loop()
   })
+}
+
+/** How a {@link LineWriter} ends its lines and its chunks, and whom it tells of the source's end. */
+interface LineWriterSettings {
+  readonly chunkChars: number
+  readonly terminator: string
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
+/** The reading loop of {@link writeLines}: reads lines, gathers them, writes chunks, waits for 'drain'. */
+class LineWriter {
+  #gathered = ''
+  #ended = false
+  #flushLater: NodeJS.Immediate | undefined
+  /** The output said it is full (`write` returned false) and has not drained since. */
+  #full = false
+  /** The loop waits for the output to drain before it reads on. */
+  #parked = false
+
+  readonly #source: Source<string>
+  readonly #output: Writable
+  readonly #settings: LineWriterSettings
+  readonly #stop: AbortSignal | undefined
+
+  constructor(
+    source: Source<string>,
+    output: Writable,
+    settings: LineWriterSettings,
+    stop: AbortSignal | undefined,
+  ) {
+    this.#source = source
+    this.#output = output
+    this.#settings = settings
+    this.#stop = stop
+  }
+
+  /** Reads as long as the source answers at once and the output has room. */
+  loop(): void {
+    for (;;) {
+      if (this.#full) {
+        this.#parked = true
+        return
+      }
+      let answered = false
+      let sync = true
+      this.#source(null, (end, line) => {
+        answered = true
+        this.#take(end, line, sync)
+      })
+      sync = false
+      if (this.#ended) return
+      if (!answered) {
+        // The source waits (for a volunteer, for stdin): what is gathered goes out once the event loop
+        // turns, with whatever else settles in the meantime.
+        if (this.#gathered !== '') this.#flushLater ??= setImmediate(this.#flush)
+        return
+      }
+    }
+  }
+
+  /** Nothing more is written (the process is ending). */
+  abort(): void {
+    this.#ended = true
+    clearImmediate(this.#flushLater)
+    this.#output.removeListener('drain', this.#drained)
+  }
+
+  /** One answer of the source: a line gathered, or the end (the rest written first). */
+  #take(end: EndOrError, line: string | undefined, sync: boolean): void {
+    if (this.#stop?.aborted === true) return
+    if (end) {
+      this.#ended = true
+      this.#flush()
+      if (end === true) this.#settings.resolve()
+      else this.#settings.reject(end)
+      return
+    }
+    this.#gathered += `${line}${this.#settings.terminator}`
+    if (this.#gathered.length >= this.#settings.chunkChars) this.#flush()
+    if (!sync) this.loop()
+  }
+
+  readonly #flush = (): void => {
+    clearImmediate(this.#flushLater)
+    this.#flushLater = undefined
+    if (this.#gathered === '' || this.#stop?.aborted === true) return
+    if (!this.#output.write(this.#gathered) && !this.#full) {
+      this.#full = true
+      this.#output.once('drain', this.#drained)
+    }
+    this.#gathered = ''
+  }
+
+  readonly #drained = (): void => {
+    this.#full = false
+    if (!this.#parked) return
+    this.#parked = false
+    this.loop()
+  }
 }

@@ -6,9 +6,7 @@ import { loadProcessFunction } from './load-module.ts'
 import { LocalDeadline, processJob } from './local-worker.ts'
 import type { LocalThreadData, ThreadMessage } from './local-threads.ts'
 import { installRuntimeModuleResolution } from './runtime-module.ts'
-
-/** Outcomes are sent at least this often (ms) while jobs remain, so the root's batch sizing sees progress. */
-const REPORT_EVERY_MS = 20
+import { REPORT_EVERY_MS } from './constants.ts'
 
 const port = parentPort
 if (port === null) throw new Error('local-thread.js runs only as a worker thread')

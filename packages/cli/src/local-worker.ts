@@ -10,6 +10,7 @@ import {
 import type { Lender } from '@pando/scheduler'
 import pull, { type Through } from 'pull-stream'
 import type { DurationValue } from './duration.ts'
+import { LOCAL_YIELD_INTERVAL_MS } from './constants.ts'
 
 /** The name of the local sub-stream, for the lender's diagnostics. */
 export const LOCAL_WORKER_NAME = 'local'
@@ -63,12 +64,6 @@ export function lendLocally(
   pull(worker.source, localWorker(process, { itemTimeout, signal: ended.signal }), worker.sink)
   return () => ended.abort()
 }
-
-/**
- * Longest run of items, in ms, before the event loop gets a turn (SIGINT, stdout drain, stdin), even for a
- * synchronous function. A turn per item cost more than a trivial function itself.
- */
-export const LOCAL_YIELD_INTERVAL_MS = 5
 
 let lastYield = performance.now()
 

@@ -1,4 +1,4 @@
-import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from './constants.ts'
+import { MIN_SECRET_LENGTH, SECRET_VARIABLE, MAX_SEED } from './constants.ts'
 import { UsageError } from './errors.ts'
 import { parseServerAddress, type ServerAddress } from './networked/host-address.ts'
 import type { OptionValues } from './option-table.ts'
@@ -10,9 +10,6 @@ export function secretTooShort(who: 'pando' | 'pando-server'): string {
     `${MIN_SECRET_LENGTH} characters or more, hard to guess, e.g. export ${SECRET_VARIABLE}=$(openssl rand -hex 16)`
   )
 }
-
-/** The largest `--seed`: seeds are 32-bit unsigned integers. */
-const MAX_SEED = 0xffff_ffff
 
 /** `--host`, `--secret` and `--seed`, checked. */
 export interface RemoteOptions {

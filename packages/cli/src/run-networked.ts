@@ -40,7 +40,7 @@ import { VolunteerRoster } from './monitoring/volunteer-roster.ts'
 import { startRunReporting } from './monitoring/run-reporting.ts'
 import type { RunMonitor } from './monitoring/run-monitor.ts'
 import { printQrCode } from './networked/qr-code.ts'
-import { connectToHost } from './networked/connect-to-host.ts'
+import { connectToHost, type HostHandlers } from './networked/connect-to-host.ts'
 import { createRunIds, type RunIds } from './networked/run-ids.ts'
 import { terminalText } from './terminal-text.ts'
 import { LOOPBACK_ADDRESS, PEER_NAME_CHARS } from './constants.ts'
@@ -98,6 +98,9 @@ type VolunteerHost = Pick<
   'urls' | 'dashboardUrls' | 'broadcastStatus' | 'sendToJoiner' | 'close'
 >
 
+/** The root's lender, told on the scheduler debug namespace when it is on. */
+type RootLender = ReturnType<typeof createRootLender>
+
 /**
  * The root's lender, and the browser marks of a run that judges results: only such a run excludes
  * volunteers, and needs to know their browsers again.
@@ -107,7 +110,7 @@ function createLending(
   channel: NetworkedRun['channel'],
   maxItemChars: number,
   closeTab: (id: string, reason: string) => void,
-): { lender: ReturnType<typeof createRootLender>; marks: BrowserMarks | undefined } {
+): { lender: RootLender; marks: BrowserMarks | undefined } {
   const marks = options.replicas > 1 || options.spotCheck > 0 ? new BrowserMarks() : undefined
   const lender = withSchedulerDebug(
     createRootLender(channel.items, { ...options, maxItemChars }, channel.record, {
@@ -146,9 +149,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
   })
   let reporting: RunMonitor | undefined
   try {
-    await bundle(options.module, runDir)
-    await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
-    channel.record?.begin(await bundleIdentity(runDir))
+    await prepareRunDir(options, runDir, channel)
     // Only volunteers compute: an item larger than any link to them carries fails at once (not retried).
     const maxItemChars = options.startIdle ? MAX_LINK_ITEM_CHARS : Number.POSITIVE_INFINITY
     // The tree starts after the lender: an exclusion before it has no tab to close.
@@ -168,20 +169,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
     printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
     if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
-    reporting = startRunReporting({
-      lender,
-      ...(options.replicas > 1 || options.spotCheck > 0 ? { standings: () => lender.standings() } : {}),
-      board,
-      intervalMs: options.reportingIntervalMs,
-      ...(options.stdin ? {} : { itemsTotal: options.items.length }),
-      roster,
-      progress: options.progress,
-      quiet: options.quiet,
-      broadcast: (status) => {
-        server.broadcastStatus(status)
-        pages.sendProgress(progressOf(status))
-      },
-    })
+    reporting = startReporting(options, { lender, board, roster }, server, pages)
     // On a signal, the releases run without the `finally` below.
     releases.push(() => {
       roster.end()
@@ -196,16 +184,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
       await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
     }
     const ending = await Promise.race([channel.deliver(lender.source), stopped])
-    // The run is over, whatever its ending. The tree's tabs are told first, and their last reports come up
-    // within the grace; then the last status, while every volunteer is connected (the dashboards' last view
-    // and the pages' last progress count them all); then the WebSocket pages are told, and say so instead of
-    // waiting to reconnect.
-    roster.end()
-    pages.finishTree()
-    await sleep(RUN_FINISHED_GRACE_MS)
-    reporting.stop()
-    pages.finish()
-    await sleep(RUN_FINISHED_GRACE_MS)
+    await tellRunFinished(roster, pages, reporting)
     return ending
   } finally {
     // Before anything is released: the volunteers that the end of the run disconnects are no news, and the
@@ -215,6 +194,55 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     unregister()
     await releaseAll()
   }
+}
+
+/** Bundles the module into the run's directory, writes the pages' config beside it, and begins the journal. */
+async function prepareRunDir(options: RunOptions, runDir: string, channel: ItemChannel): Promise<void> {
+  await bundle(options.module, runDir)
+  await writeFile(path.join(runDir, RUN_CONFIG_FILENAME), JSON.stringify(runConfig(options)))
+  channel.record?.begin(await bundleIdentity(runDir))
+}
+
+/** Reports the run's status every interval: on stderr, to the dashboards, and as progress to the pages. */
+function startReporting(
+  options: RunOptions,
+  { lender, board, roster }: { lender: RootLender } & Omit<ServingComponents, 'lender'>,
+  server: VolunteerHost,
+  pages: VolunteerPages,
+): RunMonitor {
+  return startRunReporting({
+    lender,
+    ...(options.replicas > 1 || options.spotCheck > 0 ? { standings: () => lender.standings() } : {}),
+    board,
+    intervalMs: options.reportingIntervalMs,
+    ...(options.stdin ? {} : { itemsTotal: options.items.length }),
+    roster,
+    progress: options.progress,
+    quiet: options.quiet,
+    broadcast: (status) => {
+      server.broadcastStatus(status)
+      pages.sendProgress(progressOf(status))
+    },
+  })
+}
+
+/**
+ * The run is over, whatever its ending. The tree's tabs are told first, and their last reports come up
+ * within the grace; then the last status, while every volunteer is connected (the dashboards' last view
+ * and the pages' last progress count them all); then the WebSocket pages are told, and say so instead of
+ * waiting to reconnect.
+ */
+async function tellRunFinished(
+  roster: VolunteerRoster,
+  pages: VolunteerPages,
+  reporting: RunMonitor,
+): Promise<void> {
+  roster.end()
+  pages.finishTree()
+  await sleep(RUN_FINISHED_GRACE_MS)
+  reporting.stop()
+  pages.finish()
+  await sleep(RUN_FINISHED_GRACE_MS)
 }
 
 /** What the volunteer pages read from `run/config.json`. */
@@ -363,14 +391,6 @@ function serveSocketVolunteers(
       for (const volunteer of served) volunteer.finish()
     },
   }
-}
-
-/** Where the volunteers and the joiners of the tree arrive, and what stops the run. */
-interface HostHandlers {
-  readonly onVolunteer: (socket: VolunteerSocket) => void
-  readonly onJoinSignal: (message: Parameters<TreeRoot['handleJoinSignal']>[0]) => void
-  /** Stops the run: its link to a remote `pando-server` is lost. */
-  readonly stop: (error: Error) => void
 }
 
 /** Starts this run's server, or registers with the remote `pando-server` that `--host` names. */

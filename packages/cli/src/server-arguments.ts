@@ -136,6 +136,16 @@ export async function parseServerArguments(
   args: readonly string[],
   context: ServerParseContext,
 ): Promise<ServerCommand> {
+  const parser = serverParser(args)
+  const argv = (await parser.parseAsync()) as Record<string, unknown>
+  if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
+  if (argv['version'] === true) return { kind: 'version', text: context.version }
+  checkArguments(argv)
+  return { kind: 'serve', options: serverRunOptions(argv, context) }
+}
+
+/** The yargs parser of `pando-server`'s options, whose failures are {@link UsageError}s. */
+function serverParser(args: readonly string[]): ReturnType<typeof yargs> {
   let parser = yargs([...args])
     .scriptName('pando-server')
     .usage(USAGE)
@@ -168,13 +178,13 @@ export async function parseServerArguments(
       ...(spec.default === undefined ? {} : { defaultDescription: spec.default }),
     })
   }
-  parser = parser
+  return parser
     .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help and exit.' })
     .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version number and exit.' })
-  const argv = (await parser.parseAsync()) as Record<string, unknown>
-  if (argv['help'] === true) return { kind: 'help', text: await parser.getHelp() }
-  if (argv['version'] === true) return { kind: 'version', text: context.version }
-  checkArguments(argv)
+}
+
+/** The server to start, from the parsed command line, the environment and the configuration file. */
+function serverRunOptions(argv: Record<string, unknown>, context: ServerParseContext): ServerRunOptions {
   const defaults = defaultsOf(context)
   /** The option's value: typed, else from the environment or the file, else `pando`'s built-in default. */
   const value = <K extends (typeof DEFAULTED_OPTIONS)[number]>(name: K): OptionValues[K] => {
@@ -187,18 +197,15 @@ export async function parseServerArguments(
   const listen = argv['listen'] === undefined && oldListen !== undefined ? oldListen : value('listen')
   const turnSecret = value('turn-secret')
   return {
-    kind: 'serve',
-    options: {
-      port: value('port'),
-      host: listen === '' ? undefined : parseListenAddress(listen, 'pando-server --help'),
-      open: value('open'),
-      allowHosts: parseAllowedHosts(value('allow-host'), 'pando-server --help'),
-      secret: secretOf(value('secret'), context.config),
-      heartbeatMs: value('heartbeat'),
-      iceAddresses: value('ice-addresses') as ServerRunOptions['iceAddresses'],
-      seed: parseSeed(value('seed'), 'pando-server --help'),
-      turnSecret: turnSecret === '' ? undefined : turnSecret,
-    },
+    port: value('port'),
+    host: listen === '' ? undefined : parseListenAddress(listen, 'pando-server --help'),
+    open: value('open'),
+    allowHosts: parseAllowedHosts(value('allow-host'), 'pando-server --help'),
+    secret: secretOf(value('secret'), context.config),
+    heartbeatMs: value('heartbeat'),
+    iceAddresses: value('ice-addresses') as ServerRunOptions['iceAddresses'],
+    seed: parseSeed(value('seed'), 'pando-server --help'),
+    turnSecret: turnSecret === '' ? undefined : turnSecret,
   }
 }
 

@@ -1,6 +1,7 @@
 import { MAX_REPLICAS } from '@pando/scheduler'
 import { UsageError } from './errors.ts'
 import type { OptionValues } from './option-table.ts'
+import { MOST_REPLICAS } from './constants.ts'
 
 /** `--replicas` (a number, or auto), `--max-replicas` and `--spot-check`, checked. */
 export interface TrustOptions {
@@ -41,9 +42,6 @@ export function trustOptions(values: OptionValues): TrustOptions {
   }
   return { replicas, maxReplicas, spotCheck, adaptive }
 }
-
-/** The most volunteers `--replicas` may ask for. */
-const MOST_REPLICAS = 32
 
 /** `--replicas N`: a whole number from 1 to 32. @throws {UsageError} */
 function parseReplicas(text: string): number {

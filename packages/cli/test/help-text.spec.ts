@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { HELP_WIDTH, helpText, wrap } from '../src/help-text.ts'
+import { helpText, wrap } from '../src/help-text.ts'
 import { OPTION_NAMES, OPTION_TABLE } from '../src/option-table.ts'
+import { HELP_WIDTH } from '../src/constants.ts'
 
 describe('helpText', () => {
   const text = helpText('USAGE', 'EPILOGUE', {})

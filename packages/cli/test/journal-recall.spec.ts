@@ -2,7 +2,8 @@ import type { Job } from '@pando/protocol'
 import type { Settled } from '@pando/scheduler'
 import pull from 'pull-stream'
 import { describe, expect, it } from 'vitest'
-import { RECALLED_WINDOW, recallOutcomes, recordOutcomes, type OutcomeOrigin } from '../src/journal/recall.ts'
+import { recallOutcomes, recordOutcomes, type OutcomeOrigin } from '../src/journal/recall.ts'
+import { RECALLED_WINDOW } from '../src/constants.ts'
 
 const jobsOf = (count: number): Job[] => Array.from({ length: count }, (_, id) => ({ id, value: `v${id}` }))
 

@@ -17,3 +17,15 @@ export const MAX_BAR_ROWS = 40
 
 /** Beyond this many volunteers, the tree drawing names nodes only in their tooltips. */
 export const MAX_TREE_LABELS = 24
+
+/** Characters of a volunteer's id shown in its row. */
+export const TABLE_ID_CHARS = 8
+
+/** Characters of a name under its node: a default name and its short id (`Chrome · Linux · 3fa2`) fit. */
+export const TREE_LABEL_LENGTH = 22
+
+/** The least the time axis spans, in seconds. */
+export const MIN_TIME_SPAN = 20
+
+/** Longest device name shown beside a bar, in characters (its width in pixels: the charts' `BAR_LABEL_WIDTH`). */
+export const BAR_LABEL_LENGTH = 24

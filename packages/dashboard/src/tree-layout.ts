@@ -28,6 +28,23 @@ export interface TreeLayout {
  * child of the root. Iterative, so deep trees are fine.
  */
 export function layoutTree(edges: readonly TreeEdge[]): TreeLayout {
+  const { children, parentOf } = linkParents(edges)
+  hangCyclesOnRoot(children, parentOf)
+  const { order, depthOf, xOf, width } = placeNodes(children)
+  const nodes = order.map((id) => ({
+    id,
+    parent: id === ROOT_NODE ? null : (parentOf.get(id) ?? ROOT_NODE),
+    depth: depthOf.get(id) ?? 0,
+    x: xOf.get(id) ?? 0,
+  }))
+  return { nodes, width, depth: Math.max(0, ...nodes.map((node) => node.depth)) }
+}
+
+/** Each node's children (in the edges' order) and parent: the root for an unknown parent or itself. */
+function linkParents(edges: readonly TreeEdge[]): {
+  children: Map<string, string[]>
+  parentOf: Map<string, string>
+} {
   const known = new Set(edges.map((edge) => edge.id))
   const children = new Map<string, string[]>([[ROOT_NODE, []]])
   const parentOf = new Map<string, string>()
@@ -41,7 +58,11 @@ export function layoutTree(edges: readonly TreeEdge[]): TreeLayout {
     siblings.push(edge.id)
     children.set(parent, siblings)
   }
+  return { children, parentOf }
+}
 
+/** Nodes on a cycle are unreachable from the root: cuts each cycle by hanging one of its nodes on the root. */
+function hangCyclesOnRoot(children: Map<string, string[]>, parentOf: Map<string, string>): void {
   const visited = new Set<string>()
   const reachFrom = (start: string): void => {
     const stack = [start]
@@ -53,7 +74,6 @@ export function layoutTree(edges: readonly TreeEdge[]): TreeLayout {
     }
   }
   reachFrom(ROOT_NODE)
-  // Nodes on a cycle are unreachable from the root: cut each cycle by hanging one of its nodes on the root.
   for (const id of parentOf.keys()) {
     if (visited.has(id)) continue
     const oldParent = parentOf.get(id) as string
@@ -65,8 +85,18 @@ export function layoutTree(edges: readonly TreeEdge[]): TreeLayout {
     children.get(ROOT_NODE)?.push(id)
     reachFrom(id)
   }
+}
 
-  // Depth-first: pre-order for the node list and depths, post-order for the positions.
+/**
+ * Depth-first from the root: pre-order for the node list and depths, post-order for the positions (leaves
+ * one slot each, a parent midway between its first and last child). `width`: the slots used, at least 1.
+ */
+function placeNodes(children: ReadonlyMap<string, readonly string[]>): {
+  order: string[]
+  depthOf: Map<string, number>
+  xOf: Map<string, number>
+  width: number
+} {
   const depthOf = new Map<string, number>([[ROOT_NODE, 0]])
   const order: string[] = []
   const xOf = new Map<string, number>()
@@ -91,12 +121,5 @@ export function layoutTree(edges: readonly TreeEdge[]): TreeLayout {
       first === undefined || last === undefined ? slot++ : ((xOf.get(first) ?? 0) + (xOf.get(last) ?? 0)) / 2,
     )
   }
-
-  const nodes = order.map((id) => ({
-    id,
-    parent: id === ROOT_NODE ? null : (parentOf.get(id) ?? ROOT_NODE),
-    depth: depthOf.get(id) ?? 0,
-    x: xOf.get(id) ?? 0,
-  }))
-  return { nodes, width: Math.max(1, slot), depth: Math.max(0, ...nodes.map((node) => node.depth)) }
+  return { order, depthOf, xOf, width: Math.max(1, slot) }
 }

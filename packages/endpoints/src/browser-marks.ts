@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto'
-
-/** Random bytes in a mark: 144 bits, 24 characters of base64url; never guessed. */
-const MARK_BYTES = 18
+import { MARK_BYTES } from './constants.ts'
 
 /** Whether a volunteer that said hello may join, and the mark its page is to keep. */
 export type Admission =

@@ -20,17 +20,13 @@ import {
   type RunFile,
   type ServerToRoot,
 } from '@pando/protocol'
-import { filterSignal, withToken, type AddressRange } from '@pando/server'
+import { filterSignal, processClock, withToken, type AddressRange } from '@pando/server'
 import { WebSocket, type RawData } from 'ws'
 import { RemoteServerError } from './errors.ts'
-import { processClock } from '@pando/server'
 import type { VolunteerSocket } from './volunteer-socket.ts'
 import { loopbackLookup } from './loopback-lookup.ts'
+import { CONNECT_TIMEOUT_MS, REGISTER_TIMEOUT_MS } from './constants.ts'
 
-/** The longest the opening handshake with the server may take, in ms. */
-const CONNECT_TIMEOUT_MS = 10_000
-/** The longest registration may take once connected (the files go up then), in ms. */
-const REGISTER_TIMEOUT_MS = 60_000
 /** Where a remote `pando-server` is (the CLI reads it from `--host`). */
 export interface ServerAddress {
   /** `HOST:PORT`, for messages. */

@@ -7,6 +7,7 @@ import {
   type JoinSignalMessage,
   type PeerChannel,
   type Random,
+  type TreeNode,
   type WebRtcConnectorOptions,
 } from '@pando/overlay'
 import {
@@ -78,23 +79,7 @@ export interface TreeRoot {
  * subtree, as it reports them.
  */
 export function startTreeRoot(options: TreeRootOptions): TreeRoot {
-  const root = createTreeNode(
-    {
-      root: true,
-      degree: options.degree,
-      bootstrapTimeoutMs: options.bootstrapTimeoutMs,
-      heartbeatMs: options.heartbeatMs,
-      workers: 0,
-    },
-    {
-      connector: createWebRtcConnector({
-        wrtc: nodeWrtc,
-        iceServers: options.iceServers,
-        ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
-      }),
-      ...(options.random === undefined ? {} : { random: options.random }),
-    },
-  )
+  const root = createRootNode(options)
   // A child excluded for its results is told so, and leaves for good (its own children rejoin); a child
   // dropped for its failures only loses its link, and may rejoin.
   const children = new ChildLending(options.lender, options.batchSize, (child, reason) => {
@@ -136,12 +121,7 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
   })
   const admitTab = (channel: PeerChannel, message: BrowserMarkMessage): void =>
     admitTabBrowser(channel, message, { children, labels, options, closeTab, sendTo })
-  root.on('answer-signal', (message: AnswerSignalMessage) =>
-    options.sendToJoiner(message.origin, { type: 'answer', signal: message.signal }),
-  )
-  root.on('join-rejected', (message: JoinRejectedMessage) =>
-    options.sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
-  )
+  answerJoiners(root, options.sendToJoiner)
   const sendToChildren = (message: TreeWorkMessage): void => {
     for (const child of root.children) sendTo(child.channel, message)
   }
@@ -156,6 +136,37 @@ export function startTreeRoot(options: TreeRootOptions): TreeRoot {
     closeTab,
     close: () => root.close(),
   }
+}
+
+/** The root's tree node: no workers of its own, its links over node-datachannel. */
+function createRootNode(options: TreeRootOptions): TreeNode {
+  return createTreeNode(
+    {
+      root: true,
+      degree: options.degree,
+      bootstrapTimeoutMs: options.bootstrapTimeoutMs,
+      heartbeatMs: options.heartbeatMs,
+      workers: 0,
+    },
+    {
+      connector: createWebRtcConnector({
+        wrtc: nodeWrtc,
+        iceServers: options.iceServers,
+        ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    },
+  )
+}
+
+/** Passes the root's answers to joiners (its signal, or why it refuses them) to the signaling relay. */
+function answerJoiners(root: TreeNode, sendToJoiner: TreeRootOptions['sendToJoiner']): void {
+  root.on('answer-signal', (message: AnswerSignalMessage) =>
+    sendToJoiner(message.origin, { type: 'answer', signal: message.signal }),
+  )
+  root.on('join-rejected', (message: JoinRejectedMessage) =>
+    sendToJoiner(message.origin, { type: 'rejected', reason: message.reason }),
+  )
 }
 
 /** Sends to a child's link if it is open (one closing meanwhile is leaving anyway). */

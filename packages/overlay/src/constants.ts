@@ -2,6 +2,7 @@
  * Defaults and limits of the overlay. Each says its unit and why it has this value, so that whoever changes
  * one knows what it costs.
  */
+import { MAX_MONITORED_ID_LENGTH } from '@pando/protocol'
 
 /** Children (and candidates) a node holds, in nodes: the product's default (`--degree`). */
 export { DEFAULT_DEGREE } from '@pando/protocol'
@@ -59,3 +60,9 @@ export const MAX_DEPTH = 1_000
  * join send three signals along one path, as trickle ICE does with a couple of host candidates.
  */
 export const MEMORY_TRICKLE_SIGNALS = 2
+
+/** The longest reason a `close-tab` carries, in characters. */
+export const MAX_CLOSE_REASON_CHARS = 300
+
+/** The longest node id a `close-tab` names, in characters (as the monitoring's ids). */
+export const MAX_NODE_ID_CHARS = MAX_MONITORED_ID_LENGTH

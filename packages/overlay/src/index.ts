@@ -41,7 +41,6 @@ export type { JoinRouterStats } from './join-router.ts'
 export {
   isControlMessage,
   parseControlMessage,
-  MAX_CLOSE_REASON_CHARS,
   type AnswerSignalMessage,
   type CloseTabMessage,
   type ControlMessage,

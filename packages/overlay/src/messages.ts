@@ -1,6 +1,7 @@
 import type { HeartbeatMessage } from '@pando/protocol'
 import type { Signal } from './channel.ts'
 import { ProtocolError } from './errors.ts'
+import { MAX_CLOSE_REASON_CHARS, MAX_NODE_ID_CHARS } from './constants.ts'
 
 /**
  * One signal of a joiner, on its way down the tree to the node that accepts (or has accepted) it. The
@@ -82,12 +83,6 @@ export interface CloseTabMessage {
   /** Why, for people (at most `MAX_CLOSE_REASON_CHARS`). */
   readonly reason: string
 }
-
-/** The longest reason a `close-tab` carries, in characters. */
-export const MAX_CLOSE_REASON_CHARS = 300
-
-/** The longest node id a `close-tab` names, in characters (as the monitoring's ids). */
-export const MAX_NODE_ID_CHARS = 64
 
 /** The overlay's own messages on a tree link. Any other message belongs to the application. */
 export type ControlMessage =

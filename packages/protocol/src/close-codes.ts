@@ -69,12 +69,6 @@ export const CLOSE_RUN_FINISHED = 4002
 export const RUN_FINISHED_REASON = 'run finished'
 
 /**
- * How long the root waits, once it has told the pages the run is over, before it closes its links and its
- * server, so that those last messages and close frames get out; in ms.
- */
-export const RUN_FINISHED_GRACE_MS = 250
-
-/**
  * What a `pando-server` with no root registered tells a tab, with 1013 on `/volunteer` and in its `/join`
  * rejections: a page that reads it is waiting for a run, not failing.
  */
@@ -88,7 +82,7 @@ export const NO_RUN_REASON = 'no run yet: waiting for a root to register'
 export const RUN_ENDED_REASON = 'no run now: the last run finished; waiting for the next root'
 
 /** The most a close frame's reason may take, in bytes of UTF-8 (125 less the code's 2); ws throws on more. */
-export const MAX_CLOSE_REASON_BYTES = 123
+export const MAX_CLOSE_REASON_BYTES = 123 // eslint-disable-line no-restricted-syntax -- RFC 6455's, not a tunable
 
 /**
  * The bytes `text` takes in UTF-8, as `TextEncoder` (and Node's `Buffer`) encode it: a lone surrogate becomes

@@ -111,3 +111,183 @@ export const DEFAULT_REPORTING_INTERVAL_MS = 3_000
  * stopped reporting): a tab no longer passes it up the tree, and the root no longer counts it.
  */
 export const STALE_REPORT_INTERVALS = 3
+
+/**
+ * The longest device name, in characters: a page sends at most this in its `hello` and its reports, and
+ * the root cuts a longer one to it.
+ */
+export const MAX_DEVICE_NAME_LENGTH = 100
+
+/**
+ * The most Workers one tab may say it runs, in its `hello` and its reports (and the most a tab starts): a
+ * bound on what the root believes of a page before it answered anything. 64 covers the largest desktops.
+ */
+export const MAX_TAB_WORKERS = 64
+
+/**
+ * The largest first message on `/volunteer`, in characters: a `hello` is some 100. Until a socket has said
+ * hello it may send no more than this; a larger frame is refused as too big (1009) before it is parsed,
+ * however large the endpoint's own limit is.
+ */
+export const MAX_VOLUNTEER_HELLO_CHARS = 4 * 1024
+
+/**
+ * How long a socket on `/volunteer` may stay open without saying hello, in ms; then it is closed (1008)
+ * with the reason. A page says hello as soon as it connects.
+ * @default 10_000 ms (as a root link's hello on `pando-server`'s `/root`)
+ */
+export const VOLUNTEER_HELLO_TIMEOUT_MS = 10_000
+
+/**
+ * The largest message on a tree link (a WebRTC data channel), in characters: Chromium caps a data-channel
+ * message at 256 KiB, so no page can send more; the root's node-datachannel would take more, from a peer
+ * that is not a browser. Work messages stay under `MAX_TREE_MESSAGE_CHARS`, status reports under the
+ * volunteer's `MAX_TREE_STATUS_BYTES`.
+ */
+export const MAX_TREE_LINK_MESSAGE_CHARS = 256 * 1024
+
+/**
+ * The largest item or result any link carries, in characters of JSON (its value as a JSON string): a tree
+ * link splits a message into chunks (`tree-chunks.ts`) up to this plus one ordinary message's room, and a
+ * volunteer WebSocket frame (16 MiB) holds this much even if every character takes three bytes of UTF-8.
+ * A larger item is not lent at all but fails at once with a {@link TRANSPORT_LIMIT_ERROR} (not retried);
+ * a larger result is answered with that error by the volunteer instead of being sent.
+ * @default 4 Mi characters
+ */
+export const MAX_LINK_ITEM_CHARS = 4 * 1024 * 1024
+
+/**
+ * The default largest result, in characters (`--max-result-size`): a larger one is not kept but fails its
+ * item with a {@link RESULT_TOO_LARGE_ERROR}, so one item's result cannot take the root's memory.
+ * @default 1 MiB of characters
+ */
+export const DEFAULT_MAX_RESULT_CHARS = 1024 * 1024
+
+/**
+ * The byte budget of the root's reorder window, in characters of results: results that wait for a lower
+ * item (a straggler, an item lent again) count against it, and past it the root lends no new items until
+ * the head is emitted, as it does when the window is full of items. With results of at most
+ * `--max-result-size`, what the root holds is bounded by this plus what was lent before it stopped.
+ * @default 64 Mi characters (64–128 MB)
+ */
+export const REORDER_WINDOW_CHARS = 64 * 1024 * 1024
+
+/**
+ * WebSockets one address may hold open on `/volunteer`, at once; more are refused with 1013 ("try again
+ * later"), which a page answers by reconnecting after a back-off. IPv6 addresses count by their /64. Room
+ * for a classroom behind one NAT, or the tests' and benches' 100 tabs on 127.0.0.1.
+ * @default 200 sockets
+ */
+export const MAX_VOLUNTEER_SOCKETS_PER_ADDRESS = 200
+
+/**
+ * Dashboard viewers (`/monitor/feed`) one address may hold open at once; more are refused with 1013.
+ * @default 20 viewers
+ */
+export const MAX_VIEWERS_PER_ADDRESS = 20
+
+/** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
+export const ROUND_TRIP_SMOOTHING = 0.125
+
+/**
+ * Heartbeats sent whose echo is still awaited, at most: a sample counts only when it echoes one of them, so
+ * a peer cannot make up a round trip from a time it never got (the oldest are forgotten past this many).
+ */
+export const MAX_UNECHOED_HEARTBEATS = 8
+
+/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
+export const RECONNECT_BASE_DELAY = 250
+
+/**
+ * Longest reconnection delay, in ms, before jitter. A few seconds: a restarted root gets its volunteers and
+ * dashboards back quickly, and a hundred tabs retrying every few seconds cost a server nothing.
+ */
+export const RECONNECT_MAX_DELAY = 4_000
+
+/** Items measured before `--item-timeout N%` applies: until then, {@link RELATIVE_TIMEOUT_WARMUP_MS} does. */
+export const RELATIVE_TIMEOUT_SAMPLES = 3
+
+/**
+ * The item deadline of `--item-timeout N%` until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured: the
+ * option's built-in default, so that the first items, slow or not, have the time they always had.
+ */
+export const RELATIVE_TIMEOUT_WARMUP_MS = DEFAULT_ITEM_TIMEOUT_MS
+
+/**
+ * The least item deadline of `--item-timeout N%`: N% of a median of a few ms would give up items that a
+ * pause of the garbage collector delayed.
+ */
+export const RELATIVE_TIMEOUT_FLOOR_MS = 1_000
+
+/** The most tabs one job may name in `avoid`: an item has at most 64 copies (`COPY_SLOTS`). */
+export const MAX_AVOIDED_TABS = 64
+
+/**
+ * The deepest nesting of arrays and objects any pando message needs: a root link's `to-joiner` carrying a
+ * joiner's ICE candidate is the deepest, at 4 (`{message: {signal: {candidate: {…}}}}`). Anything deeper is
+ * refused before `JSON.parse` sees it: a frame of 16 MB of `[[[…]]]` costs `JSON.parse` seconds of a
+ * blocked event loop and a gigabyte of arrays, where this scan costs milliseconds and nothing.
+ */
+export const MAX_JSON_DEPTH = 16
+
+/** Longest volunteer id the feed accepts, in characters. */
+export const MAX_MONITORED_ID_LENGTH = 64
+
+/** Longest exclusion reason a standing carries, in characters. */
+export const MAX_EXCLUSION_REASON_LENGTH = 200
+
+/** Longest units name a report carries (the module's `report()` units), in characters: longer ones are cut. */
+export const MAX_UNITS_LENGTH = 40
+
+/** Largest monitor message a dashboard accepts, in characters of JSON. */
+export const MAX_MONITOR_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/** Largest single volunteer report accepted, in characters of JSON. */
+export const MAX_VOLUNTEER_REPORT_BYTES = 4 * 1024
+
+/** Most volunteers one monitor message may list. */
+export const MAX_MONITORED_VOLUNTEERS = 20_000
+
+/** The most signals one attempt may send (an offer and its ICE candidates). */
+export const MAX_JOIN_SIGNALS = 64
+
+/** Largest message the relay accepts from a joiner, in characters of JSON. */
+export const MAX_JOIN_MESSAGE_BYTES = 64 * 1024
+
+/** Largest message on the root link, in characters of JSON: the run's files fit in one. */
+export const MAX_ROOT_LINK_MESSAGE_BYTES = 64 * 1024 * 1024
+
+/** Largest `hello`, in characters of JSON: a root must prove itself before it may send more. */
+export const MAX_ROOT_HELLO_BYTES = 4 * 1024
+
+/** Longest secret accepted, in characters. */
+export const MAX_SECRET_LENGTH = 1024
+
+/** Most files in `run-files`. */
+export const MAX_RUN_FILES = 16
+
+/** Longest origin (a join attempt's id, of the relay's making), in characters. */
+export const MAX_ORIGIN_LENGTH = 64
+
+/**
+ * Largest `jobs` or `outcomes` message on a tree link, in characters of JSON. Browsers cap a data-channel
+ * message at 256 KiB (Chromium's `maxMessageSize`); a quarter of that in characters stays under it even if
+ * every character takes three bytes of UTF-8. A larger batch is split into several messages; a message of a
+ * single larger item or result travels in chunks (`tree-chunks.ts`), up to `MAX_LINK_ITEM_CHARS`.
+ */
+export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
+
+/** Largest message either side accepts, in bytes of JSON. */
+export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/**
+ * How long the root waits, once it has told the pages the run is over, before it closes its links and its
+ * server, so that those last messages and close frames get out; in ms.
+ */
+export const RUN_FINISHED_GRACE_MS = 250
+
+/** Characters of a volunteer's id shown in its label. */
+export const SHORT_ID_LENGTH = 4
+
+/** The latest item times the median is taken over: enough to be steady, few enough to sort at each item. */
+export const RELATIVE_TIMEOUT_WINDOW = 255

@@ -23,6 +23,40 @@ export {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_REPORTING_INTERVAL_MS,
   STALE_REPORT_INTERVALS,
+  MAX_DEVICE_NAME_LENGTH,
+  MAX_TAB_WORKERS,
+  MAX_VOLUNTEER_HELLO_CHARS,
+  VOLUNTEER_HELLO_TIMEOUT_MS,
+  MAX_TREE_LINK_MESSAGE_CHARS,
+  MAX_LINK_ITEM_CHARS,
+  DEFAULT_MAX_RESULT_CHARS,
+  REORDER_WINDOW_CHARS,
+  MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
+  MAX_VIEWERS_PER_ADDRESS,
+  RECONNECT_BASE_DELAY,
+  RECONNECT_MAX_DELAY,
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  MAX_AVOIDED_TABS,
+  MAX_JSON_DEPTH,
+  MAX_MONITORED_ID_LENGTH,
+  MAX_EXCLUSION_REASON_LENGTH,
+  MAX_UNITS_LENGTH,
+  MAX_MONITOR_MESSAGE_BYTES,
+  MAX_VOLUNTEER_REPORT_BYTES,
+  MAX_MONITORED_VOLUNTEERS,
+  MAX_JOIN_SIGNALS,
+  MAX_JOIN_MESSAGE_BYTES,
+  MAX_ROOT_LINK_MESSAGE_BYTES,
+  MAX_ROOT_HELLO_BYTES,
+  MAX_SECRET_LENGTH,
+  MAX_RUN_FILES,
+  MAX_ORIGIN_LENGTH,
+  MAX_TREE_MESSAGE_CHARS,
+  MAX_VOLUNTEER_MESSAGE_BYTES,
+  RUN_FINISHED_GRACE_MS,
+  SHORT_ID_LENGTH,
 } from './constants.ts'
 export {
   VOLUNTEER_PATH,
@@ -48,27 +82,14 @@ export {
   CLOSE_DISCREDITED,
   CLOSE_RUN_FINISHED,
   RUN_FINISHED_REASON,
-  RUN_FINISHED_GRACE_MS,
   NO_RUN_REASON,
   RUN_ENDED_REASON,
   MAX_CLOSE_REASON_BYTES,
   fitCloseReason,
 } from './close-codes.ts'
-export { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from './reconnect-backoff.ts'
+export { reconnectDelay } from './reconnect-backoff.ts'
 export { withPageToken } from './access-token.ts'
-export { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText } from './json-text.ts'
-export {
-  MAX_DEVICE_NAME_LENGTH,
-  MAX_TAB_WORKERS,
-  MAX_VOLUNTEER_HELLO_CHARS,
-  VOLUNTEER_HELLO_TIMEOUT_MS,
-  MAX_TREE_LINK_MESSAGE_CHARS,
-  MAX_LINK_ITEM_CHARS,
-  DEFAULT_MAX_RESULT_CHARS,
-  REORDER_WINDOW_CHARS,
-  MAX_VOLUNTEER_SOCKETS_PER_ADDRESS,
-  MAX_VIEWERS_PER_ADDRESS,
-} from './limits.ts'
+export { nestsDeeperThan, parseJsonText } from './json-text.ts'
 export {
   ITEM_TIMEOUT_ERROR,
   TRANSPORT_LIMIT_ERROR,
@@ -102,7 +123,6 @@ export {
 export {
   VOLUNTEER_PROTOCOL_VERSION,
   type VolunteerHeartbeat,
-  MAX_VOLUNTEER_MESSAGE_BYTES,
   MAX_VOLUNTEER_MESSAGE_CHARS,
   type VolunteerConfig,
   type RootToVolunteer,
@@ -113,12 +133,6 @@ export { browserMark } from './browser-mark.ts'
 export { type RecallMessage, type ReturnMessage } from './give-back.ts'
 export { CPU_LIMITS, cpuLimit, tabWorkers } from './tab-settings.ts'
 export {
-  MAX_MONITOR_MESSAGE_BYTES,
-  MAX_VOLUNTEER_REPORT_BYTES,
-  MAX_MONITORED_VOLUNTEERS,
-  MAX_MONITORED_ID_LENGTH,
-  MAX_EXCLUSION_REASON_LENGTH,
-  MAX_UNITS_LENGTH,
   ROOT_ID,
   RunningStatistics,
   statisticsOf,
@@ -146,7 +160,7 @@ export {
   checkVolunteerReport,
   checkMonitorMessage,
 } from './monitoring-validate.ts'
-export { MAX_TREE_MESSAGE_CHARS, type BrowserMarkMessage, type TreeWorkMessage } from './tree-messages.ts'
+export { type BrowserMarkMessage, type TreeWorkMessage } from './tree-messages.ts'
 export {
   TREE_CHUNK_CHARS,
   MAX_TREE_CHUNKED_MESSAGE_CHARS,
@@ -154,13 +168,7 @@ export {
   TreeFrameAssembler,
   toTreeFrames,
 } from './tree-chunks.ts'
-export {
-  MAX_JOIN_SIGNALS,
-  MAX_JOIN_MESSAGE_BYTES,
-  type JoinerSignal,
-  type RelayToJoiner,
-} from './join-messages.ts'
-export { MAX_AVOIDED_TABS } from './tab-attribution.ts'
+export { type JoinerSignal, type RelayToJoiner } from './join-messages.ts'
 export { parseTreeWorkMessage, parseJoinerSignal, checkRelayToJoiner } from './tree-validate.ts'
 export {
   toWire,
@@ -170,21 +178,10 @@ export {
   type OutcomesOnWire,
 } from './work-wire.ts'
 export { RUN_CONFIG_FILENAME, type IceServer, type RunConfig } from './run-config.ts'
-export {
-  LABEL_SEPARATOR,
-  SHORT_ID_LENGTH,
-  browserDeviceName,
-  isBrowserDeviceName,
-  volunteerLabel,
-} from './volunteer-label.ts'
+export { LABEL_SEPARATOR, browserDeviceName, isBrowserDeviceName, volunteerLabel } from './volunteer-label.ts'
 export { checkRunProgress, type RunProgress } from './run-progress.ts'
 export {
   ROOT_LINK_VERSION,
-  MAX_ROOT_LINK_MESSAGE_BYTES,
-  MAX_ROOT_HELLO_BYTES,
-  MAX_SECRET_LENGTH,
-  MAX_RUN_FILES,
-  MAX_ORIGIN_LENGTH,
   isRunFileName,
   parseRootToServer,
   parseServerToRoot,
@@ -193,10 +190,4 @@ export {
   type RootToServer,
   type ServerToRoot,
 } from './root-link.ts'
-export {
-  RELATIVE_TIMEOUT_FLOOR_MS,
-  RELATIVE_TIMEOUT_SAMPLES,
-  RELATIVE_TIMEOUT_WARMUP_MS,
-  ItemTimeoutRule,
-  type ItemTimeout,
-} from './item-timeout-rule.ts'
+export { ItemTimeoutRule, type ItemTimeout } from './item-timeout-rule.ts'

@@ -1,32 +1,21 @@
+import {
+  RELATIVE_TIMEOUT_SAMPLES,
+  RELATIVE_TIMEOUT_WARMUP_MS,
+  RELATIVE_TIMEOUT_FLOOR_MS,
+  RELATIVE_TIMEOUT_WINDOW,
+} from './constants.ts'
+
 /**
  * An item deadline as `--item-timeout` gives it: milliseconds (0 for none), or a percentage of the median
  * time of the items measured so far (`300%`).
  */
 export type ItemTimeout = number | { readonly percent: number }
 
-/** Items measured before `--item-timeout N%` applies: until then, {@link RELATIVE_TIMEOUT_WARMUP_MS} does. */
-export const RELATIVE_TIMEOUT_SAMPLES = 3
-
-/**
- * The item deadline of `--item-timeout N%` until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured: the
- * option's built-in default, so that the first items, slow or not, have the time they always had.
- */
-export const RELATIVE_TIMEOUT_WARMUP_MS = 60_000
-
-/**
- * The least item deadline of `--item-timeout N%`: N% of a median of a few ms would give up items that a
- * pause of the garbage collector delayed.
- */
-export const RELATIVE_TIMEOUT_FLOOR_MS = 1_000
-
-/** The latest item times the median is taken over: enough to be steady, few enough to sort at each item. */
-const WINDOW = 255
-
 /**
  * The rule of an item deadline, fixed (`--item-timeout 90s`) or relative to the median time of the items
  * measured so far (`--item-timeout 300%`, as GNU parallel's `--timeout 300%`): {@link RELATIVE_TIMEOUT_WARMUP_MS}
  * until {@link RELATIVE_TIMEOUT_SAMPLES} items are measured, then the percentage of the median of the latest
- * {@link WINDOW}, never less than {@link RELATIVE_TIMEOUT_FLOOR_MS}. One rule wherever items are computed: in
+ * {@link RELATIVE_TIMEOUT_WINDOW}, never less than {@link RELATIVE_TIMEOUT_FLOOR_MS}. One rule wherever items are computed: in
  * the root (`--local`, `--no-start-idle`) and in each volunteer tab's Worker, each measuring its own items.
  */
 export class ItemTimeoutRule {
@@ -52,8 +41,9 @@ export class ItemTimeoutRule {
    */
   measure(ms: number, count = 1): void {
     if (typeof this.#value === 'number' || count < 1) return
-    for (let left = Math.min(count, WINDOW); left > 0; left--) this.#times.push(ms)
-    if (this.#times.length > WINDOW) this.#times.splice(0, this.#times.length - WINDOW)
+    for (let left = Math.min(count, RELATIVE_TIMEOUT_WINDOW); left > 0; left--) this.#times.push(ms)
+    if (this.#times.length > RELATIVE_TIMEOUT_WINDOW)
+      this.#times.splice(0, this.#times.length - RELATIVE_TIMEOUT_WINDOW)
     this.#median = undefined
   }
 }

@@ -20,9 +20,3 @@ export interface JoinerSignal {
 export type RelayToJoiner =
   | { readonly type: 'answer'; readonly signal: unknown }
   | { readonly type: 'rejected'; readonly reason: string }
-
-/** The most signals one attempt may send (an offer and its ICE candidates). */
-export const MAX_JOIN_SIGNALS = 64
-
-/** Largest message the relay accepts from a joiner, in characters of JSON. */
-export const MAX_JOIN_MESSAGE_BYTES = 64 * 1024

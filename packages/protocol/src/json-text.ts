@@ -1,12 +1,5 @@
 import { MessageTooLargeError, ProtocolError } from './errors.ts'
-
-/**
- * The deepest nesting of arrays and objects any pando message needs: a root link's `to-joiner` carrying a
- * joiner's ICE candidate is the deepest, at 4 (`{message: {signal: {candidate: {…}}}}`). Anything deeper is
- * refused before `JSON.parse` sees it: a frame of 16 MB of `[[[…]]]` costs `JSON.parse` seconds of a
- * blocked event loop and a gigabyte of arrays, where this scan costs milliseconds and nothing.
- */
-export const MAX_JSON_DEPTH = 16
+import { MAX_JSON_DEPTH } from './constants.ts'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c

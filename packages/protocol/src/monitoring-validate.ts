@@ -1,10 +1,4 @@
 import {
-  MAX_MONITORED_VOLUNTEERS,
-  MAX_MONITOR_MESSAGE_BYTES,
-  MAX_EXCLUSION_REASON_LENGTH,
-  MAX_MONITORED_ID_LENGTH,
-  MAX_UNITS_LENGTH,
-  MAX_VOLUNTEER_REPORT_BYTES,
   type MonitorMessage,
   type Statistics,
   type TreeEdge,
@@ -13,9 +7,17 @@ import {
 } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
 import { isRecord, type Json } from './envelope.ts'
-import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { parseJsonText } from './json-text.ts'
 import { cpuLimit, tabWorkers } from './tab-settings.ts'
+import {
+  MAX_DEVICE_NAME_LENGTH,
+  MAX_MONITORED_ID_LENGTH,
+  MAX_EXCLUSION_REASON_LENGTH,
+  MAX_UNITS_LENGTH,
+  MAX_MONITOR_MESSAGE_BYTES,
+  MAX_VOLUNTEER_REPORT_BYTES,
+  MAX_MONITORED_VOLUNTEERS,
+} from './constants.ts'
 
 function record(value: unknown, what: string): Json {
   if (!isRecord(value)) throw new ProtocolError(`${what} is not an object`)

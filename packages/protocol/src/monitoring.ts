@@ -100,15 +100,6 @@ export interface VolunteerStanding {
   readonly excluded?: string
 }
 
-/** Longest volunteer id the feed accepts, in characters. */
-export const MAX_MONITORED_ID_LENGTH = 64
-
-/** Longest exclusion reason a standing carries, in characters. */
-export const MAX_EXCLUSION_REASON_LENGTH = 200
-
-/** Longest units name a report carries (the module's `report()` units), in characters: longer ones are cut. */
-export const MAX_UNITS_LENGTH = 40
-
 /** The root's status, pushed to every dashboard each reporting interval (and to a viewer that connects). */
 export interface MonitorStatus {
   readonly type: 'status'
@@ -153,15 +144,6 @@ export interface MonitorStatus {
 
 /** Messages on the dashboards' WebSocket (`/monitor/feed`), root to viewer. Viewers send nothing. */
 export type MonitorMessage = MonitorStatus
-
-/** Largest monitor message a dashboard accepts, in characters of JSON. */
-export const MAX_MONITOR_MESSAGE_BYTES = 16 * 1024 * 1024
-
-/** Largest single volunteer report accepted, in characters of JSON. */
-export const MAX_VOLUNTEER_REPORT_BYTES = 4 * 1024
-
-/** Most volunteers one monitor message may list. */
-export const MAX_MONITORED_VOLUNTEERS = 20_000
 
 /**
  * Mean, standard deviation, minimum and maximum of a stream of numbers, in constant memory (Welford's

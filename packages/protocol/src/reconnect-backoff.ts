@@ -1,16 +1,9 @@
+import { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY } from './constants.ts'
+
 /**
  * How a page (a volunteer tab, a dashboard) comes back after its WebSocket closed, whatever the code (1001,
  * 1008, 1012, 1013, 4000…): after a delay that doubles at each failed attempt, with jitter.
  */
-
-/** First reconnection delay, in ms, before jitter; it doubles at each failed attempt. */
-export const RECONNECT_BASE_DELAY = 250
-
-/**
- * Longest reconnection delay, in ms, before jitter. A few seconds: a restarted root gets its volunteers and
- * dashboards back quickly, and a hundred tabs retrying every few seconds cost a server nothing.
- */
-export const RECONNECT_MAX_DELAY = 4_000
 
 /**
  * Delay before reconnection attempt `attempt` (0 for the first), in ms: exponential, capped, with "equal

@@ -12,12 +12,18 @@ import { parseEnvelope, type Json } from './envelope.ts'
 import { ProtocolError } from './errors.ts'
 import { heartbeatFromWire, type HeartbeatMessage } from './heartbeat-message.ts'
 import type { RelayToJoiner } from './join-messages.ts'
-import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
 import { checkRelayToJoiner } from './tree-validate.ts'
 import type { MonitorMessage } from './monitoring.ts'
 import { checkMonitorMessage } from './monitoring-validate.ts'
 import { RUN_CONFIG_FILENAME } from './run-config.ts'
-import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
+import {
+  MAX_ROOT_LINK_MESSAGE_BYTES,
+  MAX_SECRET_LENGTH,
+  MAX_RUN_FILES,
+  MAX_ORIGIN_LENGTH,
+  MAX_VOLUNTEER_MESSAGE_BYTES,
+  MAX_JOIN_MESSAGE_BYTES,
+} from './constants.ts'
 
 /**
  * The root link: one WebSocket (`/root` on a `pando-server`) between the server and the one `pando` process
@@ -47,21 +53,6 @@ import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
  * `heartbeat` messages both ways, instead of the server's WebSocket pings.
  */
 export const ROOT_LINK_VERSION = 2
-
-/** Largest message on the root link, in characters of JSON: the run's files fit in one. */
-export const MAX_ROOT_LINK_MESSAGE_BYTES = 64 * 1024 * 1024
-
-/** Largest `hello`, in characters of JSON: a root must prove itself before it may send more. */
-export const MAX_ROOT_HELLO_BYTES = 4 * 1024
-
-/** Longest secret accepted, in characters. */
-export const MAX_SECRET_LENGTH = 1024
-
-/** Most files in `run-files`. */
-export const MAX_RUN_FILES = 16
-
-/** Longest origin (a join attempt's id, of the relay's making), in characters. */
-export const MAX_ORIGIN_LENGTH = 64
 
 /** One file of the run, served by the server at `/run/NAME`: the bundled module, `config.json`… */
 export interface RunFile {

@@ -1,19 +1,11 @@
 import type { Clock } from './clock.ts'
 import type { HeartbeatMessage } from './heartbeat-message.ts'
-
-/** Weight of a new round-trip sample in the smoothed value (as TCP's SRTT: 1/8). */
-const SMOOTHING = 0.125
+import { ROUND_TRIP_SMOOTHING, MAX_UNECHOED_HEARTBEATS } from './constants.ts'
 
 /** A smoothed round trip with a new sample in: the first sample as it is, then 1/8 of each new one. */
 export function smoothRoundTrip(previous: number | undefined, sample: number): number {
-  return previous === undefined ? sample : previous + SMOOTHING * (sample - previous)
+  return previous === undefined ? sample : previous + ROUND_TRIP_SMOOTHING * (sample - previous)
 }
-
-/**
- * Heartbeats sent whose echo is still awaited, at most: a sample counts only when it echoes one of them, so
- * a peer cannot make up a round trip from a time it never got (the oldest are forgotten past this many).
- */
-const MAX_UNECHOED = 8
 
 /** A time or duration a peer sent, if it is one: a finite number, not negative. */
 const time = (value: unknown): number | undefined =>
@@ -50,7 +42,7 @@ export class RoundTrip {
     const heard = this.#heard
     this.#heard = undefined
     this.#unechoed.push(now)
-    if (this.#unechoed.length > MAX_UNECHOED) this.#unechoed.shift()
+    if (this.#unechoed.length > MAX_UNECHOED_HEARTBEATS) this.#unechoed.shift()
     return heard === undefined
       ? { type: 'heartbeat', sentAt: now }
       : { type: 'heartbeat', sentAt: now, echo: heard.sentAt, heldMs: now - heard.at }

@@ -1,8 +1,8 @@
 import type { Job, Outcome } from './job.ts'
-import { MAX_MONITORED_ID_LENGTH } from './monitoring.ts'
 import { ProtocolError } from './errors.ts'
 import { browserMark } from './browser-mark.ts'
 import type { BrowserMarkMessage } from './tree-messages.ts'
+import { MAX_AVOIDED_TABS, MAX_MONITORED_ID_LENGTH } from './constants.ts'
 
 /**
  * Which tab computed each outcome, and which tabs must not compute a job, as they travel on tree links
@@ -13,9 +13,6 @@ import type { BrowserMarkMessage } from './tree-messages.ts'
  * job's index in `ids`). Both are claims of the sender: a parent takes a `by` only when it names a tab its
  * child's reports put in that child's subtree (`ChildLending`).
  */
-
-/** The most tabs one job may name in `avoid`: an item has at most 64 copies (`COPY_SLOTS`). */
-export const MAX_AVOIDED_TABS = 64
 
 /** Runs of the computing tabs of `outcomes`' successes, in order; `undefined` when none names a tab. */
 export function computedByOnWire(outcomes: readonly Outcome[]): [string, number][] | undefined {

@@ -1,6 +1,6 @@
 // How a tab says what it offers: its Workers and its CPU-use setting, as its hello and its reports carry them.
 import { ProtocolError } from './errors.ts'
-import { MAX_TAB_WORKERS } from './limits.ts'
+import { MAX_TAB_WORKERS } from './constants.ts'
 
 /** A tab's Workers as it states them: a whole number from 1 to `MAX_TAB_WORKERS`. @throws {ProtocolError} */
 export function tabWorkers(value: unknown, what: string): number {

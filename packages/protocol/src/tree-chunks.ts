@@ -1,6 +1,5 @@
 import { MessageTooLargeError, ProtocolError } from './errors.ts'
-import { MAX_LINK_ITEM_CHARS } from './limits.ts'
-import { MAX_TREE_MESSAGE_CHARS } from './tree-messages.ts'
+import { MAX_LINK_ITEM_CHARS, MAX_TREE_MESSAGE_CHARS } from './constants.ts'
 
 /**
  * Chunks on a tree link: a message whose JSON is longer than one data-channel message may carry is sent as

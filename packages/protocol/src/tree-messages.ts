@@ -4,14 +4,6 @@ import type { VolunteerReport } from './monitoring.ts'
 import type { RunProgress } from './run-progress.ts'
 
 /**
- * Largest `jobs` or `outcomes` message on a tree link, in characters of JSON. Browsers cap a data-channel
- * message at 256 KiB (Chromium's `maxMessageSize`); a quarter of that in characters stays under it even if
- * every character takes three bytes of UTF-8. A larger batch is split into several messages; a message of a
- * single larger item or result travels in chunks (`tree-chunks.ts`), up to `MAX_LINK_ITEM_CHARS`.
- */
-export const MAX_TREE_MESSAGE_CHARS = 64 * 1024
-
-/**
  * Work messages on a link of the WebRTC tree, beside the overlay's own control messages (whose types the
  * overlay owns: `join-signal`, `subtree-report`, `heartbeat`…). A parent lends jobs to a child; the child
  * answers with outcomes, in any order, in batches.

@@ -1,6 +1,6 @@
 import type { TreeWorkMessage } from './tree-messages.ts'
 import type { JoinerSignal, RelayToJoiner } from './join-messages.ts'
-import { MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts'
+import { MAX_JOIN_MESSAGE_BYTES } from './constants.ts'
 import { ProtocolError } from './errors.ts'
 import { parseJsonText } from './json-text.ts'
 import { checkArray } from './validate.ts'

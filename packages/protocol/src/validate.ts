@@ -1,15 +1,14 @@
 import { isRecord, parseEnvelope } from './envelope.ts'
-import { MAX_DEVICE_NAME_LENGTH } from './limits.ts'
 import { tabWorkers } from './tab-settings.ts'
 import type { RootToVolunteer, VolunteerToRoot } from './volunteer-messages.ts'
 import { heartbeatFromWire } from './heartbeat-message.ts'
-import { MAX_VOLUNTEER_MESSAGE_BYTES } from './volunteer-messages.ts'
 import { browserMark } from './browser-mark.ts'
 import { checkVolunteerReport } from './monitoring-validate.ts'
 import { ProtocolError } from './errors.ts'
 import { jobsFromWire, outcomesFromWire } from './work-wire.ts'
 import { recallFromWire, returnFromWire, withMsPerItem } from './give-back.ts'
 import { checkRunProgress } from './run-progress.ts'
+import { MAX_DEVICE_NAME_LENGTH, MAX_VOLUNTEER_MESSAGE_BYTES } from './constants.ts'
 
 /** Checks that `value` is an array and each element with `check`. @throws {ProtocolError} */
 export function checkArray<T>(value: unknown, check: (item: unknown) => T, what: string): T[] {

@@ -1,3 +1,5 @@
+import { SHORT_ID_LENGTH } from './constants.ts'
+
 /**
  * What people call a volunteer, the same on the terminal's join notices and in the dashboard's rows, legend
  * and tree: the name it chose, or, by default, its browser and OS and the start of its id
@@ -6,9 +8,6 @@
 
 /** Between the parts of a label. */
 export const LABEL_SEPARATOR = ' · '
-
-/** Characters of a volunteer's id shown in its label. */
-export const SHORT_ID_LENGTH = 4
 
 /** Browsers a page's default name may give, by a mark of their user agent, the first that matches. */
 const BROWSERS: readonly (readonly [mark: RegExp, name: string])[] = [

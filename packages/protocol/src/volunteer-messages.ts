@@ -3,6 +3,7 @@ import type { Job, Outcome } from './job.ts'
 import type { RecallMessage, ReturnMessage } from './give-back.ts'
 import type { VolunteerReport } from './monitoring.ts'
 import type { RunProgress } from './run-progress.ts'
+import { MAX_VOLUNTEER_MESSAGE_BYTES } from './constants.ts'
 
 /**
  * Messages between the root and a volunteer page over the volunteer WebSocket (`/volunteer`), as JSON text
@@ -22,9 +23,6 @@ export const VOLUNTEER_PROTOCOL_VERSION = 1
  * know the root's, gets none (so the protocol's version stays 1).
  */
 export type VolunteerHeartbeat = HeartbeatMessage
-
-/** Largest message either side accepts, in bytes of JSON. */
-export const MAX_VOLUNTEER_MESSAGE_BYTES = 16 * 1024 * 1024
 
 /**
  * Largest `jobs` or `outcomes` message either side sends on a volunteer WebSocket, in characters of JSON:

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { ItemTimeoutRule } from '../src/item-timeout-rule.ts'
 import {
-  ItemTimeoutRule,
-  RELATIVE_TIMEOUT_FLOOR_MS,
   RELATIVE_TIMEOUT_SAMPLES,
   RELATIVE_TIMEOUT_WARMUP_MS,
-} from '../src/item-timeout-rule.ts'
+  RELATIVE_TIMEOUT_FLOOR_MS,
+} from '../src/constants.ts'
 
 describe('ItemTimeoutRule', () => {
   it('is the fixed time it was given, whatever the items took', () => {

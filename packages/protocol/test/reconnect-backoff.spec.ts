@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY, reconnectDelay } from '../src/reconnect-backoff.ts'
+import { reconnectDelay } from '../src/reconnect-backoff.ts'
+import { RECONNECT_BASE_DELAY, RECONNECT_MAX_DELAY } from '../src/constants.ts'
 
 describe('reconnectDelay', () => {
   it('doubles with each attempt, between half and all of the ceiling', () => {

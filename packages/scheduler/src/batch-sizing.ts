@@ -39,7 +39,7 @@ export interface BatchSizing {
 }
 
 /** Answers faster than this (several in one clock tick) count as this fast, in ms per item. */
-const MIN_MS_PER_ITEM = 1e-6
+const MIN_MS_PER_ITEM = 1e-6 // eslint-disable-line no-restricted-syntax -- a guard against 0, not a tunable
 
 const safeCredit = (credit: number): number => Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, credit))
 

@@ -149,3 +149,27 @@ export const DISCREDIT_AFTER_DISPROVED = 3
  * tab hold a hundred items of 1 s while others idled; half a second covers any volunteer on a real network.
  */
 export const MAX_HIDDEN_ROUND_TRIP_MS = 500
+
+/**
+ * A volunteer outvoted this many times, and on more than `EXCLUDE_OUTVOTED_SHARE` of the items it took part
+ * in, is excluded (SPEC 56): one disagreement may be a fault of the vote (two liars agreeing), two are a habit.
+ */
+export const EXCLUDE_AFTER_OUTVOTED = 2
+
+/** The share of its judged items a volunteer may be outvoted on and stay. */
+export const EXCLUDE_OUTVOTED_SHARE = 0.1
+
+/**
+ * Adaptive replication (SPEC 58): a volunteer whose answers were agreed on this many items, and never
+ * outvoted, is trusted: an item it answers is taken on its word, but for random re-checks.
+ */
+export const TRUSTED_AFTER_AGREED = 10
+
+/** Adaptive replication: the share of a trusted volunteer's answers that are checked all the same. */
+export const TRUSTED_RECHECK_SHARE = 0.1
+
+/**
+ * The most copies of one item (`--max-replicas`): each copy is a job of its own to the lender, with the id
+ * `item × COPY_SLOTS + copy`, so an item's copies never share an id on any node of the tree.
+ */
+export const COPY_SLOTS = 64

@@ -108,3 +108,16 @@ export const MAX_TRACKED_ADDRESSES = 10_000
 
 /** Bytes of randomness in an access token: 192 bits, 32 URL-safe characters. */
 export const TOKEN_BYTES = 24
+
+/**
+ * Pings sent and not yet answered, per client: a pong counts as a sign of life only when it echoes one of
+ * them. More than this many are not kept (the client is terminated long before, at its first miss).
+ */
+export const MAX_OUTSTANDING_PINGS = 8
+
+/**
+ * How late, in intervals beyond its schedule, a watchdog's tick must come for the watchdog to take it that
+ * its own process stalled (a synchronous module, a huge frame to parse, a swapping machine): one whole
+ * interval. Timers are late by milliseconds under load; a tick one interval late means the loop did not run.
+ */
+export const STALL_INTERVALS = 1

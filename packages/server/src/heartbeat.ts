@@ -1,29 +1,13 @@
 import type { WebSocket, WebSocketServer } from 'ws'
 import { LoopStall } from './loop-stall.ts'
+import { MAX_OUTSTANDING_PINGS } from './constants.ts'
 
 /** What a ping carries: when it was sent, by this process's monotonic clock (a peer echoes it in its pong). */
 const pingStamp = (): string => performance.now().toFixed(3)
 
 /**
- * Pings sent and not yet answered, per client: a pong counts as a sign of life only when it echoes one of
- * them. More than this many are not kept (the client is terminated long before, at its first miss).
- */
-const MAX_OUTSTANDING_PINGS = 8
-
-/**
- * The round trip, in ms, that a pong's payload tells: it echoes a ping of {@link startHeartbeat}, stamped
- * with when it was sent. `undefined` for any other payload (a pong the peer sent unasked, say).
- */
-export function pongRoundTrip(payload: Buffer, now = performance.now()): number | undefined {
-  const text = payload.toString('latin1')
-  if (!/^\d{1,15}\.\d{3}$/.test(text)) return undefined
-  const roundTrip = now - Number(text)
-  return roundTrip >= 0 ? roundTrip : undefined
-}
-
-/**
  * Pings every client of `wss` as it connects and then each `intervalMs`, each ping stamped with its time
- * (see {@link pongRoundTrip}); one that has left a ping of the interval unanswered is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
+ * (`performance.now()` when it was sent, as `1234.567`: a pong that echoes it tells the round trip); one that has left a ping of the interval unanswered is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
  * still unanswered counts: unsolicited pongs (which RFC 6455 allows, and a client can send at will) keep
  * nobody alive. When the heartbeat's own tick comes late (this process stalled), no client is charged a
  * miss for that interval: each gets a fresh one. Returns a function that stops it.

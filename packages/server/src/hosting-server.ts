@@ -57,19 +57,10 @@ export interface HostingServer {
 export async function createHostingServer(options: HostingServerOptions): Promise<HostingServer> {
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
   let server: PandoServer | undefined
-  let urls: { urls: readonly string[]; dashboardUrls: readonly string[] } = { urls: [], dashboardUrls: [] }
-  const registry = new RootRegistry({
-    secret: options.secret,
-    heartbeatMs,
-    welcome: () => ({
-      ...urls,
-      ...(options.access?.token === undefined ? {} : { token: options.access.token }),
-    }),
-    sendToJoiner: (origin, message) => server?.sendToJoiner(origin, message),
-    broadcastStatus: (message) => server?.broadcastStatus(message),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-    ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
-    ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
+  let urls: ServerUrls = { urls: [], dashboardUrls: [] }
+  const registry = createRootRegistry(options, heartbeatMs, {
+    server: () => server,
+    urls: () => urls,
   })
   const refuseVolunteer = (socket: WebSocket): void => {
     closeVolunteer(socket, CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)
@@ -117,4 +108,34 @@ export async function createHostingServer(options: HostingServerOptions): Promis
       return closing
     },
   }
+}
+
+/** The URLs of the pages, as the root is told them in its `welcome`. */
+interface ServerUrls {
+  readonly urls: readonly string[]
+  readonly dashboardUrls: readonly string[]
+}
+
+/**
+ * The registry of the root link, which reaches the volunteers and the dashboards through the server once it
+ * is started (`now.server()`), and tells the root its URLs (`now.urls()`).
+ */
+function createRootRegistry(
+  options: HostingServerOptions,
+  heartbeatMs: number,
+  now: { server: () => PandoServer | undefined; urls: () => ServerUrls },
+): RootRegistry {
+  return new RootRegistry({
+    secret: options.secret,
+    heartbeatMs,
+    welcome: () => ({
+      ...now.urls(),
+      ...(options.access?.token === undefined ? {} : { token: options.access.token }),
+    }),
+    sendToJoiner: (origin, message) => now.server()?.sendToJoiner(origin, message),
+    broadcastStatus: (message) => now.server()?.broadcastStatus(message),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
+    ...(options.wrongSecretDelayMs === undefined ? {} : { wrongSecretDelayMs: options.wrongSecretDelayMs }),
+  })
 }

@@ -18,10 +18,11 @@ export {
   WRONG_SECRET_DELAY_MS,
   MAX_WRONG_SECRETS,
   TURN_CREDENTIAL_TTL_S,
+  STALL_INTERVALS,
 } from './constants.ts'
 export { VIEWER_SENT_DATA_CODE } from './monitor-feed.ts'
-export { pongRoundTrip, startHeartbeat } from './heartbeat.ts'
-export { LoopStall, STALL_INTERVALS } from './loop-stall.ts'
+export { startHeartbeat } from './heartbeat.ts'
+export { LoopStall } from './loop-stall.ts'
 export { CONTENT_SECURITY_POLICY } from './security-headers.ts'
 export {
   isTurnServer,

@@ -1,9 +1,4 @@
-/**
- * How late, in intervals beyond its schedule, a watchdog's tick must come for the watchdog to take it that
- * its own process stalled (a synchronous module, a huge frame to parse, a swapping machine): one whole
- * interval. Timers are late by milliseconds under load; a tick one interval late means the loop did not run.
- */
-export const STALL_INTERVALS = 1
+import { STALL_INTERVALS } from './constants.ts'
 
 /**
  * The ticks of a watchdog that runs every `intervalMs`, watched for lateness: when its own event loop was

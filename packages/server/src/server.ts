@@ -155,6 +155,45 @@ function runFiles(runDir: ServerOptions['runDir'], noRunReason: () => string): e
 }
 
 /**
+ * Hands each WebSocket upgrade to the endpoint of its path, once the guard admits it (its token, unless the
+ * endpoint is one of `ownEndpoints`) and the path's limit of connections per address does.
+ */
+function routeUpgrades(
+  httpServer: http.Server,
+  guard: AccessGuard,
+  endpoints: ReadonlyMap<string, WebSocketServer>,
+  ownEndpoints: ReadonlySet<WebSocketServer>,
+): void {
+  // Join attempts have limits of their own, in the relay; a root link is one at a time.
+  const limits = new Map<string, ConnectionLimit>([
+    [VOLUNTEER_PATH, new ConnectionLimit(MAX_VOLUNTEER_SOCKETS_PER_ADDRESS, 'volunteer connections')],
+    [MONITOR_FEED_PATH, new ConnectionLimit(MAX_VIEWERS_PER_ADDRESS, 'dashboard viewers')],
+  ])
+  httpServer.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    const wss = endpoints.get(path)
+    if (wss === undefined) {
+      socket.destroy()
+      return
+    }
+    if (!guard.admitUpgrade(request, socket, { needsToken: !ownEndpoints.has(wss) })) return
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (limits.get(path)?.admit(ws, request) === false) return
+      wss.emit('connection', ws, request)
+    })
+  })
+}
+
+/** Listens on the options' port and interface: resolves once listening, rejects with the listening error. */
+async function listening(httpServer: http.Server, options: ServerOptions): Promise<void> {
+  httpServer.listen(options.port ?? DEFAULT_PORT, options.host)
+  await Promise.race([
+    once(httpServer, 'listening'),
+    once(httpServer, 'error').then(([error]) => Promise.reject(error as Error)),
+  ])
+}
+
+/**
  * Starts the HTTP server for the volunteer page, the volunteers' WebSocket endpoint, the dashboard page and
  * its feed.
  */
@@ -172,33 +211,10 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
     ...(relay === undefined ? [] : [[JOIN_PATH, relay.wss] as const]),
     ...Object.entries(options.endpoints ?? {}),
   ])
-  // Join attempts have limits of their own, in the relay; a root link is one at a time.
-  const limits = new Map<string, ConnectionLimit>([
-    [VOLUNTEER_PATH, new ConnectionLimit(MAX_VOLUNTEER_SOCKETS_PER_ADDRESS, 'volunteer connections')],
-    [MONITOR_FEED_PATH, new ConnectionLimit(MAX_VIEWERS_PER_ADDRESS, 'dashboard viewers')],
-  ])
   // The endpoints given by the caller (a `pando-server`'s `/root`) have their own secret: no token.
-  const ownEndpoints = new Set(Object.values(options.endpoints ?? {}))
-  httpServer.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname
-    const wss = endpoints.get(path)
-    if (wss === undefined) {
-      socket.destroy()
-      return
-    }
-    if (!guard.admitUpgrade(request, socket, { needsToken: !ownEndpoints.has(wss) })) return
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      if (limits.get(path)?.admit(ws, request) === false) return
-      wss.emit('connection', ws, request)
-    })
-  })
-
-  httpServer.listen(options.port ?? DEFAULT_PORT, options.host)
+  routeUpgrades(httpServer, guard, endpoints, new Set(Object.values(options.endpoints ?? {})))
   try {
-    await Promise.race([
-      once(httpServer, 'listening'),
-      once(httpServer, 'error').then(([error]) => Promise.reject(error as Error)),
-    ])
+    await listening(httpServer, options)
   } catch (error) {
     stopHeartbeat()
     feed.close()

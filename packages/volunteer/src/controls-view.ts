@@ -18,6 +18,58 @@ function labelled(doc: Document, text: string, control: HTMLElement): HTMLLabelE
   return label
 }
 
+/** `#workers`: a number input, 1 to `MAX_TAB_WORKERS`; `onWorkers` hears each valid count set. */
+function workersInput(doc: Document, workers: number, onWorkers: (count: number) => void): HTMLInputElement {
+  const input = doc.createElement('input')
+  input.id = 'workers'
+  input.type = 'number'
+  input.min = '1'
+  input.max = String(MAX_TAB_WORKERS)
+  input.value = String(workers)
+  input.addEventListener('change', () => {
+    const count = Number(input.value)
+    if (Number.isSafeInteger(count) && count >= 1 && count <= MAX_TAB_WORKERS) onWorkers(count)
+  })
+  return input
+}
+
+/** `#cpu-limit`: a select of the `CPU_LIMITS`; `onCpuLimit` hears each one chosen. */
+function cpuLimitSelect(
+  doc: Document,
+  cpuLimit: CpuLimit,
+  onCpuLimit: (limit: CpuLimit) => void,
+): HTMLSelectElement {
+  const select = doc.createElement('select')
+  select.id = 'cpu-limit'
+  for (const limit of CPU_LIMITS) {
+    const option = doc.createElement('option')
+    option.value = String(limit)
+    option.textContent = `${String(limit)} %`
+    select.append(option)
+  }
+  select.value = String(cpuLimit)
+  select.addEventListener('change', () => {
+    const limit = CPU_LIMITS.find((value) => String(value) === select.value)
+    if (limit !== undefined) onCpuLimit(limit)
+  })
+  return select
+}
+
+/** A checkbox `id`; `onChange` hears each change. */
+function checkbox(
+  doc: Document,
+  id: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+): HTMLInputElement {
+  const box = doc.createElement('input')
+  box.type = 'checkbox'
+  box.id = id
+  box.checked = checked
+  box.addEventListener('change', () => onChange(box.checked))
+  return box
+}
+
 /**
  * The volunteer's controls, in a `<section id="controls">` added to the page's `<main>`: `#workers` (a number
  * input, 1 to `MAX_TAB_WORKERS`), `#cpu-limit` (a select: 100, 75, 50, 25 %), `#pause` (a button reading
@@ -39,54 +91,18 @@ export class ControlsView {
     section.id = 'controls'
     section.setAttribute('aria-label', 'Your controls')
 
-    this.#workers = doc.createElement('input')
-    this.#workers.id = 'workers'
-    this.#workers.type = 'number'
-    this.#workers.min = '1'
-    this.#workers.max = String(MAX_TAB_WORKERS)
-    this.#workers.value = String(settings.workers)
-    this.#workers.addEventListener('change', () => {
-      const count = Number(this.#workers.value)
-      if (Number.isSafeInteger(count) && count >= 1 && count <= MAX_TAB_WORKERS) listener.onWorkers(count)
-    })
-
-    this.#cpuLimit = doc.createElement('select')
-    this.#cpuLimit.id = 'cpu-limit'
-    for (const limit of CPU_LIMITS) {
-      const option = doc.createElement('option')
-      option.value = String(limit)
-      option.textContent = `${String(limit)} %`
-      this.#cpuLimit.append(option)
-    }
-    this.#cpuLimit.value = String(settings.cpuLimit)
-    this.#cpuLimit.addEventListener('change', () => {
-      const limit = CPU_LIMITS.find((value) => String(value) === this.#cpuLimit.value)
-      if (limit !== undefined) listener.onCpuLimit(limit)
-    })
-
+    this.#workers = workersInput(doc, settings.workers, (count) => listener.onWorkers(count))
+    this.#cpuLimit = cpuLimitSelect(doc, settings.cpuLimit, (limit) => listener.onCpuLimit(limit))
     this.#pause = doc.createElement('button')
     this.#pause.id = 'pause'
     this.#pause.type = 'button'
     this.#pause.addEventListener('click', () => listener.onPause(this.#pause.dataset.paused !== 'true'))
     this.#pausedNote = doc.createElement('span')
     this.#pausedNote.id = 'paused-note'
-
-    const checkbox = (
-      id: string,
-      checked: boolean,
-      onChange: (checked: boolean) => void,
-    ): HTMLInputElement => {
-      const box = doc.createElement('input')
-      box.type = 'checkbox'
-      box.id = id
-      box.checked = checked
-      box.addEventListener('change', () => onChange(box.checked))
-      return box
-    }
-    this.#pauseWhenHidden = checkbox('pause-when-hidden', settings.pauseWhenHidden, (on) =>
+    this.#pauseWhenHidden = checkbox(doc, 'pause-when-hidden', settings.pauseWhenHidden, (on) =>
       listener.onPauseWhenHidden(on),
     )
-    this.#pauseOnBattery = checkbox('pause-on-battery', settings.pauseOnBattery, (on) =>
+    this.#pauseOnBattery = checkbox(doc, 'pause-on-battery', settings.pauseOnBattery, (on) =>
       listener.onPauseOnBattery(on),
     )
     this.#dutyCycle = doc.createElement('span')

@@ -1,5 +1,5 @@
 import type { RunProgress } from '@pando/protocol'
-import { BUSY_VIEW_INTERVAL } from './constants.ts'
+import { BUSY_VIEW_INTERVAL, SAVED_NOTE_MS } from './constants.ts'
 import type { VolunteerStatus } from './page-state.ts'
 import { showText } from './show-text.ts'
 
@@ -37,9 +37,6 @@ export const STATUS_TEXT: Record<
     note: 'If another run starts here, this tab joins it.',
   },
 }
-
-/** How long "Saved" shows beside the device name after an edit, in ms. */
-const SAVED_NOTE_MS = 2_000
 
 function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {
   const found = doc.getElementById(id)

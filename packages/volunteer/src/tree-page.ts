@@ -76,7 +76,28 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   page.setModuleName(config.moduleName)
   page.prestartWorker(config.bundleUrl)
 
-  const tree = new TreeVolunteer(
+  const tree = createTreeVolunteer(page, config, signaling)
+  page.onWorkersChange((workers) => tree.setWorkers(workers))
+  // A paused tab keeps its place and relays for its children; what it holds unstarted goes back up.
+  page.onPauseChange((paused) => tree.setPaused(paused))
+  showPlace(page, tree)
+  showExclusion(tree, view)
+  view.setVolunteerId(tree.node.id)
+  // A tab closed by its volunteer closes its links on the way out: the peers hear it at once, instead of
+  // waiting a heartbeat. (A handler also keeps the browser from ending the tab before it runs.)
+  addEventListener('pagehide', () => tree.close())
+  if (fallBack !== undefined) watchJoins(page, tree, config, fallBack)
+  tree.start()
+}
+
+/** The tab's place in the tree, with its Workers started by each parent it joins. */
+function createTreeVolunteer(
+  page: VolunteerPage,
+  config: RunConfig,
+  signaling: JoinSignaling,
+): TreeVolunteer {
+  const { view } = page
+  return new TreeVolunteer(
     { ...config, workers: page.workers, paused: page.paused },
     {
       connector: createWebRtcConnector({ iceServers: config.iceServers as RTCIceServer[] }),
@@ -98,10 +119,12 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
       onFinished: () => page.finish(),
     },
   )
+}
+
+/** Shows the tab's phase, its depth and parent, and its count of children, as they change. */
+function showPlace(page: VolunteerPage, tree: TreeVolunteer): void {
+  const { view } = page
   const node = tree.node
-  page.onWorkersChange((workers) => tree.setWorkers(workers))
-  // A paused tab keeps its place and relays for its children; what it holds unstarted goes back up.
-  page.onPauseChange((paused) => tree.setPaused(paused))
   const showPosition = (): void => view.setPosition(node.depth, node.parentId)
   const showChildren = (): void => view.setChildren(node.children.length)
   node.on('parent', () => {
@@ -119,24 +142,24 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   })
   node.on('child', showChildren)
   node.on('child-left', showChildren)
-  showExclusion(tree, view)
-  view.setVolunteerId(node.id)
-  // A tab closed by its volunteer closes its links on the way out: the peers hear it at once, instead of
-  // waiting a heartbeat. (A handler also keeps the browser from ending the tab before it runs.)
-  addEventListener('pagehide', () => tree.close())
+}
 
-  if (fallBack !== undefined) {
-    const watch = new JoinFallback(
-      { maxFailures: FALLBACK_FAILED_JOINS, timeoutMs: config.bootstrapTimeoutMs },
-      (reason) => {
-        tree.close()
-        view.setVolunteerId(undefined)
-        fallBack(`the WebRTC join failed: ${reason}`)
-      },
-    )
-    node.on('parent', () => watch.joined())
-    node.on('join-failed', (error) => watch.failed(error))
-    watch.start()
-  }
-  tree.start()
+/** Falls back to the WebSocket when the tab cannot join the tree (see {@link JoinFallback}). */
+function watchJoins(
+  page: VolunteerPage,
+  tree: TreeVolunteer,
+  config: RunConfig,
+  fallBack: (reason: string) => void,
+): void {
+  const watch = new JoinFallback(
+    { maxFailures: FALLBACK_FAILED_JOINS, timeoutMs: config.bootstrapTimeoutMs },
+    (reason) => {
+      tree.close()
+      page.view.setVolunteerId(undefined)
+      fallBack(`the WebRTC join failed: ${reason}`)
+    },
+  )
+  tree.node.on('parent', () => watch.joined())
+  tree.node.on('join-failed', (error) => watch.failed(error))
+  watch.start()
 }

@@ -33,18 +33,6 @@ export interface PackedBatchResult {
   readonly figures: WorkerFigures
 }
 
-/**
- * Least time between two {@link ProgressMessage}s, in ms: a batch of quick items costs a message every so
- * often, not one per item. Progress made meanwhile is posted by a timer, or with the batch's reply; a Worker
- * stuck in a loop posts nothing more, so the page may see its last progress up to this much late: small
- * beside any useful item deadline. Each message's outcomes go up to the lender at once, a message of the
- * tree or WebSocket: at 20 ms, a tab of 2 Workers on 10 ms items sent some 100 a second, and the CPU they
- * cost outside the Workers (root, page, the rest of Chromium) was most of what took 2 Workers under 1.8×
- * one on 2 cores (bench/README.md). 100 ms, one batch time (the scheduler's `ADAPTIVE_BATCH_MS`), sends
- * them about as often as batches come.
- */
-export const PROGRESS_INTERVAL_MS = 100
-
 /** What the Worker exposes to the page through comlink. Kept apart from `worker.ts`, whose globals are a Worker's. */
 export interface WorkerApi {
   /**

@@ -10,15 +10,11 @@ import {
   type ProcessFunction,
 } from '@pando/protocol'
 import { expose } from 'comlink'
-import {
-  PROGRESS_INTERVAL_MS,
-  PROGRESS_MESSAGE_TYPE,
-  type ProgressMessage,
-  type WorkerApi,
-} from './worker-api.ts'
+import { PROGRESS_MESSAGE_TYPE, type ProgressMessage, type WorkerApi } from './worker-api.ts'
 import { WorkerStateError } from './errors.ts'
 import { OutcomePacker, unpackJobs, type PackedOutcomes } from './packed-batch.ts'
 import { FigureCounter } from './worker-figures.ts'
+import { PROGRESS_INTERVAL_MS } from './constants.ts'
 
 declare global {
   /** The hook `require('pando-computing').report()` calls, if set. */

@@ -3,27 +3,11 @@ import { crc32 } from 'node:zlib'
 import { frameRecord } from './record-format.ts'
 import { itemTupleJson, type ItemRecord, type JournalRecord } from './journal-records.ts'
 import { resultTupleBound, writeResultTuple } from './tuple-bytes.ts'
-
-/**
- * The most time, in ms, between a record and its `fsync`: a crash of the machine loses at most the records
- * of this last fraction of a second (a crash of the process alone loses only what {@link JournalWriter.flush}
- * had not yet handed to the system).
- */
-export const JOURNAL_SYNC_INTERVAL_MS = 200
+import { JOURNAL_SYNC_INTERVAL_MS, ITEMS_BUFFER_BYTES, SPARE_ITEM_BUFFERS } from '../constants.ts'
 
 /** The items' record opens and closes with these, around the tuples (see `ItemsRecord`). */
 const ITEMS_OPEN = Buffer.from('{"i":[')
 const ITEMS_CLOSE = Buffer.from(']}')
-
-/**
- * The items' buffer: the record of some 5,000 trivial items, more than gather between two writes to stdout
- * of `--local` at full speed. With 64 KiB, one record in six outgrew it and spare buffers often ran out:
- * each growth or fresh buffer was new memory to fault in (about 200 for 500,000 items; now 2 or so). It
- * grows for larger items.
- */
-const ITEMS_BUFFER_BYTES = 256 * 1024
-/** Item buffers kept for the next records: those of the records being written, and a few more. */
-const SPARE_ITEM_BUFFERS = 8
 
 /**
  * Appends framed records to a journal file. Records gather in memory, the finished items written straight

@@ -2,6 +2,7 @@ import { fstatSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { UsageError } from '../errors.ts'
 import type { JournalContents } from './read-journal.ts'
+import { JOURNALED_OUTPUT_BUFFER_BYTES } from '../constants.ts'
 
 /** The regular file on a file descriptor (stdout). */
 export interface OutputFile {
@@ -47,16 +48,6 @@ export function outputAlreadyWritten(
   }
   return session.output + (file.size - session.file)
 }
-
-/**
- * Bytes of output the journaled output takes in while a write waits for the journal's records: many chunks
- * of `writeLines` (64 Ki characters each). With room for one chunk only (64 KiB), each write parked the line
- * writer until the journal's records were written off the main thread, and the items stopped flowing
- * meanwhile: the main thread spent some 14 % more CPU per trivial item than without a journal; with this
- * room the chunks that come while one waits go out together after one wait (6 % more, see the README's
- * Performance). What it holds is bytes, off the JavaScript heap.
- */
-export const JOURNALED_OUTPUT_BUFFER_BYTES = 1024 * 1024
 
 /**
  * The run's standard output, seen through its journal: the first `skip()` bytes (written by an earlier

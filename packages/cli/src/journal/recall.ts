@@ -1,6 +1,7 @@
 import type { Job } from '@pando/protocol'
 import type { Settled } from '@pando/scheduler'
 import type { EndOrError, Source, SourceCallback } from 'pull-stream'
+import { RECALLED_WINDOW } from '../constants.ts'
 
 /** Where an item's outcome came from. */
 export type OutcomeOrigin = 'journal' | 'cache' | 'computed'
@@ -16,9 +17,6 @@ export interface Recalled {
  * when the job cannot be used (its input differs from the journaled one): the items end with it.
  */
 export type RecallJob = (job: Job) => Recalled | Error | undefined
-
-/** The most recalled outcomes held, waiting for the computed items before them, before reading pauses. */
-export const RECALLED_WINDOW = 32_768
 
 /**
  * Lets the items whose outcome is known skip the lender: `fresh` is the lender's input, the jobs it must

@@ -6,7 +6,7 @@
  */
 
 /** The most bytes of `,[n,h,"` and `",` and `]` around the result and `by`: two 16-digit integers and 7. */
-const TUPLE_FRAME_BYTES = 2 * 16 + 7
+const TUPLE_FRAME_BYTES = 2 * 16 + 7 // eslint-disable-line no-restricted-syntax -- the record format's, not a tunable
 
 /**
  * The most bytes `writeResultTuple` may write for a result of `chars` UTF-16 units and a `by` of `byBytes`

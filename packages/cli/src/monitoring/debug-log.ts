@@ -40,68 +40,77 @@ export function withSchedulerDebug<L extends Lender>(lender: L): L {
   return {
     ...lender,
     lendStream: (options: LendStreamOptions = {}): SubStream => {
-      const sub = lender.lendStream({
-        ...options,
-        ...(options.onDropped === undefined
-          ? {}
-          : {
-              onDropped: (reason: Error) => {
-                debugScheduler('%s dropped: %s', name, reason.message)
-                options.onDropped?.(reason)
-              },
-            }),
-        ...(options.onRecall === undefined
-          ? {}
-          : {
-              onRecall: (count: number) => {
-                debugScheduler('%s asked to give back %d items', name, count)
-                options.onRecall?.(count)
-              },
-            }),
-      })
+      const sub = lender.lendStream(optionsTold(options, () => name))
       const name = sub.name
       debugScheduler('%s opened (credit %d)', name, sub.credit)
-      return {
-        name,
-        get credit() {
-          return sub.credit
-        },
-        get held() {
-          return sub.held
-        },
-        get closed() {
-          return sub.closed
-        },
-        source: pull(
-          sub.source,
-          pull.through((jobs: Job[]) =>
-            debugScheduler('%s lent %d items: %s', name, jobs.length, idRange(jobs)),
+      return subStreamTold(sub)
+    },
+  }
+}
+
+/** `options` with their drops and recalls told on the scheduler namespace, as the sub-stream `name()`. */
+function optionsTold(options: LendStreamOptions, name: () => string): LendStreamOptions {
+  return {
+    ...options,
+    ...(options.onDropped === undefined
+      ? {}
+      : {
+          onDropped: (reason: Error) => {
+            debugScheduler('%s dropped: %s', name(), reason.message)
+            options.onDropped?.(reason)
+          },
+        }),
+    ...(options.onRecall === undefined
+      ? {}
+      : {
+          onRecall: (count: number) => {
+            debugScheduler('%s asked to give back %d items', name(), count)
+            options.onRecall?.(count)
+          },
+        }),
+  }
+}
+
+/** `sub` with its lending told on the scheduler namespace: items lent, outcomes back, credit, give-backs, close. */
+function subStreamTold(sub: SubStream): SubStream {
+  const name = sub.name
+  return {
+    name,
+    get credit() {
+      return sub.credit
+    },
+    get held() {
+      return sub.held
+    },
+    get closed() {
+      return sub.closed
+    },
+    source: pull(
+      sub.source,
+      pull.through((jobs: Job[]) => debugScheduler('%s lent %d items: %s', name, jobs.length, idRange(jobs))),
+    ),
+    sink: (source: pull.Source<Outcome[]>) =>
+      sub.sink(
+        pull(
+          source,
+          pull.through(
+            (outcomes: Outcome[]) => {
+              const failed = outcomes.filter((outcome) => !outcome.ok).length
+              debugScheduler('%s answered %d items (%d failed)', name, outcomes.length, failed)
+            },
+            () => debugScheduler('%s closed, holding %d items', name, sub.held),
           ),
         ),
-        sink: (source: pull.Source<Outcome[]>) =>
-          sub.sink(
-            pull(
-              source,
-              pull.through(
-                (outcomes: Outcome[]) => {
-                  const failed = outcomes.filter((outcome) => !outcome.ok).length
-                  debugScheduler('%s answered %d items (%d failed)', name, outcomes.length, failed)
-                },
-                () => debugScheduler('%s closed, holding %d items', name, sub.held),
-              ),
-            ),
-          ),
-        close: (reason?: Error) => sub.close(reason),
-        tabsChanged: () => sub.tabsChanged(),
-        setCredit: (credit: number) => {
-          debugScheduler('%s credit %d', name, credit)
-          sub.setCredit(credit)
-        },
-        giveBack: (ids: readonly number[]) => {
-          debugScheduler('%s gave back %d items', name, ids.length)
-          return sub.giveBack(ids)
-        },
-      }
+      ),
+    close: (reason?: Error) => sub.close(reason),
+    tabsChanged: () => sub.tabsChanged(),
+    setCredit: (credit: number) => {
+      debugScheduler('%s credit %d', name, credit)
+      sub.setCredit(credit)
+    },
+    giveBack: (ids: readonly number[]) => {
+      debugScheduler('%s gave back %d items', name, ids.length)
+      return sub.giveBack(ids)
     },
   }
 }

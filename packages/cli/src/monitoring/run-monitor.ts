@@ -6,12 +6,7 @@ import {
 } from '@pando/protocol'
 import type { Lender } from '@pando/scheduler'
 import type { ReportBoard } from './report-board.ts'
-
-/**
- * The rate "now" is measured over this many intervals (or since the start): over one alone, the last status
- * (made as soon as the run ends, a fraction of an interval after the one before) would make it spike.
- */
-const RATE_INTERVALS = 2
+import { RATE_INTERVALS } from '../constants.ts'
 
 export interface RunMonitorOptions {
   readonly lender: Lender

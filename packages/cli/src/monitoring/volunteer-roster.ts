@@ -1,6 +1,12 @@
 import type { NamedVolunteer, Roster } from '@pando/endpoints'
 import { DEFAULT_REPORTING_INTERVAL_MS } from '@pando/protocol'
-import { NAMING_GRACE_MIN_MS, NAMING_GRACE_REPORTS, PEER_NAME_CHARS, PEER_TEXT_CHARS } from '../constants.ts'
+import {
+  NAMING_GRACE_MIN_MS,
+  NAMING_GRACE_REPORTS,
+  PEER_NAME_CHARS,
+  PEER_TEXT_CHARS,
+  MAX_NAMES_IN_NOTICE,
+} from '../constants.ts'
 import { terminalText } from '../terminal-text.ts'
 import { debugVolunteers } from './debug-log.ts'
 
@@ -31,9 +37,6 @@ interface Link {
   /** When the volunteers behind it that no status named yet are announced without a name. */
   timer?: ReturnType<typeof setTimeout>
 }
-
-/** Names listed in one leave notice at most; the rest are counted (`and 3 others`). */
-const MAX_NAMES_IN_NOTICE = 5
 
 /** `'A'`, `'A' and 'B'`, `'A', 'B' and 2 others`: volunteers as a notice lists them. */
 function listOf(names: readonly string[], others: number): string {

@@ -10,7 +10,7 @@ import { RunStoppedError, UsageError } from '../errors.ts'
 import type { RunOptions } from '../parse-arguments.ts'
 import { terminalText } from '../terminal-text.ts'
 
-/** Where the tunnelled volunteers and the joiners of the tree arrive, and what stops the run. */
+/** Where the volunteers (on this run's own server, or tunnelled through `--host`) and the joiners of the tree arrive, and what stops the run. */
 export interface HostHandlers {
   readonly onVolunteer: RemoteServerOptions['onVolunteer']
   readonly onJoinSignal: RemoteServerOptions['onJoinSignal']

@@ -3,6 +3,7 @@ import uPlot from 'uplot'
 import { truncate } from '../format.ts'
 import { OTHERS_KEY, stack, type HistoryData } from '../history.ts'
 import { OTHERS_COLOR, lighten, type ColorRegistry } from '../palette.ts'
+import { BAR_LABEL_LENGTH, MIN_TIME_SPAN } from '../constants.ts'
 
 const AXIS_COLOR = '#6b7280'
 const GRID_COLOR = '#eceff3'
@@ -12,8 +13,7 @@ const TRANSFER_COLOR = '#f28e2b'
 
 /** Height of one volunteer's row in the bar charts, in CSS pixels. */
 const BAR_ROW = 26
-/** Longest device name shown beside a bar, in characters and in CSS pixels. */
-const BAR_LABEL_LENGTH = 24
+/** Widest device name shown beside a bar, in CSS pixels (its length in characters: `BAR_LABEL_LENGTH`). */
 const BAR_LABEL_WIDTH = 170
 
 let measuring: CanvasRenderingContext2D | null | undefined
@@ -56,9 +56,6 @@ function followWidth(container: HTMLElement, chart: () => uPlot | undefined): vo
     }
   }).observe(container)
 }
-
-/** The least the time axis spans, in seconds. */
-const MIN_TIME_SPAN = 20
 
 /**
  * The time axis' range: the statuses' times, and at least the last 20 s (uPlot would otherwise spread a
@@ -169,57 +166,62 @@ class VolunteerBars {
     }
     this.#layout = layout
     this.#chart?.destroy()
-    const count = reports.length
-    this.#chart = new uPlot(
-      {
-        width: widthOf(this.#container),
-        height: Math.max(120, 44 + count * BAR_ROW),
-        legend: { show: this.#series.length > 1, live: false },
-        cursor: { points: { show: false }, drag: { x: false, y: false } },
-        scales: {
-          x: { time: false, ori: 1, dir: -1, range: () => [-0.5, Math.max(0.5, count - 0.5)] },
-          y: { ori: 0, dir: 1, range: (_u, _min, max) => [0, this.#maximum(max)] },
-        },
-        axes: [
-          axis({
-            side: 3,
-            size: Math.min(BAR_LABEL_WIDTH, Math.ceil(textWidth(this.#labels)) + 14),
-            grid: { show: false },
-            ticks: { show: false },
-            splits: () => this.#labels.map((_, index) => index),
-            values: (_u, splits) => splits.map((index) => this.#labels[index] ?? ''),
-          }),
-          axis({
-            side: 2,
-            size: 36,
-            space: 48,
-            values: (_u, splits) => splits.map((v) => this.#axisValue(v)),
-          }),
-        ],
-        series: [
-          { label: 'volunteer' },
-          ...this.#series.map((series, seriesIndex): uPlot.Series => ({
-            label: series.label,
-            width: 0,
-            fill: series.color(0),
-            points: { show: false },
-            paths: bars({
-              size: [this.#series.length > 1 ? 0.38 : 0.68, 22],
-              align: series.align ?? 0,
-              radius: [0.2, 0],
-              disp: {
-                fill: {
-                  unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit,
-                  values: () => this.#colors[seriesIndex] ?? [],
-                },
-              },
-            }),
-          })),
-        ],
+    this.#chart = new uPlot(this.#options(reports.length), data, this.#container)
+  }
+
+  /** The chart of `count` rows: labels on the left, the values along the bottom, one or two bars a row. */
+  #options(count: number): uPlot.Options {
+    return {
+      width: widthOf(this.#container),
+      height: Math.max(120, 44 + count * BAR_ROW),
+      legend: { show: this.#series.length > 1, live: false },
+      cursor: { points: { show: false }, drag: { x: false, y: false } },
+      scales: {
+        x: { time: false, ori: 1, dir: -1, range: () => [-0.5, Math.max(0.5, count - 0.5)] },
+        y: { ori: 0, dir: 1, range: (_u, _min, max) => [0, this.#maximum(max)] },
       },
-      data,
-      this.#container,
-    )
+      axes: [
+        axis({
+          side: 3,
+          size: Math.min(BAR_LABEL_WIDTH, Math.ceil(textWidth(this.#labels)) + 14),
+          grid: { show: false },
+          ticks: { show: false },
+          splits: () => this.#labels.map((_, index) => index),
+          values: (_u, splits) => splits.map((index) => this.#labels[index] ?? ''),
+        }),
+        axis({
+          side: 2,
+          size: 36,
+          space: 48,
+          values: (_u, splits) => splits.map((v) => this.#axisValue(v)),
+        }),
+      ],
+      series: [
+        { label: 'volunteer' },
+        ...this.#series.map((series, index) => this.#barSeries(series, index)),
+      ],
+    }
+  }
+
+  /** One series of bars, each bar in its volunteer's colour. */
+  #barSeries(series: BarSeries, seriesIndex: number): uPlot.Series {
+    return {
+      label: series.label,
+      width: 0,
+      fill: series.color(0),
+      points: { show: false },
+      paths: bars({
+        size: [this.#series.length > 1 ? 0.38 : 0.68, 22],
+        align: series.align ?? 0,
+        radius: [0.2, 0],
+        disp: {
+          fill: {
+            unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit,
+            values: () => this.#colors[seriesIndex] ?? [],
+          },
+        },
+      }),
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { TreeEdge, VolunteerReport } from '@pando/protocol'
-import { MAX_TREE_LABELS } from '../constants.ts'
+import { MAX_TREE_LABELS, TREE_LABEL_LENGTH } from '../constants.ts'
 import { formatCount, formatRate, truncate } from '../format.ts'
 import type { ColorRegistry } from '../palette.ts'
 import { ROOT_NODE, layoutTree } from '../tree-layout.ts'
@@ -11,8 +11,6 @@ const SVG = 'http://www.w3.org/2000/svg'
  */
 const COLUMN = 140
 const NARROW_COLUMN = 30
-/** Characters of a name under its node: a default name and its short id (`Chrome · Linux · 3fa2`) fit. */
-const TREE_LABEL_LENGTH = 22
 const ROW = 78
 const MARGIN_X = 76
 const MARGIN_TOP = 26

@@ -3,6 +3,7 @@ import { formatAge, formatCount, formatPercent, formatRate } from '../format.ts'
 import { isDoubted, standingCellText } from '../standing-text.ts'
 import type { ColorRegistry } from '../palette.ts'
 import { element, make } from './dom.ts'
+import { TABLE_ID_CHARS } from '../constants.ts'
 
 /** What a row needs besides its report. */
 export interface RowContext {
@@ -30,9 +31,6 @@ interface Column {
 }
 
 export type SortDirection = 'ascending' | 'descending'
-
-/** Characters of a volunteer's id shown in its row. */
-const ID_CHARS = 8
 
 /** What the table says while no volunteer is connected. */
 const NO_VOLUNTEER = 'No volunteer yet: open the volunteer page in a browser to lend it.'
@@ -77,7 +75,7 @@ function identityColumns(colors: ColorRegistry): Column[] {
       sortValue: (r) => r.id,
       // Its start tells the volunteers apart; the whole id is in the tooltip.
       render: (r, _c, cell) => {
-        cell.textContent = r.id.length > ID_CHARS ? `${r.id.slice(0, ID_CHARS)}…` : r.id
+        cell.textContent = r.id.length > TABLE_ID_CHARS ? `${r.id.slice(0, TABLE_ID_CHARS)}…` : r.id
         cell.title = r.id
       },
     },

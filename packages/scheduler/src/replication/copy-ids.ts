@@ -1,8 +1,4 @@
-/**
- * The most copies of one item (`--max-replicas`): each copy is a job of its own to the lender, with the id
- * `item × COPY_SLOTS + copy`, so an item's copies never share an id on any node of the tree.
- */
-export const COPY_SLOTS = 64
+import { COPY_SLOTS } from '../constants.ts'
 
 /** The job id of copy `copy` (0 to `COPY_SLOTS` − 1) of item `item`. */
 export const copyId = (item: number, copy: number): number => item * COPY_SLOTS + copy

@@ -1,14 +1,14 @@
 import { ITEM_TIMEOUT_ERROR, type Job, type SerializedError } from '@pando/protocol'
 import type { Abort, EndOrError, Source, SourceCallback } from 'pull-stream'
-import { DEFAULT_WINDOW } from '../constants.ts'
+import { DEFAULT_WINDOW, TRUSTED_RECHECK_SHARE, COPY_SLOTS } from '../constants.ts'
 import { Deque } from '../deque.ts'
 import { CaughtError, DISAGREEMENT_ERROR, OutvotedError, StreamMisuseError } from '../errors.ts'
 import { createLender } from '../lender.ts'
 import { RerunningLoop } from '../rerunning-loop.ts'
 import type { Lender, LenderOptions, LendStreamOptions, Placement, Settled, SubStream } from '../types.ts'
-import { COPY_SLOTS, MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
+import { MAX_REPLICAS, copyId, itemOfCopy } from './copy-ids.ts'
 import { judge, type Answer } from './quorum.ts'
-import { Reputation, TRUSTED_RECHECK_SHARE, type Standing, type StandingSnapshot } from './reputation.ts'
+import { Reputation, type Standing, type StandingSnapshot } from './reputation.ts'
 
 /** How items are replicated (SPEC 52–56). */
 export interface ReplicationOptions {

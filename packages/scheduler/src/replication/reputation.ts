@@ -1,3 +1,5 @@
+import { EXCLUDE_AFTER_OUTVOTED, EXCLUDE_OUTVOTED_SHARE, TRUSTED_AFTER_AGREED } from '../constants.ts'
+
 /** What the run knows of one volunteer's results (SPEC 56). */
 export interface Standing {
   /**
@@ -24,24 +26,6 @@ export interface StandingSnapshot extends Readonly<Standing> {
   /** Under adaptive replication (SPEC 58): its answers are taken alone, but for random re-checks. */
   readonly trusted: boolean
 }
-
-/**
- * A volunteer outvoted this many times, and on more than `EXCLUDE_OUTVOTED_SHARE` of the items it took part
- * in, is excluded (SPEC 56): one disagreement may be a fault of the vote (two liars agreeing), two are a habit.
- */
-export const EXCLUDE_AFTER_OUTVOTED = 2
-
-/** The share of its judged items a volunteer may be outvoted on and stay. */
-export const EXCLUDE_OUTVOTED_SHARE = 0.1
-
-/**
- * Adaptive replication (SPEC 58): a volunteer whose answers were agreed on this many items, and never
- * outvoted, is trusted: an item it answers is taken on its word, but for random re-checks.
- */
-export const TRUSTED_AFTER_AGREED = 10
-
-/** Adaptive replication: the share of a trusted volunteer's answers that are checked all the same. */
-export const TRUSTED_RECHECK_SHARE = 0.1
 
 /** Each volunteer's standing for the run, by name. */
 export class Reputation {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Heartbeat, systemClock } from '../src/index.ts'
+import { Heartbeat } from '../src/index.ts'
+import { globalClock } from './global-clock.ts'
 
 describe('Heartbeat', () => {
   beforeEach(() => {
@@ -13,7 +14,7 @@ describe('Heartbeat', () => {
     const calls = { sent: 0, timeouts: 0 }
     const heartbeat = new Heartbeat(
       { timeoutMs },
-      { clock: systemClock, send: () => calls.sent++, onTimeout: () => calls.timeouts++ },
+      { clock: globalClock, send: () => calls.sent++, onTimeout: () => calls.timeouts++ },
     )
     heartbeat.start()
     return { heartbeat, calls }
@@ -94,7 +95,7 @@ describe('Heartbeat', () => {
   })
 
   it('rejects a timeout that is not positive and fewer than 2 ticks', () => {
-    const components = { clock: systemClock, send: () => undefined, onTimeout: () => undefined }
+    const components = { clock: globalClock, send: () => undefined, onTimeout: () => undefined }
     expect(() => new Heartbeat({ timeoutMs: 0 }, components)).toThrow(RangeError)
     expect(() => new Heartbeat({ timeoutMs: 10, ticks: 1 }, components)).toThrow(RangeError)
   })

@@ -1,20 +1,28 @@
-import { describe, expect, it } from 'vitest'
-import { createVirtualClock, RoundTrip } from '../src/index.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { RoundTrip } from '../src/index.ts'
+import { globalClock } from './global-clock.ts'
 
 describe('RoundTrip', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it("measures the round trip from the peer's echo, leaving out the time the peer kept it", () => {
-    const clock = createVirtualClock()
+    const clock = globalClock
     const near = new RoundTrip(clock)
     const far = new RoundTrip(clock)
     expect(near.ms).toBe(0)
     const first = near.heartbeat()
     expect(first).toEqual({ type: 'heartbeat', sentAt: clock.now() })
-    clock.run({ forMs: 20 }) // the heartbeat travels
+    vi.advanceTimersByTime(20) // the heartbeat travels
     expect(far.received(first)).toBeUndefined()
-    clock.run({ forMs: 300 }) // the peer's next tick
+    vi.advanceTimersByTime(300) // the peer's next tick
     const echo = far.heartbeat()
     expect(echo).toMatchObject({ echo: first.sentAt, heldMs: 300 })
-    clock.run({ forMs: 20 })
+    vi.advanceTimersByTime(20)
     expect(near.received(echo)).toBe(40)
     expect(near.ms).toBe(40)
     // An echo is sent once: the peer's next heartbeat only carries its own time.
@@ -22,11 +30,11 @@ describe('RoundTrip', () => {
   })
 
   it('smooths new samples in, and ignores ones a lying peer makes negative', () => {
-    const clock = createVirtualClock()
+    const clock = globalClock
     const trip = new RoundTrip(clock)
     const sample = (ms: number, heldMs = 0): number | undefined => {
       const { sentAt } = trip.heartbeat()
-      clock.run({ forMs: ms + heldMs })
+      vi.advanceTimersByTime(ms + heldMs)
       return trip.received({ type: 'heartbeat', echo: sentAt, heldMs })
     }
     expect(sample(40)).toBe(40)
@@ -38,22 +46,22 @@ describe('RoundTrip', () => {
   })
 
   it('counts only the echo of a heartbeat it sent, once: unsolicited echoes measure nothing', () => {
-    const clock = createVirtualClock()
+    const clock = globalClock
     const trip = new RoundTrip(clock)
-    clock.run({ forMs: 1_000 })
+    vi.advanceTimersByTime(1_000)
     // A time it never sent, however plausible.
     expect(trip.received({ type: 'heartbeat', echo: 500, heldMs: 0 })).toBeUndefined()
     const { sentAt } = trip.heartbeat()
-    clock.run({ forMs: 30 })
+    vi.advanceTimersByTime(30)
     expect(trip.received({ type: 'heartbeat', echo: sentAt, heldMs: 0 })).toBe(30)
-    clock.run({ forMs: 5_000 })
+    vi.advanceTimersByTime(5_000)
     // The same echo again, later: already answered.
     expect(trip.received({ type: 'heartbeat', echo: sentAt, heldMs: 0 })).toBeUndefined()
     expect(trip.ms).toBe(30)
   })
 
   it('takes only times from what a peer sends: nothing else is computed with, or echoed back', () => {
-    const clock = createVirtualClock()
+    const clock = globalClock
     const trip = new RoundTrip(clock)
     // JSON can carry objects whose coercion to a number throws ("valueOf" is not a function).
     const hostile = { valueOf: 1 }
