@@ -2,7 +2,8 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runPando } from '../../harness/pando-process.ts'
+import { PRINTED_URL, runPando } from '../../harness/pando-process.ts'
+import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const FIXTURES = 'test/e2e/fixtures'
 
@@ -55,6 +56,10 @@ describe('modules written for Web Workers, through the real CLI and a real tab',
       signal: null,
     })
   })
+})
+
+describe('a module edited between runs, through the real CLI and a real tab', () => {
+  const { browser, startPando } = useVolunteerBrowser()
 
   it('computes with the module as it is now, run after run, though its bundle is kept between runs', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pando-edited-module-'))
@@ -62,13 +67,14 @@ describe('modules written for Web Workers, through the real CLI and a real tab',
     const module = path.join(dir, 'label.cjs')
     const helper = path.join(dir, 'helper.cjs')
     await writeFile(module, "const tag = require('./helper.cjs')\nmodule.exports = async (x) => tag(x)\n")
-    const run = (): ReturnType<typeof runPando> =>
-      runPando([module, '--port', '0', '--volunteers', '1', 'a'], { env: { XDG_CACHE_HOME: cache } })
     const outputs: string[] = []
     // Its helper edited after the first run; the third run finds nothing changed since the second.
     for (const tag of ['first', 'second', 'second']) {
       await writeFile(helper, `module.exports = (x) => x + ' ${tag}'\n`)
-      const result = await run()
+      const root = startPando([module, '--port', '0', 'a'], { env: { XDG_CACHE_HOME: cache } })
+      const [url = ''] = await root.waitForStderr(PRINTED_URL)
+      await browser.open(url)
+      const result = await root.exited
       expect(messages(result.stderr)).toEqual([])
       outputs.push(result.stdout)
     }

@@ -401,7 +401,7 @@ async function openVolunteerHost(
   { onVolunteer, onJoinSignal, stop }: HostHandlers,
 ): Promise<VolunteerHost> {
   if (options.host !== undefined) {
-    return connectToHost(options, runDir, { onVolunteer, onJoinSignal, stop })
+    return connectToHost(options.host, options, runDir, { onVolunteer, onJoinSignal, stop })
   }
   return listen({
     port: options.port,

@@ -8,6 +8,7 @@ import {
 import { PEER_TEXT_CHARS } from '../constants.ts'
 import { RunStoppedError, UsageError } from '../errors.ts'
 import type { RunOptions } from '../parse-arguments.ts'
+import type { ServerAddress } from './host-address.ts'
 import { terminalText } from '../terminal-text.ts'
 
 /** Where the volunteers (on this run's own server, or tunnelled through `--host`) and the joiners of the tree arrive, and what stops the run. */
@@ -19,17 +20,17 @@ export interface HostHandlers {
 }
 
 /**
- * Registers this run with the `pando-server` that `--host` names (`@pando/endpoints`' root link), in the
- * CLI's words: a server that cannot be reached or refuses this root is a usage error (status 2) saying how
- * to fix it; a link lost mid-run stops the run (status 1). The server's words are made safe for the terminal.
+ * Registers this run with the `pando-server` at `host`, as `--host` gave it (`@pando/endpoints`' root link),
+ * in the CLI's words: a server that cannot be reached or refuses this root is a usage error (status 2) saying
+ * how to fix it; a link lost mid-run stops the run (status 1). The server's words are made safe for the
+ * terminal.
  */
 export async function connectToHost(
+  host: ServerAddress,
   options: RunOptions,
   runDir: string,
   { onVolunteer, onJoinSignal, stop }: HostHandlers,
 ): Promise<RemoteServer> {
-  const host = options.host
-  if (host === undefined) throw new Error('connectToHost needs --host')
   try {
     return await connectRemoteServer({
       address: host,
