@@ -82,6 +82,17 @@ const TUNABLES_AT_HOME = [
   message: "a tunable value lives in its package's src/constants.ts, with its unit and reason",
 }))
 
+/**
+ * A thrown error says whose fault it is (issue 19): the package's own error classes (its `errors.ts`), or
+ * `InvariantError` (`@pando/protocol`) for a bug of this program; never a plain `Error`.
+ */
+const TYPED_THROWS = [
+  {
+    selector: "ThrowStatement > NewExpression[callee.name='Error']",
+    message: "throw a typed error: the package's errors.ts, or InvariantError (@pando/protocol) for a bug",
+  },
+]
+
 /** Tests, the harness they share with the bench, and the bench: they reach packages through public entries only. */
 const TEST_CODE = ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts']
 
@@ -125,13 +136,13 @@ export default tseslint.config(
       // Longer functions are split into named pieces (issue 19), so that each reads as one thing.
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
       'no-restricted-imports': ['error', { patterns: BOUNDARY_PATTERNS }],
-      'no-restricted-syntax': ['error', ...TUNABLES_AT_HOME],
+      'no-restricted-syntax': ['error', ...TUNABLES_AT_HOME, ...TYPED_THROWS],
       ...TYPE_AWARE_EXCEPTIONS,
     },
   },
   {
     files: ['packages/*/src/constants.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', ...TYPED_THROWS] },
   },
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TEST_CODE })),
   {

@@ -1,7 +1,7 @@
 // A worker thread of `--local --jobs N`: loads the module, then computes the jobs the root sends it, one at a
 // time, in order, and sends their outcomes back (see `local-threads.ts`).
 import { parentPort, workerData } from 'node:worker_threads'
-import type { Job, Outcome } from '@pando/protocol'
+import { InvariantError, type Job, type Outcome } from '@pando/protocol'
 import { loadProcessFunction } from './load-module.ts'
 import { LocalDeadline, processJob } from './local-worker.ts'
 import type { LocalThreadData, ThreadMessage } from './local-threads.ts'
@@ -9,7 +9,7 @@ import { installRuntimeModuleResolution } from './runtime-module.ts'
 import { REPORT_EVERY_MS } from './constants.ts'
 
 const port = parentPort
-if (port === null) throw new Error('local-thread.js runs only as a worker thread')
+if (port === null) throw new InvariantError('local-thread.js runs only as a worker thread')
 const { module, cwd, itemTimeout } = workerData as LocalThreadData
 installRuntimeModuleResolution()
 const process = await loadProcessFunction(module, cwd)

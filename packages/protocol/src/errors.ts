@@ -20,6 +20,18 @@ export class RemoteError extends Error {
   }
 }
 
+/**
+ * Something the code relies on does not hold: a bug of this program (a page built without an element its code
+ * needs, a module run the wrong way), never the user's, a peer's or the machine's fault.
+ */
+export class InvariantError extends Error {
+  static override readonly name = 'InvariantError'
+  constructor(message: string) {
+    super(message)
+    this.name = 'InvariantError'
+  }
+}
+
 /** A message from a peer that is not what the protocol allows. The peer is disconnected with this reason. */
 export class ProtocolError extends Error {
   static override readonly name: string = 'ProtocolError'

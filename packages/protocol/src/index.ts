@@ -102,6 +102,7 @@ export {
 export {
   ClosedError,
   HeartbeatTimeoutError,
+  InvariantError,
   NotOpenError,
   MessageTooLargeError,
   ModuleContractError,

@@ -1,4 +1,4 @@
-import type { RunProgress } from '@pando/protocol'
+import { InvariantError, type RunProgress } from '@pando/protocol'
 import { BUSY_VIEW_INTERVAL, SAVED_NOTE_MS } from './constants.ts'
 import type { VolunteerStatus } from './page-state.ts'
 import { showText } from './show-text.ts'
@@ -40,7 +40,7 @@ export const STATUS_TEXT: Record<
 
 function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {
   const found = doc.getElementById(id)
-  if (!(found instanceof type)) throw new Error(`the page has no #${id}`)
+  if (!(found instanceof type)) throw new InvariantError(`the page has no #${id}`)
   return found
 }
 

@@ -1,4 +1,4 @@
-import type { VolunteerReport } from '@pando/protocol'
+import { InvariantError, type VolunteerReport } from '@pando/protocol'
 import uPlot from 'uplot'
 import { truncate } from '../format.ts'
 import { OTHERS_KEY, stack, type HistoryData } from '../history.ts'
@@ -28,7 +28,7 @@ function textWidth(labels: readonly string[]): number {
 
 function bars(options: uPlot.Series.BarsPathBuilderOpts): uPlot.Series.PathBuilder {
   const factory = uPlot.paths.bars
-  if (factory === undefined) throw new Error('this uPlot build has no bars')
+  if (factory === undefined) throw new InvariantError('this uPlot build has no bars')
   return factory(options)
 }
 

@@ -1,7 +1,9 @@
+import { InvariantError } from '@pando/protocol'
+
 /** The element with this id, of this type; throws if the page lacks it. */
 export function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {
   const found = doc.getElementById(id)
-  if (!(found instanceof type)) throw new Error(`the page has no #${id}`)
+  if (!(found instanceof type)) throw new InvariantError(`the page has no #${id}`)
   return found
 }
 

@@ -1,3 +1,4 @@
+import { InvariantError } from '@pando/protocol'
 import type { Clock, TimerHandle } from '../clock.ts'
 
 interface Timer {
@@ -62,7 +63,7 @@ export class VirtualClock implements Clock {
     while (this.heap.length > 0 && !(options.until?.() ?? false)) {
       const next = this.heap[0] as Timer
       if (next.at > deadline) break
-      if (ran >= maxTimers) throw new Error(`virtual clock: more than ${String(maxTimers)} timers`)
+      if (ran >= maxTimers) throw new InvariantError(`virtual clock: more than ${String(maxTimers)} timers`)
       this.pop()
       const callback = next.callback
       if (callback === undefined) continue
