@@ -15,12 +15,15 @@ export async function sendVolunteerFrame(
   server: PrintedServer,
   hello: boolean,
   frame: string,
-): Promise<{ code: number; reason: string }> {
+): Promise<{ code: number; reason: string; error?: string }> {
   const socket = new WebSocket(serverUrl(server, '/volunteer', 'ws'))
-  socket.on('error', () => undefined)
+  // A socket error is part of the answer (as `error`): how a close without a close frame came about.
+  let error: string | undefined
+  socket.on('error', (cause) => (error ??= cause.message))
   const closed = once(socket, 'close').then(([code, reason]) => ({
     code: code as number,
     reason: String(reason),
+    ...(error === undefined ? {} : { error }),
   }))
   await once(socket, 'open')
   if (hello) socket.send(JSON.stringify({ type: 'hello', protocolVersion: 1, deviceName: 'deep' }))

@@ -74,7 +74,7 @@ async function reportFailure(
 ): Promise<void> {
   const lines: string[] = []
   for (const run of runs)
-    lines.push(`--- pando ${run.child.spawnargs.slice(2).join(' ')}`, tail(run.stderr()))
+    lines.push(`--- pando ${run.child.spawnargs.slice(1).join(' ')}`, tail(run.stderr()))
   for (const page of browser?.context.pages() ?? []) {
     const text = await page
       .locator('body')

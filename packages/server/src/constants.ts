@@ -121,3 +121,6 @@ export const MAX_OUTSTANDING_PINGS = 8
  * interval. Timers are late by milliseconds under load; a tick one interval late means the loop did not run.
  */
 export const STALL_INTERVALS = 1
+
+/** Bytes of a client's control frame besides its payload: 2 of header, 4 of mask (RFC 6455 §5.2). */
+export const CLIENT_CONTROL_FRAME_OVERHEAD = 6

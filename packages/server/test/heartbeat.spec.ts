@@ -49,6 +49,19 @@ describe('startHeartbeat', () => {
     expect(code).toBe(1006) // terminated, not closed
   })
 
+  it('keeps a client sending a long message, whose pong waits behind it, and terminates it once it stops', async () => {
+    const { wss, url } = await serve()
+    // Pongs off: an answer would wait behind the message, as on a slow uplink.
+    const uploader = await connect(url, false)
+    const fragments = setInterval(() => uploader.send('x'.repeat(64), { fin: false }), INTERVAL_MS / 5)
+    cleanup.push(() => clearInterval(fragments))
+    await sleep(INTERVAL_MS * 8)
+    expect(wss.clients.size).toBe(1)
+    clearInterval(fragments)
+    const [code] = (await once(uploader, 'close')) as [number]
+    expect(code).toBe(1006)
+  })
+
   it('keeps a client that answers its pings', async () => {
     const { wss, url } = await serve()
     await connect(url, true)
