@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE_FILENAME, BundleError, BundleWriteError, bundleModule } from '@pando/bundler'
@@ -29,6 +29,7 @@ import { distRoot } from '@pando/volunteer/paths'
 import { bundleCacheDir } from './bundle-cache-dir.ts'
 import { RunStoppedError, UsageError } from './errors.ts'
 import { printInternalError, printMessage, printNotice } from './exit.ts'
+import { makeRunDirectory } from './run-directory.ts'
 import { onShutdown } from './shutdown.ts'
 import type { ItemChannel, RunEnding } from './item-channel.ts'
 import { bundleIdentity } from './journal/module-identity.ts'
@@ -133,8 +134,9 @@ function createLending(
  */
 export async function runNetworked({ options, process, channel }: NetworkedRun): Promise<RunEnding> {
   const chromium = options.volunteers > 0 ? findChromium() : undefined
-  const runDir = await mkdtemp(path.join(os.tmpdir(), 'pando-run-'))
-  const releases: Release[] = [() => rm(runDir, { recursive: true, force: true })]
+  const runDirectory = await makeRunDirectory()
+  const runDir = runDirectory.path
+  const releases: Release[] = [() => runDirectory.remove()]
   const releaseAll = async (): Promise<void> => {
     for (const release of releases.splice(0).reverse()) await release()
   }

@@ -11,7 +11,8 @@ const pingStamp = (): string => performance.now().toFixed(3)
  * Pings every client of `wss` as it connects and then each `intervalMs`, each ping stamped with its time
  * (`performance.now()` when it was sent, as `1234.567`: a pong that echoes it tells the round trip); one that has left a ping of the interval unanswered is terminated (its 'close' event then fires as for any other departure). Only a pong that echoes a ping
  * still unanswered counts: unsolicited pongs (which RFC 6455 allows, and a client can send at will) keep
- * nobody alive; data sent since the last tick does (a message still coming in: the pong waits behind it). When the heartbeat's own tick comes late (this process stalled), no client is charged a
+ * nobody alive; neither do whole messages (a page's own heartbeats are not pongs). Only the bytes of a
+ * message still coming in, with none completed since the last tick, do: the pong waits behind them. When the heartbeat's own tick comes late (this process stalled), no client is charged a
  * miss for that interval: each gets a fresh one. Returns a function that stops it.
  */
 export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
@@ -31,6 +32,7 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
     const upload = request === undefined ? undefined : new Upload(request.socket)
     if (upload !== undefined) uploads.set(socket, upload)
     socket.on('ping', (payload: Buffer) => upload?.control(payload))
+    socket.on('message', () => upload?.message())
     socket.on('pong', (payload: Buffer) => {
       upload?.control(payload)
       const stamps = outstanding.get(socket)
@@ -45,7 +47,7 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
   const timer = setInterval(() => {
     const stalled = stall.stalled()
     for (const socket of wss.clients) {
-      const sending = uploads.get(socket)?.sentData() === true
+      const sending = uploads.get(socket)?.midMessage() === true
       const count = stalled || sending ? 0 : (missed.get(socket) ?? 0)
       if (count >= 1) {
         socket.terminate()
@@ -60,15 +62,17 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
 }
 
 /**
- * What a client sent over its connection, control frames (pings, pongs) counted apart: a client uploading a
- * large message is alive though its pong waits behind the message (a 16 MiB result takes seconds on a slow
- * uplink), while unsolicited pongs keep no one alive.
+ * What a client sent over its connection, control frames (pings, pongs) and whole messages counted apart: a
+ * client uploading a large message is alive though its pong waits behind the message (a 16 MiB result takes
+ * seconds on a slow uplink), while unsolicited pongs, or messages that never wait for the pong, keep no one
+ * alive.
  */
 class Upload {
   readonly #connection: Socket
   #read: number
   #control = 0
   #controlAtTick = 0
+  #messages = 0
 
   constructor(connection: Socket) {
     this.#connection = connection
@@ -80,12 +84,22 @@ class Upload {
     this.#control += CLIENT_CONTROL_FRAME_OVERHEAD + payload.length
   }
 
-  /** Whether the client sent data, not only control frames, since the last call. */
-  sentData(): boolean {
+  /** Counts a whole message the client sent. */
+  message(): void {
+    this.#messages++
+  }
+
+  /**
+   * Whether, since the last call, the client sent the bytes of a message still coming in: data besides its
+   * control frames, and no whole message.
+   */
+  midMessage(): boolean {
     const read = this.#connection.bytesRead
     const data = read - this.#read - (this.#control - this.#controlAtTick)
+    const messages = this.#messages
     this.#read = read
     this.#controlAtTick = this.#control
-    return data > 0
+    this.#messages = 0
+    return data > 0 && messages === 0
   }
 }
