@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { isAbsolute, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { LEGACY_CONFIG_FILE, XDG_CONFIG_FILE } from './constants.ts'
 import { environmentVariable, type Environment } from './environment-options.ts'
 import { UsageError } from './errors.ts'
+import { xdgBaseDir } from './xdg-base-dir.ts'
 import {
   OPTION_NAMES,
   checkOptionValue,
@@ -24,9 +25,7 @@ export interface ConfigFile {
 
 /** Where the configuration files of a home directory are: the XDG one, and the legacy `~/.pando` one. */
 export function configFilePaths(home: string, env: Environment = {}): { xdg: string; legacy: string } {
-  const xdgHome = env['XDG_CONFIG_HOME']
-  // The XDG specification ignores a relative $XDG_CONFIG_HOME.
-  const configHome = xdgHome !== undefined && isAbsolute(xdgHome) ? xdgHome : join(home, '.config')
+  const configHome = xdgBaseDir(env, 'XDG_CONFIG_HOME', home, '.config')
   return { xdg: join(configHome, XDG_CONFIG_FILE), legacy: join(home, LEGACY_CONFIG_FILE) }
 }
 
