@@ -52,12 +52,18 @@ class FakeSocket implements VolunteerSocket {
   }
 }
 
-/** Serves one fake volunteer from a lender of 4 items, its board as given; says hello for it. */
-function servedVolunteer(
-  board: TestBoard,
+/** Serves one fake volunteer from a lender of 4 items; it has not said hello yet. */
+function connectedVolunteer({
+  board = new TestBoard(),
   heartbeatMs = 60_000,
-  onInternalError: InternalErrorReporter = () => undefined,
-): FakeSocket {
+  onInternalError = () => undefined,
+  helloTimeoutMs,
+}: {
+  board?: TestBoard
+  heartbeatMs?: number
+  onInternalError?: InternalErrorReporter
+  helloTimeoutMs?: number
+} = {}): FakeSocket {
   const lender = createLender({ ordered: true, retries: 2 })
   pull(pull.values([1, 2, 3, 4].map((value, id): Job => ({ id, value: String(value) }))), lender.sink)
   pull(lender.source, pull.drain())
@@ -70,9 +76,20 @@ function servedVolunteer(
     board,
     heartbeatMs,
     onInternalError,
+    ...(helloTimeoutMs === undefined ? {} : { helloTimeoutMs }),
   })
-  socket.deliver({ type: 'hello', protocolVersion: VOLUNTEER_PROTOCOL_VERSION, deviceName: 'test' })
   onTestFinished(() => served.finish())
+  return socket
+}
+
+/** Serves one fake volunteer from a lender of 4 items, its board as given; says hello for it. */
+function servedVolunteer(
+  board: TestBoard,
+  heartbeatMs = 60_000,
+  onInternalError: InternalErrorReporter = () => undefined,
+): FakeSocket {
+  const socket = connectedVolunteer({ board, heartbeatMs, onInternalError })
+  socket.deliver({ type: 'hello', protocolVersion: VOLUNTEER_PROTOCOL_VERSION, deviceName: 'test' })
   return socket
 }
 
@@ -165,19 +182,7 @@ describe('serveVolunteer', () => {
   })
 
   it('closes a socket that says no hello within its time, and says how long it waited', async () => {
-    const lender = createLender({ ordered: true })
-    const socket = new FakeSocket()
-    const served = serveVolunteer(socket, {
-      lender,
-      config: { bundleUrl: '/run/bundle.js', moduleName: 'square' },
-      batchSize: 2,
-      volunteerId: 'v1',
-      board: new TestBoard(),
-      heartbeatMs: 60_000,
-      helloTimeoutMs: 50,
-      onInternalError: () => undefined,
-    })
-    onTestFinished(() => served.finish())
+    const socket = connectedVolunteer({ helloTimeoutMs: 50 })
     await expect
       .poll(() => socket.closedWith)
       .toEqual({ code: CLOSE_PROTOCOL_ERROR, reason: 'no hello within 0.05 s' })
