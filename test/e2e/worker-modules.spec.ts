@@ -76,6 +76,7 @@ describe('a module edited between runs, through the real CLI and a real tab', ()
       await browser.open(url)
       const result = await root.exited
       expect(messages(result.stderr)).toEqual([])
+      expect(result.code).toBe(0)
       outputs.push(result.stdout)
     }
     expect(outputs).toEqual(['a first\n', 'a second\n', 'a second\n'])
