@@ -25,6 +25,8 @@ const SECRET = 'e2e-secret-of-the-page-test'
 const MODULE = 'examples/square-delay.js'
 /** Slow enough items that a tab is seen working. */
 const ENV = { SQUARE_DELAY_MS: '100' }
+/** While the test looks at the tabs working, an item of 100 ms every 50 ms: two tabs are kept busy. */
+const FEED_INTERVAL_MS = 50
 const FINISHED_TEXT = 'The run is finished — thank you. You may close this tab.'
 /** A volunteer or tree id as the page used to show it: 16 hex digits. */
 const HEX_ID = /\b[0-9a-f]{16}\b/
@@ -47,26 +49,45 @@ async function expectLayoutFits(page: Page, name: string): Promise<void> {
   }
 }
 
-/** Feeds 0..items-1 in two parts: the tabs are seen working on the first before the input ends. */
-async function runToTheEnd(run: PandoRun, tabs: readonly Page[], items: number, name: string): Promise<void> {
-  const half = Math.floor(items / 2)
-  run.child.stdin.write(seqLines(0, half))
-  await Promise.all(tabs.map((tab) => waitForStatus(tab, 'working')))
-  // Read at once with the status: between two batches a tab is waiting for work for a moment.
-  const workingText = async (): Promise<readonly string[] | undefined> => {
-    const view = await readPageView(tabs[0] as Page)
-    return view.status === 'working' ? [view.label, view.detail] : undefined
+/**
+ * Feeds items 0, 1, …: half of `items` at once, then one every {@link FEED_INTERVAL_MS} while the test looks at
+ * the tabs working (so that they still are, however fast they compute on a busy machine), then the rest up
+ * to at least `items`. Returns how many it fed, all of them checked on stdout.
+ */
+async function runToTheEnd(
+  run: PandoRun,
+  tabs: readonly Page[],
+  items: number,
+  name: string,
+): Promise<number> {
+  let fed = Math.floor(items / 2)
+  run.child.stdin.write(seqLines(0, fed))
+  const feeder = setInterval(() => {
+    run.child.stdin.write(seqLines(fed, fed + 1))
+    fed += 1
+  }, FEED_INTERVAL_MS)
+  try {
+    await Promise.all(tabs.map((tab) => waitForStatus(tab, 'working')))
+    // Read at once with the status: between two batches a tab is waiting for work for a moment.
+    const workingText = async (): Promise<readonly string[] | undefined> => {
+      const view = await readPageView(tabs[0] as Page)
+      return view.status === 'working' ? [view.label, view.detail] : undefined
+    }
+    await expect.poll(workingText).toEqual(['Working', 'This tab is computing items.'])
+    // The input is still open: the total is not known yet.
+    await expect
+      .poll(async () => (await readPageView(tabs[0] as Page)).runProgress, { timeout: 10_000 })
+      .toMatch(/^\d+ items? done$/)
+    await expectLayoutFits(tabs[0] as Page, `${name}-working`)
+  } finally {
+    clearInterval(feeder)
   }
-  await expect.poll(workingText).toEqual(['Working', 'This tab is computing items.'])
-  // The input is still open: the total is not known yet.
-  await expect
-    .poll(async () => (await readPageView(tabs[0] as Page)).runProgress, { timeout: 10_000 })
-    .toMatch(/^\d+ items? done$/)
-  await expectLayoutFits(tabs[0] as Page, `${name}-working`)
-  run.child.stdin.end(seqLines(half, items))
+  const total = Math.max(fed, items)
+  run.child.stdin.end(seqLines(fed, total))
   const result = await run.exited
-  expect(result.stdout).toBe(seqLines(0, items, (n) => String(n * n)))
+  expect(result.stdout).toBe(seqLines(0, total, (n) => String(n * n)))
   expect(result.code).toBe(0)
+  return total
 }
 
 /** Each tab says the run finished, with the whole run's count, and stays so (no reconnecting later). */
@@ -80,7 +101,8 @@ async function expectFinished(tabs: readonly Page[], host: string, items: number
     expect(view.label).toBe('Finished')
     expect(view.detail).toBe(FINISHED_TEXT)
     expect(view.note).toBe('If another run starts here, this tab joins it.')
-    expect(view.runProgress).toBe(`${items} of ${items} items done`)
+    const count = items.toLocaleString('en-US')
+    expect(view.runProgress).toBe(`${count} of ${count} items done`)
     expectCalmView(view, host)
   }
   expect(views.reduce((sum, view) => sum + view.processed, 0)).toBe(items)
@@ -114,8 +136,8 @@ describe('the volunteer page tells the truth', () => {
       expect(await (tabs[0] as Page).textContent('#transport')).toBe(transport)
       await expectLayoutFits(tabs[0] as Page, `${name}-waiting-for-work`)
 
-      await runToTheEnd(root, tabs, 60, name)
-      await expectFinished(tabs, host, 60)
+      const total = await runToTheEnd(root, tabs, 60, name)
+      await expectFinished(tabs, host, total)
       await expectLayoutFits(tabs[0] as Page, `${name}-finished`)
     },
   )
@@ -165,8 +187,8 @@ describe('the volunteer page tells the truth', () => {
       'WebRTC',
       'WebSocket',
     ])
-    await runToTheEnd(root, tabs, 60, 'server')
-    await expectFinished(tabs, host, 60)
+    const total = await runToTheEnd(root, tabs, 60, 'server')
+    await expectFinished(tabs, host, total)
     await server.waitForStderr(/the root from 127\.0\.0\.1 left: the run is over/)
   })
   // A tab cut off when the run ends: see unreachable-root.spec.ts (it says finished only when it knows).
