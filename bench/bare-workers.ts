@@ -7,18 +7,18 @@ import { ROOT } from '../harness/pando-process.ts'
 import { MODULES } from './context.ts'
 
 /**
- * The most a tab's Workers can do on this machine, without pando: a page that runs the Collatz module
- * (`examples/collatz.js`, unchanged, with bignumber.js) in `n` plain Web Workers at once, each on its share
- * of the inputs, and times them from the first posted message to the last answer. Its 2 Workers / 1 Worker
- * is the machine's own ceiling for pando's (two Workers of one tab on 2 cores also share them with
- * Chromium's other threads: what a core gives a second Worker is not pando's to win).
+ * The most a tab's Workers can do on this machine, without pando: a page that runs a module (the Collatz one,
+ * `examples/collatz.js`, unchanged, with bignumber.js; or `bench/fixtures/compute.cjs`) in `n` plain Web
+ * Workers at once, each on its share of the inputs, and times them from the first posted message to the last
+ * answer. Its 2 Workers / 1 Worker is the machine's own ceiling for pando's (two Workers of one tab on 2 cores
+ * also share them with Chromium's other threads: what a core gives a second Worker is not pando's to win).
  */
 const PAGE = `<!doctype html>
 <title>bare Workers</title>
 <script>
-  window.__bareWorkers = (count, inputs) => {
+  window.__bareWorkers = (count, inputs, module) => {
     const shares = Array.from({ length: count }, (_, w) => inputs.filter((_, i) => i % count === w))
-    const workers = shares.map(() => new Worker('/worker.js'))
+    const workers = shares.map(() => new Worker('/worker.js?module=' + module))
     const started = performance.now()
     return Promise.all(
       workers.map(
@@ -45,7 +45,7 @@ self.require = (name) => {
   if (name === 'bignumber.js') return self.BigNumber
   throw new Error('no module ' + name)
 }
-importScripts('/collatz.js')
+importScripts(new URL(location.href).searchParams.get('module'))
 const process = self.module.exports['/pando/1.0.0']
 onmessage = (event) => {
   let computed = 0
@@ -67,7 +67,11 @@ const FILES: Record<string, { type: string; body: () => string }> = {
     body: () => readFileSync(join(ROOT, 'node_modules/bignumber.js/dist/bignumber.js'), 'utf8'),
   },
   '/collatz.js': { type: 'text/javascript', body: () => readFileSync(MODULES.collatz, 'utf8') },
+  '/compute.js': { type: 'text/javascript', body: () => readFileSync(MODULES.compute, 'utf8') },
 }
+
+/** The modules the bare page can run. */
+export type BareModule = '/collatz.js' | '/compute.js'
 
 export interface BareWorkersServer {
   readonly url: string
@@ -92,16 +96,42 @@ export async function startBareWorkersServer(): Promise<BareWorkersServer> {
   }
 }
 
-/** Runs `inputs` in `workers` bare Workers of `page` (on the bare page): items/s from start to last answer. */
+/**
+ * Runs `inputs` in `workers` bare Workers of `page` (on the bare page), through `module` (the Collatz one by
+ * default): items/s from start to last answer.
+ */
 export async function bareWorkersRate(
   page: Page,
   workers: number,
   inputs: readonly string[],
+  module: BareModule = '/collatz.js',
 ): Promise<number> {
   // A string, not a function: tsx compiles functions with helpers that the page does not have.
   const { computed, ms } = await page.evaluate<{ computed: number; ms: number }>(
-    `window.__bareWorkers(${String(workers)}, ${JSON.stringify(inputs)})`,
+    `window.__bareWorkers(${String(workers)}, ${JSON.stringify(inputs)}, ${JSON.stringify(module)})`,
   )
   if (computed !== inputs.length) throw new Error(`${computed} of ${inputs.length} items computed`)
   return (1000 * computed) / ms
+}
+
+/**
+ * Runs `inputs` in one bare Worker of each page, all pages at once, through `module`: items/s of them all,
+ * from start to the last page's last answer (what `pages.length` tabs of one Worker each give at most).
+ */
+export async function bareTabsRate(
+  pages: readonly Page[],
+  inputs: readonly string[],
+  module: BareModule,
+): Promise<number> {
+  const runs = await Promise.all(
+    pages.map((page) =>
+      page.evaluate<{ computed: number; ms: number }>(
+        `window.__bareWorkers(1, ${JSON.stringify(inputs)}, ${JSON.stringify(module)})`,
+      ),
+    ),
+  )
+  const computed = runs.reduce((sum, run) => sum + run.computed, 0)
+  if (computed !== inputs.length * pages.length)
+    throw new Error(`${computed} of ${inputs.length * pages.length} items computed`)
+  return (1000 * computed) / Math.max(...runs.map((run) => run.ms))
 }

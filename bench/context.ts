@@ -11,8 +11,10 @@ export const MODULES = {
   collatz: join(ROOT, 'examples/collatz.js'),
   /** "ID:MS" → ID after MS ms, without the processor: items a tab holds for a known time. */
   hold: join(ROOT, 'bench/fixtures/hold.cjs'),
-  /** "ID:MS" → ID after MS ms of computing: CPU-bound items of a known size. */
+  /** "ID:MS" → ID after MS ms of looping on the clock: busy for a known time, whatever share of a core it gets. */
   spin: join(ROOT, 'bench/fixtures/spin.cjs'),
+  /** "ID:N" → ID after N steps of arithmetic: CPU-bound items of a known amount of work. */
+  compute: join(ROOT, 'bench/fixtures/compute.cjs'),
 }
 
 /** Whether a transport can be measured here, and why not. */

@@ -1,15 +1,4 @@
-/** Flags for headless volunteer tabs (see shared/docs/webrtc-testing.md for why each is there). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-]
+import { chromiumLaunchOptions } from './chromium-launch.ts'
 
 export interface VolunteerTabs {
   /**
@@ -31,7 +20,7 @@ export async function launchVolunteerBrowser(executablePath: string): Promise<Vo
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath,
-    args: CHROMIUM_ARGS,
+    ...chromiumLaunchOptions(),
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

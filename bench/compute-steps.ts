@@ -1,0 +1,36 @@
+import type { BrowserContext } from 'playwright-core'
+import { median } from './stats.ts'
+
+/** Steps timed per calibration round, and the rounds whose median is kept. */
+const CALIBRATION_STEPS = 20_000_000
+const CALIBRATION_ROUNDS = 5
+
+/**
+ * Steps of `bench/fixtures/compute.cjs` per millisecond in this Chromium, timed on a blank page with the
+ * fixture's own loop (median of a few rounds, after a warm-up): `ms × stepsPerMs` steps take about `ms` of a
+ * core in a tab's Worker.
+ */
+export async function computeStepsPerMs(context: BrowserContext): Promise<number> {
+  const page = await context.newPage()
+  try {
+    // A string, not a function: tsx would wrap a function's inner functions in its own `__name` helper.
+    const timings = await page.evaluate<number[]>(`(() => {
+      const run = (count) => {
+        let state = 1
+        for (let step = 0; step < count; step++) state = (state * 1103515245 + 12345) % 2147483647
+        return state
+      }
+      run(${CALIBRATION_STEPS / 10})
+      const ms = []
+      for (let round = 0; round < ${CALIBRATION_ROUNDS}; round++) {
+        const start = performance.now()
+        if (run(${CALIBRATION_STEPS}) < 0) ms.push(-1)
+        ms.push(performance.now() - start)
+      }
+      return ms
+    })()`)
+    return CALIBRATION_STEPS / (median(timings) as number)
+  } finally {
+    await page.close()
+  }
+}

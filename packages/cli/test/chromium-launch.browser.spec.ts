@@ -1,0 +1,82 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  chromiumLaunchOptions,
+  PANDO_DISABLED_FEATURES,
+  PLAYWRIGHT_DISABLED_FEATURES,
+} from '../src/networked/chromium-launch.ts'
+
+const EXECUTABLE = process.env['PANDO_CHROMIUM'] ?? '/usr/bin/chromium'
+
+/**
+ * The command line of each process (`/proc/PID/cmdline`), and its parent. Chromium's child processes rewrite
+ * theirs as one string of arguments separated by spaces: arguments are split on both.
+ */
+function processes(): { pid: number; ppid: number; args: string[] }[] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return []
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\0 ]/).filter(Boolean)
+      return [{ pid: Number(entry), ppid, args }]
+    } catch {
+      return [] // ended meanwhile
+    }
+  })
+}
+
+/** The browser process this test launched (Playwright talks to it over a pipe), and all its descendants. */
+function launched(): { browser: string[]; descendants: string[][] } {
+  const all = processes()
+  const browser = all.find((p) => p.ppid === process.pid && p.args.includes('--remote-debugging-pipe'))
+  if (browser === undefined) throw new Error('no Chromium launched by this process')
+  const tree = new Set([browser.pid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid)
+        grew = true
+      }
+    }
+  }
+  return { browser: browser.args, descendants: all.filter((p) => tree.has(p.pid)).map((p) => p.args) }
+}
+
+const disabledFeatures = (args: readonly string[]): string[][] =>
+  args.filter((arg) => arg.startsWith('--disable-features=')).map((arg) => arg.slice(19).split(','))
+
+const hasOmniboxRenderer = (descendants: readonly string[][]): boolean =>
+  descendants.some((args) => args.includes('--top-chrome-webui'))
+
+let browser: Browser | undefined
+
+afterEach(async () => {
+  await browser?.close()
+  browser = undefined
+})
+
+/** Launches Chromium, opens a tab as volunteers' tabs are opened, and reads the processes it started. */
+async function launchAndOpenTab(options: LaunchOptions): Promise<ReturnType<typeof launched>> {
+  browser = await chromium.launch({ executablePath: EXECUTABLE, ...options })
+  const page = await (await browser.newContext()).newPage()
+  await page.goto('data:text/html,<p>volunteer</p>')
+  return launched()
+}
+
+describe.runIf(process.platform === 'linux')('the Chromium of volunteer tabs', () => {
+  it('replaces the --disable-features that Playwright passes today, and its omnibox renderer runs', async () => {
+    const { browser: args, descendants } = await launchAndOpenTab({ args: ['--headless', '--no-sandbox'] })
+    // If this fails, Playwright changed its list: copy it into PLAYWRIGHT_DISABLED_FEATURES.
+    expect(disabledFeatures(args)).toEqual([PLAYWRIGHT_DISABLED_FEATURES])
+    expect(hasOmniboxRenderer(descendants)).toBe(true)
+  })
+
+  it("gets one --disable-features with Playwright's features and pando's, and no omnibox renderer", async () => {
+    const { browser: args, descendants } = await launchAndOpenTab(chromiumLaunchOptions())
+    expect(disabledFeatures(args)).toEqual([[...PLAYWRIGHT_DISABLED_FEATURES, ...PANDO_DISABLED_FEATURES]])
+    expect(hasOmniboxRenderer(descendants)).toBe(false)
+  })
+})
