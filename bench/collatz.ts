@@ -20,20 +20,35 @@ export const collatzInputList = (count: number): string[] =>
 /** `count` Collatz inputs of about 10 ms each, one per line. */
 const collatzInputs = (count: number): string => seqLines(0, count, collatzInput)
 
-/** Where Collatz items go, and how many. */
+/** What a run streams: a module, and its `count` items, one per line. */
+export interface BenchItems {
+  readonly module: string
+  lines(count: number): string
+  /** Named in a run's label when not the Collatz items. */
+  readonly label?: string
+}
+
+/** Collatz items (`examples/collatz.js`) of about 10 ms. */
+export const COLLATZ_ITEMS: BenchItems = { module: MODULES.collatz, lines: collatzInputs }
+
+/** Where Collatz (or other) items go, and how many. */
 export interface CollatzRun {
   readonly placement: Placement
   readonly items: number
   /** More `pando` options (`--replicas 2`). */
   readonly args?: readonly string[]
+  /** @default COLLATZ_ITEMS */
+  readonly stream?: BenchItems
 }
 
-/** A run's label: where its items go, and its extra options. */
+/** A run's label: where its items go, its extra options, and its items if not Collatz's. */
 const runLabel = (config: CollatzRun): string =>
-  [placementLabel(config.placement), ...(config.args ?? [])].join(' ')
+  [placementLabel(config.placement), ...(config.args ?? [])].join(' ') +
+  (config.stream?.label === undefined ? '' : `, ${config.stream.label}`)
 
 /**
- * Streams Collatz items (`examples/collatz.js`, about 10 ms each) through each configuration, `runs` times
+ * Streams Collatz items (`examples/collatz.js`, about 10 ms each; or the configuration's own) through each
+ * configuration, `runs` times
  * (see `measureAll`), logging each run under `scenario`: a row per configuration (its items, median items/s,
  * failed runs and every run's record), to which a scenario adds its own figures, and the median rates.
  */
@@ -48,10 +63,10 @@ export async function measureCollatz(
     async (config) =>
       (
         await streamItems(context, {
-          module: MODULES.collatz,
+          module: (config.stream ?? COLLATZ_ITEMS).module,
           ...(config.args === undefined ? {} : { args: config.args }),
           placement: config.placement,
-          input: () => collatzInputs(config.items),
+          input: () => (config.stream ?? COLLATZ_ITEMS).lines(config.items),
           items: config.items,
         })
       ).record,

@@ -1,4 +1,7 @@
 import type { BrowserContext } from 'playwright-core'
+import { seqLines } from '../harness/pando-process.ts'
+import type { BenchItems } from './collatz.ts'
+import { MODULES } from './context.ts'
 import { median } from './stats.ts'
 
 /** Steps timed per calibration round, and the rounds whose median is kept. */
@@ -32,5 +35,22 @@ export async function computeStepsPerMs(context: BrowserContext): Promise<number
     return CALIBRATION_STEPS / (median(timings) as number)
   } finally {
     await page.close()
+  }
+}
+
+/** The steps of `bench/fixtures/compute.cjs` that take `itemMs` of a core. */
+export const stepsFor = (itemMs: number, stepsPerMs: number): number => Math.round(itemMs * stepsPerMs)
+
+/** `count` computed items of `itemMs` each (`N:STEPS`), for `bench/fixtures/compute.cjs`. */
+export const computedInputList = (count: number, itemMs: number, stepsPerMs: number): string[] =>
+  Array.from({ length: count }, (_, n) => `${n}:${stepsFor(itemMs, stepsPerMs)}`)
+
+/** Computed items of `itemMs` each, to stream through pando. */
+export function computedItems(itemMs: number, stepsPerMs: number): BenchItems {
+  const steps = stepsFor(itemMs, stepsPerMs)
+  return {
+    module: MODULES.compute,
+    lines: (count) => seqLines(0, count, (n) => `${n}:${steps}`),
+    label: `computed ${itemMs} ms items`,
   }
 }

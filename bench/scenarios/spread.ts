@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import type { Page } from 'playwright-core'
 import { seqLines } from '../../harness/pando-process.ts'
 import { now, pollFor, sleep } from '../clock.ts'
 import { MODULES, formatNumber, type BenchContext } from '../context.ts'
 import { bareTabsRate, startBareWorkersServer } from '../bare-workers.ts'
-import { computeStepsPerMs } from '../compute-steps.ts'
+import { computedInputList, computeStepsPerMs, stepsFor } from '../compute-steps.ts'
 import { measureAll, succeeded, type Row, type RunRecord, type ScenarioResult } from '../result.ts'
 import { medianOf } from '../stats.ts'
 import { startNetworkedPando } from '../timed-pando.ts'
@@ -74,7 +73,7 @@ function idealWallMs(config: Config, readyOffsets: readonly number[]): number {
 
 /** An item's argument after the colon: its ms, or for computed items the steps that take that long. */
 const itemArgument = (config: Config, stepsPerMs: number): number =>
-  config.kind === 'compute' ? Math.round(config.itemMs * stepsPerMs) : config.itemMs
+  config.kind === 'compute' ? stepsFor(config.itemMs, stepsPerMs) : config.itemMs
 
 async function measureSpread(
   context: BenchContext,
@@ -88,11 +87,15 @@ async function measureSpread(
     input: seqLines(0, config.items, (n) => `${n}:${argument}`),
   })
   try {
-    const pages: Page[] = []
-    for (let i = 0; i < config.tabs; i++) {
-      if (i > 0) await sleep(TAB_GAP_MS)
-      pages.push(...(await tabs.open(url, 'auto', 1, `spread${config.tabs}-${i + 1}`)))
-    }
+    // Each tab is opened TAB_GAP_MS after the one before it started opening, whatever its page load takes.
+    const pages = (
+      await Promise.all(
+        Array.from({ length: config.tabs }, async (_, i) => {
+          await sleep(i * TAB_GAP_MS)
+          return tabs.open(url, 'auto', 1, `spread${config.tabs}-${i + 1}`)
+        }),
+      )
+    ).flat()
     const exit = await Promise.race([
       pando.exited,
       sleep(RUN_TIMEOUT_MS).then(() => Promise.reject(new Error('the run took too long'))),
@@ -173,8 +176,7 @@ async function measureBarePages(
       configs,
       context.options.runs,
       async (config) => {
-        const steps = Math.round(config.itemMs * stepsPerMs)
-        const inputs = Array.from({ length: config.itemsPerPage }, (_, n) => `${n}:${steps}`)
+        const inputs = computedInputList(config.itemsPerPage, config.itemMs, stepsPerMs)
         return { itemsPerSecond: await bareTabsRate(pages.slice(0, config.pages), inputs, '/compute.js') }
       },
       (config, run, record) =>
