@@ -16,7 +16,9 @@ const CHROMIUM_FLAGS = [
  * playwright-core 1.65 writes it. Chromium keeps only the last `--disable-features` of its command line, so
  * turning off a feature of ours means replacing Playwright's switch with one that holds its list and ours.
  * `packages/cli/test/chromium-launch.browser.spec.ts` checks this list against what the installed Playwright
- * passes: a Playwright that changes it fails that test, rather than quietly lose its features or ours.
+ * passes: a Playwright that changes it fails that test, rather than quietly lose its features or ours. An
+ * installed Playwright of another list (the package allows later 1.x) keeps its switch, and ours, the last,
+ * is the one Chromium reads: this list and ours.
  */
 export const PLAYWRIGHT_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
