@@ -154,12 +154,9 @@ const bareLabel = (config: BareConfig): string =>
 
 /**
  * What this machine gives 2 busy tabs at most: the computed items in 1 and in 2 bare pages of one Worker each
- * (no pando, no join: the pages start together), rows and each size's 2 pages / 1 page.
+ * (no pando, no join: the pages start together): a row each, the 2-page rows with their speed-up.
  */
-async function measureBarePages(
-  context: BenchContext,
-  stepsPerMs: number,
-): Promise<{ rows: Row[]; ceilings: Map<number, number | undefined> }> {
+async function measureBarePages(context: BenchContext, stepsPerMs: number): Promise<Row[]> {
   const configs = ([10, 150] as const).flatMap((itemMs) =>
     [1, 2].map((pages): BareConfig => ({
       itemMs,
@@ -193,13 +190,11 @@ async function measureBarePages(
             succeeded<RunRecord & { itemsPerSecond: number }>(records.get(config) ?? []),
             (run) => run.itemsPerSecond,
           )
-    const ceilings = new Map<number, number | undefined>()
-    const rows = configs.map((config): Row => {
+    return configs.map((config): Row => {
       const runs = records.get(config) ?? []
       const one = rate(configs.find((c) => c.itemMs === config.itemMs && c.pages === 1))
       const own = rate(config)
       const speedUp = config.pages === 2 && one !== undefined && own !== undefined ? own / one : undefined
-      if (config.pages === 2) ceilings.set(config.itemMs, speedUp)
       return {
         label: bareLabel(config),
         config,
@@ -212,7 +207,6 @@ async function measureBarePages(
         runs,
       }
     })
-    return { rows, ceilings }
   } finally {
     await Promise.all(pages.map((page) => page.close()))
     await server.close()
@@ -334,7 +328,7 @@ export async function spread(context: BenchContext): Promise<ScenarioResult> {
       { key: 'speedUp', title: 'speed-up', digits: 2 },
       { key: 'failedRuns', title: 'failed runs' },
     ],
-    rows: [...rows, ...bare.rows],
+    rows: [...rows, ...bare],
     notes: [
       'tabs open the plain URL one after another, 0.7 s apart; "hog": one `node -e "for(;;);"` runs beside them for the whole run',
       `waiting items: bench/fixtures/hold.cjs, ${WAIT_MS} ms each without the processor; CPU-bound items: bench/fixtures/compute.cjs, arithmetic steps that take 10 or 150 ms of a core in this Chromium (timed on a blank page first); clock-loop items: bench/fixtures/spin.cjs, a loop on the clock for 10 or 150 ms`,
