@@ -48,9 +48,9 @@ const runLabel = (config: CollatzRun): string =>
 
 /**
  * Streams Collatz items (`examples/collatz.js`, about 10 ms each; or the configuration's own) through each
- * configuration, `runs` times
- * (see `measureAll`), logging each run under `scenario`: a row per configuration (its items, median items/s,
- * failed runs and every run's record), to which a scenario adds its own figures, and the median rates.
+ * configuration, `runs` times (see `measureAll`), logging each run under `scenario`: a row per configuration
+ * (its items, median items/s, failed runs and every run's record), to which a scenario adds its own figures,
+ * and the median rates.
  */
 export async function measureCollatz(
   context: BenchContext,
