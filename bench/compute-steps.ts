@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { BrowserContext } from 'playwright-core'
 import { seqLines } from '../harness/pando-process.ts'
 import type { BenchItems } from './collatz.ts'
@@ -10,28 +11,29 @@ const CALIBRATION_ROUNDS = 5
 
 /**
  * Steps of `bench/fixtures/compute.cjs` per millisecond in this Chromium, timed on a blank page with the
- * fixture's own loop (median of a few rounds, after a warm-up): `ms × stepsPerMs` steps take about `ms` of a
- * core in a tab's Worker.
+ * fixture's own function (its source, run as CommonJS; median of a few rounds, after a warm-up):
+ * `ms × stepsPerMs` steps take about `ms` of a core in a tab's Worker.
  */
 export async function computeStepsPerMs(context: BrowserContext): Promise<number> {
+  const fixture = readFileSync(MODULES.compute, 'utf8')
   const page = await context.newPage()
   try {
-    // A string, not a function: tsx would wrap a function's inner functions in its own `__name` helper. The
-    // states are returned too, so that no loop's result is unused (and its work left out by the compiler).
-    const { ms } = await page.evaluate<{ ms: number[]; states: number[] }>(`(() => {
-      const run = (count) => {
-        let state = 1
-        for (let step = 0; step < count; step++) state = (state * 1103515245 + 12345) % 2147483647
-        return state
-      }
-      const states = [run(${CALIBRATION_STEPS / 10})]
+    // A string, not a function: tsx would wrap a function's inner functions in its own `__name` helper.
+    const ms = await page.evaluate<number[]>(`(() => {
+      const module = { exports: {} }
+      ;(function (module, exports) {
+        ${fixture}
+      })(module, module.exports)
+      const process = module.exports['/pando/1.0.0']
+      const run = (steps) => process('0:' + steps, () => undefined)
+      run(${CALIBRATION_STEPS / 10})
       const ms = []
       for (let round = 0; round < ${CALIBRATION_ROUNDS}; round++) {
         const start = performance.now()
-        states.push(run(${CALIBRATION_STEPS}))
+        run(${CALIBRATION_STEPS})
         ms.push(performance.now() - start)
       }
-      return { ms, states }
+      return ms
     })()`)
     return CALIBRATION_STEPS / (median(ms) as number)
   } finally {
