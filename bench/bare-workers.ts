@@ -96,6 +96,21 @@ export async function startBareWorkersServer(): Promise<BareWorkersServer> {
   }
 }
 
+/** Runs `inputs` in `workers` bare Workers of `page` (on the bare page): its ms from start to last answer. */
+async function runBare(
+  page: Page,
+  workers: number,
+  inputs: readonly string[],
+  module: BareModule,
+): Promise<number> {
+  // A string, not a function: tsx compiles functions with helpers that the page does not have.
+  const { computed, ms } = await page.evaluate<{ computed: number; ms: number }>(
+    `window.__bareWorkers(${String(workers)}, ${JSON.stringify(inputs)}, ${JSON.stringify(module)})`,
+  )
+  if (computed !== inputs.length) throw new Error(`${computed} of ${inputs.length} items computed`)
+  return ms
+}
+
 /**
  * Runs `inputs` in `workers` bare Workers of `page` (on the bare page), through `module` (the Collatz one by
  * default): items/s from start to last answer.
@@ -106,12 +121,7 @@ export async function bareWorkersRate(
   inputs: readonly string[],
   module: BareModule = '/collatz.js',
 ): Promise<number> {
-  // A string, not a function: tsx compiles functions with helpers that the page does not have.
-  const { computed, ms } = await page.evaluate<{ computed: number; ms: number }>(
-    `window.__bareWorkers(${String(workers)}, ${JSON.stringify(inputs)}, ${JSON.stringify(module)})`,
-  )
-  if (computed !== inputs.length) throw new Error(`${computed} of ${inputs.length} items computed`)
-  return (1000 * computed) / ms
+  return (1000 * inputs.length) / (await runBare(page, workers, inputs, module))
 }
 
 /**
@@ -123,15 +133,6 @@ export async function bareTabsRate(
   inputs: readonly string[],
   module: BareModule,
 ): Promise<number> {
-  const runs = await Promise.all(
-    pages.map((page) =>
-      page.evaluate<{ computed: number; ms: number }>(
-        `window.__bareWorkers(1, ${JSON.stringify(inputs)}, ${JSON.stringify(module)})`,
-      ),
-    ),
-  )
-  const computed = runs.reduce((sum, run) => sum + run.computed, 0)
-  if (computed !== inputs.length * pages.length)
-    throw new Error(`${computed} of ${inputs.length * pages.length} items computed`)
-  return (1000 * computed) / Math.max(...runs.map((run) => run.ms))
+  const ms = await Promise.all(pages.map((page) => runBare(page, 1, inputs, module)))
+  return (1000 * inputs.length * pages.length) / Math.max(...ms)
 }
