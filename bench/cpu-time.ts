@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs'
+import { descendants, readStat } from '../harness/process-tree.ts'
 
 /**
  * Where a thread runs: in the root (`pando` and its children), a tab's page main thread (a Chromium
@@ -16,48 +17,6 @@ export type CpuSample = ReadonlyMap<
 
 /** Clock ticks per second of `/proc/PID/stat` times: 100 on every Linux this runs on (`getconf CLK_TCK`). */
 const TICKS_PER_SECOND = 100
-
-/** A thread's name and its CPU ticks, from `/proc/PID/task/TID/stat` (`comm` may hold spaces and parens). */
-function readStat(path: string): { comm: string; ppid: number; ticks: number } | undefined {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return undefined // the thread or process ended meanwhile
-  }
-  const open = text.indexOf('(')
-  const close = text.lastIndexOf(')')
-  const fields = text.slice(close + 2).split(' ')
-  // Fields after `comm`, from 0: state, ppid (1) … utime (11), stime (12).
-  return {
-    comm: text.slice(open + 1, close),
-    ppid: Number(fields[1]),
-    ticks: Number(fields[11]) + Number(fields[12]),
-  }
-}
-
-/** Every process under `ancestor` (not itself), by parent links. */
-function descendants(ancestor: number): Set<number> {
-  const parents = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry)
-    if (!Number.isInteger(pid)) continue
-    const stat = readStat(`/proc/${entry}/stat`)
-    if (stat !== undefined) parents.set(pid, stat.ppid)
-  }
-  const found = new Set<number>()
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const [pid, ppid] of parents) {
-      if (!found.has(pid) && (ppid === ancestor || found.has(ppid))) {
-        found.add(pid)
-        grew = true
-      }
-    }
-  }
-  return found
-}
 
 /** Ticks of each thread of `pid`, with its id and name. */
 function threadTicks(pid: number): { tid: number; comm: string; ticks: number }[] {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -6,45 +6,35 @@ import {
   PANDO_DISABLED_FEATURES,
   PLAYWRIGHT_DISABLED_FEATURES,
 } from '../src/networked/chromium-launch.ts'
+import { descendants, readStat } from '../../../harness/process-tree.ts'
 
 const EXECUTABLE = process.env['PANDO_CHROMIUM'] ?? '/usr/bin/chromium'
 /** How long a test waits for Chromium's processes to be what it checks. */
 const SETTLE_MS = 3_000
 
 /**
- * The command line of each process (`/proc/PID/cmdline`), and its parent. Chromium's child processes rewrite
+ * A process's arguments (`/proc/PID/cmdline`; none once it has ended). Chromium's child processes rewrite
  * theirs as one string of arguments separated by spaces: arguments are split on both.
  */
-function processes(): { pid: number; ppid: number; args: string[] }[] {
-  return readdirSync('/proc').flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return []
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\0 ]/).filter(Boolean)
-      return [{ pid: Number(entry), ppid, args }]
-    } catch {
-      return [] // ended meanwhile
-    }
-  })
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+      .split(/[\0 ]/)
+      .filter(Boolean)
+  } catch {
+    return []
+  }
 }
 
 /** The browser process this test launched (Playwright talks to it over a pipe), and all its descendants. */
 function launched(): { browser: string[]; descendants: string[][] } {
-  const all = processes()
-  const browser = all.find((p) => p.ppid === process.pid && p.args.includes('--remote-debugging-pipe'))
-  if (browser === undefined) throw new Error('no Chromium launched by this process')
-  const tree = new Set([browser.pid])
-  for (let grew = true; grew;) {
-    grew = false
-    for (const p of all) {
-      if (!tree.has(p.pid) && tree.has(p.ppid)) {
-        tree.add(p.pid)
-        grew = true
-      }
-    }
-  }
-  return { browser: browser.args, descendants: all.filter((p) => tree.has(p.pid)).map((p) => p.args) }
+  const browserPid = [...descendants(process.pid)].find(
+    (pid) =>
+      readStat(`/proc/${String(pid)}/stat`)?.ppid === process.pid &&
+      commandLine(pid).includes('--remote-debugging-pipe'),
+  )
+  if (browserPid === undefined) throw new Error('no Chromium launched by this process')
+  return { browser: commandLine(browserPid), descendants: [...descendants(browserPid)].map(commandLine) }
 }
 
 const disabledFeatures = (args: readonly string[]): string[][] =>
