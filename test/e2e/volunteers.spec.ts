@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startDelayProxy } from '../../harness/delay-proxy.ts'
+import { descendants } from '../../harness/process-tree.ts'
 import { seqLines, startPando, type PandoRun, PRINTED_URL } from '../../harness/pando-process.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
@@ -158,4 +160,26 @@ describe('pando --volunteers', () => {
     expect(run.stdout()).toBe(seqLines(0, 1000, (n) => String(n * n)))
     expect(code).toBe(0)
   })
+
+  it.runIf(process.platform === 'linux')(
+    "opens them without headless Chromium's omnibox renderer, which would work at every tab opened",
+    async () => {
+      const run = startPando([example('square-no-delay.js'), '--stdin', '--port', '0', '--volunteers', '1'])
+      await run.waitForStderr(/pando: volunteer '[^']+' joined \(1 connected\)/)
+      const commandLines = [...descendants(run.child.pid as number)].map((pid) => {
+        try {
+          return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+        } catch {
+          return '' // ended meanwhile
+        }
+      })
+      // The tab's renderer is there (the check looks at the right processes), the omnibox's is not.
+      expect(commandLines.some((line) => line.includes('--type=renderer'))).toBe(true)
+      expect(commandLines.filter((line) => line.includes('--top-chrome-webui'))).toEqual([])
+      run.child.stdin.end(seqLines(0, 10))
+      const { code } = await run.exited
+      expect(run.stdout()).toBe(seqLines(0, 10, (n) => String(n * n)))
+      expect(code).toBe(0)
+    },
+  )
 })
