@@ -141,10 +141,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     for (const release of releases.splice(0).reverse()) await release()
   }
   const unregister = onShutdown(releaseAll)
-  // Rejected when the run cannot go on (its link to a remote pando-server is lost).
-  let stop: (error: Error) => void = () => undefined
-  const stopped = new Promise<never>((_, reject) => (stop = reject))
-  stopped.catch(() => undefined)
+  const { stopped, stop } = stopSignal()
   const roster = new VolunteerRoster({
     notify: printNotice,
     reportingIntervalMs: options.reportingIntervalMs,
@@ -163,14 +160,18 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     const { server, pages } = await serveVolunteers(
       options,
       runDir,
-      { lender, board, roster, ...(marks === undefined ? {} : { marks }) },
+      {
+        lender,
+        board,
+        roster,
+        ...(marks === undefined ? {} : { marks }),
+        statusNow: () => reporting?.status(),
+      },
       releases,
       stop,
     )
     closeTab = (id, reason) => pages.closeTab(id, reason)
-    printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
-    printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
-    if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
+    await announceUrls(options, server)
     reporting = startReporting(options, { lender, board, roster }, server, pages)
     // On a signal, the releases run without the `finally` below.
     releases.push(() => {
@@ -180,11 +181,7 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     if ((!options.startIdle || options.spotCheck > 0) && process !== undefined) {
       releases.push(lendLocally(lender, process, options.itemTimeout))
     }
-    if (chromium !== undefined) {
-      const tabs = await launchVolunteerBrowser(chromium)
-      releases.push(() => tabs.close())
-      await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
-    }
+    if (chromium !== undefined) await openVolunteerTabs(chromium, options, server, releases)
     const ending = await Promise.race([channel.deliver(lender.source), stopped])
     await tellRunFinished(roster, pages, reporting)
     return ending
@@ -196,6 +193,33 @@ export async function runNetworked({ options, process, channel }: NetworkedRun):
     unregister()
     await releaseAll()
   }
+}
+
+/** `--volunteers N`: opens N tabs of a headless Chromium on the run's first URL, closed with the run. */
+async function openVolunteerTabs(
+  chromium: string,
+  options: RunOptions,
+  server: VolunteerHost,
+  releases: Release[],
+): Promise<void> {
+  const tabs = await launchVolunteerBrowser(chromium)
+  releases.push(() => tabs.close())
+  await tabs.open(server.urls[0] ?? '', options.volunteers, options.workers)
+}
+
+/** Rejected by `stop` when the run cannot go on (its link to a remote pando-server is lost). */
+function stopSignal(): { stopped: Promise<never>; stop: (error: Error) => void } {
+  let stop: (error: Error) => void = () => undefined
+  const stopped = new Promise<never>((_, reject) => (stop = reject))
+  stopped.catch(() => undefined)
+  return { stopped, stop }
+}
+
+/** Tells where volunteers join (and, with `--qr`, the code of the last URL) and where the dashboard is. */
+async function announceUrls(options: RunOptions, server: VolunteerHost): Promise<void> {
+  printMessage(`volunteers can join at ${server.urls.join(' or ')}`)
+  printMessage(`the dashboard is at ${server.dashboardUrls[0] ?? ''}`)
+  if (options.qr) await printQrCode(server.urls.at(-1) ?? '')
 }
 
 /** Bundles the module into the run's directory, writes the pages' config beside it, and begins the journal. */
@@ -277,6 +301,8 @@ interface ServingComponents {
   readonly board: ReportBoard
   readonly roster: VolunteerRoster
   readonly marks?: BrowserMarks
+  /** The run's status now, for a dashboard that connects (`undefined` before the reporting starts). */
+  readonly statusNow?: () => MonitorStatus | undefined
 }
 
 /**
@@ -297,6 +323,7 @@ async function serveVolunteers(
     onVolunteer: sockets.onVolunteer,
     onJoinSignal: (message) => tree?.handleJoinSignal(message),
     stop,
+    ...(components.statusNow === undefined ? {} : { statusNow: components.statusNow }),
   })
   releases.push(() => server.close())
   tree = startTreeRoot({
@@ -400,7 +427,7 @@ async function openVolunteerHost(
   options: RunOptions,
   runDir: string,
   ids: RunIds,
-  { onVolunteer, onJoinSignal, stop }: HostHandlers,
+  { onVolunteer, onJoinSignal, stop, statusNow }: HostHandlers & Pick<ServingComponents, 'statusNow'>,
 ): Promise<VolunteerHost> {
   if (options.host !== undefined) {
     return connectToHost(options.host, options, runDir, { onVolunteer, onJoinSignal, stop })
@@ -414,6 +441,7 @@ async function openVolunteerHost(
     },
     volunteerDir: distRoot,
     dashboardDir: dashboardRoot,
+    ...(statusNow === undefined ? {} : { statusNow }),
     runDir,
     heartbeatMs: options.heartbeatMs,
     ...(options.ice.turnSecret === undefined ? {} : { turnSecret: options.ice.turnSecret }),

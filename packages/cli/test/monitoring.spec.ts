@@ -127,6 +127,10 @@ describe('startRunMonitor', () => {
     monitor.stop()
     expect(statuses).toHaveLength(1)
     expect(lent).toEqual([0, 1])
+    // Once stopped, its status is the final one it sent, whenever asked.
+    now = 9000
+    expect(monitor.status()).toBe(statuses[0])
+    expect(monitor.status()).toMatchObject({ timestamp: 3000, run: { ended: true } })
   })
 })
 

@@ -7,7 +7,10 @@ import { closeWithReason, createEndpoint } from './websocket-endpoint.ts'
 /** WebSocket close code for a viewer that sent something: the feed is one-way. */
 export const VIEWER_SENT_DATA_CODE = CLOSE_PROTOCOL_ERROR
 
-/** The dashboards' feed: every viewer gets each status, and the last one when it connects. */
+/**
+ * The dashboards' feed: every viewer gets each status, and when it connects the status as it is then (or,
+ * without a way to make one, the last one sent).
+ */
 export interface MonitorFeed {
   /** The WebSocket server; the HTTP server hands it the upgrades of the feed's path. */
   readonly wss: WebSocketServer
@@ -22,9 +25,13 @@ export interface MonitorFeed {
 /**
  * Creates the feed; a viewer that misses a ping (see `startHeartbeat`) is dropped, one that sends anything is
  * closed with the reason: 1008, or 1009 for a frame over {@link MAX_VIEWER_PAYLOAD_BYTES} (see
- * `createEndpoint`).
+ * `createEndpoint`). `statusNow` makes the status a viewer gets when it connects: a dashboard opened just
+ * after a volunteer joined counts it, rather than showing the last status of the interval before.
  */
-export function createMonitorFeed(heartbeatMs: number): MonitorFeed {
+export function createMonitorFeed(
+  heartbeatMs: number,
+  statusNow?: () => MonitorMessage | undefined,
+): MonitorFeed {
   const wss = createEndpoint(MAX_VIEWER_PAYLOAD_BYTES)
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs)
   let last: string | undefined
@@ -33,7 +40,9 @@ export function createMonitorFeed(heartbeatMs: number): MonitorFeed {
     socket.on('message', () =>
       closeWithReason(socket, VIEWER_SENT_DATA_CODE, 'the monitor feed is read-only'),
     )
-    if (last !== undefined) socket.send(last)
+    const now = statusNow?.()
+    const first = now === undefined ? last : JSON.stringify(now)
+    if (first !== undefined) socket.send(first)
   })
 
   return {

@@ -61,6 +61,11 @@ export interface ServerOptions {
    */
   dashboardDir?: string
   /**
+   * The run's status now, which a dashboard viewer gets when it connects (else the last one broadcast, if
+   * any): the dashboard agrees at once with what the terminal said last.
+   */
+  statusNow?: () => MonitorMessage | undefined
+  /**
    * The signaling relay of the WebRTC tree, at `/join`: where joiners' signals go (the root) and which ICE
    * candidates it lets through. Without it, `/join` is refused.
    */
@@ -88,8 +93,8 @@ export interface PandoServer {
   readonly dashboardUrls: readonly string[]
   readonly httpServer: http.Server
   /**
-   * Sends a status to every dashboard viewer (`/monitor/feed`); a viewer that connects later gets the last
-   * one at once. A viewer whose connection lags far behind skips statuses rather than queueing them.
+   * Sends a status to every dashboard viewer (`/monitor/feed`); a viewer that connects later gets the
+   * status now (`statusNow`), or else the last one, at once. A viewer whose connection lags far behind skips statuses rather than queueing them.
    */
   broadcastStatus(message: MonitorMessage): void
   /** How many dashboard viewers are connected. */
@@ -203,7 +208,7 @@ export async function createServer(options: ServerOptions): Promise<PandoServer>
   const volunteers = createEndpoint(MAX_VOLUNTEER_MESSAGE_BYTES)
   const stopHeartbeat = startHeartbeat(volunteers, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
   volunteers.on('connection', (socket) => options.onVolunteer(socket))
-  const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
+  const feed = createMonitorFeed(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, options.statusNow)
   const relay = options.join === undefined ? undefined : new JoinRelay(options.join)
   const endpoints = new Map<string, WebSocketServer>([
     [VOLUNTEER_PATH, volunteers],

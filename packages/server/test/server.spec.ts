@@ -226,6 +226,29 @@ describe('createServer', () => {
       late.socket.close()
     })
 
+    it('sends the status as it is now to a viewer that connects, when it can make one', async () => {
+      let now: MonitorMessage | undefined
+      server = await createServer({
+        port: 0,
+        host: '127.0.0.1',
+        volunteerDir,
+        runDir,
+        onVolunteer: () => undefined,
+        statusNow: () => now,
+      })
+      const { port } = server
+      server.broadcastStatus(status(1))
+      now = status(2)
+      const late = await viewer(port)
+      await expect.poll(() => late.received).toEqual([status(2)])
+      // Without one to make (the run has not started reporting), the last status broadcast.
+      now = undefined
+      const later = await viewer(port)
+      await expect.poll(() => later.received).toEqual([status(1)])
+      late.socket.close()
+      later.socket.close()
+    })
+
     it('closes a viewer that sends anything, with a reason, and keeps the others', async () => {
       const { port } = await start()
       const chatty = await viewer(port)

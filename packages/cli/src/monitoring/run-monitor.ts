@@ -25,7 +25,10 @@ export interface RunMonitorOptions {
 }
 
 export interface RunMonitor {
-  /** The status now (`final`: at the end of the run, every item settled; see `ReportBoard.final`). */
+  /**
+   * The status now (`final`: at the end of the run, every item settled; see `ReportBoard.final`); once
+   * stopped, the last one, final, whatever is asked.
+   */
   status(final?: boolean): MonitorStatus
   /** Stops the periodic statuses, after a last one, final (the run is over). Idempotent. */
   stop(): void
@@ -77,22 +80,22 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
       ...(options.standings === undefined ? {} : { standings: options.standings() }),
     }
   }
-  const tick = (final = false): void => {
+  const tick = (final = false): MonitorStatus => {
     const current = status(final)
     samples.push({ at: current.timestamp, done: current.totals.done })
     while (samples.length > RATE_INTERVALS + 2) samples.shift()
     options.onStatus(current)
+    return current
   }
   const timer = setInterval(tick, options.intervalMs)
   timer.unref()
-  let stopped = false
+  let last: MonitorStatus | undefined
   return {
-    status,
+    status: (final) => last ?? status(final),
     stop() {
-      if (stopped) return
-      stopped = true
+      if (last !== undefined) return
       clearInterval(timer)
-      tick(true)
+      last = tick(true)
     },
   }
 }
