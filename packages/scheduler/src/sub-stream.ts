@@ -47,7 +47,11 @@ export class LentSubStream implements SubStream {
   /** Dropped for failing far more than the others: its failures no longer count against any item. */
   discredited = false
   closed = false
-  /** A recall was sent and not yet answered (by an outcome or a give-back): no other is sent meanwhile. */
+  /**
+   * A recall was sent and no outcome came since: no other is sent meanwhile. A give-back alone does not end
+   * it: what it gave back goes back to it when no idle borrower may take it (a copy's placement, SPEC 53),
+   * and a recall at each give-back would then go round for ever (synchronously, for a tab's own Workers).
+   */
   recalling = false
   private creditLimit: number
   private pendingRead: SourceCallback<Job[]> | undefined
@@ -115,7 +119,6 @@ export class LentSubStream implements SubStream {
   }
 
   giveBack(ids: readonly number[]): number {
-    this.recalling = false
     return this.host.givenBack(this, ids)
   }
 

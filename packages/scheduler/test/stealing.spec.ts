@@ -70,6 +70,38 @@ describe('stealing (49)', () => {
     expect(c.batches.flat().map((job) => job.id)).toEqual([2, 3])
   })
 
+  it('asks again only after an outcome: items the idle borrower may not take go back, and no recall loops', () => {
+    // A tab's own Workers give back at once, inside the recall; its child waits idle but may take none of
+    // these copies (its tabs answered them: SPEC 53), so they go back to the Workers.
+    const lender = createLender({ placement: { claim: (_job, name) => name !== 'child', release: () => {} } })
+    pull(pull.values(jobs(4)), lender.sink)
+    pull(lender.source, pull.drain())
+    let recalls = 0
+    let own: ReturnType<typeof manualBorrower> | undefined
+    const workers = lender.lendStream({
+      name: 'own',
+      credit: 4,
+      onRecall: (count) => {
+        if (++recalls > 100) throw new Error('the recalls never end')
+        const unstarted = [...(own?.holding.keys() ?? [])].slice(-count)
+        for (const id of unstarted) own?.holding.delete(id)
+        workers.giveBack(unstarted)
+      },
+    })
+    own = manualBorrower(workers)
+    own.read()
+    const child = manualBorrower(lender.lendStream({ name: 'child', credit: 2 }))
+    child.read()
+    own.read()
+    expect(recalls).toBe(1)
+    expect(child.batches).toEqual([])
+    expect(workers.held).toBe(4)
+    // An outcome answers the recall: the next idle moment may ask again, once.
+    own.answer([success(jobs(4)[0] as never)])
+    expect(recalls).toBe(2)
+    expect(child.batches).toEqual([])
+  })
+
   it('asks nothing of a borrower holding one item, or of one that cannot be recalled', () => {
     const lender = createLender()
     pull(pull.values(jobs(3)), lender.sink)
@@ -81,7 +113,7 @@ describe('stealing (49)', () => {
     expect(recalls).toEqual([])
   })
 
-  it('asks again once the borrower answered, as long as another waits idle', () => {
+  it('asks again once the borrower answered an item, as long as another waits idle (a give-back is no answer)', () => {
     const lender = createLender()
     pull(pull.values(jobs(8)), lender.sink)
     pull(lender.source, pull.drain())
@@ -92,8 +124,8 @@ describe('stealing (49)', () => {
     manualBorrower(lender.lendStream({ credit: 1 })).read()
     expect(recalls).toEqual([1])
     big.giveBack([]) // it had nothing unstarted
-    expect(recalls).toEqual([1, 1])
+    expect(recalls).toEqual([1])
     a.answer([success(jobs(8)[0] as never)])
-    expect(recalls).toEqual([1, 1, 1])
+    expect(recalls).toEqual([1, 1])
   })
 })
