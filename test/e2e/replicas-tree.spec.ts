@@ -6,7 +6,7 @@
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { PRINTED_URL, seqLines } from '../../harness/pando-process.ts'
+import { PRINTED_URL, ROOT, seqLines } from '../../harness/pando-process.ts'
 import { expectOnlyLiarOutvoted, openLiar } from '../support/liar-tab.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
@@ -52,6 +52,21 @@ describe('replication in the WebRTC tree: a volunteer is a tab', () => {
     await expect
       .poll(() => liar.textContent('#message'), { timeout: 30_000 })
       .toMatch(/^The run excluded this tab: it was outvoted on \d+ items/)
+    // Its status says so too, not "Working" beside the message.
+    expect(await liar.getAttribute('#status', 'data-status')).toBe('excluded')
+    expect(await liar.textContent('#status-detail')).toBe(
+      'This run takes no more work from this tab. You may close it.',
+    )
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      await liar.setViewportSize(viewport)
+      await liar.screenshot({
+        path: path.join(ROOT, 'test-results', `excluded-tab-${size}.png`),
+        fullPage: true,
+      })
+    }
     // The tabs below it rejoin through the root: the chain is whole again, without it.
     await expect.poll(() => text(honest2, 'depth'), { timeout: 60_000 }).toBe('2')
     await expect.poll(() => text(honest3, 'depth'), { timeout: 60_000 }).toBe('3')
@@ -70,6 +85,7 @@ describe('replication in the WebRTC tree: a volunteer is a tab', () => {
     await expect
       .poll(() => liar.textContent('#message'), { timeout: 30_000 })
       .toMatch(/^The run excluded this tab: it came back from a browser excluded earlier in this run/)
+    expect(await liar.getAttribute('#status', 'data-status')).toBe('excluded')
     run.child.stdin.end(seqLines(ITEMS / 2, ITEMS))
 
     // Every line, within a generous time (what the run said is in the failure, should they not come).

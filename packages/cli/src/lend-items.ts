@@ -33,6 +33,8 @@ export interface RootLenderOptions {
 export interface RootLender extends Lender {
   /** Every volunteer that answered a copy, with its standing (replication only: empty otherwise). */
   standings(): StandingSnapshot[]
+  /** A volunteer refused for its browser: what it answered counts not (replication only: else nothing). */
+  refuse(name: string, why: string): void
 }
 
 /** What the root is told of the volunteers' standing. */
@@ -81,7 +83,7 @@ export function createRootLender(
           groundTruth: LOCAL_WORKER_NAME,
           ...(events.onExcluded === undefined ? {} : { onExcluded: events.onExcluded }),
         })
-      : { ...createLender(lenderOptions), standings: () => [] }
+      : { ...createLender(lenderOptions), standings: () => [], refuse: () => undefined }
   let id = 0
   const jobs = pull(
     items,

@@ -13,7 +13,7 @@ import {
   type RunConfig,
   type RunProgress,
 } from '@pando/protocol'
-import type { BatchSize, Lender, Standing } from '@pando/scheduler'
+import type { BatchSize, Standing } from '@pando/scheduler'
 import {
   BrowserMarks,
   serveVolunteer,
@@ -232,7 +232,7 @@ async function prepareRunDir(options: RunOptions, runDir: string, channel: ItemC
 /** Reports the run's status every interval: on stderr, to the dashboards, and as progress to the pages. */
 function startReporting(
   options: RunOptions,
-  { lender, board, roster }: { lender: RootLender } & Omit<ServingComponents, 'lender'>,
+  { lender, board, roster }: ServingComponents,
   server: VolunteerHost,
   pages: VolunteerPages,
 ): RunMonitor {
@@ -297,7 +297,7 @@ const moduleNameOf = (options: RunOptions): string => path.basename(options.modu
 
 /** The collaborators that serve the volunteers of both transports: what they lend from and report to. */
 interface ServingComponents {
-  readonly lender: Lender
+  readonly lender: RootLender
   readonly board: ReportBoard
   readonly roster: VolunteerRoster
   readonly marks?: BrowserMarks
@@ -339,7 +339,13 @@ async function serveVolunteers(
     roster: components.roster,
     onInternalError: printInternalError,
     ...(ids.treeRandom === undefined ? {} : { random: ids.treeRandom }),
-    ...(components.marks === undefined ? {} : { marks: components.marks, onRefused: noticeRefused }),
+    ...(components.marks === undefined
+      ? {}
+      : {
+          marks: components.marks,
+          onRefused: noticeRefused,
+          onTabRefused: (id: string, why: string) => components.lender.refuse(id, why),
+        }),
   })
   releases.push(() => tree?.close())
   const pages: VolunteerPages = {

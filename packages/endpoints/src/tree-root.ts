@@ -52,6 +52,11 @@ export interface TreeRootOptions {
   readonly marks?: BrowserMarks
   /** Told once per excluded browser that comes back: the tab's label (its own words) and why it was excluded. */
   readonly onRefused?: (label: string, why: string) => void
+  /**
+   * Told of every tab refused, by its id: its parent lent it items as it joined, before its mark came up,
+   * so what it answered must not count (the replicating lender's `refuse`).
+   */
+  readonly onTabRefused?: (id: string, why: string) => void
 }
 
 /** A joiner's signal as the relay hands it over: parsed from JSON, so JSON-able. */
@@ -159,6 +164,9 @@ function createRootNode(options: TreeRootOptions): TreeNode {
   )
 }
 
+/** Why a tab whose browser mark belongs to an excluded volunteer is closed, as its page says it. */
+const REFUSED_TAB_REASON = 'came back from a browser excluded earlier in this run'
+
 /** Passes the root's answers to joiners (its signal, or why it refuses them) to the signaling relay. */
 function answerJoiners(root: TreeNode, sendToJoiner: TreeRootOptions['sendToJoiner']): void {
   root.on('answer-signal', (message: AnswerSignalMessage) =>
@@ -199,7 +207,8 @@ function admitTabBrowser(
   if (marks === undefined || !context.children.holdsTab(channel, id)) return
   const admission = marks.admit(id, mark)
   if (!admission.admitted) {
-    context.closeTab(id, 'came back from a browser excluded earlier in this run')
+    context.closeTab(id, REFUSED_TAB_REASON)
+    context.options.onTabRefused?.(id, REFUSED_TAB_REASON)
     if (admission.firstRefusal) context.options.onRefused?.(context.labels.get(id) ?? id, admission.reason)
     return
   }

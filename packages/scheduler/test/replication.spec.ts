@@ -157,6 +157,41 @@ describe('placement under churn (SPEC 52–54)', () => {
     expect(dropped).toEqual([expect.stringMatching(/^was outvoted on 2 items .* and agreed on 0: excluded$/)])
   })
 
+  it('refuses a volunteer (its browser was excluded): its answers count not, and onExcluded is not told', () => {
+    const told: string[] = []
+    const lender = createReplicatingLender(
+      { retries: 2 },
+      { replicas: 2, maxReplicas: 5, onExcluded: (standing) => void told.push(standing.name) },
+    )
+    pull(pull.values(jobs(4)), lender.sink)
+    const out = collectNow(lender)
+    const dropped: string[] = []
+    const make = (name: string) =>
+      manualBorrower(lender.lendStream({ name, credit: 4, onDropped: (e) => void dropped.push(e.message) }))
+    const refused = make('reload')
+    const honest = make('a')
+    refused.read()
+    honest.read()
+    // It answers a copy before the root knows its browser (one answer: no vote could exclude it yet).
+    const [first] = [...refused.holding.values()]
+    if (first === undefined) throw new Error('the refused volunteer was lent nothing')
+    refused.answer([{ id: first.id, ok: true, result: '42' }])
+    lender.refuse('reload', 'came back from a browser excluded earlier in this run')
+    lender.refuse('reload', 'again')
+    const another = make('b')
+    for (let round = 0; round < 50 && !out.ended(); round++)
+      for (const h of [honest, another]) {
+        h.answerAll()
+        if (!h.reading()) h.read()
+      }
+    expect(out.values.map((s) => (s.ok ? s.result : 'failed'))).toEqual(jobs(4).map((j) => negate(j.value)))
+    expect(dropped).toEqual(['came back from a browser excluded earlier in this run'])
+    expect(told).toEqual([])
+    expect(lender.standings().find((s) => s.name === 'reload')).toMatchObject({
+      excluded: 'came back from a browser excluded earlier in this run',
+    })
+  })
+
   it('fails an item naming the disagreeing volunteers once --max-replicas copies found no majority', () => {
     const lender = createReplicatingLender({ retries: 0 }, { replicas: 2, maxReplicas: 3 })
     pull(pull.values(jobs(1)), lender.sink)

@@ -21,6 +21,8 @@ import {
  * - `root-unreachable`: reconnecting, and the root cannot be reached (its server does not answer, or has no
  *   root now): the run may go on or not, the tab cannot know; it keeps trying and rejoins when it can.
  * - `finished`: the root said the run is over (or its `pando-server` did); the tab stops for good.
+ * - `excluded`: the run excluded this tab for its results (or its browser's): it left the run for good, and
+ *   the page's message says why.
  */
 export type VolunteerStatus =
   | 'waiting-for-run'
@@ -31,9 +33,10 @@ export type VolunteerStatus =
   | 'reconnecting'
   | 'root-unreachable'
   | 'finished'
+  | 'excluded'
 
 /** Where the tab's link to the run stands, as the transports tell it. */
-export type LinkPhase = 'waiting-for-run' | 'joining' | 'connected' | 'reconnecting' | 'finished'
+export type LinkPhase = 'waiting-for-run' | 'joining' | 'connected' | 'reconnecting' | 'finished' | 'excluded'
 
 /**
  * The status the page shows for the link's phase, whether its Worker is busy, whether it is paused, and
@@ -45,7 +48,7 @@ export function statusOf(
   paused: boolean,
   rootReachable = true,
 ): VolunteerStatus {
-  if (phase === 'finished') return 'finished'
+  if (phase === 'finished' || phase === 'excluded') return phase
   if (paused) return 'paused'
   if (phase === 'reconnecting' && !rootReachable) return 'root-unreachable'
   if (phase !== 'connected') return phase

@@ -36,6 +36,10 @@ export const STATUS_TEXT: Record<
     detail: 'The run is finished — thank you. You may close this tab.',
     note: 'If another run starts here, this tab joins it.',
   },
+  excluded: {
+    label: 'Excluded',
+    detail: 'This run takes no more work from this tab. You may close it.',
+  },
 }
 
 function element<T extends HTMLElement>(doc: Document, id: string, type: new () => T): T {

@@ -44,9 +44,9 @@ async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<Ru
 }
 
 /** Excluded for its results: the tab has left the tree for good (its children rejoin through the root). */
-function showExclusion(tree: TreeVolunteer, view: VolunteerPage['view']): void {
+function showExclusion(tree: TreeVolunteer, page: VolunteerPage): void {
   tree.node.on('excluded', (reason) =>
-    view.showMessage(`The run excluded this tab: it ${reason}. Its work is done by others.`),
+    page.exclude(`The run excluded this tab: it ${reason}. Its work is done by others.`),
   )
 }
 
@@ -81,7 +81,7 @@ export async function startTreeVolunteer(page: VolunteerPage, options: TreePageO
   // A paused tab keeps its place and relays for its children; what it holds unstarted goes back up.
   page.onPauseChange((paused) => tree.setPaused(paused))
   showPlace(page, tree)
-  showExclusion(tree, view)
+  showExclusion(tree, page)
   view.setVolunteerId(tree.node.id)
   // A tab closed by its volunteer closes its links on the way out: the peers hear it at once, instead of
   // waiting a heartbeat. (A handler also keeps the browser from ending the tab before it runs.)

@@ -197,6 +197,7 @@ export class VolunteerPage {
    * cannot reach its root says so, and keeps trying.
    */
   setPhase(phase: LinkPhase): void {
+    if (this.#phase === 'excluded') return
     if (this.#phase === 'finished' && phase !== 'connected') return
     if (phase === 'connected') this.#inRun = true
     if (phase === 'finished') this.#inRun = false
@@ -240,6 +241,17 @@ export class VolunteerPage {
     this.#pool?.close()
     this.#pool = undefined
     this.setPhase('finished')
+  }
+
+  /**
+   * The run excluded this tab (its transport left the run for good): the Workers stop and the page says so,
+   * with `message` (why), from now on.
+   */
+  exclude(message: string): void {
+    this.#pool?.close()
+    this.#pool = undefined
+    this.setPhase('excluded')
+    this.view.showMessage(message)
   }
 
   #showStatus(): void {

@@ -32,6 +32,12 @@ describe('statusOf', () => {
     expect(statusOf('finished', true, false)).toBe('finished')
   })
 
+  it('is excluded once the run excluded the tab, whatever else holds', () => {
+    expect(statusOf('excluded', true, false)).toBe('excluded')
+    expect(statusOf('excluded', false, true)).toBe('excluded')
+    expect(statusOf('excluded', false, false, false)).toBe('excluded')
+  })
+
   it('says the root cannot be reached only while reconnecting, and finished only when told', () => {
     expect(statusOf('reconnecting', false, false, false)).toBe('root-unreachable')
     expect(statusOf('reconnecting', false, false, true)).toBe('reconnecting')

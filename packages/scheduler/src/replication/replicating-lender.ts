@@ -42,6 +42,12 @@ export interface ReplicationOptions {
 export interface ReplicatingLender extends Lender {
   /** Every volunteer that answered a copy, with its standing now. */
   standings(): StandingSnapshot[]
+  /**
+   * Volunteer `name` is refused, `why` (its browser was excluded earlier in the run): it is excluded as in
+   * SPEC 56 without a judgement of its own (`onExcluded` is not told), so that what it answered before the
+   * refusal, or sends after it, counts not.
+   */
+  refuse(name: string, why: string): void
 }
 
 /** An item read from the input, from its read until it is emitted. */
@@ -175,6 +181,9 @@ class Replication implements Placement {
         pending: this.#read - this.#emitted,
       }),
       standings: () => this.#reputation.all(this.replication.adaptive === true),
+      refuse: (name, why) => {
+        if (!this.#reputation.isExcluded(name)) this.exclude(name, new Error(why), false)
+      },
       // Ordered, as every root lender (SPEC 48b): its inner lender refuses.
       withdraw: (max) => this.#inner.withdraw(max),
     }
@@ -488,9 +497,14 @@ class Replication implements Placement {
 
   /**
    * Excludes a volunteer (SPEC 56): its sub-stream is dropped (what it holds is lent again, and its owner
-   * closes the connection), and its answers to undecided items are struck, each replaced by a new copy.
+   * closes the connection), and its answers to undecided items are struck, each replaced by a new copy;
+   * `onExcluded` is told unless the volunteer was refused (`tell` false: the refusal was told already).
    */
-  private exclude(name: string, reason: Error = new OutvotedError(this.#reputation.of(name))): void {
+  private exclude(
+    name: string,
+    reason: Error = new OutvotedError(this.#reputation.of(name)),
+    tell = true,
+  ): void {
     const standing = this.#reputation.of(name)
     standing.excluded = reason.message
     const entry = this.#subStreams.get(name)
@@ -506,6 +520,6 @@ class Replication implements Placement {
       for (let struck = before - item.answers.length; struck > 0; struck--) this.strike(item)
       if (before !== item.answers.length) this.decide(item)
     }
-    this.replication.onExcluded?.(standing)
+    if (tell) this.replication.onExcluded?.(standing)
   }
 }
