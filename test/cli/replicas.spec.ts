@@ -1,7 +1,7 @@
 // Replication through the real CLI and real volunteer WebSockets (issue 16): with --replicas 2, every item
-// is computed by two distinct volunteers; a liar is outvoted, excluded (closed with 4001 and named on
+// is computed by two distinct volunteers; a liar is outvoted, excluded (closed with 4003 and named on
 // stderr), and the output is exact; copies that never agree fail the item as --on-error says.
-import { CLOSE_DISCREDITED, type Outcome } from '@pando/protocol'
+import { CLOSE_EXCLUDED, type Outcome } from '@pando/protocol'
 import { describe, expect, it } from 'vitest'
 import { FakeVolunteer } from '../support/fake-volunteer.ts'
 import { runPando, seqLines, startPando, waitForServer } from '../../harness/pando-process.ts'
@@ -33,7 +33,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     const result = await run.exited
     expect(result.stdout).toBe(seqLines(0, 199, (n) => String(n * n)))
     expect(result.code).toBe(0)
-    expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
+    expect(await liar.closed()).toBe(CLOSE_EXCLUDED)
     expect(result.stderr).toMatch(
       /volunteer 'liar' left: 'liar' was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded/,
     )
@@ -73,7 +73,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     for (const [i, volunteer] of honest.entries()) await volunteer.join(1, `honest-${String(i)}`)
     await run.waitForStderr(/volunteer 'honest-1' joined/)
     run.child.stdin.write(seqLines(0, 100))
-    expect(await liar.closed()).toBe(CLOSE_DISCREDITED)
+    expect(await liar.closed()).toBe(CLOSE_EXCLUDED)
     const mark = liar.welcomeMark()
     expect(mark).toMatch(/^[\w-]{24}$/)
 
@@ -81,7 +81,7 @@ describe('--replicas over the volunteer WebSocket', () => {
     const again = new FakeVolunteer(server, { answer: lie })
     await again.join(1, 'liar', mark)
     expect(await again.closing).toEqual({
-      code: CLOSE_DISCREDITED,
+      code: CLOSE_EXCLUDED,
       reason: expect.stringMatching(
         /^this browser was excluded earlier in this run: it was outvoted on \d+ items/,
       ),

@@ -123,12 +123,13 @@ describe('--replicas 2 with a tab running a tampered bundle', () => {
       /a volunteer was refused: 'liar' came back from a browser excluded earlier in this run \(it was outvoted on \d+ items \(its results differed from the agreed ones\) and agreed on 0: excluded\)/,
       60_000,
     )
-    // The page shows why.
+    // The page shows why, and that it computes nothing more (it said "Reconnecting" beside the reason).
     await expect
       .poll(() => liar.textContent('#message'), { timeout: 30_000 })
       .toMatch(
-        /^The root closed the connection: this browser was excluded earlier in this run: it was outvoted/,
+        /^The run excluded this tab: this browser was excluded earlier in this run: it was outvoted .*\. Its work is done by others\.$/,
       )
+    expect(await liar.getAttribute('#status', 'data-status')).toBe('excluded')
     run.child.stdin.end(seqLines(ITEMS / 2, ITEMS - 1))
 
     const result = await run.exited

@@ -1,5 +1,6 @@
 import {
   CLOSE_DISCREDITED,
+  CLOSE_EXCLUDED,
   CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_PROTOCOL_ERROR,
@@ -23,7 +24,7 @@ import {
   type VolunteerConfig,
   type VolunteerToRoot,
 } from '@pando/protocol'
-import { lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
+import { isExclusion, lendToRemote, type BatchSize, type Lender, type RemoteBorrower } from '@pando/scheduler'
 import type { BrowserMarks } from './browser-marks.ts'
 import { processClock } from '@pando/server'
 import type { InternalErrorReporter, ReportSink } from './root-components.ts'
@@ -52,7 +53,7 @@ export interface ServeVolunteerOptions {
   readonly helloTimeoutMs?: number
   /**
    * The browsers of the run (`--replicas`, `--spot-check`): a page whose browser was excluded for its results
-   * is refused at its hello with `CLOSE_DISCREDITED`. @default every page is admitted, and given no mark
+   * is refused at its hello with `CLOSE_EXCLUDED`. @default every page is admitted, and given no mark
    */
   readonly marks?: BrowserMarks
   /** The volunteer said hello: with its label (`volunteerLabel`), its words, not yet safe for a terminal. */
@@ -219,7 +220,7 @@ class VolunteerService {
     const admission = options.marks?.admit(options.volunteerId, message.browserMark)
     if (admission?.admitted === false) {
       if (admission.firstRefusal) options.onRefused?.(label, admission.reason)
-      this.#reject(`this browser was excluded earlier in this run: it ${admission.reason}`, CLOSE_DISCREDITED)
+      this.#reject(`this browser was excluded earlier in this run: it ${admission.reason}`, CLOSE_EXCLUDED)
       return
     }
     this.#send({
@@ -244,7 +245,12 @@ class VolunteerService {
     const options = this.#options
     const subStream = options.lender.lendStream({
       name: options.volunteerId,
-      onDropped: (reason) => this.#reject(`'${label}' ${reason.message}`, CLOSE_DISCREDITED),
+      // Excluded for its results, or dropped for failing far more items than the others.
+      onDropped: (reason) =>
+        this.#reject(
+          `'${label}' ${reason.message}`,
+          isExclusion(reason) ? CLOSE_EXCLUDED : CLOSE_DISCREDITED,
+        ),
       // Another volunteer waits idle: this one gives back what it has not started (a `return`).
       onRecall: (count) => this.#send({ type: 'recall', count }),
     })

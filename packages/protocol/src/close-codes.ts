@@ -57,6 +57,14 @@ export const CLOSE_RECONNECT = 4000
 export const CLOSE_DISCREDITED = 4001
 
 /**
+ * Application code for a volunteer the run excluded for its results (outvoted, or caught by a spot check), or
+ * a page refused because its browser mark belongs to such a volunteer (9b): the reason says why. Its page says
+ * it is excluded and computes nothing more; it comes back quietly, refused while its browser is excluded, so
+ * that it joins a new run at the same address.
+ */
+export const CLOSE_EXCLUDED = 4003
+
+/**
  * Application code for the end of a run: the root closes each WebSocket volunteer with it (and the reason
  * {@link RUN_FINISHED_REASON}) once the run is over, whether its root serves the page or a `pando-server`
  * relays it. A page closed with it says the run is finished, and comes back quietly in case another run

@@ -1,5 +1,6 @@
 import {
   CLOSE_DISCREDITED,
+  CLOSE_EXCLUDED,
   CLOSE_INTERNAL_ERROR,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_PROTOCOL_ERROR,
@@ -67,11 +68,12 @@ export function phaseShown(phase: LinkPhase, inRun: boolean): LinkPhase {
 
 /**
  * What a close of the `/volunteer` socket means for the page: the run is `finished` (stop); there is `no-run`
- * yet, or no longer (a `pando-server` without a root: wait for one); the root `refused` the page for a reason
- * worth showing (a protocol error, a discredited volunteer…), then it reconnects; or the link was `lost`
- * (reconnect, nothing to alarm anyone).
+ * yet, or no longer (a `pando-server` without a root: wait for one); the run `excluded` the page for its
+ * results, or its browser's (stop, saying why); the root `refused` the page for a reason worth showing (a
+ * protocol error, a discredited volunteer…), then it reconnects; or the link was `lost` (reconnect, nothing
+ * to alarm anyone).
  */
-export type CloseMeaning = 'finished' | 'no-run' | 'refused' | 'lost'
+export type CloseMeaning = 'finished' | 'no-run' | 'excluded' | 'refused' | 'lost'
 
 const REFUSALS: ReadonlySet<number> = new Set([
   CLOSE_PROTOCOL_ERROR,
@@ -83,6 +85,7 @@ const REFUSALS: ReadonlySet<number> = new Set([
 /** What the close code and reason of the `/volunteer` socket mean (see {@link CloseMeaning}). */
 export function closeMeaning(code: number, reason: string): CloseMeaning {
   if (code === CLOSE_RUN_FINISHED) return 'finished'
+  if (code === CLOSE_EXCLUDED) return 'excluded'
   if (code === CLOSE_ROOT_LEFT || (code === CLOSE_TRY_AGAIN_LATER && reason === NO_RUN_REASON))
     return 'no-run'
   return REFUSALS.has(code) ? 'refused' : 'lost'

@@ -190,17 +190,17 @@ export class VolunteerPage {
   }
 
   /**
-   * Where the link to the run stands, as the transport knows it. Once `finished`, only a new run (the tab
-   * `connected` again, as tabs go from run to run at one address) changes it: the lost links and refused
-   * joins that follow the end of a run are no news. Before that, the page says finished only when told so
-   * (the root's word through the transport, or its `pando-server`'s through the `RunWatch`): a tab that
-   * cannot reach its root says so, and keeps trying.
+   * Where the link to the run stands, as the transport knows it. Once `finished` or `excluded`, only a new
+   * run (the tab `connected` again, as tabs go from run to run at one address) changes it (and clears the
+   * exclusion's message): the lost links and refused joins that follow the end of a run are no news. Before
+   * that, the page says finished only when told so (the root's word through the transport, or its
+   * `pando-server`'s through the `RunWatch`): a tab that cannot reach its root says so, and keeps trying.
    */
   setPhase(phase: LinkPhase): void {
-    if (this.#phase === 'excluded') return
-    if (this.#phase === 'finished' && phase !== 'connected') return
+    if ((this.#phase === 'finished' || this.#phase === 'excluded') && phase !== 'connected') return
+    if (this.#phase === 'excluded') this.view.showMessage(undefined)
     if (phase === 'connected') this.#inRun = true
-    if (phase === 'finished') this.#inRun = false
+    if (phase === 'finished' || phase === 'excluded') this.#inRun = false
     this.#phase = phaseShown(phase, this.#inRun)
     if (this.#phase === 'reconnecting') {
       this.#runWatch.start()

@@ -104,6 +104,8 @@ class WebSocketVolunteer {
     const meaning = closeMeaning(code, reason)
     if (meaning === 'finished') {
       this.#page.finish()
+    } else if (meaning === 'excluded') {
+      this.#page.exclude(`The run excluded this tab: ${this.#refusal ?? reason}. Its work is done by others.`)
     } else if (meaning === 'no-run') {
       this.#page.setPhase('waiting-for-run')
     } else {

@@ -1,6 +1,7 @@
 import {
   CLOSE_CUT,
   CLOSE_DISCREDITED,
+  CLOSE_EXCLUDED,
   CLOSE_GOING_AWAY,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_RECONNECT,
@@ -71,6 +72,10 @@ describe('closeMeaning', () => {
   it('reads a pando-server with no root (yet, or any more) as no run', () => {
     expect(closeMeaning(CLOSE_TRY_AGAIN_LATER, NO_RUN_REASON)).toBe('no-run')
     expect(closeMeaning(CLOSE_ROOT_LEFT, 'the root left: waiting for the next run')).toBe('no-run')
+  })
+
+  it('reads an exclusion for its results, or its browser, as one that stops the tab', () => {
+    expect(closeMeaning(CLOSE_EXCLUDED, "'liar' was outvoted on 2 items")).toBe('excluded')
   })
 
   it('reads a refusal as one to show, and anything else as a link lost, to rejoin quietly', () => {
