@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { PRINTED_URL, ROOT, seqLines } from '../../harness/pando-process.ts'
 import { expectOnlyLiarOutvoted, openLiar } from '../support/liar-tab.ts'
+import { screenshotAndMeasure } from '../support/volunteer-page-view.ts'
 import { useVolunteerBrowser } from '../support/volunteer-rig.ts'
 
 const FIXTURE = path.join('test', 'e2e', 'fixtures', 'square-50ms.cjs')
@@ -57,15 +58,15 @@ describe('replication in the WebRTC tree: a volunteer is a tab', () => {
     expect(await liar.textContent('#status-detail')).toBe(
       'This run takes no more work from this tab. You may close it.',
     )
-    for (const [size, viewport] of [
-      ['desktop', { width: 1280, height: 800 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      await liar.setViewportSize(viewport)
-      await liar.screenshot({
-        path: path.join(ROOT, 'test-results', `excluded-tab-${size}.png`),
-        fullPage: true,
-      })
+    for (const viewport of ['desktop', 'phone'] as const) {
+      const layout = await screenshotAndMeasure(
+        liar,
+        viewport,
+        path.join(ROOT, 'test-results'),
+        'excluded-tab',
+      )
+      expect(layout.scrollWidth, layout.file).toBeLessThanOrEqual(layout.innerWidth)
+      expect(layout.clipped, layout.file).toEqual([])
     }
     // The tabs below it rejoin through the root: the chain is whole again, without it.
     await expect.poll(() => text(honest2, 'depth'), { timeout: 60_000 }).toBe('2')

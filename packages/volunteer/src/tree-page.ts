@@ -45,9 +45,7 @@ async function loadConfig(page: VolunteerPage, canFallBack: boolean): Promise<Ru
 
 /** Excluded for its results: the tab has left the tree for good (its children rejoin through the root). */
 function showExclusion(tree: TreeVolunteer, page: VolunteerPage): void {
-  tree.node.on('excluded', (reason) =>
-    page.exclude(`The run excluded this tab: it ${reason}. Its work is done by others.`),
-  )
+  tree.node.on('excluded', (reason) => page.exclude(`it ${reason}`))
 }
 
 /**

@@ -238,20 +238,23 @@ export class VolunteerPage {
    * (the transport keeps trying, quietly). Idempotent.
    */
   finish(): void {
-    this.#pool?.close()
-    this.#pool = undefined
-    this.setPhase('finished')
+    this.#stop('finished')
   }
 
   /**
-   * The run excluded this tab (its transport left the run for good): the Workers stop and the page says so,
-   * with `message` (why), from now on.
+   * The run excluded this tab for its results, or its browser's: the Workers stop and the page says so, and
+   * `why` (`it was outvoted on…`, `this browser was excluded earlier…`), until the tab joins another run.
    */
-  exclude(message: string): void {
+  exclude(why: string): void {
+    this.#stop('excluded')
+    this.view.showMessage(`The run excluded this tab: ${why}. Its work is done by others.`)
+  }
+
+  /** The Workers stop, for the run is over for this tab (`phase`). */
+  #stop(phase: 'finished' | 'excluded'): void {
     this.#pool?.close()
     this.#pool = undefined
-    this.setPhase('excluded')
-    this.view.showMessage(message)
+    this.setPhase(phase)
   }
 
   #showStatus(): void {

@@ -105,7 +105,7 @@ class WebSocketVolunteer {
     if (meaning === 'finished') {
       this.#page.finish()
     } else if (meaning === 'excluded') {
-      this.#page.exclude(`The run excluded this tab: ${this.#refusal ?? reason}. Its work is done by others.`)
+      this.#page.exclude(this.#refusal ?? reason)
     } else if (meaning === 'no-run') {
       this.#page.setPhase('waiting-for-run')
     } else {
